@@ -1,0 +1,3 @@
+// Package apply runs migration plans against a server: history, lock,
+// resume, down and baseline.
+package apply

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/alecthomas/kong"
+)
+
+// Exit codes, the same for every command.
+const (
+	exitOK       = 0 // nothing to report
+	exitFindings = 1 // findings: drift, lint errors
+	exitError    = 2 // usage or runtime error
+)
+
+// errFindings is returned by a command that has printed its findings (drift,
+// lint errors) and wants the process to exit 1 without a further message.
+var errFindings = errors.New("chschema: findings reported")
+
+// version is chschema's own version; release builds set it with
+// -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+// Version reports chschema's version: the -X flag, else the module version
+// recorded at build time, else "devel".
+func Version() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// Globals are the flags every command shares.
+type Globals struct {
+	Dir    string            `help:"Migrations root: one subdirectory per service." env:"CHSCHEMA_DIR" default:"migrations" type:"path" placeholder:"DIR"`
+	DSN    string            `name:"dsn" help:"ClickHouse DSN, for example clickhouse://user:pass@127.0.0.1:9000/db." env:"CHSCHEMA_DSN" placeholder:"DSN"`
+	Var    map[string]string `help:"Template variable for $${NAME} in migrations; repeatable. Also from env CHSCHEMA_VAR_<NAME>." placeholder:"NAME=VALUE" mapsep:"none"`
+	Format string            `help:"Output format: text, json or github (GitHub Actions annotations)." enum:"text,json,github" default:"text"`
+}
+
+// Vars returns the template variables: CHSCHEMA_VAR_<NAME> from the
+// environment, overridden by --var flags.
+func (g *Globals) Vars(environ []string) map[string]string {
+	vars := map[string]string{}
+	for _, kv := range environ {
+		name, value, ok := strings.Cut(kv, "=")
+		if n, found := strings.CutPrefix(name, "CHSCHEMA_VAR_"); ok && found && n != "" {
+			vars[n] = value
+		}
+	}
+	for k, v := range g.Var {
+		vars[k] = v
+	}
+	return vars
+}
+
+// Env is what commands receive from the process: output streams and the
+// environment. Tests build their own.
+type Env struct {
+	Ctx     context.Context
+	Stdout  io.Writer
+	Stderr  io.Writer
+	Environ []string
+	// IsTTY reports whether Stdout is a terminal (for colour and progress).
+	IsTTY bool
+}
+
+func newEnv() *Env {
+	tty := false
+	if fi, err := os.Stdout.Stat(); err == nil {
+		tty = fi.Mode()&os.ModeCharDevice != 0
+	}
+	return &Env{Ctx: context.Background(), Stdout: os.Stdout, Stderr: os.Stderr, Environ: os.Environ(), IsTTY: tty}
+}
+
+// CLI is the root command.
+type CLI struct {
+	Globals
+
+	Version VersionCmd `cmd:"" help:"Print chschema's version, and with --dsn the server's."`
+}
+
+// exitPanic carries kong's requested exit code out of kong.Parse.
+type exitPanic int
+
+// run parses args, runs the command and returns the process exit code.
+func run(args []string, env *Env) (code int) {
+	var cli CLI
+	parser, err := kong.New(&cli,
+		kong.Name("chschema"),
+		kong.Description("Manage ClickHouse schemas: sequential raw-SQL migrations, checksums and drift detection."),
+		kong.UsageOnError(),
+		kong.Writers(env.Stdout, env.Stderr),
+		kong.Exit(func(code int) { panic(exitPanic(code)) }),
+		kong.Bind(&cli.Globals, env),
+		kong.BindTo(env.Ctx, (*context.Context)(nil)),
+	)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "chschema: %v\n", err)
+		return exitError
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			p, ok := r.(exitPanic)
+			if !ok {
+				panic(r)
+			}
+			code = int(p)
+			if code != exitOK {
+				code = exitError
+			}
+		}
+	}()
+	kctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "chschema: %v\n", err)
+		return exitError
+	}
+	if err := kctx.Run(); err != nil {
+		if errors.Is(err, errFindings) {
+			return exitFindings
+		}
+		fmt.Fprintf(env.Stderr, "chschema: %v\n", err)
+		return exitError
+	}
+	return exitOK
+}

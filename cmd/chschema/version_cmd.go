@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// VersionCmd prints chschema's version and, with --dsn, the server's.
+type VersionCmd struct {
+	Wait waitFlag `embed:""`
+}
+
+// Run prints the versions.
+func (c *VersionCmd) Run(ctx context.Context, g *Globals, env *Env) error {
+	out := struct {
+		Chschema string `json:"chschema"`
+		Server   string `json:"server,omitempty"`
+	}{Chschema: Version()}
+	if g.DSN != "" {
+		conn, err := openConn(ctx, g.DSN, c.Wait.Wait)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		v, err := conn.ServerVersion()
+		if err != nil {
+			return fmt.Errorf("server version: %w", err)
+		}
+		out.Server = fmt.Sprintf("%d.%d.%d", v.Version.Major, v.Version.Minor, v.Version.Patch)
+		if v.Revision != 0 {
+			out.Server = fmt.Sprintf("%s (%s, revision %d)", out.Server, v.DisplayName, v.Revision)
+		}
+	}
+	if g.Format == "json" {
+		enc := json.NewEncoder(env.Stdout)
+		return enc.Encode(out)
+	}
+	fmt.Fprintf(env.Stdout, "chschema %s\n", out.Chschema)
+	if out.Server != "" {
+		fmt.Fprintf(env.Stdout, "clickhouse %s\n", out.Server)
+	}
+	return nil
+}
