@@ -1,0 +1,599 @@
+package schema
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// Sentinel errors of Apply, matched with errors.Is. They mirror the
+// server's refusals.
+var (
+	// ErrNotExist: the change refers to an object that does not exist.
+	ErrNotExist = errors.New("schema: does not exist")
+	// ErrExists: the change creates an object that already exists.
+	ErrExists = errors.New("schema: already exists")
+	// ErrInvalid: the change cannot apply to the object it names (for
+	// example MODIFY QUERY on a table).
+	ErrInvalid = errors.New("schema: invalid change")
+)
+
+// Apply replays c on s, the way the server would execute the statement c
+// came from. It fails, wrapping ErrNotExist, ErrExists or ErrInvalid, where
+// the server would refuse; the model is then unchanged for that change
+// (a multi-action ModifyTable is applied as a whole or not at all).
+func (s *Schema) Apply(c Change) error {
+	switch c := c.(type) {
+	case *AddDatabase:
+		if _, ok := s.Database(c.D.Name); ok {
+			if c.IfNotExists {
+				return nil
+			}
+			return fmt.Errorf("database %s: %w", QuoteIdent(c.D.Name), ErrExists)
+		}
+		d := *c.D
+		if d.Engine.Name == "" {
+			d.Engine = Engine{Name: "Atomic"}
+		}
+		s.AddDatabase(&d)
+		return nil
+	case *DropDatabase:
+		i := slices.IndexFunc(s.Databases, func(d *Database) bool { return d.Name == c.Name })
+		if i < 0 {
+			if c.IfExists {
+				return nil
+			}
+			return fmt.Errorf("database %s: %w", QuoteIdent(c.Name), ErrNotExist)
+		}
+		s.Databases = slices.Delete(s.Databases, i, i+1)
+		return nil
+	case *ModifyDatabaseComment:
+		d, ok := s.Database(c.Name)
+		if !ok {
+			return fmt.Errorf("database %s: %w", QuoteIdent(c.Name), ErrNotExist)
+		}
+		d.Comment = c.Comment
+		return nil
+	case *AddTable:
+		return s.addTable(c)
+	case *AddView:
+		v := *c.V
+		return s.addObject(&v, c.Name, c.IfNotExists, c.OrReplace)
+	case *AddDictionary:
+		x := *c.D
+		return s.addObject(&x, c.Name, c.IfNotExists, c.OrReplace)
+	case *DropObject:
+		o, ok := s.Object(c.Name)
+		if !ok {
+			if c.IfExists {
+				return nil
+			}
+			return fmt.Errorf("%s %s: %w", kindWord(c.Kind), c.Name, ErrNotExist)
+		}
+		if c.Kind != 0 && !kindMatches(c.Kind, o.Kind()) {
+			return fmt.Errorf("DROP %s %s: it is a %s: %w", c.Kind, c.Name, o.Kind(), ErrInvalid)
+		}
+		removeObject(o)
+		return nil
+	case *RenameObject:
+		return s.rename(c)
+	case *ExchangeObjects:
+		a, ok := s.Object(c.A)
+		if !ok {
+			return fmt.Errorf("table %s: %w", c.A, ErrNotExist)
+		}
+		b, ok := s.Object(c.B)
+		if !ok {
+			return fmt.Errorf("table %s: %w", c.B, ErrNotExist)
+		}
+		da, db := dbOf(a), dbOf(b)
+		removeObject(a)
+		removeObject(b)
+		a.setName(c.B.Name)
+		b.setName(c.A.Name)
+		insertObject(db, a)
+		insertObject(da, b)
+		return nil
+	case *DetachObject:
+		o, ok := s.Object(c.Name)
+		if !ok {
+			if c.IfExists {
+				return nil
+			}
+			return fmt.Errorf("table %s: %w", c.Name, ErrNotExist)
+		}
+		d := dbOf(o)
+		removeObject(o)
+		d.Detached = append(d.Detached, o)
+		return nil
+	case *AttachObject:
+		d, ok := s.Database(c.Name.Database)
+		if !ok {
+			return fmt.Errorf("database %s: %w", QuoteIdent(c.Name.Database), ErrNotExist)
+		}
+		if _, ok := d.Object(c.Name.Name); ok {
+			if c.IfNotExists {
+				return nil
+			}
+			return fmt.Errorf("table %s: %w", c.Name, ErrExists)
+		}
+		i := slices.IndexFunc(d.Detached, func(o Object) bool { return o.ObjectName().Name == c.Name.Name })
+		if i < 0 {
+			return fmt.Errorf("detached table %s: %w", c.Name, ErrNotExist)
+		}
+		o := d.Detached[i]
+		d.Detached = slices.Delete(d.Detached, i, i+1)
+		insertObject(d, o)
+		return nil
+	case *ModifyTable:
+		return s.alter(c)
+	case *AddFunction:
+		if i := slices.IndexFunc(s.Functions, func(f *Function) bool { return f.Name == c.F.Name }); i >= 0 {
+			switch {
+			case c.OrReplace:
+				f := *c.F
+				f.Schema = s
+				s.Functions[i] = &f
+				return nil
+			case c.IfNotExists:
+				return nil
+			}
+			return fmt.Errorf("function %s: %w", QuoteIdent(c.F.Name), ErrExists)
+		}
+		f := *c.F
+		f.Schema = s
+		s.Functions = append(s.Functions, &f)
+		return nil
+	case *DropFunction:
+		i := slices.IndexFunc(s.Functions, func(f *Function) bool { return f.Name == c.Name })
+		if i < 0 {
+			if c.IfExists {
+				return nil
+			}
+			return fmt.Errorf("function %s: %w", QuoteIdent(c.Name), ErrNotExist)
+		}
+		s.Functions = slices.Delete(s.Functions, i, i+1)
+		return nil
+	case *MarkUncertain:
+		for _, n := range c.Objects {
+			if o, ok := s.Object(n); ok {
+				o.MarkUncertain(c.Reason)
+			}
+		}
+		for _, n := range c.Databases {
+			if d, ok := s.Database(n); ok {
+				d.Uncertain = append(d.Uncertain, c.Reason)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("%T is not a top-level change: %w", c, ErrInvalid)
+}
+
+func kindWord(k ObjectKind) string {
+	if k == 0 {
+		return "table"
+	}
+	return k.String()
+}
+
+func kindMatches(want, got ObjectKind) bool {
+	switch want {
+	case KindTable:
+		// DROP TABLE drops views and dictionaries too.
+		return true
+	case KindView, KindMaterializedView:
+		return got == KindView || got == KindMaterializedView
+	}
+	return want == got
+}
+
+func (s *Schema) addTable(c *AddTable) error {
+	t := c.T.clone()
+	if c.AsTable != nil {
+		src, ok := s.Object(*c.AsTable)
+		if !ok {
+			return fmt.Errorf("table %s (in AS): %w", c.AsTable, ErrNotExist)
+		}
+		st, ok := src.(*Table)
+		if !ok {
+			return fmt.Errorf("CREATE TABLE AS %s: it is a %s: %w", c.AsTable, src.Kind(), ErrInvalid)
+		}
+		from := st.clone()
+		t.Columns = from.Columns
+		t.Indexes = from.Indexes
+		t.Projections = from.Projections
+		t.Constraints = from.Constraints
+		if t.Comment == "" {
+			t.Comment = from.Comment
+		}
+		if t.Engine.Name == "" {
+			t.Storage = from.Storage
+		} else {
+			// The server keeps the source's PARTITION BY, PRIMARY KEY and
+			// SAMPLE BY when the new engine clause leaves them out.
+			if t.PartitionBy == "" {
+				t.PartitionBy = from.PartitionBy
+			}
+			if !t.PrimaryKeyExplicit && from.PrimaryKeyExplicit {
+				t.PrimaryKey, t.PrimaryKeyExplicit = from.PrimaryKey, true
+			}
+			if t.SampleBy == "" {
+				t.SampleBy = from.SampleBy
+			}
+			t.Storage.Normalize()
+		}
+	}
+	return s.addObject(t, c.Name, c.IfNotExists, c.OrReplace)
+}
+
+// Normalize fills what the server derives: the primary key from the sorting
+// key, and index_granularity = 8192 for MergeTree engines.
+func (st *Storage) Normalize() {
+	if !st.PrimaryKeyExplicit {
+		st.PrimaryKey = PrimaryKey(st.OrderBy)
+	}
+	if st.Engine.IsMergeTree() {
+		if _, ok := st.Settings.Get("index_granularity"); !ok {
+			st.Settings = append(st.Settings, Setting{Name: "index_granularity", Value: "8192"})
+		}
+	}
+}
+
+// addObject inserts o named name into its database.
+func (s *Schema) addObject(o Object, name QualifiedName, ifNotExists, orReplace bool) error {
+	d, ok := s.Database(name.Database)
+	if !ok {
+		return fmt.Errorf("database %s: %w", QuoteIdent(name.Database), ErrNotExist)
+	}
+	if old, ok := d.Object(name.Name); ok {
+		switch {
+		case ifNotExists:
+			return nil
+		case orReplace:
+			removeObject(old)
+		default:
+			return fmt.Errorf("%s %s: %w", old.Kind(), name, ErrExists)
+		}
+	}
+	o.setName(name.Name)
+	insertObject(d, o)
+	return nil
+}
+
+func (s *Schema) rename(c *RenameObject) error {
+	o, ok := s.Object(c.From)
+	if !ok {
+		if c.IfExists {
+			return nil
+		}
+		return fmt.Errorf("table %s: %w", c.From, ErrNotExist)
+	}
+	to, ok := s.Database(c.To.Database)
+	if !ok {
+		return fmt.Errorf("database %s: %w", QuoteIdent(c.To.Database), ErrNotExist)
+	}
+	if _, ok := to.Object(c.To.Name); ok {
+		return fmt.Errorf("table %s: %w", c.To, ErrExists)
+	}
+	removeObject(o)
+	o.setName(c.To.Name)
+	insertObject(to, o)
+	return nil
+}
+
+func dbOf(o Object) *Database {
+	switch o := o.(type) {
+	case *Table:
+		return o.Database
+	case *View:
+		return o.Database
+	case *Dictionary:
+		return o.Database
+	}
+	return nil
+}
+
+func insertObject(d *Database, o Object) {
+	o.setDatabase(d)
+	switch o := o.(type) {
+	case *Table:
+		d.Tables = append(d.Tables, o)
+	case *View:
+		d.Views = append(d.Views, o)
+	case *Dictionary:
+		d.Dictionaries = append(d.Dictionaries, o)
+	}
+}
+
+func removeObject(o Object) {
+	d := dbOf(o)
+	if d == nil {
+		return
+	}
+	switch o := o.(type) {
+	case *Table:
+		d.Tables = slices.DeleteFunc(d.Tables, func(x *Table) bool { return x == o })
+	case *View:
+		d.Views = slices.DeleteFunc(d.Views, func(x *View) bool { return x == o })
+	case *Dictionary:
+		d.Dictionaries = slices.DeleteFunc(d.Dictionaries, func(x *Dictionary) bool { return x == o })
+	}
+}
+
+// alter applies the actions of an ALTER to a copy of the table and swaps it
+// in only when every action succeeded, as the server does.
+func (s *Schema) alter(c *ModifyTable) error {
+	o, ok := s.Object(c.Name)
+	if !ok {
+		if c.IfExists {
+			return nil
+		}
+		return fmt.Errorf("table %s: %w", c.Name, ErrNotExist)
+	}
+	switch o := o.(type) {
+	case *Table:
+		t := o.clone()
+		for _, a := range c.Changes {
+			if err := t.alter(a); err != nil {
+				return fmt.Errorf("ALTER TABLE %s: %w", c.Name, err)
+			}
+		}
+		t.Database = o.Database
+		*o = *t
+		return nil
+	case *View:
+		v := *o
+		for _, a := range c.Changes {
+			switch a := a.(type) {
+			case *ModifyQuery:
+				if !v.Materialized {
+					return fmt.Errorf("ALTER TABLE %s MODIFY QUERY: not a materialized view: %w", c.Name, ErrInvalid)
+				}
+				v.Query = a.Query
+			case *ModifyComment:
+				v.Comment = a.Comment
+			default:
+				if v.Storage == nil {
+					return fmt.Errorf("ALTER TABLE %s: %T on a view: %w", c.Name, a, ErrInvalid)
+				}
+				// An ALTER of a materialized view with its own storage
+				// changes the inner table; follow it on a scratch table.
+				inner := &Table{Columns: cloneColumns(v.Columns), Storage: cloneStorage(*v.Storage)}
+				if err := inner.alter(a); err != nil {
+					return fmt.Errorf("ALTER TABLE %s: %w", c.Name, err)
+				}
+				v.Columns = inner.Columns
+				st := inner.Storage
+				v.Storage = &st
+			}
+		}
+		*o = v
+		return nil
+	}
+	return fmt.Errorf("ALTER TABLE %s: it is a %s: %w", c.Name, o.Kind(), ErrInvalid)
+}
+
+func (t *Table) alter(c Change) error {
+	switch c := c.(type) {
+	case *AddColumn:
+		if _, ok := t.Column(c.C.Name); ok {
+			if c.IfNotExists {
+				return nil
+			}
+			return fmt.Errorf("column %s: %w", BackQuote(c.C.Name), ErrExists)
+		}
+		col := *c.C
+		cols, err := insertAt(t.Columns, &col, c.After, c.First)
+		if err != nil {
+			return err
+		}
+		t.Columns = cols
+	case *DropColumn:
+		i := slices.IndexFunc(t.Columns, func(x *Column) bool { return x.Name == c.Name })
+		if i < 0 {
+			if c.IfExists {
+				return nil
+			}
+			return fmt.Errorf("column %s: %w", BackQuote(c.Name), ErrNotExist)
+		}
+		t.Columns = slices.Delete(t.Columns, i, i+1)
+	case *RenameColumn:
+		col, ok := t.Column(c.From)
+		if !ok {
+			if c.IfExists {
+				return nil
+			}
+			return fmt.Errorf("column %s: %w", BackQuote(c.From), ErrNotExist)
+		}
+		if _, ok := t.Column(c.To); ok {
+			return fmt.Errorf("column %s: %w", BackQuote(c.To), ErrExists)
+		}
+		col.Name = c.To
+	case *ModifyColumn:
+		i := slices.IndexFunc(t.Columns, func(x *Column) bool { return x.Name == c.To.Name })
+		if i < 0 {
+			if c.IfExists {
+				return nil
+			}
+			return fmt.Errorf("column %s: %w", BackQuote(c.To.Name), ErrNotExist)
+		}
+		col := *t.Columns[i]
+		if c.Kind.Is(ChangeType) {
+			col.Type = c.To.Type
+		}
+		if c.Kind.Is(ChangeDefault) {
+			col.Default = c.To.Default
+		}
+		if c.Kind.Is(ChangeCodec) {
+			col.Codec = c.To.Codec
+		}
+		if c.Kind.Is(ChangeComment) {
+			col.Comment = c.To.Comment
+		}
+		if c.Kind.Is(ChangeTTL) {
+			col.TTL = c.To.TTL
+		}
+		t.Columns[i] = &col
+		if c.After != "" || c.First {
+			rest := slices.Delete(slices.Clone(t.Columns), i, i+1)
+			cols, err := insertAt(rest, &col, c.After, c.First)
+			if err != nil {
+				return err
+			}
+			t.Columns = cols
+		}
+	case *AddIndex:
+		if _, ok := t.Index(c.I.Name); ok {
+			if c.IfNotExists {
+				return nil
+			}
+			return fmt.Errorf("index %s: %w", BackQuote(c.I.Name), ErrExists)
+		}
+		ix := *c.I
+		pos := len(t.Indexes)
+		switch {
+		case c.First:
+			pos = 0
+		case c.After != "":
+			j := slices.IndexFunc(t.Indexes, func(x *Index) bool { return x.Name == c.After })
+			if j < 0 {
+				return fmt.Errorf("index %s (in AFTER): %w", BackQuote(c.After), ErrNotExist)
+			}
+			pos = j + 1
+		}
+		t.Indexes = slices.Insert(t.Indexes, pos, &ix)
+	case *DropIndex:
+		i := slices.IndexFunc(t.Indexes, func(x *Index) bool { return x.Name == c.Name })
+		if i < 0 {
+			if c.IfExists {
+				return nil
+			}
+			return fmt.Errorf("index %s: %w", BackQuote(c.Name), ErrNotExist)
+		}
+		t.Indexes = slices.Delete(t.Indexes, i, i+1)
+	case *AddProjection:
+		if _, ok := t.Projection(c.P.Name); ok {
+			if c.IfNotExists {
+				return nil
+			}
+			return fmt.Errorf("projection %s: %w", BackQuote(c.P.Name), ErrExists)
+		}
+		p := *c.P
+		t.Projections = append(t.Projections, &p)
+	case *DropProjection:
+		i := slices.IndexFunc(t.Projections, func(x *Projection) bool { return x.Name == c.Name })
+		if i < 0 {
+			if c.IfExists {
+				return nil
+			}
+			return fmt.Errorf("projection %s: %w", BackQuote(c.Name), ErrNotExist)
+		}
+		t.Projections = slices.Delete(t.Projections, i, i+1)
+	case *AddConstraint:
+		if _, ok := t.Constraint(c.C.Name); ok {
+			if c.IfNotExists {
+				return nil
+			}
+			return fmt.Errorf("constraint %s: %w", BackQuote(c.C.Name), ErrExists)
+		}
+		x := *c.C
+		t.Constraints = append(t.Constraints, &x)
+	case *DropConstraint:
+		i := slices.IndexFunc(t.Constraints, func(x *Constraint) bool { return x.Name == c.Name })
+		if i < 0 {
+			if c.IfExists {
+				return nil
+			}
+			return fmt.Errorf("constraint %s: %w", BackQuote(c.Name), ErrNotExist)
+		}
+		t.Constraints = slices.Delete(t.Constraints, i, i+1)
+	case *ModifyTTL:
+		t.TTL = c.TTL
+	case *ModifySettings:
+		for _, x := range c.Settings {
+			if i := slices.IndexFunc(t.Settings, func(y Setting) bool { return y.Name == x.Name }); i >= 0 {
+				t.Settings[i] = x
+			} else {
+				t.Settings = append(t.Settings, x)
+			}
+		}
+	case *ResetSettings:
+		for _, n := range c.Names {
+			t.Settings = slices.DeleteFunc(t.Settings, func(y Setting) bool { return y.Name == n })
+		}
+	case *ModifyOrderBy:
+		t.OrderBy = c.OrderBy
+		if !t.PrimaryKeyExplicit {
+			// The primary key stays what it was: the old sorting key.
+			t.PrimaryKeyExplicit = true
+		}
+	case *ModifySampleBy:
+		t.SampleBy = c.SampleBy
+	case *ModifyComment:
+		t.Comment = c.Comment
+	case *ModifyQuery:
+		return fmt.Errorf("MODIFY QUERY on a table: %w", ErrInvalid)
+	case *MarkUncertain:
+		t.MarkUncertain(c.Reason)
+	default:
+		return fmt.Errorf("%T is not an ALTER action: %w", c, ErrInvalid)
+	}
+	return nil
+}
+
+func insertAt(cols []*Column, c *Column, after string, first bool) ([]*Column, error) {
+	switch {
+	case first:
+		return slices.Insert(cols, 0, c), nil
+	case after != "":
+		j := slices.IndexFunc(cols, func(x *Column) bool { return x.Name == after })
+		if j < 0 {
+			return nil, fmt.Errorf("column %s (in AFTER): %w", BackQuote(after), ErrNotExist)
+		}
+		return slices.Insert(cols, j+1, c), nil
+	}
+	return append(cols, c), nil
+}
+
+func (t *Table) clone() *Table {
+	c := *t
+	c.Columns = cloneColumns(t.Columns)
+	c.Storage = cloneStorage(t.Storage)
+	c.Indexes = clonePtrs(t.Indexes)
+	c.Projections = clonePtrs(t.Projections)
+	c.Constraints = clonePtrs(t.Constraints)
+	c.Uncertain = slices.Clone(t.Uncertain)
+	return &c
+}
+
+func cloneColumns(cs []*Column) []*Column {
+	out := make([]*Column, len(cs))
+	for i, c := range cs {
+		x := *c
+		if c.Default != nil {
+			d := *c.Default
+			x.Default = &d
+		}
+		out[i] = &x
+	}
+	return out
+}
+
+func cloneStorage(s Storage) Storage {
+	s.Engine.Params = slices.Clone(s.Engine.Params)
+	s.Settings = slices.Clone(s.Settings)
+	return s
+}
+
+func clonePtrs[T any](xs []*T) []*T {
+	if xs == nil {
+		return nil
+	}
+	out := make([]*T, len(xs))
+	for i, x := range xs {
+		y := *x
+		out[i] = &y
+	}
+	return out
+}
