@@ -79,8 +79,8 @@ type converter struct {
 	sql, orig string
 	// names maps placeholders back to keyword column names.
 	names map[string]string
-	db   string
-	out  *Conversion
+	db    string
+	out   *Conversion
 	toks  []sqlTok
 	fmt   exprFormatter
 	views []viewSource

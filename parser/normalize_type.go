@@ -35,7 +35,7 @@ var typeAliases = map[string]string{
 	"INT": "Int32", "INTEGER": "Int32", "MEDIUMINT": "Int32", "INT4": "Int32",
 	"SIGNED": "Int64", "BIGINT": "Int64",
 	"TINYINT": "Int8", "INT1": "Int8", "BYTE": "Int8",
-	"SMALLINT": "Int16",
+	"SMALLINT":     "Int16",
 	"INT UNSIGNED": "UInt32", "INTEGER UNSIGNED": "UInt32", "MEDIUMINT UNSIGNED": "UInt32",
 	"BIGINT UNSIGNED": "UInt64", "UNSIGNED": "UInt64", "BIT": "UInt64", "SET": "UInt64",
 	"TINYINT UNSIGNED": "UInt8", "SMALLINT UNSIGNED": "UInt16", "YEAR": "UInt16",
@@ -45,9 +45,9 @@ var typeAliases = map[string]string{
 	"DEC": "Decimal", "NUMERIC": "Decimal", "FIXED": "Decimal", "DECIMAL": "Decimal",
 	"TIMESTAMP": "DateTime", "DATETIME": "DateTime", "DATE": "Date", "DATETIME64": "DateTime64",
 	"DATE32": "Date32",
-	"INET4": "IPv4", "INET6": "IPv6",
+	"INET4":  "IPv4", "INET6": "IPv6",
 	"BINARY": "FixedString",
-	"ENUM": "Enum",
+	"ENUM":   "Enum",
 }
 
 // stringAliases are the upper-cased aliases of String; their arguments
