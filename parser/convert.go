@@ -413,7 +413,7 @@ func (c *converter) alterDatabase() error {
 	name := identText(c.toks[i])
 	i = c.onCluster(i + 1)
 	if c.word(i) == "MODIFY" && c.word(i+1) == "COMMENT" && i+2 < len(c.toks) && c.toks[i+2].kind == 's' {
-		c.out.Changes = append(c.out.Changes, &schema.ModifyDatabaseComment{Name: name, Comment: schema.Comment(unquote(c.toks[i+2].text))})
+		c.out.Changes = append(c.out.Changes, &schema.ModifyDatabaseComment{Name: name, Comment: schema.Comment(unquoteLiteral(c.toks[i+2].text))})
 		return nil
 	}
 	c.unsupported(0, "ALTER DATABASE not modelled")
@@ -421,8 +421,8 @@ func (c *converter) alterDatabase() error {
 	return nil
 }
 
-func unquote(s string) string {
-	_, v, err := scanQuoted(s, 0)
+func unquoteLiteral(s string) string {
+	_, v, err := unquoteAt(s, 0)
 	if err != nil {
 		return s
 	}

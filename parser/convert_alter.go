@@ -169,14 +169,14 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 		if !ok || j >= len(seg) || seg[j].kind != 's' {
 			return nil, false, c.syntax(off, "expected COMMENT COLUMN name 'text'")
 		}
-		return &schema.ModifyColumn{To: &schema.Column{Name: n, Comment: schema.Comment(unquote(seg[j].text))}, Kind: schema.ChangeComment, IfExists: ie}, false, nil
+		return &schema.ModifyColumn{To: &schema.Column{Name: n, Comment: schema.Comment(unquoteLiteral(seg[j].text))}, Kind: schema.ChangeComment, IfExists: ie}, false, nil
 	case head == "MODIFY COLUMN":
 		return c.modifyColumn(table, seg, ephemeral)
 	case head == "MODIFY COMMENT":
 		if len(seg) != 3 || seg[2].kind != 's' {
 			return nil, false, c.syntax(off, "expected MODIFY COMMENT 'text'")
 		}
-		return &schema.ModifyComment{Comment: schema.Comment(unquote(seg[2].text))}, false, nil
+		return &schema.ModifyComment{Comment: schema.Comment(unquoteLiteral(seg[2].text))}, false, nil
 	case head == "MODIFY SAMPLE":
 		if w(2) != "BY" || len(seg) < 4 {
 			return nil, false, c.syntax(off, "expected MODIFY SAMPLE BY expr")
@@ -324,7 +324,7 @@ func (c *converter) modifyColumn(table schema.QualifiedName, seg []sqlTok, ephem
 	}
 	if toks[j].kind == 'w' && toks[j].upper() == "COMMENT" && j+2 == len(toks) && toks[j+1].kind == 's' {
 		mc.Kind = schema.ChangeComment
-		mc.To.Comment = schema.Comment(unquote(toks[j+1].text))
+		mc.To.Comment = schema.Comment(unquoteLiteral(toks[j+1].text))
 		return mc, false, nil
 	}
 	st, err := c.parseAction(toks)

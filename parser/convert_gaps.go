@@ -489,7 +489,7 @@ func (c *converter) readTTL(items []sqlTok) (string, error) {
 			case w == "DELETE":
 				rest = rest[1:]
 			case w == "TO" && len(rest) >= 3:
-				rule += " TO " + strings.ToUpper(rest[1].text) + " " + QuoteString(unquote(rest[2].text))
+				rule += " TO " + strings.ToUpper(rest[1].text) + " " + QuoteString(unquoteLiteral(rest[2].text))
 				rest = rest[3:]
 			case w == "RECOMPRESS" && len(rest) >= 2:
 				end := len(rest)

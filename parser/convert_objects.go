@@ -31,7 +31,7 @@ func (c *converter) createView(st *ch.CreateView) error {
 		v.Comment = schema.Comment(unescape(st.Comment.Literal))
 	}
 	if c.comment != nil {
-		v.Comment = schema.Comment(unquote(c.comment.text))
+		v.Comment = schema.Comment(unquoteLiteral(c.comment.text))
 	}
 	add := &schema.AddView{Name: name, V: v, IfNotExists: st.IfNotExists, OrReplace: st.OrReplace}
 	if st.TableSchema != nil && len(st.TableSchema.Columns) > 0 {
@@ -60,7 +60,7 @@ func (c *converter) createMaterializedView(st *ch.CreateMaterializedView, epheme
 		v.Comment = schema.Comment(unescape(st.Comment.Literal))
 	}
 	if c.comment != nil {
-		v.Comment = schema.Comment(unquote(c.comment.text))
+		v.Comment = schema.Comment(unquoteLiteral(c.comment.text))
 	}
 	if st.Refresh != nil {
 		c.unsupported(int(st.Refresh.Pos()), "refreshable materialized views are not modelled", name)

@@ -82,7 +82,7 @@ func scanSQL(s string) []sqlTok {
 // identText returns the name a word or quoted-identifier token stands for.
 func identText(t sqlTok) string {
 	if t.kind == 'q' {
-		_, s, err := scanQuoted(t.text, 0)
+		_, s, err := unquoteAt(t.text, 0)
 		if err == nil {
 			return s
 		}

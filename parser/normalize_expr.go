@@ -752,7 +752,7 @@ func formatNumber(n *ch.NumberLiteral) string {
 
 // unescape turns the raw text of a quoted string literal into its value.
 func unescape(raw string) string {
-	_, s, err := scanQuoted("'"+raw+"'", 0)
+	_, s, err := unquoteAt("'"+raw+"'", 0)
 	if err != nil {
 		return raw
 	}

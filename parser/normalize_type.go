@@ -83,7 +83,7 @@ func lexType(s string) ([]typeTok, error) {
 			toks = append(toks, typeTok{c, string(c)})
 			i++
 		case c == '\'' || c == '`' || c == '"':
-			j, text, err := scanQuoted(s, i)
+			j, text, err := unquoteAt(s, i)
 			if err != nil {
 				return nil, err
 			}
@@ -118,9 +118,9 @@ func isIdentByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
-// scanQuoted reads a quoted string or identifier starting at s[i] and
+// unquoteAt reads a quoted string or identifier starting at s[i] and
 // returns the index after it and its unescaped text.
-func scanQuoted(s string, i int) (int, string, error) {
+func unquoteAt(s string, i int) (int, string, error) {
 	q := s[i]
 	var b strings.Builder
 	for j := i + 1; j < len(s); j++ {

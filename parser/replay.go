@@ -19,7 +19,7 @@ type Replayer struct {
 	schema   *schema.Schema
 	database string
 	findings []Finding
-	errs     ErrorList
+	errs     ReplayErrors
 }
 
 // Finding reports a statement, or part of one, that the model cannot
@@ -47,11 +47,11 @@ func (e *ReplayError) Error() string { return e.Pos.String() + ": " + e.Err.Erro
 // Unwrap returns the underlying error (schema.ErrNotExist, ErrSyntax, ...).
 func (e *ReplayError) Unwrap() error { return e.Err }
 
-// ErrorList is the errors of a run, sorted by position.
-type ErrorList []*ReplayError
+// ReplayErrors is the errors of a run, sorted by position.
+type ReplayErrors []*ReplayError
 
 // Error lists the errors, one per line.
-func (l ErrorList) Error() string {
+func (l ReplayErrors) Error() string {
 	parts := make([]string, len(l))
 	for i, e := range l {
 		parts[i] = e.Error()
@@ -60,7 +60,7 @@ func (l ErrorList) Error() string {
 }
 
 // Unwrap returns the errors, for errors.Is and errors.As.
-func (l ErrorList) Unwrap() []error {
+func (l ReplayErrors) Unwrap() []error {
 	out := make([]error, len(l))
 	for i, e := range l {
 		out[i] = e
@@ -91,13 +91,13 @@ func (r *Replayer) Findings() []Finding {
 	return out
 }
 
-// Err returns the errors seen so far as an ErrorList sorted by position, or
+// Err returns the errors seen so far as an ReplayErrors sorted by position, or
 // nil.
 func (r *Replayer) Err() error {
 	if len(r.errs) == 0 {
 		return nil
 	}
-	out := append(ErrorList(nil), r.errs...)
+	out := append(ReplayErrors(nil), r.errs...)
 	sort.SliceStable(out, func(i, j int) bool { return posLess(out[i].Pos, out[j].Pos) })
 	return out
 }
