@@ -321,9 +321,17 @@ func recogniseGap(stmt Statement, text string) (*Result, error) {
 		}
 	}
 	edits, found, raw := rewrites(text, toks)
+	var rewrittenErr error
 	if len(edits) > 0 {
 		rewritten := applyEdits(text, edits)
-		if ast, err := parseOne(rewritten); err == nil {
+		ast, err := parseOne(rewritten)
+		if err != nil {
+			// The error in the rewritten text is past the recognised
+			// constructs, so it is the one to report.
+			pe := newParseError(Statement{Text: rewritten}, 0, err)
+			pe.Pos, pe.Stmt = stmt.PosAt(unmapOffset(edits, pe.Pos.Offset)), stmt
+			rewrittenErr = pe
+		} else {
 			r := &Result{Stmt: stmt, AST: ast, Text: rewritten, edits: edits}
 			for _, w := range found {
 				r.Workarounds = append(r.Workarounds, Workaround{Construct: w.construct, Pos: stmt.PosAt(w.off)})
@@ -334,7 +342,11 @@ func recogniseGap(stmt Statement, text string) (*Result, error) {
 			return r, nil
 		}
 	}
-	return alterWithComments(stmt, text, toks)
+	r, err := alterWithComments(stmt, text, toks)
+	if r == nil && err == nil && rewrittenErr != nil {
+		return nil, rewrittenErr
+	}
+	return r, err
 }
 
 func exchangeTables(c *cursor) Gap {
