@@ -25,7 +25,7 @@ func TestRender(t *testing.T) {
 		{";\nSELECT", 2, 22},
 		{"SELECT", 3, 1},
 		{"${KEEP}", 3, 10}, // after an escape: the second '$' of $${
-		{"luster", 3, 20}, // second line of a multi-line value: still its ${
+		{"luster", 3, 20},  // second line of a multi-line value: still its ${
 		{", analyticsx", 3, 30},
 		{"x;", 3, 37},
 	}
