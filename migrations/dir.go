@@ -55,6 +55,8 @@ type Dir struct {
 	Init *Section
 	// Sealed is the parsed chschema.sum, or nil when there is none.
 	Sealed *SumFile
+
+	sealedMalformed bool // chschema.sum has syntax errors
 }
 
 // Service is one independent sequence of migrations.
@@ -183,6 +185,7 @@ func Open(fsys fs.FS) (*Dir, error) {
 			data, ok := readFile(fsys, name, &errs)
 			if ok {
 				sf, err := ParseSumFile(data)
+				d.sealedMalformed = errors.Is(err, ErrSumSyntax)
 				if err != nil {
 					var l ErrorList
 					if errors.As(err, &l) {

@@ -129,13 +129,24 @@ func ParseSumFile(data []byte) (*SumFile, error) {
 	}
 	header := strings.TrimSuffix(lines[0], "\r")
 	total, ok := strings.CutPrefix(header, sumHeader+" ")
-	if _, valid := decodeHash(total); !ok || !valid {
+	if _, valid := decodeHash(total); !isConflictMarker(header) && (!ok || !valid) {
 		errs.add(SumFileName, fileStart, ErrSumSyntax, "malformed header: expected %q", sumHeader+" h1:<base64 sha256>")
 	}
 	sf.Total = total
-	for i, l := range lines[1:] {
-		ln := i + 2
+	for i, l := range lines {
+		ln := i + 1
 		l = strings.TrimSuffix(l, "\r")
+		if isConflictMarker(l) {
+			errs.add(SumFileName, Pos{Line: ln, Col: 1}, ErrSumSyntax, "merge conflict marker: merge the migrations themselves, then run chschema hash to rewrite this file")
+			continue
+		}
+		if i == 0 {
+			continue
+		}
+		if strings.HasPrefix(l, sumHeader) {
+			errs.add(SumFileName, Pos{Line: ln, Col: 1}, ErrSumSyntax, "a second header line; the header is the first line only")
+			continue
+		}
 		f := strings.Fields(l)
 		if len(f) < 3 || len(f) > 4 || strings.Join(f, " ") != l {
 			errs.add(SumFileName, Pos{Line: ln, Col: 1}, ErrSumSyntax, "malformed line: expected \"<service> <file> [<file>] h1:<hash>\" separated by single spaces")
@@ -159,6 +170,16 @@ func ParseSumFile(data []byte) (*SumFile, error) {
 	return sf, errs.Err()
 }
 
+// isConflictMarker reports whether line is a git merge conflict marker.
+func isConflictMarker(line string) bool {
+	for _, m := range []string{"<<<<<<<", "=======", ">>>>>>>", "|||||||"} {
+		if strings.HasPrefix(line, m) {
+			return true
+		}
+	}
+	return false
+}
+
 // fileVersion returns the integer ID of a migration path.
 func fileVersion(p string) (int, bool) {
 	base := p[strings.LastIndexByte(p, '/')+1:]
@@ -175,8 +196,11 @@ func fileVersion(p string) (int, bool) {
 // (ErrSealedRenamed) or moved to another ID (ErrSealedMoved), and a new
 // migration that sorts before the last sealed one of its service
 // (ErrInsertedBefore). It returns nil when there is no sum file.
+//
+// Verify checks nothing when the sum file itself is malformed (Open
+// reported ErrSumSyntax): its lines cannot be trusted until it is fixed.
 func (d *Dir) Verify() error {
-	if d.Sealed == nil {
+	if d.Sealed == nil || d.sealedMalformed {
 		return nil
 	}
 	var errs ErrorList
@@ -191,8 +215,11 @@ func (d *Dir) Verify() error {
 		file    string
 	}
 	lastSealed := map[string]last{}
+	// First the entries whose files are still there, then the others,
+	// which may have moved to a migration that no entry claims.
+	var missing []int
 	var prev []byte
-	for _, e := range d.Sealed.Entries {
+	for i, e := range d.Sealed.Entries {
 		want, _ := decodeHash(e.Hash)
 		if v, ok := fileVersion(e.Files[0]); ok {
 			name := e.Files[0][strings.LastIndexByte(e.Files[0], '/')+1:]
@@ -200,37 +227,44 @@ func (d *Dir) Verify() error {
 				lastSealed[e.Service] = last{v, name, e.Files[0]}
 			}
 		}
-		m := byFiles[e.Service+" "+strings.Join(e.Files, " ")]
-		switch {
-		case m != nil:
+		if m := byFiles[e.Service+" "+strings.Join(e.Files, " ")]; m != nil {
 			matched[m] = true
 			if !bytes.Equal(chainHash(prev, e.Service, e.Files, m.contents), want) {
 				errs.add(m.Files[0], fileStart, ErrSealedEdited, "sealed migration %s was edited after it was released (chschema.sum line %d); add a new migration instead", strings.Join(e.Files, " + "), e.Line)
 			}
-		default:
-			// Same bytes under another name or ID?
-			var moved *Migration
-			if svc, ok := d.Service(e.Service); ok {
-				for _, c := range svc.Migrations {
-					if len(c.contents) == len(e.Files) && bytes.Equal(chainHash(prev, e.Service, e.Files, c.contents), want) {
-						moved = c
-						break
-					}
-				}
-			}
-			v, _ := fileVersion(e.Files[0])
-			switch {
-			case moved == nil:
-				errs.add(SumFileName, Pos{Line: e.Line, Col: 1}, ErrSealedRemoved, "sealed migration %s was removed or its content changed with its name; released migrations stay", strings.Join(e.Files, " + "))
-			case moved.Version == v:
-				matched[moved] = true
-				errs.add(moved.Files[0], fileStart, ErrSealedRenamed, "sealed migration %s was renamed to %s (chschema.sum line %d)", strings.Join(e.Files, " + "), strings.Join(moved.Files, " + "), e.Line)
-			default:
-				matched[moved] = true
-				errs.add(moved.Files[0], fileStart, ErrSealedMoved, "sealed migration %s was reordered: it is now ID %s (chschema.sum line %d)", strings.Join(e.Files, " + "), moved.ID, e.Line)
-			}
+		} else {
+			missing = append(missing, i)
 		}
 		prev = want
+	}
+	for _, i := range missing {
+		e := d.Sealed.Entries[i]
+		want, _ := decodeHash(e.Hash)
+		prev = nil
+		if i > 0 {
+			prev, _ = decodeHash(d.Sealed.Entries[i-1].Hash)
+		}
+		// The same bytes under another name or ID?
+		var moved *Migration
+		if svc, ok := d.Service(e.Service); ok {
+			for _, c := range svc.Migrations {
+				if !matched[c] && len(c.contents) == len(e.Files) && bytes.Equal(chainHash(prev, e.Service, e.Files, c.contents), want) {
+					moved = c
+					break
+				}
+			}
+		}
+		v, _ := fileVersion(e.Files[0])
+		switch {
+		case moved == nil:
+			errs.add(SumFileName, Pos{Line: e.Line, Col: 1}, ErrSealedRemoved, "sealed migration %s was removed or its content changed with its name; released migrations stay", strings.Join(e.Files, " + "))
+		case moved.Version == v:
+			matched[moved] = true
+			errs.add(moved.Files[0], fileStart, ErrSealedRenamed, "sealed migration %s was renamed to %s (chschema.sum line %d)", strings.Join(e.Files, " + "), strings.Join(moved.Files, " + "), e.Line)
+		default:
+			matched[moved] = true
+			errs.add(moved.Files[0], fileStart, ErrSealedMoved, "sealed migration %s was reordered: it is now ID %s (chschema.sum line %d)", strings.Join(e.Files, " + "), moved.ID, e.Line)
+		}
 	}
 	for _, m := range d.Migrations() {
 		l, ok := lastSealed[m.Service.Name]

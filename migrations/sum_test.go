@@ -98,7 +98,7 @@ func TestVerify(t *testing.T) {
 		}, ErrSumHeader, "chschema.sum:1:1: the header checksum does not match"},
 		{"merge conflict", func(f fstest.MapFS) {
 			f[SumFileName].Data = append(f[SumFileName].Data, []byte("<<<<<<< HEAD\n")...)
-		}, ErrSumSyntax, "chschema.sum:7:1: malformed line"},
+		}, ErrSumSyntax, "chschema.sum:7:1: merge conflict marker"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
