@@ -56,7 +56,7 @@ var (
 	ErrSealedRemoved  = errors.New("migrations: sealed migration removed")
 	ErrSealedRenamed  = errors.New("migrations: sealed migration renamed")
 	ErrSealedMoved    = errors.New("migrations: sealed migration reordered")
-	ErrInsertedBefore = errors.New("migrations: new migration sorts before the last sealed one")
+	ErrInsertedBefore = errors.New("migrations: new migration before the last sealed one")
 	ErrUnknownService = errors.New("migrations: unknown service")
 	ErrExists         = errors.New("migrations: already exists")
 )

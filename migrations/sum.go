@@ -194,7 +194,7 @@ func fileVersion(p string) (int, bool) {
 // Verify checks the current migrations against the sealed ones: a sealed
 // migration edited (ErrSealedEdited), removed (ErrSealedRemoved), renamed
 // (ErrSealedRenamed) or moved to another ID (ErrSealedMoved), and a new
-// migration that sorts before the last sealed one of its service
+// migration whose ID is not after the last sealed one of its service
 // (ErrInsertedBefore). It returns nil when there is no sum file.
 //
 // Verify checks nothing when the sum file itself is malformed (Open
@@ -211,7 +211,6 @@ func (d *Dir) Verify() error {
 	matched := map[*Migration]bool{}
 	type last struct {
 		version int
-		name    string
 		file    string
 	}
 	lastSealed := map[string]last{}
@@ -222,9 +221,8 @@ func (d *Dir) Verify() error {
 	for i, e := range d.Sealed.Entries {
 		want, _ := decodeHash(e.Hash)
 		if v, ok := fileVersion(e.Files[0]); ok {
-			name := e.Files[0][strings.LastIndexByte(e.Files[0], '/')+1:]
-			if l, seen := lastSealed[e.Service]; !seen || v > l.version || v == l.version && name > l.name {
-				lastSealed[e.Service] = last{v, name, e.Files[0]}
+			if l, seen := lastSealed[e.Service]; !seen || v > l.version {
+				lastSealed[e.Service] = last{v, e.Files[0]}
 			}
 		}
 		if m := byFiles[e.Service+" "+strings.Join(e.Files, " ")]; m != nil {
@@ -271,9 +269,8 @@ func (d *Dir) Verify() error {
 		if matched[m] || !ok {
 			continue
 		}
-		base := m.Files[0][strings.LastIndexByte(m.Files[0], '/')+1:]
-		if m.Version < l.version || m.Version == l.version && base < l.name {
-			errs.add(m.Files[0], fileStart, ErrInsertedBefore, "new migration sorts before %s, the last released migration of service %s; give it the next ID after it", l.file, m.Service.Name)
+		if m.Version <= l.version {
+			errs.add(m.Files[0], fileStart, ErrInsertedBefore, "new migration with ID %s is not after %s, the last released migration of service %s; new migrations take the IDs after it", m.ID, l.file, m.Service.Name)
 		}
 	}
 	return errs.Err()

@@ -92,7 +92,7 @@ func TestVerify(t *testing.T) {
 			delete(f, "s/0003_z.sql")
 		}, ErrSealedMoved, "s/0003_y.sql:1:1: sealed migration s/0002_y.sql was reordered: it is now ID 0003"},
 		{"inserted before the last sealed", func(f fstest.MapFS) { f["s/0002_a.sql"] = &fstest.MapFile{Data: []byte(okMigration)} }, ErrInsertedBefore,
-			"s/0002_a.sql:1:1: new migration sorts before s/0003_z.sql, the last released migration of service s"},
+			"s/0002_a.sql:1:1: new migration with ID 0002 is not after s/0003_z.sql, the last released migration of service s"},
 		{"header edited", func(f fstest.MapFS) {
 			f[SumFileName].Data = []byte(strings.Replace(string(f[SumFileName].Data), "s/0002_y.sql", "s/0002_q.sql", 1))
 		}, ErrSumHeader, "chschema.sum:1:1: the header checksum does not match"},
