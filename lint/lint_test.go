@@ -96,7 +96,9 @@ func TestRules(t *testing.T) {
 		{name: "defined variable", files: map[string]string{"0001_a.sql": "-- +up\nCREATE DATABASE ${DB};\n-- +down\nDROP DATABASE ${DB};\n"}, vars: map[string]string{"DB": "x"}},
 		{name: "binary garbage", files: map[string]string{"0001_a.sql": "\x00\x01\x02"}, want: []string{"unreadable-file 0001_a.sql:1:1"}},
 		{name: "sum file merge conflict", files: map[string]string{"0001_a.sql": good},
-			edit: func(f fstest.MapFS) { f["chschema.sum"].Data = append([]byte("<<<<<<< ours\n"), f["chschema.sum"].Data...) },
+			edit: func(f fstest.MapFS) {
+				f["chschema.sum"].Data = append([]byte("<<<<<<< ours\n"), f["chschema.sum"].Data...)
+			},
 			want: []string{"sum-file chschema.sum:1:1", "sum-file chschema.sum:2:1"}},
 	}
 	for _, tt := range tests {
