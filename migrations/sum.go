@@ -82,6 +82,13 @@ func chainHash(prev []byte, service string, files []string, contents [][]byte) [
 	return h.Sum(nil)
 }
 
+// Checksum is the h1: hash of the migration's own raw bytes: its service,
+// file paths and contents, chained to nothing. apply can record it to tell
+// later whether an applied migration changed.
+func (m *Migration) Checksum() string {
+	return encodeHash(chainHash(nil, m.Service.Name, m.Files, m.contents))
+}
+
 func encodeHash(h []byte) string { return hashPrefix + base64.StdEncoding.EncodeToString(h) }
 
 func decodeHash(s string) ([]byte, bool) {

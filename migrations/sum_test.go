@@ -129,3 +129,16 @@ func TestVerifyNewMigrationsAfterSealedPass(t *testing.T) {
 		t.Errorf("Verify: %v", err)
 	}
 }
+
+func TestMigrationChecksum(t *testing.T) {
+	a, _ := Open(mapFS(map[string]string{"0001_a.sql": okMigration, "0002_b.sql": okMigration}))
+	b, _ := Open(mapFS(map[string]string{"0001_a.sql": okMigration + " "}))
+	ma, mb := a.Migrations()[0], a.Migrations()[1]
+	if !strings.HasPrefix(ma.Checksum(), "h1:") || ma.Checksum() == mb.Checksum() || ma.Checksum() == b.Migrations()[0].Checksum() {
+		t.Errorf("checksums %s %s %s: want distinct for different names or bytes", ma.Checksum(), mb.Checksum(), b.Migrations()[0].Checksum())
+	}
+	again, _ := Open(mapFS(map[string]string{"0001_a.sql": okMigration}))
+	if again.Migrations()[0].Checksum() != ma.Checksum() {
+		t.Error("checksum not stable")
+	}
+}
