@@ -1,7 +1,6 @@
 package parser
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -42,10 +41,6 @@ type Unsupported struct {
 	// Databases, when set, may have gained or lost unknown objects.
 	Databases []string
 }
-
-// SyntaxError is a statement that neither AfterShip's parser nor the gap
-// handling could read.
-var ErrSyntax = errors.New("parser: syntax error")
 
 // offsetError is an error at a byte offset of the statement.
 type offsetError struct {

@@ -110,31 +110,3 @@ func splitTopLevel(toks []sqlTok) [][]sqlTok {
 	return append(out, toks[start:])
 }
 
-// splitStatementsInterim cuts a script at top-level semicolons. It stands in
-// for the migrations branch's parser.Split until that lands, and is used
-// only by ReplayScript.
-func splitStatementsInterim(src string) []stmtSpan {
-	var out []stmtSpan
-	toks := scanSQL(src)
-	start := -1
-	last := 0
-	for _, t := range toks {
-		if t.kind == ';' {
-			if start >= 0 {
-				out = append(out, stmtSpan{start, last})
-			}
-			start = -1
-			continue
-		}
-		if start < 0 {
-			start = t.off
-		}
-		last = t.end
-	}
-	if start >= 0 {
-		out = append(out, stmtSpan{start, last})
-	}
-	return out
-}
-
-type stmtSpan struct{ off, end int }

@@ -16,7 +16,6 @@ import (
 	"github.com/chschema/chschema/schema"
 )
 
-func TestMain(m *testing.M) { os.Exit(chtest.Main(m)) }
 
 // modelOpts compares models field by field, skipping back-pointers and
 // bookkeeping that the server does not report.
@@ -73,7 +72,11 @@ func TestOracle(t *testing.T) {
 	statements := 0
 	for _, n := range names {
 		r.ReplayScript(n, files[n])
-		statements += len(parser.SplitInterim(files[n]))
+		stmts, err := parser.Split(files[n], parser.FileStart)
+		if err != nil {
+			t.Fatal(err)
+		}
+		statements += len(stmts)
 	}
 	if err := r.Err(); err != nil {
 		t.Fatalf("offline replay:\n%v", err)
@@ -95,9 +98,13 @@ func TestOracle(t *testing.T) {
 	})
 	for _, n := range names {
 		src := files[n]
-		for _, st := range parser.SplitInterim(src) {
+		stmts, err := parser.Split(src, parser.FileStart)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range stmts {
 			if err := db.Conn.Exec(ctx, st.Text); err != nil {
-				t.Fatalf("%s:%d: server refused %q: %v", n, st.Line, st.Text, err)
+				t.Fatalf("%s:%s: server refused %q: %v", n, st.Pos, st.Text, err)
 			}
 		}
 	}

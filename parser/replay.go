@@ -112,26 +112,33 @@ func posLess(a, b schema.Position) bool {
 	return a.Col < b.Col
 }
 
-var startPos = schema.Position{Line: 1, Col: 1}
-
 // advance returns the position after text, starting at p.
 func advance(p schema.Position, text string) schema.Position {
 	for i := 0; i < len(text); i++ {
 		if text[i] == '\n' {
 			p.Line++
 			p.Col = 1
-		} else if text[i]&0xC0 != 0x80 { // count runes, not bytes
+		} else { // columns count bytes, as Split's positions do
 			p.Col++
 		}
 	}
 	return p
 }
 
-// ReplayScript replays every statement of src, a file's text.
+// ReplayScript replays every statement of src, a file's text, cut by
+// Split.
 func (r *Replayer) ReplayScript(file, src string) {
-	start := schema.Position{File: file, Line: 1, Col: 1}
-	for _, sp := range splitStatementsInterim(src) {
-		r.ReplayStatement(advance(start, src[:sp.off]), src[sp.off:sp.end])
+	stmts, err := Split(src, FileStart)
+	for _, st := range stmts {
+		r.ReplayStatement(schema.Position{File: file, Line: st.Pos.Line, Col: st.Pos.Col}, st.Text)
+	}
+	if err != nil {
+		at := schema.Position{File: file}
+		var se *SyntaxError
+		if errors.As(err, &se) {
+			at.Line, at.Col = se.Pos.Line, se.Pos.Col
+		}
+		r.errs = append(r.errs, &ReplayError{Pos: at, Err: err})
 	}
 }
 
