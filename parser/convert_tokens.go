@@ -109,4 +109,3 @@ func splitTopLevel(toks []sqlTok) [][]sqlTok {
 	}
 	return append(out, toks[start:])
 }
-

@@ -16,7 +16,6 @@ import (
 	"github.com/chschema/chschema/schema"
 )
 
-
 // modelOpts compares models field by field, skipping back-pointers and
 // bookkeeping that the server does not report.
 var modelOpts = cmp.Options{
