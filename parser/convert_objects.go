@@ -174,6 +174,13 @@ func (c *converter) createDictionary(st *ch.CreateDictionary) error {
 	if st.Comment != nil {
 		d.Comment = schema.Comment(unescape(st.Comment.Literal))
 	}
+	// Layouts with a simple key store it as UInt64, whatever the declared
+	// integer type; system.dictionaries reports UInt64.
+	if !strings.HasPrefix(d.Layout.Type, "COMPLEX_KEY") && d.Layout.Type != "IP_TRIE" && len(d.PrimaryKey) == 1 {
+		if a, ok := d.Attribute(d.PrimaryKey[0]); ok {
+			a.Type = "UInt64"
+		}
+	}
 	c.out.Changes = append(c.out.Changes, &schema.AddDictionary{Name: name, D: d, IfNotExists: st.IfNotExists, OrReplace: st.OrReplace})
 	return nil
 }

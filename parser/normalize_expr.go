@@ -456,8 +456,15 @@ func (f *exprFormatter) extract(b *strings.Builder, e *ch.ExtractExpr) {
 			}
 		}
 	}
-	f.unsupported = append(f.unsupported, "EXTRACT form")
-	b.WriteString(ch.Format(e))
+	for _, p := range e.Parameters {
+		if _, ok := p.(*ch.IntervalFrom); ok {
+			f.unsupported = append(f.unsupported, "EXTRACT form")
+			b.WriteString(ch.Format(e))
+			return
+		}
+	}
+	// extract(haystack, pattern): the regular-expression function.
+	b.WriteString("extract(" + f.exprs(e.Parameters) + ")")
 }
 
 // listExpr prints a key or list expression without the outer parentheses

@@ -90,6 +90,7 @@ type CLI struct {
 	New     NewCmd     `cmd:"" help:"Create the next migration of a service, with -- +up and -- +down sections."`
 	Hash    HashCmd    `cmd:"" help:"Seal the current migrations into <dir>/chschema.sum (the release step)."`
 	Lint    LintCmd    `cmd:"" help:"Check the migrations offline (with --dsn, also with the server's parser); exit 1 on findings."`
+	Schema  SchemaCmd  `cmd:"" help:"Print the expected schema (init.sql, then every migration) as canonical SQL, or JSON with --format json."`
 }
 
 // exitPanic carries kong's requested exit code out of kong.Parse.

@@ -35,3 +35,8 @@ CREATE OR REPLACE FUNCTION ${fn}replaced AS (x) -> x * 10;
 CREATE FUNCTION ${fn}dropped AS (x) -> x;
 DROP FUNCTION ${fn}dropped;
 DROP FUNCTION IF EXISTS ${fn}dropped;
+CREATE TABLE dict_src32 (id Int32, name String) ENGINE = MergeTree ORDER BY id;
+CREATE DICTIONARY d_int32_key (id Int32, name String) PRIMARY KEY id
+SOURCE(CLICKHOUSE(TABLE 'dict_src32' DB '${db}')) LIFETIME(300) LAYOUT(HASHED());
+CREATE DICTIONARY d_int32_complex (id Int32, name String) PRIMARY KEY id
+SOURCE(CLICKHOUSE(TABLE 'dict_src32' DB '${db}')) LIFETIME(300) LAYOUT(COMPLEX_KEY_HASHED());
