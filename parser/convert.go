@@ -29,6 +29,15 @@ type Conversion struct {
 	// views are the views whose columns the replayer infers from their
 	// SELECT against the schema of the moment.
 	views []viewSource
+	// codecFixups are MODIFY COLUMN codecs given without a type.
+	codecFixups []codecFixup
+}
+
+// codecFixup is a MODIFY COLUMN x CODEC(...) without a type: the codec's
+// Delta/Gorilla width comes from the column's current type.
+type codecFixup struct {
+	mc   *schema.ModifyColumn
+	list string
 }
 
 // Unsupported is a statement, or part of one, that the model cannot follow.
@@ -62,6 +71,7 @@ func Convert(sql string, database string) (*Conversion, error) {
 		return nil, err
 	}
 	c.out.views = c.views
+	c.out.codecFixups = c.codecFixups
 	for _, u := range c.fmt.unsupported {
 		c.unsupported(0, "expression form not normalised: "+u, c.guessObjects()...)
 	}
@@ -86,6 +96,10 @@ type converter struct {
 	ttls []ttlSpan
 	// inAlter says an ALTER is being read: column TTLs are at depth 0.
 	inAlter bool
+	// more are further changes of the ALTER action being read.
+	more []schema.Change
+	// codecFixups are codecs to renormalise with the column's type.
+	codecFixups []codecFixup
 }
 
 // ttlIn returns the TTL clause whose keyword lies in [from, to), read.
@@ -928,6 +942,10 @@ func (c *converter) column(d *ch.ColumnDef, ephemeral map[string]bool, limit int
 		if d.Nullable != nil {
 			col.Type = "Nullable(" + col.Type + ")"
 		}
+	} else if !c.inAlter {
+		// x DEFAULT expr without a type: the server infers the type from
+		// the expression.
+		c.unsupported(int(d.NamePos), "column "+schema.BackQuote(col.Name)+" has no type: the server infers it", c.guessObjects()...)
 	}
 	switch {
 	case ephemeral[col.Name]:
@@ -1062,6 +1080,11 @@ func splitTypeArgs(s string) []string {
 // clause's source text: default levels filled in (ZSTD → ZSTD(1), LZ4HC →
 // LZ4HC(0), FPC → FPC(12)) and Delta/Gorilla given the column type's width.
 func (c *converter) codec(cc *ch.CompressionCodec, typ schema.Type) string {
+	return NormalizeCodec(c.codecList(cc), typ)
+}
+
+// codecList returns the codec list inside CODEC(...) as written.
+func (c *converter) codecList(cc *ch.CompressionCodec) string {
 	src := c.orig
 	if src == "" {
 		src = c.sql
@@ -1093,7 +1116,7 @@ func (c *converter) codec(cc *ch.CompressionCodec, typ schema.Type) string {
 	if !strings.HasSuffix(text, ")") {
 		body = strings.TrimSpace(text[open+1:])
 	}
-	return NormalizeCodec(body, typ)
+	return body
 }
 
 // NormalizeCodec renders a codec list ("Delta, ZSTD(3)") for a column of

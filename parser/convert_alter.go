@@ -47,6 +47,8 @@ func (c *converter) alterTable() error {
 		if ch != nil {
 			m.Changes = append(m.Changes, ch)
 		}
+		m.Changes = append(m.Changes, c.more...)
+		c.more = nil
 	}
 	if len(m.Changes) > 0 {
 		c.out.Changes = append(c.out.Changes, m)
@@ -77,12 +79,16 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 		}
 		return false, i
 	}
+	// nameEnd is the token index after the name nameAt read.
+	nameEnd := 0
 	nameAt := func(i int) (string, bool) {
 		if i < len(seg) && (seg[i].kind == 'w' || seg[i].kind == 'q') {
 			n := identText(seg[i])
+			nameEnd = i + 1
 			// Nested sub-columns: n.a
 			if i+2 < len(seg) && seg[i+1].kind == '.' {
 				n += "." + identText(seg[i+2])
+				nameEnd = i + 3
 			}
 			return n, true
 		}
@@ -106,8 +112,10 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 		if a.After != nil {
 			after = nestedName(a.After)
 		}
-		if len(cols) != 1 {
-			return c.unsupportedAction(table, off, fmt.Errorf("ADD COLUMN of a Nested type")), false, nil
+		// A Nested column is several Array columns, added one after the
+		// other.
+		for i, col := range cols[1:] {
+			c.more = append(c.more, &schema.AddColumn{C: col, IfNotExists: a.IfNotExists, After: cols[i].Name})
 		}
 		return &schema.AddColumn{C: cols[0], IfNotExists: a.IfNotExists, After: after, First: first}, false, nil
 	case head == "ADD INDEX":
@@ -150,10 +158,7 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 	case head == "RENAME COLUMN":
 		ie, i := ifExists(2)
 		from, ok := nameAt(i)
-		j := i + 1
-		if strings.Contains(from, ".") {
-			j = i + 3
-		}
+		j := nameEnd
 		to, ok2 := nameAt(j + 1)
 		if !ok || !ok2 || w(j) != "TO" {
 			return nil, false, c.syntax(off, "expected RENAME COLUMN a TO b")
@@ -162,10 +167,7 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 	case head == "COMMENT COLUMN":
 		ie, i := ifExists(2)
 		n, ok := nameAt(i)
-		j := i + 1
-		if strings.Contains(n, ".") {
-			j = i + 3
-		}
+		j := nameEnd
 		if !ok || j >= len(seg) || seg[j].kind != 's' {
 			return nil, false, c.syntax(off, "expected COMMENT COLUMN name 'text'")
 		}
@@ -322,9 +324,11 @@ func (c *converter) modifyColumn(table schema.QualifiedName, seg []sqlTok, ephem
 	if toks[j].kind == 'w' && (toks[j].upper() == "MODIFY" || toks[j].upper() == "RESET") {
 		return c.unsupportedAction(table, off, fmt.Errorf("MODIFY COLUMN %s SETTING is not modelled", toks[j].upper())), false, nil
 	}
-	if toks[j].kind == 'w' && toks[j].upper() == "COMMENT" && j+2 == len(toks) && toks[j+1].kind == 's' {
-		mc.Kind = schema.ChangeComment
-		mc.To.Comment = schema.Comment(unquoteLiteral(toks[j+1].text))
+	if toks[j].kind == 'w' && columnPropertyWords[toks[j].upper()] {
+		// Properties without a type: MODIFY COLUMN x DEFAULT 1 COMMENT 'c'.
+		if err := c.columnProperties(mc, toks[j:]); err != nil {
+			return c.unsupportedAction(table, off, err), false, nil
+		}
 		return mc, false, nil
 	}
 	st, err := c.parseAction(toks)
@@ -351,6 +355,11 @@ func (c *converter) modifyColumn(table schema.QualifiedName, seg []sqlTok, ephem
 	}
 	if d.Codec != nil {
 		mc.Kind |= schema.ChangeCodec
+		if d.Type == nil {
+			// Delta and Gorilla take their width from the column's type,
+			// which only the schema knows: the replayer renormalises.
+			c.codecFixups = append(c.codecFixups, codecFixup{mc, c.codecList(d.Codec)})
+		}
 	}
 	if d.Comment != nil {
 		mc.Kind |= schema.ChangeComment
@@ -455,4 +464,78 @@ func (c *converter) readProjection(toks []sqlTok, skip int) (*schema.Projection,
 	}
 	c.fmt.unsupported = append(c.fmt.unsupported, f.unsupported...)
 	return &schema.Projection{Name: identText(toks[skip]), Query: schema.Expr(strings.Join(parts, " "))}, nil
+}
+
+// columnPropertyWords start a column property.
+var columnPropertyWords = map[string]bool{"DEFAULT": true, "MATERIALIZED": true, "ALIAS": true,
+	"EPHEMERAL": true, "COMMENT": true, "CODEC": true, "TTL": true}
+
+// columnProperties reads the properties of MODIFY COLUMN x <properties>
+// given without a type, into mc.
+func (c *converter) columnProperties(mc *schema.ModifyColumn, toks []sqlTok) error {
+	// Cut toks at the top-level property words.
+	type part struct {
+		word string
+		toks []sqlTok
+	}
+	var parts []part
+	depth := 0
+	for i, t := range toks {
+		switch t.kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+		if depth == 0 && t.kind == 'w' && columnPropertyWords[t.upper()] && (i == 0 || parts[len(parts)-1].word != "TTL") {
+			parts = append(parts, part{word: t.upper()})
+			continue
+		}
+		if len(parts) == 0 {
+			return fmt.Errorf("unexpected %q", t.text)
+		}
+		parts[len(parts)-1].toks = append(parts[len(parts)-1].toks, t)
+	}
+	for _, p := range parts {
+		switch p.word {
+		case "DEFAULT", "MATERIALIZED", "ALIAS", "EPHEMERAL":
+			d := &schema.ColumnDefault{Kind: schema.DefaultKind(p.word)}
+			if len(p.toks) > 0 {
+				e, err := parseExprText(c.orig[p.toks[0].off:p.toks[len(p.toks)-1].end])
+				if err != nil {
+					return fmt.Errorf("%s: %v", p.word, firstLine(err.Error()))
+				}
+				d.Expr = schema.Expr(c.fmt.expr(e))
+			} else if p.word != "EPHEMERAL" {
+				return fmt.Errorf("%s without an expression", p.word)
+			}
+			mc.To.Default = d
+			mc.Kind |= schema.ChangeDefault
+		case "COMMENT":
+			if len(p.toks) != 1 || p.toks[0].kind != 's' {
+				return fmt.Errorf("COMMENT: expected a string")
+			}
+			mc.To.Comment = schema.Comment(unquoteLiteral(p.toks[0].text))
+			mc.Kind |= schema.ChangeComment
+		case "CODEC":
+			if len(p.toks) < 2 {
+				return fmt.Errorf("CODEC: expected a list")
+			}
+			list := c.orig[p.toks[0].end : p.toks[len(p.toks)-1].off]
+			mc.To.Codec = schema.Codec(NormalizeCodec(list, ""))
+			mc.Kind |= schema.ChangeCodec
+			c.codecFixups = append(c.codecFixups, codecFixup{mc, list})
+		case "TTL":
+			if len(p.toks) == 0 {
+				return fmt.Errorf("TTL: expected an expression")
+			}
+			t, err := c.readTTL(p.toks)
+			if err != nil {
+				return err
+			}
+			mc.To.TTL = schema.Expr(t)
+			mc.Kind |= schema.ChangeTTL
+		}
+	}
+	return nil
 }

@@ -164,6 +164,9 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 	for _, v := range conv.views {
 		r.inferViewColumns(v)
 	}
+	for _, f := range conv.codecFixups {
+		r.fixCodec(conv, f)
+	}
 	for _, c := range conv.Changes {
 		if err := r.schema.Apply(c); err != nil {
 			if r.uncertain(c) {
@@ -181,6 +184,28 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 		r.findings = append(r.findings, Finding{Pos: at, Reason: u.Reason, Objects: u.Objects})
 		mark := &schema.MarkUncertain{Objects: u.Objects, Databases: u.Databases, Reason: schema.Uncertainty{Reason: u.Reason, Pos: at}}
 		_ = r.schema.Apply(mark)
+	}
+}
+
+// fixCodec renormalises the codec of a MODIFY COLUMN given without a type,
+// with the type the column has now.
+func (r *Replayer) fixCodec(conv *Conversion, f codecFixup) {
+	for _, c := range conv.Changes {
+		m, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		o, ok := r.schema.Object(m.Name)
+		if !ok {
+			return
+		}
+		t, ok := o.(*schema.Table)
+		if !ok {
+			return
+		}
+		if col, ok := t.Column(f.mc.To.Name); ok {
+			f.mc.To.Codec = schema.Codec(NormalizeCodec(f.list, col.Type))
+		}
 	}
 }
 

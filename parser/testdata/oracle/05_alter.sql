@@ -77,3 +77,24 @@ ALTER TABLE al_mix
     MODIFY COMMENT 'mixed',
     MODIFY SETTING merge_with_ttl_timeout = 1000;
 OPTIMIZE TABLE al_mix FINAL;
+CREATE TABLE al_more (k UInt64, ts DateTime, f Float64, v String) ENGINE = MergeTree ORDER BY k;
+ALTER TABLE al_more MODIFY COLUMN ts CODEC(Delta, ZSTD);
+ALTER TABLE al_more MODIFY COLUMN f CODEC(Gorilla, LZ4);
+ALTER TABLE al_more MODIFY COLUMN v DEFAULT 'dflt';
+ALTER TABLE al_more MODIFY COLUMN v TTL ts + INTERVAL 1 DAY;
+ALTER TABLE al_more ADD COLUMN n Nested(a UInt8, b String) AFTER k;
+ALTER TABLE al_more ADD COLUMN n2 Nested(x UInt32);
+ALTER TABLE al_more DROP COLUMN `n.b`;
+ALTER TABLE al_more RENAME COLUMN `n.a` TO `n.aa`;
+ALTER TABLE al_more ADD COLUMN IF NOT EXISTS e Enum8('x' = 1, 'y' = 2) DEFAULT 'x';
+ALTER TABLE al_more MODIFY COLUMN e Enum8('x' = 1, 'y' = 2, 'z' = 3);
+ALTER TABLE al_more MODIFY COLUMN IF EXISTS f Float64 COMMENT 'float';
+ALTER TABLE al_more ADD COLUMN lc LowCardinality(Nullable(String)) FIRST;
+ALTER TABLE al_more ADD COLUMN ip4 IPv4 DEFAULT toIPv4('127.0.0.1') AFTER lc;
+DETACH TABLE al_more;
+ATTACH TABLE al_more;
+CREATE VIEW v_detached AS SELECT 1 AS x;
+DETACH VIEW v_detached;
+ATTACH TABLE v_detached;
+CREATE TABLE al_ip (k UInt64) ENGINE = MergeTree ORDER BY k;
+ALTER TABLE al_ip ADD COLUMN IF NOT EXISTS k UInt64, ADD COLUMN IF NOT EXISTS k2 String;
