@@ -521,7 +521,7 @@ func (c *converter) columnProperties(mc *schema.ModifyColumn, toks []sqlTok) err
 			if len(p.toks) < 2 {
 				return fmt.Errorf("CODEC: expected a list")
 			}
-			list := c.orig[p.toks[0].end : p.toks[len(p.toks)-1].off]
+			list := c.orig[p.toks[0].end:p.toks[len(p.toks)-1].off]
 			mc.To.Codec = schema.Codec(NormalizeCodec(list, ""))
 			mc.Kind |= schema.ChangeCodec
 			c.codecFixups = append(c.codecFixups, codecFixup{mc, list})
