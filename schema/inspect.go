@@ -92,12 +92,20 @@ func (in *inspector) query(sql string, scan func(driver.Rows) error) error {
 }
 
 func (in *inspector) databases() error {
-	return in.query("SELECT name, engine, comment FROM system.databases WHERE name IN ? ORDER BY name", func(r driver.Rows) error {
-		var name, engine, comment string
-		if err := r.Scan(&name, &engine, &comment); err != nil {
+	return in.query("SELECT name, engine, engine_full, comment FROM system.databases WHERE name IN ? ORDER BY name", func(r driver.Rows) error {
+		var name, engine, full, comment string
+		if err := r.Scan(&name, &engine, &full, &comment); err != nil {
 			return err
 		}
-		in.s.AddDatabase(&Database{Name: name, Engine: Engine{Name: engine}, Comment: Comment(comment)})
+		e := Engine{Name: engine}
+		// engine_full is "Replicated('/p', 's', 'r')": the arguments are
+		// already in canonical form.
+		if rest, ok := strings.CutPrefix(full, engine+"("); ok && strings.HasSuffix(rest, ")") {
+			for _, a := range SplitKey(strings.TrimSuffix(rest, ")")) {
+				e.Params = append(e.Params, Expr(a))
+			}
+		}
+		in.s.AddDatabase(&Database{Name: name, Engine: e, Comment: Comment(comment)})
 		return nil
 	})
 }
