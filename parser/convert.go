@@ -585,6 +585,9 @@ func nameArg(engine string, i int) bool {
 		return i == 0
 	case "Distributed":
 		return i <= 2
+	case "Dictionary", "File", "URL", "S3", "HDFS", "AzureBlobStorage", "GCS", "OSS", "COSN":
+		// Names and formats given as bare identifiers.
+		return true
 	}
 	return false
 }
@@ -594,7 +597,15 @@ func nameArg(engine string, i int) bool {
 func (c *converter) nameLiteral(e ch.Expr) string {
 	switch x := unparen(e).(type) {
 	case *ch.Ident:
-		return QuoteString(x.Name)
+		if x.QuoteType == ch.Unquoted || x.QuoteType == ch.BackTicks || x.QuoteType == ch.DoubleQuote {
+			return QuoteString(x.Name)
+		}
+	case *ch.Path:
+		parts := make([]string, len(x.Fields))
+		for i, f := range x.Fields {
+			parts[i] = f.Name
+		}
+		return QuoteString(strings.Join(parts, "."))
 	case *ch.FunctionExpr:
 		if strings.EqualFold(x.Name.Name, "currentDatabase") && c.db != "" {
 			return QuoteString(c.db)

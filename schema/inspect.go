@@ -139,18 +139,17 @@ func (in *inspector) tables() error {
 			}
 			return nil
 		case "Dictionary":
+			// CREATE DICTIONARY, or a table with ENGINE = Dictionary(d).
 			ch, err := in.p.ParseCreate(create)
 			if err != nil {
 				return fmt.Errorf("%s: %w", qn, err)
 			}
-			add, ok := ch.(*AddDictionary)
-			if !ok {
-				return fmt.Errorf("%s: create query parsed as %T", qn, ch)
+			if add, ok := ch.(*AddDictionary); ok {
+				x := *add.D
+				x.Database, x.Name = d, name
+				d.Dictionaries = append(d.Dictionaries, &x)
+				return nil
 			}
-			x := *add.D
-			x.Database, x.Name = d, name
-			d.Dictionaries = append(d.Dictionaries, &x)
-			return nil
 		}
 		t := &Table{Database: d, Name: name, Comment: Comment(comment)}
 		t.Storage = Storage{Engine: Engine{Name: engine}, PartitionBy: PartitionBy(part), OrderBy: OrderBy(sort),

@@ -34,8 +34,13 @@ func Statements(s *Schema) []string {
 		out = append(out, RenderFunction(f))
 	}
 	var views []*View
+	var late []*Table // tables reading a dictionary: ENGINE = Dictionary(d)
 	for _, d := range dbs {
 		for _, t := range sortedTables(d.Tables) {
+			if t.Engine.Name == "Dictionary" {
+				late = append(late, t)
+				continue
+			}
 			out = append(out, RenderTable(t))
 		}
 	}
@@ -47,14 +52,16 @@ func Statements(s *Schema) []string {
 		}
 		views = append(views, d.Views...)
 	}
+	for _, t := range late {
+		out = append(out, RenderTable(t))
+	}
 	for _, v := range orderViews(views) {
 		out = append(out, RenderView(v))
 	}
 	return out
 }
 
-// sortedTables orders tables by name, with tables whose engine names
-// another table of the list (Buffer, Merge, Distributed) after it.
+// sortedTables orders tables by name.
 func sortedTables(ts []*Table) []*Table {
 	out := append([]*Table(nil), ts...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
