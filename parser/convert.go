@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -62,13 +63,29 @@ func (e *offsetError) Unwrap() error { return e.Err }
 
 // Convert turns one SQL statement into schema changes. database is the
 // current database, used for unqualified names. A statement the converter
-// cannot read at all is returned as a Conversion with one Unsupported entry,
-// not as an error; errors are reserved for statements that are malformed
-// in a way the server would also refuse.
+// cannot read (an AfterShip gap, or a form it does not know) is returned as
+// a Conversion with one Unsupported entry that names the objects it may
+// touch, not as an error: the server may well accept it.
 func Convert(sql string, database string) (*Conversion, error) {
-	c := &converter{sql: sql, db: database, out: &Conversion{}}
+	// AfterShip knows neither '#' nor nested block comments; the server
+	// drops comments anyway. Blanking keeps every offset.
+	c := &converter{sql: blankComments(sql), db: database, out: &Conversion{}}
 	if err := c.convert(); err != nil {
-		return nil, err
+		var oe *offsetError
+		if !errors.As(err, &oe) {
+			return nil, err
+		}
+		// A statement the converter cannot read is not necessarily wrong:
+		// report it and mark what it touches, rather than fail the run.
+		c.out = &Conversion{OnCluster: c.out.OnCluster}
+		c.unsupported(oe.Offset, "cannot read the statement: "+firstLine(oe.Err.Error()), c.guessObjects()...)
+		if len(c.out.Unsupported[0].Objects) == 0 {
+			c.out.Unsupported[0].Databases = []string{database}
+		}
+		if w := c.word(0); w == "CREATE" || w == "ATTACH" {
+			c.addPlaceholder()
+		}
+		return c.out, nil
 	}
 	c.out.views = c.views
 	c.out.codecFixups = c.codecFixups
@@ -477,7 +494,8 @@ func (c *converter) create() error {
 	c.sql = src
 	st, err := parseAfterShip(src)
 	if err != nil {
-		c.unsupported(0, "cannot read the statement: "+firstLine(err.Error()), c.guessObjects()...)
+		off, msg := afterShipError(err)
+		c.unsupported(off, "cannot read the statement: "+msg, c.guessObjects()...)
 		c.addPlaceholder()
 		return nil
 	}
@@ -531,6 +549,17 @@ func (c *converter) addPlaceholder() {
 	case "DICTIONARY":
 		c.out.Changes = append(c.out.Changes, &schema.AddDictionary{Name: name, D: &schema.Dictionary{Name: name.Name}, IfNotExists: !orReplace, OrReplace: orReplace})
 	}
+}
+
+// afterShipError returns the offset AfterShip stopped at and its message
+// without its own "line L:C" prefix.
+func afterShipError(err error) (int, string) {
+	var pe *ch.ParseError
+	if errors.As(err, &pe) {
+		msg := firstLine(pe.Error())
+		return int(pe.Pos), linePrefixRE.ReplaceAllString(msg, "")
+	}
+	return 0, firstLine(err.Error())
 }
 
 func firstLine(s string) string {
@@ -1014,40 +1043,51 @@ func (c *converter) nextElementPos(elems []ch.Expr, e ch.Expr) int {
 	return len(c.sql)
 }
 
-// typeText returns the source text of a type node. AfterShip's End for
-// types with arguments stops at the closing parenthesis, so the span is
-// extended until the parentheses balance.
+// typeText returns the source text of a type node, read from the user's
+// text: AfterShip's End stops early for some types, and gap handling may
+// have replaced the type (blankType), so only the start is taken from the
+// node.
 func (c *converter) typeText(t ch.Expr) string {
 	src := c.orig
 	if src == "" {
 		src = c.sql
 	}
-	start, end := int(t.Pos()), int(t.End())
+	start := int(t.Pos())
 	if e, ok := t.(*ch.EnumType); ok && e.Name != nil {
 		start = int(e.Name.Pos())
 	}
-	if end > len(src) {
-		end = len(src)
+	if start >= len(src) {
+		return ""
 	}
-	for {
+	toks := scanSQL(src[start:])
+	if len(toks) == 0 {
+		return ""
+	}
+	i := 1
+	for i < len(toks) && toks[i].kind == 'w' {
+		two := strings.ToUpper(toks[i-1].text + " " + toks[i].text)
+		if _, ok := typeAliases[two]; !ok && !stringAliases[two] {
+			break
+		}
+		i++
+	}
+	end := toks[i-1].end
+	if i < len(toks) && toks[i].kind == '(' {
 		depth := 0
-		for _, tk := range scanSQL(src[start:end]) {
-			switch tk.kind {
+		for k := i; k < len(toks); k++ {
+			switch toks[k].kind {
 			case '(':
 				depth++
 			case ')':
 				depth--
 			}
+			if depth == 0 {
+				end = toks[k].end
+				break
+			}
 		}
-		if depth <= 0 || end >= len(src) {
-			return src[start:end]
-		}
-		next := strings.IndexByte(src[end:], ')')
-		if next < 0 {
-			return src[start:]
-		}
-		end += next + 1
 	}
+	return src[start : start+end]
 }
 
 func flattenNested(col *schema.Column) ([]*schema.Column, error) {

@@ -20,6 +20,7 @@ func (c *converter) alterTable() error {
 	c.inAlter = true
 	pre, ttls := extractTTLs(c.sql, c.toks)
 	c.ttls = ttls
+	pre = blankAlterTypes(pre, c.toks)
 	src, ephemeral := rewriteGaps(pre, scanSQL(pre))
 	c.sql = src
 	name, i, ok := c.nameAt(2)

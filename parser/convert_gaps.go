@@ -290,6 +290,7 @@ func prepareCreate(src string, toks []sqlTok) (out string, elems []tableElement,
 					names[ph] = seg[0].text
 					copy(b[seg[0].off:seg[0].end], ph)
 				}
+				blankType(b, seg, 1)
 			}
 			pos += len(seg) + 1
 		}
@@ -560,4 +561,78 @@ func lambdaParams(src string, toks []sqlTok) string {
 		}
 	}
 	return src
+}
+
+// blankType replaces the column type starting at seg[i] with "String"
+// padded to the same length, when it has an argument list: AfterShip does
+// not read every type (Dynamic(max_types=10), JSON settings, ...), and the
+// type is normalised from the original text anyway.
+func blankType(b []byte, seg []sqlTok, i int) {
+	if i >= len(seg) || seg[i].kind != 'w' {
+		return
+	}
+	j := i + 1
+	for j < len(seg) && seg[j].kind == 'w' {
+		two := strings.ToUpper(seg[j-1].text + " " + seg[j].text)
+		if _, ok := typeAliases[two]; !ok && !stringAliases[two] {
+			break
+		}
+		j++
+	}
+	if j >= len(seg) || seg[j].kind != '(' {
+		return
+	}
+	depth := 0
+	for k := j; k < len(seg); k++ {
+		switch seg[k].kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+		if depth == 0 {
+			from, to := seg[i].off, seg[k].end
+			if to-from < len("String") || strings.EqualFold(seg[i].text, "Nested") {
+				return
+			}
+			for x := from; x < to; x++ {
+				if b[x] != '\n' {
+					b[x] = ' '
+				}
+			}
+			copy(b[from:], "String")
+			return
+		}
+	}
+}
+
+// blankAlterTypes applies blankType to the types of ADD COLUMN and MODIFY
+// COLUMN actions.
+func blankAlterTypes(src string, toks []sqlTok) string {
+	b := []byte(src)
+	for _, seg := range actionSegments(toks) {
+		if len(seg) < 4 {
+			continue
+		}
+		head := upperWords(seg, 2)
+		if head != "ADD COLUMN" && head != "MODIFY COLUMN" {
+			continue
+		}
+		i := 2
+		if seg[i].kind == 'w' && seg[i].upper() == "IF" {
+			i += 2
+			if seg[i-1].upper() == "NOT" {
+				i++
+			}
+		}
+		i++ // the name
+		if i+1 < len(seg) && seg[i].kind == '.' {
+			i += 2
+		}
+		if i < len(seg) && seg[i].kind == 'w' && columnPropertyWords[seg[i].upper()] {
+			continue
+		}
+		blankType(b, seg, i)
+	}
+	return string(b)
 }

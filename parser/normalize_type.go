@@ -79,7 +79,7 @@ func lexType(s string) ([]typeTok, error) {
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			i++
-		case c == '(' || c == ')' || c == ',' || c == '=':
+		case c == '(' || c == ')' || c == ',' || c == '=' || c == '[' || c == ']':
 			toks = append(toks, typeTok{c, string(c)})
 			i++
 		case c == '\'' || c == '`' || c == '"':
@@ -228,11 +228,36 @@ func (p *typeParser) parseType() (string, error) {
 	case "Nullable", "LowCardinality", "Array", "Map", "Variant":
 		return p.parseTypeList(family, false)
 	case "AggregateFunction", "SimpleAggregateFunction":
+		version := ""
+		if p.peek().kind == 'n' {
+			// AggregateFunction(1, sumMap, ...): a state version.
+			version = p.next().text
+			if err := p.expect(','); err != nil {
+				return "", err
+			}
+		}
 		fn, err := p.parseAggFunc()
 		if err != nil {
 			return "", err
 		}
 		parts := []string{fn}
+		if version != "" {
+			parts = []string{version, fn}
+		}
+		if family == "AggregateFunction" && version == "" {
+			// The -Map family has a versioned state, printed first; the
+			// -MappedArrays names are aliases.
+			name, rest, _ := strings.Cut(fn, "(")
+			if canon, ok := mapAggAliases[name]; ok {
+				name = canon
+			}
+			if rest != "" {
+				name += "(" + rest
+			}
+			if mapAggFunction(name) {
+				parts = []string{"1", name}
+			}
+		}
 		for p.peek().kind == ',' {
 			p.next()
 			t, err := p.parseType()
@@ -274,7 +299,9 @@ func (p *typeParser) parseType() (string, error) {
 	case "Decimal32", "Decimal64", "Decimal128", "Decimal256":
 		prec := map[string]string{"Decimal32": "9", "Decimal64": "18", "Decimal128": "38", "Decimal256": "76"}[family]
 		return "Decimal(" + prec + ", " + strings.Join(lits, ", ") + ")", nil
-	case "JSON", "Object":
+	case "JSON":
+		return "JSON(" + strings.Join(jsonArgs(args), ", ") + ")", nil
+	case "Object":
 		return family + "(" + strings.Join(lits, ", ") + ")", nil
 	}
 	return family + "(" + strings.Join(lits, ", ") + ")", nil
@@ -333,9 +360,9 @@ func splitArgs(toks []typeTok) []string {
 			cur.WriteString(", ")
 			prevWord = false
 			continue
-		case '(':
+		case '(', '[':
 			depth++
-		case ')':
+		case ')', ']':
 			depth--
 		}
 		word := t.kind == 'i' || t.kind == 'n' || t.kind == 's' || t.kind == 'q'
@@ -496,4 +523,85 @@ func QuoteString(s string) string {
 	}
 	b.WriteByte('\'')
 	return b.String()
+}
+
+var mapAggAliases = map[string]string{"sumMappedArrays": "sumMap", "minMappedArrays": "minMap", "maxMappedArrays": "maxMap"}
+
+func mapAggFunction(name string) bool {
+	base, _, _ := strings.Cut(name, "(")
+	for _, p := range []string{"sumMap", "minMap", "maxMap"} {
+		if strings.HasPrefix(base, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// jsonArgs orders and spells JSON type arguments as the server prints them:
+// settings (name=value), then typed paths (path Type), then SKIP path and
+// SKIP REGEXP 'pattern'; dotted paths are backquoted.
+func jsonArgs(toks []typeTok) []string {
+	var settings, paths, skips []string
+	for _, arg := range splitTokArgs(toks) {
+		if len(arg) == 0 {
+			continue
+		}
+		switch {
+		case len(arg) >= 3 && arg[1].kind == '=':
+			settings = append(settings, arg[0].text+"="+joinToks(arg[2:]))
+		case arg[0].kind == 'i' && strings.EqualFold(arg[0].text, "SKIP"):
+			if len(arg) >= 3 && strings.EqualFold(arg[1].text, "REGEXP") {
+				skips = append(skips, "SKIP REGEXP "+QuoteString(arg[2].text))
+			} else if len(arg) >= 2 {
+				skips = append(skips, "SKIP "+jsonPath(arg[1]))
+			}
+		default:
+			t := &typeParser{toks: arg[1:]}
+			typ, err := t.parseType()
+			if err != nil {
+				typ = joinToks(arg[1:])
+			}
+			paths = append(paths, jsonPath(arg[0])+" "+typ)
+		}
+	}
+	return append(append(settings, paths...), skips...)
+}
+
+func jsonPath(t typeTok) string {
+	if t.kind == 'q' || strings.ContainsAny(t.text, ".") {
+		return schema.BackQuote(t.text)
+	}
+	return schema.QuoteIdent(t.text)
+}
+
+func joinToks(toks []typeTok) string {
+	var parts []string
+	for _, t := range toks {
+		if t.kind == 's' {
+			parts = append(parts, QuoteString(t.text))
+		} else {
+			parts = append(parts, t.text)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// splitTokArgs cuts argument tokens at top-level commas.
+func splitTokArgs(toks []typeTok) [][]typeTok {
+	var out [][]typeTok
+	depth, start := 0, 0
+	for i, t := range toks {
+		switch t.kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, toks[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, toks[start:])
 }

@@ -297,3 +297,27 @@ func TestUnsupportedMarksUncertain(t *testing.T) {
 		t.Errorf("uncertain %+v", tb.Uncertain)
 	}
 }
+
+// TestCommentsAndUnreadable checks that comments of every kind are
+// ignored, and that a statement the converter cannot read is a finding, not
+// an error, with a placeholder for what it creates.
+func TestCommentsAndUnreadable(t *testing.T) {
+	src := "CREATE TABLE t ( # hash comment\n k UInt64 /* block /* nested */ */, -- line\n v String\n) ENGINE = Memory;\n" +
+		"CREATE TABLE weird (k UInt64 STATISTICS(tdigest), j String) ENGINE = MergeTree ORDER BY k;\n" +
+		"ALTER TABLE weird ADD COLUMN x UInt8;\n"
+	r := replay(t, src)
+	if err := r.Err(); err != nil {
+		t.Fatalf("errors: %v", err)
+	}
+	if got := columnNames(table(t, r, "t")); got != "k,v" {
+		t.Errorf("t columns %s", got)
+	}
+	w := table(t, r, "weird")
+	if len(w.Uncertain) == 0 {
+		t.Errorf("weird is not uncertain; findings %v", r.Findings())
+	}
+	out := schema.Render(r.Schema())
+	if !strings.Contains(out, "-- uncertain: db.weird: m.sql:5:") || strings.Contains(out, "CREATE TABLE db.weird") {
+		t.Errorf("render:\n%s", out)
+	}
+}

@@ -11,18 +11,38 @@ import (
 // rebuild it: databases, functions, tables, dictionaries, then views and
 // materialized views after what they read from and write to. The
 // statements are in the form the server prints in create_table_query.
+//
+// Objects marked uncertain are preceded by a comment saying why; a table
+// the model knows no columns of (a CREATE that could not be read) is only
+// that comment, since no CREATE can be written for it.
 func Render(s *Schema) string {
 	var b strings.Builder
-	for _, st := range Statements(s) {
+	for _, st := range statements(s, true) {
 		b.WriteString(st)
-		b.WriteString(";\n")
+		if !strings.HasPrefix(st, "--") {
+			b.WriteString(";")
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }
 
-// Statements returns Render's statements, without terminators.
-func Statements(s *Schema) []string {
+// Statements returns Render's statements, without terminators and without
+// the comments.
+func Statements(s *Schema) []string { return statements(s, false) }
+
+func statements(s *Schema, comments bool) []string {
 	var out []string
+	add := func(o Object, create string, ok bool) {
+		if comments {
+			for _, u := range o.Uncertainties() {
+				out = append(out, "-- uncertain: "+o.ObjectName().String()+": "+u.Pos.String()+": "+strings.ReplaceAll(u.Reason, "\n", " "))
+			}
+		}
+		if ok {
+			out = append(out, create)
+		}
+	}
 	dbs := append([]*Database(nil), s.Databases...)
 	sort.SliceStable(dbs, func(i, j int) bool { return dbs[i].Name < dbs[j].Name })
 	for _, d := range dbs {
@@ -41,22 +61,22 @@ func Statements(s *Schema) []string {
 				late = append(late, t)
 				continue
 			}
-			out = append(out, RenderTable(t))
+			add(t, RenderTable(t), len(t.Columns) > 0 && t.Engine.Name != "")
 		}
 	}
 	for _, d := range dbs {
 		xs := append([]*Dictionary(nil), d.Dictionaries...)
 		sort.SliceStable(xs, func(i, j int) bool { return xs[i].Name < xs[j].Name })
 		for _, x := range xs {
-			out = append(out, RenderDictionary(x))
+			add(x, RenderDictionary(x), len(x.Attributes) > 0)
 		}
 		views = append(views, d.Views...)
 	}
 	for _, t := range late {
-		out = append(out, RenderTable(t))
+		add(t, RenderTable(t), len(t.Columns) > 0 && t.Engine.Name != "")
 	}
 	for _, v := range orderViews(views) {
-		out = append(out, RenderView(v))
+		add(v, RenderView(v), v.Query != "")
 	}
 	return out
 }

@@ -128,3 +128,28 @@ CREATE TABLE `types quoted` (
     `order` UInt8,
     `select` String
 ) ENGINE = Memory;
+
+CREATE TABLE types_more (
+    k UInt64,
+    j1 JSON,
+    j2 JSON(SKIP a.b, max_dynamic_paths = 10),
+    j3 JSON(a.b UInt32, SKIP REGEXP 'x.*', max_dynamic_types=3),
+    dy Dynamic(max_types=10),
+    tq Tuple(a Nullable(String), `b c` UInt8),
+    ne Nullable(Enum8('a'=1)),
+    alc Array(LowCardinality(Nullable(String))),
+    mt Map(String, Tuple(a UInt8, b String)),
+    t64 Time64(6),
+    pt Point,
+    rg Ring,
+    pg Polygon,
+    mp MultiPolygon,
+    ls LineString,
+    ae Array(Enum16('x'=1000)),
+    sa SimpleAggregateFunction(groupArrayArray, Array(String)),
+    am AggregateFunction(sumMap, Array(UInt8), Array(UInt64)),
+    am2 AggregateFunction(minMappedArrays, Array(UInt8), Array(UInt64)),
+    amf AggregateFunction(sumMapFiltered([1]), Array(UInt8), Array(UInt64)),
+    ax AggregateFunction(argMax, String, DateTime64(3)),
+    tk AggregateFunction(topK(10), String)
+) ENGINE = MergeTree ORDER BY k;
