@@ -307,16 +307,16 @@ func (c *converter) drop() error {
 		c.out.Changes = append(c.out.Changes, &schema.DropDatabase{Name: name, IfExists: ifExists})
 		return nil
 	case "FUNCTION":
-		i = 2
-		ifExists := false
-		if c.word(i) == "IF" && c.word(i+1) == "EXISTS" {
-			ifExists, i = true, i+2
+		r, err := c.parse()
+		if err != nil {
+			return err
 		}
-		if i >= len(c.toks) {
-			return c.syntax(c.toks[len(c.toks)-1].end, "expected a function name")
+		f, ok := r.Gap.(*DropFunction)
+		if !ok {
+			return c.syntax(0, "expected DROP FUNCTION")
 		}
-		c.onCluster(i + 1)
-		c.out.Changes = append(c.out.Changes, &schema.DropFunction{Name: identText(c.toks[i]), IfExists: ifExists})
+		c.out.OnCluster = f.Cluster
+		c.out.Changes = append(c.out.Changes, &schema.DropFunction{Name: f.Name, IfExists: f.IfExists})
 		return nil
 	case "TABLE":
 		kind, i = schema.KindTable, 2
@@ -370,64 +370,85 @@ func (c *converter) offAt(i int) int {
 	return len(c.sql)
 }
 
-func (c *converter) rename() error {
-	i := 1
-	switch c.word(1) {
-	case "TABLE", "DICTIONARY":
-		i = 2
-	case "DATABASE":
-		c.unsupported(0, "RENAME DATABASE is not modelled")
-		if len(c.toks) > 2 {
-			c.out.Unsupported[0].Databases = []string{identText(c.toks[2])}
+// parse runs the statement through Parse, the migrations branch's
+// AfterShip wrapper, for the statements whose typed values it provides
+// (RENAME, EXCHANGE, DROP FUNCTION).
+func (c *converter) parse() (*Result, error) {
+	r, err := Parse(Statement{Text: c.sql, Pos: FileStart})
+	if err != nil {
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			return nil, &offsetError{Offset: pe.Pos.Offset, Err: fmt.Errorf("%w: %s", ErrSyntax, pe.Msg)}
 		}
-		return nil
-	case "COLUMN":
-		return c.syntax(0, "RENAME COLUMN outside ALTER")
+		return nil, &offsetError{Err: err}
 	}
-	ifExists := false
-	if c.word(i) == "IF" && c.word(i+1) == "EXISTS" {
-		ifExists, i = true, i+2
-	}
-	for {
-		from, j, ok := c.nameAt(i)
-		if !ok {
-			return c.syntax(c.offAt(i), "expected a name")
-		}
-		if c.word(j) != "TO" {
-			return c.syntax(c.offAt(j), "expected TO")
-		}
-		to, k, ok := c.nameAt(j + 1)
-		if !ok {
-			return c.syntax(c.offAt(j+1), "expected a name")
-		}
-		c.out.Changes = append(c.out.Changes, &schema.RenameObject{From: from, To: to, IfExists: ifExists})
-		if k < len(c.toks) && c.toks[k].kind == ',' {
-			i = k + 1
-			continue
-		}
-		k = c.onCluster(k)
-		if k < len(c.toks) {
-			return c.syntax(c.toks[k].off, "unexpected %q", c.toks[k].text)
-		}
-		return nil
-	}
+	return r, nil
 }
 
+func (c *converter) qualifyName(q QualifiedName) schema.QualifiedName {
+	if q.Database == "" {
+		return schema.QualifiedName{Database: c.db, Name: q.Name}
+	}
+	return schema.QualifiedName{Database: q.Database, Name: q.Name}
+}
+
+// rename converts RENAME TABLE|DICTIONARY [IF EXISTS] a TO b, c TO d.
+func (c *converter) rename() error {
+	r, err := c.parse()
+	if err != nil {
+		return err
+	}
+	kind := ""
+	ifExists := false
+	var pairs [][2]schema.QualifiedName
+	switch {
+	case r.Gap != nil:
+		g, ok := r.Gap.(*RenameTables)
+		if !ok {
+			return c.syntax(0, "expected RENAME")
+		}
+		kind, ifExists, c.out.OnCluster = g.Kind, g.IfExists, g.Cluster
+		for _, p := range g.Pairs {
+			pairs = append(pairs, [2]schema.QualifiedName{c.qualifyName(p.From), c.qualifyName(p.To)})
+		}
+	default:
+		st, ok := r.AST.(*ch.RenameStmt)
+		if !ok {
+			return c.syntax(0, "expected RENAME")
+		}
+		kind = strings.ToUpper(st.RenameTarget)
+		if st.OnCluster != nil {
+			c.out.OnCluster = c.fmt.expr(st.OnCluster.Expr)
+		}
+		for _, p := range st.TargetPairList {
+			pairs = append(pairs, [2]schema.QualifiedName{c.qualify(p.Old), c.qualify(p.New)})
+		}
+	}
+	if kind == "DATABASE" {
+		c.unsupported(0, "RENAME DATABASE is not modelled")
+		for _, p := range pairs {
+			c.out.Unsupported[0].Databases = append(c.out.Unsupported[0].Databases, p[0].Name, p[1].Name)
+		}
+		return nil
+	}
+	for _, p := range pairs {
+		c.out.Changes = append(c.out.Changes, &schema.RenameObject{From: p[0], To: p[1], IfExists: ifExists})
+	}
+	return nil
+}
+
+// exchange converts EXCHANGE TABLES|DICTIONARIES a AND b.
 func (c *converter) exchange() error {
-	i := 2
-	if w := c.word(1); w != "TABLES" && w != "DICTIONARIES" {
-		return c.syntax(c.offAt(1), "expected TABLES or DICTIONARIES")
+	r, err := c.parse()
+	if err != nil {
+		return err
 	}
-	a, j, ok := c.nameAt(i)
-	if !ok || c.word(j) != "AND" {
-		return c.syntax(c.offAt(j), "expected AND")
-	}
-	b, k, ok := c.nameAt(j + 1)
+	g, ok := r.Gap.(*ExchangeTables)
 	if !ok {
-		return c.syntax(c.offAt(j+1), "expected a name")
+		return c.syntax(0, "expected EXCHANGE TABLES")
 	}
-	c.onCluster(k)
-	c.out.Changes = append(c.out.Changes, &schema.ExchangeObjects{A: a, B: b})
+	c.out.OnCluster = g.Cluster
+	c.out.Changes = append(c.out.Changes, &schema.ExchangeObjects{A: c.qualifyName(g.A), B: c.qualifyName(g.B)})
 	return nil
 }
 

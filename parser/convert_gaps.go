@@ -1,20 +1,33 @@
 package parser
 
-// This file is the one place where the conversion layer works around gaps in
-// AfterShip's parser (v0.5.6). The strategy is a narrow, length-preserving
-// rewrite of the statement text before AfterShip sees it, so that every
-// position AfterShip reports is still a position in the user's text:
+// This file is the one place where the conversion layer (convert*.go) works
+// around gaps in AfterShip's parser (v0.5.6) inside CREATE and ALTER
+// statements. Whole-statement gaps (EXCHANGE TABLES, DROP FUNCTION,
+// RENAME ... IF EXISTS) come typed from Parse (gaps.go); the conversion
+// needs more than Parse gives for CREATE and ALTER: the exact source text of
+// every type, codec and TTL, at offsets that are the user's. So its strategy
+// is a narrow, length-preserving rewrite of the statement before AfterShip
+// sees it, with the rewritten parts read from the original text:
 //
-//   - EPHEMERAL [expr] on a column: the keyword is blanked (or becomes
-//     DEFAULT when an expression follows) and the column is remembered as
-//     ephemeral;
-//   - the MOD operator: rewritten to "%" padded with spaces.
+//   - INDEX, CONSTRAINT and PROJECTION elements are blanked and read by
+//     readIndex/readConstraint/readProjection (no GRANULARITY, ASSUME,
+//     named index arguments);
+//   - column types with arguments become a same-length placeholder and are
+//     normalised from the original (Dynamic(max_types=10), JSON settings,
+//     Enum lists with implicit values, INT UNSIGNED);
+//   - TTL clauses are blanked and read by readTTL (WHERE without DELETE,
+//     RECOMPRESS, TO DISK);
+//   - long CODEC lists become CODEC(NONE) and are read from the original;
+//   - keyword column names become same-length placeholders;
+//   - EPHEMERAL [expr] is blanked (or becomes DEFAULT) and remembered;
+//   - the MOD operator becomes "%";
+//   - a trailing COMMENT after a view's query is blanked and remembered;
+//   - "FUNCTION f AS x -> body" becomes "AS(x)-> body".
 //
-// Forms AfterShip has no node for at all (EXCHANGE TABLES, DROP FUNCTION,
-// RENAME ... IF EXISTS, DETACH ... PERMANENTLY, ALTER ... MODIFY COMMENT,
-// COMMENT COLUMN, MODIFY/REMOVE SAMPLE BY, ADD/DROP CONSTRAINT, FIRST/AFTER
-// on MODIFY COLUMN, trailing SETTINGS on ALTER) are read by the small
-// token-level readers in convert.go and convert_alter.go instead.
+// ALTER actions are split at top-level commas and read one by one
+// (convert_alter.go): COMMENT COLUMN, MODIFY COMMENT, MODIFY/REMOVE SAMPLE
+// BY, ADD/DROP CONSTRAINT, FIRST/AFTER on MODIFY COLUMN, column properties
+// without a type and trailing SETTINGS are read from tokens.
 
 import (
 	"fmt"
