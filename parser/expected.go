@@ -75,6 +75,7 @@ func ExpectedSchema(d *migrations.Dir, opts ExpectedOptions) (*schema.Schema, []
 			replay(m.Up)
 		}
 	}
+	s.Sort()
 	if err := r.Err(); err != nil {
 		var list ReplayErrors
 		errors.As(err, &list)
