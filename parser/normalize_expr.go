@@ -159,7 +159,19 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		switch strings.ToUpper(string(e.Kind)) {
 		case "-":
 			b.WriteByte('-')
+			// The server keeps written parentheses after a unary minus:
+			// -(k), -(1).
+			if p, ok := e.Expr.(*ch.ParamExprList); ok {
+				if inner, ok := singleParen(p); ok {
+					b.WriteByte('(')
+					f.write(b, inner)
+					b.WriteByte(')')
+					return
+				}
+			}
 			f.operand(b, e.Expr)
+		case "+":
+			f.write(b, e.Expr)
 		case "NOT":
 			b.WriteString("NOT ")
 			f.operand(b, e.Expr)
@@ -419,6 +431,18 @@ func (f *exprFormatter) function(b *strings.Builder, e *ch.FunctionExpr) {
 	}
 	if distinct && strings.EqualFold(name, "count") {
 		name, distinct = "countDistinct", false
+	}
+	// trim(BOTH|LEADING|TRAILING x FROM s) is trimBoth/trimLeft/trimRight(s, x).
+	if strings.EqualFold(name, "trim") && len(args) == 1 {
+		if bo, ok := unparen(args[0]).(*ch.BinaryOperation); ok && strings.EqualFold(string(bo.Operation), "FROM") {
+			if u, ok := bo.LeftExpr.(*ch.UnaryExpr); ok {
+				fn := map[string]string{"BOTH": "trimBoth", "LEADING": "trimLeft", "TRAILING": "trimRight"}[strings.ToUpper(string(u.Kind))]
+				if fn != "" {
+					b.WriteString(fn + "(" + f.expr(bo.RightExpr) + ", " + f.expr(u.Expr) + ")")
+					return
+				}
+			}
+		}
 	}
 	if canon, ok := caseInsensitiveFunctions[strings.ToLower(name)]; ok && e.Name.QuoteType == ch.Unquoted {
 		name = canon
@@ -751,10 +775,36 @@ func formatNumber(n *ch.NumberLiteral) string {
 	if err != nil {
 		return lit
 	}
-	if v == math.Trunc(v) && math.Abs(v) < 1e21 {
-		return sign + strconv.FormatFloat(v, 'f', -1, 64) + "."
+	return sign + formatFloat(v)
+}
+
+// formatFloat prints a float as the server does (double-conversion's
+// shortest form): fixed notation for decimal exponents from -6 to 20, with
+// a trailing '.' when integral, otherwise exponent notation without '+' or
+// leading zeros ("1e21", "1e-7", "1.5e300").
+func formatFloat(v float64) string {
+	if v == 0 {
+		if math.Signbit(v) {
+			return "-0."
+		}
+		return "0."
 	}
-	return sign + strconv.FormatFloat(v, 'g', -1, 64)
+	exp := math.Floor(math.Log10(math.Abs(v)))
+	if exp >= -6 && exp < 21 {
+		s := strconv.FormatFloat(v, 'f', -1, 64)
+		if !strings.Contains(s, ".") {
+			s += "."
+		}
+		return s
+	}
+	s := strconv.FormatFloat(v, 'e', -1, 64)
+	mant, e, _ := strings.Cut(s, "e")
+	neg := strings.HasPrefix(e, "-")
+	e = strings.TrimLeft(strings.TrimLeft(e, "+-"), "0")
+	if neg {
+		e = "-" + e
+	}
+	return mant + "e" + e
 }
 
 // unescape turns the raw text of a quoted string literal into its value.
