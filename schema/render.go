@@ -8,7 +8,7 @@ import (
 
 // Render returns the schema as canonical SQL: one CREATE statement per
 // object, each ending with ";\n", in an order the server can execute to
-// rebuild it: databases, functions, tables, dictionaries, then views and
+// rebuild it: databases, functions, dictionaries, tables, then views and
 // materialized views after what they read from and write to. The
 // statements are in the form the server prints in create_table_query.
 //
@@ -53,27 +53,22 @@ func statements(s *Schema, comments bool) []string {
 	for _, f := range fns {
 		out = append(out, RenderFunction(f))
 	}
+	// Dictionaries come before tables: a table default or ENGINE =
+	// Dictionary(d) may use one, while a dictionary's source is only read
+	// when it loads.
 	var views []*View
-	var late []*Table // tables reading a dictionary: ENGINE = Dictionary(d)
-	for _, d := range dbs {
-		for _, t := range sortedTables(d.Tables) {
-			if t.Engine.Name == "Dictionary" {
-				late = append(late, t)
-				continue
-			}
-			add(t, RenderTable(t), len(t.Columns) > 0 && t.Engine.Name != "")
-		}
-	}
 	for _, d := range dbs {
 		xs := append([]*Dictionary(nil), d.Dictionaries...)
 		sort.SliceStable(xs, func(i, j int) bool { return xs[i].Name < xs[j].Name })
 		for _, x := range xs {
 			add(x, RenderDictionary(x), len(x.Attributes) > 0)
 		}
-		views = append(views, d.Views...)
 	}
-	for _, t := range late {
-		add(t, RenderTable(t), len(t.Columns) > 0 && t.Engine.Name != "")
+	for _, d := range dbs {
+		for _, t := range sortedTables(d.Tables) {
+			add(t, RenderTable(t), len(t.Columns) > 0 && t.Engine.Name != "")
+		}
+		views = append(views, d.Views...)
 	}
 	for _, v := range orderViews(views) {
 		add(v, RenderView(v), v.Query != "")
