@@ -109,6 +109,9 @@ type converter struct {
 	// elems and comment are the parts prepareCreate took out of a CREATE.
 	elems   []tableElement
 	comment *sqlTok
+	// primaryKey is a PRIMARY KEY element of the column list, as the key is
+	// printed.
+	primaryKey string
 	// ttls are the TTL clauses extractTTLs took out.
 	ttls []ttlSpan
 	// inAlter says an ALTER is being read: column TTLs are at depth 0.
@@ -521,6 +524,15 @@ func (c *converter) create() error {
 		return nil
 	}
 	c.elems, c.comment = elems, comment
+	for _, e := range elems {
+		if e.kind == "PRIMARY" && len(e.toks) > 2 {
+			k, err := parseExprText(c.orig[e.toks[2].off:e.toks[len(e.toks)-1].end])
+			if err != nil {
+				return &offsetError{Offset: e.toks[2].off, Err: fmt.Errorf("%w: PRIMARY KEY: %v", ErrSyntax, firstLine(err.Error()))}
+			}
+			c.primaryKey = c.keyList([]ch.Expr{k})
+		}
+	}
 	switch st := st.(type) {
 	case *ch.CreateDatabase:
 		return c.createDatabase(st)
@@ -746,6 +758,14 @@ func (c *converter) storage(e *ch.EngineExpr) schema.Storage {
 	if e.PrimaryKey != nil {
 		s.PrimaryKey = schema.PrimaryKey(c.keyList([]ch.Expr{e.PrimaryKey.Expr}))
 		s.PrimaryKeyExplicit = true
+	}
+	if c.primaryKey != "" && !s.PrimaryKeyExplicit {
+		// PRIMARY KEY written in the column list.
+		s.PrimaryKey, s.PrimaryKeyExplicit = schema.PrimaryKey(c.primaryKey), true
+	}
+	if e.OrderBy == nil && s.PrimaryKeyExplicit && s.Engine.IsMergeTree() {
+		// Without ORDER BY the sorting key is the primary key.
+		s.OrderBy = schema.OrderBy(s.PrimaryKey)
 	}
 	if e.SampleBy != nil {
 		s.SampleBy = schema.SampleBy(c.fmt.expr(e.SampleBy.Expr))

@@ -287,7 +287,7 @@ func prepareCreate(src string, toks []sqlTok) (out string, elems []tableElement,
 				head = seg[0].upper()
 			}
 			switch head {
-			case "INDEX", "CONSTRAINT", "PROJECTION":
+			case "INDEX", "CONSTRAINT", "PROJECTION", "PRIMARY":
 				elems = append(elems, tableElement{kind: head, toks: seg})
 				from, to := seg[0].off, seg[len(seg)-1].end
 				// Take a comma with it: the one before, else the one after.

@@ -64,3 +64,7 @@ CREATE OR REPLACE TABLE e_replaced (k UInt64) ENGINE = Memory;
 CREATE OR REPLACE TABLE e_replaced (k UInt64, v String) ENGINE = MergeTree ORDER BY k;
 CREATE TABLE ${db}.e_qualified (k UInt64) ENGINE = MergeTree ORDER BY k;
 CREATE TABLE e_lowercase_engine (k UInt64) ENGINE = MergeTree ORDER BY k settings index_granularity=1024;
+CREATE TABLE e_pk_only (k UInt64, v String) ENGINE = MergeTree PRIMARY KEY k;
+CREATE TABLE e_pk_only2 (k UInt64, v String) ENGINE = MergeTree PRIMARY KEY (k, v);
+CREATE TABLE e_pk_element (k UInt64, v String, PRIMARY KEY k) ENGINE = MergeTree;
+CREATE TABLE e_pk_element2 (k UInt64, v String, PRIMARY KEY (k, v)) ENGINE = ReplacingMergeTree ORDER BY (k, v);
