@@ -273,6 +273,9 @@ func (c *converter) nameAt(i int) (schema.QualifiedName, int, bool) {
 func (c *converter) onCluster(i int) int {
 	if c.word(i) == "ON" && c.word(i+1) == "CLUSTER" && i+2 < len(c.toks) {
 		c.out.OnCluster = identText(c.toks[i+2])
+		if c.toks[i+2].kind == 's' {
+			c.out.OnCluster = unquoteLiteral(c.toks[i+2].text)
+		}
 		return i + 3
 	}
 	return i
@@ -421,7 +424,7 @@ func (c *converter) rename() error {
 		}
 		kind = strings.ToUpper(st.RenameTarget)
 		if st.OnCluster != nil {
-			c.out.OnCluster = c.fmt.expr(st.OnCluster.Expr)
+			c.out.OnCluster = clusterName(st.OnCluster.Expr)
 		}
 		for _, p := range st.TargetPairList {
 			pairs = append(pairs, [2]schema.QualifiedName{c.qualify(p.Old), c.qualify(p.New)})
@@ -608,7 +611,7 @@ func (c *converter) createDatabase(st *ch.CreateDatabase) error {
 		d.Name = id.Name
 	}
 	if st.OnCluster != nil {
-		c.out.OnCluster = c.fmt.expr(st.OnCluster.Expr)
+		c.out.OnCluster = clusterName(st.OnCluster.Expr)
 	}
 	if st.Engine != nil {
 		d.Engine = c.engine(st.Engine)
@@ -679,7 +682,7 @@ func (c *converter) nameLiteral(e ch.Expr) string {
 func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) error {
 	name := c.qualify(st.Name)
 	if st.OnCluster != nil {
-		c.out.OnCluster = c.fmt.expr(st.OnCluster.Expr)
+		c.out.OnCluster = clusterName(st.OnCluster.Expr)
 	}
 	t := &schema.Table{Name: name.Name}
 	add := &schema.AddTable{Name: name, T: t, IfNotExists: st.IfNotExists, OrReplace: st.OrReplace}
@@ -1286,4 +1289,15 @@ func typeWidth(t schema.Type) int {
 		return 32
 	}
 	return 1
+}
+
+// clusterName returns the cluster of ON CLUSTER c, without quotes.
+func clusterName(e ch.Expr) string {
+	switch x := e.(type) {
+	case *ch.StringLiteral:
+		return unescape(x.Literal)
+	case *ch.Ident:
+		return x.Name
+	}
+	return ch.Format(e)
 }

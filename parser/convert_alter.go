@@ -239,7 +239,7 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 			return nil, true, nil
 		}
 	}
-	return c.unsupportedAction(table, off, fmt.Errorf("ALTER action %s is not modelled", upperWords(seg, 3))), false, nil
+	return c.unsupportedAction(table, off, fmt.Errorf("ALTER action %s is not modelled", c.orig[seg[0].off:seg[min(2, len(seg)-1)].end])), false, nil
 }
 
 // unsupportedAction records an ALTER action the model cannot follow and

@@ -21,7 +21,7 @@ func (c *converter) viewQuery(_ schema.QualifiedName, _ *ch.SelectQuery) {}
 func (c *converter) createView(st *ch.CreateView) error {
 	name := c.qualify(st.Name)
 	if st.OnCluster != nil {
-		c.out.OnCluster = c.fmt.expr(st.OnCluster.Expr)
+		c.out.OnCluster = clusterName(st.OnCluster.Expr)
 	}
 	v := &schema.View{Name: name.Name}
 	if st.SubQuery != nil {
@@ -50,7 +50,7 @@ func (c *converter) createView(st *ch.CreateView) error {
 func (c *converter) createMaterializedView(st *ch.CreateMaterializedView, ephemeral map[string]bool) error {
 	name := c.qualify(st.Name)
 	if st.OnCluster != nil {
-		c.out.OnCluster = c.fmt.expr(st.OnCluster.Expr)
+		c.out.OnCluster = clusterName(st.OnCluster.Expr)
 	}
 	v := &schema.View{Name: name.Name, Materialized: true}
 	if st.SubQuery != nil {
@@ -94,7 +94,7 @@ func (c *converter) createMaterializedView(st *ch.CreateMaterializedView, epheme
 
 func (c *converter) createFunction(st *ch.CreateFunction) error {
 	if st.OnCluster != nil {
-		c.out.OnCluster = c.fmt.expr(st.OnCluster.Expr)
+		c.out.OnCluster = clusterName(st.OnCluster.Expr)
 	}
 	f := &schema.Function{Name: st.FunctionName.Name}
 	var params []string
@@ -119,7 +119,7 @@ func (c *converter) createFunction(st *ch.CreateFunction) error {
 func (c *converter) createDictionary(st *ch.CreateDictionary) error {
 	name := c.qualify(st.Name)
 	if st.OnCluster != nil {
-		c.out.OnCluster = c.fmt.expr(st.OnCluster.Expr)
+		c.out.OnCluster = clusterName(st.OnCluster.Expr)
 	}
 	d := &schema.Dictionary{Name: name.Name}
 	if st.Schema != nil {

@@ -321,3 +321,31 @@ func TestCommentsAndUnreadable(t *testing.T) {
 		t.Errorf("render:\n%s", out)
 	}
 }
+
+// TestOnClusterRecorded checks that ON CLUSTER is recorded on every
+// statement kind and changes nothing else.
+func TestOnClusterRecorded(t *testing.T) {
+	for _, sql := range []string{
+		"CREATE TABLE t ON CLUSTER '{cluster}' (k UInt64) ENGINE = Memory",
+		"CREATE DATABASE x ON CLUSTER '{cluster}'",
+		"CREATE VIEW v ON CLUSTER '{cluster}' AS SELECT 1",
+		"CREATE MATERIALIZED VIEW mv ON CLUSTER '{cluster}' TO t AS SELECT 1 AS k",
+		"CREATE DICTIONARY d ON CLUSTER '{cluster}' (id UInt64) PRIMARY KEY id SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0)",
+		"CREATE FUNCTION f ON CLUSTER '{cluster}' AS (x) -> x",
+		"ALTER TABLE t ON CLUSTER '{cluster}' ADD COLUMN x UInt8",
+		"DROP TABLE t ON CLUSTER '{cluster}' SYNC",
+		"DROP FUNCTION f ON CLUSTER '{cluster}'",
+		"RENAME TABLE a TO b ON CLUSTER '{cluster}'",
+		"EXCHANGE TABLES a AND b ON CLUSTER '{cluster}'",
+		"DETACH TABLE t ON CLUSTER '{cluster}'",
+	} {
+		conv, err := parser.Convert(sql, "db")
+		if err != nil {
+			t.Errorf("%s: %v", sql, err)
+			continue
+		}
+		if conv.OnCluster != "{cluster}" || len(conv.Unsupported) > 0 || len(conv.Changes) != 1 {
+			t.Errorf("%s: cluster %q, %d changes, unsupported %v", sql, conv.OnCluster, len(conv.Changes), conv.Unsupported)
+		}
+	}
+}
