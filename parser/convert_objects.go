@@ -190,6 +190,10 @@ func (c *converter) dictArgs(args []*ch.DictionaryArgExpr) []schema.DictParam {
 	for _, a := range args {
 		p := schema.DictParam{Key: strings.ToUpper(a.Name.Name)}
 		switch {
+		case p.Key == "PASSWORD" && a.Value != nil:
+			// The server never shows a source's password; neither does the
+			// model.
+			p.Value = "'[HIDDEN]'"
 		case a.Value != nil:
 			p.Value = schema.Expr(c.fmt.expr(a.Value))
 		default:

@@ -40,3 +40,12 @@ CREATE DICTIONARY d_int32_key (id Int32, name String) PRIMARY KEY id
 SOURCE(CLICKHOUSE(TABLE 'dict_src32' DB '${db}')) LIFETIME(300) LAYOUT(HASHED());
 CREATE DICTIONARY d_int32_complex (id Int32, name String) PRIMARY KEY id
 SOURCE(CLICKHOUSE(TABLE 'dict_src32' DB '${db}')) LIFETIME(300) LAYOUT(COMPLEX_KEY_HASHED());
+CREATE DICTIONARY d_password (id UInt64, name String) PRIMARY KEY id
+SOURCE(CLICKHOUSE(HOST 'localhost' PORT 9000 USER 'default' PASSWORD 'secret' TABLE 'dict_src' DB '${db}'))
+LIFETIME(0) LAYOUT(FLAT());
+CREATE DICTIONARY d_postgres (id UInt64, name String) PRIMARY KEY id
+SOURCE(POSTGRESQL(port 5432 host 'h' user 'u' password 'p' db 'd' table 't'))
+LIFETIME(MIN 300 MAX 360) LAYOUT(HASHED());
+CREATE DICTIONARY d_invalidate (id UInt64, name String) PRIMARY KEY id
+SOURCE(CLICKHOUSE(QUERY 'SELECT id, name FROM ${db}.dict_src' INVALIDATE_QUERY 'SELECT max(id) FROM ${db}.dict_src'))
+LIFETIME(MIN 0 MAX 1000) LAYOUT(HASHED(SHARDS 2 SHARD_LOAD_QUEUE_BACKLOG 100)) SETTINGS(format_csv_allow_single_quotes = 0);
