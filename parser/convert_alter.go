@@ -221,8 +221,9 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 			}
 			return &schema.ResetSettings{Names: names}, false, nil
 		case *ch.AlterTableModifyQuery:
-			c.viewQuery(table, a.SelectExpr)
-			return &schema.ModifyQuery{Query: schema.Expr(c.fmt.selectQuery(a.SelectExpr))}, false, nil
+			mq := &schema.ModifyQuery{Query: schema.Expr(c.fmt.selectQuery(a.SelectExpr))}
+			c.views = append(c.views, viewSource{mq, a.SelectExpr})
+			return mq, false, nil
 		}
 		return c.unsupportedAction(table, off, fmt.Errorf("unexpected %T", st)), false, nil
 	}

@@ -16,8 +16,6 @@ type viewSource struct {
 	query  *ch.SelectQuery
 }
 
-func (c *converter) viewQuery(_ schema.QualifiedName, _ *ch.SelectQuery) {}
-
 func (c *converter) createView(st *ch.CreateView) error {
 	name := c.qualify(st.Name)
 	if st.OnCluster != nil {

@@ -237,13 +237,15 @@ func (r *Replayer) uncertain(c schema.Change) bool {
 // can be typed from the source table: plain column references, * and
 // count(). Otherwise Columns stays nil: the model does not know them.
 func (r *Replayer) inferViewColumns(v viewSource) {
-	add, ok := v.change.(*schema.AddView)
-	if !ok {
-		return
-	}
-	cols, ok := inferColumns(r.schema, add.Name.Database, v.query)
-	if ok {
-		add.V.Columns = cols
+	switch c := v.change.(type) {
+	case *schema.AddView:
+		if cols, ok := inferColumns(r.schema, c.Name.Database, v.query); ok {
+			c.V.Columns = cols
+		}
+	case *schema.ModifyQuery:
+		if cols, ok := inferColumns(r.schema, r.database, v.query); ok {
+			c.Columns = cols
+		}
 	}
 }
 

@@ -367,6 +367,10 @@ func (s *Schema) alter(c *ModifyTable) error {
 					return fmt.Errorf("ALTER TABLE %s MODIFY QUERY: not a materialized view: %w", c.Name, ErrInvalid)
 				}
 				v.Query = a.Query
+				v.Columns = cloneColumns(a.Columns)
+				if a.Columns == nil {
+					v.Columns = nil
+				}
 			case *ModifyComment:
 				v.Comment = a.Comment
 			default:

@@ -29,3 +29,8 @@ CREATE MATERIALIZED VIEW mv_modified TO dst AS SELECT id, name, amount FROM src;
 ALTER TABLE mv_modified MODIFY QUERY SELECT id, name, amount FROM src WHERE amount > 0;
 CREATE MATERIALIZED VIEW mv_comment TO dst AS SELECT id, name, amount FROM src COMMENT 'mv comment';
 CREATE MATERIALIZED VIEW mv_where TO dst AS SELECT id, lower(name) AS name, amount * 2 AS amount FROM src WHERE ts > '2020-01-01 00:00:00';
+CREATE TABLE dst_wide (id UInt64, name String, amount UInt32, ts DateTime) ENGINE = MergeTree ORDER BY id;
+CREATE MATERIALIZED VIEW mv_requery TO dst_wide AS SELECT id, name FROM src;
+ALTER TABLE mv_requery MODIFY QUERY SELECT id, name, amount, ts FROM src;
+CREATE MATERIALIZED VIEW mv_requery2 TO dst_wide AS SELECT id FROM src;
+ALTER TABLE mv_requery2 MODIFY QUERY SELECT id, toString(amount) AS name FROM src;
