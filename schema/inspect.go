@@ -161,7 +161,6 @@ func (in *inspector) tables() error {
 		if add, ok := ch.(*AddTable); ok {
 			parsed := add.T
 			t.Engine.Params = parsed.Engine.Params
-			t.Engine.HasParens = parsed.Engine.HasParens
 			t.TTL = parsed.TTL
 			t.Settings = parsed.Settings
 			t.PrimaryKeyExplicit = parsed.PrimaryKeyExplicit
