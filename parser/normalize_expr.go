@@ -22,6 +22,9 @@ import (
 // as the server does when it stores a view's query.
 type exprFormatter struct {
 	Database string
+	// ctes are the names of the WITH subqueries in scope, which are not
+	// tables and are not qualified.
+	ctes map[string]bool
 	// unsupported collects node types the formatter does not know; the
 	// caller turns them into findings.
 	unsupported []string
@@ -270,8 +273,7 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 			parts = append(parts, "ORDER BY "+f.orderItems(e.OrderBy.Items))
 		}
 		if e.Frame != nil {
-			f.unsupported = append(f.unsupported, "window frame")
-			parts = append(parts, ch.Format(e.Frame))
+			parts = append(parts, f.frame(e.Frame))
 		}
 		b.WriteString("(" + strings.Join(parts, " ") + ")")
 	case *ch.ParamExprList:
@@ -530,7 +532,7 @@ func (f *exprFormatter) tableName(t *ch.TableIdentifier) string {
 	if t.Database != nil {
 		return ident(t.Database) + "." + ident(t.Table)
 	}
-	if f.Database != "" {
+	if f.Database != "" && !f.ctes[t.Table.Name] {
 		return schema.QuoteIdent(f.Database) + "." + ident(t.Table)
 	}
 	return ident(t.Table)
@@ -549,15 +551,20 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 	if q.With != nil {
 		var ctes []string
 		for _, c := range q.With.CTEs {
-			switch {
-			case c.Alias != nil:
-				if _, isSub := c.Alias.(*ch.SubQuery); isSub {
-					ctes = append(ctes, f.expr(c.Expr)+" AS "+f.expr(c.Alias))
-				} else {
-					ctes = append(ctes, f.expr(c.Expr)+" AS "+f.expr(c.Alias))
+			switch a := c.Alias.(type) {
+			case *ch.SelectQuery:
+				// name AS (SELECT ...): a table expression.
+				ctes = append(ctes, f.expr(c.Expr)+" AS ("+f.selectQuery(a)+")")
+				if id, ok := c.Expr.(*ch.Ident); ok {
+					if f.ctes == nil {
+						f.ctes = map[string]bool{}
+					}
+					f.ctes[id.Name] = true
 				}
-			default:
+			case nil:
 				ctes = append(ctes, f.expr(c.Expr))
+			default:
+				ctes = append(ctes, f.expr(c.Expr)+" AS "+f.expr(c.Alias))
 			}
 		}
 		parts = append(parts, "WITH "+strings.Join(ctes, ", "))
@@ -573,7 +580,7 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 			s += " AS " + ident(it.Alias)
 		}
 		for _, m := range it.Modifiers {
-			s += " " + f.expr(m)
+			s += " " + f.modifier(m)
 		}
 		items[i] = s
 	}
@@ -589,7 +596,9 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 	}
 	if q.GroupBy != nil {
 		g := "GROUP BY "
-		if q.GroupBy.AggregateType != "" {
+		if strings.EqualFold(q.GroupBy.AggregateType, "ALL") {
+			g += "ALL"
+		} else if q.GroupBy.AggregateType != "" {
 			g += q.GroupBy.AggregateType + "(" + f.listExpr(q.GroupBy.Expr) + ")"
 		} else {
 			g += f.listExpr(q.GroupBy.Expr)
@@ -607,6 +616,13 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 	}
 	if q.Having != nil {
 		parts = append(parts, "HAVING "+f.expr(q.Having.Expr))
+	}
+	if q.Window != nil {
+		var ws []string
+		for _, w := range q.Window.Windows {
+			ws = append(ws, ident(w.Name)+" AS "+f.expr(w.Expr))
+		}
+		parts = append(parts, "WINDOW "+strings.Join(ws, ", "))
 	}
 	if q.OrderBy != nil {
 		parts = append(parts, "ORDER BY "+f.orderItems(q.OrderBy.Items))
@@ -687,6 +703,45 @@ func (f *exprFormatter) fromExpr(e ch.Expr) string {
 		return s
 	}
 	return f.expr(e)
+}
+
+// modifier prints a column transformer: EXCEPT (a, b), REPLACE (x AS y),
+// APPLY f.
+func (f *exprFormatter) modifier(m *ch.FunctionExpr) string {
+	name := strings.ToUpper(m.Name.Name)
+	var args []ch.Expr
+	if m.Params != nil && m.Params.Items != nil {
+		args = m.Params.Items.Items
+	}
+	if name == "APPLY" && len(args) == 1 {
+		return "APPLY " + f.expr(args[0])
+	}
+	return name + " (" + f.exprs(args) + ")"
+}
+
+// frame prints a window frame as the server does: always with BETWEEN.
+func (f *exprFormatter) frame(fr *ch.WindowFrameClause) string {
+	bound := func(e ch.Expr) string {
+		switch b := e.(type) {
+		case *ch.WindowFrameCurrentRow:
+			return "CURRENT ROW"
+		case *ch.WindowFrameUnbounded:
+			return "UNBOUNDED " + strings.ToUpper(b.Direction)
+		case *ch.WindowFrameNumber:
+			return f.expr(b.Number) + " " + strings.ToUpper(b.Direction)
+		case *ch.WindowFrameExtendExpr:
+			return f.expr(b.Expr) + " " + strings.ToUpper(b.Direction)
+		case *ch.WindowFrameParam:
+			return f.expr(b.Param) + " " + strings.ToUpper(b.Direction)
+		}
+		f.unsupported = append(f.unsupported, "window frame bound")
+		return ch.Format(e)
+	}
+	typ := strings.ToUpper(fr.Type)
+	if b, ok := fr.Extend.(*ch.BetweenClause); ok {
+		return typ + " BETWEEN " + bound(b.Between) + " AND " + bound(b.And)
+	}
+	return typ + " BETWEEN " + bound(fr.Extend) + " AND CURRENT ROW"
 }
 
 // joinTail prints "KIND JOIN table ON ..." for the right side of a join,

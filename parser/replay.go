@@ -287,6 +287,9 @@ func inferColumns(s *schema.Schema, db string, q *ch.SelectQuery) ([]*schema.Col
 	}
 	var out []*schema.Column
 	for _, it := range q.SelectItems {
+		if len(it.Modifiers) > 0 {
+			return nil, false // * EXCEPT/REPLACE/APPLY
+		}
 		e := unparen(it.Expr)
 		var outName string
 		var typ schema.Type
