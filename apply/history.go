@@ -22,6 +22,9 @@ const (
 	StatusFailed Status = "failed"
 	// StatusApplied: every up statement completed.
 	StatusApplied Status = "applied"
+	// StatusPending: planned by a run that stopped at an earlier failure
+	// before reaching it; nothing of it ran.
+	StatusPending Status = "pending"
 	// StatusBaselined: recorded as applied without running (chschema baseline).
 	StatusBaselined Status = "baselined"
 	// StatusReverting: the run began its down section.
@@ -65,8 +68,8 @@ type Event struct {
 
 // Key names a migration across services.
 type Key struct {
-	Service string
-	Version uint64
+	Service string `json:"service"`
+	Version uint64 `json:"version"`
 }
 
 func (k Key) String() string { return fmt.Sprintf("%s/%04d", k.Service, k.Version) }
@@ -171,12 +174,16 @@ COMMENT 'chschema migration history: append-only events; a migration''s state is
 	return nil
 }
 
-// Load reads every event in one query, oldest first.
+// Load reads every event in one query, oldest first. A missing table is an
+// empty history.
 func (h *TableHistory) Load(ctx context.Context) ([]Event, error) {
 	rows, err := h.conn.Query(ctx, `SELECT service, version, name, status, attempt, statements, total,
 		raw_checksum, rendered_checksum, started_at, finished_at, duration_ms, error,
 		chschema_version, host, event_time
 		FROM `+h.Name()+` ORDER BY event_time, service, version`)
+	if isCode(err, codeUnknownTable) || isCode(err, codeUnknownDatabase) {
+		return nil, nil // nothing applied yet
+	}
 	if err != nil {
 		return nil, fmt.Errorf("apply: read history %s: %w", h.Name(), err)
 	}
