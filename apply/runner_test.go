@@ -111,7 +111,9 @@ func (f *fixture) executions(t *testing.T) map[string]int {
 	return out
 }
 
-func (f *fixture) sql(format string) string { return strings.ReplaceAll(format, "DB", "`"+f.db.Name+"`") }
+func (f *fixture) sql(format string) string {
+	return strings.ReplaceAll(format, "DB", "`"+f.db.Name+"`")
+}
 
 func TestMigrateFreshThenNoOp(t *testing.T) {
 	f := newFixture(t)
@@ -237,7 +239,7 @@ func TestMigrateResumesInterruptedRun(t *testing.T) {
 	if err := f.history.Ensure(ctx); err != nil {
 		t.Fatal(err)
 	}
-	const attempt = "20260101T000000Z-killed"
+	attempt := newAttempt()
 	if err := f.history.Append(ctx, r.event(u, StatusStarted, attempt, 0, 3, time.Now())); err != nil {
 		t.Fatal(err)
 	}
