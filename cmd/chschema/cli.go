@@ -87,6 +87,7 @@ type CLI struct {
 	Globals
 
 	Version VersionCmd `cmd:"" help:"Print chschema's version, and with --dsn the server's."`
+	Unlock  UnlockCmd  `cmd:"" help:"Force the release of the migration lock (after a crashed migrate)."`
 }
 
 // exitPanic carries kong's requested exit code out of kong.Parse.
