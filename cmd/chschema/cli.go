@@ -87,6 +87,9 @@ type CLI struct {
 	Globals
 
 	Version VersionCmd `cmd:"" help:"Print chschema's version, and with --dsn the server's."`
+	New     NewCmd     `cmd:"" help:"Create the next migration of a service, with -- +up and -- +down sections."`
+	Hash    HashCmd    `cmd:"" help:"Seal the current migrations into <dir>/chschema.sum (the release step)."`
+	Lint    LintCmd    `cmd:"" help:"Check the migrations offline (with --dsn, also with the server's parser); exit 1 on findings."`
 	Unlock  UnlockCmd  `cmd:"" help:"Force the release of the migration lock (after a crashed migrate)."`
 }
 
