@@ -26,7 +26,7 @@ func (r *Runner) Down(ctx context.Context, units []*Unit, target Target, dryRun 
 	if !dryRun {
 		defer r.release(ctx)
 	}
-	rep := &Report{Attempt: s.attempt, Resumed: map[Key]int{}}
+	rep := &Report{Attempt: s.attempt}
 	for k, p := range s.partial {
 		if !p.Down {
 			return rep, fmt.Errorf("%w: %s is half-applied (%d statements done); run migrate to finish it before going down", ErrIncomplete, k, p.Done)
@@ -71,7 +71,7 @@ func (r *Runner) Down(ctx context.Context, units []*Unit, target Target, dryRun 
 		}
 		p := plannedUnit{unit: c.unit, start: s.partial[c.unit.Key()].Done}
 		if p.start > 0 {
-			rep.Resumed[c.unit.Key()] = p.start
+			rep.Resumed = append(rep.Resumed, Resumed{c.unit.Key(), p.start})
 		}
 		plan = append(plan, p)
 	}

@@ -186,23 +186,41 @@ type Target struct {
 
 // Report says what a run did.
 type Report struct {
-	Attempt string
+	Attempt string `json:"attempt"`
 	// Applied lists the units whose section ran to the end in this run.
-	Applied []Key
+	Applied []Key `json:"applied"`
 	// Resumed lists units that an earlier run left half-done, with how many
 	// statements it had completed.
-	Resumed map[Key]int
+	Resumed []Resumed `json:"resumed,omitempty"`
 	// Statements counts the statements executed.
-	Statements int
+	Statements int `json:"statements"`
 	// Plan is filled by a dry run: the statements that would run, in order.
-	Plan []PlannedStatement
+	Plan []PlannedStatement `json:"plan,omitempty"`
+}
+
+// Resumed is a unit that a run took up where an interrupted one stopped.
+type Resumed struct {
+	Key
+	// Done is how many statements had completed before.
+	Done int `json:"done"`
+}
+
+// ResumedAt returns how many statements of k had completed when the run
+// resumed it, or 0.
+func (r *Report) ResumedAt(k Key) int {
+	for _, x := range r.Resumed {
+		if x.Key == k {
+			return x.Done
+		}
+	}
+	return 0
 }
 
 // PlannedStatement is one statement of a dry-run plan.
 type PlannedStatement struct {
-	Key   Key
-	Index int
-	Stmt  Statement
+	Key   Key       `json:"key"`
+	Index int       `json:"index"`
+	Stmt  Statement `json:"statement"`
 }
 
 // session is what every operation reads before it changes anything.
@@ -272,7 +290,7 @@ func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, dryR
 	if !dryRun {
 		defer r.release(ctx)
 	}
-	rep := &Report{Attempt: s.attempt, Resumed: map[Key]int{}}
+	rep := &Report{Attempt: s.attempt}
 	for k, p := range s.partial {
 		if p.Down {
 			return rep, fmt.Errorf("%w: %s was being reverted (%d statements done); run down to finish it", ErrIncomplete, k, p.Done)
@@ -289,7 +307,7 @@ func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, dryR
 	}
 	for _, p := range plan {
 		if p.start > 0 {
-			rep.Resumed[p.unit.Key()] = p.start
+			rep.Resumed = append(rep.Resumed, Resumed{p.unit.Key(), p.start})
 		}
 	}
 	if dryRun {

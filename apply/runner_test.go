@@ -208,7 +208,7 @@ func TestMigrateFailureThenFixResumes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rep.Resumed[Key{"svc", 1}] != 2 || rep.Statements != 3 {
+			if rep.ResumedAt(Key{"svc", 1}) != 2 || rep.Statements != 3 {
 				t.Errorf("resumed %v with %d statements, want svc/1 after 2 and 3 statements", rep.Resumed, rep.Statements)
 			}
 			if got := f.tables(t); !cmp.Equal(got, []string{"s0", "s1", "s2", "s3", "s4"}) {
@@ -264,7 +264,7 @@ func TestMigrateResumesInterruptedRun(t *testing.T) {
 	if seen[Key{"svc", 1}].Done != 2 {
 		t.Errorf("verifier saw %+v, want svc/1 with 2 statements done", seen)
 	}
-	if rep.Resumed[Key{"svc", 1}] != 2 || rep.Statements != 1 {
+	if rep.ResumedAt(Key{"svc", 1}) != 2 || rep.Statements != 1 {
 		t.Errorf("resumed %v, %d statements", rep.Resumed, rep.Statements)
 	}
 	for _, s := range u.Up {

@@ -9,10 +9,10 @@ import (
 // Statement is one rendered SQL statement of a migration section, with the
 // position of its first byte in the migration file.
 type Statement struct {
-	SQL  string
-	File string
-	Line int
-	Col  int
+	SQL  string `json:"sql"`
+	File string `json:"file"`
+	Line int    `json:"line"`
+	Col  int    `json:"col"`
 }
 
 // Pos renders the statement's position as file:line:col.

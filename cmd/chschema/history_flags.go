@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -12,8 +11,8 @@ import (
 
 // historyFlags are the flags of the commands that read or write the history.
 type historyFlags struct {
-	HistoryTable string        `help:"History table, as table or db.table; the database defaults to the DSN's." env:"CHSCHEMA_HISTORY_TABLE" default:"chschema_migrations" placeholder:"DB.TABLE"`
-	Wait         time.Duration `help:"How long to wait for the server to answer (for jobs that start together with ClickHouse)." default:"0s"`
+	HistoryTable string `help:"History table, as table or db.table; the database defaults to the DSN's. The lock is the table <name>_lock beside it." env:"CHSCHEMA_HISTORY_TABLE" default:"chschema_migrations" placeholder:"DB.TABLE"`
+	waitFlag
 }
 
 // connect opens the --dsn connection and returns the DSN's database.
