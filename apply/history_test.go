@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -94,5 +95,44 @@ func TestParseTableName(t *testing.T) {
 		if _, _, err := ParseTableName(bad, "def"); err == nil {
 			t.Errorf("ParseTableName(%q) accepted", bad)
 		}
+	}
+}
+
+// recordingHistory is an in-memory HistoryStore that counts its writes.
+type recordingHistory struct {
+	mu     sync.Mutex
+	writes int
+	events []Event
+}
+
+func (h *recordingHistory) Ensure(context.Context) error          { return nil }
+func (h *recordingHistory) Load(context.Context) ([]Event, error) { return h.events, nil }
+func (h *recordingHistory) Append(_ context.Context, e ...Event) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.writes++
+	h.events = append(h.events, e...)
+	return nil
+}
+
+func TestEventWriterBatches(t *testing.T) {
+	h := &recordingHistory{}
+	w := newEventWriter(context.Background(), h)
+	for i := 0; i < 100; i++ {
+		w.add(Event{Version: uint64(i)})
+	}
+	if err := w.close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.events) != 100 {
+		t.Fatalf("%d events written, want 100", len(h.events))
+	}
+	for i, e := range h.events {
+		if e.Version != uint64(i) {
+			t.Fatalf("event %d has version %d: order lost", i, e.Version)
+		}
+	}
+	if h.writes > 2 {
+		t.Errorf("%d writes for 100 quick events, want at most 2", h.writes)
 	}
 }

@@ -799,20 +799,24 @@ func planUp(units []*Unit, state map[Key]Record, partial map[Key]PartialUnit, ta
 }
 
 // eventWriter appends history events in the background, so that recording a
-// finished migration costs no round trip on the statement path. Events that
-// arrive while a write is under way go in the next batch.
+// finished migration costs no round trip on the statement path. It writes at
+// most once per interval: events that arrive meanwhile go in the next batch.
+// Losing a batch to a kill is harmless, since resume reads system.query_log.
 type eventWriter struct {
-	h       HistoryStore
-	ctx     context.Context
-	mu      sync.Mutex
-	pending []Event
-	err     error
-	kick    chan struct{}
-	done    chan struct{}
+	h        HistoryStore
+	ctx      context.Context
+	interval time.Duration
+	mu       sync.Mutex
+	pending  []Event
+	err      error
+	kick     chan struct{}
+	closing  chan struct{}
+	done     chan struct{}
 }
 
 func newEventWriter(ctx context.Context, h HistoryStore) *eventWriter {
-	w := &eventWriter{h: h, ctx: context.WithoutCancel(ctx), kick: make(chan struct{}, 1), done: make(chan struct{})}
+	w := &eventWriter{h: h, ctx: context.WithoutCancel(ctx), interval: time.Second,
+		kick: make(chan struct{}, 1), closing: make(chan struct{}), done: make(chan struct{})}
 	go w.loop()
 	return w
 }
@@ -829,10 +833,21 @@ func (w *eventWriter) add(e Event) {
 
 func (w *eventWriter) loop() {
 	defer close(w.done)
-	for range w.kick {
-		w.flush()
+	for {
+		select {
+		case <-w.kick:
+			w.flush()
+			select {
+			case <-time.After(w.interval):
+			case <-w.closing:
+				w.flush()
+				return
+			}
+		case <-w.closing:
+			w.flush()
+			return
+		}
 	}
-	w.flush()
 }
 
 func (w *eventWriter) flush() {
@@ -852,7 +867,7 @@ func (w *eventWriter) flush() {
 
 // close writes what is left and returns the first error.
 func (w *eventWriter) close() error {
-	close(w.kick)
+	close(w.closing)
 	<-w.done
 	w.mu.Lock()
 	defer w.mu.Unlock()
