@@ -68,3 +68,4 @@ CREATE TABLE e_pk_only (k UInt64, v String) ENGINE = MergeTree PRIMARY KEY k;
 CREATE TABLE e_pk_only2 (k UInt64, v String) ENGINE = MergeTree PRIMARY KEY (k, v);
 CREATE TABLE e_pk_element (k UInt64, v String, PRIMARY KEY k) ENGINE = MergeTree;
 CREATE TABLE e_pk_element2 (k UInt64, v String, PRIMARY KEY (k, v)) ENGINE = ReplacingMergeTree ORDER BY (k, v);
+CREATE TABLE e_index_on_type (k UInt64, type String, INDEX type_idx type TYPE set(100) GRANULARITY 2) ENGINE = MergeTree ORDER BY k;
