@@ -53,6 +53,9 @@ func isOperator(e ch.Expr) bool {
 		return e.Operation != "::" && e.Operation != "||"
 	case *ch.UnaryExpr, *ch.NotExpr, *ch.NegateExpr, *ch.IsNullExpr, *ch.IsNotNullExpr, *ch.BetweenClause:
 		return true
+	case *ch.ObjectParams, *ch.IndexOperation:
+		// x[1] and t.1 are the operators arrayElement and tupleElement.
+		return true
 	case *ch.ColumnExpr:
 		if e.Alias == nil {
 			return isOperator(e.Expr)
@@ -92,9 +95,23 @@ func unparen(e ch.Expr) ch.Expr {
 	}
 }
 
-// operand writes e as an operand of an operator.
+// operand writes e as an operand of an operator: parentheses the user
+// wrote are kept (the server preserves them, collapsing doubled ones), and
+// an operator that has none gets them.
 func (f *exprFormatter) operand(b *strings.Builder, e ch.Expr) {
-	e = unparen(e)
+	for {
+		if c, ok := e.(*ch.ColumnExpr); ok && c.Alias == nil {
+			e = c.Expr
+			continue
+		}
+		break
+	}
+	if p, ok := e.(*ch.ParamExprList); ok {
+		if _, ok := singleParen(p); ok {
+			f.write(b, p)
+			return
+		}
+	}
 	if isOperator(e) {
 		b.WriteByte('(')
 		f.write(b, e)
@@ -162,16 +179,6 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		switch strings.ToUpper(string(e.Kind)) {
 		case "-":
 			b.WriteByte('-')
-			// The server keeps written parentheses after a unary minus:
-			// -(k), -(1).
-			if p, ok := e.Expr.(*ch.ParamExprList); ok {
-				if inner, ok := singleParen(p); ok {
-					b.WriteByte('(')
-					f.write(b, inner)
-					b.WriteByte(')')
-					return
-				}
-			}
 			f.operand(b, e.Expr)
 		case "+":
 			f.write(b, e.Expr)
@@ -277,8 +284,12 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		}
 		b.WriteString("(" + strings.Join(parts, " ") + ")")
 	case *ch.ParamExprList:
-		if inner, ok := singleParen(e); ok {
-			f.write(b, inner)
+		if _, ok := singleParen(e); ok {
+			// Written parentheses are kept, doubled ones collapsed:
+			// ((a)) -> (a).
+			b.WriteByte('(')
+			f.write(b, unparen(e))
+			b.WriteByte(')')
 			return
 		}
 		b.WriteByte('(')
@@ -298,7 +309,28 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		f.operand(b, e.Object)
 		f.write(b, e.Params)
 	case *ch.IndexOperation:
-		f.operand(b, e.Object)
+		// Tuple element access: the server parenthesises the tuple unless
+		// it is a name, a tuple literal or tuple(...): (f(x)).1, (x.1).2.
+		obj := e.Object
+		if c, ok := obj.(*ch.ColumnExpr); ok && c.Alias == nil {
+			obj = c.Expr
+		}
+		bare := false
+		switch o := obj.(type) {
+		case *ch.Ident, *ch.Path, *ch.NestedIdentifier:
+			bare = true
+		case *ch.ParamExprList:
+			bare = true
+		case *ch.FunctionExpr:
+			bare = strings.EqualFold(o.Name.Name, "tuple") && (o.Params == nil || o.Params.ColumnArgList == nil)
+		}
+		if bare {
+			f.write(b, obj)
+		} else {
+			b.WriteByte('(')
+			f.write(b, obj)
+			b.WriteByte(')')
+		}
 		b.WriteString(string(e.Operation))
 		f.write(b, e.Index)
 	case *ch.MapLiteral:
@@ -713,8 +745,8 @@ func (f *exprFormatter) modifier(m *ch.FunctionExpr) string {
 	if m.Params != nil && m.Params.Items != nil {
 		args = m.Params.Items.Items
 	}
-	if name == "APPLY" && len(args) == 1 {
-		return "APPLY " + f.expr(args[0])
+	if (name == "APPLY" || name == "EXCEPT") && len(args) == 1 {
+		return name + " " + f.expr(args[0])
 	}
 	return name + " (" + f.exprs(args) + ")"
 }
