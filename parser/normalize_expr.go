@@ -168,7 +168,7 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 	case *ch.NumberLiteral:
 		b.WriteString(formatNumber(e))
 	case *ch.StringLiteral:
-		b.WriteString(QuoteString(unescape(e.Literal)))
+		b.WriteString(schema.QuoteString(unescape(e.Literal)))
 	case *ch.BoolLiteral:
 		b.WriteString(strings.ToLower(e.Literal))
 	case *ch.NullLiteral:
@@ -373,7 +373,7 @@ func (f *exprFormatter) castType(b *strings.Builder, t ch.Expr) {
 		f.write(b, t)
 	default:
 		// CAST(x AS T) keeps T as written, quoted.
-		b.WriteString(QuoteString(ch.Format(t)))
+		b.WriteString(schema.QuoteString(ch.Format(t)))
 	}
 }
 
@@ -402,7 +402,7 @@ func (f *exprFormatter) binary(b *strings.Builder, e *ch.BinaryOperation) {
 		b.WriteString("CAST(")
 		f.write(b, e.LeftExpr)
 		b.WriteString(", ")
-		b.WriteString(QuoteString(ch.Format(e.RightExpr)))
+		b.WriteString(schema.QuoteString(ch.Format(e.RightExpr)))
 		b.WriteByte(')')
 		return
 	case "||":
