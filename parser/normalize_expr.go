@@ -25,6 +25,9 @@ type exprFormatter struct {
 	// ctes are the names of the WITH subqueries in scope, which are not
 	// tables and are not qualified.
 	ctes map[string]bool
+	// params is set when a query parameter was formatted: a parameterized
+	// view has no columns in system.columns.
+	params bool
 	// unsupported collects node types the formatter does not know; the
 	// caller turns them into findings.
 	unsupported []string
@@ -359,7 +362,11 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		f.write(b, e.Alias)
 	case *ch.ColumnTypeExpr:
 		b.WriteString(ident(e.Name))
-	case *ch.QueryParam, *ch.PlaceHolder:
+	case *ch.QueryParam:
+		// {name:Type}, a parameterized view's parameter.
+		f.params = true
+		b.WriteString("{" + e.Name.Name + ":" + strings.TrimSpace(ch.Format(e.Type)) + "}")
+	case *ch.PlaceHolder:
 		b.WriteString(ch.Format(e))
 	default:
 		f.unsupported = append(f.unsupported, fmt.Sprintf("%T", e))

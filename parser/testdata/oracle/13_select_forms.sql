@@ -53,3 +53,5 @@ FROM sf;
 CREATE VIEW sf_replace AS SELECT * REPLACE (id + 1 AS id) FROM sf;
 -- expect-unsupported: APPLY without parentheses is an AfterShip gap
 CREATE VIEW sf_apply AS SELECT COLUMNS('^i') APPLY toString FROM sf;
+CREATE VIEW sf_param AS SELECT id, g FROM sf WHERE id > {min_id:UInt64} AND g = {grp:String};
+CREATE VIEW sf_cols (a UInt64, b String) AS SELECT id, g FROM sf;
