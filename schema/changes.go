@@ -137,9 +137,6 @@ const (
 	ChangeCodec
 	ChangeComment
 	ChangeTTL
-	// ChangeSettings marks MODIFY COLUMN ... MODIFY/RESET SETTING, which the
-	// model does not follow.
-	ChangeSettings
 )
 
 // Is reports whether k includes c.
