@@ -405,7 +405,9 @@ func (c *converter) readIndex(toks []sqlTok, skip int) (*schema.Index, error) {
 	if err != nil {
 		return nil, &offsetError{Offset: toks[skip+1].off, Err: fmt.Errorf("%w: index expression: %v", ErrSyntax, firstLine(err.Error()))}
 	}
-	ix.Expr = schema.Expr(c.fmt.expr(unparen(e)))
+	// system.data_skipping_indices prints the expression like a key: a
+	// tuple as its elements, "a, b".
+	ix.Expr = schema.Expr(c.keyList([]ch.Expr{e}))
 	te, err := parseExprText(c.orig[toks[typeAt+1].off:toks[granAt-1].end])
 	if err != nil {
 		return nil, &offsetError{Offset: toks[typeAt+1].off, Err: fmt.Errorf("%w: index type: %v", ErrSyntax, firstLine(err.Error()))}

@@ -183,7 +183,11 @@ func RenderTable(t *Table) string {
 		elems = append(elems, RenderColumn(c))
 	}
 	for _, i := range t.Indexes {
-		elems = append(elems, "INDEX "+QuoteIdent(i.Name)+" "+string(i.Expr)+" TYPE "+string(i.Type)+" GRANULARITY "+strconv.FormatUint(i.Granularity, 10))
+		expr := string(i.Expr)
+		if len(SplitKey(expr)) > 1 {
+			expr = "(" + expr + ")"
+		}
+		elems = append(elems, "INDEX "+QuoteIdent(i.Name)+" "+expr+" TYPE "+string(i.Type)+" GRANULARITY "+strconv.FormatUint(i.Granularity, 10))
 	}
 	for _, c := range t.Constraints {
 		elems = append(elems, "CONSTRAINT "+QuoteIdent(c.Name)+" "+string(c.Kind)+" "+string(c.Expr))
