@@ -362,7 +362,7 @@ func (c *converter) drop() error {
 		}
 	}
 	if detach {
-		c.out.Changes = append(c.out.Changes, &schema.DetachObject{Name: name, IfExists: ifExists, Permanently: permanently})
+		c.out.Changes = append(c.out.Changes, &schema.DetachObject{Name: name, Kind: kind, IfExists: ifExists, Permanently: permanently})
 		return nil
 	}
 	c.out.Changes = append(c.out.Changes, &schema.DropObject{Name: name, Kind: kind, IfExists: ifExists, Sync: sync})

@@ -103,6 +103,9 @@ func (s *Schema) Apply(c Change) error {
 			}
 			return fmt.Errorf("table %s: %w", c.Name, ErrNotExist)
 		}
+		if c.Kind != 0 && !kindMatches(c.Kind, o.Kind()) {
+			return fmt.Errorf("DETACH %s %s: it is a %s: %w", c.Kind, c.Name, o.Kind(), ErrInvalid)
+		}
 		d := dbOf(o)
 		removeObject(o)
 		d.Detached = append(d.Detached, o)
@@ -181,8 +184,8 @@ func kindWord(k ObjectKind) string {
 func kindMatches(want, got ObjectKind) bool {
 	switch want {
 	case KindTable:
-		// DROP TABLE drops views and dictionaries too.
-		return true
+		// DROP TABLE drops views too, but not dictionaries.
+		return got != KindDictionary
 	case KindView, KindMaterializedView:
 		return got == KindView || got == KindMaterializedView
 	}
