@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -48,5 +49,9 @@ func openConn(ctx context.Context, dsn string, wait time.Duration) (driver.Conn,
 
 // redactDSN names the server without its password.
 func redactDSN(o *clickhouse.Options) string {
-	return fmt.Sprintf("%s@%v/%s", o.Auth.Username, o.Addr, o.Auth.Database)
+	user := o.Auth.Username
+	if user == "" {
+		user = "default"
+	}
+	return fmt.Sprintf("%s@%s/%s", user, strings.Join(o.Addr, ","), o.Auth.Database)
 }

@@ -23,13 +23,8 @@ func (c *VersionCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 			return err
 		}
 		defer conn.Close()
-		v, err := conn.ServerVersion()
-		if err != nil {
+		if err := conn.QueryRow(ctx, "SELECT version()").Scan(&out.Server); err != nil {
 			return fmt.Errorf("server version: %w", err)
-		}
-		out.Server = fmt.Sprintf("%d.%d.%d", v.Version.Major, v.Version.Minor, v.Version.Patch)
-		if v.Revision != 0 {
-			out.Server = fmt.Sprintf("%s (%s, revision %d)", out.Server, v.DisplayName, v.Revision)
 		}
 	}
 	if g.Format == "json" {
