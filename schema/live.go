@@ -1,0 +1,486 @@
+package schema
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+)
+
+// Querier runs one read query. clickhouse-go's driver.Conn satisfies it;
+// wrappers can count or log the queries Inspect sends.
+type Querier interface {
+	Query(ctx context.Context, query string, args ...any) (driver.Rows, error)
+}
+
+var _ Querier = (driver.Conn)(nil)
+
+// ErrInspect wraps every failure of Inspect.
+var ErrInspect = errors.New("schema: inspect")
+
+// SystemDatabases are never read by Inspect, whatever the options say.
+var SystemDatabases = []string{"system", "INFORMATION_SCHEMA", "information_schema"}
+
+// InspectOptions say what Inspect reads.
+type InspectOptions struct {
+	// Databases are the databases to read. Empty means every database but
+	// the system ones. Names of system databases are dropped.
+	Databases []string
+}
+
+// Note is something Inspect could not read in full and worked around: a
+// column the server's system tables lack, or an object it could not model.
+// Notes never make Inspect fail.
+type Note struct {
+	// Object is the object the note is about; zero for server-wide notes.
+	Object QualifiedName `json:"object,omitzero"`
+	// Message says what was missing and what was done instead.
+	Message string `json:"message"`
+	// Skip names the column parts that could not be read on this server, so
+	// that a diff does not compare them.
+	Skip ColumnChangeKind `json:"-"`
+}
+
+// String returns the note as one line.
+func (n Note) String() string {
+	if n.Object.Name == "" && n.Object.Database == "" {
+		return n.Message
+	}
+	return n.Object.String() + ": " + n.Message
+}
+
+// Inspect reads the live schema from the system tables: one query per system
+// table (databases, tables, columns, data_skipping_indices, projections,
+// dictionaries, functions), plus one to learn which columns those tables
+// have. It never sends a query per object, so its cost does not grow with
+// round trips as the schema grows.
+//
+// Columns that older servers lack are detected and degraded with a Note.
+// Objects it cannot model fully are marked uncertain (see Uncertainty), so
+// that a diff reports them as unverified rather than as drift. The returned
+// schema is sorted (see Schema.Sort) and holds values as the server prints
+// them.
+func Inspect(ctx context.Context, q Querier, opts InspectOptions) (*Schema, []Note, error) {
+	if q == nil {
+		return nil, nil, fmt.Errorf("%w: nil Querier", ErrInspect)
+	}
+	in := &inspector{ctx: ctx, q: q, s: New(), tables: map[QualifiedName]*liveTable{}}
+	for _, d := range opts.Databases {
+		if !slices.Contains(SystemDatabases, d) && !slices.Contains(in.dbs, d) {
+			in.dbs = append(in.dbs, d)
+		}
+	}
+	if len(opts.Databases) > 0 && len(in.dbs) == 0 {
+		// Only system databases were asked for: read none, but functions.
+		in.none = true
+	}
+	steps := []func() error{
+		in.readCapabilities,
+		in.readDatabases,
+		in.readTables,
+		in.readColumns,
+		in.readIndexes,
+		in.readProjections,
+		in.readDictionaries,
+		in.readFunctions,
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, nil, err
+		}
+	}
+	in.s.Sort()
+	return in.s, in.notes, nil
+}
+
+// inspector holds the state of one Inspect call.
+type inspector struct {
+	ctx   context.Context
+	q     Querier
+	s     *Schema
+	dbs   []string
+	none  bool
+	notes []Note
+	// have holds "table.column" for the system tables' columns.
+	have map[string]bool
+	// tables maps every object read from system.tables, inner tables of
+	// materialized views included, to what the later queries fill in.
+	tables map[QualifiedName]*liveTable
+}
+
+// liveTable is one row of system.tables and the model object it became.
+type liveTable struct {
+	obj         Object
+	createQuery string
+}
+
+// inspectedSystemTables are the system tables Inspect reads.
+var inspectedSystemTables = []string{"databases", "tables", "columns", "data_skipping_indices", "projections", "dictionaries", "functions"}
+
+func (in *inspector) readCapabilities() error {
+	quoted := make([]string, len(inspectedSystemTables))
+	for i, t := range inspectedSystemTables {
+		quoted[i] = quoteString(t)
+	}
+	rows, err := in.query("system.columns", "SELECT table, name FROM system.columns WHERE database = 'system' AND table IN ("+strings.Join(quoted, ", ")+")")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	in.have = map[string]bool{}
+	for rows.Next() {
+		var table, name string
+		if err := rows.Scan(&table, &name); err != nil {
+			return in.wrap("system.columns", err)
+		}
+		in.have[table+"."+name] = true
+	}
+	return in.wrap("system.columns", rows.Err())
+}
+
+// col returns name when system.table has it, else fallback (a constant of
+// the same type) and a note saying what is lost.
+func (in *inspector) col(table, name, fallback, lost string, skip ColumnChangeKind) string {
+	if in.have[table+"."+name] {
+		return name
+	}
+	in.notes = append(in.notes, Note{
+		Message: fmt.Sprintf("this server's system.%s has no column %s: %s", table, name, lost),
+		Skip:    skip,
+	})
+	return fallback + " AS " + name
+}
+
+// dbFilter is the WHERE condition on column that keeps the databases to read.
+func (in *inspector) dbFilter(column string) string {
+	sys := make([]string, len(SystemDatabases))
+	for i, d := range SystemDatabases {
+		sys[i] = quoteString(d)
+	}
+	cond := column + " NOT IN (" + strings.Join(sys, ", ") + ")"
+	if in.none {
+		return "0"
+	}
+	if len(in.dbs) > 0 {
+		ds := make([]string, len(in.dbs))
+		for i, d := range in.dbs {
+			ds[i] = quoteString(d)
+		}
+		cond += " AND " + column + " IN (" + strings.Join(ds, ", ") + ")"
+	}
+	return cond
+}
+
+func (in *inspector) readDatabases() error {
+	comment := in.col("databases", "comment", "''", "database comments are not read", 0)
+	q := "SELECT name, engine, " + comment + " FROM system.databases WHERE " + in.dbFilter("name") + " ORDER BY name"
+	rows, err := in.query("system.databases", q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name, engine, comment string
+		if err := rows.Scan(&name, &engine, &comment); err != nil {
+			return in.wrap("system.databases", err)
+		}
+		in.s.AddDatabase(&Database{Name: name, Engine: Engine{Name: engine}, Comment: Comment(comment)})
+	}
+	return in.wrap("system.databases", rows.Err())
+}
+
+func (in *inspector) readTables() error {
+	cols := []string{"database", "name", "engine", "engine_full", "create_table_query", "as_select",
+		"partition_key", "sorting_key", "primary_key", "sampling_key",
+		in.col("tables", "comment", "''", "table comments are not read", 0),
+		in.col("tables", "target_database", "''", "materialized view targets are read from create_table_query", 0),
+		in.col("tables", "target_table", "''", "materialized view targets are read from create_table_query", 0),
+	}
+	q := "SELECT " + strings.Join(cols, ", ") + " FROM system.tables WHERE " + in.dbFilter("database") +
+		" AND NOT is_temporary ORDER BY database, name"
+	rows, err := in.query("system.tables", q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	type mvRow struct {
+		v     *View
+		inner QualifiedName
+	}
+	var mvs []mvRow
+	for rows.Next() {
+		var r struct {
+			db, name, engine, engineFull, create, asSelect                   string
+			partition, sorting, primary, sampling, comment, targetDB, target string
+		}
+		if err := rows.Scan(&r.db, &r.name, &r.engine, &r.engineFull, &r.create, &r.asSelect,
+			&r.partition, &r.sorting, &r.primary, &r.sampling, &r.comment, &r.targetDB, &r.target); err != nil {
+			return in.wrap("system.tables", err)
+		}
+		d, ok := in.s.Database(r.db)
+		if !ok {
+			continue // created between the two queries
+		}
+		qn := QualifiedName{r.db, r.name}
+		lt := &liveTable{createQuery: r.create}
+		switch r.engine {
+		case "View", "MaterializedView", "LiveView", "WindowView":
+			v := &View{Database: d, Name: r.name, Materialized: r.engine == "MaterializedView", Query: Expr(r.asSelect), Comment: Comment(r.comment)}
+			if r.engine == "LiveView" || r.engine == "WindowView" {
+				v.MarkUncertain(Uncertainty{Reason: r.engine + " is not modelled"})
+			}
+			if v.Materialized {
+				if r.targetDB == "" && r.target == "" {
+					r.targetDB, r.target = mvTargetFromCreate(r.create, r.db)
+				}
+				target := QualifiedName{r.targetDB, r.target}
+				switch {
+				case r.target == "":
+					v.MarkUncertain(Uncertainty{Reason: "the materialized view's target could not be read"})
+				case strings.HasPrefix(r.target, ".inner"):
+					mvs = append(mvs, mvRow{v, target})
+				default:
+					v.To = &target
+				}
+			}
+			d.Views = append(d.Views, v)
+			lt.obj = v
+		case "Dictionary":
+			x := &Dictionary{Database: d, Name: r.name, Comment: Comment(r.comment)}
+			if err := parseDictionaryQuery(x, r.create); err != nil {
+				x.MarkUncertain(Uncertainty{Reason: "dictionary definition not understood: " + err.Error()})
+			}
+			d.Dictionaries = append(d.Dictionaries, x)
+			lt.obj = x
+		default:
+			t := &Table{Database: d, Name: r.name, Comment: Comment(r.comment)}
+			st, err := parseEngineFull(r.engineFull)
+			if err != nil {
+				t.MarkUncertain(Uncertainty{Reason: "engine not understood: " + err.Error()})
+			}
+			st.PartitionBy = PartitionBy(r.partition)
+			st.OrderBy = OrderBy(r.sorting)
+			st.PrimaryKey = PrimaryKey(r.primary)
+			st.PrimaryKeyExplicit = r.primary != "" && r.primary != r.sorting
+			st.SampleBy = SampleBy(r.sampling)
+			t.Storage = st
+			t.Constraints = constraintsFromCreate(r.create)
+			if !strings.HasPrefix(r.name, ".inner") {
+				d.Tables = append(d.Tables, t)
+			}
+			lt.obj = t
+		}
+		in.tables[qn] = lt
+	}
+	if err := rows.Err(); err != nil {
+		return in.wrap("system.tables", err)
+	}
+	for _, mv := range mvs {
+		if lt, ok := in.tables[mv.inner]; ok {
+			if t, ok := lt.obj.(*Table); ok {
+				st := t.Storage
+				mv.v.Storage = &st
+				continue
+			}
+		}
+		mv.v.MarkUncertain(Uncertainty{Reason: "inner table " + mv.inner.String() + " not found"})
+	}
+	return nil
+}
+
+func (in *inspector) readColumns() error {
+	cols := []string{"database", "table", "name", "type", "default_kind", "default_expression",
+		in.col("columns", "compression_codec", "''", "column codecs are not compared", ChangeCodec),
+		in.col("columns", "comment", "''", "column comments are not compared", ChangeComment),
+	}
+	order := "database, table, position"
+	if !in.have["columns.position"] {
+		in.notes = append(in.notes, Note{Message: "this server's system.columns has no column position: columns are taken in the order listed, and column order is not compared", Skip: ChangePosition})
+		order = "database, table"
+	}
+	q := "SELECT " + strings.Join(cols, ", ") + " FROM system.columns WHERE " + in.dbFilter("database") + " ORDER BY " + order
+	rows, err := in.query("system.columns", q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var (
+		last    QualifiedName
+		lastObj *liveTable
+		ttls    map[string]Expr
+	)
+	for rows.Next() {
+		var db, table, name, typ, kind, expr, codec, comment string
+		if err := rows.Scan(&db, &table, &name, &typ, &kind, &expr, &codec, &comment); err != nil {
+			return in.wrap("system.columns", err)
+		}
+		qn := QualifiedName{db, table}
+		if qn != last {
+			last, lastObj = qn, in.tables[qn]
+			ttls = nil
+			if lastObj != nil {
+				if _, ok := lastObj.obj.(*Table); ok {
+					ttls = columnTTLsFromCreate(lastObj.createQuery)
+				}
+			}
+		}
+		if lastObj == nil {
+			continue
+		}
+		c := &Column{Name: name, Type: Type(typ), Codec: Codec(codec), Comment: Comment(comment), TTL: ttls[name]}
+		if kind != "" {
+			c.Default = &ColumnDefault{Kind: DefaultKind(kind), Expr: Expr(expr)}
+			if c.Default.Kind == Ephemeral && expr == "defaultValueOfTypeName('"+typ+"')" {
+				c.Default.Expr = ""
+			}
+		}
+		switch o := lastObj.obj.(type) {
+		case *Table:
+			o.Columns = append(o.Columns, c)
+		case *View:
+			o.Columns = append(o.Columns, c)
+		}
+	}
+	return in.wrap("system.columns", rows.Err())
+}
+
+func (in *inspector) readIndexes() error {
+	where := in.dbFilter("database")
+	if in.have["data_skipping_indices.creation"] {
+		where += " AND creation = 'Explicit'"
+	}
+	typeFull := in.col("data_skipping_indices", "type_full", "type", "index parameters are not compared", 0)
+	q := "SELECT database, table, name, expr, " + typeFull + ", granularity FROM system.data_skipping_indices WHERE " + where
+	rows, err := in.query("system.data_skipping_indices", q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var db, table, name, expr, typ string
+		var gran uint64
+		if err := rows.Scan(&db, &table, &name, &expr, &typ, &gran); err != nil {
+			return in.wrap("system.data_skipping_indices", err)
+		}
+		if t := in.table(db, table); t != nil {
+			t.Indexes = append(t.Indexes, &Index{Name: name, Expr: Expr(expr), Type: Expr(typ), Granularity: gran})
+		}
+	}
+	return in.wrap("system.data_skipping_indices", rows.Err())
+}
+
+func (in *inspector) readProjections() error {
+	if !in.have["projections.query"] {
+		in.notes = append(in.notes, Note{Message: "this server's system.projections is missing or has no query column: projections are not read"})
+		return nil
+	}
+	q := "SELECT database, table, name, query FROM system.projections WHERE " + in.dbFilter("database")
+	rows, err := in.query("system.projections", q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var db, table, name, query string
+		if err := rows.Scan(&db, &table, &name, &query); err != nil {
+			return in.wrap("system.projections", err)
+		}
+		if t := in.table(db, table); t != nil {
+			t.Projections = append(t.Projections, &Projection{Name: name, Query: Expr(query)})
+		}
+	}
+	return in.wrap("system.projections", rows.Err())
+}
+
+// readDictionaries takes the key and attribute types from
+// system.dictionaries, where the server prints them canonically; the rest
+// of the definition came from create_table_query.
+func (in *inspector) readDictionaries() error {
+	q := "SELECT database, name, `key.names`, `key.types`, `attribute.names`, `attribute.types` FROM system.dictionaries WHERE " + in.dbFilter("database")
+	rows, err := in.query("system.dictionaries", q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var db, name string
+		var kn, kt, an, at []string
+		if err := rows.Scan(&db, &name, &kn, &kt, &an, &at); err != nil {
+			return in.wrap("system.dictionaries", err)
+		}
+		lt, ok := in.tables[QualifiedName{db, name}]
+		if !ok {
+			continue
+		}
+		x, ok := lt.obj.(*Dictionary)
+		if !ok {
+			continue
+		}
+		for i, n := range append(slices.Clone(kn), an...) {
+			types := append(slices.Clone(kt), at...)
+			if a, ok := x.Attribute(n); ok && i < len(types) && types[i] != "" {
+				a.Type = Type(types[i])
+			}
+		}
+	}
+	return in.wrap("system.dictionaries", rows.Err())
+}
+
+func (in *inspector) readFunctions() error {
+	if !in.have["functions.create_query"] || !in.have["functions.origin"] {
+		in.notes = append(in.notes, Note{Message: "this server's system.functions has no create_query or origin column: SQL functions are not read"})
+		return nil
+	}
+	rows, err := in.query("system.functions", "SELECT name, create_query FROM system.functions WHERE origin = 'SQLUserDefined' ORDER BY name")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name, create string
+		if err := rows.Scan(&name, &create); err != nil {
+			return in.wrap("system.functions", err)
+		}
+		f := &Function{Schema: in.s, Name: name}
+		params, body, err := parseFunctionQuery(create)
+		if err != nil {
+			in.notes = append(in.notes, Note{Object: QualifiedName{Name: name}, Message: "function definition not understood: " + err.Error()})
+		}
+		f.Params, f.Body = params, body
+		in.s.Functions = append(in.s.Functions, f)
+	}
+	return in.wrap("system.functions", rows.Err())
+}
+
+// table returns the table db.name read from system.tables, nil if none.
+func (in *inspector) table(db, name string) *Table {
+	if lt, ok := in.tables[QualifiedName{db, name}]; ok {
+		if t, ok := lt.obj.(*Table); ok {
+			return t
+		}
+	}
+	return nil
+}
+
+func (in *inspector) query(table, q string) (driver.Rows, error) {
+	rows, err := in.q.Query(in.ctx, q)
+	if err != nil {
+		return nil, in.wrap(table, err)
+	}
+	return rows, nil
+}
+
+func (in *inspector) wrap(table string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: reading %s: %w", ErrInspect, table, err)
+}
+
+// quoteString renders s as a ClickHouse string literal.
+func quoteString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
