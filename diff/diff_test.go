@@ -36,8 +36,8 @@ func base() *schema.Schema {
 	}
 	totals := &schema.Table{
 		Database: d, Name: "totals",
-		Columns:  []*schema.Column{{Name: "id", Type: "UInt64"}, {Name: "n", Type: "UInt64"}},
-		Storage:  schema.Storage{Engine: schema.Engine{Name: "SummingMergeTree"}, OrderBy: "id"},
+		Columns: []*schema.Column{{Name: "id", Type: "UInt64"}, {Name: "n", Type: "UInt64"}},
+		Storage: schema.Storage{Engine: schema.Engine{Name: "SummingMergeTree"}, OrderBy: "id"},
 	}
 	d.Tables = []*schema.Table{events, totals}
 	d.Views = []*schema.View{
@@ -315,7 +315,9 @@ func TestSchemas(t *testing.T) {
 		},
 		{
 			name: "database added",
-			edit: func(s *schema.Schema) { s.AddDatabase(&schema.Database{Name: "aaa", Engine: schema.Engine{Name: "Atomic"}}) },
+			edit: func(s *schema.Schema) {
+				s.AddDatabase(&schema.Database{Name: "aaa", Engine: schema.Engine{Name: "Atomic"}})
+			},
 			want: []string{"added database aaa"},
 		},
 	}
