@@ -26,9 +26,13 @@ var SystemDatabases = []string{"system", "INFORMATION_SCHEMA", "information_sche
 
 // InspectOptions say what Inspect reads.
 type InspectOptions struct {
-	// Databases are the databases to read. Empty means every database but
-	// the system ones. Names of system databases are dropped.
+	// Databases are the databases to read. Names of system databases are
+	// dropped: they are never read.
 	Databases []string
+	// AllDatabases reads every database but the system ones, whatever
+	// Databases says. Without it and without Databases, Inspect reads only
+	// the SQL functions.
+	AllDatabases bool
 }
 
 // Note is something Inspect could not read in full and worked around: a
@@ -73,8 +77,9 @@ func Inspect(ctx context.Context, q Querier, opts InspectOptions) (*Schema, []No
 			in.dbs = append(in.dbs, d)
 		}
 	}
-	if len(opts.Databases) > 0 && len(in.dbs) == 0 {
-		// Only system databases were asked for: read none, but functions.
+	if opts.AllDatabases {
+		in.dbs = nil
+	} else if len(in.dbs) == 0 {
 		in.none = true
 	}
 	steps := []func() error{

@@ -87,15 +87,18 @@ type CLI struct {
 	Globals
 
 	Version VersionCmd `cmd:"" help:"Print chschema's version, and with --dsn the server's."`
+	Diff    DiffCmd    `cmd:"" help:"Report drift between what the migrations say and what the server holds."`
 }
 
 // exitPanic carries kong's requested exit code out of kong.Parse.
 type exitPanic int
 
 // run parses args, runs the command and returns the process exit code.
-func run(args []string, env *Env) (code int) {
+// Options after the defaults can replace bindings (tests bind their own
+// ExpectedSource).
+func run(args []string, env *Env, opts ...kong.Option) (code int) {
 	var cli CLI
-	parser, err := kong.New(&cli,
+	parser, err := kong.New(&cli, append([]kong.Option{
 		kong.Name("chschema"),
 		kong.Description("Manage ClickHouse schemas: sequential raw-SQL migrations, checksums and drift detection."),
 		kong.UsageOnError(),
@@ -103,7 +106,8 @@ func run(args []string, env *Env) (code int) {
 		kong.Exit(func(code int) { panic(exitPanic(code)) }),
 		kong.Bind(&cli.Globals, env),
 		kong.BindTo(env.Ctx, (*context.Context)(nil)),
-	)
+		kong.BindTo(ExpectedSource(migrationsSource{}), (*ExpectedSource)(nil)),
+	}, opts...)...)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "chschema: %v\n", err)
 		return exitError
