@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -123,14 +124,16 @@ func (c *config) databases(r *Result, name string, df, dt *schema.Database) {
 	}
 	dbReasons := append(slices.Clone(df.Uncertain), dt.Uncertain...)
 
-	names := unionNames(objectsOf(df), objectsOf(dt), func(o schema.Object) string { return o.ObjectName().Name })
+	objsF, objsT := objectsOf(df), objectsOf(dt)
+	byNameF, byNameT := objectMap(objsF), objectMap(objsT)
+	names := unionNames(objsF, objsT, func(o schema.Object) string { return o.ObjectName().Name })
 	var dropped, added []schema.Object
-	var pending [][]schema.Change // per name, in order; renames are folded in later
-	var pendingName []string
+	isDropped, isAdded := map[string]bool{}, map[string]bool{}
+	pending := make(map[string][]schema.Change, len(names))
 	for _, n := range names {
 		qn := schema.QualifiedName{Database: name, Name: n}
-		of, okF := df.Object(n)
-		ot, okT := dt.Object(n)
+		of, okF := byNameF[n]
+		ot, okT := byNameT[n]
 		if c.ignored(qn) {
 			r.Ignored++
 			continue
@@ -151,28 +154,34 @@ func (c *config) databases(r *Result, name string, df, dt *schema.Database) {
 			r.Unverified = append(r.Unverified, Unverified{Name: qn, Kind: kind, Reasons: reasons})
 			continue
 		}
-		var cs []schema.Change
 		switch {
 		case !okT:
 			dropped = append(dropped, of)
+			isDropped[n] = true
 		case !okF:
 			added = append(added, ot)
+			isAdded[n] = true
 		case of.Kind() != ot.Kind():
-			cs = append(cs, &schema.DropObject{Name: qn, Kind: of.Kind()}, addObject(ot))
+			pending[n] = []schema.Change{&schema.DropObject{Name: qn, Kind: of.Kind()}, addObject(ot)}
 		default:
-			cs = c.object(qn, of, ot)
+			pending[n] = c.object(qn, of, ot)
 		}
-		pending = append(pending, cs)
-		pendingName = append(pendingName, n)
 	}
 
 	// An object that disappeared and one that appeared with the same
-	// definition is a rename.
+	// definition is a rename. Candidates are bucketed by shape so that a
+	// database replaced wholesale does not cost |dropped| x |added| deep
+	// comparisons.
 	renamedFrom := map[string]string{} // old name -> new name
 	renamedTo := map[string]bool{}
+	candidates := map[string][]schema.Object{}
+	for _, a := range added {
+		k := shape(a)
+		candidates[k] = append(candidates[k], a)
+	}
 	for _, o := range dropped {
-		for _, a := range added {
-			if renamedTo[a.ObjectName().Name] || o.Kind() != a.Kind() {
+		for _, a := range candidates[shape(o)] {
+			if renamedTo[a.ObjectName().Name] {
 				continue
 			}
 			if len(c.object(a.ObjectName(), o, a)) == 0 {
@@ -182,25 +191,41 @@ func (c *config) databases(r *Result, name string, df, dt *schema.Database) {
 			}
 		}
 	}
-	for i, n := range pendingName {
+	for _, n := range names {
 		qn := schema.QualifiedName{Database: name, Name: n}
-		if to, ok := renamedFrom[n]; ok {
-			r.Changes = append(r.Changes, &schema.RenameObject{From: qn, To: schema.QualifiedName{Database: name, Name: to}})
-			continue
+		switch {
+		case renamedFrom[n] != "":
+			r.Changes = append(r.Changes, &schema.RenameObject{From: qn, To: schema.QualifiedName{Database: name, Name: renamedFrom[n]}})
+		case renamedTo[n]:
+		case isDropped[n]:
+			r.Changes = append(r.Changes, &schema.DropObject{Name: qn, Kind: byNameF[n].Kind()})
+		case isAdded[n]:
+			r.Changes = append(r.Changes, addObject(byNameT[n]))
+		default:
+			r.Changes = append(r.Changes, pending[n]...)
 		}
-		if renamedTo[n] {
-			continue
-		}
-		if of, ok := df.Object(n); ok && slices.Contains(dropped, of) {
-			r.Changes = append(r.Changes, &schema.DropObject{Name: qn, Kind: of.Kind()})
-			continue
-		}
-		if ot, ok := dt.Object(n); ok && slices.Contains(added, ot) {
-			r.Changes = append(r.Changes, addObject(ot))
-			continue
-		}
-		r.Changes = append(r.Changes, pending[i]...)
 	}
+}
+
+func objectMap(os []schema.Object) map[string]schema.Object {
+	m := make(map[string]schema.Object, len(os))
+	for _, o := range os {
+		m[o.ObjectName().Name] = o
+	}
+	return m
+}
+
+// shape is a cheap key that equal definitions share.
+func shape(o schema.Object) string {
+	switch o := o.(type) {
+	case *schema.Table:
+		return fmt.Sprintf("table/%s/%d", o.Engine.Name, len(o.Columns))
+	case *schema.View:
+		return fmt.Sprintf("%s/%d", o.Kind(), len(o.Columns))
+	case *schema.Dictionary:
+		return fmt.Sprintf("dictionary/%d", len(o.Attributes))
+	}
+	return ""
 }
 
 func addObject(o schema.Object) schema.Change {
@@ -338,21 +363,22 @@ func equalNamePtr(a, b *schema.QualifiedName) bool {
 // To's order, with moves where the order of the shared columns differs.
 func (c *config) columns(from, to []*schema.Column) []schema.Change {
 	var cs []schema.Change
+	fromByName, toByName := columnMap(from), columnMap(to)
 	for _, col := range from {
-		if _, ok := findColumn(to, col.Name); !ok {
+		if _, ok := toByName[col.Name]; !ok {
 			cs = append(cs, &schema.DropColumn{Name: col.Name})
 		}
 	}
-	moved := map[string]bool{}
+	var moved map[string]bool
 	if c.skip&schema.ChangePosition == 0 {
-		moved = movedColumns(from, to)
+		moved = movedColumns(from, to, fromByName, toByName)
 	}
 	for i, col := range to {
 		after, first := "", i == 0
 		if i > 0 {
 			after = to[i-1].Name
 		}
-		old, ok := findColumn(from, col.Name)
+		old, ok := fromByName[col.Name]
 		if !ok {
 			cs = append(cs, &schema.AddColumn{C: col, After: after, First: first})
 			continue
@@ -407,15 +433,15 @@ func equalDefaults(a, b *schema.ColumnDefault) bool {
 
 // movedColumns returns the shared columns that are out of order: those not
 // in a longest common subsequence of the two orders.
-func movedColumns(from, to []*schema.Column) map[string]bool {
+func movedColumns(from, to []*schema.Column, fromByName, toByName map[string]*schema.Column) map[string]bool {
 	var a, b []string
 	for _, c := range from {
-		if _, ok := findColumn(to, c.Name); ok {
+		if _, ok := toByName[c.Name]; ok {
 			a = append(a, c.Name)
 		}
 	}
 	for _, c := range to {
-		if _, ok := findColumn(from, c.Name); ok {
+		if _, ok := fromByName[c.Name]; ok {
 			b = append(b, c.Name)
 		}
 	}
@@ -459,13 +485,12 @@ func movedColumns(from, to []*schema.Column) map[string]bool {
 	return moved
 }
 
-func findColumn(cs []*schema.Column, name string) (*schema.Column, bool) {
+func columnMap(cs []*schema.Column) map[string]*schema.Column {
+	m := make(map[string]*schema.Column, len(cs))
 	for _, c := range cs {
-		if c.Name == name {
-			return c, true
-		}
+		m[c.Name] = c
 	}
-	return nil, false
+	return m
 }
 
 // diffNamed compares two lists of named elements: drops of those that

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"sync/atomic"
+	"time"
 	"testing"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -217,5 +218,73 @@ func TestInspectDegrades(t *testing.T) {
 	}
 	if r := diff.Schemas(full, got); !r.Drift() {
 		t.Error("without the notes' skips the lost codec and comment should show; the test would prove nothing")
+	}
+}
+
+// TestInspectCache checks that cached definitions are used for unchanged
+// tables, and never for altered ones.
+func TestInspectCache(t *testing.T) {
+	db := chtest.New(t)
+	exec(t, db,
+		"CREATE TABLE {db}.a (id UInt64, ts DateTime) ENGINE = MergeTree ORDER BY id TTL ts + INTERVAL 1 DAY",
+		"CREATE TABLE {db}.b (id UInt64) ENGINE = MergeTree ORDER BY id SETTINGS index_granularity = 1024",
+	)
+	opts := schema.InspectOptions{Databases: []string{db.Name}}
+	inspect := func(cache schema.DefinitionCache) (*schema.Schema, int64) {
+		t.Helper()
+		q := &countingQuerier{q: db.Conn}
+		o := opts
+		o.Cache = cache
+		s, _, err := schema.Inspect(context.Background(), q, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, q.n.Load()
+	}
+	sameAsUncached := func(s *schema.Schema) {
+		t.Helper()
+		fresh, _ := inspect(nil)
+		if r := diff.Schemas(fresh, s); r.Drift() {
+			var b strings.Builder
+			_ = diff.WriteText(&b, r, diff.TextOptions{})
+			t.Errorf("cached read differs from a fresh one:\n%s", b.String())
+		}
+	}
+	cache := schema.NewMemoryCache()
+	s, n := inspect(cache)
+	if n != 9 || cache.Len() != 0 {
+		t.Errorf("just-created tables: %d queries, %d cached; want 9 and 0 (too recent to cache)", n, cache.Len())
+	}
+	sameAsUncached(s)
+
+	time.Sleep(2100 * time.Millisecond)
+	inspect(cache)
+	if cache.Len() != 2 {
+		t.Fatalf("%d cached, want 2", cache.Len())
+	}
+	s, n = inspect(cache)
+	if n != 8 {
+		t.Errorf("all cached: %d queries, want 8", n)
+	}
+	sameAsUncached(s)
+
+	exec(t, db, "ALTER TABLE {db}.a MODIFY TTL ts + INTERVAL 2 DAY")
+	s, n = inspect(cache)
+	if n != 9 {
+		t.Errorf("one altered: %d queries, want 9", n)
+	}
+	a, _ := s.Databases[0].Table("a")
+	if a.TTL != "ts + toIntervalDay(2)" {
+		t.Errorf("altered table read from the cache: TTL %q", a.TTL)
+	}
+	sameAsUncached(s)
+
+	var buf strings.Builder
+	if err := cache.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := schema.LoadMemoryCache(strings.NewReader(buf.String()))
+	if err != nil || loaded.Len() != 2 {
+		t.Fatalf("save/load: %v, %d entries", err, loaded.Len())
 	}
 }

@@ -33,6 +33,10 @@ type InspectOptions struct {
 	// Databases says. Without it and without Databases, Inspect reads only
 	// the SQL functions.
 	AllDatabases bool
+	// Cache, when set, keeps the table definitions the server formats, so
+	// that unchanged tables are not formatted again; Inspect then sends one
+	// more query when some tables are not cached.
+	Cache DefinitionCache
 }
 
 // Note is something Inspect could not read in full and worked around: a
@@ -71,7 +75,7 @@ func Inspect(ctx context.Context, q Querier, opts InspectOptions) (*Schema, []No
 	if q == nil {
 		return nil, nil, fmt.Errorf("%w: nil Querier", ErrInspect)
 	}
-	in := &inspector{ctx: ctx, q: q, s: New(), tables: map[QualifiedName]*liveTable{}}
+	in := &inspector{ctx: ctx, q: q, s: New(), tables: map[QualifiedName]*liveTable{}, cache: opts.Cache}
 	for _, d := range opts.Databases {
 		if !slices.Contains(SystemDatabases, d) && !slices.Contains(in.dbs, d) {
 			in.dbs = append(in.dbs, d)
@@ -105,6 +109,7 @@ func Inspect(ctx context.Context, q Querier, opts InspectOptions) (*Schema, []No
 type inspector struct {
 	ctx   context.Context
 	q     Querier
+	cache DefinitionCache
 	s     *Schema
 	dbs   []string
 	none  bool
@@ -197,12 +202,29 @@ func (in *inspector) readDatabases() error {
 	return in.wrap("system.databases", rows.Err())
 }
 
+// tableRow is one row of system.tables.
+type tableRow struct {
+	db, name, uuid, engine, engineFull, create, asSelect             string
+	partition, sorting, primary, sampling, comment, targetDB, target string
+	modified                                                         uint32
+	version                                                          int32
+	serverNow                                                        uint32
+}
+
 func (in *inspector) readTables() error {
-	cols := []string{"database", "name", "engine", "engine_full", "create_table_query", "as_select",
+	cols := []string{"database", "name", "toString(uuid)", "engine",
 		"partition_key", "sorting_key", "primary_key", "sampling_key",
 		in.col("tables", "comment", "''", "table comments are not read", 0),
 		in.col("tables", "target_database", "''", "materialized view targets are read from create_table_query", 0),
 		in.col("tables", "target_table", "''", "materialized view targets are read from create_table_query", 0),
+		"toUnixTimestamp(metadata_modification_time)",
+		in.col("tables", "metadata_version", "toInt32(0)", "cached definitions are keyed by modification time only", 0),
+		"toUnixTimestamp(now())",
+	}
+	if in.cache == nil {
+		// The costly columns: the server re-reads, parses and formats each
+		// table's metadata for them.
+		cols = append(cols, "engine_full", "create_table_query", "as_select")
 	}
 	q := "SELECT " + strings.Join(cols, ", ") + " FROM system.tables WHERE " + in.dbFilter("database") +
 		" AND NOT is_temporary ORDER BY database, name"
@@ -211,20 +233,90 @@ func (in *inspector) readTables() error {
 		return err
 	}
 	defer rows.Close()
+	var trs []*tableRow
+	for rows.Next() {
+		r := &tableRow{}
+		dest := []any{&r.db, &r.name, &r.uuid, &r.engine,
+			&r.partition, &r.sorting, &r.primary, &r.sampling, &r.comment, &r.targetDB, &r.target,
+			&r.modified, &r.version, &r.serverNow}
+		if in.cache == nil {
+			dest = append(dest, &r.engineFull, &r.create, &r.asSelect)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return in.wrap("system.tables", err)
+		}
+		trs = append(trs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return in.wrap("system.tables", err)
+	}
+	rows.Close()
+	if in.cache != nil {
+		if err := in.readDefinitions(trs); err != nil {
+			return err
+		}
+	}
+	in.buildObjects(trs)
+	return nil
+}
+
+// readDefinitions fills engine_full and create_table_query from the cache,
+// and reads the rest with one more query.
+func (in *inspector) readDefinitions(trs []*tableRow) error {
+	missing := map[QualifiedName]*tableRow{}
+	var names []string
+	for _, r := range trs {
+		if def, ok := in.cache.Get(r.key()); ok {
+			r.engineFull, r.create, r.asSelect = def.EngineFull, def.CreateQuery, def.AsSelect
+			continue
+		}
+		missing[QualifiedName{r.db, r.name}] = r
+		names = append(names, "("+quoteString(r.db)+", "+quoteString(r.name)+")")
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	q := "SELECT database, name, engine_full, create_table_query, as_select FROM system.tables WHERE (database, name) IN (" + strings.Join(names, ", ") + ")"
+	rows, err := in.query("system.tables", q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var db, name, engineFull, create, asSelect string
+		if err := rows.Scan(&db, &name, &engineFull, &create, &asSelect); err != nil {
+			return in.wrap("system.tables", err)
+		}
+		r, ok := missing[QualifiedName{db, name}]
+		if !ok {
+			continue
+		}
+		r.engineFull, r.create, r.asSelect = engineFull, create, asSelect
+		// A definition changed within the last seconds might change again
+		// within the same second of metadata_modification_time: keep it out
+		// of the cache.
+		if r.modified > 0 && r.serverNow >= r.modified+cacheSettleSeconds {
+			in.cache.Put(r.key(), Definition{EngineFull: engineFull, CreateQuery: create, AsSelect: asSelect})
+		}
+	}
+	return in.wrap("system.tables", rows.Err())
+}
+
+// cacheSettleSeconds is how old a definition must be to be cached.
+const cacheSettleSeconds = 2
+
+func (r *tableRow) key() DefinitionKey {
+	return DefinitionKey{Database: r.db, Name: r.name, UUID: r.uuid, Modified: int64(r.modified), Version: r.version}
+}
+
+// buildObjects turns the rows of system.tables into model objects.
+func (in *inspector) buildObjects(trs []*tableRow) {
 	type mvRow struct {
 		v     *View
 		inner QualifiedName
 	}
 	var mvs []mvRow
-	for rows.Next() {
-		var r struct {
-			db, name, engine, engineFull, create, asSelect                   string
-			partition, sorting, primary, sampling, comment, targetDB, target string
-		}
-		if err := rows.Scan(&r.db, &r.name, &r.engine, &r.engineFull, &r.create, &r.asSelect,
-			&r.partition, &r.sorting, &r.primary, &r.sampling, &r.comment, &r.targetDB, &r.target); err != nil {
-			return in.wrap("system.tables", err)
-		}
+	for _, r := range trs {
 		d, ok := in.s.Database(r.db)
 		if !ok {
 			continue // created between the two queries
@@ -280,9 +372,6 @@ func (in *inspector) readTables() error {
 		}
 		in.tables[qn] = lt
 	}
-	if err := rows.Err(); err != nil {
-		return in.wrap("system.tables", err)
-	}
 	for _, mv := range mvs {
 		if lt, ok := in.tables[mv.inner]; ok {
 			if t, ok := lt.obj.(*Table); ok {
@@ -293,7 +382,6 @@ func (in *inspector) readTables() error {
 		}
 		mv.v.MarkUncertain(Uncertainty{Reason: "inner table " + mv.inner.String() + " not found"})
 	}
-	return nil
 }
 
 func (in *inspector) readColumns() error {
