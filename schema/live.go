@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 )
@@ -63,8 +64,10 @@ func (n Note) String() string {
 // Inspect reads the live schema from the system tables: one query per system
 // table (databases, tables, columns, data_skipping_indices, projections,
 // dictionaries, functions), plus one to learn which columns those tables
-// have. It never sends a query per object, so its cost does not grow with
-// round trips as the schema grows.
+// have, plus one for the definitions a Cache lacks. It never sends a query
+// per object, so its cost does not grow with round trips as the schema
+// grows. The queries after the first are sent concurrently: q must be safe
+// for concurrent use, as clickhouse-go's driver.Conn is.
 //
 // Columns that older servers lack are detected and degraded with a Note.
 // Objects it cannot model fully are marked uncertain (see Uncertainty), so
@@ -86,21 +89,47 @@ func Inspect(ctx context.Context, q Querier, opts InspectOptions) (*Schema, []No
 	} else if len(in.dbs) == 0 {
 		in.none = true
 	}
-	steps := []func() error{
-		in.readCapabilities,
-		in.readDatabases,
-		in.readTables,
-		in.readColumns,
-		in.readIndexes,
-		in.readProjections,
-		in.readDictionaries,
-		in.readFunctions,
+	if err := in.readCapabilities(); err != nil {
+		return nil, nil, err
 	}
-	for _, step := range steps {
-		if err := step(); err != nil {
+	// The queries are built first (noting what this server lacks), then
+	// sent concurrently, then their rows assembled into the model.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	in.ctx = ctx
+	fetches := []func() error{
+		in.fetchDatabases(),
+		in.fetchTables(),
+		in.fetchColumns(),
+		in.fetchIndexes(),
+		in.fetchProjections(),
+		in.fetchDictionaries(),
+		in.fetchFunctions(),
+	}
+	errs := make([]error, len(fetches))
+	var wg sync.WaitGroup
+	for i, f := range fetches {
+		if f == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if errs[i] = f(); errs[i] != nil {
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
 			return nil, nil, err
 		}
 	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	in.build()
 	in.s.Sort()
 	return in.s, in.notes, nil
 }
@@ -119,6 +148,76 @@ type inspector struct {
 	// tables maps every object read from system.tables, inner tables of
 	// materialized views included, to what the later queries fill in.
 	tables map[QualifiedName]*liveTable
+
+	// The rows each query returned.
+	dbRows    []dbRow
+	tableRows []*tableRow
+	colRows   []columnRow
+	idxRows   []indexRow
+	projRows  []projectionRow
+	dictRows  []dictionaryRow
+	funcRows  []functionRow
+}
+
+type (
+	dbRow     struct{ name, engine, comment string }
+	columnRow struct {
+		db, table, name, typ, kind, expr, codec, comment string
+	}
+	indexRow struct {
+		db, table, name, expr, typ string
+		gran                       uint64
+	}
+	projectionRow struct{ db, table, name, query string }
+	dictionaryRow struct {
+		db, name       string
+		kn, kt, an, at []string
+	}
+	functionRow struct{ name, create string }
+)
+
+// build assembles the fetched rows into the model.
+func (in *inspector) build() {
+	for _, r := range in.dbRows {
+		in.s.AddDatabase(&Database{Name: r.name, Engine: Engine{Name: r.engine}, Comment: Comment(r.comment)})
+	}
+	in.buildObjects(in.tableRows)
+	in.buildColumns()
+	for _, r := range in.idxRows {
+		if t := in.table(r.db, r.table); t != nil {
+			t.Indexes = append(t.Indexes, &Index{Name: r.name, Expr: Expr(r.expr), Type: Expr(r.typ), Granularity: r.gran})
+		}
+	}
+	for _, r := range in.projRows {
+		if t := in.table(r.db, r.table); t != nil {
+			t.Projections = append(t.Projections, &Projection{Name: r.name, Query: Expr(r.query)})
+		}
+	}
+	in.buildDictionaries()
+	for _, r := range in.funcRows {
+		f := &Function{Schema: in.s, Name: r.name}
+		params, body, err := parseFunctionQuery(r.create)
+		if err != nil {
+			in.notes = append(in.notes, Note{Object: QualifiedName{Name: r.name}, Message: "function definition not understood: " + err.Error()})
+		}
+		f.Params, f.Body = params, body
+		in.s.Functions = append(in.s.Functions, f)
+	}
+}
+
+// fetch sends q and calls scan for each row.
+func (in *inspector) fetch(table, q string, scan func(driver.Rows) error) error {
+	rows, err := in.query(table, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return in.wrap(table, err)
+		}
+	}
+	return in.wrap(table, rows.Err())
 }
 
 // liveTable is one row of system.tables and the model object it became.
@@ -184,22 +283,17 @@ func (in *inspector) dbFilter(column string) string {
 	return cond
 }
 
-func (in *inspector) readDatabases() error {
+func (in *inspector) fetchDatabases() func() error {
 	comment := in.col("databases", "comment", "''", "database comments are not read", 0)
 	q := "SELECT name, engine, " + comment + " FROM system.databases WHERE " + in.dbFilter("name") + " ORDER BY name"
-	rows, err := in.query("system.databases", q)
-	if err != nil {
-		return err
+	return func() error {
+		return in.fetch("system.databases", q, func(rows driver.Rows) error {
+			var r dbRow
+			err := rows.Scan(&r.name, &r.engine, &r.comment)
+			in.dbRows = append(in.dbRows, r)
+			return err
+		})
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var name, engine, comment string
-		if err := rows.Scan(&name, &engine, &comment); err != nil {
-			return in.wrap("system.databases", err)
-		}
-		in.s.AddDatabase(&Database{Name: name, Engine: Engine{Name: engine}, Comment: Comment(comment)})
-	}
-	return in.wrap("system.databases", rows.Err())
 }
 
 // tableRow is one row of system.tables.
@@ -211,7 +305,7 @@ type tableRow struct {
 	serverNow                                                        uint32
 }
 
-func (in *inspector) readTables() error {
+func (in *inspector) fetchTables() func() error {
 	cols := []string{"database", "name", "toString(uuid)", "engine",
 		"partition_key", "sorting_key", "primary_key", "sampling_key",
 		in.col("tables", "comment", "''", "table comments are not read", 0),
@@ -228,6 +322,12 @@ func (in *inspector) readTables() error {
 	}
 	q := "SELECT " + strings.Join(cols, ", ") + " FROM system.tables WHERE " + in.dbFilter("database") +
 		" AND NOT is_temporary ORDER BY database, name"
+	return func() error {
+		return in.readTables(q)
+	}
+}
+
+func (in *inspector) readTables(q string) error {
 	rows, err := in.query("system.tables", q)
 	if err != nil {
 		return err
@@ -256,7 +356,7 @@ func (in *inspector) readTables() error {
 			return err
 		}
 	}
-	in.buildObjects(trs)
+	in.tableRows = trs
 	return nil
 }
 
@@ -316,10 +416,14 @@ func (in *inspector) buildObjects(trs []*tableRow) {
 		inner QualifiedName
 	}
 	var mvs []mvRow
+	dbs := make(map[string]*Database, len(in.s.Databases))
+	for _, d := range in.s.Databases {
+		dbs[d.Name] = d
+	}
 	for _, r := range trs {
-		d, ok := in.s.Database(r.db)
+		d, ok := dbs[r.db]
 		if !ok {
-			continue // created between the two queries
+			continue // created between the queries
 		}
 		qn := QualifiedName{r.db, r.name}
 		lt := &liveTable{createQuery: r.create}
@@ -384,7 +488,7 @@ func (in *inspector) buildObjects(trs []*tableRow) {
 	}
 }
 
-func (in *inspector) readColumns() error {
+func (in *inspector) fetchColumns() func() error {
 	cols := []string{"database", "table", "name", "type", "default_kind", "default_expression",
 		in.col("columns", "compression_codec", "''", "column codecs are not compared", ChangeCodec),
 		in.col("columns", "comment", "''", "column comments are not compared", ChangeComment),
@@ -395,22 +499,24 @@ func (in *inspector) readColumns() error {
 		order = "database, table"
 	}
 	q := "SELECT " + strings.Join(cols, ", ") + " FROM system.columns WHERE " + in.dbFilter("database") + " ORDER BY " + order
-	rows, err := in.query("system.columns", q)
-	if err != nil {
-		return err
+	return func() error {
+		return in.fetch("system.columns", q, func(rows driver.Rows) error {
+			var r columnRow
+			err := rows.Scan(&r.db, &r.table, &r.name, &r.typ, &r.kind, &r.expr, &r.codec, &r.comment)
+			in.colRows = append(in.colRows, r)
+			return err
+		})
 	}
-	defer rows.Close()
+}
+
+func (in *inspector) buildColumns() {
 	var (
 		last    QualifiedName
 		lastObj *liveTable
 		ttls    map[string]Expr
 	)
-	for rows.Next() {
-		var db, table, name, typ, kind, expr, codec, comment string
-		if err := rows.Scan(&db, &table, &name, &typ, &kind, &expr, &codec, &comment); err != nil {
-			return in.wrap("system.columns", err)
-		}
-		qn := QualifiedName{db, table}
+	for _, r := range in.colRows {
+		qn := QualifiedName{r.db, r.table}
 		if qn != last {
 			last, lastObj = qn, in.tables[qn]
 			ttls = nil
@@ -423,10 +529,10 @@ func (in *inspector) readColumns() error {
 		if lastObj == nil {
 			continue
 		}
-		c := &Column{Name: name, Type: Type(typ), Codec: Codec(codec), Comment: Comment(comment), TTL: ttls[name]}
-		if kind != "" {
-			c.Default = &ColumnDefault{Kind: DefaultKind(kind), Expr: Expr(expr)}
-			if c.Default.Kind == Ephemeral && expr == "defaultValueOfTypeName('"+typ+"')" {
+		c := &Column{Name: r.name, Type: Type(r.typ), Codec: Codec(r.codec), Comment: Comment(r.comment), TTL: ttls[r.name]}
+		if r.kind != "" {
+			c.Default = &ColumnDefault{Kind: DefaultKind(r.kind), Expr: Expr(r.expr)}
+			if c.Default.Kind == Ephemeral && r.expr == "defaultValueOfTypeName('"+r.typ+"')" {
 				c.Default.Expr = ""
 			}
 		}
@@ -437,74 +543,59 @@ func (in *inspector) readColumns() error {
 			o.Columns = append(o.Columns, c)
 		}
 	}
-	return in.wrap("system.columns", rows.Err())
 }
 
-func (in *inspector) readIndexes() error {
+func (in *inspector) fetchIndexes() func() error {
 	where := in.dbFilter("database")
 	if in.have["data_skipping_indices.creation"] {
 		where += " AND creation = 'Explicit'"
 	}
 	typeFull := in.col("data_skipping_indices", "type_full", "type", "index parameters are not compared", 0)
 	q := "SELECT database, table, name, expr, " + typeFull + ", granularity FROM system.data_skipping_indices WHERE " + where
-	rows, err := in.query("system.data_skipping_indices", q)
-	if err != nil {
-		return err
+	return func() error {
+		return in.fetch("system.data_skipping_indices", q, func(rows driver.Rows) error {
+			var r indexRow
+			err := rows.Scan(&r.db, &r.table, &r.name, &r.expr, &r.typ, &r.gran)
+			in.idxRows = append(in.idxRows, r)
+			return err
+		})
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var db, table, name, expr, typ string
-		var gran uint64
-		if err := rows.Scan(&db, &table, &name, &expr, &typ, &gran); err != nil {
-			return in.wrap("system.data_skipping_indices", err)
-		}
-		if t := in.table(db, table); t != nil {
-			t.Indexes = append(t.Indexes, &Index{Name: name, Expr: Expr(expr), Type: Expr(typ), Granularity: gran})
-		}
-	}
-	return in.wrap("system.data_skipping_indices", rows.Err())
 }
 
-func (in *inspector) readProjections() error {
+func (in *inspector) fetchProjections() func() error {
 	if !in.have["projections.query"] {
 		in.notes = append(in.notes, Note{Message: "this server's system.projections is missing or has no query column: projections are not read"})
 		return nil
 	}
 	q := "SELECT database, table, name, query FROM system.projections WHERE " + in.dbFilter("database")
-	rows, err := in.query("system.projections", q)
-	if err != nil {
-		return err
+	return func() error {
+		return in.fetch("system.projections", q, func(rows driver.Rows) error {
+			var r projectionRow
+			err := rows.Scan(&r.db, &r.table, &r.name, &r.query)
+			in.projRows = append(in.projRows, r)
+			return err
+		})
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var db, table, name, query string
-		if err := rows.Scan(&db, &table, &name, &query); err != nil {
-			return in.wrap("system.projections", err)
-		}
-		if t := in.table(db, table); t != nil {
-			t.Projections = append(t.Projections, &Projection{Name: name, Query: Expr(query)})
-		}
-	}
-	return in.wrap("system.projections", rows.Err())
 }
 
-// readDictionaries takes the key and attribute types from
+func (in *inspector) fetchDictionaries() func() error {
+	q := "SELECT database, name, `key.names`, `key.types`, `attribute.names`, `attribute.types` FROM system.dictionaries WHERE " + in.dbFilter("database")
+	return func() error {
+		return in.fetch("system.dictionaries", q, func(rows driver.Rows) error {
+			var r dictionaryRow
+			err := rows.Scan(&r.db, &r.name, &r.kn, &r.kt, &r.an, &r.at)
+			in.dictRows = append(in.dictRows, r)
+			return err
+		})
+	}
+}
+
+// buildDictionaries takes the key and attribute types from
 // system.dictionaries, where the server prints them canonically; the rest
 // of the definition came from create_table_query.
-func (in *inspector) readDictionaries() error {
-	q := "SELECT database, name, `key.names`, `key.types`, `attribute.names`, `attribute.types` FROM system.dictionaries WHERE " + in.dbFilter("database")
-	rows, err := in.query("system.dictionaries", q)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var db, name string
-		var kn, kt, an, at []string
-		if err := rows.Scan(&db, &name, &kn, &kt, &an, &at); err != nil {
-			return in.wrap("system.dictionaries", err)
-		}
-		lt, ok := in.tables[QualifiedName{db, name}]
+func (in *inspector) buildDictionaries() {
+	for _, r := range in.dictRows {
+		lt, ok := in.tables[QualifiedName{r.db, r.name}]
 		if !ok {
 			continue
 		}
@@ -512,40 +603,30 @@ func (in *inspector) readDictionaries() error {
 		if !ok {
 			continue
 		}
-		for i, n := range append(slices.Clone(kn), an...) {
-			types := append(slices.Clone(kt), at...)
+		names := append(slices.Clone(r.kn), r.an...)
+		types := append(slices.Clone(r.kt), r.at...)
+		for i, n := range names {
 			if a, ok := x.Attribute(n); ok && i < len(types) && types[i] != "" {
 				a.Type = Type(types[i])
 			}
 		}
 	}
-	return in.wrap("system.dictionaries", rows.Err())
 }
 
-func (in *inspector) readFunctions() error {
+func (in *inspector) fetchFunctions() func() error {
 	if !in.have["functions.create_query"] || !in.have["functions.origin"] {
 		in.notes = append(in.notes, Note{Message: "this server's system.functions has no create_query or origin column: SQL functions are not read"})
 		return nil
 	}
-	rows, err := in.query("system.functions", "SELECT name, create_query FROM system.functions WHERE origin = 'SQLUserDefined' ORDER BY name")
-	if err != nil {
-		return err
+	q := "SELECT name, create_query FROM system.functions WHERE origin = 'SQLUserDefined' ORDER BY name"
+	return func() error {
+		return in.fetch("system.functions", q, func(rows driver.Rows) error {
+			var r functionRow
+			err := rows.Scan(&r.name, &r.create)
+			in.funcRows = append(in.funcRows, r)
+			return err
+		})
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var name, create string
-		if err := rows.Scan(&name, &create); err != nil {
-			return in.wrap("system.functions", err)
-		}
-		f := &Function{Schema: in.s, Name: name}
-		params, body, err := parseFunctionQuery(create)
-		if err != nil {
-			in.notes = append(in.notes, Note{Object: QualifiedName{Name: name}, Message: "function definition not understood: " + err.Error()})
-		}
-		f.Params, f.Body = params, body
-		in.s.Functions = append(in.s.Functions, f)
-	}
-	return in.wrap("system.functions", rows.Err())
 }
 
 // table returns the table db.name read from system.tables, nil if none.

@@ -243,6 +243,15 @@ func unquoteIdent(q string) string {
 // columnTTLsFromCreate returns the TTL expression of every column of a
 // CREATE TABLE that has one.
 func columnTTLsFromCreate(create string) map[string]Expr {
+	// Cheap test first: the column list ends before the last ") ENGINE = ",
+	// and most tables have no column TTL in it.
+	head := create
+	if i := strings.LastIndex(create, ") ENGINE = "); i >= 0 {
+		head = create[:i]
+	}
+	if !strings.Contains(head, " TTL ") {
+		return nil
+	}
 	elems, _, ok := elementsOf(create)
 	if !ok {
 		return nil
@@ -268,6 +277,9 @@ func columnTTLsFromCreate(create string) map[string]Expr {
 
 // constraintsFromCreate returns the CONSTRAINT elements of a CREATE TABLE.
 func constraintsFromCreate(create string) []*Constraint {
+	if !strings.Contains(create, "CONSTRAINT ") {
+		return nil
+	}
 	elems, _, ok := elementsOf(create)
 	if !ok {
 		return nil

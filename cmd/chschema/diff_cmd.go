@@ -2,13 +2,17 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/schema"
 )
@@ -43,6 +47,8 @@ type DiffCmd struct {
 	Database    []string `help:"Also read this database from the server, to report objects that no migration manages (repeatable)." placeholder:"DB"`
 	Ignore      []string `help:"Leave out objects matching db.table or db.* (globs allowed; a name without a dot is a SQL function). Repeatable; also env CHSCHEMA_IGNORE and <dir>/chschema.ignore." placeholder:"PATTERN"`
 	OfflineFrom string   `name:"offline-from" help:"Compare against a schema saved with 'chschema schema --format json' instead of a server." type:"existingfile" placeholder:"FILE"`
+	CacheDir    string   `name:"cache-dir" help:"Where to keep the table definitions already read from a server, keyed by metadata modification time, to make later runs fast (default: the user cache directory)." type:"path" placeholder:"DIR"`
+	NoCache     bool     `name:"no-cache" help:"Read every table definition from the server, and keep none."`
 	Wait        waitFlag `embed:""`
 }
 
@@ -118,7 +124,85 @@ func (c *DiffCmd) live(ctx context.Context, g *Globals, databases []string) (*sc
 		return nil, nil, err
 	}
 	defer conn.Close()
-	return schema.Inspect(ctx, conn, schema.InspectOptions{Databases: databases})
+	opts := schema.InspectOptions{Databases: databases}
+	var notes []schema.Note
+	cacheFile := ""
+	if !c.NoCache {
+		cacheFile, err = c.cacheFile(g.DSN)
+		if err != nil {
+			notes = append(notes, schema.Note{Message: "definition cache not used: " + err.Error()})
+		} else {
+			cache, err := loadCache(cacheFile)
+			if err != nil {
+				notes = append(notes, schema.Note{Message: "definition cache " + cacheFile + " unreadable, starting afresh: " + err.Error()})
+				cache = schema.NewMemoryCache()
+			}
+			opts.Cache = cache
+		}
+	}
+	live, inspectNotes, err := schema.Inspect(ctx, conn, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cacheFile != "" {
+		if err := saveCache(cacheFile, opts.Cache.(*schema.MemoryCache)); err != nil {
+			notes = append(notes, schema.Note{Message: "definition cache not saved: " + err.Error()})
+		}
+	}
+	return live, append(notes, inspectNotes...), nil
+}
+
+// cacheFile is the definition cache of the server dsn names: one file per
+// server address, never holding credentials.
+func (c *DiffCmd) cacheFile(dsn string) (string, error) {
+	dir := c.CacheDir
+	if dir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return "", err
+		}
+		dir = filepath.Join(base, "chschema")
+	}
+	opts, err := clickhouse.ParseDSN(dsn)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(strings.Join(opts.Addr, ",")))
+	return filepath.Join(dir, "definitions-"+hex.EncodeToString(sum[:8])+".json"), nil
+}
+
+// loadCache reads the cache file; a missing file is an empty cache.
+func loadCache(path string) (*schema.MemoryCache, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return schema.NewMemoryCache(), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return schema.LoadMemoryCache(f)
+}
+
+// saveCache writes the cache through a temporary file, so that concurrent
+// runs never read a half-written one.
+func saveCache(path string, c *schema.MemoryCache) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".definitions-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := c.Save(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 func (c *DiffCmd) liveLabel() string {

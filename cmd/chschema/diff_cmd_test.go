@@ -7,8 +7,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alecthomas/kong"
 	"github.com/chschema/chschema/diff"
@@ -50,6 +52,9 @@ func setupDrift(t *testing.T) (*chtest.DB, *schema.Schema) {
 	if len(notes) > 0 {
 		t.Fatalf("notes on a current server: %v", notes)
 	}
+	// SQL functions are server-wide: other tests create and drop theirs
+	// while this one runs, and none belongs to this setup.
+	expected.Functions = nil
 	return db, expected
 }
 
@@ -68,6 +73,9 @@ func runDiff(t *testing.T, expected *schema.Schema, environ []string, args ...st
 	t.Helper()
 	var out, errOut bytes.Buffer
 	env := &Env{Ctx: context.Background(), Stdout: &out, Stderr: &errOut, Environ: environ}
+	if !slices.Contains(args, "--cache-dir") {
+		args = append(args, "--cache-dir", t.TempDir())
+	}
 	code = run(append([]string{"diff"}, args...), env, kong.BindTo(ExpectedSource(snapshotSource{expected}), (*ExpectedSource)(nil)))
 	return code, out.String(), errOut.String()
 }
@@ -131,9 +139,9 @@ func TestDiffDriftMatrix(t *testing.T) {
 			}
 
 			// The text output names the object too.
-			code, out, _ = runDiff(t, expected, nil, "--dsn", db.DSN, "--dir", t.TempDir())
+			code, out, errOut = runDiff(t, expected, nil, "--dsn", db.DSN, "--dir", t.TempDir())
 			if code != exitFindings || !strings.Contains(out, " "+tt.object+": ") || !strings.Contains(out, "drift: 1 change in 1 object") {
-				t.Errorf("text output (exit %d):\n%s", code, out)
+				t.Errorf("text output (exit %d):\n%s\nstderr:\n%s", code, out, errOut)
 			}
 		})
 	}
@@ -228,6 +236,7 @@ func TestDiffOfflineFrom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	live.Functions = nil // server-wide, and other tests change theirs
 	file := writeSchemaFile(t, live)
 
 	code, out, errOut := runDiff(t, expected, nil, "--dir", t.TempDir(), "--offline-from", file, "--format", "github")
@@ -305,5 +314,41 @@ func TestDiffColour(t *testing.T) {
 				t.Errorf("colour = %v, want %v:\n%q", got, tt.colour, out.String())
 			}
 		})
+	}
+}
+
+// TestDiffDefinitionCache runs diff twice with a cache directory: the second
+// run reads the definitions from the cache, and an ALTER made in between is
+// still reported.
+func TestDiffDefinitionCache(t *testing.T) {
+	db, expected := setupDrift(t)
+	cacheDir := t.TempDir()
+	time.Sleep(2100 * time.Millisecond) // definitions must settle to be cached
+	code, out, errOut := runDiff(t, expected, nil, "--dsn", db.DSN, "--dir", t.TempDir(), "--cache-dir", cacheDir)
+	if code != exitOK {
+		t.Fatalf("first run: exit %d\n%s\n%s", code, out, errOut)
+	}
+	files, _ := filepath.Glob(filepath.Join(cacheDir, "definitions-*.json"))
+	if len(files) != 1 {
+		t.Fatalf("cache files: %v", files)
+	}
+	data, _ := os.ReadFile(files[0])
+	if !strings.Contains(string(data), `"name":"events"`) {
+		t.Fatalf("cache lacks the events table: %.300s", data)
+	}
+	execAll(t, db, "ALTER TABLE {db}.events MODIFY TTL ts + INTERVAL 60 DAY")
+	code, out, _ = runDiff(t, expected, nil, "--dsn", db.DSN, "--dir", t.TempDir(), "--cache-dir", cacheDir, "--format", "json")
+	var rep diff.JSONReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitFindings || len(rep.Changes) != 1 || rep.Changes[0].Change != "ModifyTTL" {
+		t.Fatalf("after ALTER: exit %d, %v\n%s", code, err, out)
+	}
+
+	// A corrupt cache is replaced, not fatal.
+	if err := os.WriteFile(files[0], []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runDiff(t, expected, nil, "--dsn", db.DSN, "--dir", t.TempDir(), "--cache-dir", cacheDir)
+	if code != exitFindings || !strings.Contains(errOut, "starting afresh") {
+		t.Errorf("corrupt cache: exit %d, stderr %q", code, errOut)
 	}
 }
