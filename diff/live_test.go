@@ -111,7 +111,7 @@ func TestInspectMatchesModel(t *testing.T) {
 	want.Functions = []*schema.Function{{Name: fn, Params: []string{"x"}, Body: "x * 2"}}
 	want.Link()
 
-	got, notes, err := schema.Inspect(context.Background(), db.Conn, schema.InspectOptions{Databases: []string{db.Name}})
+	got, notes, err := schema.ReadLive(context.Background(), db.Conn, schema.LiveOptions{Databases: []string{db.Name}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestInspectQueries(t *testing.T) {
 		exec(t, db, "CREATE TABLE {db}.t"+string(rune('a'+i%26))+strings.Repeat("x", i/26)+" (a UInt8, b String) ENGINE = Memory")
 	}
 	q := &countingQuerier{q: db.Conn}
-	s, _, err := schema.Inspect(context.Background(), q, schema.InspectOptions{Databases: []string{db.Name, "system", "information_schema"}})
+	s, _, err := schema.ReadLive(context.Background(), q, schema.LiveOptions{Databases: []string{db.Name, "system", "information_schema"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestInspectQueries(t *testing.T) {
 		t.Errorf("databases read: %d (first %q), tables %d", len(s.Databases), s.Databases[0].Name, len(s.Databases[0].Tables))
 	}
 
-	all, _, err := schema.Inspect(context.Background(), db.Conn, schema.InspectOptions{AllDatabases: true})
+	all, _, err := schema.ReadLive(context.Background(), db.Conn, schema.LiveOptions{AllDatabases: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestInspectDegrades(t *testing.T) {
 		"CREATE TABLE {db}.dst (id UInt64) ENGINE = MergeTree ORDER BY id",
 		"CREATE MATERIALIZED VIEW {db}.mv TO {db}.dst AS SELECT id FROM {db}.t",
 	)
-	full, _, err := schema.Inspect(context.Background(), db.Conn, schema.InspectOptions{Databases: []string{db.Name}})
+	full, _, err := schema.ReadLive(context.Background(), db.Conn, schema.LiveOptions{Databases: []string{db.Name}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestInspectDegrades(t *testing.T) {
 		}
 		return q
 	}}
-	got, notes, err := schema.Inspect(context.Background(), old, schema.InspectOptions{Databases: []string{db.Name}})
+	got, notes, err := schema.ReadLive(context.Background(), old, schema.LiveOptions{Databases: []string{db.Name}})
 	if err != nil {
 		t.Fatalf("Inspect failed on an older server: %v", err)
 	}
@@ -231,13 +231,13 @@ func TestInspectCache(t *testing.T) {
 		"CREATE TABLE {db}.a (id UInt64, ts DateTime) ENGINE = MergeTree ORDER BY id TTL ts + INTERVAL 1 DAY",
 		"CREATE TABLE {db}.b (id UInt64) ENGINE = MergeTree ORDER BY id SETTINGS index_granularity = 1024",
 	)
-	opts := schema.InspectOptions{Databases: []string{db.Name}}
+	opts := schema.LiveOptions{Databases: []string{db.Name}}
 	inspect := func(cache schema.DefinitionCache) (*schema.Schema, int64) {
 		t.Helper()
 		q := &countingQuerier{q: db.Conn}
 		o := opts
 		o.Cache = cache
-		s, _, err := schema.Inspect(context.Background(), q, o)
+		s, _, err := schema.ReadLive(context.Background(), q, o)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Sentinel errors of Apply, matched with errors.Is. They mirror the
@@ -201,9 +202,12 @@ func (s *Schema) addTable(c *AddTable) error {
 		}
 		from := st.clone()
 		t.Columns = from.Columns
-		t.Indexes = from.Indexes
-		t.Projections = from.Projections
 		t.Constraints = from.Constraints
+		// Skip indexes and projections only exist in MergeTree tables.
+		if t.Engine.Name == "" || t.Engine.IsMergeTree() {
+			t.Indexes = from.Indexes
+			t.Projections = from.Projections
+		}
 		if t.Comment == "" {
 			t.Comment = from.Comment
 		}
@@ -232,6 +236,18 @@ func (s *Schema) addTable(c *AddTable) error {
 func (st *Storage) Normalize() {
 	if !st.PrimaryKeyExplicit {
 		st.PrimaryKey = PrimaryKey(st.OrderBy)
+	}
+	// VersionedCollapsingMergeTree appends its version column to the
+	// sorting key (not to the primary key).
+	if st.Engine.Name == "VersionedCollapsingMergeTree" && len(st.Engine.Params) == 2 {
+		v := string(st.Engine.Params[1])
+		if !slices.Contains(SplitKey(string(st.OrderBy)), v) {
+			if st.OrderBy == "" {
+				st.OrderBy = OrderBy(v)
+			} else {
+				st.OrderBy = OrderBy(string(st.OrderBy) + ", " + v)
+			}
+		}
 	}
 	if st.Engine.IsMergeTree() {
 		if _, ok := st.Settings.Get("index_granularity"); !ok {
@@ -351,6 +367,10 @@ func (s *Schema) alter(c *ModifyTable) error {
 					return fmt.Errorf("ALTER TABLE %s MODIFY QUERY: not a materialized view: %w", c.Name, ErrInvalid)
 				}
 				v.Query = a.Query
+				v.Columns = cloneColumns(a.Columns)
+				if a.Columns == nil {
+					v.Columns = nil
+				}
 			case *ModifyComment:
 				v.Comment = a.Comment
 			default:
@@ -596,4 +616,36 @@ func clonePtrs[T any](xs []*T) []*T {
 		out[i] = &y
 	}
 	return out
+}
+
+// SplitKey splits a key as system.tables prints it ("a, f(b, c)") into its
+// top-level elements.
+func SplitKey(key string) []string {
+	if key == "" {
+		return nil
+	}
+	var out []string
+	depth, start := 0, 0
+	inStr := byte(0)
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		switch {
+		case inStr != 0 && c == '\\':
+			i++
+		case inStr != 0:
+			if c == inStr {
+				inStr = 0
+			}
+		case c == '\'' || c == '`':
+			inStr = c
+		case c == '(' || c == '[':
+			depth++
+		case c == ')' || c == ']':
+			depth--
+		case c == ',' && depth == 0:
+			out = append(out, strings.TrimSpace(key[start:i]))
+			start = i + 1
+		}
+	}
+	return append(out, strings.TrimSpace(key[start:]))
 }

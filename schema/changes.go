@@ -195,10 +195,12 @@ type (
 	ModifySampleBy struct{ SampleBy SampleBy }
 	// ModifyComment is MODIFY COMMENT.
 	ModifyComment struct{ Comment Comment }
-	// ModifyQuery is MODIFY QUERY on a materialized view; Columns, when
-	// known, are the view's new columns.
+	// ModifyQuery is MODIFY QUERY on a materialized view. The view's columns
+	// become the new query's: Columns, or unknown (nil) when they could not
+	// be inferred.
 	ModifyQuery struct {
-		Query Expr
+		Query   Expr
+		Columns []*Column
 	}
 )
 

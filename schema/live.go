@@ -11,22 +11,11 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 )
 
-// Querier runs one read query. clickhouse-go's driver.Conn satisfies it;
-// wrappers can count or log the queries Inspect sends.
-type Querier interface {
-	Query(ctx context.Context, query string, args ...any) (driver.Rows, error)
-}
-
-var _ Querier = (driver.Conn)(nil)
-
-// ErrInspect wraps every failure of Inspect.
-var ErrInspect = errors.New("schema: inspect")
-
-// SystemDatabases are never read by Inspect, whatever the options say.
+// SystemDatabases are never read by ReadLive, whatever the options say.
 var SystemDatabases = []string{"system", "INFORMATION_SCHEMA", "information_schema"}
 
-// InspectOptions say what Inspect reads.
-type InspectOptions struct {
+// LiveOptions say what ReadLive reads.
+type LiveOptions struct {
 	// Databases are the databases to read. Names of system databases are
 	// dropped: they are never read.
 	Databases []string
@@ -35,14 +24,21 @@ type InspectOptions struct {
 	// the SQL functions.
 	AllDatabases bool
 	// Cache, when set, keeps the table definitions the server formats, so
-	// that unchanged tables are not formatted again; Inspect then sends one
+	// that unchanged tables are not formatted again; ReadLive then sends one
 	// more query when some tables are not cached.
 	Cache DefinitionCache
+	// Parser, when set, reads the parts of a definition that only the
+	// server's CREATE statements hold (engine arguments, TTL, SETTINGS,
+	// constraints, column TTLs, dictionaries, functions) the way the
+	// expected schema reads migrations, so that both sides are normalised
+	// alike; parser.CreateReader is one. Without it, a scanner of the
+	// server's own formatting reads them as printed.
+	Parser CreateParser
 }
 
-// Note is something Inspect could not read in full and worked around: a
+// Note is something ReadLive could not read in full and worked around: a
 // column the server's system tables lack, or an object it could not model.
-// Notes never make Inspect fail.
+// Notes never make ReadLive fail.
 type Note struct {
 	// Object is the object the note is about; zero for server-wide notes.
 	Object QualifiedName `json:"object,omitzero"`
@@ -61,7 +57,7 @@ func (n Note) String() string {
 	return n.Object.String() + ": " + n.Message
 }
 
-// Inspect reads the live schema from the system tables: one query per system
+// ReadLive reads the live schema from the system tables: one query per system
 // table (databases, tables, columns, data_skipping_indices, projections,
 // dictionaries, functions), plus one to learn which columns those tables
 // have, plus one for the definitions a Cache lacks. It never sends a query
@@ -74,11 +70,15 @@ func (n Note) String() string {
 // that a diff reports them as unverified rather than as drift. The returned
 // schema is sorted (see Schema.Sort) and holds values as the server prints
 // them.
-func Inspect(ctx context.Context, q Querier, opts InspectOptions) (*Schema, []Note, error) {
+//
+// It is Inspect for drift detection: it never fails on what it cannot
+// model, reads SQL functions, uses a definition cache, and sends its
+// queries concurrently.
+func ReadLive(ctx context.Context, q Querier, opts LiveOptions) (*Schema, []Note, error) {
 	if q == nil {
 		return nil, nil, fmt.Errorf("%w: nil Querier", ErrInspect)
 	}
-	in := &inspector{ctx: ctx, q: q, s: New(), tables: map[QualifiedName]*liveTable{}, cache: opts.Cache}
+	in := &liveReader{ctx: ctx, q: q, s: New(), tables: map[QualifiedName]*liveTable{}, cache: opts.Cache, parser: opts.Parser}
 	for _, d := range opts.Databases {
 		if !slices.Contains(SystemDatabases, d) && !slices.Contains(in.dbs, d) {
 			in.dbs = append(in.dbs, d)
@@ -134,15 +134,16 @@ func Inspect(ctx context.Context, q Querier, opts InspectOptions) (*Schema, []No
 	return in.s, in.notes, nil
 }
 
-// inspector holds the state of one Inspect call.
-type inspector struct {
-	ctx   context.Context
-	q     Querier
-	cache DefinitionCache
-	s     *Schema
-	dbs   []string
-	none  bool
-	notes []Note
+// liveReader holds the state of one ReadLive call.
+type liveReader struct {
+	ctx    context.Context
+	q      Querier
+	cache  DefinitionCache
+	parser CreateParser
+	s      *Schema
+	dbs    []string
+	none   bool
+	notes  []Note
 	// have holds "table.column" for the system tables' columns.
 	have map[string]bool
 	// tables maps every object read from system.tables, inner tables of
@@ -177,7 +178,7 @@ type (
 )
 
 // build assembles the fetched rows into the model.
-func (in *inspector) build() {
+func (in *liveReader) build() {
 	for _, r := range in.dbRows {
 		in.s.AddDatabase(&Database{Name: r.name, Engine: Engine{Name: r.engine}, Comment: Comment(r.comment)})
 	}
@@ -195,18 +196,37 @@ func (in *inspector) build() {
 	}
 	in.buildDictionaries()
 	for _, r := range in.funcRows {
-		f := &Function{Schema: in.s, Name: r.name}
-		params, body, err := parseFunctionQuery(r.create)
+		f, err := in.function(r)
 		if err != nil {
-			in.notes = append(in.notes, Note{Object: QualifiedName{Name: r.name}, Message: "function definition not understood: " + err.Error()})
+			in.notes = append(in.notes, Note{Object: QualifiedName{Name: r.name}, Message: "function definition not understood, not compared: " + err.Error()})
+			continue
 		}
-		f.Params, f.Body = params, body
+		f.Schema, f.Name = in.s, r.name
 		in.s.Functions = append(in.s.Functions, f)
 	}
 }
 
+// function reads a SQL function's create_query, with the parser when there
+// is one.
+func (in *liveReader) function(r functionRow) (*Function, error) {
+	if in.parser == nil {
+		params, body, err := parseFunctionQuery(r.create)
+		return &Function{Params: params, Body: body}, err
+	}
+	ch, err := in.parser.ParseCreate(r.create)
+	if err != nil {
+		return nil, err
+	}
+	add, ok := ch.(*AddFunction)
+	if !ok || add.F == nil {
+		return nil, fmt.Errorf("create_query read as %T", ch)
+	}
+	f := *add.F
+	return &f, nil
+}
+
 // fetch sends q and calls scan for each row.
-func (in *inspector) fetch(table, q string, scan func(driver.Rows) error) error {
+func (in *liveReader) fetch(table, q string, scan func(driver.Rows) error) error {
 	rows, err := in.query(table, q)
 	if err != nil {
 		return err
@@ -222,14 +242,15 @@ func (in *inspector) fetch(table, q string, scan func(driver.Rows) error) error 
 
 // liveTable is one row of system.tables and the model object it became.
 type liveTable struct {
-	obj         Object
-	createQuery string
+	obj Object
+	// colTTL are the column TTLs, which system.columns lacks.
+	colTTL map[string]Expr
 }
 
 // inspectedSystemTables are the system tables Inspect reads.
 var inspectedSystemTables = []string{"databases", "tables", "columns", "data_skipping_indices", "projections", "dictionaries", "functions"}
 
-func (in *inspector) readCapabilities() error {
+func (in *liveReader) readCapabilities() error {
 	quoted := make([]string, len(inspectedSystemTables))
 	for i, t := range inspectedSystemTables {
 		quoted[i] = quoteString(t)
@@ -252,7 +273,7 @@ func (in *inspector) readCapabilities() error {
 
 // col returns name when system.table has it, else fallback (a constant of
 // the same type) and a note saying what is lost.
-func (in *inspector) col(table, name, fallback, lost string, skip ColumnChangeKind) string {
+func (in *liveReader) col(table, name, fallback, lost string, skip ColumnChangeKind) string {
 	if in.have[table+"."+name] {
 		return name
 	}
@@ -264,7 +285,7 @@ func (in *inspector) col(table, name, fallback, lost string, skip ColumnChangeKi
 }
 
 // dbFilter is the WHERE condition on column that keeps the databases to read.
-func (in *inspector) dbFilter(column string) string {
+func (in *liveReader) dbFilter(column string) string {
 	sys := make([]string, len(SystemDatabases))
 	for i, d := range SystemDatabases {
 		sys[i] = quoteString(d)
@@ -283,7 +304,7 @@ func (in *inspector) dbFilter(column string) string {
 	return cond
 }
 
-func (in *inspector) fetchDatabases() func() error {
+func (in *liveReader) fetchDatabases() func() error {
 	comment := in.col("databases", "comment", "''", "database comments are not read", 0)
 	q := "SELECT name, engine, " + comment + " FROM system.databases WHERE " + in.dbFilter("name") + " ORDER BY name"
 	return func() error {
@@ -305,7 +326,7 @@ type tableRow struct {
 	serverNow                                                        uint32
 }
 
-func (in *inspector) fetchTables() func() error {
+func (in *liveReader) fetchTables() func() error {
 	cols := []string{"database", "name", "toString(uuid)", "engine",
 		"partition_key", "sorting_key", "primary_key", "sampling_key",
 		in.col("tables", "comment", "''", "table comments are not read", 0),
@@ -327,7 +348,7 @@ func (in *inspector) fetchTables() func() error {
 	}
 }
 
-func (in *inspector) readTables(q string) error {
+func (in *liveReader) readTables(q string) error {
 	rows, err := in.query("system.tables", q)
 	if err != nil {
 		return err
@@ -362,7 +383,7 @@ func (in *inspector) readTables(q string) error {
 
 // readDefinitions fills engine_full and create_table_query from the cache,
 // and reads the rest with one more query.
-func (in *inspector) readDefinitions(trs []*tableRow) error {
+func (in *liveReader) readDefinitions(trs []*tableRow) error {
 	missing := map[QualifiedName]*tableRow{}
 	var names []string
 	for _, r := range trs {
@@ -410,7 +431,7 @@ func (r *tableRow) key() DefinitionKey {
 }
 
 // buildObjects turns the rows of system.tables into model objects.
-func (in *inspector) buildObjects(trs []*tableRow) {
+func (in *liveReader) buildObjects(trs []*tableRow) {
 	type mvRow struct {
 		v     *View
 		inner QualifiedName
@@ -426,8 +447,12 @@ func (in *inspector) buildObjects(trs []*tableRow) {
 			continue // created between the queries
 		}
 		qn := QualifiedName{r.db, r.name}
-		lt := &liveTable{createQuery: r.create}
-		switch r.engine {
+		lt := &liveTable{}
+		engine := r.engine
+		if engine == "Dictionary" && strings.HasPrefix(r.create, "CREATE TABLE") {
+			engine = "" // a table with ENGINE = Dictionary(d)
+		}
+		switch engine {
 		case "View", "MaterializedView", "LiveView", "WindowView":
 			v := &View{Database: d, Name: r.name, Materialized: r.engine == "MaterializedView", Query: Expr(r.asSelect), Comment: Comment(r.comment)}
 			if r.engine == "LiveView" || r.engine == "WindowView" {
@@ -450,25 +475,17 @@ func (in *inspector) buildObjects(trs []*tableRow) {
 			d.Views = append(d.Views, v)
 			lt.obj = v
 		case "Dictionary":
-			x := &Dictionary{Database: d, Name: r.name, Comment: Comment(r.comment)}
-			if err := parseDictionaryQuery(x, r.create); err != nil {
-				x.MarkUncertain(Uncertainty{Reason: "dictionary definition not understood: " + err.Error()})
-			}
+			x := in.dictionary(r)
+			x.Database, x.Name, x.Comment = d, r.name, Comment(r.comment)
 			d.Dictionaries = append(d.Dictionaries, x)
 			lt.obj = x
 		default:
 			t := &Table{Database: d, Name: r.name, Comment: Comment(r.comment)}
-			st, err := parseEngineFull(r.engineFull)
-			if err != nil {
-				t.MarkUncertain(Uncertainty{Reason: "engine not understood: " + err.Error()})
-			}
-			st.PartitionBy = PartitionBy(r.partition)
-			st.OrderBy = OrderBy(r.sorting)
-			st.PrimaryKey = PrimaryKey(r.primary)
-			st.PrimaryKeyExplicit = r.primary != "" && r.primary != r.sorting
-			st.SampleBy = SampleBy(r.sampling)
-			t.Storage = st
-			t.Constraints = constraintsFromCreate(r.create)
+			t.Storage, t.Constraints, lt.colTTL = in.tableParts(t, r)
+			t.PartitionBy = PartitionBy(r.partition)
+			t.OrderBy = OrderBy(r.sorting)
+			t.PrimaryKey = PrimaryKey(r.primary)
+			t.SampleBy = SampleBy(r.sampling)
 			if !strings.HasPrefix(r.name, ".inner") {
 				d.Tables = append(d.Tables, t)
 			}
@@ -488,7 +505,71 @@ func (in *inspector) buildObjects(trs []*tableRow) {
 	}
 }
 
-func (in *inspector) fetchColumns() func() error {
+// tableParts reads what only create_table_query holds: engine arguments,
+// TTL, SETTINGS, constraints and column TTLs, with the parser when there is
+// one. What cannot be read marks t uncertain.
+func (in *liveReader) tableParts(t *Table, r *tableRow) (Storage, []*Constraint, map[string]Expr) {
+	if in.parser == nil {
+		st, err := parseEngineFull(r.engineFull)
+		if err != nil {
+			t.MarkUncertain(Uncertainty{Reason: "engine not understood: " + err.Error()})
+		}
+		st.PrimaryKeyExplicit = r.primary != "" && r.primary != r.sorting
+		return st, constraintsFromCreate(r.create), columnTTLsFromCreate(r.create)
+	}
+	st := Storage{Engine: Engine{Name: r.engine}}
+	ch, err := in.parser.ParseCreate(r.create)
+	if err != nil {
+		t.MarkUncertain(Uncertainty{Reason: "definition not understood: " + err.Error()})
+		return st, nil, nil
+	}
+	add, ok := ch.(*AddTable)
+	if !ok || add.T == nil {
+		t.MarkUncertain(Uncertainty{Reason: fmt.Sprintf("create_table_query read as %T", ch)})
+		return st, nil, nil
+	}
+	p := add.T
+	st.Engine.Params, st.Engine.HasParens = p.Engine.Params, p.Engine.HasParens
+	st.TTL, st.Settings, st.PrimaryKeyExplicit = p.TTL, p.Settings, p.PrimaryKeyExplicit
+	var ttls map[string]Expr
+	for _, c := range p.Columns {
+		if c.TTL != "" {
+			if ttls == nil {
+				ttls = map[string]Expr{}
+			}
+			ttls[c.Name] = c.TTL
+		}
+	}
+	return st, p.Constraints, ttls
+}
+
+// dictionary reads a dictionary's definition from create_table_query, with
+// the parser when there is one.
+func (in *liveReader) dictionary(r *tableRow) *Dictionary {
+	if in.parser == nil {
+		x := &Dictionary{}
+		if err := parseDictionaryQuery(x, r.create); err != nil {
+			x.MarkUncertain(Uncertainty{Reason: "dictionary definition not understood: " + err.Error()})
+		}
+		return x
+	}
+	ch, err := in.parser.ParseCreate(r.create)
+	if err != nil {
+		x := &Dictionary{}
+		x.MarkUncertain(Uncertainty{Reason: "dictionary definition not understood: " + err.Error()})
+		return x
+	}
+	add, ok := ch.(*AddDictionary)
+	if !ok || add.D == nil {
+		x := &Dictionary{}
+		x.MarkUncertain(Uncertainty{Reason: fmt.Sprintf("dictionary create_table_query read as %T", ch)})
+		return x
+	}
+	x := *add.D
+	return &x
+}
+
+func (in *liveReader) fetchColumns() func() error {
 	cols := []string{"database", "table", "name", "type", "default_kind", "default_expression",
 		in.col("columns", "compression_codec", "''", "column codecs are not compared", ChangeCodec),
 		in.col("columns", "comment", "''", "column comments are not compared", ChangeComment),
@@ -509,7 +590,7 @@ func (in *inspector) fetchColumns() func() error {
 	}
 }
 
-func (in *inspector) buildColumns() {
+func (in *liveReader) buildColumns() {
 	var (
 		last    QualifiedName
 		lastObj *liveTable
@@ -521,9 +602,7 @@ func (in *inspector) buildColumns() {
 			last, lastObj = qn, in.tables[qn]
 			ttls = nil
 			if lastObj != nil {
-				if _, ok := lastObj.obj.(*Table); ok {
-					ttls = columnTTLsFromCreate(lastObj.createQuery)
-				}
+				ttls = lastObj.colTTL
 			}
 		}
 		if lastObj == nil {
@@ -545,7 +624,7 @@ func (in *inspector) buildColumns() {
 	}
 }
 
-func (in *inspector) fetchIndexes() func() error {
+func (in *liveReader) fetchIndexes() func() error {
 	where := in.dbFilter("database")
 	if in.have["data_skipping_indices.creation"] {
 		where += " AND creation = 'Explicit'"
@@ -562,7 +641,7 @@ func (in *inspector) fetchIndexes() func() error {
 	}
 }
 
-func (in *inspector) fetchProjections() func() error {
+func (in *liveReader) fetchProjections() func() error {
 	if !in.have["projections.query"] {
 		in.notes = append(in.notes, Note{Message: "this server's system.projections is missing or has no query column: projections are not read"})
 		return nil
@@ -578,7 +657,7 @@ func (in *inspector) fetchProjections() func() error {
 	}
 }
 
-func (in *inspector) fetchDictionaries() func() error {
+func (in *liveReader) fetchDictionaries() func() error {
 	q := "SELECT database, name, `key.names`, `key.types`, `attribute.names`, `attribute.types` FROM system.dictionaries WHERE " + in.dbFilter("database")
 	return func() error {
 		return in.fetch("system.dictionaries", q, func(rows driver.Rows) error {
@@ -593,7 +672,7 @@ func (in *inspector) fetchDictionaries() func() error {
 // buildDictionaries takes the key and attribute types from
 // system.dictionaries, where the server prints them canonically; the rest
 // of the definition came from create_table_query.
-func (in *inspector) buildDictionaries() {
+func (in *liveReader) buildDictionaries() {
 	for _, r := range in.dictRows {
 		lt, ok := in.tables[QualifiedName{r.db, r.name}]
 		if !ok {
@@ -613,7 +692,7 @@ func (in *inspector) buildDictionaries() {
 	}
 }
 
-func (in *inspector) fetchFunctions() func() error {
+func (in *liveReader) fetchFunctions() func() error {
 	if !in.have["functions.create_query"] || !in.have["functions.origin"] {
 		in.notes = append(in.notes, Note{Message: "this server's system.functions has no create_query or origin column: SQL functions are not read"})
 		return nil
@@ -630,7 +709,7 @@ func (in *inspector) fetchFunctions() func() error {
 }
 
 // table returns the table db.name read from system.tables, nil if none.
-func (in *inspector) table(db, name string) *Table {
+func (in *liveReader) table(db, name string) *Table {
 	if lt, ok := in.tables[QualifiedName{db, name}]; ok {
 		if t, ok := lt.obj.(*Table); ok {
 			return t
@@ -639,7 +718,7 @@ func (in *inspector) table(db, name string) *Table {
 	return nil
 }
 
-func (in *inspector) query(table, q string) (driver.Rows, error) {
+func (in *liveReader) query(table, q string) (driver.Rows, error) {
 	rows, err := in.q.Query(in.ctx, q)
 	if err != nil {
 		return nil, in.wrap(table, err)
@@ -647,7 +726,7 @@ func (in *inspector) query(table, q string) (driver.Rows, error) {
 	return rows, nil
 }
 
-func (in *inspector) wrap(table string, err error) error {
+func (in *liveReader) wrap(table string, err error) error {
 	if err == nil {
 		return nil
 	}

@@ -464,7 +464,10 @@ type View struct {
 	To *QualifiedName `json:"to,omitempty"`
 	// Storage is the inner table of a materialized view without TO.
 	Storage *Storage `json:"storage,omitempty"`
-	// Columns are the view's columns, as system.columns reports them.
+	// Columns are the view's columns, as system.columns reports them. In a
+	// model built offline they are nil when they cannot be known without the
+	// server's type inference (anything but plain columns, * and count() of
+	// one table); compare them only when both sides have them.
 	Columns []*Column `json:"columns"`
 	// Query is the SELECT as system.tables.as_select prints it.
 	Query     Expr          `json:"query"`

@@ -87,6 +87,10 @@ type CLI struct {
 	Globals
 
 	Version VersionCmd `cmd:"" help:"Print chschema's version, and with --dsn the server's."`
+	New     NewCmd     `cmd:"" help:"Create the next migration of a service, with -- +up and -- +down sections."`
+	Hash    HashCmd    `cmd:"" help:"Seal the current migrations into <dir>/chschema.sum (the release step)."`
+	Lint    LintCmd    `cmd:"" help:"Check the migrations offline (with --dsn, also with the server's parser); exit 1 on findings."`
+	Schema  SchemaCmd  `cmd:"" help:"Print the expected schema (init.sql, then every migration) as canonical SQL, or JSON with --format json."`
 	Diff    DiffCmd    `cmd:"" help:"Report drift between what the migrations say and what the server holds."`
 }
 

@@ -124,7 +124,7 @@ func (c *DiffCmd) live(ctx context.Context, g *Globals, databases []string) (*sc
 		return nil, nil, err
 	}
 	defer conn.Close()
-	opts := schema.InspectOptions{Databases: databases}
+	opts := schema.LiveOptions{Databases: databases}
 	var notes []schema.Note
 	cacheFile := ""
 	if !c.NoCache {
@@ -140,7 +140,7 @@ func (c *DiffCmd) live(ctx context.Context, g *Globals, databases []string) (*sc
 			opts.Cache = cache
 		}
 	}
-	live, inspectNotes, err := schema.Inspect(ctx, conn, opts)
+	live, inspectNotes, err := schema.ReadLive(ctx, conn, opts)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -45,7 +45,7 @@ func setupDrift(t *testing.T) (*chtest.DB, *schema.Schema) {
 	t.Helper()
 	db := chtest.New(t)
 	execAll(t, db, driftSetup...)
-	expected, notes, err := schema.Inspect(context.Background(), db.Conn, schema.InspectOptions{Databases: []string{db.Name}})
+	expected, notes, err := schema.ReadLive(context.Background(), db.Conn, schema.LiveOptions{Databases: []string{db.Name}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func writeSchemaFile(t *testing.T, s *schema.Schema) string {
 func TestDiffOfflineFrom(t *testing.T) {
 	db, expected := setupDrift(t)
 	execAll(t, db, "ALTER TABLE {db}.events ADD COLUMN extra UInt8")
-	live, _, err := schema.Inspect(context.Background(), db.Conn, schema.InspectOptions{Databases: []string{db.Name}})
+	live, _, err := schema.ReadLive(context.Background(), db.Conn, schema.LiveOptions{Databases: []string{db.Name}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,13 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
 	"testing"
-
-	"github.com/chschema/chschema/internal/chtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(chtest.Main(m)) }
+// TestMain is in schema_cmd_test.go (both branches defined one).
 
 // runCLI runs chschema in-process with args and returns the exit code and
 // what it wrote to stdout and stderr.

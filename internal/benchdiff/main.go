@@ -1,6 +1,6 @@
 // Command benchdiff measures chschema diff end to end on a large schema: it
 // creates a dedicated database with many tables on a server, then times
-// introspection (schema.Inspect) plus the diff against the expected schema,
+// introspection (schema.ReadLive) plus the diff against the expected schema,
 // and prints the figures and the number of queries sent. It drops the
 // database afterwards. Run it through scripts/bench-diff.
 package main
@@ -109,8 +109,8 @@ func run() error {
 		fmt.Printf("setup: %d tables x %d columns in database %s, created in %s\n", *tables, *columns, db, time.Since(start).Round(time.Millisecond))
 	}
 
-	inspectOpts := schema.InspectOptions{Databases: []string{db}}
-	expected, _, err := schema.Inspect(ctx, conn, inspectOpts) // also warms the server's caches
+	inspectOpts := schema.LiveOptions{Databases: []string{db}}
+	expected, _, err := schema.ReadLive(ctx, conn, inspectOpts) // also warms the server's caches
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func run() error {
 	fill := inspectOpts
 	fill.Cache = cache
 	time.Sleep(2100 * time.Millisecond)
-	if _, _, err := schema.Inspect(ctx, conn, fill); err != nil {
+	if _, _, err := schema.ReadLive(ctx, conn, fill); err != nil {
 		return err
 	}
 	for _, mode := range []struct {
@@ -147,7 +147,7 @@ func run() error {
 		for range *runs {
 			q := &countingQuerier{q: conn}
 			t0 := time.Now()
-			live, _, err := schema.Inspect(ctx, q, opts)
+			live, _, err := schema.ReadLive(ctx, q, opts)
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/chschema/chschema/migrations"
+)
+
+// HashCmd seals the current migrations into chschema.sum: the release step.
+type HashCmd struct {
+	Force bool `help:"Reseal even when sealed migrations were edited, removed or reordered."`
+}
+
+// Run writes chschema.sum when it changes.
+func (c *HashCmd) Run(g *Globals, env *Env) error {
+	d, err := migrations.Open(os.DirFS(g.Dir))
+	if err != nil && !(c.Force && d != nil && onlySumErrors(err)) {
+		return fmt.Errorf("cannot seal %s; fix these first:\n%w", g.Dir, err)
+	}
+	if !c.Force {
+		if err := d.Verify(); err != nil {
+			return fmt.Errorf("sealed migrations changed; released migrations must stay as they are (reseal anyway with --force):\n%w", err)
+		}
+	}
+	data, err := d.SumFile().MarshalText()
+	if err != nil {
+		return err
+	}
+	p := filepath.Join(g.Dir, migrations.SumFileName)
+	if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
+		fmt.Fprintf(env.Stdout, "%s is up to date: %d migrations sealed\n", p, len(d.Migrations()))
+		return nil
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s: %d migrations sealed\n", p, len(d.Migrations()))
+	return nil
+}
+
+// onlySumErrors reports whether every problem is in the sum file, which
+// --force rewrites.
+func onlySumErrors(err error) bool {
+	var list migrations.ErrorList
+	if !errors.As(err, &list) {
+		return false
+	}
+	for _, e := range list {
+		if e.File != migrations.SumFileName {
+			return false
+		}
+	}
+	return true
+}

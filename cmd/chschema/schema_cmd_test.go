@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chschema/chschema/internal/chtest"
+	"github.com/chschema/chschema/migrations"
+	"github.com/chschema/chschema/parser"
+	"github.com/chschema/chschema/schema"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func TestMain(m *testing.M) { os.Exit(chtest.Main(m)) }
+
+const exampleDir = "../../examples/migrations"
+
+// exampleEnv names the example's databases after prefix, so that tests on
+// a shared server do not collide.
+func exampleEnv(prefix, onCluster string) []string {
+	return []string{
+		"CHSCHEMA_VAR_XAPI_DB=" + prefix + "xapi",
+		"CHSCHEMA_VAR_EVENT_SINK_DB=" + prefix + "event_sink",
+		"CHSCHEMA_VAR_VECTOR_DB=" + prefix + "vector",
+		"CHSCHEMA_VAR_ON_CLUSTER=" + onCluster,
+	}
+}
+
+func exampleDatabases(prefix string) []string {
+	return []string{prefix + "event_sink", prefix + "vector", prefix + "xapi"}
+}
+
+var cmpModel = cmp.Options{
+	cmpopts.IgnoreFields(schema.Database{}, "Schema", "Detached", "Uncertain"),
+	cmpopts.IgnoreFields(schema.Table{}, "Database", "Uncertain"),
+	cmpopts.IgnoreFields(schema.View{}, "Database", "Uncertain"),
+	cmpopts.IgnoreFields(schema.Dictionary{}, "Database", "Uncertain"),
+	cmpopts.IgnoreFields(schema.Function{}, "Schema"),
+	cmpopts.IgnoreFields(schema.Engine{}, "HasParens"),
+	cmpopts.EquateEmpty(),
+}
+
+// expectedExample is the example's expected schema, restricted to its own
+// databases.
+func expectedExample(t *testing.T, prefix, onCluster string) *schema.Schema {
+	t.Helper()
+	d, err := migrations.Open(os.DirFS(exampleDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &Globals{}
+	s, findings, err := parser.ExpectedSchema(d, parser.ExpectedOptions{Vars: g.Vars(exampleEnv(prefix, onCluster))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		t.Errorf("finding: %s", f)
+	}
+	out := schema.New()
+	for _, name := range exampleDatabases(prefix) {
+		db, ok := s.Database(name)
+		if !ok {
+			t.Fatalf("expected schema has no database %s", name)
+		}
+		out.AddDatabase(db)
+	}
+	out.Sort()
+	return out
+}
+
+// withoutViewColumns drops the columns of views whose columns the offline
+// model left unknown, for comparison.
+func withoutViewColumns(want, got *schema.Schema) {
+	for _, wd := range want.Databases {
+		gd, ok := got.Database(wd.Name)
+		if !ok {
+			continue
+		}
+		for _, wv := range wd.Views {
+			if gv, ok := gd.View(wv.Name); ok && wv.Columns == nil {
+				gv.Columns = nil
+			}
+		}
+	}
+}
+
+func inspectExample(t *testing.T, conn schema.Querier, prefix string) *schema.Schema {
+	t.Helper()
+	live, err := schema.Inspect(context.Background(), conn, parser.CreateReader{}, schema.InspectOptions{Databases: exampleDatabases(prefix)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return live
+}
+
+// TestSchemaExampleRecreates runs `chschema schema` on the example project,
+// feeds its output to the server, and asserts that the server then holds
+// the same schema as the example's migrations produce when applied one by
+// one, and as the offline model says.
+func TestSchemaExampleRecreates(t *testing.T) {
+	db := chtest.New(t)
+	ctx := context.Background()
+	cleanup := func(prefix string) {
+		t.Cleanup(func() {
+			for _, n := range exampleDatabases(prefix) {
+				if err := db.Conn.Exec(ctx, "DROP DATABASE IF EXISTS "+schema.QuoteIdent(n)+" SYNC"); err != nil {
+					t.Errorf("drop %s: %v", n, err)
+				}
+			}
+		})
+	}
+
+	// 1. The command's output, fed to the server.
+	rendered := db.Name + "_r_"
+	cleanup(rendered)
+	env, stdout, stderr := testEnv()
+	env.Environ = exampleEnv(rendered, "")
+	if code := run([]string{"--dir", exampleDir, "schema"}, env); code != 0 {
+		t.Fatalf("chschema schema: exit %d\n%s", code, stderr)
+	}
+	if stderr.Len() > 0 {
+		t.Errorf("stderr: %s", stderr)
+	}
+	stmts, err := parser.Split(stdout.String(), parser.FileStart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range stmts {
+		if err := db.Conn.Exec(ctx, st.Text); err != nil {
+			t.Fatalf("server refused %q: %v", st.Text, err)
+		}
+	}
+	want := expectedExample(t, rendered, "")
+	got := inspectExample(t, db.Conn, rendered)
+	withoutViewColumns(want, got)
+	if diff := cmp.Diff(want, got, cmpModel); diff != "" {
+		t.Errorf("rendered schema on the server (-offline +server):\n%s", diff)
+	}
+
+	// 2. The migrations themselves, applied statement by statement.
+	applied := db.Name + "_m_"
+	cleanup(applied)
+	d, err := migrations.Open(os.DirFS(exampleDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &Globals{}
+	vars := g.Vars(exampleEnv(applied, ""))
+	sections := []*migrations.Section{d.Init}
+	for _, m := range d.Migrations() {
+		sections = append(sections, m.Up)
+	}
+	for _, sec := range sections {
+		r, err := sec.Render(vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sts, err := parser.Split(r.Text, parser.FileStart)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range sts {
+			if err := db.Conn.Exec(ctx, st.Text); err != nil {
+				t.Fatalf("%s: server refused %q: %v", sec.File, st.Text, err)
+			}
+		}
+	}
+	want = expectedExample(t, applied, "")
+	got = inspectExample(t, db.Conn, applied)
+	withoutViewColumns(want, got)
+	if diff := cmp.Diff(want, got, cmpModel); diff != "" {
+		t.Errorf("migrated schema on the server (-offline +server):\n%s", diff)
+	}
+}
+
+// TestSchemaOnClusterHasNoEffect checks that the ON CLUSTER form of the
+// example gives the same single-node model.
+func TestSchemaOnClusterHasNoEffect(t *testing.T) {
+	plain := expectedExample(t, "", "")
+	cluster := expectedExample(t, "", "ON CLUSTER '{cluster}'")
+	if diff := cmp.Diff(plain, cluster, cmpModel); diff != "" {
+		t.Errorf("ON CLUSTER changed the model:\n%s", diff)
+	}
+}
+
+// TestSchemaJSONAndUpto checks --format json and --upto/--service.
+func TestSchemaJSONAndUpto(t *testing.T) {
+	env, stdout, stderr := testEnv()
+	env.Environ = exampleEnv("", "")
+	if code := run([]string{"--dir", exampleDir, "--format", "json", "schema", "--service", "xapi", "--upto", "1"}, env); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var s schema.Schema
+	if err := json.Unmarshal(stdout.Bytes(), &s); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, stdout)
+	}
+	x, ok := s.Database("xapi")
+	if !ok {
+		t.Fatalf("no xapi database in %s", stdout)
+	}
+	var names []string
+	for _, tb := range x.Tables {
+		names = append(names, tb.Name)
+	}
+	if got := strings.Join(names, ","); got != "xapi_events_all" {
+		t.Errorf("xapi tables up to 1: %s", got)
+	}
+	if es, _ := s.Database("event_sink"); len(es.Tables) != 0 {
+		t.Errorf("--service xapi replayed event_sink: %v", es.Tables)
+	}
+}
+
+// TestSchemaRefusesBrokenMigrations checks that a statement the server
+// would refuse fails the command with its file:line:col.
+func TestSchemaRefusesBrokenMigrations(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(dir+"/s", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir+"/s/0001_a.sql", "-- +up\nCREATE TABLE t (k UInt8) ENGINE = Memory;\n-- +down\n-- no-op\n")
+	writeFile(t, dir+"/s/0002_b.sql", "-- +up\nALTER TABLE t ADD COLUMN k UInt8;\n-- +down\n-- no-op\n")
+	env, _, stderr := testEnv()
+	if code := run([]string{"--dir", dir, "schema"}, env); code != exitError {
+		t.Fatalf("exit %d, want %d", code, exitError)
+	}
+	if !strings.Contains(stderr.String(), "s/0002_b.sql:2:1") {
+		t.Errorf("stderr: %s", stderr)
+	}
+}

@@ -1,0 +1,1303 @@
+package parser
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	ch "github.com/AfterShip/clickhouse-sql-parser/parser"
+
+	"github.com/chschema/chschema/schema"
+)
+
+// Conversion is what one statement means for the schema model.
+type Conversion struct {
+	// Changes are the schema changes, in order, with fully qualified names.
+	Changes []schema.Change
+	// Use is the database a USE statement switches to.
+	Use string
+	// OnCluster is the cluster of an ON CLUSTER clause. It is recorded and
+	// has no effect on the single-node model.
+	OnCluster string
+	// NoEffect says the statement is recognised as having no schema effect
+	// (INSERT, OPTIMIZE, SET, ALTER UPDATE/DELETE, ...).
+	NoEffect bool
+	// Unsupported lists the parts of the statement that could not be
+	// modelled. Each names the objects it may touch.
+	Unsupported []Unsupported
+
+	// views are the views whose columns the replayer infers from their
+	// SELECT against the schema of the moment.
+	views []viewSource
+	// codecFixups are MODIFY COLUMN codecs given without a type.
+	codecFixups []codecFixup
+}
+
+// codecFixup is a MODIFY COLUMN x CODEC(...) without a type: the codec's
+// Delta/Gorilla width comes from the column's current type.
+type codecFixup struct {
+	mc   *schema.ModifyColumn
+	list string
+}
+
+// Unsupported is a statement, or part of one, that the model cannot follow.
+type Unsupported struct {
+	// Offset is the byte offset within the statement.
+	Offset int
+	Reason string
+	// Objects may have been changed in ways the model does not know.
+	Objects []schema.QualifiedName
+	// Databases, when set, may have gained or lost unknown objects.
+	Databases []string
+}
+
+// offsetError is an error at a byte offset of the statement.
+type offsetError struct {
+	Offset int
+	Err    error
+}
+
+func (e *offsetError) Error() string { return e.Err.Error() }
+func (e *offsetError) Unwrap() error { return e.Err }
+
+// Convert turns one SQL statement into schema changes. database is the
+// current database, used for unqualified names. A statement the converter
+// cannot read (an AfterShip gap, or a form it does not know) is returned as
+// a Conversion with one Unsupported entry that names the objects it may
+// touch, not as an error: the server may well accept it.
+func Convert(sql string, database string) (*Conversion, error) {
+	// AfterShip knows neither '#' nor nested block comments; the server
+	// drops comments anyway. Blanking keeps every offset.
+	c := &converter{sql: blankComments(sql), db: database, out: &Conversion{}}
+	if err := c.convert(); err != nil {
+		var oe *offsetError
+		if !errors.As(err, &oe) {
+			return nil, err
+		}
+		// A statement the converter cannot read is not necessarily wrong:
+		// report it and mark what it touches, rather than fail the run.
+		c.out = &Conversion{OnCluster: c.out.OnCluster}
+		c.unsupported(oe.Offset, "cannot read the statement: "+firstLine(oe.Err.Error()), c.guessObjects()...)
+		if len(c.out.Unsupported[0].Objects) == 0 {
+			c.out.Unsupported[0].Databases = []string{database}
+		}
+		if w := c.word(0); w == "CREATE" || w == "ATTACH" {
+			c.addPlaceholder()
+		}
+		return c.out, nil
+	}
+	c.out.views = c.views
+	c.out.codecFixups = c.codecFixups
+	for _, u := range c.fmt.unsupported {
+		c.unsupported(0, "expression form not normalised: "+u, c.guessObjects()...)
+	}
+	return c.out, nil
+}
+
+type converter struct {
+	// sql is the statement as AfterShip sees it (gap forms rewritten,
+	// same length); orig is the user's text.
+	sql, orig string
+	// names maps placeholders back to keyword column names.
+	names map[string]string
+	db    string
+	out   *Conversion
+	toks  []sqlTok
+	fmt   exprFormatter
+	views []viewSource
+	// elems and comment are the parts prepareCreate took out of a CREATE.
+	elems   []tableElement
+	comment *sqlTok
+	// primaryKey is a PRIMARY KEY element of the column list, as the key is
+	// printed.
+	primaryKey string
+	// ttls are the TTL clauses extractTTLs took out.
+	ttls []ttlSpan
+	// inAlter says an ALTER is being read: column TTLs are at depth 0.
+	inAlter bool
+	// more are further changes of the ALTER action being read.
+	more []schema.Change
+	// codecFixups are codecs to renormalise with the column's type.
+	codecFixups []codecFixup
+}
+
+// ttlIn returns the TTL clause whose keyword lies in [from, to), read.
+func (c *converter) ttlIn(from, to int, tableLevel bool) (string, bool, error) {
+	for _, s := range c.ttls {
+		if s.off >= from && s.off < to && (s.depth == 0) == tableLevel {
+			t, err := c.readTTL(s.items)
+			return t, true, err
+		}
+	}
+	return "", false, nil
+}
+
+// parseAfterShip is the one place that calls AfterShip's parser. It parses
+// exactly one statement.
+func parseAfterShip(sql string) (ch.Expr, error) {
+	p := ch.NewParser(sql)
+	stmts, err := p.ParseStmts()
+	if err != nil {
+		return nil, err
+	}
+	if len(stmts) != 1 {
+		return nil, fmt.Errorf("expected one statement, found %d", len(stmts))
+	}
+	return stmts[0], nil
+}
+
+// parseExprText parses a lone expression.
+func parseExprText(s string) (ch.Expr, error) {
+	st, err := parseAfterShip("SELECT " + s)
+	if err != nil {
+		return nil, err
+	}
+	q, ok := st.(*ch.SelectQuery)
+	if !ok || len(q.SelectItems) != 1 || q.From != nil {
+		return nil, fmt.Errorf("not one expression: %q", s)
+	}
+	it := q.SelectItems[0]
+	if it.Alias != nil {
+		return &ch.ColumnExpr{Expr: it.Expr, Alias: it.Alias}, nil
+	}
+	return it.Expr, nil
+}
+
+func (c *converter) unsupported(off int, reason string, objs ...schema.QualifiedName) {
+	c.out.Unsupported = append(c.out.Unsupported, Unsupported{Offset: off, Reason: reason, Objects: objs})
+}
+
+func (c *converter) qualify(t *ch.TableIdentifier) schema.QualifiedName {
+	q := schema.QualifiedName{Database: c.db, Name: t.Table.Name}
+	if t.Database != nil {
+		q.Database = t.Database.Name
+	}
+	return q
+}
+
+func (c *converter) word(i int) string {
+	if i < len(c.toks) && c.toks[i].kind == 'w' {
+		return c.toks[i].upper()
+	}
+	return ""
+}
+
+func (c *converter) convert() error {
+	c.toks = scanSQL(c.sql)
+	c.fmt.Database = c.db
+	if len(c.toks) == 0 {
+		c.out.NoEffect = true
+		return nil
+	}
+	switch first := c.word(0); first {
+	case "CREATE", "ATTACH":
+		return c.create()
+	case "DROP", "DETACH", "UNDROP":
+		return c.drop()
+	case "ALTER":
+		switch c.word(1) {
+		case "TABLE":
+			return c.alterTable()
+		case "DATABASE":
+			return c.alterDatabase()
+		case "USER", "ROLE", "QUOTA", "SETTINGS", "PROFILE", "ROW", "POLICY", "NAMED":
+			c.out.NoEffect = true
+			return nil
+		}
+	case "RENAME":
+		return c.rename()
+	case "EXCHANGE":
+		return c.exchange()
+	case "USE":
+		if len(c.toks) >= 2 {
+			c.out.Use = identText(c.toks[1])
+			c.out.NoEffect = true
+			return nil
+		}
+	case "INSERT", "SELECT", "WITH", "OPTIMIZE", "SET", "SYSTEM", "TRUNCATE", "SHOW", "DESCRIBE", "DESC",
+		"EXPLAIN", "KILL", "CHECK", "GRANT", "REVOKE", "DELETE", "UPDATE", "EXISTS", "BACKUP", "RESTORE":
+		c.out.NoEffect = true
+		return nil
+	}
+	c.unsupported(0, "statement not modelled: "+firstWords(c.toks, 3), c.guessObjects()...)
+	if len(c.out.Unsupported[0].Objects) == 0 {
+		c.out.Unsupported[0].Databases = []string{c.db}
+	}
+	return nil
+}
+
+func firstWords(toks []sqlTok, n int) string {
+	var ws []string
+	for i := 0; i < len(toks) && i < n; i++ {
+		ws = append(ws, toks[i].text)
+	}
+	return strings.Join(ws, " ")
+}
+
+// guessObjects finds "TABLE|VIEW|DICTIONARY [IF [NOT] EXISTS] name" in a
+// statement the converter cannot read, to mark what it may touch.
+func (c *converter) guessObjects() []schema.QualifiedName {
+	for i := 0; i < len(c.toks); i++ {
+		switch c.word(i) {
+		case "TABLE", "VIEW", "DICTIONARY":
+			j := i + 1
+			if c.word(j) == "IF" {
+				j++
+				if c.word(j) == "NOT" {
+					j++
+				}
+				j++
+			}
+			if q, _, ok := c.nameAt(j); ok {
+				return []schema.QualifiedName{q}
+			}
+		}
+	}
+	return nil
+}
+
+// nameAt reads [db.]name at token i and returns the index after it.
+func (c *converter) nameAt(i int) (schema.QualifiedName, int, bool) {
+	if i >= len(c.toks) || (c.toks[i].kind != 'w' && c.toks[i].kind != 'q') {
+		return schema.QualifiedName{}, i, false
+	}
+	first := identText(c.toks[i])
+	if i+2 < len(c.toks) && c.toks[i+1].kind == '.' && (c.toks[i+2].kind == 'w' || c.toks[i+2].kind == 'q') {
+		return schema.QualifiedName{Database: first, Name: identText(c.toks[i+2])}, i + 3, true
+	}
+	return schema.QualifiedName{Database: c.db, Name: first}, i + 1, true
+}
+
+// onCluster reads "ON CLUSTER name" at token i, recording it.
+func (c *converter) onCluster(i int) int {
+	if c.word(i) == "ON" && c.word(i+1) == "CLUSTER" && i+2 < len(c.toks) {
+		c.out.OnCluster = identText(c.toks[i+2])
+		if c.toks[i+2].kind == 's' {
+			c.out.OnCluster = unquoteLiteral(c.toks[i+2].text)
+		}
+		return i + 3
+	}
+	return i
+}
+
+func (c *converter) syntax(off int, format string, args ...any) error {
+	return &offsetError{Offset: off, Err: fmt.Errorf("%w: %s", ErrSyntax, fmt.Sprintf(format, args...))}
+}
+
+func (c *converter) drop() error {
+	detach := c.word(0) == "DETACH"
+	if c.word(0) == "UNDROP" {
+		c.unsupported(0, "UNDROP is not modelled", c.guessObjects()...)
+		return nil
+	}
+	i := 1
+	kind := schema.ObjectKind(0)
+	switch c.word(1) {
+	case "DATABASE":
+		i = 2
+		ifExists := false
+		if c.word(i) == "IF" && c.word(i+1) == "EXISTS" {
+			ifExists, i = true, i+2
+		}
+		if i >= len(c.toks) {
+			return c.syntax(c.toks[len(c.toks)-1].end, "expected a database name")
+		}
+		name := identText(c.toks[i])
+		c.onCluster(i + 1)
+		if detach {
+			c.unsupported(0, "DETACH DATABASE is not modelled")
+			c.out.Unsupported[0].Databases = []string{name}
+			return nil
+		}
+		c.out.Changes = append(c.out.Changes, &schema.DropDatabase{Name: name, IfExists: ifExists})
+		return nil
+	case "FUNCTION":
+		r, err := c.parse()
+		if err != nil {
+			return err
+		}
+		f, ok := r.Gap.(*DropFunction)
+		if !ok {
+			return c.syntax(0, "expected DROP FUNCTION")
+		}
+		c.out.OnCluster = f.Cluster
+		c.out.Changes = append(c.out.Changes, &schema.DropFunction{Name: f.Name, IfExists: f.IfExists})
+		return nil
+	case "TABLE":
+		kind, i = schema.KindTable, 2
+	case "VIEW":
+		kind, i = schema.KindView, 2
+	case "DICTIONARY":
+		kind, i = schema.KindDictionary, 2
+	case "TEMPORARY":
+		c.out.NoEffect = true
+		return nil
+	case "USER", "ROLE", "QUOTA", "PROFILE", "SETTINGS", "ROW", "POLICY", "NAMED":
+		c.out.NoEffect = true
+		return nil
+	default:
+		c.unsupported(0, "statement not modelled: "+firstWords(c.toks, 3), c.guessObjects()...)
+		return nil
+	}
+	ifExists := false
+	if c.word(i) == "IF" && c.word(i+1) == "EXISTS" {
+		ifExists, i = true, i+2
+	}
+	name, j, ok := c.nameAt(i)
+	if !ok {
+		return c.syntax(c.offAt(i), "expected a name")
+	}
+	j = c.onCluster(j)
+	permanently, sync := false, false
+	for ; j < len(c.toks); j++ {
+		switch c.word(j) {
+		case "PERMANENTLY":
+			permanently = true
+		case "SYNC":
+			sync = true
+		case "NO", "DELAY":
+		default:
+			return c.syntax(c.toks[j].off, "unexpected %q", c.toks[j].text)
+		}
+	}
+	if detach {
+		c.out.Changes = append(c.out.Changes, &schema.DetachObject{Name: name, IfExists: ifExists, Permanently: permanently})
+		return nil
+	}
+	c.out.Changes = append(c.out.Changes, &schema.DropObject{Name: name, Kind: kind, IfExists: ifExists, Sync: sync})
+	return nil
+}
+
+func (c *converter) offAt(i int) int {
+	if i < len(c.toks) {
+		return c.toks[i].off
+	}
+	return len(c.sql)
+}
+
+// parse runs the statement through Parse, the migrations branch's
+// AfterShip wrapper, for the statements whose typed values it provides
+// (RENAME, EXCHANGE, DROP FUNCTION).
+func (c *converter) parse() (*Result, error) {
+	r, err := Parse(Statement{Text: c.sql, Pos: FileStart})
+	if err != nil {
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			return nil, &offsetError{Offset: pe.Pos.Offset, Err: fmt.Errorf("%w: %s", ErrSyntax, pe.Msg)}
+		}
+		return nil, &offsetError{Err: err}
+	}
+	return r, nil
+}
+
+func (c *converter) qualifyName(q QualifiedName) schema.QualifiedName {
+	if q.Database == "" {
+		return schema.QualifiedName{Database: c.db, Name: q.Name}
+	}
+	return schema.QualifiedName{Database: q.Database, Name: q.Name}
+}
+
+// rename converts RENAME TABLE|DICTIONARY [IF EXISTS] a TO b, c TO d.
+func (c *converter) rename() error {
+	r, err := c.parse()
+	if err != nil {
+		return err
+	}
+	kind := ""
+	ifExists := false
+	var pairs [][2]schema.QualifiedName
+	switch {
+	case r.Gap != nil:
+		g, ok := r.Gap.(*RenameTables)
+		if !ok {
+			return c.syntax(0, "expected RENAME")
+		}
+		kind, ifExists, c.out.OnCluster = g.Kind, g.IfExists, g.Cluster
+		for _, p := range g.Pairs {
+			pairs = append(pairs, [2]schema.QualifiedName{c.qualifyName(p.From), c.qualifyName(p.To)})
+		}
+	default:
+		st, ok := r.AST.(*ch.RenameStmt)
+		if !ok {
+			return c.syntax(0, "expected RENAME")
+		}
+		kind = strings.ToUpper(st.RenameTarget)
+		if st.OnCluster != nil {
+			c.out.OnCluster = clusterName(st.OnCluster.Expr)
+		}
+		for _, p := range st.TargetPairList {
+			pairs = append(pairs, [2]schema.QualifiedName{c.qualify(p.Old), c.qualify(p.New)})
+		}
+	}
+	if kind == "DATABASE" {
+		c.unsupported(0, "RENAME DATABASE is not modelled")
+		for _, p := range pairs {
+			c.out.Unsupported[0].Databases = append(c.out.Unsupported[0].Databases, p[0].Name, p[1].Name)
+		}
+		return nil
+	}
+	for _, p := range pairs {
+		c.out.Changes = append(c.out.Changes, &schema.RenameObject{From: p[0], To: p[1], IfExists: ifExists})
+	}
+	return nil
+}
+
+// exchange converts EXCHANGE TABLES|DICTIONARIES a AND b.
+func (c *converter) exchange() error {
+	r, err := c.parse()
+	if err != nil {
+		return err
+	}
+	g, ok := r.Gap.(*ExchangeTables)
+	if !ok {
+		return c.syntax(0, "expected EXCHANGE TABLES")
+	}
+	c.out.OnCluster = g.Cluster
+	c.out.Changes = append(c.out.Changes, &schema.ExchangeObjects{A: c.qualifyName(g.A), B: c.qualifyName(g.B)})
+	return nil
+}
+
+func (c *converter) alterDatabase() error {
+	i := 2
+	if i >= len(c.toks) {
+		return c.syntax(len(c.sql), "expected a database name")
+	}
+	name := identText(c.toks[i])
+	i = c.onCluster(i + 1)
+	if c.word(i) == "MODIFY" && c.word(i+1) == "COMMENT" && i+2 < len(c.toks) && c.toks[i+2].kind == 's' {
+		c.out.Changes = append(c.out.Changes, &schema.ModifyDatabaseComment{Name: name, Comment: schema.Comment(unquoteLiteral(c.toks[i+2].text))})
+		return nil
+	}
+	c.unsupported(0, "ALTER DATABASE not modelled")
+	c.out.Unsupported[0].Databases = []string{name}
+	return nil
+}
+
+func unquoteLiteral(s string) string {
+	_, v, err := unquoteAt(s, 0)
+	if err != nil {
+		return s
+	}
+	return v
+}
+
+// create handles CREATE and ATTACH of every object kind.
+func (c *converter) create() error {
+	i := 1
+	if c.word(i) == "OR" && c.word(i+1) == "REPLACE" {
+		i += 2
+	}
+	if c.word(i) == "TEMPORARY" {
+		c.out.NoEffect = true
+		return nil
+	}
+	kindWord := c.word(i)
+	switch kindWord {
+	case "USER", "ROLE", "QUOTA", "ROW", "POLICY", "SETTINGS", "PROFILE", "NAMED":
+		c.out.NoEffect = true
+		return nil
+	}
+	// ATTACH TABLE name, without a definition, brings back a detached table.
+	if c.word(0) == "ATTACH" && (kindWord == "TABLE" || kindWord == "DICTIONARY" || kindWord == "VIEW") {
+		j := i + 1
+		ifNotExists := false
+		if c.word(j) == "IF" && c.word(j+1) == "NOT" && c.word(j+2) == "EXISTS" {
+			ifNotExists, j = true, j+3
+		}
+		if name, k, ok := c.nameAt(j); ok {
+			k = c.onCluster(k)
+			if k >= len(c.toks) || c.word(k) == "PERMANENTLY" {
+				c.out.Changes = append(c.out.Changes, &schema.AttachObject{Name: name, IfNotExists: ifNotExists})
+				return nil
+			}
+		}
+	}
+	c.orig = c.sql
+	pre, elems, names, comment := prepareCreate(lambdaParams(c.sql, c.toks), c.toks)
+	c.names = names
+	pre, c.ttls = extractTTLs(pre, scanSQL(pre))
+	src, ephemeral := rewriteGaps(pre, scanSQL(pre))
+	c.sql = src
+	st, err := parseAfterShip(src)
+	if err != nil {
+		off, msg := afterShipError(err)
+		c.unsupported(off, "cannot read the statement: "+msg, c.guessObjects()...)
+		c.addPlaceholder()
+		return nil
+	}
+	c.elems, c.comment = elems, comment
+	for _, e := range elems {
+		if e.kind == "PRIMARY" && len(e.toks) > 2 {
+			k, err := parseExprText(c.orig[e.toks[2].off:e.toks[len(e.toks)-1].end])
+			if err != nil {
+				return &offsetError{Offset: e.toks[2].off, Err: fmt.Errorf("%w: PRIMARY KEY: %v", ErrSyntax, firstLine(err.Error()))}
+			}
+			c.primaryKey = c.keyList([]ch.Expr{k})
+		}
+	}
+	switch st := st.(type) {
+	case *ch.CreateDatabase:
+		return c.createDatabase(st)
+	case *ch.CreateTable:
+		return c.createTable(st, ephemeral)
+	case *ch.CreateView:
+		return c.createView(st)
+	case *ch.CreateMaterializedView:
+		return c.createMaterializedView(st, ephemeral)
+	case *ch.CreateDictionary:
+		return c.createDictionary(st)
+	case *ch.CreateFunction:
+		return c.createFunction(st)
+	case *ch.CreateRole, *ch.CreateUser, *ch.CreateNamedCollection:
+		c.out.NoEffect = true
+		return nil
+	}
+	c.unsupported(0, fmt.Sprintf("%T is not modelled", st), c.guessObjects()...)
+	return nil
+}
+
+// addPlaceholder adds, for a CREATE the converter cannot read, an empty
+// object of the right kind so that later statements find it; the
+// Unsupported entry marks it uncertain.
+func (c *converter) addPlaceholder() {
+	objs := c.out.Unsupported[len(c.out.Unsupported)-1].Objects
+	if len(objs) != 1 {
+		return
+	}
+	orReplace := c.word(1) == "OR"
+	name := objs[0]
+	kind := ""
+	for i := 1; i < len(c.toks) && i < 5; i++ {
+		switch w := c.word(i); w {
+		case "TABLE", "VIEW", "DICTIONARY":
+			kind = w
+		}
+		if kind != "" {
+			break
+		}
+	}
+	switch kind {
+	case "TABLE":
+		c.out.Changes = append(c.out.Changes, &schema.AddTable{Name: name, T: &schema.Table{Name: name.Name}, IfNotExists: !orReplace, OrReplace: orReplace})
+	case "VIEW":
+		c.out.Changes = append(c.out.Changes, &schema.AddView{Name: name, V: &schema.View{Name: name.Name, Materialized: strings.Contains(strings.ToUpper(c.sql[:c.toks[min(4, len(c.toks)-1)].end]), "MATERIALIZED")}, IfNotExists: !orReplace, OrReplace: orReplace})
+	case "DICTIONARY":
+		c.out.Changes = append(c.out.Changes, &schema.AddDictionary{Name: name, D: &schema.Dictionary{Name: name.Name}, IfNotExists: !orReplace, OrReplace: orReplace})
+	}
+}
+
+// afterShipError returns the offset AfterShip stopped at and its message
+// without its own "line L:C" prefix.
+func afterShipError(err error) (int, string) {
+	var pe *ch.ParseError
+	if errors.As(err, &pe) {
+		msg := firstLine(pe.Error())
+		return int(pe.Pos), linePrefixRE.ReplaceAllString(msg, "")
+	}
+	return 0, firstLine(err.Error())
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func (c *converter) createDatabase(st *ch.CreateDatabase) error {
+	d := &schema.Database{Name: strings.Trim(c.fmt.expr(st.Name), "`"), Engine: schema.Engine{Name: "Atomic"}}
+	if id, ok := st.Name.(*ch.Ident); ok {
+		d.Name = id.Name
+	}
+	if st.OnCluster != nil {
+		c.out.OnCluster = clusterName(st.OnCluster.Expr)
+	}
+	if st.Engine != nil {
+		d.Engine = c.engine(st.Engine)
+	}
+	if st.Comment != nil {
+		d.Comment = schema.Comment(unescape(st.Comment.Literal))
+	}
+	c.out.Changes = append(c.out.Changes, &schema.AddDatabase{D: d, IfNotExists: st.IfNotExists})
+	return nil
+}
+
+func (c *converter) engine(e *ch.EngineExpr) schema.Engine {
+	en := schema.Engine{Name: e.Name}
+	if e.Params != nil {
+		en.HasParens = true
+		if e.Params.Items != nil {
+			for i, p := range e.Params.Items.Items {
+				if nameArg(e.Name, i) {
+					en.Params = append(en.Params, schema.Expr(c.nameLiteral(p)))
+					continue
+				}
+				en.Params = append(en.Params, schema.Expr(c.fmt.expr(p)))
+			}
+		}
+	}
+	return en
+}
+
+// nameArg reports whether argument i of engine is a database or table
+// name, which the server stores as a string literal.
+func nameArg(engine string, i int) bool {
+	switch engine {
+	case "Buffer":
+		return i <= 1
+	case "Merge":
+		return i == 0
+	case "Distributed":
+		return i <= 2
+	case "Dictionary", "File", "URL", "S3", "HDFS", "AzureBlobStorage", "GCS", "OSS", "COSN":
+		// Names and formats given as bare identifiers.
+		return true
+	}
+	return false
+}
+
+// nameLiteral turns an identifier or currentDatabase() into the string
+// literal the server stores.
+func (c *converter) nameLiteral(e ch.Expr) string {
+	switch x := unparen(e).(type) {
+	case *ch.Ident:
+		if x.QuoteType == ch.Unquoted || x.QuoteType == ch.BackTicks || x.QuoteType == ch.DoubleQuote {
+			return QuoteString(x.Name)
+		}
+	case *ch.Path:
+		parts := make([]string, len(x.Fields))
+		for i, f := range x.Fields {
+			parts[i] = f.Name
+		}
+		return QuoteString(strings.Join(parts, "."))
+	case *ch.FunctionExpr:
+		if strings.EqualFold(x.Name.Name, "currentDatabase") && c.db != "" {
+			return QuoteString(c.db)
+		}
+	}
+	return c.fmt.expr(e)
+}
+
+func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) error {
+	name := c.qualify(st.Name)
+	if st.OnCluster != nil {
+		c.out.OnCluster = clusterName(st.OnCluster.Expr)
+	}
+	t := &schema.Table{Name: name.Name}
+	add := &schema.AddTable{Name: name, T: t, IfNotExists: st.IfNotExists, OrReplace: st.OrReplace}
+	if st.HasTemporary {
+		c.out.NoEffect = true
+		return nil
+	}
+	if st.TableSchema != nil {
+		if st.TableSchema.AliasTable != nil {
+			q := c.qualify(st.TableSchema.AliasTable)
+			add.AsTable = &q
+		}
+		if st.TableSchema.TableFunction != nil {
+			c.unsupported(int(st.TableSchema.TableFunction.Pos()), "CREATE TABLE AS a table function: columns unknown", name)
+		}
+		if err := c.tableElements(t, st.TableSchema.Columns, ephemeral); err != nil {
+			return err
+		}
+	}
+	if st.TableFunction != nil {
+		c.unsupported(int(st.TableFunction.Pos()), "CREATE TABLE AS a table function: columns unknown", name)
+	}
+	if st.SubQuery != nil && (st.TableSchema == nil || len(st.TableSchema.Columns) == 0) {
+		c.unsupported(int(st.SubQuery.Pos()), "CREATE TABLE ... AS SELECT: column types are inferred by the server", name)
+	}
+	if st.Engine != nil {
+		t.Storage = c.storage(st.Engine)
+	}
+	if st.Comment != nil {
+		t.Comment = schema.Comment(unescape(st.Comment.Literal))
+	}
+	if err := c.addElements(t); err != nil {
+		return err
+	}
+	c.out.Changes = append(c.out.Changes, add)
+	return nil
+}
+
+// addElements adds the INDEX, CONSTRAINT and PROJECTION elements that
+// prepareCreate took out of the column list.
+func (c *converter) addElements(t *schema.Table) error {
+	for _, e := range c.elems {
+		switch e.kind {
+		case "INDEX":
+			ix, err := c.readIndex(e.toks, 1)
+			if err != nil {
+				return err
+			}
+			t.Indexes = append(t.Indexes, ix)
+		case "CONSTRAINT":
+			x, err := c.readConstraint(e.toks, 1)
+			if err != nil {
+				return err
+			}
+			t.Constraints = append(t.Constraints, x)
+		case "PROJECTION":
+			p, err := c.readProjection(e.toks, 1)
+			if err != nil {
+				return err
+			}
+			t.Projections = append(t.Projections, p)
+		}
+	}
+	return nil
+}
+
+// storage converts an ENGINE clause with its keys, TTL and settings.
+func (c *converter) storage(e *ch.EngineExpr) schema.Storage {
+	s := schema.Storage{Engine: c.engine(e)}
+	if e.OrderBy != nil {
+		s.OrderBy = schema.OrderBy(c.keyList(orderItemsExprs(e.OrderBy.Items)))
+	}
+	if e.PartitionBy != nil {
+		s.PartitionBy = schema.PartitionBy(c.partitionKey(e.PartitionBy.Expr))
+	}
+	if e.PrimaryKey != nil {
+		s.PrimaryKey = schema.PrimaryKey(c.keyList([]ch.Expr{e.PrimaryKey.Expr}))
+		s.PrimaryKeyExplicit = true
+	}
+	if c.primaryKey != "" && !s.PrimaryKeyExplicit {
+		// PRIMARY KEY written in the column list.
+		s.PrimaryKey, s.PrimaryKeyExplicit = schema.PrimaryKey(c.primaryKey), true
+	}
+	if e.OrderBy == nil && s.PrimaryKeyExplicit && s.Engine.IsMergeTree() {
+		// Without ORDER BY the sorting key is the primary key.
+		s.OrderBy = schema.OrderBy(s.PrimaryKey)
+	}
+	if e.SampleBy != nil {
+		s.SampleBy = schema.SampleBy(c.fmt.expr(e.SampleBy.Expr))
+	}
+	if t, ok, err := c.ttlIn(int(e.Pos()), len(c.sql), true); ok && err == nil {
+		s.TTL = schema.TTL(t)
+	} else if err != nil {
+		c.unsupported(int(e.Pos()), err.Error())
+	}
+	if e.Settings != nil {
+		s.Settings = c.fmt.settings(e.Settings.Items)
+	}
+	s.Normalize()
+	return s
+}
+
+func orderItemsExprs(items []ch.Expr) []ch.Expr {
+	out := make([]ch.Expr, len(items))
+	for i, it := range items {
+		if o, ok := it.(*ch.OrderExpr); ok {
+			out[i] = o.Expr
+		} else {
+			out[i] = it
+		}
+	}
+	return out
+}
+
+// keyElems flattens a key written as (a, b), tuple(a, b) or a list into
+// its elements.
+func keyElems(items []ch.Expr) []ch.Expr {
+	if len(items) == 1 {
+		switch x := unparenKeep(items[0]).(type) {
+		case *ch.ParamExprList:
+			if x.Items != nil && x.ColumnArgList == nil {
+				return x.Items.Items
+			}
+		case *ch.FunctionExpr:
+			if strings.EqualFold(x.Name.Name, "tuple") && x.Params != nil && x.Params.ColumnArgList == nil {
+				if x.Params.Items == nil {
+					return nil
+				}
+				return x.Params.Items.Items
+			}
+		case *ch.ColumnExprList:
+			return x.Items
+		}
+	}
+	return items
+}
+
+// unparenKeep strips ColumnExpr wrappers but keeps parentheses, which
+// make a tuple.
+func unparenKeep(e ch.Expr) ch.Expr {
+	for {
+		if x, ok := e.(*ch.ColumnExpr); ok && x.Alias == nil {
+			e = x.Expr
+			continue
+		}
+		return e
+	}
+}
+
+// keyList renders a sorting or primary key as system.tables prints it:
+// elements joined by ", ".
+func (c *converter) keyList(items []ch.Expr) string {
+	if len(items) == 1 {
+		if p, ok := unparenKeep(items[0]).(*ch.ParamExprList); ok {
+			if inner, ok := singleParen(p); ok {
+				return "(" + c.fmt.expr(inner) + ")"
+			}
+		}
+	}
+	elems := keyElems(items)
+	parts := make([]string, len(elems))
+	for i, e := range elems {
+		parts[i] = c.fmt.expr(e)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// partitionKey renders PARTITION BY as system.tables prints it: a tuple
+// keeps its parentheses, a single element loses them, tuple() is empty.
+func (c *converter) partitionKey(e ch.Expr) string {
+	if l, ok := e.(*ch.ColumnExprList); ok && len(l.Items) == 1 {
+		e = l.Items[0]
+	}
+	if p, ok := unparenKeep(e).(*ch.ParamExprList); ok {
+		if inner, ok := singleParen(p); ok {
+			return "(" + c.fmt.expr(inner) + ")"
+		}
+	}
+	elems := keyElems([]ch.Expr{e})
+	switch len(elems) {
+	case 0:
+		return ""
+	case 1:
+		return c.fmt.expr(elems[0])
+	}
+	parts := make([]string, len(elems))
+	for i, x := range elems {
+		parts[i] = c.fmt.expr(x)
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+func (c *converter) ttl(t *ch.TTLClause) schema.TTL {
+	parts := make([]string, len(t.Items))
+	for i, it := range t.Items {
+		s := c.fmt.expr(it.Expr)
+		if p := it.Policy; p != nil {
+			if r := p.Item; r != nil {
+				switch {
+				case r.ToDisk != nil:
+					s += " TO DISK " + QuoteString(unescape(r.ToDisk.Literal))
+				case r.ToVolume != nil:
+					s += " TO VOLUME " + QuoteString(unescape(r.ToVolume.Literal))
+				case r.Action != nil:
+					switch strings.ToUpper(r.Action.Action) {
+					case "DELETE", "":
+					case "RECOMPRESS":
+						s += " RECOMPRESS " + c.codec(r.Action.Codec, "")
+					default:
+						s += " " + strings.ToUpper(r.Action.Action)
+					}
+				}
+			}
+			if p.Where != nil {
+				s += " WHERE " + c.fmt.expr(p.Where.Expr)
+			}
+			if p.GroupBy != nil {
+				s += " GROUP BY " + c.fmt.listExpr(p.GroupBy.Expr)
+			}
+		}
+		parts[i] = s
+	}
+	return schema.TTL(strings.Join(parts, ", "))
+}
+
+// tableElements converts the column list of CREATE TABLE: columns, skip
+// indexes, projections and constraints.
+func (c *converter) tableElements(t *schema.Table, elems []ch.Expr, ephemeral map[string]bool) error {
+	for _, e := range elems {
+		switch e := e.(type) {
+		case *ch.ColumnDef:
+			cols, err := c.column(e, ephemeral, c.nextElementPos(elems, e))
+			if err != nil {
+				return err
+			}
+			t.Columns = append(t.Columns, cols...)
+		case *ch.TableIndex:
+			t.Indexes = append(t.Indexes, c.index(e))
+		case *ch.TableProjection:
+			t.Projections = append(t.Projections, c.projection(e))
+		case *ch.ConstraintClause:
+			t.Constraints = append(t.Constraints, c.constraint(e))
+		default:
+			c.unsupported(int(e.Pos()), fmt.Sprintf("table element %T is not modelled", e), schema.QualifiedName{Database: c.db, Name: t.Name})
+		}
+	}
+	return nil
+}
+
+func (c *converter) constraint(e *ch.ConstraintClause) *schema.Constraint {
+	x := &schema.Constraint{Name: e.Constraint.Name, Kind: schema.Check, Expr: schema.Expr(c.fmt.expr(e.Expr))}
+	// AfterShip reads CHECK and ASSUME alike; the text tells them apart.
+	if e.Expr != nil {
+		head := strings.ToUpper(c.sql[int(e.Constraint.End()):int(e.Expr.Pos())])
+		if strings.Contains(head, "ASSUME") {
+			x.Kind = schema.Assume
+		}
+	}
+	return x
+}
+
+func (c *converter) index(e *ch.TableIndex) *schema.Index {
+	ix := &schema.Index{Name: nestedName(e.Name), Granularity: 1}
+	if e.ColumnExpr != nil {
+		ix.Expr = schema.Expr(c.fmt.expr(e.ColumnExpr.Expr))
+	}
+	ix.Type = schema.Expr(c.indexType(e.ColumnType))
+	if e.Granularity != nil {
+		if g, err := strconv.ParseUint(e.Granularity.Literal, 10, 64); err == nil {
+			ix.Granularity = g
+		}
+	}
+	return ix
+}
+
+func (c *converter) indexType(t ch.Expr) string {
+	switch t := t.(type) {
+	case *ch.TypeWithParams:
+		ps := make([]string, len(t.Params))
+		for i, p := range t.Params {
+			ps[i] = c.fmt.expr(p)
+		}
+		return t.Name.Name + "(" + strings.Join(ps, ", ") + ")"
+	case *ch.ScalarType:
+		return t.Name.Name
+	case *ch.ComplexType:
+		ps := make([]string, len(t.Params))
+		for i, p := range t.Params {
+			ps[i] = ch.Format(p)
+		}
+		return t.Name.Name + "(" + strings.Join(ps, ", ") + ")"
+	case nil:
+		return ""
+	}
+	return c.fmt.expr(t)
+}
+
+func nestedName(n *ch.NestedIdentifier) string {
+	if n == nil {
+		return ""
+	}
+	if n.DotIdent != nil {
+		return n.Ident.Name + "." + n.DotIdent.Name
+	}
+	return n.Ident.Name
+}
+
+func (c *converter) projection(e *ch.TableProjection) *schema.Projection {
+	p := &schema.Projection{Name: nestedName(e.Identifier)}
+	if s := e.Select; s != nil {
+		f := exprFormatter{} // projection queries name no tables
+		var parts []string
+		if s.SelectColumns != nil {
+			parts = append(parts, "SELECT "+f.exprs(s.SelectColumns.Items))
+		}
+		if s.GroupBy != nil {
+			parts = append(parts, "GROUP BY "+f.listExpr(s.GroupBy.Expr))
+		}
+		if s.OrderBy != nil {
+			parts = append(parts, "ORDER BY "+f.listExpr(s.OrderBy.Columns))
+		}
+		p.Query = schema.Expr(strings.Join(parts, " "))
+		c.fmt.unsupported = append(c.fmt.unsupported, f.unsupported...)
+	}
+	return p
+}
+
+// column converts a column definition. A Nested column becomes one Array
+// column per field, as the server flattens it.
+func (c *converter) column(d *ch.ColumnDef, ephemeral map[string]bool, limit int) ([]*schema.Column, error) {
+	col := &schema.Column{Name: nestedName(d.Name)}
+	if orig, ok := c.names[col.Name]; ok {
+		col.Name = orig
+	}
+	if d.Type != nil {
+		typ, err := NormalizeType(c.typeText(d.Type))
+		if err != nil {
+			return nil, &offsetError{Offset: int(d.Type.Pos()), Err: fmt.Errorf("%w: %v", ErrSyntax, err)}
+		}
+		col.Type = typ
+		if d.Nullable != nil {
+			col.Type = "Nullable(" + col.Type + ")"
+		}
+	} else if !c.inAlter {
+		// x DEFAULT expr without a type: the server infers the type from
+		// the expression.
+		c.unsupported(int(d.NamePos), "column "+schema.BackQuote(col.Name)+" has no type: the server infers it", c.guessObjects()...)
+	}
+	switch {
+	case ephemeral[col.Name]:
+		col.Default = &schema.ColumnDefault{Kind: schema.Ephemeral}
+		if d.DefaultExpr != nil {
+			col.Default.Expr = schema.Expr(c.fmt.expr(d.DefaultExpr))
+		}
+	case d.DefaultExpr != nil:
+		col.Default = &schema.ColumnDefault{Kind: schema.Default, Expr: schema.Expr(c.fmt.expr(d.DefaultExpr))}
+	case d.MaterializedExpr != nil:
+		col.Default = &schema.ColumnDefault{Kind: schema.Materialized, Expr: schema.Expr(c.fmt.expr(d.MaterializedExpr))}
+	case d.AliasExpr != nil:
+		col.Default = &schema.ColumnDefault{Kind: schema.Alias, Expr: schema.Expr(c.fmt.expr(d.AliasExpr))}
+	}
+	if d.Codec != nil {
+		col.Codec = schema.Codec(c.codec(d.Codec, col.Type))
+	}
+	if d.Comment != nil {
+		col.Comment = schema.Comment(unescape(d.Comment.Literal))
+	}
+	if t, ok, err := c.ttlIn(int(d.NamePos), limit, false); err != nil {
+		return nil, err
+	} else if ok {
+		col.TTL = schema.Expr(t)
+	} else if t, ok, err := c.ttlIn(int(d.NamePos), limit, true); err == nil && ok && c.inAlter {
+		col.TTL = schema.Expr(t)
+	}
+	if strings.HasPrefix(string(col.Type), "Nested(") {
+		return flattenNested(col)
+	}
+	return []*schema.Column{col}, nil
+}
+
+// nextElementPos returns where the element after e starts in the column
+// list, or the end of the statement.
+func (c *converter) nextElementPos(elems []ch.Expr, e ch.Expr) int {
+	for i, x := range elems {
+		if x == e && i+1 < len(elems) {
+			return int(elems[i+1].Pos())
+		}
+	}
+	// The last element: up to the closing parenthesis of the list.
+	depth := 0
+	for _, t := range scanSQL(c.sql[int(e.Pos()):]) {
+		switch t.kind {
+		case '(':
+			depth++
+		case ')':
+			if depth == 0 {
+				return int(e.Pos()) + t.off
+			}
+			depth--
+		}
+	}
+	return len(c.sql)
+}
+
+// typeText returns the source text of a type node, read from the user's
+// text: AfterShip's End stops early for some types, and gap handling may
+// have replaced the type (blankType), so only the start is taken from the
+// node.
+func (c *converter) typeText(t ch.Expr) string {
+	src := c.orig
+	if src == "" {
+		src = c.sql
+	}
+	start := int(t.Pos())
+	if e, ok := t.(*ch.EnumType); ok && e.Name != nil {
+		start = int(e.Name.Pos())
+	}
+	if start >= len(src) {
+		return ""
+	}
+	toks := scanSQL(src[start:])
+	if len(toks) == 0 {
+		return ""
+	}
+	i := 1
+	for i < len(toks) && toks[i].kind == 'w' {
+		two := strings.ToUpper(toks[i-1].text + " " + toks[i].text)
+		if _, ok := typeAliases[two]; !ok && !stringAliases[two] {
+			break
+		}
+		i++
+	}
+	end := toks[i-1].end
+	if i < len(toks) && toks[i].kind == '(' {
+		depth := 0
+		for k := i; k < len(toks); k++ {
+			switch toks[k].kind {
+			case '(':
+				depth++
+			case ')':
+				depth--
+			}
+			if depth == 0 {
+				end = toks[k].end
+				break
+			}
+		}
+	}
+	return src[start : start+end]
+}
+
+func flattenNested(col *schema.Column) ([]*schema.Column, error) {
+	inner := string(col.Type)[len("Nested(") : len(col.Type)-1]
+	var out []*schema.Column
+	for _, f := range splitTypeArgs(inner) {
+		name, typ, ok := strings.Cut(f, " ")
+		if !ok {
+			return nil, fmt.Errorf("%w: Nested field %q", ErrSyntax, f)
+		}
+		out = append(out, &schema.Column{Name: col.Name + "." + strings.Trim(name, "`"), Type: schema.Type("Array(" + typ + ")"), Comment: col.Comment, Codec: col.Codec})
+	}
+	return out, nil
+}
+
+// splitTypeArgs splits canonical type arguments at top-level ", ".
+func splitTypeArgs(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	inStr := false
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; {
+		case inStr && ch == '\\':
+			i++
+		case ch == '\'':
+			inStr = !inStr
+		case inStr:
+		case ch == '(':
+			depth++
+		case ch == ')':
+			depth--
+		case ch == ',' && depth == 0:
+			out = append(out, strings.TrimSpace(s[start:i]))
+			start = i + 1
+		}
+	}
+	return append(out, strings.TrimSpace(s[start:]))
+}
+
+// codec renders a CODEC(...) clause as system.columns prints it, from the
+// clause's source text: default levels filled in (ZSTD → ZSTD(1), LZ4HC →
+// LZ4HC(0), FPC → FPC(12)) and Delta/Gorilla given the column type's width.
+func (c *converter) codec(cc *ch.CompressionCodec, typ schema.Type) string {
+	return NormalizeCodec(c.codecList(cc), typ)
+}
+
+// codecList returns the codec list inside CODEC(...) as written.
+func (c *converter) codecList(cc *ch.CompressionCodec) string {
+	src := c.orig
+	if src == "" {
+		src = c.sql
+	}
+	text := src[int(cc.Pos()):min(int(cc.End())+1, len(src))]
+	// AfterShip's End may stop before the closing parenthesis; take the
+	// balanced CODEC(...) from the original text.
+	if k := strings.Index(strings.ToUpper(src[int(cc.Pos()):]), "CODEC"); k >= 0 {
+		start := int(cc.Pos()) + k
+		depth := 0
+		for i := start; i < len(src); i++ {
+			if src[i] == '(' {
+				depth++
+			} else if src[i] == ')' {
+				depth--
+				if depth == 0 {
+					text = src[start : i+1]
+					break
+				}
+			}
+		}
+	}
+	open := strings.IndexByte(text, '(')
+	if open < 0 {
+		return text
+	}
+	body := strings.TrimSpace(text[open+1:])
+	body = strings.TrimSuffix(body, ")")
+	if !strings.HasSuffix(text, ")") {
+		body = strings.TrimSpace(text[open+1:])
+	}
+	return body
+}
+
+// NormalizeCodec renders a codec list ("Delta, ZSTD(3)") for a column of
+// type typ as the server prints it: "CODEC(Delta(4), ZSTD(3))".
+func NormalizeCodec(list string, typ schema.Type) string {
+	parts := splitTypeArgs(list)
+	for i, p := range parts {
+		name, args, hasArgs := strings.Cut(p, "(")
+		name = strings.TrimSpace(name)
+		args = strings.TrimSuffix(strings.TrimSpace(args), ")")
+		if canon, ok := codecNames[strings.ToUpper(name)]; ok {
+			name = canon
+		}
+		if !hasArgs || strings.TrimSpace(args) == "" {
+			switch name {
+			case "ZSTD":
+				args, hasArgs = "1", true
+			case "LZ4HC":
+				args, hasArgs = "0", true
+			case "FPC":
+				args, hasArgs = "12", true
+			case "Delta", "Gorilla":
+				args, hasArgs = strconv.Itoa(typeWidth(typ)), true
+			}
+		}
+		if hasArgs {
+			as := splitTypeArgs(args)
+			parts[i] = name + "(" + strings.Join(as, ", ") + ")"
+		} else {
+			parts[i] = name
+		}
+	}
+	return "CODEC(" + strings.Join(parts, ", ") + ")"
+}
+
+var codecNames = map[string]string{
+	"ZSTD": "ZSTD", "LZ4": "LZ4", "LZ4HC": "LZ4HC", "DELTA": "Delta", "DOUBLEDELTA": "DoubleDelta",
+	"GORILLA": "Gorilla", "T64": "T64", "NONE": "NONE", "DEFAULT": "Default", "FPC": "FPC", "GCD": "GCD",
+	"ZSTD_QAT": "ZSTD_QAT", "DEFLATE_QPL": "DEFLATE_QPL", "AES_128_GCM_SIV": "AES_128_GCM_SIV", "AES_256_GCM_SIV": "AES_256_GCM_SIV",
+}
+
+// typeWidth is the byte width the server gives Delta and Gorilla for a
+// column type.
+func typeWidth(t schema.Type) int {
+	s := string(t)
+	for _, w := range []string{"Nullable(", "LowCardinality("} {
+		if strings.HasPrefix(s, w) {
+			return typeWidth(schema.Type(s[len(w) : len(s)-1]))
+		}
+	}
+	name, args, _ := strings.Cut(s, "(")
+	switch name {
+	case "Int8", "UInt8", "Bool", "Enum8":
+		return 1
+	case "Int16", "UInt16", "Date", "Enum16", "BFloat16":
+		return 2
+	case "Int32", "UInt32", "Float32", "DateTime", "Date32", "IPv4", "Time":
+		return 4
+	case "Int64", "UInt64", "Float64", "DateTime64", "Time64":
+		return 8
+	case "Int128", "UInt128", "IPv6", "UUID":
+		return 16
+	case "Int256", "UInt256":
+		return 32
+	case "Decimal":
+		p, _ := strconv.Atoi(strings.TrimSpace(strings.Split(args, ",")[0]))
+		switch {
+		case p <= 9:
+			return 4
+		case p <= 18:
+			return 8
+		case p <= 38:
+			return 16
+		}
+		return 32
+	}
+	return 1
+}
+
+// clusterName returns the cluster of ON CLUSTER c, without quotes.
+func clusterName(e ch.Expr) string {
+	switch x := e.(type) {
+	case *ch.StringLiteral:
+		return unescape(x.Literal)
+	case *ch.Ident:
+		return x.Name
+	}
+	return ch.Format(e)
+}

@@ -1,0 +1,207 @@
+package parser
+
+import (
+	"strconv"
+	"strings"
+
+	ch "github.com/AfterShip/clickhouse-sql-parser/parser"
+
+	"github.com/chschema/chschema/schema"
+)
+
+// viewSource is what the replayer needs to infer a view's columns: the
+// SELECT, read against the schema as it is when the view is created.
+type viewSource struct {
+	change schema.Change
+	query  *ch.SelectQuery
+}
+
+func (c *converter) createView(st *ch.CreateView) error {
+	name := c.qualify(st.Name)
+	if st.OnCluster != nil {
+		c.out.OnCluster = clusterName(st.OnCluster.Expr)
+	}
+	v := &schema.View{Name: name.Name}
+	if st.SubQuery != nil {
+		v.Query = schema.Expr(c.fmt.selectQuery(st.SubQuery.Select))
+	}
+	if st.Comment != nil {
+		v.Comment = schema.Comment(unescape(st.Comment.Literal))
+	}
+	if c.comment != nil {
+		v.Comment = schema.Comment(unquoteLiteral(c.comment.text))
+	}
+	add := &schema.AddView{Name: name, V: v, IfNotExists: st.IfNotExists, OrReplace: st.OrReplace}
+	if st.TableSchema != nil && len(st.TableSchema.Columns) > 0 {
+		t := &schema.Table{}
+		if err := c.tableElements(t, st.TableSchema.Columns, nil); err != nil {
+			return err
+		}
+		v.Columns = t.Columns
+	} else if st.SubQuery != nil {
+		c.views = append(c.views, viewSource{add, st.SubQuery.Select})
+	}
+	c.out.Changes = append(c.out.Changes, add)
+	return nil
+}
+
+func (c *converter) createMaterializedView(st *ch.CreateMaterializedView, ephemeral map[string]bool) error {
+	name := c.qualify(st.Name)
+	if st.OnCluster != nil {
+		c.out.OnCluster = clusterName(st.OnCluster.Expr)
+	}
+	v := &schema.View{Name: name.Name, Materialized: true}
+	if st.SubQuery != nil {
+		v.Query = schema.Expr(c.fmt.selectQuery(st.SubQuery.Select))
+	}
+	if st.Comment != nil {
+		v.Comment = schema.Comment(unescape(st.Comment.Literal))
+	}
+	if c.comment != nil {
+		v.Comment = schema.Comment(unquoteLiteral(c.comment.text))
+	}
+	if st.Refresh != nil {
+		c.unsupported(int(st.Refresh.Pos()), "refreshable materialized views are not modelled", name)
+	}
+	orReplace := strings.EqualFold(c.word(1), "OR")
+	add := &schema.AddView{Name: name, V: v, IfNotExists: st.IfNotExists, OrReplace: orReplace}
+	schemaCols := st.TableSchema
+	if st.Destination != nil {
+		to := c.qualify(st.Destination.TableIdentifier)
+		v.To = &to
+		if st.Destination.TableSchema != nil {
+			schemaCols = st.Destination.TableSchema
+		}
+	}
+	if st.Engine != nil {
+		s := c.storage(st.Engine)
+		v.Storage = &s
+	}
+	if schemaCols != nil && len(schemaCols.Columns) > 0 {
+		t := &schema.Table{}
+		if err := c.tableElements(t, schemaCols.Columns, ephemeral); err != nil {
+			return err
+		}
+		v.Columns = t.Columns
+	} else if st.SubQuery != nil {
+		c.views = append(c.views, viewSource{add, st.SubQuery.Select})
+	}
+	c.out.Changes = append(c.out.Changes, add)
+	return nil
+}
+
+func (c *converter) createFunction(st *ch.CreateFunction) error {
+	if st.OnCluster != nil {
+		c.out.OnCluster = clusterName(st.OnCluster.Expr)
+	}
+	f := &schema.Function{Name: st.FunctionName.Name}
+	var params []string
+	if st.Params != nil && st.Params.Items != nil {
+		for _, p := range st.Params.Items.Items {
+			params = append(params, c.fmt.expr(p))
+		}
+	}
+	f.Params = params
+	var b strings.Builder
+	if len(params) == 1 {
+		b.WriteString(params[0] + " -> ")
+	} else {
+		b.WriteString("(" + strings.Join(params, ", ") + ") -> ")
+	}
+	c.fmt.operand(&b, st.Expr)
+	f.Body = schema.Expr(b.String())
+	c.out.Changes = append(c.out.Changes, &schema.AddFunction{F: f, IfNotExists: st.IfNotExists, OrReplace: st.OrReplace})
+	return nil
+}
+
+func (c *converter) createDictionary(st *ch.CreateDictionary) error {
+	name := c.qualify(st.Name)
+	if st.OnCluster != nil {
+		c.out.OnCluster = clusterName(st.OnCluster.Expr)
+	}
+	d := &schema.Dictionary{Name: name.Name}
+	if st.Schema != nil {
+		for _, a := range st.Schema.Attributes {
+			attr := &schema.DictionaryAttribute{Name: a.Name.Name, Hierarchical: a.Hierarchical, Injective: a.Injective, IsObjectID: a.IsObjectId}
+			if a.Type != nil {
+				t, err := NormalizeType(c.typeText(a.Type))
+				if err != nil {
+					return &offsetError{Offset: int(a.Type.Pos()), Err: err}
+				}
+				attr.Type = t
+			}
+			if a.Default != nil {
+				attr.Default = schema.Expr(c.fmt.expr(a.Default))
+			}
+			if a.Expression != nil {
+				attr.Expression = schema.Expr(c.fmt.expr(a.Expression))
+			}
+			d.Attributes = append(d.Attributes, attr)
+		}
+	}
+	if e := st.Engine; e != nil {
+		if e.PrimaryKey != nil && e.PrimaryKey.Keys != nil {
+			for _, k := range e.PrimaryKey.Keys.Items {
+				d.PrimaryKey = append(d.PrimaryKey, c.fmt.expr(k))
+			}
+		}
+		if e.Source != nil {
+			d.Source = schema.DictionarySource{Type: strings.ToUpper(e.Source.Source.Name), Params: c.dictArgs(e.Source.Args)}
+		}
+		if e.Layout != nil {
+			d.Layout = schema.DictionaryLayout{Type: strings.ToUpper(e.Layout.Layout.Name), Params: c.dictArgs(e.Layout.Args)}
+		}
+		if l := e.Lifetime; l != nil {
+			if l.Value != nil {
+				d.Lifetime.Max, _ = strconv.ParseUint(l.Value.Literal, 10, 64)
+			}
+			if l.Min != nil {
+				d.Lifetime.Min, _ = strconv.ParseUint(l.Min.Literal, 10, 64)
+			}
+			if l.Max != nil {
+				d.Lifetime.Max, _ = strconv.ParseUint(l.Max.Literal, 10, 64)
+			}
+		}
+		if r := e.Range; r != nil && r.Min != nil && r.Max != nil {
+			d.Range = &schema.DictionaryRange{Min: r.Min.Name, Max: r.Max.Name}
+		}
+		if e.Settings != nil {
+			d.Settings = c.fmt.settings(e.Settings.Items)
+		}
+	}
+	if st.Comment != nil {
+		d.Comment = schema.Comment(unescape(st.Comment.Literal))
+	}
+	// Layouts with a simple key store it as UInt64, whatever the declared
+	// integer type; system.dictionaries reports UInt64.
+	if !strings.HasPrefix(d.Layout.Type, "COMPLEX_KEY") && d.Layout.Type != "IP_TRIE" && len(d.PrimaryKey) == 1 {
+		if a, ok := d.Attribute(d.PrimaryKey[0]); ok {
+			a.Type = "UInt64"
+		}
+	}
+	c.out.Changes = append(c.out.Changes, &schema.AddDictionary{Name: name, D: d, IfNotExists: st.IfNotExists, OrReplace: st.OrReplace})
+	return nil
+}
+
+func (c *converter) dictArgs(args []*ch.DictionaryArgExpr) []schema.DictParam {
+	var out []schema.DictParam
+	for _, a := range args {
+		p := schema.DictParam{Key: strings.ToUpper(a.Name.Name)}
+		switch {
+		case p.Key == "PASSWORD" && a.Value != nil:
+			// The server never shows a source's password; neither does the
+			// model.
+			p.Value = "'[HIDDEN]'"
+		case a.Value != nil:
+			p.Value = schema.Expr(c.fmt.expr(a.Value))
+		default:
+			var sub []string
+			for _, s := range c.dictArgs(a.Args) {
+				sub = append(sub, s.Key+" "+string(s.Value))
+			}
+			p.Value = schema.Expr("(" + strings.Join(sub, " ") + ")")
+		}
+		out = append(out, p)
+	}
+	return out
+}

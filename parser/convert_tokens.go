@@ -1,0 +1,111 @@
+package parser
+
+import "strings"
+
+// sqlTok is a token of the small scanner the conversion layer uses to cut
+// statements and ALTER action lists at top-level commas. It is not a full
+// lexer: it only needs to know what is inside strings, quoted identifiers,
+// comments and parentheses.
+type sqlTok struct {
+	off, end int
+	kind     byte // 'w' word, 's' string, 'q' quoted identifier, 'n' number, or the punctuation byte
+	text     string
+}
+
+// upper returns the token's text in upper case (for keyword matching).
+func (t sqlTok) upper() string { return strings.ToUpper(t.text) }
+
+// scanSQL tokenizes s, dropping spaces and comments.
+func scanSQL(s string) []sqlTok {
+	var toks []sqlTok
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
+			i++
+		case c == '-' && i+1 < len(s) && s[i+1] == '-', c == '#':
+			for i < len(s) && s[i] != '\n' {
+				i++
+			}
+		case c == '/' && i+1 < len(s) && s[i+1] == '*':
+			j := strings.Index(s[i+2:], "*/")
+			if j < 0 {
+				i = len(s)
+			} else {
+				i += j + 4
+			}
+		case c == '\'' || c == '"' || c == '`':
+			j := i + 1
+			for j < len(s) {
+				if s[j] == '\\' {
+					j += 2
+					continue
+				}
+				if s[j] == c {
+					if j+1 < len(s) && s[j+1] == c {
+						j += 2
+						continue
+					}
+					break
+				}
+				j++
+			}
+			end := min(j+1, len(s))
+			kind := byte('s')
+			if c != '\'' {
+				kind = 'q'
+			}
+			toks = append(toks, sqlTok{i, end, kind, s[i:end]})
+			i = end
+		case isIdentByte(c) && !(c >= '0' && c <= '9'):
+			j := i
+			for j < len(s) && isIdentByte(s[j]) {
+				j++
+			}
+			toks = append(toks, sqlTok{i, j, 'w', s[i:j]})
+			i = j
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(s) && (isIdentByte(s[j]) || s[j] == '.') {
+				j++
+			}
+			toks = append(toks, sqlTok{i, j, 'n', s[i:j]})
+			i = j
+		default:
+			toks = append(toks, sqlTok{i, i + 1, c, s[i : i+1]})
+			i++
+		}
+	}
+	return toks
+}
+
+// identText returns the name a word or quoted-identifier token stands for.
+func identText(t sqlTok) string {
+	if t.kind == 'q' {
+		_, s, err := unquoteAt(t.text, 0)
+		if err == nil {
+			return s
+		}
+	}
+	return t.text
+}
+
+// splitTopLevel cuts toks at commas outside parentheses and brackets.
+func splitTopLevel(toks []sqlTok) [][]sqlTok {
+	var out [][]sqlTok
+	depth, start := 0, 0
+	for i, t := range toks {
+		switch t.kind {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, toks[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, toks[start:])
+}

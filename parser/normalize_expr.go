@@ -1,0 +1,848 @@
+package parser
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+
+	ch "github.com/AfterShip/clickhouse-sql-parser/parser"
+
+	"github.com/chschema/chschema/schema"
+)
+
+// exprFormatter prints AfterShip expressions the way the server's formatter
+// prints the AST it builds from the same text (formatQuerySingleLine,
+// system.columns.default_expression, create_table_query): operators inside
+// operators in parentheses, AND/OR chains flat, INTERVAL as toIntervalX(n),
+// ternaries and CASE as if/multiIf, BETWEEN expanded, literals re-printed.
+//
+// Database, when set, qualifies unqualified table names in FROM and JOIN,
+// as the server does when it stores a view's query.
+type exprFormatter struct {
+	Database string
+	// unsupported collects node types the formatter does not know; the
+	// caller turns them into findings.
+	unsupported []string
+}
+
+// FormatExpr formats e canonically.
+func (f *exprFormatter) expr(e ch.Expr) string {
+	var b strings.Builder
+	f.write(&b, e)
+	return b.String()
+}
+
+func (f *exprFormatter) exprs(es []ch.Expr) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = f.expr(e)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// isOperator reports whether the server prints e as an operator, which it
+// parenthesises when it is the operand of another operator.
+func isOperator(e ch.Expr) bool {
+	switch e := e.(type) {
+	case *ch.BinaryOperation:
+		return e.Operation != "::" && e.Operation != "||"
+	case *ch.UnaryExpr, *ch.NotExpr, *ch.NegateExpr, *ch.IsNullExpr, *ch.IsNotNullExpr, *ch.BetweenClause:
+		return true
+	case *ch.ColumnExpr:
+		if e.Alias == nil {
+			return isOperator(e.Expr)
+		}
+	case *ch.ParamExprList:
+		if inner, ok := singleParen(e); ok {
+			return isOperator(inner)
+		}
+	}
+	return false
+}
+
+// singleParen returns x of "(x)": a parenthesised expression, not a tuple.
+func singleParen(p *ch.ParamExprList) (ch.Expr, bool) {
+	if p.ColumnArgList != nil || p.Items == nil || len(p.Items.Items) != 1 {
+		return nil, false
+	}
+	return p.Items.Items[0], true
+}
+
+// unparen strips redundant parentheses.
+func unparen(e ch.Expr) ch.Expr {
+	for {
+		switch x := e.(type) {
+		case *ch.ParamExprList:
+			if inner, ok := singleParen(x); ok {
+				e = inner
+				continue
+			}
+		case *ch.ColumnExpr:
+			if x.Alias == nil {
+				e = x.Expr
+				continue
+			}
+		}
+		return e
+	}
+}
+
+// operand writes e as an operand of an operator.
+func (f *exprFormatter) operand(b *strings.Builder, e ch.Expr) {
+	e = unparen(e)
+	if isOperator(e) {
+		b.WriteByte('(')
+		f.write(b, e)
+		b.WriteByte(')')
+		return
+	}
+	f.write(b, e)
+}
+
+// chain collects the operands of a flat AND/OR chain written without
+// parentheses.
+func chain(e ch.Expr, op ch.TokenKind, out []ch.Expr) []ch.Expr {
+	if b, ok := e.(*ch.BinaryOperation); ok && strings.EqualFold(string(b.Operation), string(op)) {
+		out = chain(b.LeftExpr, op, out)
+		return chain(b.RightExpr, op, out)
+	}
+	return append(out, e)
+}
+
+var binaryOps = map[string]string{
+	"=": "=", "==": "=", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">=",
+	"+": "+", "-": "-", "*": "*", "/": "/", "%": "%",
+	"LIKE": "LIKE", "NOT LIKE": "NOT LIKE", "ILIKE": "ILIKE", "NOT ILIKE": "NOT ILIKE",
+	"IN": "IN", "NOT IN": "NOT IN", "GLOBAL IN": "GLOBAL IN", "GLOBAL NOT IN": "GLOBAL NOT IN",
+	"REGEXP": "REGEXP",
+}
+
+func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
+	switch e := e.(type) {
+	case nil:
+	case *ch.ColumnExpr:
+		f.write(b, e.Expr)
+		if e.Alias != nil {
+			b.WriteString(" AS ")
+			b.WriteString(ident(e.Alias))
+		}
+	case *ch.Ident:
+		b.WriteString(identOrKeyword(e))
+	case *ch.NestedIdentifier:
+		b.WriteString(ident(e.Ident))
+		if e.DotIdent != nil {
+			b.WriteByte('.')
+			b.WriteString(ident(e.DotIdent))
+		}
+	case *ch.Path:
+		for i, p := range e.Fields {
+			if i > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(ident(p))
+		}
+	case *ch.TableIdentifier:
+		b.WriteString(f.tableName(e))
+	case *ch.NumberLiteral:
+		b.WriteString(formatNumber(e))
+	case *ch.StringLiteral:
+		b.WriteString(QuoteString(unescape(e.Literal)))
+	case *ch.BoolLiteral:
+		b.WriteString(strings.ToLower(e.Literal))
+	case *ch.NullLiteral:
+		b.WriteString("NULL")
+	case *ch.BinaryOperation:
+		f.binary(b, e)
+	case *ch.UnaryExpr:
+		switch strings.ToUpper(string(e.Kind)) {
+		case "-":
+			b.WriteByte('-')
+			// The server keeps written parentheses after a unary minus:
+			// -(k), -(1).
+			if p, ok := e.Expr.(*ch.ParamExprList); ok {
+				if inner, ok := singleParen(p); ok {
+					b.WriteByte('(')
+					f.write(b, inner)
+					b.WriteByte(')')
+					return
+				}
+			}
+			f.operand(b, e.Expr)
+		case "+":
+			f.write(b, e.Expr)
+		case "NOT":
+			b.WriteString("NOT ")
+			f.operand(b, e.Expr)
+		default:
+			b.WriteString(string(e.Kind))
+			f.operand(b, e.Expr)
+		}
+	case *ch.NegateExpr:
+		b.WriteByte('-')
+		f.operand(b, e.Expr)
+	case *ch.NotExpr:
+		b.WriteString("NOT ")
+		f.operand(b, e.Expr)
+	case *ch.IsNullExpr:
+		f.operand(b, e.Expr)
+		b.WriteString(" IS NULL")
+	case *ch.IsNotNullExpr:
+		f.operand(b, e.Expr)
+		b.WriteString(" IS NOT NULL")
+	case *ch.BetweenClause:
+		if e.Not {
+			b.WriteByte('(')
+			f.operand(b, e.Expr)
+			b.WriteString(" < ")
+			f.operand(b, e.Between)
+			b.WriteString(") OR (")
+			f.operand(b, e.Expr)
+			b.WriteString(" > ")
+			f.operand(b, e.And)
+			b.WriteByte(')')
+			return
+		}
+		b.WriteByte('(')
+		f.operand(b, e.Expr)
+		b.WriteString(" >= ")
+		f.operand(b, e.Between)
+		b.WriteString(") AND (")
+		f.operand(b, e.Expr)
+		b.WriteString(" <= ")
+		f.operand(b, e.And)
+		b.WriteByte(')')
+	case *ch.TernaryOperation:
+		b.WriteString("if(")
+		b.WriteString(f.exprs([]ch.Expr{e.Condition, e.TrueExpr, e.FalseExpr}))
+		b.WriteByte(')')
+	case *ch.CaseExpr:
+		var args []ch.Expr
+		if e.Expr != nil {
+			args = append(args, e.Expr)
+		}
+		for _, w := range e.Whens {
+			args = append(args, w.When, w.Then)
+		}
+		if e.Else != nil {
+			args = append(args, e.Else)
+		} else {
+			args = append(args, &ch.NullLiteral{})
+		}
+		if e.Expr != nil {
+			b.WriteString("caseWithExpression(")
+		} else {
+			b.WriteString("multiIf(")
+		}
+		b.WriteString(f.exprs(args))
+		b.WriteByte(')')
+	case *ch.IntervalExpr:
+		unit := strings.ToLower(e.Unit.Name)
+		unit = strings.TrimSuffix(unit, "s")
+		b.WriteString("toInterval")
+		b.WriteString(strings.ToUpper(unit[:1]) + unit[1:])
+		b.WriteByte('(')
+		f.write(b, e.Expr)
+		b.WriteByte(')')
+	case *ch.CastExpr:
+		b.WriteString("CAST(")
+		f.write(b, e.Expr)
+		b.WriteString(", ")
+		f.castType(b, e.AsType)
+		b.WriteByte(')')
+	case *ch.FunctionExpr:
+		f.function(b, e)
+	case *ch.WindowFunctionExpr:
+		f.function(b, e.Function)
+		b.WriteString(" OVER ")
+		f.write(b, e.OverExpr)
+	case *ch.WindowExpr:
+		if e.WindowName != nil {
+			b.WriteString(ident(e.WindowName))
+			return
+		}
+		var parts []string
+		if e.PartitionBy != nil {
+			parts = append(parts, "PARTITION BY "+f.listExpr(e.PartitionBy.Expr))
+		}
+		if e.OrderBy != nil {
+			parts = append(parts, "ORDER BY "+f.orderItems(e.OrderBy.Items))
+		}
+		if e.Frame != nil {
+			f.unsupported = append(f.unsupported, "window frame")
+			parts = append(parts, ch.Format(e.Frame))
+		}
+		b.WriteString("(" + strings.Join(parts, " ") + ")")
+	case *ch.ParamExprList:
+		if inner, ok := singleParen(e); ok {
+			f.write(b, inner)
+			return
+		}
+		b.WriteByte('(')
+		if e.Items != nil {
+			b.WriteString(f.exprs(e.Items.Items))
+		}
+		b.WriteByte(')')
+	case *ch.ColumnExprList:
+		b.WriteString(f.exprs(e.Items))
+	case *ch.ArrayParamList:
+		b.WriteByte('[')
+		if e.Items != nil {
+			b.WriteString(f.exprs(e.Items.Items))
+		}
+		b.WriteByte(']')
+	case *ch.ObjectParams:
+		f.operand(b, e.Object)
+		f.write(b, e.Params)
+	case *ch.IndexOperation:
+		f.operand(b, e.Object)
+		b.WriteString(string(e.Operation))
+		f.write(b, e.Index)
+	case *ch.MapLiteral:
+		b.WriteString("map(")
+		for i, kv := range e.KeyValues {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			k := kv.Key
+			f.write(b, &k)
+			b.WriteString(", ")
+			f.write(b, kv.Value)
+		}
+		b.WriteByte(')')
+	case *ch.ExtractExpr:
+		f.extract(b, e)
+	case *ch.SubQuery:
+		b.WriteByte('(')
+		b.WriteString(f.selectQuery(e.Select))
+		b.WriteByte(')')
+	case *ch.SelectQuery:
+		b.WriteString(f.selectQuery(e))
+	case *ch.AliasExpr:
+		f.write(b, e.Expr)
+		b.WriteString(" AS ")
+		f.write(b, e.Alias)
+	case *ch.ColumnTypeExpr:
+		b.WriteString(ident(e.Name))
+	case *ch.QueryParam, *ch.PlaceHolder:
+		b.WriteString(ch.Format(e))
+	default:
+		f.unsupported = append(f.unsupported, fmt.Sprintf("%T", e))
+		b.WriteString(ch.Format(e))
+	}
+}
+
+func (f *exprFormatter) castType(b *strings.Builder, t ch.Expr) {
+	switch t := t.(type) {
+	case *ch.StringLiteral:
+		f.write(b, t)
+	default:
+		// CAST(x AS T) keeps T as written, quoted.
+		b.WriteString(QuoteString(ch.Format(t)))
+	}
+}
+
+func (f *exprFormatter) binary(b *strings.Builder, e *ch.BinaryOperation) {
+	op := strings.ToUpper(string(e.Operation))
+	switch op {
+	case "AND", "OR":
+		for i, x := range chain(e, ch.TokenKind(op), nil) {
+			if i > 0 {
+				b.WriteString(" " + op + " ")
+			}
+			f.operand(b, x)
+		}
+		return
+	case "->":
+		switch l := unparen(e.LeftExpr).(type) {
+		case *ch.ParamExprList:
+			f.write(b, l)
+		default:
+			f.write(b, l)
+		}
+		b.WriteString(" -> ")
+		f.operand(b, e.RightExpr)
+		return
+	case "::":
+		b.WriteString("CAST(")
+		f.write(b, e.LeftExpr)
+		b.WriteString(", ")
+		b.WriteString(QuoteString(ch.Format(e.RightExpr)))
+		b.WriteByte(')')
+		return
+	case "||":
+		b.WriteString("concat(")
+		b.WriteString(f.exprs(chain(e, "||", nil)))
+		b.WriteByte(')')
+		return
+	case "DIV":
+		b.WriteString("intDiv(")
+		f.write(b, e.LeftExpr)
+		b.WriteString(", ")
+		f.write(b, e.RightExpr)
+		b.WriteByte(')')
+		return
+	case "MOD":
+		op = "%"
+	}
+	if e.HasNot && !strings.HasPrefix(op, "NOT ") {
+		op = "NOT " + op
+	}
+	if e.HasGlobal && !strings.HasPrefix(op, "GLOBAL ") {
+		op = "GLOBAL " + op
+	}
+	sym, ok := binaryOps[op]
+	if !ok {
+		sym = op
+	}
+	f.operand(b, e.LeftExpr)
+	b.WriteString(" " + sym + " ")
+	if strings.HasSuffix(sym, "IN") {
+		// The right side of IN keeps its parentheses: x IN (1, 2).
+		f.inRHS(b, e.RightExpr)
+		return
+	}
+	f.operand(b, e.RightExpr)
+}
+
+func (f *exprFormatter) inRHS(b *strings.Builder, e ch.Expr) {
+	switch x := e.(type) {
+	case *ch.ParamExprList:
+		b.WriteByte('(')
+		if x.Items != nil {
+			b.WriteString(f.exprs(x.Items.Items))
+		}
+		b.WriteByte(')')
+	case *ch.SubQuery:
+		f.write(b, x)
+	default:
+		f.operand(b, e)
+	}
+}
+
+func (f *exprFormatter) function(b *strings.Builder, e *ch.FunctionExpr) {
+	name := e.Name.Name
+	var args []ch.Expr
+	distinct := false
+	if e.Params != nil && e.Params.Items != nil {
+		args = e.Params.Items.Items
+		distinct = e.Params.Items.HasDistinct
+	}
+	if distinct && strings.EqualFold(name, "count") {
+		name, distinct = "countDistinct", false
+	}
+	// trim(BOTH|LEADING|TRAILING x FROM s) is trimBoth/trimLeft/trimRight(s, x).
+	if strings.EqualFold(name, "trim") && len(args) == 1 {
+		if bo, ok := unparen(args[0]).(*ch.BinaryOperation); ok && strings.EqualFold(string(bo.Operation), "FROM") {
+			if u, ok := bo.LeftExpr.(*ch.UnaryExpr); ok {
+				fn := map[string]string{"BOTH": "trimBoth", "LEADING": "trimLeft", "TRAILING": "trimRight"}[strings.ToUpper(string(u.Kind))]
+				if fn != "" {
+					b.WriteString(fn + "(" + f.expr(bo.RightExpr) + ", " + f.expr(u.Expr) + ")")
+					return
+				}
+			}
+		}
+	}
+	if canon, ok := caseInsensitiveFunctions[strings.ToLower(name)]; ok && e.Name.QuoteType == ch.Unquoted {
+		name = canon
+	}
+	b.WriteString(identName(name, e.Name.QuoteType))
+	b.WriteByte('(')
+	if distinct {
+		b.WriteString("DISTINCT ")
+	}
+	b.WriteString(f.exprs(args))
+	b.WriteByte(')')
+	if e.Params != nil && e.Params.ColumnArgList != nil {
+		b.WriteByte('(')
+		if e.Params.ColumnArgList.Distinct {
+			b.WriteString("DISTINCT ")
+		}
+		b.WriteString(f.exprs(e.Params.ColumnArgList.Items))
+		b.WriteByte(')')
+	}
+}
+
+var extractFuncs = map[string]string{
+	"YEAR": "toYear", "QUARTER": "toQuarter", "MONTH": "toMonth", "WEEK": "toISOWeek",
+	"DAY": "toDayOfMonth", "HOUR": "toHour", "MINUTE": "toMinute", "SECOND": "toSecond",
+}
+
+func (f *exprFormatter) extract(b *strings.Builder, e *ch.ExtractExpr) {
+	if len(e.Parameters) == 1 {
+		if p, ok := e.Parameters[0].(*ch.IntervalFrom); ok {
+			if fn, ok := extractFuncs[strings.ToUpper(p.Interval.Name)]; ok {
+				b.WriteString(fn + "(")
+				f.write(b, p.FromExpr)
+				b.WriteByte(')')
+				return
+			}
+		}
+	}
+	for _, p := range e.Parameters {
+		if _, ok := p.(*ch.IntervalFrom); ok {
+			f.unsupported = append(f.unsupported, "EXTRACT form")
+			b.WriteString(ch.Format(e))
+			return
+		}
+	}
+	// extract(haystack, pattern): the regular-expression function.
+	b.WriteString("extract(" + f.exprs(e.Parameters) + ")")
+}
+
+// listExpr prints a key or list expression without the outer parentheses
+// of a tuple.
+func (f *exprFormatter) listExpr(e ch.Expr) string {
+	switch x := e.(type) {
+	case *ch.ColumnExprList:
+		return f.exprs(x.Items)
+	}
+	return f.expr(e)
+}
+
+func (f *exprFormatter) orderItems(items []ch.Expr) string {
+	parts := make([]string, len(items))
+	for i, it := range items {
+		if o, ok := it.(*ch.OrderExpr); ok {
+			s := f.expr(o.Expr)
+			if o.Alias != nil {
+				s += " AS " + ident(o.Alias)
+			}
+			dir := "ASC"
+			if o.Direction == ch.OrderDirectionDesc {
+				dir = "DESC"
+			}
+			s += " " + dir
+			if o.Fill != nil {
+				f.unsupported = append(f.unsupported, "WITH FILL")
+				s += " " + ch.Format(o.Fill)
+			}
+			parts[i] = s
+			continue
+		}
+		parts[i] = f.expr(it)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (f *exprFormatter) tableName(t *ch.TableIdentifier) string {
+	if t.Database != nil {
+		return ident(t.Database) + "." + ident(t.Table)
+	}
+	if f.Database != "" {
+		return schema.QuoteIdent(f.Database) + "." + ident(t.Table)
+	}
+	return ident(t.Table)
+}
+
+// selectQuery prints a SELECT the way system.tables.as_select does.
+func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
+	if q == nil {
+		return ""
+	}
+	if q.InnerQuery != nil {
+		s := "(" + f.selectQuery(q.InnerQuery) + ")"
+		return s + f.setOps(q)
+	}
+	var parts []string
+	if q.With != nil {
+		var ctes []string
+		for _, c := range q.With.CTEs {
+			switch {
+			case c.Alias != nil:
+				if _, isSub := c.Alias.(*ch.SubQuery); isSub {
+					ctes = append(ctes, f.expr(c.Expr)+" AS "+f.expr(c.Alias))
+				} else {
+					ctes = append(ctes, f.expr(c.Expr)+" AS "+f.expr(c.Alias))
+				}
+			default:
+				ctes = append(ctes, f.expr(c.Expr))
+			}
+		}
+		parts = append(parts, "WITH "+strings.Join(ctes, ", "))
+	}
+	sel := "SELECT "
+	if q.HasDistinct {
+		sel += "DISTINCT "
+	}
+	items := make([]string, len(q.SelectItems))
+	for i, it := range q.SelectItems {
+		s := f.expr(it.Expr)
+		if it.Alias != nil {
+			s += " AS " + ident(it.Alias)
+		}
+		for _, m := range it.Modifiers {
+			s += " " + f.expr(m)
+		}
+		items[i] = s
+	}
+	parts = append(parts, sel+strings.Join(items, ", "))
+	if q.From != nil {
+		parts = append(parts, "FROM "+f.fromExpr(q.From.Expr))
+	}
+	if q.Prewhere != nil {
+		parts = append(parts, "PREWHERE "+f.expr(q.Prewhere.Expr))
+	}
+	if q.Where != nil {
+		parts = append(parts, "WHERE "+f.expr(q.Where.Expr))
+	}
+	if q.GroupBy != nil {
+		g := "GROUP BY "
+		if q.GroupBy.AggregateType != "" {
+			g += q.GroupBy.AggregateType + "(" + f.listExpr(q.GroupBy.Expr) + ")"
+		} else {
+			g += f.listExpr(q.GroupBy.Expr)
+		}
+		if q.GroupBy.WithRollup {
+			g += " WITH ROLLUP"
+		}
+		if q.GroupBy.WithCube {
+			g += " WITH CUBE"
+		}
+		if q.GroupBy.WithTotals || q.WithTotal {
+			g += " WITH TOTALS"
+		}
+		parts = append(parts, g)
+	}
+	if q.Having != nil {
+		parts = append(parts, "HAVING "+f.expr(q.Having.Expr))
+	}
+	if q.OrderBy != nil {
+		parts = append(parts, "ORDER BY "+f.orderItems(q.OrderBy.Items))
+	}
+	if q.LimitBy != nil && q.LimitBy.Limit != nil {
+		s := "LIMIT "
+		if q.LimitBy.Limit.Offset != nil {
+			s += f.expr(q.LimitBy.Limit.Offset) + ", "
+		}
+		s += f.expr(q.LimitBy.Limit.Limit) + " BY " + f.listExpr(q.LimitBy.ByExpr)
+		parts = append(parts, s)
+	}
+	if q.Limit != nil {
+		s := "LIMIT "
+		if q.Limit.Offset != nil {
+			s += f.expr(q.Limit.Offset) + ", "
+		}
+		parts = append(parts, s+f.expr(q.Limit.Limit))
+	}
+	if q.Settings != nil {
+		parts = append(parts, "SETTINGS "+f.settings(q.Settings.Items).String())
+	}
+	return strings.Join(parts, " ") + f.setOps(q)
+}
+
+func (f *exprFormatter) setOps(q *ch.SelectQuery) string {
+	switch {
+	case q.UnionAll != nil:
+		return " UNION ALL " + f.selectQuery(q.UnionAll)
+	case q.UnionDistinct != nil:
+		return " UNION DISTINCT " + f.selectQuery(q.UnionDistinct)
+	case q.Except != nil:
+		return " EXCEPT " + f.selectQuery(q.Except)
+	case q.Intersect != nil:
+		return " INTERSECT " + f.selectQuery(q.Intersect)
+	}
+	return ""
+}
+
+func (f *exprFormatter) fromExpr(e ch.Expr) string {
+	switch x := e.(type) {
+	case *ch.JoinTableExpr:
+		s := f.fromExpr(x.Table)
+		if x.HasFinal {
+			s += " FINAL"
+		}
+		if x.SampleRatio != nil {
+			f.unsupported = append(f.unsupported, "SAMPLE")
+			s += " " + ch.Format(x.SampleRatio)
+		}
+		return s
+	case *ch.TableExpr:
+		s := f.fromExpr(x.Expr)
+		if x.Alias != nil {
+			s += " AS " + f.expr(x.Alias.Alias)
+		}
+		if x.HasFinal {
+			s += " FINAL"
+		}
+		return s
+	case *ch.AliasExpr:
+		return f.fromExpr(x.Expr) + " AS " + f.expr(x.Alias)
+	case *ch.TableIdentifier:
+		return f.tableName(x)
+	case *ch.Ident:
+		return f.tableName(&ch.TableIdentifier{Table: x})
+	case *ch.SubQuery:
+		return "(" + f.selectQuery(x.Select) + ")"
+	case *ch.TableFunctionExpr:
+		return f.expr(x.Name) + "(" + f.tableArgs(x.Args) + ")"
+	case *ch.JoinExpr:
+		s := f.fromExpr(x.Left)
+		if r, ok := x.Right.(*ch.JoinExpr); ok {
+			s += f.joinTail(r)
+		} else if x.Right != nil {
+			s += ", " + f.fromExpr(x.Right)
+		}
+		return s
+	}
+	return f.expr(e)
+}
+
+// joinTail prints "KIND JOIN table ON ..." for the right side of a join,
+// which AfterShip nests as JoinExpr{Left: table, Modifiers, Constraints,
+// Right: next join}.
+func (f *exprFormatter) joinTail(j *ch.JoinExpr) string {
+	var mods []string
+	for _, m := range j.Modifiers {
+		m = strings.ToUpper(m)
+		if m != "JOIN" && m != "OUTER" {
+			mods = append(mods, m)
+		}
+	}
+	kind := strings.Join(mods, " ")
+	switch kind {
+	case "", "INNER":
+		kind = "INNER"
+	case ",":
+		kind = "CROSS"
+	}
+	s := " " + kind + " JOIN " + f.fromExpr(j.Left)
+	switch c := j.Constraints.(type) {
+	case *ch.OnClause:
+		if c.On != nil {
+			s += " ON " + f.exprs(c.On.Items)
+		}
+	case *ch.UsingClause:
+		if c.Using != nil {
+			s += " USING (" + f.exprs(c.Using.Items) + ")"
+		}
+	case *ch.JoinConstraintClause:
+		if c.On != nil {
+			s += " ON " + f.exprs(c.On.Items)
+		}
+		if c.Using != nil {
+			s += " USING (" + f.exprs(c.Using.Items) + ")"
+		}
+	}
+	if r, ok := j.Right.(*ch.JoinExpr); ok {
+		s += f.joinTail(r)
+	}
+	return s
+}
+
+func (f *exprFormatter) tableArgs(a *ch.TableArgListExpr) string {
+	if a == nil {
+		return ""
+	}
+	return f.exprs(a.Args)
+}
+
+func (f *exprFormatter) settings(items []*ch.SettingExpr) schema.Settings {
+	out := make(schema.Settings, 0, len(items))
+	for _, it := range items {
+		out = append(out, schema.Setting{Name: it.Name.Name, Value: schema.Expr(f.expr(it.Expr))})
+	}
+	return out
+}
+
+// formatNumber prints a number literal as the server does: integers in
+// decimal, floats in shortest form with a trailing '.' when integral.
+func formatNumber(n *ch.NumberLiteral) string {
+	lit := n.Literal
+	neg := strings.HasPrefix(lit, "-")
+	body := strings.TrimPrefix(strings.TrimPrefix(lit, "-"), "+")
+	sign := ""
+	if neg {
+		sign = "-"
+	}
+	lower := strings.ToLower(body)
+	if strings.HasPrefix(lower, "0x") || strings.HasPrefix(lower, "0b") {
+		if v, ok := new(big.Int).SetString(lower, 0); ok {
+			return sign + v.String()
+		}
+		return lit
+	}
+	if !strings.ContainsAny(lower, ".e") || lower == "inf" || lower == "nan" {
+		if lower == "inf" || lower == "nan" {
+			return sign + lower
+		}
+		if _, err := strconv.ParseUint(body, 10, 64); err == nil {
+			return sign + strings.TrimLeft(body, "0") + map[bool]string{true: "0"}[strings.Trim(body, "0") == ""]
+		}
+	}
+	v, err := strconv.ParseFloat(body, 64)
+	if err != nil {
+		return lit
+	}
+	return sign + formatFloat(v)
+}
+
+// formatFloat prints a float as the server does (double-conversion's
+// shortest form): fixed notation for decimal exponents from -6 to 20, with
+// a trailing '.' when integral, otherwise exponent notation without '+' or
+// leading zeros ("1e21", "1e-7", "1.5e300").
+func formatFloat(v float64) string {
+	if v == 0 {
+		if math.Signbit(v) {
+			return "-0."
+		}
+		return "0."
+	}
+	exp := math.Floor(math.Log10(math.Abs(v)))
+	if exp >= -6 && exp < 21 {
+		s := strconv.FormatFloat(v, 'f', -1, 64)
+		if !strings.Contains(s, ".") {
+			s += "."
+		}
+		return s
+	}
+	s := strconv.FormatFloat(v, 'e', -1, 64)
+	mant, e, _ := strings.Cut(s, "e")
+	neg := strings.HasPrefix(e, "-")
+	e = strings.TrimLeft(strings.TrimLeft(e, "+-"), "0")
+	if neg {
+		e = "-" + e
+	}
+	return mant + "e" + e
+}
+
+// unescape turns the raw text of a quoted string literal into its value.
+func unescape(raw string) string {
+	_, s, err := unquoteAt("'"+raw+"'", 0)
+	if err != nil {
+		return raw
+	}
+	return s
+}
+
+// ident prints an identifier the way the server does: backquoted only when
+// it is not a plain word.
+func ident(i *ch.Ident) string {
+	if i == nil {
+		return ""
+	}
+	return schema.QuoteIdent(i.Name)
+}
+
+func identName(name string, _ int) string { return schema.QuoteIdent(name) }
+
+// identOrKeyword prints an unquoted NULL, true or false as the literal.
+func identOrKeyword(i *ch.Ident) string {
+	if i.Name == "*" && i.QuoteType != ch.BackTicks && i.QuoteType != ch.DoubleQuote {
+		return "*"
+	}
+	if i.QuoteType == ch.Unquoted {
+		switch strings.ToUpper(i.Name) {
+		case "NULL":
+			return "NULL"
+		case "TRUE":
+			return "true"
+		case "FALSE":
+			return "false"
+		case "*":
+			return "*"
+		}
+	}
+	return ident(i)
+}

@@ -1,0 +1,607 @@
+package parser
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/chschema/chschema/schema"
+)
+
+// NormalizeType returns a column type in the canonical form system.columns
+// prints: SQL aliases resolved (INT → Int32, VARCHAR(255) → String, ...),
+// Decimal spelled out with precision and scale, Enum values numbered, and
+// arguments separated by ", ".
+func NormalizeType(src string) (schema.Type, error) {
+	p := &typeParser{toks: nil}
+	toks, err := lexType(src)
+	if err != nil {
+		return "", err
+	}
+	p.toks = toks
+	t, err := p.parseType()
+	if err != nil {
+		return "", err
+	}
+	if !p.eof() {
+		return "", fmt.Errorf("type %q: unexpected %q", src, p.peek().text)
+	}
+	return schema.Type(t), nil
+}
+
+// typeAliases maps upper-cased SQL aliases and case-insensitive family
+// names to the server's canonical family name.
+var typeAliases = map[string]string{
+	"INT": "Int32", "INTEGER": "Int32", "MEDIUMINT": "Int32", "INT4": "Int32",
+	"SIGNED": "Int64", "BIGINT": "Int64",
+	"TINYINT": "Int8", "INT1": "Int8", "BYTE": "Int8",
+	"SMALLINT":     "Int16",
+	"INT UNSIGNED": "UInt32", "INTEGER UNSIGNED": "UInt32", "MEDIUMINT UNSIGNED": "UInt32",
+	"BIGINT UNSIGNED": "UInt64", "UNSIGNED": "UInt64", "BIT": "UInt64", "SET": "UInt64",
+	"TINYINT UNSIGNED": "UInt8", "SMALLINT UNSIGNED": "UInt16", "YEAR": "UInt16",
+	"FLOAT": "Float32", "REAL": "Float32", "SINGLE": "Float32",
+	"DOUBLE": "Float64", "DOUBLE PRECISION": "Float64",
+	"BOOL": "Bool", "BOOLEAN": "Bool",
+	"DEC": "Decimal", "NUMERIC": "Decimal", "FIXED": "Decimal", "DECIMAL": "Decimal",
+	"TIMESTAMP": "DateTime", "DATETIME": "DateTime", "DATE": "Date", "DATETIME64": "DateTime64",
+	"DATE32": "Date32",
+	"INET4":  "IPv4", "INET6": "IPv6",
+	"BINARY": "FixedString",
+	"ENUM":   "Enum",
+}
+
+// stringAliases are the upper-cased aliases of String; their arguments
+// (lengths) are dropped.
+var stringAliases = map[string]bool{
+	"TEXT": true, "TINYTEXT": true, "MEDIUMTEXT": true, "LONGTEXT": true,
+	"VARCHAR": true, "CHAR": true, "NVARCHAR": true, "NCHAR": true, "VARCHAR2": true,
+	"CHARACTER": true, "CHARACTER VARYING": true, "CHAR VARYING": true, "NATIONAL CHAR": true,
+	"NATIONAL CHARACTER": true, "NATIONAL CHARACTER VARYING": true, "NATIONAL CHAR VARYING": true,
+	"NCHAR VARYING": true, "NCHAR LARGE OBJECT": true, "CHARACTER LARGE OBJECT": true,
+	"BINARY VARYING": true, "BINARY LARGE OBJECT": true, "VARBINARY": true, "BLOB": true,
+	"TINYBLOB": true, "MEDIUMBLOB": true, "LONGBLOB": true, "CLOB": true, "BYTEA": true,
+}
+
+// intDisplayWidth lists the integer aliases whose MySQL display width,
+// INT(11), the server ignores.
+var intDisplayWidth = map[string]bool{"Int32": true, "Int64": true, "Int8": true, "Int16": true,
+	"UInt32": true, "UInt64": true, "UInt8": true, "UInt16": true}
+
+type typeTok struct {
+	kind byte // 'i' ident, 'q' quoted ident, 's' string, 'n' number, or the punctuation byte
+	text string
+}
+
+func lexType(s string) ([]typeTok, error) {
+	var toks []typeTok
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		case c == '(' || c == ')' || c == ',' || c == '=' || c == '[' || c == ']':
+			toks = append(toks, typeTok{c, string(c)})
+			i++
+		case c == '\'' || c == '`' || c == '"':
+			j, text, err := unquoteAt(s, i)
+			if err != nil {
+				return nil, err
+			}
+			kind := byte('s')
+			if c != '\'' {
+				kind = 'q'
+			}
+			toks = append(toks, typeTok{kind, text})
+			i = j
+		case c == '-' || c == '+' || (c >= '0' && c <= '9') || c == '.':
+			j := i + 1
+			for j < len(s) && (isIdentByte(s[j]) || s[j] == '.' || ((s[j] == '-' || s[j] == '+') && (s[j-1] == 'e' || s[j-1] == 'E'))) {
+				j++
+			}
+			toks = append(toks, typeTok{'n', s[i:j]})
+			i = j
+		case isIdentByte(c):
+			j := i
+			for j < len(s) && (isIdentByte(s[j]) || s[j] == '.') {
+				j++
+			}
+			toks = append(toks, typeTok{'i', s[i:j]})
+			i = j
+		default:
+			return nil, fmt.Errorf("type %q: unexpected %q", s, c)
+		}
+	}
+	return toks, nil
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// unquoteAt reads a quoted string or identifier starting at s[i] and
+// returns the index after it and its unescaped text.
+func unquoteAt(s string, i int) (int, string, error) {
+	q := s[i]
+	var b strings.Builder
+	for j := i + 1; j < len(s); j++ {
+		c := s[j]
+		switch {
+		case c == '\\' && j+1 < len(s):
+			j++
+			switch s[j] {
+			case 'n':
+				b.WriteByte('\n')
+			case 't':
+				b.WriteByte('\t')
+			case 'r':
+				b.WriteByte('\r')
+			case '0':
+				b.WriteByte(0)
+			case 'b':
+				b.WriteByte('\b')
+			case 'f':
+				b.WriteByte('\f')
+			default:
+				b.WriteByte(s[j])
+			}
+		case c == q && j+1 < len(s) && s[j+1] == q:
+			b.WriteByte(q)
+			j++
+		case c == q:
+			return j + 1, b.String(), nil
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return 0, "", fmt.Errorf("unterminated %c in %q", q, s)
+}
+
+type typeParser struct {
+	toks []typeTok
+	i    int
+}
+
+func (p *typeParser) eof() bool { return p.i >= len(p.toks) }
+func (p *typeParser) peek() typeTok {
+	if p.eof() {
+		return typeTok{}
+	}
+	return p.toks[p.i]
+}
+func (p *typeParser) next() typeTok { t := p.peek(); p.i++; return t }
+
+func (p *typeParser) expect(k byte) error {
+	if t := p.next(); t.kind != k {
+		return fmt.Errorf("type: expected %q, found %q", k, t.text)
+	}
+	return nil
+}
+
+// parseType reads one type: a (possibly multi-word) family name and an
+// optional argument list.
+func (p *typeParser) parseType() (string, error) {
+	t := p.next()
+	if t.kind != 'i' && t.kind != 'q' {
+		return "", fmt.Errorf("type: expected a type name, found %q", t.text)
+	}
+	name := t.text
+	// Multi-word SQL aliases: DOUBLE PRECISION, INT UNSIGNED, CHARACTER VARYING...
+	for p.peek().kind == 'i' {
+		cand := strings.ToUpper(name + " " + p.peek().text)
+		if _, ok := typeAliases[cand]; ok || stringAliases[cand] || isAliasPrefix(cand) {
+			name += " " + p.next().text
+			continue
+		}
+		break
+	}
+	upper := strings.ToUpper(name)
+	var args []typeTok // raw argument list, for the families that take literals
+	hasArgs := p.peek().kind == '('
+	if stringAliases[upper] {
+		if hasArgs {
+			if err := p.skipParens(); err != nil {
+				return "", err
+			}
+		}
+		return "String", nil
+	}
+	family := name
+	if a, ok := typeAliases[upper]; ok {
+		family = a
+	}
+	if !hasArgs {
+		switch family {
+		case "Decimal":
+			return "Decimal(10, 0)", nil
+		}
+		return family, nil
+	}
+	if intDisplayWidth[family] && strings.ToUpper(name) != family {
+		return family, p.skipParens()
+	}
+	p.next() // (
+	switch family {
+	case "Enum", "Enum8", "Enum16":
+		return p.parseEnum(family)
+	case "Tuple", "Nested":
+		return p.parseTypeList(family, true)
+	case "Nullable", "LowCardinality", "Array", "Map", "Variant":
+		return p.parseTypeList(family, false)
+	case "AggregateFunction", "SimpleAggregateFunction":
+		version := ""
+		if p.peek().kind == 'n' {
+			// AggregateFunction(1, sumMap, ...): a state version.
+			version = p.next().text
+			if err := p.expect(','); err != nil {
+				return "", err
+			}
+		}
+		fn, err := p.parseAggFunc()
+		if err != nil {
+			return "", err
+		}
+		parts := []string{fn}
+		if version != "" {
+			parts = []string{version, fn}
+		}
+		if family == "AggregateFunction" && version == "" {
+			// The -Map family has a versioned state, printed first; the
+			// -MappedArrays names are aliases.
+			name, rest, _ := strings.Cut(fn, "(")
+			if canon, ok := mapAggAliases[name]; ok {
+				name = canon
+			}
+			if rest != "" {
+				name += "(" + rest
+			}
+			if mapAggFunction(name) {
+				parts = []string{"1", name}
+			}
+		}
+		for p.peek().kind == ',' {
+			p.next()
+			t, err := p.parseType()
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, t)
+		}
+		if err := p.expect(')'); err != nil {
+			return "", err
+		}
+		return family + "(" + strings.Join(parts, ", ") + ")", nil
+	}
+	// Families with literal arguments: Decimal(P, S), DateTime('tz'),
+	// DateTime64(3, 'tz'), FixedString(N), JSON(...), ...
+	depth := 1
+	for depth > 0 {
+		if p.eof() {
+			return "", fmt.Errorf("type %s: unbalanced parentheses", name)
+		}
+		t := p.next()
+		switch t.kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				continue
+			}
+		}
+		args = append(args, t)
+	}
+	lits := splitArgs(args)
+	switch family {
+	case "Decimal":
+		if len(lits) == 1 {
+			lits = append(lits, "0")
+		}
+	case "Decimal32", "Decimal64", "Decimal128", "Decimal256":
+		prec := map[string]string{"Decimal32": "9", "Decimal64": "18", "Decimal128": "38", "Decimal256": "76"}[family]
+		return "Decimal(" + prec + ", " + strings.Join(lits, ", ") + ")", nil
+	case "JSON":
+		return "JSON(" + strings.Join(jsonArgs(args), ", ") + ")", nil
+	case "Object":
+		return family + "(" + strings.Join(lits, ", ") + ")", nil
+	}
+	return family + "(" + strings.Join(lits, ", ") + ")", nil
+}
+
+func isAliasPrefix(s string) bool {
+	for k := range typeAliases {
+		if strings.HasPrefix(k, s+" ") {
+			return true
+		}
+	}
+	for k := range stringAliases {
+		if strings.HasPrefix(k, s+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *typeParser) skipParens() error {
+	if p.peek().kind != '(' {
+		return nil
+	}
+	depth := 0
+	for !p.eof() {
+		switch p.next().kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("type: unbalanced parentheses")
+}
+
+// splitArgs renders literal argument tokens: strings single-quoted, the
+// rest as written, arguments joined by ", " and '=' without spaces (JSON
+// settings).
+func splitArgs(toks []typeTok) []string {
+	var out []string
+	var cur strings.Builder
+	depth := 0
+	prevWord := false
+	for _, t := range toks {
+		switch t.kind {
+		case ',':
+			if depth == 0 {
+				out = append(out, cur.String())
+				cur.Reset()
+				prevWord = false
+				continue
+			}
+			cur.WriteString(", ")
+			prevWord = false
+			continue
+		case '(', '[':
+			depth++
+		case ')', ']':
+			depth--
+		}
+		word := t.kind == 'i' || t.kind == 'n' || t.kind == 's' || t.kind == 'q'
+		if word && prevWord {
+			cur.WriteByte(' ')
+		}
+		switch t.kind {
+		case 's':
+			cur.WriteString(QuoteString(t.text))
+		case 'q':
+			cur.WriteString(schema.QuoteIdent(t.text))
+		default:
+			cur.WriteString(t.text)
+		}
+		prevWord = word
+	}
+	if cur.Len() > 0 || len(out) > 0 {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+func (p *typeParser) parseEnum(family string) (string, error) {
+	var parts []string
+	next := int64(1)
+	maxAbs := int64(0)
+	for {
+		t := p.next()
+		if t.kind != 's' {
+			return "", fmt.Errorf("type %s: expected a string, found %q", family, t.text)
+		}
+		v := next
+		if p.peek().kind == '=' {
+			p.next()
+			n := p.next()
+			if n.kind != 'n' {
+				return "", fmt.Errorf("type %s: expected a number, found %q", family, n.text)
+			}
+			x, err := strconv.ParseInt(n.text, 10, 64)
+			if err != nil {
+				return "", fmt.Errorf("type %s: %w", family, err)
+			}
+			v = x
+		}
+		next = v + 1
+		if v > maxAbs {
+			maxAbs = v
+		}
+		if -v > maxAbs {
+			maxAbs = -v
+		}
+		parts = append(parts, QuoteString(t.text)+" = "+strconv.FormatInt(v, 10))
+		switch p.next().kind {
+		case ',':
+			continue
+		case ')':
+		default:
+			return "", fmt.Errorf("type %s: expected ',' or ')'", family)
+		}
+		break
+	}
+	if family == "Enum" {
+		family = "Enum8"
+		if maxAbs > 127 {
+			family = "Enum16"
+		}
+	}
+	return family + "(" + strings.Join(parts, ", ") + ")", nil
+}
+
+// parseTypeList reads "T, T..." or, when named is set, "[name] T, ..." up
+// to the closing parenthesis.
+func (p *typeParser) parseTypeList(family string, named bool) (string, error) {
+	var parts []string
+	for {
+		prefix := ""
+		if named && (p.peek().kind == 'i' || p.peek().kind == 'q') && p.i+1 < len(p.toks) &&
+			(p.toks[p.i+1].kind == 'i' || p.toks[p.i+1].kind == 'q') {
+			// "name Type" unless the two words are one multi-word type.
+			two := strings.ToUpper(p.toks[p.i].text + " " + p.toks[p.i+1].text)
+			if _, ok := typeAliases[two]; !ok && !stringAliases[two] && !isAliasPrefix(two) {
+				prefix = schema.QuoteIdent(p.next().text) + " "
+			}
+		}
+		t, err := p.parseType()
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, prefix+t)
+		switch p.next().kind {
+		case ',':
+			continue
+		case ')':
+		default:
+			return "", fmt.Errorf("type %s: expected ',' or ')'", family)
+		}
+		break
+	}
+	return family + "(" + strings.Join(parts, ", ") + ")", nil
+}
+
+// parseAggFunc reads an aggregate function name with optional parameters,
+// e.g. quantiles(0.5, 0.9).
+func (p *typeParser) parseAggFunc() (string, error) {
+	t := p.next()
+	if t.kind != 'i' && t.kind != 'q' {
+		return "", fmt.Errorf("AggregateFunction: expected a function name, found %q", t.text)
+	}
+	if p.peek().kind != '(' {
+		return t.text, nil
+	}
+	p.next()
+	var args []typeTok
+	depth := 1
+	for depth > 0 && !p.eof() {
+		x := p.next()
+		switch x.kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				continue
+			}
+		}
+		args = append(args, x)
+	}
+	return t.text + "(" + strings.Join(splitArgs(args), ", ") + ")", nil
+}
+
+// QuoteString single-quotes s the way the server's formatter does:
+// backslash escapes for backslash, quote and control characters.
+func QuoteString(s string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '\\':
+			b.WriteString(`\\`)
+		case '\'':
+			b.WriteString(`\'`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		case 0:
+			b.WriteString(`\0`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+var mapAggAliases = map[string]string{"sumMappedArrays": "sumMap", "minMappedArrays": "minMap", "maxMappedArrays": "maxMap"}
+
+func mapAggFunction(name string) bool {
+	base, _, _ := strings.Cut(name, "(")
+	for _, p := range []string{"sumMap", "minMap", "maxMap"} {
+		if strings.HasPrefix(base, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// jsonArgs orders and spells JSON type arguments as the server prints them:
+// settings (name=value), then typed paths (path Type), then SKIP path and
+// SKIP REGEXP 'pattern'; dotted paths are backquoted.
+func jsonArgs(toks []typeTok) []string {
+	var settings, paths, skips []string
+	for _, arg := range splitTokArgs(toks) {
+		if len(arg) == 0 {
+			continue
+		}
+		switch {
+		case len(arg) >= 3 && arg[1].kind == '=':
+			settings = append(settings, arg[0].text+"="+joinToks(arg[2:]))
+		case arg[0].kind == 'i' && strings.EqualFold(arg[0].text, "SKIP"):
+			if len(arg) >= 3 && strings.EqualFold(arg[1].text, "REGEXP") {
+				skips = append(skips, "SKIP REGEXP "+QuoteString(arg[2].text))
+			} else if len(arg) >= 2 {
+				skips = append(skips, "SKIP "+jsonPath(arg[1]))
+			}
+		default:
+			t := &typeParser{toks: arg[1:]}
+			typ, err := t.parseType()
+			if err != nil {
+				typ = joinToks(arg[1:])
+			}
+			paths = append(paths, jsonPath(arg[0])+" "+typ)
+		}
+	}
+	return append(append(settings, paths...), skips...)
+}
+
+func jsonPath(t typeTok) string {
+	if t.kind == 'q' || strings.ContainsAny(t.text, ".") {
+		return schema.BackQuote(t.text)
+	}
+	return schema.QuoteIdent(t.text)
+}
+
+func joinToks(toks []typeTok) string {
+	var parts []string
+	for _, t := range toks {
+		if t.kind == 's' {
+			parts = append(parts, QuoteString(t.text))
+		} else {
+			parts = append(parts, t.text)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// splitTokArgs cuts argument tokens at top-level commas.
+func splitTokArgs(toks []typeTok) [][]typeTok {
+	var out [][]typeTok
+	depth, start := 0, 0
+	for i, t := range toks {
+		switch t.kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, toks[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, toks[start:])
+}

@@ -1,0 +1,192 @@
+package parser_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/chschema/chschema/internal/chtest"
+	"github.com/chschema/chschema/parser"
+	"github.com/chschema/chschema/schema"
+)
+
+// modelOpts compares models field by field, skipping back-pointers and
+// bookkeeping that the server does not report.
+var modelOpts = cmp.Options{
+	cmpopts.IgnoreFields(schema.Database{}, "Schema", "Detached", "Uncertain"),
+	cmpopts.IgnoreFields(schema.Table{}, "Database", "Uncertain"),
+	cmpopts.IgnoreFields(schema.View{}, "Database", "Uncertain"),
+	cmpopts.IgnoreFields(schema.Dictionary{}, "Database", "Uncertain"),
+	cmpopts.IgnoreFields(schema.Function{}, "Schema"),
+	cmpopts.IgnoreFields(schema.Engine{}, "HasParens"),
+	cmpopts.EquateEmpty(),
+}
+
+// corpus reads testdata/oracle/*.sql in name order with ${db} and ${fn}
+// substituted.
+func corpus(t *testing.T, db, fnPrefix string) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob("testdata/oracle/*.sql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus: %v", err)
+	}
+	out := map[string]string{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[f] = strings.NewReplacer("${db}", db, "${fn}", fnPrefix).Replace(string(b))
+	}
+	return out
+}
+
+// TestOracle replays the self-written corpus offline and on the real
+// server, and asserts that the offline model equals what the server
+// reports in its system tables, object by object and field by field.
+func TestOracle(t *testing.T) {
+	db := chtest.New(t)
+	ctx := context.Background()
+	fnPrefix := "chs_" + strings.ReplaceAll(db.Name, "-", "_") + "_"
+	files := corpus(t, db.Name, fnPrefix)
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+
+	// Offline.
+	expected := schema.New()
+	expected.AddDatabase(&schema.Database{Name: db.Name, Engine: schema.Engine{Name: "Atomic"}})
+	r, err := parser.NewReplayer(expected, db.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	statements := 0
+	for _, n := range names {
+		r.ReplayScript(n, files[n])
+		stmts, err := parser.Split(files[n], parser.FileStart)
+		if err != nil {
+			t.Fatal(err)
+		}
+		statements += len(stmts)
+	}
+	if err := r.Err(); err != nil {
+		t.Fatalf("offline replay:\n%v", err)
+	}
+	for _, f := range r.Findings() {
+		t.Errorf("finding: %s", f)
+	}
+	if statements < 200 {
+		t.Errorf("corpus has %d statements, want at least 200", statements)
+	}
+	t.Logf("corpus: %d statements in %d files", statements, len(names))
+
+	// On the server.
+	t.Cleanup(func() {
+		for _, f := range expected.Functions {
+			_ = db.Conn.Exec(ctx, "DROP FUNCTION IF EXISTS "+schema.BackQuote(f.Name))
+		}
+		_ = db.Conn.Exec(ctx, "DROP FUNCTION IF EXISTS "+schema.BackQuote(fnPrefix+"dropped"))
+	})
+	for _, n := range names {
+		src := files[n]
+		stmts, err := parser.Split(src, parser.FileStart)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range stmts {
+			if err := db.Conn.Exec(ctx, st.Text); err != nil {
+				t.Fatalf("%s:%s: server refused %q: %v", n, st.Pos, st.Text, err)
+			}
+		}
+	}
+	live, err := schema.Inspect(ctx, db.Conn, parser.CreateReader{}, schema.InspectOptions{
+		Databases: []string{db.Name},
+		Function:  func(name string) bool { return strings.HasPrefix(name, fnPrefix) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expected.Sort()
+	compareModels(t, expected, live)
+}
+
+// compareModels asserts equality object by object, so that a failure names
+// the object. Views whose columns the offline model could not infer
+// (Columns nil) are compared without columns.
+func compareModels(t *testing.T, want, got *schema.Schema) {
+	t.Helper()
+	for _, wd := range want.Databases {
+		gd, ok := got.Database(wd.Name)
+		if !ok {
+			t.Errorf("database %s: missing on the server", wd.Name)
+			continue
+		}
+		if diff := cmp.Diff(wd.Engine, gd.Engine, modelOpts); diff != "" {
+			t.Errorf("database %s engine (-offline +server):\n%s", wd.Name, diff)
+		}
+		for _, wt := range wd.Tables {
+			gt, ok := gd.Table(wt.Name)
+			if !ok {
+				t.Errorf("table %s: missing on the server", wt.Name)
+				continue
+			}
+			if diff := cmp.Diff(wt, gt, modelOpts); diff != "" {
+				t.Errorf("table %s (-offline +server):\n%s", wt.Name, diff)
+			}
+		}
+		for _, gt := range gd.Tables {
+			if _, ok := wd.Table(gt.Name); !ok {
+				t.Errorf("table %s: on the server, not offline", gt.Name)
+			}
+		}
+		inferred := 0
+		for _, wv := range wd.Views {
+			gv, ok := gd.View(wv.Name)
+			if !ok {
+				t.Errorf("view %s: missing on the server", wv.Name)
+				continue
+			}
+			g := *gv
+			if wv.Columns == nil {
+				g.Columns = nil
+			} else {
+				inferred++
+			}
+			if diff := cmp.Diff(wv, &g, modelOpts); diff != "" {
+				t.Errorf("view %s (-offline +server):\n%s", wv.Name, diff)
+			}
+		}
+		t.Logf("views: %d of %d with columns known offline", inferred, len(wd.Views))
+		for _, gv := range gd.Views {
+			if _, ok := wd.View(gv.Name); !ok {
+				t.Errorf("view %s: on the server, not offline", gv.Name)
+			}
+		}
+		for _, wx := range wd.Dictionaries {
+			gx, ok := gd.Dictionary(wx.Name)
+			if !ok {
+				t.Errorf("dictionary %s: missing on the server", wx.Name)
+				continue
+			}
+			if diff := cmp.Diff(wx, gx, modelOpts); diff != "" {
+				t.Errorf("dictionary %s (-offline +server):\n%s", wx.Name, diff)
+			}
+		}
+		for _, gx := range gd.Dictionaries {
+			if _, ok := wd.Dictionary(gx.Name); !ok {
+				t.Errorf("dictionary %s: on the server, not offline", gx.Name)
+			}
+		}
+	}
+	if diff := cmp.Diff(want.Functions, got.Functions, modelOpts); diff != "" {
+		t.Errorf("functions (-offline +server):\n%s", diff)
+	}
+}

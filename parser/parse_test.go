@@ -1,0 +1,232 @@
+package parser
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	clickhouse "github.com/AfterShip/clickhouse-sql-parser/parser"
+)
+
+func parseText(t *testing.T, src string) (*Result, error) {
+	t.Helper()
+	stmts, err := Split(src, FileStart)
+	if err != nil || len(stmts) != 1 {
+		t.Fatalf("Split(%q) = %d statements, %v", src, len(stmts), err)
+	}
+	return Parse(stmts[0])
+}
+
+func TestParseNative(t *testing.T) {
+	for _, src := range []string{
+		"CREATE TABLE t (x Int32) ENGINE = MergeTree ORDER BY x",
+		"CREATE TABLE t (x Int32) ENGINE = MergeTree ORDER BY x # hash comment",
+		"CREATE TABLE t (x Int32 /* nested /* comment */ */) ENGINE = MergeTree ORDER BY x",
+		"ALTER TABLE t ADD COLUMN y Int32 SETTINGS mutations_sync = 2",
+		"CREATE USER IF NOT EXISTS u IDENTIFIED WITH sha256_password BY 'x'",
+	} {
+		r, err := parseText(t, src)
+		if err != nil {
+			t.Errorf("%s: %v", src, err)
+			continue
+		}
+		if !r.Native() || r.AST == nil {
+			t.Errorf("%s: want a native AfterShip parse, got gap %v workarounds %v", src, r.Gap, r.Workarounds)
+		}
+	}
+}
+
+// TestParseGaps has one case per construct that ClickHouse 26.7 accepts
+// (TestGapsAreValidClickHouse checks that on the server) and AfterShip
+// v0.5.6 rejects (checked here too).
+func TestParseGaps(t *testing.T) {
+	for _, tt := range gapCases {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := parseOne(blankComments(tt.sql)); err == nil {
+				t.Fatalf("AfterShip now accepts %q: the workaround may go", tt.sql)
+			}
+			r, err := parseText(t, tt.sql)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			var cs []Construct
+			for _, w := range r.Workarounds {
+				cs = append(cs, w.Construct)
+			}
+			if !containsConstruct(cs, tt.construct) {
+				t.Errorf("workarounds %v, want %q", cs, tt.construct)
+			}
+			if r.AST == nil && r.Gap == nil {
+				t.Error("neither AST nor Gap")
+			}
+			if tt.check != nil {
+				tt.check(t, r)
+			}
+		})
+	}
+}
+
+func containsConstruct(cs []Construct, c Construct) bool {
+	for _, x := range cs {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+type gapCase struct {
+	name      string
+	sql       string
+	construct Construct
+	check     func(*testing.T, *Result)
+}
+
+var gapCases = []gapCase{
+	{"SETTINGS after MATERIALIZE INDEX", "ALTER TABLE t MATERIALIZE INDEX i SETTINGS mutations_sync = 2", ConstructAlterSettings,
+		func(t *testing.T, r *Result) {
+			if len(r.Settings) != 1 || r.Settings[0].Name != "mutations_sync" || r.Settings[0].Value != "2" || r.Settings[0].Pos.Col != 44 {
+				t.Errorf("Settings = %+v", r.Settings)
+			}
+			if _, ok := r.AST.(*clickhouse.AlterTable); !ok {
+				t.Errorf("AST = %T, want *AlterTable", r.AST)
+			}
+		}},
+	{"SETTINGS after DROP COLUMN", "ALTER TABLE t DROP COLUMN x SETTINGS mutations_sync = 2, alter_sync = 1", ConstructAlterSettings,
+		func(t *testing.T, r *Result) {
+			if len(r.Settings) != 2 || r.Settings[1].Name != "alter_sync" {
+				t.Errorf("Settings = %+v", r.Settings)
+			}
+		}},
+	{"keyword column name in CREATE TABLE", "CREATE TABLE t (id UInt64, order Int32) ENGINE = MergeTree ORDER BY id", ConstructKeywordColumn,
+		func(t *testing.T, r *Result) {
+			ct := r.AST.(*clickhouse.CreateTable)
+			if got := ct.TableSchema.Columns[1].(*clickhouse.ColumnDef).Name.Ident.Name; got != "order" {
+				t.Errorf("column name %q", got)
+			}
+			if r.Workarounds[0].Pos.Col != 28 {
+				t.Errorf("workaround at %v, want col 28", r.Workarounds[0].Pos)
+			}
+			// AST offsets map back to the file through FilePos.
+			col := ct.TableSchema.Columns[1].(*clickhouse.ColumnDef)
+			if p := r.FilePos(int(col.Type.Pos())); p.Col != 34 {
+				t.Errorf("FilePos(type of order) = %v, want col 34", p)
+			}
+		}},
+	{"keyword column name in ALTER", "ALTER TABLE t ADD COLUMN order Int32 AFTER from", ConstructKeywordColumn, nil},
+	{"MOD operator", "SELECT 5 MOD 2", ConstructMod, nil},
+	{"DROP FUNCTION", "DROP FUNCTION IF EXISTS my_func ON CLUSTER c", ConstructDropFunction,
+		func(t *testing.T, r *Result) {
+			g := r.Gap.(*DropFunction)
+			if g.Name != "my_func" || !g.IfExists || g.Cluster != "c" {
+				t.Errorf("gap = %+v", g)
+			}
+		}},
+	{"RENAME TABLE IF EXISTS", "RENAME TABLE IF EXISTS db.a TO db.b, c TO d", ConstructRenameIfExists,
+		func(t *testing.T, r *Result) {
+			g := r.Gap.(*RenameTables)
+			if len(g.Pairs) != 2 || g.Pairs[0].From.String() != "db.a" || g.Pairs[1].To.Name != "d" || g.Pairs[0].To.Pos.Col != 32 {
+				t.Errorf("gap = %+v", g)
+			}
+		}},
+	{"named args in index type", "CREATE TABLE t (s String, INDEX i s TYPE text(tokenizer = splitByNonAlpha) GRANULARITY 1) ENGINE = MergeTree ORDER BY tuple()", ConstructIndexArgs, nil},
+	{"index without GRANULARITY", "ALTER TABLE t ADD INDEX i s TYPE minmax", ConstructGranularity, nil},
+	{"EXCHANGE TABLES", "EXCHANGE TABLES db.a AND `b`", ConstructExchange,
+		func(t *testing.T, r *Result) {
+			g := r.Gap.(*ExchangeTables)
+			if g.A.Database != "db" || g.A.Name != "a" || g.B.Name != "b" || g.B.Pos.Col != 26 {
+				t.Errorf("gap = %+v", g)
+			}
+		}},
+	{"COMMENT COLUMN", "ALTER TABLE t COMMENT COLUMN x 'the x', DROP COLUMN y", ConstructCommentColumn,
+		func(t *testing.T, r *Result) {
+			g := r.Gap.(*AlterTable)
+			if len(g.Commands) != 2 || g.Commands[0].Gap.(*CommentColumn).Comment != "the x" || g.Commands[1].AST == nil || g.Commands[1].Pos.Col != 41 {
+				t.Errorf("gap = %+v", g)
+			}
+		}},
+	{"MODIFY COMMENT", "ALTER TABLE db.t MODIFY COMMENT 'it''s a table' SETTINGS alter_sync = 2", ConstructModifyComment,
+		func(t *testing.T, r *Result) {
+			g := r.Gap.(*AlterTable)
+			if g.Table.String() != "db.t" || g.Commands[0].Gap.(*ModifyComment).Comment != "it's a table" || len(g.Settings) != 1 {
+				t.Errorf("gap = %+v", g)
+			}
+		}},
+	{"EPHEMERAL column", "CREATE TABLE t (x Int32, y Int32 EPHEMERAL, z String EPHEMERAL 'a') ENGINE = MergeTree ORDER BY x", ConstructEphemeral, nil},
+	{"CREATE SETTINGS PROFILE", "CREATE SETTINGS PROFILE IF NOT EXISTS p SETTINGS max_memory_usage = 1", ConstructAccessControl,
+		func(t *testing.T, r *Result) {
+			if g := r.Gap.(*AccessControl); g.Kind != "CREATE SETTINGS PROFILE" || !g.IfNotExists {
+				t.Errorf("gap = %+v", g)
+			}
+		}},
+	{"CREATE QUOTA", "CREATE QUOTA IF NOT EXISTS q FOR INTERVAL 1 hour MAX queries = 10 TO r", ConstructAccessControl, nil},
+	{"CREATE ROW POLICY", "CREATE ROW POLICY IF NOT EXISTS p ON db.t USING x = 1 TO r", ConstructAccessControl, nil},
+	{"CREATE USER short form", "CREATE USER IF NOT EXISTS u IDENTIFIED BY 'x' DEFAULT ROLE r", ConstructAccessControl, nil},
+	{"ALTER USER", "ALTER USER u SETTINGS max_memory_usage = 1", ConstructAccessControl, nil},
+	{"GRANT role", "GRANT r TO u", ConstructAccessControl, nil},
+	{"REVOKE", "REVOKE SELECT ON db.* FROM r", ConstructAccessControl, nil},
+	{"SET DEFAULT ROLE", "SET DEFAULT ROLE r TO u", ConstructAccessControl, nil},
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name      string
+		src       string
+		line, col int
+		msg       string
+	}{
+		{"misspelled keyword", "\n\n  CREAT TABLE t (x Int32)", 3, 3, `unexpected token: "CREAT"`},
+		{"missing paren", "CREATE TABLE t (x Int32\nENGINE = MergeTree ORDER BY x", 2, 1, "expected ')'"},
+		{"error after a comment", "SELECT /* ( */ 1 +", 1, 19, ""},
+		{"error in an ALTER command next to a gap", "ALTER TABLE t COMMENT COLUMN x 'a', DORP COLUMN y", 1, 37, ""},
+		{"MOD inside an unclosed paren", "SELECT (5 MOD 2", 1, 16, "expected ')'"},
+		{"DROP FUNCTION without a name", "DROP FUNCTION", 1, 6, ""},
+		{"EXCHANGE without AND", "EXCHANGE TABLES a b", 1, 1, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseText(t, tt.src)
+			var pe *ParseError
+			if !errors.As(err, &pe) || !errors.Is(err, ErrSyntax) {
+				t.Fatalf("err = %v, want a *ParseError", err)
+			}
+			if pe.Pos.Line != tt.line || pe.Pos.Col != tt.col || !strings.Contains(pe.Msg, tt.msg) || strings.Contains(pe.Msg, "\n") {
+				t.Errorf("err = %q, want %d:%d: …%s…", err, tt.line, tt.col, tt.msg)
+			}
+		})
+	}
+}
+
+func TestParseAllCollectsErrors(t *testing.T) {
+	src := "SELEC 1;\nSELECT 2;\nCREAT TABLE x;\nSELECT 'x"
+	results, err := ParseAll(src, FileStart)
+	var list ErrorList
+	if !errors.As(err, &list) || len(list) != 3 {
+		t.Fatalf("err = %v, want 3 errors", err)
+	}
+	if len(results) != 1 {
+		t.Errorf("got %d results, want 1", len(results))
+	}
+	if !strings.HasPrefix(list[0].Error(), "1:1:") || !strings.HasPrefix(list[1].Error(), "3:1:") || !strings.HasPrefix(list[2].Error(), "4:8:") {
+		t.Errorf("errors = %v", list)
+	}
+}
+
+// FuzzParse checks that Parse (AfterShip plus the gap recognisers) never
+// panics and reports errors inside the statement.
+func FuzzParse(f *testing.F) {
+	for _, c := range gapCases {
+		f.Add(c.sql)
+	}
+	f.Add("ALTER TABLE t COMMENT COLUMN")
+	f.Fuzz(func(t *testing.T, src string) {
+		stmts, _ := Split(src, FileStart)
+		for _, s := range stmts {
+			_, err := Parse(s)
+			var pe *ParseError
+			if errors.As(err, &pe) && (pe.Pos.Offset < s.Pos.Offset || pe.Pos.Offset > s.Pos.Offset+len(s.Text)) {
+				t.Fatalf("error %v outside the statement %q", err, s.Text)
+			}
+		}
+	})
+}

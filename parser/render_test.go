@@ -1,0 +1,76 @@
+package parser_test
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/chschema/chschema/internal/chtest"
+	"github.com/chschema/chschema/parser"
+	"github.com/chschema/chschema/schema"
+)
+
+// TestRenderRecreates replays the oracle corpus offline, renders the model
+// as canonical SQL, runs that SQL on a fresh database and asserts that the
+// server then reports the same schema.
+func TestRenderRecreates(t *testing.T) {
+	db := chtest.New(t)
+	ctx := context.Background()
+	fnPrefix := "chr_" + db.Name + "_"
+	files := corpus(t, db.Name, fnPrefix)
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	expected := schema.New()
+	expected.AddDatabase(&schema.Database{Name: db.Name, Engine: schema.Engine{Name: "Atomic"}})
+	r, err := parser.NewReplayer(expected, db.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		r.ReplayScript(n, files[n])
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for _, f := range expected.Functions {
+			_ = db.Conn.Exec(ctx, "DROP FUNCTION IF EXISTS "+schema.BackQuote(f.Name))
+		}
+	})
+	stmts := schema.Statements(expected)
+	for _, st := range stmts {
+		if err := db.Conn.Exec(ctx, st); err != nil {
+			t.Fatalf("server refused rendered %q: %v", st, err)
+		}
+	}
+	t.Logf("%d rendered statements", len(stmts))
+	live, err := schema.Inspect(ctx, db.Conn, parser.CreateReader{}, schema.InspectOptions{
+		Databases: []string{db.Name},
+		Function:  func(name string) bool { return strings.HasPrefix(name, fnPrefix) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expected.Sort()
+	compareModels(t, expected, live)
+
+	// The rendered SQL is a fixed point: rendering the live model gives the
+	// same text.
+	if a, b := schema.Render(expected), schema.Render(live); a != b {
+		t.Errorf("render(offline) != render(live):\n%s", firstDiff(a, b))
+	}
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) && i < len(bl); i++ {
+		if al[i] != bl[i] {
+			return "offline: " + al[i] + "\nlive:    " + bl[i]
+		}
+	}
+	return "lengths differ"
+}

@@ -1,0 +1,376 @@
+package parser
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	ch "github.com/AfterShip/clickhouse-sql-parser/parser"
+
+	"github.com/chschema/chschema/schema"
+)
+
+// Replayer builds an expected schema offline by replaying SQL statements on
+// a model, statement by statement, the way the server would execute them.
+// It collects every error and finding of a run instead of stopping at the
+// first one.
+type Replayer struct {
+	schema   *schema.Schema
+	database string
+	findings []Finding
+	errs     ReplayErrors
+}
+
+// Finding reports a statement, or part of one, that the model cannot
+// follow. The objects it may touch are marked uncertain in the schema.
+type Finding struct {
+	Pos     schema.Position
+	Reason  string
+	Objects []schema.QualifiedName
+}
+
+// String returns "file:line:col: reason".
+func (f Finding) String() string { return f.Pos.String() + ": unsupported: " + f.Reason }
+
+// ReplayError is a statement the server would refuse (an ALTER of a missing
+// table, a column added twice, a syntax error), at its position.
+type ReplayError struct {
+	Pos  schema.Position
+	Stmt string
+	Err  error
+}
+
+// Error returns "file:line:col: message".
+func (e *ReplayError) Error() string { return e.Pos.String() + ": " + e.Err.Error() }
+
+// Unwrap returns the underlying error (schema.ErrNotExist, ErrSyntax, ...).
+func (e *ReplayError) Unwrap() error { return e.Err }
+
+// ReplayErrors is the errors of a run, sorted by position.
+type ReplayErrors []*ReplayError
+
+// Error lists the errors, one per line.
+func (l ReplayErrors) Error() string {
+	parts := make([]string, len(l))
+	for i, e := range l {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Unwrap returns the errors, for errors.Is and errors.As.
+func (l ReplayErrors) Unwrap() []error {
+	out := make([]error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
+}
+
+// NewReplayer returns a replayer that changes s, with database as the
+// current database for unqualified names. s must not be nil.
+func NewReplayer(s *schema.Schema, database string) (*Replayer, error) {
+	if s == nil {
+		return nil, errors.New("parser: NewReplayer: nil schema")
+	}
+	if database == "" {
+		return nil, errors.New("parser: NewReplayer: empty database")
+	}
+	return &Replayer{schema: s, database: database}, nil
+}
+
+// Schema returns the schema being built.
+func (r *Replayer) Schema() *schema.Schema { return r.schema }
+
+// Findings returns the unsupported statements seen so far, sorted by
+// position.
+func (r *Replayer) Findings() []Finding {
+	out := append([]Finding(nil), r.findings...)
+	sort.SliceStable(out, func(i, j int) bool { return posLess(out[i].Pos, out[j].Pos) })
+	return out
+}
+
+// Err returns the errors seen so far as an ReplayErrors sorted by position, or
+// nil.
+func (r *Replayer) Err() error {
+	if len(r.errs) == 0 {
+		return nil
+	}
+	out := append(ReplayErrors(nil), r.errs...)
+	sort.SliceStable(out, func(i, j int) bool { return posLess(out[i].Pos, out[j].Pos) })
+	return out
+}
+
+func posLess(a, b schema.Position) bool {
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	return a.Col < b.Col
+}
+
+// advance returns the position after text, starting at p.
+func advance(p schema.Position, text string) schema.Position {
+	for i := 0; i < len(text); i++ {
+		if text[i] == '\n' {
+			p.Line++
+			p.Col = 1
+		} else { // columns count bytes, as Split's positions do
+			p.Col++
+		}
+	}
+	return p
+}
+
+// ReplayScript replays every statement of src, a file's text, cut by
+// Split.
+func (r *Replayer) ReplayScript(file, src string) {
+	stmts, err := Split(src, FileStart)
+	for _, st := range stmts {
+		r.ReplayStatement(schema.Position{File: file, Line: st.Pos.Line, Col: st.Pos.Col}, st.Text)
+	}
+	if err != nil {
+		at := schema.Position{File: file}
+		var se *SyntaxError
+		if errors.As(err, &se) {
+			at.Line, at.Col = se.Pos.Line, se.Pos.Col
+		}
+		r.errs = append(r.errs, &ReplayError{Pos: at, Err: err})
+	}
+}
+
+// ReplayStatement replays one statement that starts at pos.
+func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
+	conv, err := Convert(sql, r.database)
+	if err != nil {
+		at := pos
+		var oe *offsetError
+		if errors.As(err, &oe) && oe.Offset <= len(sql) {
+			at = advance(pos, sql[:oe.Offset])
+		}
+		r.errs = append(r.errs, &ReplayError{Pos: at, Stmt: sql, Err: err})
+		return
+	}
+	if conv.Use != "" {
+		if _, ok := r.schema.Database(conv.Use); !ok {
+			r.errs = append(r.errs, &ReplayError{Pos: pos, Stmt: sql, Err: fmt.Errorf("USE %s: database %w", schema.QuoteIdent(conv.Use), schema.ErrNotExist)})
+		} else {
+			r.database = conv.Use
+		}
+	}
+	for _, v := range conv.views {
+		r.inferViewColumns(v)
+	}
+	for _, f := range conv.codecFixups {
+		r.fixCodec(conv, f)
+	}
+	for _, c := range conv.Changes {
+		if err := r.schema.Apply(c); err != nil {
+			if r.uncertain(c) {
+				r.findings = append(r.findings, Finding{Pos: pos, Reason: "on an uncertain object: " + err.Error()})
+				continue
+			}
+			r.errs = append(r.errs, &ReplayError{Pos: pos, Stmt: sql, Err: err})
+		}
+	}
+	for _, u := range conv.Unsupported {
+		at := pos
+		if u.Offset <= len(sql) {
+			at = advance(pos, sql[:u.Offset])
+		}
+		r.findings = append(r.findings, Finding{Pos: at, Reason: u.Reason, Objects: u.Objects})
+		mark := &schema.MarkUncertain{Objects: u.Objects, Databases: u.Databases, Reason: schema.Uncertainty{Reason: u.Reason, Pos: at}}
+		_ = r.schema.Apply(mark)
+	}
+}
+
+// fixCodec renormalises the codec of a MODIFY COLUMN given without a type,
+// with the type the column has now.
+func (r *Replayer) fixCodec(conv *Conversion, f codecFixup) {
+	for _, c := range conv.Changes {
+		m, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		o, ok := r.schema.Object(m.Name)
+		if !ok {
+			return
+		}
+		t, ok := o.(*schema.Table)
+		if !ok {
+			return
+		}
+		if col, ok := t.Column(f.mc.To.Name); ok {
+			f.mc.To.Codec = schema.Codec(NormalizeCodec(f.list, col.Type))
+		}
+	}
+}
+
+// uncertain reports whether c targets an object or database already marked
+// uncertain, where a refusal may be the model's ignorance rather than the
+// user's mistake.
+func (r *Replayer) uncertain(c schema.Change) bool {
+	var name schema.QualifiedName
+	switch c := c.(type) {
+	case *schema.ModifyTable:
+		name = c.Name
+	case *schema.DropObject:
+		name = c.Name
+	case *schema.RenameObject:
+		name = c.From
+	default:
+		return false
+	}
+	if o, ok := r.schema.Object(name); ok && len(o.Uncertainties()) > 0 {
+		return true
+	}
+	if d, ok := r.schema.Database(name.Database); ok && len(d.Uncertain) > 0 {
+		return true
+	}
+	return false
+}
+
+// inferViewColumns fills a view's columns from its SELECT when every column
+// can be typed from the source table: plain column references, * and
+// count(). Otherwise Columns stays nil: the model does not know them.
+func (r *Replayer) inferViewColumns(v viewSource) {
+	switch c := v.change.(type) {
+	case *schema.AddView:
+		if cols, ok := inferColumns(r.schema, c.Name.Database, v.query); ok {
+			c.V.Columns = cols
+		}
+	case *schema.ModifyQuery:
+		if cols, ok := inferColumns(r.schema, r.database, v.query); ok {
+			c.Columns = cols
+		}
+	}
+}
+
+func inferColumns(s *schema.Schema, db string, q *ch.SelectQuery) ([]*schema.Column, bool) {
+	if q == nil || q.From == nil || q.UnionAll != nil || q.UnionDistinct != nil || q.InnerQuery != nil || q.With != nil {
+		return nil, false
+	}
+	src, alias, ok := singleTable(q.From.Expr)
+	if !ok {
+		return nil, false
+	}
+	name := schema.QualifiedName{Database: db, Name: src.Table.Name}
+	if src.Database != nil {
+		name.Database = src.Database.Name
+	}
+	o, ok := s.Object(name)
+	if !ok {
+		return nil, false
+	}
+	var srcCols []*schema.Column
+	switch o := o.(type) {
+	case *schema.Table:
+		srcCols = o.Columns
+	case *schema.View:
+		srcCols = o.Columns
+	default:
+		return nil, false
+	}
+	if srcCols == nil {
+		return nil, false
+	}
+	find := func(n string) (*schema.Column, bool) {
+		for _, c := range srcCols {
+			if c.Name == n {
+				return c, true
+			}
+		}
+		return nil, false
+	}
+	var out []*schema.Column
+	for _, it := range q.SelectItems {
+		e := unparen(it.Expr)
+		var outName string
+		var typ schema.Type
+		switch x := e.(type) {
+		case *ch.Ident:
+			if x.Name == "*" && x.QuoteType != ch.BackTicks {
+				for _, c := range srcCols {
+					if c.Default == nil || c.Default.Kind == schema.Default {
+						out = append(out, &schema.Column{Name: c.Name, Type: c.Type})
+					}
+				}
+				continue
+			}
+			c, ok := find(x.Name)
+			if !ok {
+				return nil, false
+			}
+			outName, typ = c.Name, c.Type
+		case *ch.Path:
+			n := ""
+			fields := x.Fields
+			if len(fields) == 2 && (fields[0].Name == alias || fields[0].Name == src.Table.Name) {
+				n = fields[1].Name
+			} else {
+				parts := make([]string, len(fields))
+				for i, f := range fields {
+					parts[i] = f.Name
+				}
+				n = strings.Join(parts, ".")
+			}
+			c, ok := find(n)
+			if !ok {
+				return nil, false
+			}
+			outName, typ = n, c.Type
+		case *ch.FunctionExpr:
+			if strings.EqualFold(x.Name.Name, "count") && (x.Params == nil || x.Params.Items == nil || len(x.Params.Items.Items) == 0) {
+				outName, typ = "count()", "UInt64"
+				break
+			}
+			return nil, false
+		default:
+			return nil, false
+		}
+		if it.Alias != nil {
+			outName = it.Alias.Name
+		}
+		out = append(out, &schema.Column{Name: outName, Type: typ})
+	}
+	return out, true
+}
+
+func singleTable(e ch.Expr) (*ch.TableIdentifier, string, bool) {
+	switch x := e.(type) {
+	case *ch.JoinTableExpr:
+		if x.SampleRatio != nil {
+			return nil, "", false
+		}
+		return singleTable(x.Table)
+	case *ch.JoinExpr:
+		if x.Right != nil {
+			return nil, "", false
+		}
+		return singleTable(x.Left)
+	case *ch.TableExpr:
+		t, _, ok := singleTable(x.Expr)
+		alias := ""
+		if x.Alias != nil {
+			if id, ok := x.Alias.Alias.(*ch.Ident); ok {
+				alias = id.Name
+			}
+		}
+		return t, alias, ok
+	case *ch.AliasExpr:
+		t, _, ok := singleTable(x.Expr)
+		alias := ""
+		if id, ok := x.Alias.(*ch.Ident); ok {
+			alias = id.Name
+		}
+		return t, alias, ok
+	case *ch.TableIdentifier:
+		return x, "", true
+	case *ch.Ident:
+		return &ch.TableIdentifier{Table: x}, "", true
+	}
+	return nil, "", false
+}
