@@ -626,7 +626,6 @@ func (c *converter) createDatabase(st *ch.CreateDatabase) error {
 func (c *converter) engine(e *ch.EngineExpr) schema.Engine {
 	en := schema.Engine{Name: e.Name}
 	if e.Params != nil {
-		en.HasParens = true
 		if e.Params.Items != nil {
 			for i, p := range e.Params.Items.Items {
 				if nameArg(e.Name, i) {

@@ -24,7 +24,6 @@ var modelOpts = cmp.Options{
 	cmpopts.IgnoreFields(schema.View{}, "Database", "Uncertain"),
 	cmpopts.IgnoreFields(schema.Dictionary{}, "Database", "Uncertain"),
 	cmpopts.IgnoreFields(schema.Function{}, "Schema"),
-	cmpopts.IgnoreFields(schema.Engine{}, "HasParens"),
 	cmpopts.EquateEmpty(),
 }
 

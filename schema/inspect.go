@@ -36,6 +36,38 @@ type InspectOptions struct {
 	Function func(name string) bool
 }
 
+// Inspector reads a live schema. Drift detection compares what it returns
+// with the expected schema.
+type Inspector interface {
+	InspectSchema(ctx context.Context) (*Schema, error)
+}
+
+// SystemTables is the Inspector that reads the server's system tables.
+type SystemTables struct {
+	q    Querier
+	p    CreateParser
+	opts InspectOptions
+}
+
+var _ Inspector = (*SystemTables)(nil)
+
+// NewSystemTables returns an Inspector over q. It rejects a nil connection
+// or parser and an empty database list.
+func NewSystemTables(q Querier, p CreateParser, opts InspectOptions) (*SystemTables, error) {
+	if q == nil || p == nil {
+		return nil, fmt.Errorf("%w: nil connection or parser", ErrInspect)
+	}
+	if len(opts.Databases) == 0 {
+		return nil, fmt.Errorf("%w: no databases", ErrInspect)
+	}
+	return &SystemTables{q: q, p: p, opts: opts}, nil
+}
+
+// InspectSchema implements Inspector.
+func (s *SystemTables) InspectSchema(ctx context.Context) (*Schema, error) {
+	return Inspect(ctx, s.q, s.p, s.opts)
+}
+
 // ErrInspect wraps the errors of Inspect.
 var ErrInspect = errors.New("schema: inspect")
 
@@ -161,7 +193,6 @@ func (in *inspector) tables() error {
 		if add, ok := ch.(*AddTable); ok {
 			parsed := add.T
 			t.Engine.Params = parsed.Engine.Params
-			t.Engine.HasParens = parsed.Engine.HasParens
 			t.TTL = parsed.TTL
 			t.Settings = parsed.Settings
 			t.PrimaryKeyExplicit = parsed.PrimaryKeyExplicit

@@ -302,9 +302,6 @@ type Engine struct {
 	Name string `json:"name"`
 	// Params are the engine arguments in canonical expression form.
 	Params []Expr `json:"params,omitempty"`
-	// HasParens says the engine was written with a parameter list, even an
-	// empty one; the server prints "Memory" but "Merge(...)".
-	HasParens bool `json:"-"`
 }
 
 // String renders the engine as the server prints it in engine_full.

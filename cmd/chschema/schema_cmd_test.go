@@ -41,7 +41,6 @@ var cmpModel = cmp.Options{
 	cmpopts.IgnoreFields(schema.View{}, "Database", "Uncertain"),
 	cmpopts.IgnoreFields(schema.Dictionary{}, "Database", "Uncertain"),
 	cmpopts.IgnoreFields(schema.Function{}, "Schema"),
-	cmpopts.IgnoreFields(schema.Engine{}, "HasParens"),
 	cmpopts.EquateEmpty(),
 }
 
