@@ -529,7 +529,7 @@ func (in *liveReader) tableParts(t *Table, r *tableRow) (Storage, []*Constraint,
 		return st, nil, nil
 	}
 	p := add.T
-	st.Engine.Params, st.Engine.HasParens = p.Engine.Params, p.Engine.HasParens
+	st.Engine.Params = p.Engine.Params
 	st.TTL, st.Settings, st.PrimaryKeyExplicit = p.TTL, p.Settings, p.PrimaryKeyExplicit
 	var ttls map[string]Expr
 	for _, c := range p.Columns {

@@ -157,7 +157,6 @@ func parseEngineFull(ef string) (Storage, error) {
 		if c < 0 {
 			return st, fmt.Errorf("unbalanced brackets in engine %q", ef)
 		}
-		st.Engine.HasParens = true
 		for _, p := range splitTop(rest[1:c]) {
 			st.Engine.Params = append(st.Engine.Params, Expr(p))
 		}

@@ -16,7 +16,7 @@ func TestParseEngineFull(t *testing.T) {
 			name: "params, ttl and settings",
 			in:   "ReplacingMergeTree(ver) PARTITION BY toYYYYMM(ts) ORDER BY (id, ts) TTL ts + toIntervalDay(30) SETTINGS index_granularity = 4096, storage_policy = 'x y'",
 			want: Storage{
-				Engine:   Engine{Name: "ReplacingMergeTree", Params: []Expr{"ver"}, HasParens: true},
+				Engine:   Engine{Name: "ReplacingMergeTree", Params: []Expr{"ver"}},
 				TTL:      "ts + toIntervalDay(30)",
 				Settings: Settings{{Name: "index_granularity", Value: "4096"}, {Name: "storage_policy", Value: "'x y'"}},
 			},
@@ -24,7 +24,7 @@ func TestParseEngineFull(t *testing.T) {
 		{
 			name: "quoted params with commas and keywords",
 			in:   "Distributed('c, TTL', 'db', 't', rand())",
-			want: Storage{Engine: Engine{Name: "Distributed", Params: []Expr{"'c, TTL'", "'db'", "'t'", "rand()"}, HasParens: true}},
+			want: Storage{Engine: Engine{Name: "Distributed", Params: []Expr{"'c, TTL'", "'db'", "'t'", "rand()"}}},
 		},
 		{
 			name: "ttl with a move rule",

@@ -14,6 +14,8 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/chschema/chschema/diff"
+	"github.com/chschema/chschema/migrations"
+	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/schema"
 )
 
@@ -21,24 +23,52 @@ import (
 const IgnoreFile = "chschema.ignore"
 
 // ExpectedSource builds the expected schema: what the migrations under dir
-// say the server should hold.
+// say the server should hold. Notes are printed (statements the model
+// cannot follow, whose objects are then unverified).
 type ExpectedSource interface {
-	ExpectedSchema(ctx context.Context, dir string, vars map[string]string) (*schema.Schema, error)
+	ExpectedSchema(ctx context.Context, dir string, vars map[string]string) (s *schema.Schema, notes []string, err error)
 }
 
-// errNoExpectedSchema is returned until the parser's statement-to-change
-// conversion is merged: without it the migrations cannot be replayed into
-// a model.
-var errNoExpectedSchema = errors.New("the expected schema needs the parser's statement conversion (parser/convert*.go), which this build does not have yet")
-
-// migrationsSource is the ExpectedSource of the real CLI.
+// migrationsSource replays every migration of dir (init.sql, then each
+// service's up sections) offline.
 type migrationsSource struct{}
 
 var _ ExpectedSource = migrationsSource{}
 
-// ExpectedSchema replays the migrations into a model.
-func (migrationsSource) ExpectedSchema(ctx context.Context, dir string, vars map[string]string) (*schema.Schema, error) {
-	return nil, errNoExpectedSchema
+// ExpectedSchema implements ExpectedSource.
+func (migrationsSource) ExpectedSchema(ctx context.Context, dir string, vars map[string]string) (*schema.Schema, []string, error) {
+	d, err := migrations.Open(os.DirFS(dir))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	s, findings, err := parser.ExpectedSchema(d, parser.ExpectedOptions{Vars: vars})
+	if err != nil {
+		return nil, nil, err
+	}
+	notes := make([]string, len(findings))
+	for i, f := range findings {
+		notes[i] = filepath.Join(dir, f.String())
+	}
+	return s, notes, nil
+}
+
+// managedDatabases are the databases the expected schema holds, without
+// the default database when no migration put anything in it (every server
+// has one, and the expected schema starts with it), plus extra.
+func managedDatabases(expected *schema.Schema, extra []string) []string {
+	var out []string
+	for _, d := range expected.Databases {
+		if d.Name == "default" && len(d.Tables)+len(d.Views)+len(d.Dictionaries)+len(d.Uncertain) == 0 {
+			continue
+		}
+		out = append(out, d.Name)
+	}
+	for _, d := range extra {
+		if !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // DiffCmd reports drift between what the migrations say and what the
@@ -59,16 +89,15 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	if err != nil {
 		return err
 	}
-	expected, err := src.ExpectedSchema(ctx, g.Dir, g.Vars(env.Environ))
+	expected, expectedNotes, err := src.ExpectedSchema(ctx, g.Dir, g.Vars(env.Environ))
 	if err != nil {
 		return fmt.Errorf("expected schema: %w", err)
 	}
-	databases := slices.Clone(c.Database)
-	for _, d := range expected.Databases {
-		if !slices.Contains(databases, d.Name) {
-			databases = append(databases, d.Name)
-		}
+	for _, n := range expectedNotes {
+		fmt.Fprintf(env.Stderr, "chschema: note: %s\n", n)
 	}
+	databases := managedDatabases(expected, c.Database)
+	expected.KeepDatabases(databases)
 	live, notes, err := c.live(ctx, g, databases)
 	if err != nil {
 		return err
@@ -124,7 +153,7 @@ func (c *DiffCmd) live(ctx context.Context, g *Globals, databases []string) (*sc
 		return nil, nil, err
 	}
 	defer conn.Close()
-	opts := schema.LiveOptions{Databases: databases}
+	opts := schema.LiveOptions{Databases: databases, Parser: parser.CreateReader{}}
 	var notes []schema.Note
 	cacheFile := ""
 	if !c.NoCache {

@@ -15,6 +15,7 @@ import (
 	"github.com/alecthomas/kong"
 	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/internal/chtest"
+	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/schema"
 )
 
@@ -23,8 +24,8 @@ import (
 // a snapshot of the live one right after the setup SQL ran.
 type snapshotSource struct{ s *schema.Schema }
 
-func (s snapshotSource) ExpectedSchema(context.Context, string, map[string]string) (*schema.Schema, error) {
-	return s.s, nil
+func (s snapshotSource) ExpectedSchema(context.Context, string, map[string]string) (*schema.Schema, []string, error) {
+	return s.s, nil, nil
 }
 
 // driftSetup is the managed schema of the drift tests; {db} is the test's
@@ -45,7 +46,7 @@ func setupDrift(t *testing.T) (*chtest.DB, *schema.Schema) {
 	t.Helper()
 	db := chtest.New(t)
 	execAll(t, db, driftSetup...)
-	expected, notes, err := schema.ReadLive(context.Background(), db.Conn, schema.LiveOptions{Databases: []string{db.Name}})
+	expected, notes, err := schema.ReadLive(context.Background(), db.Conn, schema.LiveOptions{Databases: []string{db.Name}, Parser: parser.CreateReader{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +233,7 @@ func writeSchemaFile(t *testing.T, s *schema.Schema) string {
 func TestDiffOfflineFrom(t *testing.T) {
 	db, expected := setupDrift(t)
 	execAll(t, db, "ALTER TABLE {db}.events ADD COLUMN extra UInt8")
-	live, _, err := schema.ReadLive(context.Background(), db.Conn, schema.LiveOptions{Databases: []string{db.Name}})
+	live, _, err := schema.ReadLive(context.Background(), db.Conn, schema.LiveOptions{Databases: []string{db.Name}, Parser: parser.CreateReader{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,11 +277,11 @@ func TestDiffErrors(t *testing.T) {
 			}
 		})
 	}
-	// The real CLI cannot build the expected schema until the parser
-	// conversion lands; it says so and exits 2, never 0.
-	code, _, errOut := runCLI(t, "diff", "--dsn", "clickhouse://127.0.0.1:1/default", "--dir", t.TempDir())
-	if code != exitError || !strings.Contains(errOut, "parser") {
-		t.Errorf("default expected source: exit %d, stderr %q", code, errOut)
+	// The real CLI reads the migrations: a directory that is not one is an
+	// error, never "no drift".
+	code, _, errOut := runCLI(t, "diff", "--dsn", "clickhouse://127.0.0.1:1/default", "--dir", "/nonexistent/migrations")
+	if code != exitError || !strings.Contains(errOut, "/nonexistent/migrations") {
+		t.Errorf("missing migrations: exit %d, stderr %q", code, errOut)
 	}
 }
 
