@@ -66,8 +66,7 @@ func WithoutAddedFunctions() Option { return func(c *config) { c.skipAddedFuncti
 //
 // Both sides are compared after the same normalisation: whitespace in
 // expressions is collapsed outside quoted literals, settings are compared
-// as sets, an unset primary key equals the sorting key, and a function body
-// in one pair of enclosing brackets equals the bare body.
+// as sets, and an unset primary key equals the sorting key.
 func Schemas(from, to *schema.Schema, opts ...Option) *Result {
 	c := &config{}
 	for _, o := range opts {
@@ -600,7 +599,7 @@ func (c *config) functions(r *Result, from, to *schema.Schema) {
 			if !c.skipAddedFunctions {
 				r.Changes = append(r.Changes, &schema.AddFunction{F: t})
 			}
-		case !slices.Equal(f.Params, t.Params) || !eqExpr(stripParens(f.Body), stripParens(t.Body)):
+		case !slices.Equal(f.Params, t.Params) || !eqExpr(f.Body, t.Body):
 			r.Changes = append(r.Changes, &schema.ModifyFunction{From: f, To: t})
 		}
 	}
@@ -692,32 +691,4 @@ func isTight(c byte) bool {
 		return true
 	}
 	return false
-}
-
-// stripParens removes one pair of brackets that encloses all of e.
-func stripParens(e schema.Expr) schema.Expr {
-	s := strings.TrimSpace(string(e))
-	if len(s) < 2 || s[0] != '(' || s[len(s)-1] != ')' {
-		return e
-	}
-	depth := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '(':
-			depth++
-		case ')':
-			depth--
-			if depth == 0 && i != len(s)-1 {
-				return e
-			}
-		case '\'', '"', '`':
-			q := s[i]
-			for i++; i < len(s) && s[i] != q; i++ {
-				if s[i] == '\\' {
-					i++
-				}
-			}
-		}
-	}
-	return schema.Expr(s[1 : len(s)-1])
 }

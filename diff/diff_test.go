@@ -53,7 +53,7 @@ func base() *schema.Schema {
 		Layout:     schema.DictionaryLayout{Type: "HASHED"},
 		Lifetime:   schema.DictionaryLifetime{Min: 0, Max: 300},
 	}}
-	s.Functions = []*schema.Function{{Schema: s, Name: "plus2", Params: []string{"x"}, Body: "x + 2"}}
+	s.Functions = []*schema.Function{{Schema: s, Name: "plus2", Params: []string{"x"}, Body: "x -> x + 2"}}
 	return s
 }
 
@@ -107,7 +107,7 @@ func TestSchemas(t *testing.T) {
 				tb.TTL = "ts +\n  toIntervalDay(30)"
 				tb.Constraints[0].Expr = "id  >  0"
 				view(s, "recent").Query = "SELECT id\nFROM shop.events\nWHERE ts > now() - 60"
-				s.Functions[0].Body = "(x + 2)"
+				s.Functions[0].Body = "x  ->  x + 2"
 			},
 		},
 		{
@@ -252,20 +252,20 @@ func TestSchemas(t *testing.T) {
 		},
 		{
 			name: "function changed",
-			edit: func(s *schema.Schema) { s.Functions[0].Body = "x + 3" },
+			edit: func(s *schema.Schema) { s.Functions[0].Body = "x -> x + 3" },
 			want: []string{"modified function plus2: definition"},
 		},
 		{
 			name: "function added on the server is reported",
 			edit: func(s *schema.Schema) {
-				s.Functions = append(s.Functions, &schema.Function{Name: "other", Params: []string{"a"}, Body: "a"})
+				s.Functions = append(s.Functions, &schema.Function{Name: "other", Params: []string{"a"}, Body: "a -> a"})
 			},
 			want: []string{"added function other"},
 		},
 		{
 			name: "function added on the server is not reported without added functions",
 			edit: func(s *schema.Schema) {
-				s.Functions = append(s.Functions, &schema.Function{Name: "other", Params: []string{"a"}, Body: "a"})
+				s.Functions = append(s.Functions, &schema.Function{Name: "other", Params: []string{"a"}, Body: "a -> a"})
 			},
 			opts: []Option{WithoutAddedFunctions()},
 		},

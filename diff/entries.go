@@ -353,7 +353,7 @@ func constraintText(c *schema.Constraint) string {
 }
 
 func functionText(f *schema.Function) string {
-	return fmt.Sprintf("FUNCTION %s AS (%s) -> %s", schema.QuoteIdent(f.Name), strings.Join(f.Params, ", "), f.Body)
+	return "FUNCTION " + schema.QuoteIdent(f.Name) + " AS " + string(f.Body)
 }
 
 func commentText(c schema.Comment) string {

@@ -11,6 +11,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/internal/chtest"
+	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/schema"
 )
 
@@ -108,27 +109,38 @@ func TestInspectMatchesModel(t *testing.T) {
 		Layout:   schema.DictionaryLayout{Type: "HASHED"},
 		Lifetime: schema.DictionaryLifetime{Min: 0, Max: 300},
 	}}
-	want.Functions = []*schema.Function{{Name: fn, Params: []string{"x"}, Body: "x * 2"}}
+	want.Functions = []*schema.Function{{Name: fn, Params: []string{"x"}, Body: "x -> (x * 2)"}}
 	want.Link()
 
-	got, notes, err := schema.ReadLive(context.Background(), db.Conn, schema.LiveOptions{Databases: []string{db.Name}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(notes) > 0 {
-		t.Errorf("notes: %v", notes)
-	}
-	var b strings.Builder
-	r := diff.Schemas(want, got, diff.WithoutAddedFunctions())
-	if r.Drift() || len(r.Unverified) > 0 {
-		_ = diff.WriteText(&b, r, diff.TextOptions{})
-		t.Errorf("Inspect differs from the model:\n%s", b.String())
-	}
-	// The view columns come from system.columns.
-	if mv, ok := got.Databases[0].View("mv"); !ok || len(mv.Columns) != 2 {
-		t.Errorf("mv columns not read: %+v", mv)
+	for _, reader := range readers {
+		t.Run(reader.name, func(t *testing.T) {
+			got, notes, err := schema.ReadLive(context.Background(), db.Conn, schema.LiveOptions{Databases: []string{db.Name}, Parser: reader.parser})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(notes) > 0 {
+				t.Errorf("notes: %v", notes)
+			}
+			var b strings.Builder
+			r := diff.Schemas(want, got, diff.WithoutAddedFunctions())
+			if r.Drift() || len(r.Unverified) > 0 {
+				_ = diff.WriteText(&b, r, diff.TextOptions{})
+				t.Errorf("ReadLive differs from the model:\n%s", b.String())
+			}
+			// The view columns come from system.columns.
+			if mv, ok := got.Databases[0].View("mv"); !ok || len(mv.Columns) != 2 {
+				t.Errorf("mv columns not read: %+v", mv)
+			}
+		})
 	}
 }
+
+// readers are the two ways ReadLive reads definitions: the scanner of the
+// server's formatting, and the parser's conversion (what chschema diff uses).
+var readers = []struct {
+	name   string
+	parser schema.CreateParser
+}{{"scanner", nil}, {"parser", parser.CreateReader{}}}
 
 // TestInspectQueries checks that Inspect sends one query per system table
 // (plus one for capabilities), however many tables there are, and never
@@ -226,12 +238,18 @@ func TestInspectDegrades(t *testing.T) {
 // TestInspectCache checks that cached definitions are used for unchanged
 // tables, and never for altered ones.
 func TestInspectCache(t *testing.T) {
+	for _, reader := range readers {
+		t.Run(reader.name, func(t *testing.T) { testInspectCache(t, reader.parser) })
+	}
+}
+
+func testInspectCache(t *testing.T, p schema.CreateParser) {
 	db := chtest.New(t)
 	exec(t, db,
 		"CREATE TABLE {db}.a (id UInt64, ts DateTime) ENGINE = MergeTree ORDER BY id TTL ts + INTERVAL 1 DAY",
 		"CREATE TABLE {db}.b (id UInt64) ENGINE = MergeTree ORDER BY id SETTINGS index_granularity = 1024",
 	)
-	opts := schema.LiveOptions{Databases: []string{db.Name}}
+	opts := schema.LiveOptions{Databases: []string{db.Name}, Parser: p, ParserVersion: "test"}
 	inspect := func(cache schema.DefinitionCache) (*schema.Schema, int64) {
 		t.Helper()
 		q := &countingQuerier{q: db.Conn}

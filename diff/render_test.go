@@ -28,7 +28,7 @@ func drifted(t *testing.T) *Result {
 		Columns: []*schema.Column{{Name: "x", Type: "UInt8"}}, Storage: schema.Storage{Engine: schema.Engine{Name: "Memory"}}})
 	v := view(to, "recent")
 	v.MarkUncertain(schema.Uncertainty{Reason: "statement not modelled: ALTER TABLE ... MODIFY QUERY on a view", Pos: schema.Position{File: "shop/0003_recent.sql", Line: 2, Col: 1}})
-	to.Functions[0].Body = "x + 3"
+	to.Functions[0].Body = "x -> x + 3"
 	d.Dictionaries = nil
 	return Schemas(base(), to, WithIgnore(mustIgnore(t, "shop.tmp_*")), WithoutAddedFunctions())
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -34,6 +35,10 @@ type LiveOptions struct {
 	// alike; parser.CreateReader is one. Without it, a scanner of the
 	// server's own formatting reads them as printed.
 	Parser CreateParser
+	// ParserVersion names the Parser's behaviour (for example chschema's
+	// version). When set, the cache also keeps what the parser read, for
+	// that version only, so that unchanged tables are not parsed again.
+	ParserVersion string
 }
 
 // Note is something ReadLive could not read in full and worked around: a
@@ -78,7 +83,11 @@ func ReadLive(ctx context.Context, q Querier, opts LiveOptions) (*Schema, []Note
 	if q == nil {
 		return nil, nil, fmt.Errorf("%w: nil Querier", ErrInspect)
 	}
-	in := &liveReader{ctx: ctx, q: q, s: New(), tables: map[QualifiedName]*liveTable{}, cache: opts.Cache, parser: opts.Parser}
+	in := &liveReader{ctx: ctx, q: q, s: New(), tables: map[QualifiedName]*liveTable{}, cache: opts.Cache, parser: opts.Parser, parserVersion: opts.ParserVersion}
+	in.cached = in.cache != nil
+	if !in.cached {
+		in.cache = noCache{}
+	}
 	for _, d := range opts.Databases {
 		if !slices.Contains(SystemDatabases, d) && !slices.Contains(in.dbs, d) {
 			in.dbs = append(in.dbs, d)
@@ -136,10 +145,14 @@ func ReadLive(ctx context.Context, q Querier, opts LiveOptions) (*Schema, []Note
 
 // liveReader holds the state of one ReadLive call.
 type liveReader struct {
-	ctx    context.Context
-	q      Querier
-	cache  DefinitionCache
-	parser CreateParser
+	ctx           context.Context
+	q             Querier
+	cache         DefinitionCache
+	parser        CreateParser
+	parserVersion string
+	// cached says the caller gave a cache: the costly columns are then read
+	// only for the tables it lacks.
+	cached bool
 	s      *Schema
 	dbs    []string
 	none   bool
@@ -182,6 +195,7 @@ func (in *liveReader) build() {
 	for _, r := range in.dbRows {
 		in.s.AddDatabase(&Database{Name: r.name, Engine: Engine{Name: r.engine}, Comment: Comment(r.comment)})
 	}
+	in.parseDefinitions(in.tableRows)
 	in.buildObjects(in.tableRows)
 	in.buildColumns()
 	for _, r := range in.idxRows {
@@ -324,6 +338,9 @@ type tableRow struct {
 	modified                                                         uint32
 	version                                                          int32
 	serverNow                                                        uint32
+	// def is what the cache held or will hold for the row.
+	def       *Definition
+	fromCache bool
 }
 
 func (in *liveReader) fetchTables() func() error {
@@ -336,7 +353,7 @@ func (in *liveReader) fetchTables() func() error {
 		in.col("tables", "metadata_version", "toInt32(0)", "cached definitions are keyed by modification time only", 0),
 		"toUnixTimestamp(now())",
 	}
-	if in.cache == nil {
+	if !in.cached {
 		// The costly columns: the server re-reads, parses and formats each
 		// table's metadata for them.
 		cols = append(cols, "engine_full", "create_table_query", "as_select")
@@ -360,7 +377,7 @@ func (in *liveReader) readTables(q string) error {
 		dest := []any{&r.db, &r.name, &r.uuid, &r.engine,
 			&r.partition, &r.sorting, &r.primary, &r.sampling, &r.comment, &r.targetDB, &r.target,
 			&r.modified, &r.version, &r.serverNow}
-		if in.cache == nil {
+		if !in.cached {
 			dest = append(dest, &r.engineFull, &r.create, &r.asSelect)
 		}
 		if err := rows.Scan(dest...); err != nil {
@@ -372,7 +389,7 @@ func (in *liveReader) readTables(q string) error {
 		return in.wrap("system.tables", err)
 	}
 	rows.Close()
-	if in.cache != nil {
+	if in.cached {
 		if err := in.readDefinitions(trs); err != nil {
 			return err
 		}
@@ -389,6 +406,7 @@ func (in *liveReader) readDefinitions(trs []*tableRow) error {
 	for _, r := range trs {
 		if def, ok := in.cache.Get(r.key()); ok {
 			r.engineFull, r.create, r.asSelect = def.EngineFull, def.CreateQuery, def.AsSelect
+			r.def, r.fromCache = &def, true
 			continue
 		}
 		missing[QualifiedName{r.db, r.name}] = r
@@ -415,9 +433,10 @@ func (in *liveReader) readDefinitions(trs []*tableRow) error {
 		r.engineFull, r.create, r.asSelect = engineFull, create, asSelect
 		// A definition changed within the last seconds might change again
 		// within the same second of metadata_modification_time: keep it out
-		// of the cache.
+		// of the cache. Cacheable rows are put once parsed (see
+		// parseDefinitions).
 		if r.modified > 0 && r.serverNow >= r.modified+cacheSettleSeconds {
-			in.cache.Put(r.key(), Definition{EngineFull: engineFull, CreateQuery: create, AsSelect: asSelect})
+			r.def = &Definition{EngineFull: engineFull, CreateQuery: create, AsSelect: asSelect}
 		}
 	}
 	return in.wrap("system.tables", rows.Err())
@@ -505,9 +524,99 @@ func (in *liveReader) buildObjects(trs []*tableRow) {
 	}
 }
 
-// tableParts reads what only create_table_query holds: engine arguments,
-// TTL, SETTINGS, constraints and column TTLs, with the parser when there is
-// one. What cannot be read marks t uncertain.
+// parseDefinitions runs the parser over the definitions of tables and
+// dictionaries that the cache does not hold parsed, on all CPUs, and puts
+// what it may keep into the cache.
+func (in *liveReader) parseDefinitions(trs []*tableRow) {
+	if in.parser == nil {
+		for _, r := range trs {
+			if r.def != nil && !r.fromCache {
+				in.cache.Put(r.key(), *r.def)
+			}
+		}
+		return
+	}
+	var todo []*tableRow
+	for _, r := range trs {
+		if r.engine == "View" || r.engine == "MaterializedView" || r.engine == "LiveView" || r.engine == "WindowView" {
+			if r.def != nil && !r.fromCache {
+				in.cache.Put(r.key(), *r.def)
+			}
+			continue
+		}
+		if r.def != nil && r.def.Parsed != nil && in.parserVersion != "" && r.def.Parsed.Parser == in.parserVersion {
+			continue
+		}
+		todo = append(todo, r)
+	}
+	jobs := make(chan *tableRow)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(todo))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range jobs {
+				p := in.parse(r)
+				if r.def == nil {
+					r.def = &Definition{EngineFull: r.engineFull, CreateQuery: r.create, AsSelect: r.asSelect}
+					r.def.Parsed = p
+					continue // not cacheable
+				}
+				r.def.Parsed = p
+				if in.parserVersion != "" {
+					in.cache.Put(r.key(), *r.def)
+				} else if !r.fromCache {
+					kept := *r.def
+					kept.Parsed = nil
+					in.cache.Put(r.key(), kept)
+				}
+			}
+		}()
+	}
+	for _, r := range todo {
+		jobs <- r
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+// parse reads a table's or dictionary's create_table_query with the parser.
+func (in *liveReader) parse(r *tableRow) *ParsedDefinition {
+	p := &ParsedDefinition{Parser: in.parserVersion}
+	ch, err := in.parser.ParseCreate(r.create)
+	if err != nil {
+		p.Err = "definition not understood: " + err.Error()
+		return p
+	}
+	switch c := ch.(type) {
+	case *AddTable:
+		if c.T == nil {
+			break
+		}
+		t := c.T
+		p.EngineParams, p.TTL, p.Settings, p.PrimaryKeyExplicit, p.Constraints = t.Engine.Params, t.TTL, t.Settings, t.PrimaryKeyExplicit, t.Constraints
+		for _, col := range t.Columns {
+			if col.TTL != "" {
+				if p.ColumnTTL == nil {
+					p.ColumnTTL = map[string]Expr{}
+				}
+				p.ColumnTTL[col.Name] = col.TTL
+			}
+		}
+		return p
+	case *AddDictionary:
+		if c.D != nil {
+			p.Dictionary = c.D
+			return p
+		}
+	}
+	p.Err = fmt.Sprintf("create_table_query read as %T", ch)
+	return p
+}
+
+// tableParts returns what only create_table_query holds: engine arguments,
+// TTL, SETTINGS, constraints and column TTLs, as the parser read them when
+// there is one. What cannot be read marks t uncertain.
 func (in *liveReader) tableParts(t *Table, r *tableRow) (Storage, []*Constraint, map[string]Expr) {
 	if in.parser == nil {
 		st, err := parseEngineFull(r.engineFull)
@@ -518,55 +627,41 @@ func (in *liveReader) tableParts(t *Table, r *tableRow) (Storage, []*Constraint,
 		return st, constraintsFromCreate(r.create), columnTTLsFromCreate(r.create)
 	}
 	st := Storage{Engine: Engine{Name: r.engine}}
-	ch, err := in.parser.ParseCreate(r.create)
-	if err != nil {
-		t.MarkUncertain(Uncertainty{Reason: "definition not understood: " + err.Error()})
-		return st, nil, nil
-	}
-	add, ok := ch.(*AddTable)
-	if !ok || add.T == nil {
-		t.MarkUncertain(Uncertainty{Reason: fmt.Sprintf("create_table_query read as %T", ch)})
-		return st, nil, nil
-	}
-	p := add.T
-	st.Engine.Params = p.Engine.Params
-	st.TTL, st.Settings, st.PrimaryKeyExplicit = p.TTL, p.Settings, p.PrimaryKeyExplicit
-	var ttls map[string]Expr
-	for _, c := range p.Columns {
-		if c.TTL != "" {
-			if ttls == nil {
-				ttls = map[string]Expr{}
-			}
-			ttls[c.Name] = c.TTL
+	p := r.def.Parsed
+	if p.Err != "" || p.Dictionary != nil {
+		reason := p.Err
+		if reason == "" {
+			reason = "create_table_query read as a dictionary"
 		}
+		t.MarkUncertain(Uncertainty{Reason: reason})
+		return st, nil, nil
 	}
-	return st, p.Constraints, ttls
+	st.Engine.Params, st.TTL, st.Settings, st.PrimaryKeyExplicit = p.EngineParams, p.TTL, p.Settings, p.PrimaryKeyExplicit
+	return st, p.Constraints, p.ColumnTTL
 }
 
-// dictionary reads a dictionary's definition from create_table_query, with
-// the parser when there is one.
+// dictionary reads a dictionary's definition from create_table_query, as
+// the parser read it when there is one.
 func (in *liveReader) dictionary(r *tableRow) *Dictionary {
+	x := &Dictionary{}
 	if in.parser == nil {
-		x := &Dictionary{}
 		if err := parseDictionaryQuery(x, r.create); err != nil {
 			x.MarkUncertain(Uncertainty{Reason: "dictionary definition not understood: " + err.Error()})
 		}
 		return x
 	}
-	ch, err := in.parser.ParseCreate(r.create)
-	if err != nil {
-		x := &Dictionary{}
-		x.MarkUncertain(Uncertainty{Reason: "dictionary definition not understood: " + err.Error()})
+	p := r.def.Parsed
+	if p.Dictionary == nil {
+		reason := p.Err
+		if reason == "" {
+			reason = "dictionary create_table_query read as a table"
+		}
+		x.MarkUncertain(Uncertainty{Reason: reason})
 		return x
 	}
-	add, ok := ch.(*AddDictionary)
-	if !ok || add.D == nil {
-		x := &Dictionary{}
-		x.MarkUncertain(Uncertainty{Reason: fmt.Sprintf("dictionary create_table_query read as %T", ch)})
-		return x
-	}
-	x := *add.D
-	return &x
+	*x = *p.Dictionary
+	x.Attributes = clonePtrs(p.Dictionary.Attributes)
+	return x
 }
 
 func (in *liveReader) fetchColumns() func() error {

@@ -35,7 +35,32 @@ type Definition struct {
 	EngineFull  string `json:"engine_full"`
 	CreateQuery string `json:"create_table_query"`
 	AsSelect    string `json:"as_select,omitempty"`
+	// Parsed is what LiveOptions.Parser read from CreateQuery.
+	Parsed *ParsedDefinition `json:"parsed,omitempty"`
 }
+
+// ParsedDefinition is what a CreateParser read from a table's or a
+// dictionary's create_table_query: the parts the system tables lack.
+type ParsedDefinition struct {
+	// Parser is the LiveOptions.ParserVersion that read it.
+	Parser             string          `json:"parser"`
+	EngineParams       []Expr          `json:"engine_params,omitempty"`
+	TTL                TTL             `json:"ttl,omitempty"`
+	Settings           Settings        `json:"settings,omitempty"`
+	PrimaryKeyExplicit bool            `json:"primary_key_explicit,omitempty"`
+	Constraints        []*Constraint   `json:"constraints,omitempty"`
+	ColumnTTL          map[string]Expr `json:"column_ttl,omitempty"`
+	Dictionary         *Dictionary     `json:"dictionary,omitempty"`
+	// Err says why the definition could not be read; the object is then
+	// uncertain.
+	Err string `json:"err,omitempty"`
+}
+
+// noCache is the cache of a ReadLive without one.
+type noCache struct{}
+
+func (noCache) Get(DefinitionKey) (Definition, bool) { return Definition{}, false }
+func (noCache) Put(DefinitionKey, Definition)        {}
 
 // MemoryCache is a DefinitionCache in memory, safe for concurrent use, that
 // can be saved to and loaded from JSON.

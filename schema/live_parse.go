@@ -500,7 +500,9 @@ func parseLifetime(s string) (DictionaryLifetime, error) {
 	return lt, nil
 }
 
-// parseFunctionQuery reads "CREATE FUNCTION f AS (a, b) -> body".
+// parseFunctionQuery reads "CREATE FUNCTION f AS (a, b) -> body". The body
+// is the whole lambda, as the model keeps it: "(a, b) -> body", or
+// "a -> body" for a single parameter.
 func parseFunctionQuery(create string) (params []string, body Expr, err error) {
 	i := keywordAt(create, "AS", 0)
 	if i < 0 {
@@ -519,5 +521,9 @@ func parseFunctionQuery(create string) (params []string, body Expr, err error) {
 		name, _ := readIdent(p)
 		params = append(params, name)
 	}
-	return params, Expr(strings.TrimSpace(rest[arrow+2:])), nil
+	lambda := strings.TrimSpace(rest[arrow+2:])
+	if len(params) == 1 {
+		return params, Expr(head + " -> " + lambda), nil
+	}
+	return params, Expr("(" + head + ") -> " + lambda), nil
 }

@@ -122,7 +122,11 @@ func TestParseFunctionQuery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(params, []string{"a", "b c"}) || body != "(a + 1) * 2" {
+	if !reflect.DeepEqual(params, []string{"a", "b c"}) || body != "(a, `b c`) -> (a + 1) * 2" {
 		t.Errorf("params %q body %q", params, body)
+	}
+	params, body, err = parseFunctionQuery("CREATE FUNCTION f AS (x) -> (x * 2)")
+	if err != nil || len(params) != 1 || body != "x -> (x * 2)" {
+		t.Errorf("one parameter: %q %q %v", params, body, err)
 	}
 }

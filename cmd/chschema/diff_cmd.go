@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -153,7 +154,7 @@ func (c *DiffCmd) live(ctx context.Context, g *Globals, databases []string) (*sc
 		return nil, nil, err
 	}
 	defer conn.Close()
-	opts := schema.LiveOptions{Databases: databases, Parser: parser.CreateReader{}}
+	opts := schema.LiveOptions{Databases: databases, Parser: parser.CreateReader{}, ParserVersion: parserVersion()}
 	var notes []schema.Note
 	cacheFile := ""
 	if !c.NoCache {
@@ -179,6 +180,32 @@ func (c *DiffCmd) live(ctx context.Context, g *Globals, databases []string) (*sc
 		}
 	}
 	return live, append(notes, inspectNotes...), nil
+}
+
+// parserVersion names this build's parser for the definition cache, which
+// keeps parsed definitions only for a release or a clean VCS revision: a
+// development build parses every definition again.
+func parserVersion() string {
+	if v := Version(); v != "devel" {
+		return v
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	rev, modified := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if modified {
+		return ""
+	}
+	return rev
 }
 
 // cacheFile is the definition cache of the server dsn names: one file per

@@ -23,6 +23,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/chschema/chschema/diff"
+	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/schema"
 )
 
@@ -109,7 +110,8 @@ func run() error {
 		fmt.Printf("setup: %d tables x %d columns in database %s, created in %s\n", *tables, *columns, db, time.Since(start).Round(time.Millisecond))
 	}
 
-	inspectOpts := schema.LiveOptions{Databases: []string{db}}
+	// As chschema diff reads: definitions through the parser's conversion.
+	inspectOpts := schema.LiveOptions{Databases: []string{db}, Parser: parser.CreateReader{}, ParserVersion: "bench"}
 	expected, _, err := schema.ReadLive(ctx, conn, inspectOpts) // also warms the server's caches
 	if err != nil {
 		return err
