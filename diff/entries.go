@@ -72,11 +72,12 @@ func Entries(r *Result) []Entry {
 func entriesOf(r *Result, c schema.Change) []Entry {
 	switch c := c.(type) {
 	case *schema.AddDatabase:
-		return []Entry{{Database: c.D.Name, Kind: "database", Action: "added", Change: "AddDatabase", To: "database " + schema.QuoteIdent(c.D.Name) + " ENGINE = " + c.D.Engine.String()}}
+		to := "database " + schema.QuoteIdent(c.D.Name) + " ENGINE = " + c.D.Engine.String() + contents(c.D)
+		return []Entry{{Database: c.D.Name, Kind: "database", Action: "added", Change: "AddDatabase", To: to}}
 	case *schema.DropDatabase:
 		from := "database " + schema.QuoteIdent(c.Name)
 		if d, ok := r.From.Database(c.Name); ok {
-			from += " ENGINE = " + d.Engine.String()
+			from += " ENGINE = " + d.Engine.String() + contents(d)
 		}
 		return []Entry{{Database: c.Name, Kind: "database", Action: "dropped", Change: "DropDatabase", From: from}}
 	case *schema.ModifyDatabaseComment:
@@ -131,6 +132,31 @@ func entriesOf(r *Result, c schema.Change) []Entry {
 		return []Entry{{Object: c.To.Name, Kind: "function", Action: "modified", Change: "ModifyFunction", Subject: "definition", From: functionText(c.From), To: functionText(c.To)}}
 	}
 	return []Entry{{Kind: "unknown", Action: "modified", Change: fmt.Sprintf("%T", c)}}
+}
+
+// contents names what a database holds, e.g. " (2 tables: a, b)".
+func contents(d *schema.Database) string {
+	var names []string
+	for _, t := range d.Tables {
+		names = append(names, schema.QuoteIdent(t.Name))
+	}
+	for _, v := range d.Views {
+		names = append(names, schema.QuoteIdent(v.Name))
+	}
+	for _, x := range d.Dictionaries {
+		names = append(names, schema.QuoteIdent(x.Name))
+	}
+	if len(names) == 0 {
+		return " (empty)"
+	}
+	word := "objects"
+	if len(names) == 1 {
+		word = "object"
+	}
+	if len(names) > 10 {
+		names = append(names[:10], "...")
+	}
+	return fmt.Sprintf(" (%d %s: %s)", len(d.Tables)+len(d.Views)+len(d.Dictionaries), word, strings.Join(names, ", "))
 }
 
 func objectEntry(n schema.QualifiedName, o schema.Object, action, change, from, to string) Entry {

@@ -300,3 +300,39 @@ func TestDiffDefinitionCache(t *testing.T) {
 		t.Errorf("corrupt cache: exit %d, stderr %q", code, errOut)
 	}
 }
+
+// TestDiffDatabaseFlag checks that --database reads a database no
+// migration manages, and reports it with what it holds.
+func TestDiffDatabaseFlag(t *testing.T) {
+	db, expected := setupDrift(t)
+	other := chtest.New(t)
+	execAll(t, other, "CREATE TABLE {db}.scratch (x UInt8) ENGINE = Memory")
+
+	code, out, errOut := runDiff(t, expected, nil, "--dsn", db.DSN, "--dir", t.TempDir())
+	if code != exitOK {
+		t.Fatalf("without --database: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = runDiff(t, expected, nil, "--dsn", db.DSN, "--dir", t.TempDir(), "--database", other.Name, "--format", "json")
+	var rep diff.JSONReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitFindings {
+		t.Fatalf("with --database: exit %d, %v\n%s\n%s", code, err, out, errOut)
+	}
+	if len(rep.Changes) != 1 || rep.Changes[0].Change != "AddDatabase" || rep.Changes[0].Database != other.Name ||
+		!strings.Contains(rep.Changes[0].To, "scratch") {
+		t.Errorf("changes: %+v", rep.Changes)
+	}
+}
+
+// TestDiffNoCache checks that --no-cache writes no cache file.
+func TestDiffNoCache(t *testing.T) {
+	db, expected := setupDrift(t)
+	time.Sleep(2100 * time.Millisecond) // old enough to be cached, were the cache on
+	cacheDir := t.TempDir()
+	code, out, errOut := runDiff(t, expected, nil, "--dsn", db.DSN, "--dir", t.TempDir(), "--cache-dir", cacheDir, "--no-cache")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if files, _ := os.ReadDir(cacheDir); len(files) != 0 {
+		t.Errorf("--no-cache wrote %v", files)
+	}
+}
