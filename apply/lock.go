@@ -18,6 +18,8 @@ import (
 // ClickHouse error codes the lock relies on.
 const (
 	codeUnknownTable       = 60
+	codeUnknownDatabase    = 81
+	codeUnfinished         = 341
 	codeTableAlreadyExists = 57
 )
 

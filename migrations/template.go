@@ -6,7 +6,8 @@ import (
 )
 
 // Rendered is a section with its template variables substituted. It maps
-// offsets in Text back to positions in the raw file.
+// offsets in Text back to positions in the raw file. It is not safe for
+// concurrent use (FilePos builds a line index on first use).
 type Rendered struct {
 	// Text is the SQL after substitution.
 	Text string

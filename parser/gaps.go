@@ -152,20 +152,34 @@ type CommentColumn struct {
 // ModifyComment is ALTER TABLE … MODIFY COMMENT 'Comment'.
 type ModifyComment struct{ Comment string }
 
+// Construct names the form: ConstructExchange.
 func (*ExchangeTables) Construct() Construct { return ConstructExchange }
-func (*DropFunction) Construct() Construct   { return ConstructDropFunction }
-func (*RenameTables) Construct() Construct   { return ConstructRenameIfExists }
-func (*AccessControl) Construct() Construct  { return ConstructAccessControl }
-func (*AlterTable) Construct() Construct     { return ConstructAlterCommands }
-func (*CommentColumn) Construct() Construct  { return ConstructCommentColumn }
-func (*ModifyComment) Construct() Construct  { return ConstructModifyComment }
-func (*ExchangeTables) gap()                 {}
-func (*DropFunction) gap()                   {}
-func (*RenameTables) gap()                   {}
-func (*AccessControl) gap()                  {}
-func (*AlterTable) gap()                     {}
-func (*CommentColumn) gap()                  {}
-func (*ModifyComment) gap()                  {}
+
+// Construct names the form: ConstructDropFunction.
+func (*DropFunction) Construct() Construct { return ConstructDropFunction }
+
+// Construct names the form: ConstructRenameIfExists.
+func (*RenameTables) Construct() Construct { return ConstructRenameIfExists }
+
+// Construct names the form: ConstructAccessControl.
+func (*AccessControl) Construct() Construct { return ConstructAccessControl }
+
+// Construct names the form: ConstructAlterCommands.
+func (*AlterTable) Construct() Construct { return ConstructAlterCommands }
+
+// Construct names the form: ConstructCommentColumn.
+func (*CommentColumn) Construct() Construct { return ConstructCommentColumn }
+
+// Construct names the form: ConstructModifyComment.
+func (*ModifyComment) Construct() Construct { return ConstructModifyComment }
+
+func (*ExchangeTables) gap() {}
+func (*DropFunction) gap()   {}
+func (*RenameTables) gap()   {}
+func (*AccessControl) gap()  {}
+func (*AlterTable) gap()     {}
+func (*CommentColumn) gap()  {}
+func (*ModifyComment) gap()  {}
 
 // tok is a significant token with its depth in parentheses.
 type tok struct {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 
 	"github.com/chschema/chschema/migrations"
@@ -32,13 +33,13 @@ func (c *HashCmd) Run(g *Globals, env *Env) error {
 	}
 	p := filepath.Join(g.Dir, migrations.SumFileName)
 	if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
-		fmt.Fprintf(env.Stdout, "%s is up to date: %d migrations sealed\n", p, len(d.Migrations()))
+		fmt.Fprintf(env.Stdout, "%s is up to date: %d migrations sealed\n", path.Join(displayDir(g.Dir), migrations.SumFileName), len(d.Migrations()))
 		return nil
 	}
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "%s: %d migrations sealed\n", p, len(d.Migrations()))
+	fmt.Fprintf(env.Stdout, "%s: %d migrations sealed\n", path.Join(displayDir(g.Dir), migrations.SumFileName), len(d.Migrations()))
 	return nil
 }
 

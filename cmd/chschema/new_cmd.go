@@ -47,6 +47,6 @@ func (c *NewCmd) Run(g *Globals, env *Env) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintln(env.Stdout, p)
+	fmt.Fprintln(env.Stdout, filepath.Join(displayDir(g.Dir), filepath.FromSlash(nf.Path)))
 	return nil
 }

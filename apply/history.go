@@ -1,0 +1,286 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+)
+
+// Status is the state of one migration in the history.
+type Status string
+
+// The statuses an event records. A migration's state is its latest event's.
+const (
+	// StatusStarted: the run began applying it; statements may have run.
+	StatusStarted Status = "started"
+	// StatusFailed: a statement failed; Statements says how many completed.
+	StatusFailed Status = "failed"
+	// StatusApplied: every up statement completed.
+	StatusApplied Status = "applied"
+	// StatusPending: planned by a run that stopped at an earlier failure
+	// before reaching it; nothing of it ran.
+	StatusPending Status = "pending"
+	// StatusBaselined: recorded as applied without running (chschema baseline).
+	StatusBaselined Status = "baselined"
+	// StatusReverting: the run began its down section.
+	StatusReverting Status = "reverting"
+	// StatusRevertFailed: a down statement failed; Statements says how many completed.
+	StatusRevertFailed Status = "revert_failed"
+	// StatusReverted: the down section completed; the migration is pending again.
+	StatusReverted Status = "reverted"
+)
+
+// Down reports whether the status belongs to a down section.
+func (s Status) Down() bool {
+	return s == StatusReverting || s == StatusRevertFailed || s == StatusReverted
+}
+
+// Event is one row of the history table. The table is append-only: the state
+// of a migration is derived from its events, never updated in place.
+type Event struct {
+	Service string
+	Version uint64
+	Name    string
+	Status  Status
+	// Attempt identifies the run that wrote the event; statements of that run
+	// carry it in their query_id.
+	Attempt string
+	// Statements is how many statements of the section are known complete.
+	Statements uint32
+	// Total is the number of statements in the section.
+	Total            uint32
+	RawChecksum      string
+	RenderedChecksum string
+	StartedAt        time.Time
+	FinishedAt       time.Time
+	Duration         time.Duration
+	Error            string
+	ChschemaVersion  string
+	Host             string
+	// EventTime orders events; set by Append when zero.
+	EventTime time.Time
+}
+
+// Key names a migration across services.
+type Key struct {
+	Service string `json:"service"`
+	Version uint64 `json:"version"`
+}
+
+func (k Key) String() string { return fmt.Sprintf("%s/%04d", k.Service, k.Version) }
+
+// Record is the derived state of one migration: its latest event, plus the
+// attempts that have run its current section since it was last complete.
+type Record struct {
+	Event
+	// Attempts lists, oldest first, the attempts of the current incomplete
+	// section (empty when the latest event is terminal).
+	Attempts []string
+}
+
+// Incomplete reports whether a section was started and did not finish.
+func (r Record) Incomplete() bool {
+	return r.Status == StatusStarted || r.Status == StatusFailed || r.Status == StatusReverting || r.Status == StatusRevertFailed
+}
+
+// Applied reports whether the migration counts as applied: done, baselined,
+// or half-done (a started up section counts until it is reverted).
+func (r Record) Applied() bool {
+	return r.Status == StatusApplied || r.Status == StatusBaselined
+}
+
+// HistoryStore keeps the append-only migration history.
+type HistoryStore interface {
+	// Ensure creates the history table if it does not exist.
+	Ensure(ctx context.Context) error
+	// Load returns every event, oldest first.
+	Load(ctx context.Context) ([]Event, error)
+	// Append adds events in one round trip.
+	Append(ctx context.Context, events ...Event) error
+}
+
+var _ HistoryStore = (*TableHistory)(nil)
+
+// TableHistory is a HistoryStore in a ClickHouse table.
+type TableHistory struct {
+	conn      driver.Conn
+	db, table string
+	engine    string
+	cluster   string
+}
+
+// DefaultHistoryEngine is the history table's engine on a single server.
+const DefaultHistoryEngine = "MergeTree ORDER BY (service, version, event_time)"
+
+// ReplicatedHistoryEngine is the documented engine for --cluster: the
+// history replicated to every node, so any node can run the next migrate.
+const ReplicatedHistoryEngine = "ReplicatedMergeTree('/clickhouse/tables/{database}/{table}', '{replica}') ORDER BY (service, version, event_time)"
+
+// NewTableHistory returns the history kept in db.table. engine is the table's
+// ENGINE clause (DefaultHistoryEngine when empty); cluster, when set, creates
+// it ON CLUSTER.
+func NewTableHistory(conn driver.Conn, db, table, engine, cluster string) (*TableHistory, error) {
+	if conn == nil {
+		return nil, errors.New("apply: NewTableHistory: nil connection")
+	}
+	if db == "" || table == "" {
+		return nil, errors.New("apply: NewTableHistory: empty database or table name")
+	}
+	if engine == "" {
+		engine = DefaultHistoryEngine
+	}
+	return &TableHistory{conn: conn, db: db, table: table, engine: engine, cluster: cluster}, nil
+}
+
+// Name is the history table's qualified name.
+func (h *TableHistory) Name() string { return quoteIdent(h.db) + "." + quoteIdent(h.table) }
+
+// Ensure creates the database and table if needed.
+func (h *TableHistory) Ensure(ctx context.Context) error {
+	on := ""
+	if h.cluster != "" {
+		on = " ON CLUSTER " + quoteIdent(h.cluster)
+	}
+	if err := h.conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+quoteIdent(h.db)+on); err != nil {
+		return fmt.Errorf("apply: create history database %s: %w", h.db, err)
+	}
+	q := `CREATE TABLE IF NOT EXISTS ` + h.Name() + on + ` (
+	service String,
+	version UInt64,
+	name String,
+	status LowCardinality(String),
+	attempt String,
+	statements UInt32,
+	total UInt32,
+	raw_checksum String,
+	rendered_checksum String,
+	started_at DateTime64(3, 'UTC'),
+	finished_at DateTime64(3, 'UTC'),
+	duration_ms UInt64,
+	error String,
+	chschema_version LowCardinality(String),
+	host LowCardinality(String),
+	event_time DateTime64(6, 'UTC')
+) ENGINE = ` + h.engine + `
+COMMENT 'chschema migration history: append-only events; a migration''s state is its latest event'`
+	if err := h.conn.Exec(ctx, q); err != nil {
+		return fmt.Errorf("apply: create history table %s: %w", h.Name(), err)
+	}
+	return nil
+}
+
+// Load reads every event in one query, oldest first. A missing table is an
+// empty history.
+func (h *TableHistory) Load(ctx context.Context) ([]Event, error) {
+	rows, err := h.conn.Query(ctx, `SELECT service, version, name, status, attempt, statements, total,
+		raw_checksum, rendered_checksum, started_at, finished_at, duration_ms, error,
+		chschema_version, host, event_time
+		FROM `+h.Name()+` ORDER BY event_time, service, version`)
+	if isCode(err, codeUnknownTable) || isCode(err, codeUnknownDatabase) {
+		return nil, nil // nothing applied yet
+	}
+	if err != nil {
+		return nil, fmt.Errorf("apply: read history %s: %w", h.Name(), err)
+	}
+	defer rows.Close()
+	var events []Event
+	for rows.Next() {
+		var e Event
+		var status string
+		var durMS uint64
+		if err := rows.Scan(&e.Service, &e.Version, &e.Name, &status, &e.Attempt, &e.Statements, &e.Total,
+			&e.RawChecksum, &e.RenderedChecksum, &e.StartedAt, &e.FinishedAt, &durMS, &e.Error,
+			&e.ChschemaVersion, &e.Host, &e.EventTime); err != nil {
+			return nil, fmt.Errorf("apply: read history %s: %w", h.Name(), err)
+		}
+		e.Status, e.Duration = Status(status), time.Duration(durMS)*time.Millisecond
+		events = append(events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("apply: read history %s: %w", h.Name(), err)
+	}
+	return events, nil
+}
+
+// Append inserts events in one batch. Events without an EventTime get
+// increasing times, so their order survives.
+func (h *TableHistory) Append(ctx context.Context, events ...Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	batch, err := h.conn.PrepareBatch(ctx, "INSERT INTO "+h.Name())
+	if err != nil {
+		return fmt.Errorf("apply: write history %s: %w", h.Name(), err)
+	}
+	now := time.Now().UTC()
+	for i, e := range events {
+		if e.EventTime.IsZero() {
+			e.EventTime = now.Add(time.Duration(i) * time.Microsecond)
+		}
+		if err := batch.Append(e.Service, e.Version, e.Name, string(e.Status), e.Attempt, e.Statements, e.Total,
+			e.RawChecksum, e.RenderedChecksum, e.StartedAt, e.FinishedAt, uint64(e.Duration/time.Millisecond), e.Error,
+			e.ChschemaVersion, e.Host, e.EventTime); err != nil {
+			return fmt.Errorf("apply: write history %s: %w", h.Name(), err)
+		}
+	}
+	if err := batch.Send(); err != nil {
+		return fmt.Errorf("apply: write history %s: %w", h.Name(), err)
+	}
+	return nil
+}
+
+// State derives each migration's record from its events.
+func State(events []Event) map[Key]Record {
+	sorted := append([]Event(nil), events...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].EventTime.Before(sorted[j].EventTime) })
+	state := map[Key]Record{}
+	for _, e := range sorted {
+		k := Key{e.Service, e.Version}
+		r := state[k]
+		switch {
+		case !(Record{Event: e}).Incomplete():
+			r.Attempts = nil
+		case !r.Incomplete() || r.Status.Down() != e.Status.Down():
+			// A section starts its own list of attempts.
+			r.Attempts = []string{e.Attempt}
+		case r.Attempts[len(r.Attempts)-1] != e.Attempt:
+			r.Attempts = append(r.Attempts, e.Attempt)
+		}
+		r.Event = e
+		state[k] = r
+	}
+	return state
+}
+
+// Keys returns the keys of state in service, version order.
+func Keys(state map[Key]Record) []Key {
+	keys := make([]Key, 0, len(state))
+	for k := range state {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].Service != keys[j].Service {
+			return keys[i].Service < keys[j].Service
+		}
+		return keys[i].Version < keys[j].Version
+	})
+	return keys
+}
+
+// ParseTableName splits "db.table" (or "table", in defaultDB) for
+// --history-table.
+func ParseTableName(s, defaultDB string) (db, table string, err error) {
+	db, table, ok := strings.Cut(s, ".")
+	if !ok {
+		db, table = defaultDB, s
+	}
+	if db == "" || table == "" || strings.Contains(table, ".") {
+		return "", "", fmt.Errorf("apply: history table %q: want db.table", s)
+	}
+	return db, table, nil
+}

