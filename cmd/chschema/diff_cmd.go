@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/chschema/chschema/apply"
 	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/parser"
@@ -24,31 +26,43 @@ import (
 const IgnoreFile = "chschema.ignore"
 
 // ExpectedSource builds the expected schema: what the migrations under dir
-// say the server should hold. Notes are printed (statements the model
-// cannot follow, whose objects are then unverified).
+// say the server should hold. With a history state, only the migrations it
+// records as applied count; with none, all of them. Notes are printed
+// (migrations left out, statements the model cannot follow).
 type ExpectedSource interface {
-	ExpectedSchema(ctx context.Context, dir string, vars map[string]string) (s *schema.Schema, notes []string, err error)
+	ExpectedSchema(ctx context.Context, dir string, vars map[string]string, state map[apply.Key]apply.Record) (s *schema.Schema, notes []string, err error)
 }
 
-// migrationsSource replays every migration of dir (init.sql, then each
+// migrationsSource replays the migrations of dir (init.sql, then each
 // service's up sections) offline.
 type migrationsSource struct{}
 
 var _ ExpectedSource = migrationsSource{}
 
 // ExpectedSchema implements ExpectedSource.
-func (migrationsSource) ExpectedSchema(ctx context.Context, dir string, vars map[string]string) (*schema.Schema, []string, error) {
+func (migrationsSource) ExpectedSchema(ctx context.Context, dir string, vars map[string]string, state map[apply.Key]apply.Record) (*schema.Schema, []string, error) {
 	d, err := migrations.Open(os.DirFS(dir))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	var notes []string
+	if state != nil {
+		var left []apply.Key
+		d, left = apply.AppliedMigrations(d, state)
+		if len(left) > 0 {
+			names := make([]string, len(left))
+			for i, k := range left {
+				names[i] = k.String()
+			}
+			notes = append(notes, fmt.Sprintf("%d migration(s) not applied on the server, left out of the expected schema: %s", len(left), strings.Join(names, ", ")))
+		}
 	}
 	s, findings, err := parser.ExpectedSchema(d, parser.ExpectedOptions{Vars: vars})
 	if err != nil {
 		return nil, nil, err
 	}
-	notes := make([]string, len(findings))
-	for i, f := range findings {
-		notes[i] = filepath.Join(dir, f.String())
+	for _, f := range findings {
+		notes = append(notes, filepath.Join(dir, f.String()))
 	}
 	return s, notes, nil
 }
@@ -80,7 +94,7 @@ type DiffCmd struct {
 	OfflineFrom string   `name:"offline-from" help:"Compare against a schema saved with 'chschema schema --format json' instead of a server." type:"existingfile" placeholder:"FILE"`
 	CacheDir    string   `name:"cache-dir" help:"Where to keep the table definitions already read from a server, keyed by metadata modification time, to make later runs fast (default: the user cache directory)." type:"path" placeholder:"DIR"`
 	NoCache     bool     `name:"no-cache" help:"Read every table definition from the server, and keep none."`
-	Wait        waitFlag `embed:""`
+	historyFlags
 }
 
 // Run computes the expected schema, reads the live one and prints the
@@ -90,7 +104,23 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	if err != nil {
 		return err
 	}
-	expected, expectedNotes, err := src.ExpectedSchema(ctx, g.Dir, g.Vars(env.Environ))
+	var conn driver.Conn
+	var state map[apply.Key]apply.Record
+	if c.OfflineFrom == "" {
+		var dsnDB string
+		conn, dsnDB, err = c.connect(ctx, g)
+		if err != nil {
+			return fmt.Errorf("%w (or compare with --offline-from FILE)", err)
+		}
+		defer conn.Close()
+		if state, err = c.appliedState(ctx, conn, dsnDB); err != nil {
+			return err
+		}
+		if state == nil {
+			fmt.Fprintf(env.Stderr, "chschema: note: no migration history on the server: comparing with every migration\n")
+		}
+	}
+	expected, expectedNotes, err := src.ExpectedSchema(ctx, g.Dir, g.Vars(env.Environ), state)
 	if err != nil {
 		return fmt.Errorf("expected schema: %w", err)
 	}
@@ -99,7 +129,7 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	}
 	databases := managedDatabases(expected, c.Database)
 	expected.KeepDatabases(databases)
-	live, notes, err := c.live(ctx, g, databases)
+	live, notes, err := c.live(ctx, g, conn, databases)
 	if err != nil {
 		return err
 	}
@@ -130,9 +160,26 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	return nil
 }
 
-// live reads the live schema of databases from the server, or from the
+// appliedState reads the migration history; nil when there is none.
+func (c *DiffCmd) appliedState(ctx context.Context, conn driver.Conn, dsnDB string) (map[apply.Key]apply.Record, error) {
+	db, table, err := c.historyTable(dsnDB)
+	if err != nil {
+		return nil, err
+	}
+	h, err := apply.NewTableHistory(conn, db, table, "", "")
+	if err != nil {
+		return nil, err
+	}
+	events, err := h.Load(ctx)
+	if err != nil || len(events) == 0 {
+		return nil, err
+	}
+	return apply.State(events), nil
+}
+
+// live reads the live schema of databases from conn, or from the
 // --offline-from file.
-func (c *DiffCmd) live(ctx context.Context, g *Globals, databases []string) (*schema.Schema, []schema.Note, error) {
+func (c *DiffCmd) live(ctx context.Context, g *Globals, conn driver.Conn, databases []string) (*schema.Schema, []schema.Note, error) {
 	if c.OfflineFrom != "" {
 		f, err := os.Open(c.OfflineFrom)
 		if err != nil {
@@ -146,14 +193,7 @@ func (c *DiffCmd) live(ctx context.Context, g *Globals, databases []string) (*sc
 		s.KeepDatabases(databases)
 		return s, nil, nil
 	}
-	if g.DSN == "" {
-		return nil, nil, errors.New("diff needs --dsn (or CHSCHEMA_DSN), or --offline-from FILE")
-	}
-	conn, err := openConn(ctx, g.DSN, c.Wait.Wait)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer conn.Close()
+	var err error
 	opts := schema.LiveOptions{Databases: databases, Parser: parser.CreateReader{}, ParserVersion: parserVersion()}
 	var notes []schema.Note
 	cacheFile := ""

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
+	"github.com/chschema/chschema/apply"
 	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/internal/chtest"
 	"github.com/chschema/chschema/parser"
@@ -27,7 +28,7 @@ import (
 // migrations, is in diff_example_test.go.
 type snapshotSource struct{ s *schema.Schema }
 
-func (s snapshotSource) ExpectedSchema(context.Context, string, map[string]string) (*schema.Schema, []string, error) {
+func (s snapshotSource) ExpectedSchema(context.Context, string, map[string]string, map[apply.Key]apply.Record) (*schema.Schema, []string, error) {
 	return s.s, nil, nil
 }
 
@@ -226,7 +227,7 @@ func TestDiffErrors(t *testing.T) {
 	}
 	// The real CLI reads the migrations: a directory that is not one is an
 	// error, never "no drift".
-	code, _, errOut := runCLI(t, "diff", "--dsn", "clickhouse://127.0.0.1:1/default", "--dir", "/nonexistent/migrations")
+	code, _, errOut := runCLI(t, "diff", "--offline-from", writeSchemaFile(t, schema.New()), "--dir", "/nonexistent/migrations")
 	if code != exitError || !strings.Contains(errOut, "/nonexistent/migrations") {
 		t.Errorf("missing migrations: exit %d, stderr %q", code, errOut)
 	}

@@ -80,8 +80,53 @@ func TestDiffExampleNoDrift(t *testing.T) {
 	if code != exitOK || out != "no drift\n" {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
-	if errOut != "" {
-		t.Errorf("stderr: %s", errOut)
+	// Applied by hand, without chschema's history: every migration counts.
+	if want := "chschema: note: no migration history on the server: comparing with every migration\n"; errOut != want {
+		t.Errorf("stderr %q, want %q", errOut, want)
+	}
+}
+
+// TestDiffAppliedMigrationsOnly applies the example with chschema migrate,
+// then adds a migration without applying it: diff compares with the applied
+// migrations only, says which are left out, and finds no drift; after
+// migrate, it still finds none.
+func TestDiffAppliedMigrationsOnly(t *testing.T) {
+	db := chtest.New(t)
+	prefix := db.Name + "_"
+	t.Cleanup(func() {
+		for _, n := range exampleDatabases(prefix) {
+			_ = db.Conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+schema.QuoteIdent(n)+" SYNC")
+		}
+	})
+	environ := exampleEnv(prefix, "")
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(exampleDir)); err != nil {
+		t.Fatal(err)
+	}
+	migrate := func() {
+		t.Helper()
+		env, _, errOut := testEnv()
+		env.Environ = environ
+		if code := run([]string{"--dir", dir, "--dsn", db.DSN, "migrate"}, env); code != exitOK {
+			t.Fatalf("migrate: exit %d: %s", code, errOut)
+		}
+	}
+	migrate()
+	extra := "-- +up\nCREATE TABLE IF NOT EXISTS ${VECTOR_DB}.hosts ${ON_CLUSTER} (host String) ENGINE = MergeTree ORDER BY host;\n-- +down\nDROP TABLE IF EXISTS ${VECTOR_DB}.hosts ${ON_CLUSTER};\n"
+	if err := os.WriteFile(filepath.Join(dir, "vector", "0003_hosts.sql"), []byte(extra), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runExampleDiff(t, db, environ, dir)
+	if code != exitOK || out != "no drift\n" {
+		t.Fatalf("pending migration: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "left out of the expected schema: vector/0003") {
+		t.Errorf("stderr does not name the pending migration: %q", errOut)
+	}
+	migrate()
+	code, out, errOut = runExampleDiff(t, db, environ, dir)
+	if code != exitOK || out != "no drift\n" || errOut != "" {
+		t.Fatalf("after migrate: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 }
 
