@@ -151,7 +151,12 @@ func TestInspectQueries(t *testing.T) {
 		exec(t, db, "CREATE TABLE {db}.t"+string(rune('a'+i%26))+strings.Repeat("x", i/26)+" (a UInt8, b String) ENGINE = Memory")
 	}
 	q := &countingQuerier{q: db.Conn}
-	s, _, err := schema.ReadLive(context.Background(), q, schema.LiveOptions{Databases: []string{db.Name, "system", "information_schema"}})
+	var inspector schema.Inspector
+	inspector, err := schema.NewLiveReader(q, schema.LiveOptions{Databases: []string{db.Name, "system", "information_schema"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := inspector.InspectSchema(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

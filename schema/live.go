@@ -832,3 +832,32 @@ func (in *liveReader) wrap(table string, err error) error {
 func quoteString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }
+
+// LiveReader is the Inspector over ReadLive, for code that takes any
+// Inspector. Notes holds the notes of the last InspectSchema.
+type LiveReader struct {
+	q     Querier
+	opts  LiveOptions
+	Notes []Note
+}
+
+var _ Inspector = (*LiveReader)(nil)
+
+// NewLiveReader returns a LiveReader over q. It rejects a nil Querier, and
+// options that name no database without AllDatabases.
+func NewLiveReader(q Querier, opts LiveOptions) (*LiveReader, error) {
+	if q == nil {
+		return nil, fmt.Errorf("%w: NewLiveReader: nil Querier", ErrInspect)
+	}
+	if len(opts.Databases) == 0 && !opts.AllDatabases {
+		return nil, fmt.Errorf("%w: NewLiveReader: no databases", ErrInspect)
+	}
+	return &LiveReader{q: q, opts: opts}, nil
+}
+
+// InspectSchema implements Inspector.
+func (r *LiveReader) InspectSchema(ctx context.Context) (*Schema, error) {
+	s, notes, err := ReadLive(ctx, r.q, r.opts)
+	r.Notes = notes
+	return s, err
+}

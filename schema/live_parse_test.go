@@ -1,8 +1,11 @@
 package schema
 
 import (
+	"context"
 	"reflect"
 	"testing"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 )
 
 func TestParseEngineFull(t *testing.T) {
@@ -130,3 +133,20 @@ func TestParseFunctionQuery(t *testing.T) {
 		t.Errorf("one parameter: %q %q %v", params, body, err)
 	}
 }
+
+func TestNewLiveReaderValidates(t *testing.T) {
+	if _, err := NewLiveReader(nil, LiveOptions{Databases: []string{"x"}}); err == nil {
+		t.Error("nil Querier accepted")
+	}
+	var q Querier = nilQuerier{}
+	if _, err := NewLiveReader(q, LiveOptions{}); err == nil {
+		t.Error("no databases accepted")
+	}
+	if _, err := NewLiveReader(q, LiveOptions{AllDatabases: true}); err != nil {
+		t.Errorf("AllDatabases refused: %v", err)
+	}
+}
+
+type nilQuerier struct{}
+
+func (nilQuerier) Query(context.Context, string, ...any) (driver.Rows, error) { return nil, nil }
