@@ -334,7 +334,7 @@ func kindText(k schema.ColumnChangeKind) string {
 		name string
 	}{
 		{schema.ChangeType, "type"}, {schema.ChangeDefault, "default"}, {schema.ChangeCodec, "codec"},
-		{schema.ChangeComment, "comment"}, {schema.ChangeTTL, "ttl"}, {schema.ChangeSettings, "settings"},
+		{schema.ChangeComment, "comment"}, {schema.ChangeTTL, "ttl"},
 		{schema.ChangePosition, "position"},
 	} {
 		if k.Is(p.k) {

@@ -362,7 +362,7 @@ func (c *converter) drop() error {
 		}
 	}
 	if detach {
-		c.out.Changes = append(c.out.Changes, &schema.DetachObject{Name: name, IfExists: ifExists, Permanently: permanently})
+		c.out.Changes = append(c.out.Changes, &schema.DetachObject{Name: name, Kind: kind, IfExists: ifExists, Permanently: permanently})
 		return nil
 	}
 	c.out.Changes = append(c.out.Changes, &schema.DropObject{Name: name, Kind: kind, IfExists: ifExists, Sync: sync})
@@ -662,17 +662,17 @@ func (c *converter) nameLiteral(e ch.Expr) string {
 	switch x := unparen(e).(type) {
 	case *ch.Ident:
 		if x.QuoteType == ch.Unquoted || x.QuoteType == ch.BackTicks || x.QuoteType == ch.DoubleQuote {
-			return QuoteString(x.Name)
+			return schema.QuoteString(x.Name)
 		}
 	case *ch.Path:
 		parts := make([]string, len(x.Fields))
 		for i, f := range x.Fields {
 			parts[i] = f.Name
 		}
-		return QuoteString(strings.Join(parts, "."))
+		return schema.QuoteString(strings.Join(parts, "."))
 	case *ch.FunctionExpr:
 		if strings.EqualFold(x.Name.Name, "currentDatabase") && c.db != "" {
-			return QuoteString(c.db)
+			return schema.QuoteString(c.db)
 		}
 	}
 	return c.fmt.expr(e)
@@ -882,9 +882,9 @@ func (c *converter) ttl(t *ch.TTLClause) schema.TTL {
 			if r := p.Item; r != nil {
 				switch {
 				case r.ToDisk != nil:
-					s += " TO DISK " + QuoteString(unescape(r.ToDisk.Literal))
+					s += " TO DISK " + schema.QuoteString(unescape(r.ToDisk.Literal))
 				case r.ToVolume != nil:
-					s += " TO VOLUME " + QuoteString(unescape(r.ToVolume.Literal))
+					s += " TO VOLUME " + schema.QuoteString(unescape(r.ToVolume.Literal))
 				case r.Action != nil:
 					switch strings.ToUpper(r.Action.Action) {
 					case "DELETE", "":

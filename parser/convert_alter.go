@@ -381,6 +381,8 @@ func (c *converter) readIndex(toks []sqlTok, skip int) (*schema.Index, error) {
 	ix := &schema.Index{Name: identText(toks[skip]), Granularity: 1}
 	typeAt, granAt := -1, len(toks)
 	depth := 0
+	// The expression has at least one token, so the TYPE keyword is not
+	// before skip+2 (the expression may be a column named type).
 	for i := skip + 1; i < len(toks); i++ {
 		switch toks[i].kind {
 		case '(':
@@ -388,7 +390,7 @@ func (c *converter) readIndex(toks []sqlTok, skip int) (*schema.Index, error) {
 		case ')':
 			depth--
 		case 'w':
-			if depth == 0 && toks[i].upper() == "TYPE" && typeAt < 0 {
+			if depth == 0 && toks[i].upper() == "TYPE" && typeAt < 0 && i >= skip+2 {
 				typeAt = i
 			}
 			if depth == 0 && toks[i].upper() == "GRANULARITY" {
@@ -403,7 +405,9 @@ func (c *converter) readIndex(toks []sqlTok, skip int) (*schema.Index, error) {
 	if err != nil {
 		return nil, &offsetError{Offset: toks[skip+1].off, Err: fmt.Errorf("%w: index expression: %v", ErrSyntax, firstLine(err.Error()))}
 	}
-	ix.Expr = schema.Expr(c.fmt.expr(unparen(e)))
+	// system.data_skipping_indices prints the expression like a key: a
+	// tuple as its elements, "a, b".
+	ix.Expr = schema.Expr(c.keyList([]ch.Expr{e}))
 	te, err := parseExprText(c.orig[toks[typeAt+1].off:toks[granAt-1].end])
 	if err != nil {
 		return nil, &offsetError{Offset: toks[typeAt+1].off, Err: fmt.Errorf("%w: index type: %v", ErrSyntax, firstLine(err.Error()))}

@@ -34,6 +34,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/chschema/chschema/schema"
 )
 
 // columnTailKeywords end a column definition's default expression.
@@ -503,7 +505,7 @@ func (c *converter) readTTL(items []sqlTok) (string, error) {
 			case w == "DELETE":
 				rest = rest[1:]
 			case w == "TO" && len(rest) >= 3:
-				rule += " TO " + strings.ToUpper(rest[1].text) + " " + QuoteString(unquoteLiteral(rest[2].text))
+				rule += " TO " + strings.ToUpper(rest[1].text) + " " + schema.QuoteString(unquoteLiteral(rest[2].text))
 				rest = rest[3:]
 			case w == "RECOMPRESS" && len(rest) >= 2:
 				end := len(rest)

@@ -38,8 +38,12 @@ func (c *converter) createView(st *ch.CreateView) error {
 			return err
 		}
 		v.Columns = t.Columns
-	} else if st.SubQuery != nil {
+	} else if st.SubQuery != nil && !c.fmt.params {
 		c.views = append(c.views, viewSource{add, st.SubQuery.Select})
+	}
+	if c.fmt.params {
+		// A parameterized view: the server lists no columns for it.
+		v.Columns = nil
 	}
 	c.out.Changes = append(c.out.Changes, add)
 	return nil

@@ -22,6 +22,12 @@ import (
 // as the server does when it stores a view's query.
 type exprFormatter struct {
 	Database string
+	// ctes are the names of the WITH subqueries in scope, which are not
+	// tables and are not qualified.
+	ctes map[string]bool
+	// params is set when a query parameter was formatted: a parameterized
+	// view has no columns in system.columns.
+	params bool
 	// unsupported collects node types the formatter does not know; the
 	// caller turns them into findings.
 	unsupported []string
@@ -49,6 +55,9 @@ func isOperator(e ch.Expr) bool {
 	case *ch.BinaryOperation:
 		return e.Operation != "::" && e.Operation != "||"
 	case *ch.UnaryExpr, *ch.NotExpr, *ch.NegateExpr, *ch.IsNullExpr, *ch.IsNotNullExpr, *ch.BetweenClause:
+		return true
+	case *ch.ObjectParams, *ch.IndexOperation:
+		// x[1] and t.1 are the operators arrayElement and tupleElement.
 		return true
 	case *ch.ColumnExpr:
 		if e.Alias == nil {
@@ -89,9 +98,23 @@ func unparen(e ch.Expr) ch.Expr {
 	}
 }
 
-// operand writes e as an operand of an operator.
+// operand writes e as an operand of an operator: parentheses the user
+// wrote are kept (the server preserves them, collapsing doubled ones), and
+// an operator that has none gets them.
 func (f *exprFormatter) operand(b *strings.Builder, e ch.Expr) {
-	e = unparen(e)
+	for {
+		if c, ok := e.(*ch.ColumnExpr); ok && c.Alias == nil {
+			e = c.Expr
+			continue
+		}
+		break
+	}
+	if p, ok := e.(*ch.ParamExprList); ok {
+		if _, ok := singleParen(p); ok {
+			f.write(b, p)
+			return
+		}
+	}
 	if isOperator(e) {
 		b.WriteByte('(')
 		f.write(b, e)
@@ -148,7 +171,7 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 	case *ch.NumberLiteral:
 		b.WriteString(formatNumber(e))
 	case *ch.StringLiteral:
-		b.WriteString(QuoteString(unescape(e.Literal)))
+		b.WriteString(schema.QuoteString(unescape(e.Literal)))
 	case *ch.BoolLiteral:
 		b.WriteString(strings.ToLower(e.Literal))
 	case *ch.NullLiteral:
@@ -159,16 +182,6 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		switch strings.ToUpper(string(e.Kind)) {
 		case "-":
 			b.WriteByte('-')
-			// The server keeps written parentheses after a unary minus:
-			// -(k), -(1).
-			if p, ok := e.Expr.(*ch.ParamExprList); ok {
-				if inner, ok := singleParen(p); ok {
-					b.WriteByte('(')
-					f.write(b, inner)
-					b.WriteByte(')')
-					return
-				}
-			}
 			f.operand(b, e.Expr)
 		case "+":
 			f.write(b, e.Expr)
@@ -270,13 +283,16 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 			parts = append(parts, "ORDER BY "+f.orderItems(e.OrderBy.Items))
 		}
 		if e.Frame != nil {
-			f.unsupported = append(f.unsupported, "window frame")
-			parts = append(parts, ch.Format(e.Frame))
+			parts = append(parts, f.frame(e.Frame))
 		}
 		b.WriteString("(" + strings.Join(parts, " ") + ")")
 	case *ch.ParamExprList:
-		if inner, ok := singleParen(e); ok {
-			f.write(b, inner)
+		if _, ok := singleParen(e); ok {
+			// Written parentheses are kept, doubled ones collapsed:
+			// ((a)) -> (a).
+			b.WriteByte('(')
+			f.write(b, unparen(e))
+			b.WriteByte(')')
 			return
 		}
 		b.WriteByte('(')
@@ -296,7 +312,28 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		f.operand(b, e.Object)
 		f.write(b, e.Params)
 	case *ch.IndexOperation:
-		f.operand(b, e.Object)
+		// Tuple element access: the server parenthesises the tuple unless
+		// it is a name, a tuple literal or tuple(...): (f(x)).1, (x.1).2.
+		obj := e.Object
+		if c, ok := obj.(*ch.ColumnExpr); ok && c.Alias == nil {
+			obj = c.Expr
+		}
+		bare := false
+		switch o := obj.(type) {
+		case *ch.Ident, *ch.Path, *ch.NestedIdentifier:
+			bare = true
+		case *ch.ParamExprList:
+			bare = true
+		case *ch.FunctionExpr:
+			bare = strings.EqualFold(o.Name.Name, "tuple") && (o.Params == nil || o.Params.ColumnArgList == nil)
+		}
+		if bare {
+			f.write(b, obj)
+		} else {
+			b.WriteByte('(')
+			f.write(b, obj)
+			b.WriteByte(')')
+		}
 		b.WriteString(string(e.Operation))
 		f.write(b, e.Index)
 	case *ch.MapLiteral:
@@ -325,7 +362,11 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		f.write(b, e.Alias)
 	case *ch.ColumnTypeExpr:
 		b.WriteString(ident(e.Name))
-	case *ch.QueryParam, *ch.PlaceHolder:
+	case *ch.QueryParam:
+		// {name:Type}, a parameterized view's parameter.
+		f.params = true
+		b.WriteString("{" + e.Name.Name + ":" + strings.TrimSpace(ch.Format(e.Type)) + "}")
+	case *ch.PlaceHolder:
 		b.WriteString(ch.Format(e))
 	default:
 		f.unsupported = append(f.unsupported, fmt.Sprintf("%T", e))
@@ -339,7 +380,7 @@ func (f *exprFormatter) castType(b *strings.Builder, t ch.Expr) {
 		f.write(b, t)
 	default:
 		// CAST(x AS T) keeps T as written, quoted.
-		b.WriteString(QuoteString(ch.Format(t)))
+		b.WriteString(schema.QuoteString(ch.Format(t)))
 	}
 }
 
@@ -368,7 +409,7 @@ func (f *exprFormatter) binary(b *strings.Builder, e *ch.BinaryOperation) {
 		b.WriteString("CAST(")
 		f.write(b, e.LeftExpr)
 		b.WriteString(", ")
-		b.WriteString(QuoteString(ch.Format(e.RightExpr)))
+		b.WriteString(schema.QuoteString(ch.Format(e.RightExpr)))
 		b.WriteByte(')')
 		return
 	case "||":
@@ -530,7 +571,7 @@ func (f *exprFormatter) tableName(t *ch.TableIdentifier) string {
 	if t.Database != nil {
 		return ident(t.Database) + "." + ident(t.Table)
 	}
-	if f.Database != "" {
+	if f.Database != "" && !f.ctes[t.Table.Name] {
 		return schema.QuoteIdent(f.Database) + "." + ident(t.Table)
 	}
 	return ident(t.Table)
@@ -549,15 +590,20 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 	if q.With != nil {
 		var ctes []string
 		for _, c := range q.With.CTEs {
-			switch {
-			case c.Alias != nil:
-				if _, isSub := c.Alias.(*ch.SubQuery); isSub {
-					ctes = append(ctes, f.expr(c.Expr)+" AS "+f.expr(c.Alias))
-				} else {
-					ctes = append(ctes, f.expr(c.Expr)+" AS "+f.expr(c.Alias))
+			switch a := c.Alias.(type) {
+			case *ch.SelectQuery:
+				// name AS (SELECT ...): a table expression.
+				ctes = append(ctes, f.expr(c.Expr)+" AS ("+f.selectQuery(a)+")")
+				if id, ok := c.Expr.(*ch.Ident); ok {
+					if f.ctes == nil {
+						f.ctes = map[string]bool{}
+					}
+					f.ctes[id.Name] = true
 				}
-			default:
+			case nil:
 				ctes = append(ctes, f.expr(c.Expr))
+			default:
+				ctes = append(ctes, f.expr(c.Expr)+" AS "+f.expr(c.Alias))
 			}
 		}
 		parts = append(parts, "WITH "+strings.Join(ctes, ", "))
@@ -573,7 +619,7 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 			s += " AS " + ident(it.Alias)
 		}
 		for _, m := range it.Modifiers {
-			s += " " + f.expr(m)
+			s += " " + f.modifier(m)
 		}
 		items[i] = s
 	}
@@ -589,7 +635,9 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 	}
 	if q.GroupBy != nil {
 		g := "GROUP BY "
-		if q.GroupBy.AggregateType != "" {
+		if strings.EqualFold(q.GroupBy.AggregateType, "ALL") {
+			g += "ALL"
+		} else if q.GroupBy.AggregateType != "" {
 			g += q.GroupBy.AggregateType + "(" + f.listExpr(q.GroupBy.Expr) + ")"
 		} else {
 			g += f.listExpr(q.GroupBy.Expr)
@@ -607,6 +655,13 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 	}
 	if q.Having != nil {
 		parts = append(parts, "HAVING "+f.expr(q.Having.Expr))
+	}
+	if q.Window != nil {
+		var ws []string
+		for _, w := range q.Window.Windows {
+			ws = append(ws, ident(w.Name)+" AS "+f.expr(w.Expr))
+		}
+		parts = append(parts, "WINDOW "+strings.Join(ws, ", "))
 	}
 	if q.OrderBy != nil {
 		parts = append(parts, "ORDER BY "+f.orderItems(q.OrderBy.Items))
@@ -687,6 +742,45 @@ func (f *exprFormatter) fromExpr(e ch.Expr) string {
 		return s
 	}
 	return f.expr(e)
+}
+
+// modifier prints a column transformer: EXCEPT (a, b), REPLACE (x AS y),
+// APPLY f.
+func (f *exprFormatter) modifier(m *ch.FunctionExpr) string {
+	name := strings.ToUpper(m.Name.Name)
+	var args []ch.Expr
+	if m.Params != nil && m.Params.Items != nil {
+		args = m.Params.Items.Items
+	}
+	if (name == "APPLY" || name == "EXCEPT") && len(args) == 1 {
+		return name + " " + f.expr(args[0])
+	}
+	return name + " (" + f.exprs(args) + ")"
+}
+
+// frame prints a window frame as the server does: always with BETWEEN.
+func (f *exprFormatter) frame(fr *ch.WindowFrameClause) string {
+	bound := func(e ch.Expr) string {
+		switch b := e.(type) {
+		case *ch.WindowFrameCurrentRow:
+			return "CURRENT ROW"
+		case *ch.WindowFrameUnbounded:
+			return "UNBOUNDED " + strings.ToUpper(b.Direction)
+		case *ch.WindowFrameNumber:
+			return f.expr(b.Number) + " " + strings.ToUpper(b.Direction)
+		case *ch.WindowFrameExtendExpr:
+			return f.expr(b.Expr) + " " + strings.ToUpper(b.Direction)
+		case *ch.WindowFrameParam:
+			return f.expr(b.Param) + " " + strings.ToUpper(b.Direction)
+		}
+		f.unsupported = append(f.unsupported, "window frame bound")
+		return ch.Format(e)
+	}
+	typ := strings.ToUpper(fr.Type)
+	if b, ok := fr.Extend.(*ch.BetweenClause); ok {
+		return typ + " BETWEEN " + bound(b.Between) + " AND " + bound(b.And)
+	}
+	return typ + " BETWEEN " + bound(fr.Extend) + " AND CURRENT ROW"
 }
 
 // joinTail prints "KIND JOIN table ON ..." for the right side of a join,

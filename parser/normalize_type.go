@@ -371,7 +371,7 @@ func splitArgs(toks []typeTok) []string {
 		}
 		switch t.kind {
 		case 's':
-			cur.WriteString(QuoteString(t.text))
+			cur.WriteString(schema.QuoteString(t.text))
 		case 'q':
 			cur.WriteString(schema.QuoteIdent(t.text))
 		default:
@@ -414,7 +414,7 @@ func (p *typeParser) parseEnum(family string) (string, error) {
 		if -v > maxAbs {
 			maxAbs = -v
 		}
-		parts = append(parts, QuoteString(t.text)+" = "+strconv.FormatInt(v, 10))
+		parts = append(parts, schema.QuoteString(t.text)+" = "+strconv.FormatInt(v, 10))
 		switch p.next().kind {
 		case ',':
 			continue
@@ -493,38 +493,6 @@ func (p *typeParser) parseAggFunc() (string, error) {
 	return t.text + "(" + strings.Join(splitArgs(args), ", ") + ")", nil
 }
 
-// QuoteString single-quotes s the way the server's formatter does:
-// backslash escapes for backslash, quote and control characters.
-func QuoteString(s string) string {
-	var b strings.Builder
-	b.WriteByte('\'')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch c {
-		case '\\':
-			b.WriteString(`\\`)
-		case '\'':
-			b.WriteString(`\'`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\r':
-			b.WriteString(`\r`)
-		case 0:
-			b.WriteString(`\0`)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\f':
-			b.WriteString(`\f`)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('\'')
-	return b.String()
-}
-
 var mapAggAliases = map[string]string{"sumMappedArrays": "sumMap", "minMappedArrays": "minMap", "maxMappedArrays": "maxMap"}
 
 func mapAggFunction(name string) bool {
@@ -551,7 +519,7 @@ func jsonArgs(toks []typeTok) []string {
 			settings = append(settings, arg[0].text+"="+joinToks(arg[2:]))
 		case arg[0].kind == 'i' && strings.EqualFold(arg[0].text, "SKIP"):
 			if len(arg) >= 3 && strings.EqualFold(arg[1].text, "REGEXP") {
-				skips = append(skips, "SKIP REGEXP "+QuoteString(arg[2].text))
+				skips = append(skips, "SKIP REGEXP "+schema.QuoteString(arg[2].text))
 			} else if len(arg) >= 2 {
 				skips = append(skips, "SKIP "+jsonPath(arg[1]))
 			}
@@ -578,7 +546,7 @@ func joinToks(toks []typeTok) string {
 	var parts []string
 	for _, t := range toks {
 		if t.kind == 's' {
-			parts = append(parts, QuoteString(t.text))
+			parts = append(parts, schema.QuoteString(t.text))
 		} else {
 			parts = append(parts, t.text)
 		}

@@ -59,8 +59,20 @@ func TestRenderRecreates(t *testing.T) {
 	compareModels(t, expected, live)
 
 	// The rendered SQL is a fixed point: rendering the live model gives the
-	// same text.
-	if a, b := schema.Render(expected), schema.Render(live); a != b {
+	// same statements (with the view columns the offline model leaves
+	// unknown left out on both sides).
+	for _, wd := range expected.Databases {
+		gd, ok := live.Database(wd.Name)
+		if !ok {
+			continue
+		}
+		for _, wv := range wd.Views {
+			if gv, ok := gd.View(wv.Name); ok && wv.Columns == nil {
+				gv.Columns = nil
+			}
+		}
+	}
+	if a, b := strings.Join(schema.Statements(expected), "\n"), strings.Join(schema.Statements(live), "\n"); a != b {
 		t.Errorf("render(offline) != render(live):\n%s", firstDiff(a, b))
 	}
 }

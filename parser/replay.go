@@ -287,6 +287,9 @@ func inferColumns(s *schema.Schema, db string, q *ch.SelectQuery) ([]*schema.Col
 	}
 	var out []*schema.Column
 	for _, it := range q.SelectItems {
+		if len(it.Modifiers) > 0 {
+			return nil, false // * EXCEPT/REPLACE/APPLY
+		}
 		e := unparen(it.Expr)
 		var outName string
 		var typ schema.Type
@@ -327,7 +330,24 @@ func inferColumns(s *schema.Schema, db string, q *ch.SelectQuery) ([]*schema.Col
 				outName, typ = "count()", "UInt64"
 				break
 			}
-			return nil, false
+			// A few functions of one plain column whose result type is
+			// certain; the server names the column after the call.
+			if it.Alias == nil || x.Params == nil || x.Params.ColumnArgList != nil || x.Params.Items == nil || len(x.Params.Items.Items) != 1 {
+				return nil, false
+			}
+			arg, ok := unparen(x.Params.Items.Items[0]).(*ch.Ident)
+			if !ok {
+				return nil, false
+			}
+			c, ok := find(arg.Name)
+			if !ok {
+				return nil, false
+			}
+			t, ok := functionResult(x.Name.Name, c.Type)
+			if !ok {
+				return nil, false
+			}
+			typ = t
 		default:
 			return nil, false
 		}
@@ -373,4 +393,51 @@ func singleTable(e ch.Expr) (*ch.TableIdentifier, string, bool) {
 		return &ch.TableIdentifier{Table: x}, "", true
 	}
 	return nil, "", false
+}
+
+// functionResult is the result type of a one-argument function applied to a
+// column of type arg, for the functions whose result the model can be sure
+// of. Nullable and LowCardinality arguments change results and are left to
+// the server.
+func functionResult(fn string, arg schema.Type) (schema.Type, bool) {
+	a := string(arg)
+	if strings.HasPrefix(a, "Nullable(") || strings.HasPrefix(a, "LowCardinality(") {
+		return "", false
+	}
+	isInt := func(s string) bool {
+		for _, p := range []string{"UInt8", "UInt16", "UInt32", "UInt64", "Int8", "Int16", "Int32", "Int64"} {
+			if s == p {
+				return true
+			}
+		}
+		return false
+	}
+	switch fn {
+	case "toString":
+		return "String", true
+	case "toDate":
+		if a == "Date" || a == "DateTime" || strings.HasPrefix(a, "DateTime(") || a == "String" {
+			return "Date", true
+		}
+	case "toUInt8", "toUInt16", "toUInt32", "toUInt64", "toInt8", "toInt16", "toInt32", "toInt64", "toFloat32", "toFloat64":
+		return schema.Type(strings.TrimPrefix(strings.Replace(fn, "to", "", 1), "")), true
+	case "lower", "upper":
+		if a == "String" {
+			return "String", true
+		}
+	case "uniq", "uniqExact":
+		return "UInt64", true
+	case "min", "max", "any", "anyLast":
+		return arg, true
+	case "sum":
+		switch {
+		case strings.HasPrefix(a, "UInt") && isInt(a):
+			return "UInt64", true
+		case strings.HasPrefix(a, "Int") && isInt(a):
+			return "Int64", true
+		case a == "Float32" || a == "Float64":
+			return "Float64", true
+		}
+	}
+	return "", false
 }

@@ -103,6 +103,9 @@ func (s *Schema) Apply(c Change) error {
 			}
 			return fmt.Errorf("table %s: %w", c.Name, ErrNotExist)
 		}
+		if c.Kind != 0 && !kindMatches(c.Kind, o.Kind()) {
+			return fmt.Errorf("DETACH %s %s: it is a %s: %w", c.Kind, c.Name, o.Kind(), ErrInvalid)
+		}
 		d := dbOf(o)
 		removeObject(o)
 		d.Detached = append(d.Detached, o)
@@ -181,8 +184,8 @@ func kindWord(k ObjectKind) string {
 func kindMatches(want, got ObjectKind) bool {
 	switch want {
 	case KindTable:
-		// DROP TABLE drops views and dictionaries too.
-		return true
+		// DROP TABLE drops views too, but not dictionaries.
+		return got != KindDictionary
 	case KindView, KindMaterializedView:
 		return got == KindView || got == KindMaterializedView
 	}
@@ -198,7 +201,23 @@ func (s *Schema) addTable(c *AddTable) error {
 		}
 		st, ok := src.(*Table)
 		if !ok {
-			return fmt.Errorf("CREATE TABLE AS %s: it is a %s: %w", c.AsTable, src.Kind(), ErrInvalid)
+			// AS a view or a dictionary copies its columns; the new table
+			// needs its own engine.
+			switch x := src.(type) {
+			case *View:
+				t.Columns = cloneColumns(x.Columns)
+				if x.Columns == nil {
+					t.MarkUncertain(Uncertainty{Reason: "CREATE TABLE AS a view whose columns the model does not know"})
+				}
+			case *Dictionary:
+				for _, a := range x.Attributes {
+					t.Columns = append(t.Columns, &Column{Name: a.Name, Type: a.Type})
+				}
+			}
+			if t.Engine.Name == "" {
+				t.MarkUncertain(Uncertainty{Reason: "CREATE TABLE AS a " + src.Kind().String() + " without an engine"})
+			}
+			return s.addObject(t, c.Name, c.IfNotExists, c.OrReplace)
 		}
 		from := st.clone()
 		t.Columns = from.Columns

@@ -82,6 +82,15 @@ func TestApply(t *testing.T) {
 					t.Errorf("m = %+v", m)
 				}
 			}},
+		{"as a view copies its columns", []Change{
+			&AddView{Name: qn("v"), V: &View{Name: "v", Query: "SELECT 1", Columns: []*Column{{Name: "x", Type: "UInt8"}}}},
+			&AddTable{Name: qn("c"), T: &Table{Name: "c", Storage: Storage{Engine: Engine{Name: "Memory"}}}, AsTable: ptr(qn("v"))}}, nil,
+			func(t *testing.T, s *Schema) {
+				o, _ := s.Object(qn("c"))
+				if c := o.(*Table); cols(c) != "x" || len(c.Uncertain) != 0 {
+					t.Errorf("c = %+v", c)
+				}
+			}},
 		{"rename across databases", []Change{baseTable("t"), &RenameObject{From: qn("t"), To: QualifiedName{"other", "t2"}}}, nil, func(t *testing.T, s *Schema) {
 			o, ok := s.Object(QualifiedName{"other", "t2"})
 			if !ok || o.(*Table).Database.Name != "other" {
@@ -121,6 +130,8 @@ func TestApply(t *testing.T) {
 			}
 		}},
 		{"drop view with DROP TABLE", []Change{&AddView{Name: qn("v"), V: &View{Name: "v", Query: "SELECT 1"}}, &DropObject{Name: qn("v"), Kind: KindTable}}, nil, nil},
+		{"DROP TABLE refuses a dictionary", []Change{&AddDictionary{Name: qn("d"), D: &Dictionary{Name: "d"}}, &DropObject{Name: qn("d"), Kind: KindTable}}, ErrInvalid, nil},
+		{"DETACH TABLE refuses a dictionary", []Change{&AddDictionary{Name: qn("d"), D: &Dictionary{Name: "d"}}, &DetachObject{Name: qn("d"), Kind: KindTable}}, ErrInvalid, nil},
 		{"drop table with DROP DICTIONARY", []Change{baseTable("t"), &DropObject{Name: qn("t"), Kind: KindDictionary}}, ErrInvalid, nil},
 		{"modify query on a table", []Change{baseTable("t"), &ModifyTable{Name: qn("t"), Changes: []Change{&ModifyQuery{Query: "SELECT 1"}}}}, ErrInvalid, nil},
 		{"functions", []Change{&AddFunction{F: &Function{Name: "f", Body: "x -> x"}}, &AddFunction{F: &Function{Name: "f", Body: "x -> (x + 1)"}, OrReplace: true}}, nil, func(t *testing.T, s *Schema) {

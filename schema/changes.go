@@ -54,8 +54,8 @@ type (
 		IfNotExists bool
 		OrReplace   bool
 	}
-	// DropObject is DROP TABLE/VIEW/DICTIONARY. Kind is the keyword used;
-	// zero means any kind (DROP TABLE also drops views and dictionaries).
+	// DropObject is DROP TABLE/VIEW/DICTIONARY. Kind is the keyword used
+	// (DROP TABLE also drops views, not dictionaries); zero means any kind.
 	DropObject struct {
 		Name     QualifiedName
 		Kind     ObjectKind
@@ -74,7 +74,9 @@ type (
 	// DetachObject is DETACH TABLE/VIEW/DICTIONARY: the object leaves
 	// system.tables until ATTACH brings it back.
 	DetachObject struct {
-		Name        QualifiedName
+		Name QualifiedName
+		// Kind is the keyword used, as for DropObject; zero means any.
+		Kind        ObjectKind
 		IfExists    bool
 		Permanently bool
 	}
@@ -137,9 +139,6 @@ const (
 	ChangeCodec
 	ChangeComment
 	ChangeTTL
-	// ChangeSettings marks MODIFY COLUMN ... MODIFY/RESET SETTING, which the
-	// model does not follow.
-	ChangeSettings
 )
 
 // Is reports whether k includes c.

@@ -183,7 +183,11 @@ func RenderTable(t *Table) string {
 		elems = append(elems, RenderColumn(c))
 	}
 	for _, i := range t.Indexes {
-		elems = append(elems, "INDEX "+QuoteIdent(i.Name)+" "+string(i.Expr)+" TYPE "+string(i.Type)+" GRANULARITY "+strconv.FormatUint(i.Granularity, 10))
+		expr := string(i.Expr)
+		if len(SplitKey(expr)) > 1 {
+			expr = "(" + expr + ")"
+		}
+		elems = append(elems, "INDEX "+QuoteIdent(i.Name)+" "+expr+" TYPE "+string(i.Type)+" GRANULARITY "+strconv.FormatUint(i.Granularity, 10))
 	}
 	for _, c := range t.Constraints {
 		elems = append(elems, "CONSTRAINT "+QuoteIdent(c.Name)+" "+string(c.Kind)+" "+string(c.Expr))
@@ -246,17 +250,26 @@ func renderStorage(st Storage) string {
 	return s
 }
 
-// RenderView returns CREATE [MATERIALIZED] VIEW for v. The column list is
-// left for the server to infer from the query.
+// RenderView returns CREATE [MATERIALIZED] VIEW for v, with its column list
+// when the model knows it (as the server prints it), else leaving the
+// columns for the server to infer from the query.
 func RenderView(v *View) string {
+	cols := ""
+	if len(v.Columns) > 0 {
+		parts := make([]string, len(v.Columns))
+		for i, c := range v.Columns {
+			parts[i] = RenderColumn(c)
+		}
+		cols = " (" + strings.Join(parts, ", ") + ")"
+	}
 	var s string
 	switch {
 	case !v.Materialized:
-		s = "CREATE VIEW " + v.ObjectName().String()
+		s = "CREATE VIEW " + v.ObjectName().String() + cols
 	case v.To != nil:
-		s = "CREATE MATERIALIZED VIEW " + v.ObjectName().String() + " TO " + v.To.String()
+		s = "CREATE MATERIALIZED VIEW " + v.ObjectName().String() + " TO " + v.To.String() + cols
 	default:
-		s = "CREATE MATERIALIZED VIEW " + v.ObjectName().String()
+		s = "CREATE MATERIALIZED VIEW " + v.ObjectName().String() + cols
 		if v.Storage != nil {
 			s += renderStorage(*v.Storage)
 		}

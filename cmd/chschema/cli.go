@@ -90,12 +90,12 @@ type CLI struct {
 	New      NewCmd      `cmd:"" help:"Create the next migration of a service, with -- +up and -- +down sections."`
 	Hash     HashCmd     `cmd:"" help:"Seal the current migrations into <dir>/chschema.sum (the release step)."`
 	Lint     LintCmd     `cmd:"" help:"Check the migrations offline (with --dsn, also with the server's parser); exit 1 on findings."`
+	Schema   SchemaCmd   `cmd:"" help:"Print the expected schema (init.sql, then every migration) as canonical SQL, or JSON with --format json."`
 	Migrate  MigrateCmd  `cmd:"" help:"Apply the pending migrations: wait for the server, lock, run init.sql, verify, apply in order, record."`
 	Down     DownCmd     `cmd:"" help:"Revert applied migrations, most recent first, with their down sections."`
 	Status   StatusCmd   `cmd:"" help:"Show each migration's state: applied, pending, incomplete, edited or missing."`
 	Baseline BaselineCmd `cmd:"" help:"Record migrations up to VERSION as applied without running them, after checking the schema."`
 	Unlock   UnlockCmd   `cmd:"" help:"Force the release of the migration lock (after a crashed migrate)."`
-	Schema   SchemaCmd   `cmd:"" help:"Print the expected schema (init.sql, then every migration) as canonical SQL, or JSON with --format json."`
 	Diff     DiffCmd     `cmd:"" help:"Report drift between what the migrations say and what the server holds."`
 }
 

@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"testing"
+
+	"github.com/chschema/chschema/internal/chtest"
 )
 
-// TestMain is in schema_cmd_test.go (both branches defined one).
+func TestMain(m *testing.M) { os.Exit(chtest.Main(m)) }
 
 // runCLI runs chschema in-process with args and returns the exit code and
 // what it wrote to stdout and stderr.

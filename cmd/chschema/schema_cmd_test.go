@@ -16,8 +16,6 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-func TestMain(m *testing.M) { os.Exit(chtest.Main(m)) }
-
 const exampleDir = "../../examples/migrations"
 
 // exampleEnv names the example's databases after prefix, so that tests on

@@ -68,3 +68,11 @@ CREATE TABLE e_pk_only (k UInt64, v String) ENGINE = MergeTree PRIMARY KEY k;
 CREATE TABLE e_pk_only2 (k UInt64, v String) ENGINE = MergeTree PRIMARY KEY (k, v);
 CREATE TABLE e_pk_element (k UInt64, v String, PRIMARY KEY k) ENGINE = MergeTree;
 CREATE TABLE e_pk_element2 (k UInt64, v String, PRIMARY KEY (k, v)) ENGINE = ReplacingMergeTree ORDER BY (k, v);
+CREATE TABLE e_index_on_type (k UInt64, type String, INDEX type_idx type TYPE set(100) GRANULARITY 2) ENGINE = MergeTree ORDER BY k;
+CREATE TABLE e_index_tuple (a String, b String, c Nullable(String),
+    INDEX idx_abc (a, b, c) TYPE bloom_filter(0.001) GRANULARITY 1,
+    INDEX idx_empty_args a TYPE bloom_filter() GRANULARITY 1,
+    INDEX idx_paren (a) TYPE minmax GRANULARITY 1
+) ENGINE = ReplacingMergeTree ORDER BY (a, b);
+ALTER TABLE e_index_tuple ADD INDEX idx_bc (b, c) TYPE bloom_filter GRANULARITY 2;
+CREATE TABLE e_null_parens (k UInt64) ENGINE = Null();

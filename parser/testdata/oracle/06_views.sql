@@ -34,3 +34,6 @@ CREATE MATERIALIZED VIEW mv_requery TO dst_wide AS SELECT id, name FROM src;
 ALTER TABLE mv_requery MODIFY QUERY SELECT id, name, amount, ts FROM src;
 CREATE MATERIALIZED VIEW mv_requery2 TO dst_wide AS SELECT id FROM src;
 ALTER TABLE mv_requery2 MODIFY QUERY SELECT id, toString(amount) AS name FROM src;
+CREATE TABLE tbl_as_view AS v_plain ENGINE = Memory;
+CREATE DICTIONARY dict_for_as (a UInt64, b String) PRIMARY KEY a SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0);
+CREATE TABLE tbl_as_dict AS dict_for_as ENGINE = Memory;
