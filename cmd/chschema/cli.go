@@ -96,15 +96,18 @@ type CLI struct {
 	Status   StatusCmd   `cmd:"" help:"Show each migration's state: applied, pending, incomplete, edited or missing."`
 	Baseline BaselineCmd `cmd:"" help:"Record migrations up to VERSION as applied without running them, after checking the schema."`
 	Unlock   UnlockCmd   `cmd:"" help:"Force the release of the migration lock (after a crashed migrate)."`
+	Diff     DiffCmd     `cmd:"" help:"Report drift between what the migrations say and what the server holds."`
 }
 
 // exitPanic carries kong's requested exit code out of kong.Parse.
 type exitPanic int
 
 // run parses args, runs the command and returns the process exit code.
-func run(args []string, env *Env) (code int) {
+// Options after the defaults can replace bindings (tests bind their own
+// ExpectedSource).
+func run(args []string, env *Env, opts ...kong.Option) (code int) {
 	var cli CLI
-	parser, err := kong.New(&cli,
+	parser, err := kong.New(&cli, append([]kong.Option{
 		kong.Name("chschema"),
 		kong.Description("Manage ClickHouse schemas: sequential raw-SQL migrations, checksums and drift detection."),
 		kong.UsageOnError(),
@@ -112,7 +115,8 @@ func run(args []string, env *Env) (code int) {
 		kong.Exit(func(code int) { panic(exitPanic(code)) }),
 		kong.Bind(&cli.Globals, env),
 		kong.BindTo(env.Ctx, (*context.Context)(nil)),
-	)
+		kong.BindTo(ExpectedSource(migrationsSource{}), (*ExpectedSource)(nil)),
+	}, opts...)...)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "chschema: %v\n", err)
 		return exitError

@@ -1,0 +1,342 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"strings"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/chschema/chschema/apply"
+	"github.com/chschema/chschema/diff"
+	"github.com/chschema/chschema/migrations"
+	"github.com/chschema/chschema/parser"
+	"github.com/chschema/chschema/schema"
+)
+
+// IgnoreFile is the ignore file's name in the migrations root.
+const IgnoreFile = "chschema.ignore"
+
+// ExpectedSource builds the expected schema: what the migrations under dir
+// say the server should hold. With a history state, only the migrations it
+// records as applied count; with none, all of them. Notes are printed
+// (migrations left out, statements the model cannot follow).
+type ExpectedSource interface {
+	ExpectedSchema(ctx context.Context, dir string, vars map[string]string, state map[apply.Key]apply.Record) (s *schema.Schema, notes []string, err error)
+}
+
+// migrationsSource replays the migrations of dir (init.sql, then each
+// service's up sections) offline.
+type migrationsSource struct{}
+
+var _ ExpectedSource = migrationsSource{}
+
+// ExpectedSchema implements ExpectedSource.
+func (migrationsSource) ExpectedSchema(ctx context.Context, dir string, vars map[string]string, state map[apply.Key]apply.Record) (*schema.Schema, []string, error) {
+	d, err := migrations.Open(os.DirFS(dir))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	var notes []string
+	if state != nil {
+		var left []apply.Key
+		d, left = apply.AppliedMigrations(d, state)
+		if len(left) > 0 {
+			names := make([]string, len(left))
+			for i, k := range left {
+				names[i] = k.String()
+			}
+			notes = append(notes, fmt.Sprintf("%d migration(s) not applied on the server, left out of the expected schema: %s", len(left), strings.Join(names, ", ")))
+		}
+	}
+	s, findings, err := parser.ExpectedSchema(d, parser.ExpectedOptions{Vars: vars})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range findings {
+		notes = append(notes, filepath.Join(dir, f.String()))
+	}
+	return s, notes, nil
+}
+
+// managedDatabases are the databases the expected schema holds, without
+// the default database when no migration put anything in it (every server
+// has one, and the expected schema starts with it), plus extra.
+func managedDatabases(expected *schema.Schema, extra []string) []string {
+	var out []string
+	for _, d := range expected.Databases {
+		if d.Name == "default" && len(d.Tables)+len(d.Views)+len(d.Dictionaries)+len(d.Uncertain) == 0 {
+			continue
+		}
+		out = append(out, d.Name)
+	}
+	for _, d := range extra {
+		if !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// DiffCmd reports drift between what the migrations say and what the
+// server holds.
+type DiffCmd struct {
+	Database    []string `help:"Also read this database from the server, to report objects that no migration manages (repeatable)." placeholder:"DB"`
+	Ignore      []string `help:"Leave out objects matching db.table or db.* (globs allowed; a name without a dot is a SQL function). Repeatable; also env CHSCHEMA_IGNORE and <dir>/chschema.ignore." placeholder:"PATTERN"`
+	OfflineFrom string   `name:"offline-from" help:"Compare against a schema saved with 'chschema schema --format json' instead of a server." type:"existingfile" placeholder:"FILE"`
+	CacheDir    string   `name:"cache-dir" help:"Where to keep the table definitions already read from a server, keyed by metadata modification time, to make later runs fast (default: the user cache directory)." type:"path" placeholder:"DIR"`
+	NoCache     bool     `name:"no-cache" help:"Read every table definition from the server, and keep none."`
+	historyFlags
+}
+
+// Run computes the expected schema, reads the live one and prints the
+// drift; it returns errFindings when there is some.
+func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSource) error {
+	ignore, err := c.ignore(g.Dir, env.Environ)
+	if err != nil {
+		return err
+	}
+	var conn driver.Conn
+	var state map[apply.Key]apply.Record
+	if c.OfflineFrom == "" {
+		var dsnDB string
+		conn, dsnDB, err = c.connect(ctx, g)
+		if err != nil {
+			return fmt.Errorf("%w (or compare with --offline-from FILE)", err)
+		}
+		defer conn.Close()
+		if state, err = c.appliedState(ctx, conn, dsnDB); err != nil {
+			return err
+		}
+		if state == nil {
+			fmt.Fprintf(env.Stderr, "chschema: note: no migration history on the server: comparing with every migration\n")
+		}
+	}
+	expected, expectedNotes, err := src.ExpectedSchema(ctx, g.Dir, g.Vars(env.Environ), state)
+	if err != nil {
+		return fmt.Errorf("expected schema: %w", err)
+	}
+	for _, n := range expectedNotes {
+		fmt.Fprintf(env.Stderr, "chschema: note: %s\n", n)
+	}
+	databases := managedDatabases(expected, c.Database)
+	expected.KeepDatabases(databases)
+	live, notes, err := c.live(ctx, g, conn, databases)
+	if err != nil {
+		return err
+	}
+	opts := []diff.Option{diff.WithIgnore(ignore), diff.WithoutAddedFunctions()}
+	for _, n := range notes {
+		fmt.Fprintf(env.Stderr, "chschema: note: %s\n", n)
+		opts = append(opts, diff.WithoutColumnParts(n.Skip))
+	}
+	res := diff.Schemas(expected, live, opts...)
+	switch g.Format {
+	case "json":
+		err = diff.WriteJSON(env.Stdout, res)
+	case "github":
+		err = diff.WriteGitHub(env.Stdout, res)
+	default:
+		err = diff.WriteText(env.Stdout, res, diff.TextOptions{
+			Color:     env.IsTTY && !hasEnv(env.Environ, "NO_COLOR"),
+			FromLabel: "expected (migrations in " + g.Dir + ")",
+			ToLabel:   c.liveLabel(),
+		})
+	}
+	if err != nil {
+		return err
+	}
+	if res.Drift() {
+		return errFindings
+	}
+	return nil
+}
+
+// appliedState reads the migration history; nil when there is none.
+func (c *DiffCmd) appliedState(ctx context.Context, conn driver.Conn, dsnDB string) (map[apply.Key]apply.Record, error) {
+	db, table, err := c.historyTable(dsnDB)
+	if err != nil {
+		return nil, err
+	}
+	h, err := apply.NewTableHistory(conn, db, table, "", "")
+	if err != nil {
+		return nil, err
+	}
+	events, err := h.Load(ctx)
+	if err != nil || len(events) == 0 {
+		return nil, err
+	}
+	return apply.State(events), nil
+}
+
+// live reads the live schema of databases from conn, or from the
+// --offline-from file.
+func (c *DiffCmd) live(ctx context.Context, g *Globals, conn driver.Conn, databases []string) (*schema.Schema, []schema.Note, error) {
+	if c.OfflineFrom != "" {
+		f, err := os.Open(c.OfflineFrom)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--offline-from: %w", err)
+		}
+		defer f.Close()
+		s, err := schema.DecodeJSON(f)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--offline-from %s: %w", c.OfflineFrom, err)
+		}
+		s.KeepDatabases(databases)
+		return s, nil, nil
+	}
+	var err error
+	opts := schema.LiveOptions{Databases: databases, Parser: parser.CreateReader{}, ParserVersion: parserVersion()}
+	var notes []schema.Note
+	cacheFile := ""
+	if !c.NoCache {
+		cacheFile, err = c.cacheFile(g.DSN)
+		if err != nil {
+			notes = append(notes, schema.Note{Message: "definition cache not used: " + err.Error()})
+		} else {
+			cache, err := loadCache(cacheFile)
+			if err != nil {
+				notes = append(notes, schema.Note{Message: "definition cache " + cacheFile + " unreadable, starting afresh: " + err.Error()})
+				cache = schema.NewMemoryCache()
+			}
+			opts.Cache = cache
+		}
+	}
+	live, inspectNotes, err := schema.ReadLive(ctx, conn, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cacheFile != "" {
+		if err := saveCache(cacheFile, opts.Cache.(*schema.MemoryCache)); err != nil {
+			notes = append(notes, schema.Note{Message: "definition cache not saved: " + err.Error()})
+		}
+	}
+	return live, append(notes, inspectNotes...), nil
+}
+
+// parserVersion names this build's parser for the definition cache, which
+// keeps parsed definitions only for a release or a clean VCS revision: a
+// development build parses every definition again.
+func parserVersion() string {
+	if v := Version(); v != "devel" {
+		return v
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	rev, modified := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if modified {
+		return ""
+	}
+	return rev
+}
+
+// cacheFile is the definition cache of the server dsn names: one file per
+// server address, never holding credentials.
+func (c *DiffCmd) cacheFile(dsn string) (string, error) {
+	dir := c.CacheDir
+	if dir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return "", err
+		}
+		dir = filepath.Join(base, "chschema")
+	}
+	opts, err := clickhouse.ParseDSN(dsn)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(strings.Join(opts.Addr, ",")))
+	return filepath.Join(dir, "definitions-"+hex.EncodeToString(sum[:8])+".json"), nil
+}
+
+// loadCache reads the cache file; a missing file is an empty cache.
+func loadCache(path string) (*schema.MemoryCache, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return schema.NewMemoryCache(), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return schema.LoadMemoryCache(f)
+}
+
+// saveCache writes the cache through a temporary file, so that concurrent
+// runs never read a half-written one.
+func saveCache(path string, c *schema.MemoryCache) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".definitions-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := c.Save(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func (c *DiffCmd) liveLabel() string {
+	if c.OfflineFrom != "" {
+		return "live (saved in " + c.OfflineFrom + ")"
+	}
+	return "live (server)"
+}
+
+// ignore gathers the ignore patterns from the flag, CHSCHEMA_IGNORE and the
+// ignore file in dir, and reports every invalid one.
+func (c *DiffCmd) ignore(dir string, environ []string) (*diff.Ignore, error) {
+	var patterns []diff.Pattern
+	for _, p := range c.Ignore {
+		patterns = append(patterns, diff.SplitPatterns(p)...)
+	}
+	for _, kv := range environ {
+		if v, ok := strings.CutPrefix(kv, "CHSCHEMA_IGNORE="); ok {
+			patterns = append(patterns, diff.SplitPatterns(v)...)
+		}
+	}
+	fromFile, err := diff.ReadIgnoreFile(os.DirFS(dir), IgnoreFile)
+	if err != nil {
+		return nil, err
+	}
+	for i := range fromFile {
+		fromFile[i].Pos.File = filepath.Join(dir, IgnoreFile)
+	}
+	return diff.NewIgnore(append(patterns, fromFile...)...)
+}
+
+// hasEnv reports whether name is set to a non-empty value in environ, the
+// way NO_COLOR is meant to be read.
+func hasEnv(environ []string, name string) bool {
+	for _, kv := range environ {
+		if k, v, _ := strings.Cut(kv, "="); k == name && v != "" {
+			return true
+		}
+	}
+	return false
+}
