@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/chschema/chschema/diff"
 )
 
 // Status is the state of one migration in the history.
@@ -283,4 +284,22 @@ func ParseTableName(s, defaultDB string) (db, table string, err error) {
 		return "", "", fmt.Errorf("apply: history table %q: want db.table", s)
 	}
 	return db, table, nil
+}
+
+// LockTableName is the lock table chschema keeps beside a history table.
+func LockTableName(historyTable string) string { return historyTable + "_lock" }
+
+// OwnTables are ignore patterns for the tables chschema itself keeps in db
+// (the history table, its lock and the tombstones of broken locks), which
+// are never drift.
+func OwnTables(db, historyTable string) []diff.Pattern {
+	esc := func(s string) string {
+		return strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`).Replace(s)
+	}
+	lock := LockTableName(historyTable)
+	return []diff.Pattern{
+		{Text: esc(db) + "." + esc(historyTable)},
+		{Text: esc(db) + "." + esc(lock)},
+		{Text: esc(db) + "." + esc(lock) + "_expired_*"},
+	}
 }

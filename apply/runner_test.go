@@ -48,7 +48,7 @@ func newFixture(t *testing.T) *fixture {
 
 func (f *fixture) runner(t *testing.T, opts ...Option) *Runner {
 	t.Helper()
-	lock, err := NewTableLock(f.db.Conn, f.db.Name, "chschema_lock", LockOptions{Timeout: 10 * time.Second, Poll: 50 * time.Millisecond})
+	lock, err := NewTableLock(f.db.Conn, f.db.Name, LockTableName("chschema_migrations"), LockOptions{Timeout: 10 * time.Second, Poll: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,7 +362,7 @@ func TestConcurrentMigrateOneWaits(t *testing.T) {
 	go func() { _, err := holder.Migrate(ctx, []*Unit{slow}, Target{}, false); done <- err }()
 	time.Sleep(500 * time.Millisecond)
 
-	lock, _ := NewTableLock(f.db.Conn, f.db.Name, "chschema_lock", LockOptions{Timeout: 300 * time.Millisecond, ID: "second"})
+	lock, _ := NewTableLock(f.db.Conn, f.db.Name, LockTableName("chschema_migrations"), LockOptions{Timeout: 300 * time.Millisecond, ID: "second"})
 	impatient, _ := New(f.db.Conn, f.history, lock)
 	_, err := impatient.Migrate(ctx, []*Unit{slow}, Target{}, false)
 	var locked *LockedError

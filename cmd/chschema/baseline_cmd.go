@@ -14,6 +14,7 @@ type BaselineCmd struct {
 	runnerFlags
 	Version uint64 `arg:"" help:"Record every migration up to and including this version."`
 	Service string `help:"Baseline only this service." placeholder:"NAME"`
+	ignoreFlags
 }
 
 // Run verifies that the live schema equals the expected one at the version,
@@ -23,14 +24,14 @@ func (c *BaselineCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if err != nil {
 		return err
 	}
-	r, conn, err := c.newRunner(ctx, g, env, init)
+	r, conn, err := c.newVerifyingRunner(ctx, g, env, &c.ignoreFlags, init)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
 	keys, err := r.Baseline(ctx, units, apply.Target{Service: c.Service, To: &c.Version})
 	if err != nil {
-		return refusal(err)
+		return refusal(env, g, err, "baseline")
 	}
 	if g.Format == "json" {
 		return json.NewEncoder(env.Stdout).Encode(struct {

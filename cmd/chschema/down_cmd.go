@@ -33,7 +33,7 @@ func (c *DownCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	defer conn.Close()
 	rep, err := r.Down(ctx, units, apply.Target{Service: c.Service, To: c.To, Steps: c.Steps}, c.DryRun)
 	if err != nil {
-		return refusal(err)
+		return refusal(env, g, err, "down")
 	}
 	return printReport(env, g, rep, c.DryRun, "reverted")
 }

@@ -35,6 +35,3 @@ func (h *historyFlags) connect(ctx context.Context, g *Globals) (driver.Conn, st
 func (h *historyFlags) historyTable(dsnDB string) (db, table string, err error) {
 	return apply.ParseTableName(h.HistoryTable, dsnDB)
 }
-
-// lockTableName is the lock's table, beside the history table.
-func lockTableName(history string) string { return history + "_lock" }

@@ -15,6 +15,7 @@ type MigrateCmd struct {
 	Service    string  `help:"Apply only this service's migrations." placeholder:"NAME"`
 	DryRun     bool    `help:"Print the statements that would run, rendered, and change nothing."`
 	AllowDrift bool    `help:"Apply even when the live schema differs from the expected one."`
+	ignoreFlags
 }
 
 // Run waits for the server, takes the lock, runs init.sql, verifies the
@@ -25,14 +26,18 @@ func (c *MigrateCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if err != nil {
 		return err
 	}
-	r, conn, err := c.newRunner(ctx, g, env, init)
+	var ig *ignoreFlags
+	if !c.AllowDrift {
+		ig = &c.ignoreFlags
+	}
+	r, conn, err := c.newVerifyingRunner(ctx, g, env, ig, init)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
 	rep, err := r.Migrate(ctx, units, apply.Target{Service: c.Service, To: c.To}, c.DryRun)
 	if err != nil {
-		return refusal(err)
+		return refusal(env, g, err, "migrate")
 	}
 	return printReport(env, g, rep, c.DryRun, "applied")
 }
@@ -61,11 +66,4 @@ func printReport(env *Env, g *Globals, rep *apply.Report, dryRun bool, verb stri
 	}
 	fmt.Fprintf(env.Stdout, "%s %d migrations (%d statements)\n", verb, len(rep.Applied), rep.Statements)
 	return nil
-}
-
-// refusal maps the apply package's refusals (edited or missing files,
-// out-of-order migrations, drift) to findings, exit 1, after printing them;
-// other errors stay errors, exit 2.
-func refusal(err error) error {
-	return err
 }

@@ -224,3 +224,70 @@ func TestConcurrentMigrateProcesses(t *testing.T) {
 		t.Errorf("impatient migrate: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+func TestMigrateRefusesDriftUnlessAllowed(t *testing.T) {
+	db := chtest.New(t)
+	bin := buildBinary(t)
+	work := t.TempDir()
+	os.MkdirAll(filepath.Join(work, "xapi"), 0o755)
+	writeFile(t, filepath.Join(work, "xapi", "0001_events.sql"), "-- +up\nCREATE TABLE events (id UInt64, ts DateTime) ENGINE = MergeTree ORDER BY id;\n-- +down\nDROP TABLE events;\n")
+	args := []string{"migrate", "--dir", work, "--dsn", db.DSN}
+	if r := runBinary(t, bin, work, nil, args...); r.code != 0 {
+		t.Fatalf("first migrate: %d %s", r.code, r.stderr)
+	}
+	if err := db.Conn.Exec(context.Background(), "ALTER TABLE events ADD COLUMN hand_made String"); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(work, "xapi", "0002_more.sql"), "-- +up\nCREATE TABLE more (id UInt64) ENGINE = Log;\n-- +down\nDROP TABLE more;\n")
+	r := runBinary(t, bin, work, nil, args...)
+	if r.code != exitFindings || !strings.Contains(r.stderr, "hand_made") || !strings.Contains(r.stderr, "migrate refused") {
+		t.Fatalf("migrate over drift: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if got := selectStrings(t, db, "SELECT name FROM system.tables WHERE database = ? AND name = 'more'", db.Name); len(got) != 0 {
+		t.Fatal("migrate applied over drift")
+	}
+	r = runBinary(t, bin, work, nil, append(args, "--allow-drift")...)
+	if r.code != 0 || !strings.Contains(r.stdout, "applied 1 migrations") {
+		t.Fatalf("--allow-drift: exit %d, %s%s", r.code, r.stdout, r.stderr)
+	}
+	// An ignore rule for the drifted table lets a later migrate through.
+	writeFile(t, filepath.Join(work, "xapi", "0003_last.sql"), "-- +up\nCREATE TABLE last (id UInt64) ENGINE = Log;\n-- +down\nDROP TABLE last;\n")
+	r = runBinary(t, bin, work, nil, append(args, "--ignore", db.Name+".events")...)
+	if r.code != 0 || !strings.Contains(r.stdout, "applied 1 migrations") {
+		t.Fatalf("--ignore: exit %d, %s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestBaselineCLI(t *testing.T) {
+	db := chtest.New(t)
+	bin := buildBinary(t)
+	work := t.TempDir()
+	os.MkdirAll(filepath.Join(work, "xapi"), 0o755)
+	writeFile(t, filepath.Join(work, "xapi", "0001_events.sql"), "-- +up\nCREATE TABLE events (id UInt64, ts DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY id;\n-- +down\nDROP TABLE events;\n")
+	writeFile(t, filepath.Join(work, "xapi", "0002_users.sql"), "-- +up\nCREATE TABLE users (id UInt64) ENGINE = Log;\n-- +down\nDROP TABLE users;\n")
+	ctx := context.Background()
+	// A legacy database, built by hand, with a difference.
+	if err := db.Conn.Exec(ctx, "CREATE TABLE events (id UInt64, ts DateTime) ENGINE = MergeTree ORDER BY id"); err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"baseline", "1", "--dir", work, "--dsn", db.DSN}
+	r := runBinary(t, bin, work, nil, base...)
+	if r.code != exitFindings || !strings.Contains(r.stderr, "baseline refused") || !strings.Contains(r.stderr, "ts") {
+		t.Fatalf("baseline over drift: exit %d\n%s", r.code, r.stderr)
+	}
+	if err := db.Conn.Exec(ctx, "ALTER TABLE events MODIFY COLUMN ts DateTime DEFAULT now()"); err != nil {
+		t.Fatal(err)
+	}
+	r = runBinary(t, bin, work, nil, base...)
+	if r.code != 0 || !strings.Contains(r.stdout, "baselined 1 migrations") {
+		t.Fatalf("baseline: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runBinary(t, bin, work, nil, "migrate", "--dir", work, "--dsn", db.DSN)
+	if r.code != 0 || !strings.Contains(r.stdout, "applied 1 migrations (1 statements)") {
+		t.Fatalf("migrate after baseline: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	st := runBinary(t, bin, work, nil, "status", "--dir", work, "--dsn", db.DSN, "--format", "json")
+	if !strings.Contains(st.stdout, `"state":"baselined"`) || !strings.Contains(st.stdout, `"state":"applied"`) {
+		t.Errorf("status: %s", st.stdout)
+	}
+}

@@ -36,20 +36,33 @@ func (f *runnerFlags) newRunner(ctx context.Context, g *Globals, env *Env, init 
 	return newRunner(ctx, g, env, &f.historyFlags, f, init, extra...)
 }
 
+// newVerifyingRunner is newRunner with the drift check of ig before applying.
+func (f *runnerFlags) newVerifyingRunner(ctx context.Context, g *Globals, env *Env, ig *ignoreFlags, init []apply.Statement, extra ...apply.Option) (*apply.Runner, driver.Conn, error) {
+	r, conn, _, err := newRunnerDB(ctx, g, env, &f.historyFlags, f, ig, init, extra...)
+	return r, conn, err
+}
+
 // newRunner builds a runner from the history flags and, for commands that
 // change the server, the runner flags (nil: the defaults).
 func newRunner(ctx context.Context, g *Globals, env *Env, h *historyFlags, f *runnerFlags, init []apply.Statement, extra ...apply.Option) (*apply.Runner, driver.Conn, error) {
+	r, conn, _, err := newRunnerDB(ctx, g, env, h, f, nil, init, extra...)
+	return r, conn, err
+}
+
+// newRunnerDB is newRunner that also returns the DSN's database and, when ig
+// is not nil, verifies drift before applying (with ig's ignore rules).
+func newRunnerDB(ctx context.Context, g *Globals, env *Env, h *historyFlags, f *runnerFlags, ig *ignoreFlags, init []apply.Statement, extra ...apply.Option) (*apply.Runner, driver.Conn, string, error) {
 	if f == nil {
 		f = &runnerFlags{LockTimeout: 5 * time.Minute, LockLease: time.Minute, Journal: "auto"}
 	}
 	conn, dsnDB, err := h.connect(ctx, g)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	hdb, htable, err := h.historyTable(dsnDB)
 	if err != nil {
 		conn.Close()
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	engine := ""
 	if f.Cluster != "" {
@@ -58,19 +71,27 @@ func newRunner(ctx context.Context, g *Globals, env *Env, h *historyFlags, f *ru
 	history, err := apply.NewTableHistory(conn, hdb, htable, engine, f.Cluster)
 	if err != nil {
 		conn.Close()
-		return nil, nil, err
+		return nil, nil, "", err
 	}
-	lock, err := apply.NewTableLock(conn, hdb, lockTableName(htable), apply.LockOptions{
+	lock, err := apply.NewTableLock(conn, hdb, apply.LockTableName(htable), apply.LockOptions{
 		Timeout: f.LockTimeout, Lease: f.LockLease, ID: "chschema " + Version(), OnCluster: f.Cluster})
 	if err != nil {
 		conn.Close()
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	var progress io.Writer
 	if env.IsTTY {
 		progress = env.Stderr
 	}
 	journal := map[string]apply.Journal{"auto": apply.JournalAuto, "querylog": apply.JournalQueryLog, "table": apply.JournalTable}[f.Journal]
+	if ig != nil {
+		v, err := driftVerifier(ctx, g, env, conn, h, ig, dsnDB, init)
+		if err != nil {
+			conn.Close()
+			return nil, nil, "", err
+		}
+		extra = append(extra, apply.WithVerifier(v))
+	}
 	opts := append([]apply.Option{
 		apply.WithInit(init),
 		apply.WithProgress(progress),
@@ -81,7 +102,7 @@ func newRunner(ctx context.Context, g *Globals, env *Env, h *historyFlags, f *ru
 	r, err := apply.New(conn, history, lock, opts...)
 	if err != nil {
 		conn.Close()
-		return nil, nil, err
+		return nil, nil, "", err
 	}
-	return r, conn, nil
+	return r, conn, dsnDB, nil
 }

@@ -25,7 +25,7 @@ func (c *UnlockCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if err != nil {
 		return err
 	}
-	holder, ok, err := apply.ForceUnlock(ctx, conn, hdb, lockTableName(htable))
+	holder, ok, err := apply.ForceUnlock(ctx, conn, hdb, apply.LockTableName(htable))
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,105 @@
+// Package drift compares what the migrations say with what a server holds:
+// it reads the live schema of the databases an expected schema manages and
+// returns their typed differences. It is the check behind `chschema diff` and
+// behind migrate's refusal to apply over drift.
+package drift
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/chschema/chschema/diff"
+	"github.com/chschema/chschema/parser"
+	"github.com/chschema/chschema/schema"
+)
+
+// Check reads live schemas and compares them with expected ones.
+type Check struct {
+	q    schema.Querier
+	opts Options
+}
+
+// Options tune a Check.
+type Options struct {
+	// Databases are read from the server besides the ones the expected
+	// schema manages, to report objects no migration manages.
+	Databases []string
+	// Ignore leaves matching objects out of the comparison.
+	Ignore *diff.Ignore
+	// Cache keeps table definitions between runs (see schema.LiveOptions).
+	Cache schema.DefinitionCache
+	// ParserVersion names the parser for the cache.
+	ParserVersion string
+}
+
+// New returns a Check reading from q.
+func New(q schema.Querier, opts Options) (*Check, error) {
+	if q == nil {
+		return nil, errors.New("drift: New: nil Querier")
+	}
+	return &Check{q: q, opts: opts}, nil
+}
+
+// Report is the outcome of a comparison.
+type Report struct {
+	*diff.Result
+	// Notes say what the live reader could not read in full (older servers).
+	Notes []schema.Note
+	// Databases are the databases compared.
+	Databases []string
+}
+
+// Compare reads the live schema of the databases expected manages (and the
+// extra ones) and diffs expected against it. expected is narrowed to those
+// databases.
+func (c *Check) Compare(ctx context.Context, expected *schema.Schema) (*Report, error) {
+	dbs := ManagedDatabases(expected, c.opts.Databases)
+	expected.KeepDatabases(dbs)
+	live, notes, err := schema.ReadLive(ctx, c.q, schema.LiveOptions{
+		Databases: dbs, Parser: parser.CreateReader{}, Cache: c.opts.Cache, ParserVersion: c.opts.ParserVersion})
+	if err != nil {
+		return nil, err
+	}
+	return Diff(expected, live, notes, c.opts.Ignore, dbs), nil
+}
+
+// Diff compares two schemas already read, the way Compare does: functions
+// only on the live side are not drift, and column parts an old server cannot
+// report (notes) are left out.
+func Diff(expected, live *schema.Schema, notes []schema.Note, ignore *diff.Ignore, dbs []string) *Report {
+	opts := []diff.Option{diff.WithIgnore(ignore), diff.WithoutAddedFunctions()}
+	for _, n := range notes {
+		opts = append(opts, diff.WithoutColumnParts(n.Skip))
+	}
+	return &Report{Result: diff.Schemas(expected, live, opts...), Notes: notes, Databases: dbs}
+}
+
+// ManagedDatabases are the databases expected holds, without the default
+// database when no migration put anything in it (every server has one, and
+// an expected schema starts with it), plus extra.
+func ManagedDatabases(expected *schema.Schema, extra []string) []string {
+	var out []string
+	for _, d := range expected.Databases {
+		if d.Name == "default" && len(d.Tables)+len(d.Views)+len(d.Dictionaries)+len(d.Uncertain) == 0 {
+			continue
+		}
+		out = append(out, d.Name)
+	}
+	for _, d := range extra {
+		if !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Error is returned by a check that found drift.
+type Error struct {
+	Report *Report
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("drift: the live schema differs from the expected one in %d places", len(e.Report.Changes))
+}
