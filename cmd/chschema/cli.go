@@ -95,6 +95,7 @@ type CLI struct {
 	Down     DownCmd     `cmd:"" help:"Revert applied migrations, most recent first, with their down sections."`
 	Status   StatusCmd   `cmd:"" help:"Show each migration's state: applied, pending, incomplete, edited or missing."`
 	Baseline BaselineCmd `cmd:"" help:"Record migrations up to VERSION as applied without running them, after checking the schema."`
+	Verify   VerifyCmd   `cmd:"" help:"On a scratch server (--dev-dsn): apply all, down to 0, apply again, comparing the schema after each step."`
 	Unlock   UnlockCmd   `cmd:"" help:"Force the release of the migration lock (after a crashed migrate)."`
 	Diff     DiffCmd     `cmd:"" help:"Report drift between what the migrations say and what the server holds."`
 }

@@ -291,3 +291,24 @@ func TestBaselineCLI(t *testing.T) {
 		t.Errorf("status: %s", st.stdout)
 	}
 }
+
+func TestVerifyCLI(t *testing.T) {
+	db := chtest.New(t)
+	bin := buildBinary(t)
+	work := t.TempDir()
+	os.MkdirAll(filepath.Join(work, "xapi"), 0o755)
+	writeFile(t, filepath.Join(work, "xapi", "0001_events.sql"), "-- +up\nCREATE TABLE events (id UInt64) ENGINE = MergeTree ORDER BY id;\n-- +down\nDROP TABLE events;\n")
+	writeFile(t, filepath.Join(work, "xapi", "0002_col.sql"), "-- +up\nALTER TABLE events ADD COLUMN x String;\n-- +down\nALTER TABLE events DROP COLUMN x;\n")
+	r := runBinary(t, bin, work, nil, "verify", "--dir", work, "--dev-dsn", db.DSN)
+	if r.code != 0 || !strings.Contains(r.stdout, "ok  down xapi/0002 (1 applied)") || !strings.Contains(r.stdout, "verified 2 migrations") {
+		t.Fatalf("verify: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	// A down section that does not undo its up fails the round trip.
+	db2 := chtest.New(t)
+	writeFile(t, filepath.Join(work, "xapi", "0002_col.sql"), "-- +up\nALTER TABLE events ADD COLUMN x String;\n-- +down\n-- no-op\n")
+	r = runBinary(t, bin, work, nil, "verify", "--dir", work, "--dev-dsn", db2.DSN)
+	if r.code != exitFindings || !strings.Contains(r.stderr, "after down xapi/0002") || !strings.Contains(r.stderr, "column `x`") {
+		t.Fatalf("verify with a lossy down: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -87,6 +87,10 @@ func refusal(env *Env, g *Globals, err error, what string) error {
 			ToLabel:   "live (server)",
 		})
 	}
-	fmt.Fprintf(env.Stderr, "chschema: %s refused: the live schema has drifted from the migrations (see above); fix the drift, or run with --allow-drift\n", what)
+	hint := ""
+	if what == "migrate" {
+		hint = "; fix the drift, or run with --allow-drift"
+	}
+	fmt.Fprintf(env.Stderr, "chschema: %s refused: %v (see above)%s\n", what, err, hint)
 	return errFindings
 }
