@@ -167,6 +167,13 @@ func (l *TableLock) Acquire(ctx context.Context) error {
 		now := time.Now().UTC().Truncate(time.Millisecond)
 		h := LockHolder{ID: l.opts.ID, Host: host, PID: os.Getpid(), Since: now, Renewed: now, Lease: Duration(l.opts.Lease)}
 		err := l.create(ctx, h)
+		if isCode(err, codeUnknownDatabase) {
+			// The lock lives beside the history, whose database init.sql may
+			// be about to create: create it now (idempotent) and try again.
+			if err = l.conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+quoteIdent(l.db)+l.onCluster()); err == nil {
+				err = l.create(ctx, h)
+			}
+		}
 		if err == nil {
 			return nil
 		}

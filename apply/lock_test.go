@@ -203,3 +203,20 @@ func TestLockNoticesLoss(t *testing.T) {
 		t.Fatalf("Lost() = %v after the lock was dropped, want ErrLockLost", a.Lost())
 	}
 }
+
+func TestLockCreatesItsDatabase(t *testing.T) {
+	db := chtest.New(t)
+	ctx := context.Background()
+	name := db.Name + "_hist"
+	t.Cleanup(func() { _ = db.Conn.Exec(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(name)) })
+	l, err := NewTableLock(db.Conn, name, "chschema_lock", LockOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Acquire(ctx); err != nil {
+		t.Fatalf("Acquire in a database that does not exist yet: %v", err)
+	}
+	if err := l.Release(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -75,13 +75,7 @@ func ExpectedSchema(init []Statement, applied []*Unit, partial map[Key]PartialUn
 		}
 		return a.Version < b.Version
 	})
-	// Before any migration the server has its default database and the
-	// session's (the DSN's), which the deployment created.
-	s := schema.New()
-	s.AddDatabase(&schema.Database{Name: "default", Engine: schema.Engine{Name: "Atomic"}})
-	if database != "default" {
-		s.AddDatabase(&schema.Database{Name: database, Engine: schema.Engine{Name: "Atomic"}})
-	}
+	s := parser.StartingSchema(database)
 	r, err := parser.NewReplayer(s, database)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ func newDriftVerifier(t *testing.T, f *fixture, init []Statement) *DriftVerifier
 	if err != nil {
 		t.Fatal(err)
 	}
-	check, err := drift.New(f.db.Conn, drift.Options{Ignore: ignore})
+	check, err := drift.New(f.db.Conn, drift.Options{Ignore: ignore, Session: f.db.Name})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,10 @@ type Options struct {
 	Cache schema.DefinitionCache
 	// ParserVersion names the parser for the cache.
 	ParserVersion string
+	// Session is the session's database (the DSN's). Like default, it exists
+	// before any migration, so it counts as managed only when the
+	// migrations put something in it.
+	Session string
 }
 
 // New returns a Check reading from q.
@@ -55,7 +59,7 @@ type Report struct {
 // extra ones) and diffs expected against it. expected is narrowed to those
 // databases.
 func (c *Check) Compare(ctx context.Context, expected *schema.Schema) (*Report, error) {
-	dbs := ManagedDatabases(expected, c.opts.Databases)
+	dbs := ManagedDatabases(expected, c.opts.Session, c.opts.Databases)
 	expected.KeepDatabases(dbs)
 	live, notes, err := schema.ReadLive(ctx, c.q, schema.LiveOptions{
 		Databases: dbs, Parser: parser.CreateReader{}, Cache: c.opts.Cache, ParserVersion: c.opts.ParserVersion})
@@ -76,13 +80,15 @@ func Diff(expected, live *schema.Schema, notes []schema.Note, ignore *diff.Ignor
 	return &Report{Result: diff.Schemas(expected, live, opts...), Notes: notes, Databases: dbs}
 }
 
-// ManagedDatabases are the databases expected holds, without the default
-// database when no migration put anything in it (every server has one, and
-// an expected schema starts with it), plus extra.
-func ManagedDatabases(expected *schema.Schema, extra []string) []string {
+// ManagedDatabases are the databases expected holds, plus extra. The
+// default database and the session's are left out when no migration put
+// anything in them: they exist before any migration (an expected schema
+// starts with them), so they are not the migrations' to manage.
+func ManagedDatabases(expected *schema.Schema, session string, extra []string) []string {
 	var out []string
 	for _, d := range expected.Databases {
-		if d.Name == "default" && len(d.Tables)+len(d.Views)+len(d.Dictionaries)+len(d.Uncertain) == 0 {
+		empty := len(d.Tables)+len(d.Views)+len(d.Dictionaries)+len(d.Uncertain) == 0
+		if empty && (d.Name == "default" || d.Name == session) {
 			continue
 		}
 		out = append(out, d.Name)

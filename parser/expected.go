@@ -44,8 +44,7 @@ func ExpectedSchema(d *migrations.Dir, opts ExpectedOptions) (*schema.Schema, []
 		}
 		svc = s
 	}
-	s := schema.New()
-	s.AddDatabase(&schema.Database{Name: "default", Engine: schema.Engine{Name: "Atomic"}})
+	s := StartingSchema(opts.Database)
 	r, err := NewReplayer(s, opts.Database)
 	if err != nil {
 		return nil, nil, err

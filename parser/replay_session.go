@@ -1,5 +1,19 @@
 package parser
 
+import "github.com/chschema/chschema/schema"
+
 // UseDatabase sets the session database for the unqualified names of the
 // statements replayed next, as when a new file (a new session) starts.
 func (r *Replayer) UseDatabase(db string) { r.database = db }
+
+// StartingSchema is the schema a server holds before any migration runs: its
+// default database and the session's database (the DSN's, which the
+// deployment created), both Atomic.
+func StartingSchema(database string) *schema.Schema {
+	s := schema.New()
+	s.AddDatabase(&schema.Database{Name: "default", Engine: schema.Engine{Name: "Atomic"}})
+	if database != "" && database != "default" {
+		s.AddDatabase(&schema.Database{Name: database, Engine: schema.Engine{Name: "Atomic"}})
+	}
+	return s
+}

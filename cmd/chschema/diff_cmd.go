@@ -10,27 +10,24 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"slices"
 	"strings"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/chschema/chschema/apply"
 	"github.com/chschema/chschema/diff"
+	"github.com/chschema/chschema/drift"
 	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/schema"
 )
-
-// IgnoreFile is the ignore file's name in the migrations root.
-const IgnoreFile = "chschema.ignore"
 
 // ExpectedSource builds the expected schema: what the migrations under dir
 // say the server should hold. With a history state, only the migrations it
 // records as applied count; with none, all of them. Notes are printed
 // (migrations left out, statements the model cannot follow).
 type ExpectedSource interface {
-	ExpectedSchema(ctx context.Context, dir string, vars map[string]string, state map[apply.Key]apply.Record) (s *schema.Schema, notes []string, err error)
+	ExpectedSchema(ctx context.Context, dir string, vars map[string]string, state map[apply.Key]apply.Record, database string) (s *schema.Schema, notes []string, err error)
 }
 
 // migrationsSource replays the migrations of dir (init.sql, then each
@@ -40,7 +37,7 @@ type migrationsSource struct{}
 var _ ExpectedSource = migrationsSource{}
 
 // ExpectedSchema implements ExpectedSource.
-func (migrationsSource) ExpectedSchema(ctx context.Context, dir string, vars map[string]string, state map[apply.Key]apply.Record) (*schema.Schema, []string, error) {
+func (migrationsSource) ExpectedSchema(ctx context.Context, dir string, vars map[string]string, state map[apply.Key]apply.Record, database string) (*schema.Schema, []string, error) {
 	d, err := migrations.Open(os.DirFS(dir))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", dir, err)
@@ -57,7 +54,7 @@ func (migrationsSource) ExpectedSchema(ctx context.Context, dir string, vars map
 			notes = append(notes, fmt.Sprintf("%d migration(s) not applied on the server, left out of the expected schema: %s", len(left), strings.Join(names, ", ")))
 		}
 	}
-	s, findings, err := parser.ExpectedSchema(d, parser.ExpectedOptions{Vars: vars})
+	s, findings, err := parser.ExpectedSchema(d, parser.ExpectedOptions{Vars: vars, Database: database})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -67,47 +64,31 @@ func (migrationsSource) ExpectedSchema(ctx context.Context, dir string, vars map
 	return s, notes, nil
 }
 
-// managedDatabases are the databases the expected schema holds, without
-// the default database when no migration put anything in it (every server
-// has one, and the expected schema starts with it), plus extra.
-func managedDatabases(expected *schema.Schema, extra []string) []string {
-	var out []string
-	for _, d := range expected.Databases {
-		if d.Name == "default" && len(d.Tables)+len(d.Views)+len(d.Dictionaries)+len(d.Uncertain) == 0 {
-			continue
-		}
-		out = append(out, d.Name)
-	}
-	for _, d := range extra {
-		if !slices.Contains(out, d) {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
 // DiffCmd reports drift between what the migrations say and what the
 // server holds.
 type DiffCmd struct {
 	Database    []string `help:"Also read this database from the server, to report objects that no migration manages (repeatable)." placeholder:"DB"`
-	Ignore      []string `help:"Leave out objects matching db.table or db.* (globs allowed; a name without a dot is a SQL function). Repeatable; also env CHSCHEMA_IGNORE and <dir>/chschema.ignore." placeholder:"PATTERN"`
 	OfflineFrom string   `name:"offline-from" help:"Compare against a schema saved with 'chschema schema --format json' instead of a server." type:"existingfile" placeholder:"FILE"`
 	CacheDir    string   `name:"cache-dir" help:"Where to keep the table definitions already read from a server, keyed by metadata modification time, to make later runs fast (default: the user cache directory)." type:"path" placeholder:"DIR"`
 	NoCache     bool     `name:"no-cache" help:"Read every table definition from the server, and keep none."`
+	ignoreFlags
 	historyFlags
 }
 
 // Run computes the expected schema, reads the live one and prints the
 // drift; it returns errFindings when there is some.
 func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSource) error {
-	ignore, err := c.ignore(g.Dir, env.Environ)
+	patterns, err := c.patterns(g.Dir, env.Environ)
 	if err != nil {
 		return err
 	}
+	if _, err := diff.NewIgnore(patterns...); err != nil {
+		return err // the user's patterns, reported before any connection
+	}
 	var conn driver.Conn
 	var state map[apply.Key]apply.Record
+	dsnDB := "default"
 	if c.OfflineFrom == "" {
-		var dsnDB string
 		conn, dsnDB, err = c.connect(ctx, g)
 		if err != nil {
 			return fmt.Errorf("%w (or compare with --offline-from FILE)", err)
@@ -116,29 +97,36 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 		if state, err = c.appliedState(ctx, conn, dsnDB); err != nil {
 			return err
 		}
+		hdb, htable, err := c.historyTable(dsnDB)
+		if err != nil {
+			return err
+		}
+		patterns = append(patterns, apply.OwnTables(hdb, htable)...)
 		if state == nil {
 			fmt.Fprintf(env.Stderr, "chschema: note: no migration history on the server: comparing with every migration\n")
 		}
 	}
-	expected, expectedNotes, err := src.ExpectedSchema(ctx, g.Dir, g.Vars(env.Environ), state)
+	ignore, err := diff.NewIgnore(patterns...)
+	if err != nil {
+		return err
+	}
+	expected, expectedNotes, err := src.ExpectedSchema(ctx, g.Dir, g.Vars(env.Environ), state, dsnDB)
 	if err != nil {
 		return fmt.Errorf("expected schema: %w", err)
 	}
 	for _, n := range expectedNotes {
 		fmt.Fprintf(env.Stderr, "chschema: note: %s\n", n)
 	}
-	databases := managedDatabases(expected, c.Database)
+	databases := drift.ManagedDatabases(expected, dsnDB, c.Database)
 	expected.KeepDatabases(databases)
 	live, notes, err := c.live(ctx, g, conn, databases)
 	if err != nil {
 		return err
 	}
-	opts := []diff.Option{diff.WithIgnore(ignore), diff.WithoutAddedFunctions()}
 	for _, n := range notes {
 		fmt.Fprintf(env.Stderr, "chschema: note: %s\n", n)
-		opts = append(opts, diff.WithoutColumnParts(n.Skip))
 	}
-	res := diff.Schemas(expected, live, opts...)
+	res := drift.Diff(expected, live, notes, ignore, databases).Result
 	switch g.Format {
 	case "json":
 		err = diff.WriteJSON(env.Stdout, res)
@@ -306,28 +294,6 @@ func (c *DiffCmd) liveLabel() string {
 		return "live (saved in " + c.OfflineFrom + ")"
 	}
 	return "live (server)"
-}
-
-// ignore gathers the ignore patterns from the flag, CHSCHEMA_IGNORE and the
-// ignore file in dir, and reports every invalid one.
-func (c *DiffCmd) ignore(dir string, environ []string) (*diff.Ignore, error) {
-	var patterns []diff.Pattern
-	for _, p := range c.Ignore {
-		patterns = append(patterns, diff.SplitPatterns(p)...)
-	}
-	for _, kv := range environ {
-		if v, ok := strings.CutPrefix(kv, "CHSCHEMA_IGNORE="); ok {
-			patterns = append(patterns, diff.SplitPatterns(v)...)
-		}
-	}
-	fromFile, err := diff.ReadIgnoreFile(os.DirFS(dir), IgnoreFile)
-	if err != nil {
-		return nil, err
-	}
-	for i := range fromFile {
-		fromFile[i].Pos.File = filepath.Join(dir, IgnoreFile)
-	}
-	return diff.NewIgnore(append(patterns, fromFile...)...)
 }
 
 // hasEnv reports whether name is set to a non-empty value in environ, the

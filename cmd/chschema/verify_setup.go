@@ -14,6 +14,9 @@ import (
 	"github.com/chschema/chschema/drift"
 )
 
+// IgnoreFile is the ignore file's name in the migrations root.
+const IgnoreFile = "chschema.ignore"
+
 // ignoreFlags select objects that drift checks leave out.
 type ignoreFlags struct {
 	Ignore []string `help:"Leave out objects matching db.table or db.* (globs allowed; a name without a dot is a SQL function). Repeatable; also env CHSCHEMA_IGNORE and <dir>/chschema.ignore." placeholder:"PATTERN"`
@@ -56,7 +59,7 @@ func driftVerifier(ctx context.Context, g *Globals, env *Env, conn driver.Conn, 
 	if err != nil {
 		return nil, err
 	}
-	check, err := drift.New(conn, drift.Options{Ignore: ignore})
+	check, err := drift.New(conn, drift.Options{Ignore: ignore, Session: dsnDB})
 	if err != nil {
 		return nil, err
 	}
