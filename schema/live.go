@@ -195,7 +195,6 @@ func (in *liveReader) build() {
 	for _, r := range in.dbRows {
 		in.s.AddDatabase(&Database{Name: r.name, Engine: Engine{Name: r.engine}, Comment: Comment(r.comment)})
 	}
-	in.parseDefinitions(in.tableRows)
 	in.buildObjects(in.tableRows)
 	in.buildColumns()
 	for _, r := range in.idxRows {
@@ -361,7 +360,12 @@ func (in *liveReader) fetchTables() func() error {
 	q := "SELECT " + strings.Join(cols, ", ") + " FROM system.tables WHERE " + in.dbFilter("database") +
 		" AND NOT is_temporary ORDER BY database, name"
 	return func() error {
-		return in.readTables(q)
+		if err := in.readTables(q); err != nil {
+			return err
+		}
+		// Parse while the other queries still run.
+		in.parseDefinitions(in.tableRows)
+		return nil
 	}
 }
 
