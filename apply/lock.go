@@ -253,28 +253,37 @@ func (l *TableLock) breakExpired(ctx context.Context, uuid string) error {
 	return fmt.Errorf("apply: break expired lock %s: %w", l.name(), err)
 }
 
-// renew rewrites the lock's comment every Lease/3 until stopped.
+// renew rewrites the lock's comment every Lease/3 until stopped. A failed
+// renewal is retried at the next tick; the lock counts as lost only when it
+// is gone or taken, or when no renewal succeeded for a whole lease.
 func (l *TableLock) renew(stop, done chan struct{}) {
 	defer close(done)
 	t := time.NewTicker(l.opts.Lease / 3)
 	defer t.Stop()
+	last := time.Now()
 	for {
 		select {
 		case <-stop:
 			return
 		case <-t.C:
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), l.opts.Lease/3)
+		ctx, cancel := context.WithTimeout(context.Background(), l.opts.Lease/2)
 		err := l.renewOnce(ctx)
 		cancel()
-		if err != nil {
-			l.mu.Lock()
-			l.lostErr = err
-			l.mu.Unlock()
-			if errors.Is(err, ErrLockLost) {
-				return
-			}
+		switch {
+		case err == nil:
+			last = time.Now()
+			continue
+		case errors.Is(err, ErrLockLost):
+		case time.Since(last) < l.opts.Lease:
+			continue // transient: the lease still holds
+		default:
+			err = fmt.Errorf("%w: no renewal succeeded for %s: %w", ErrLockLost, time.Since(last).Round(time.Millisecond), err)
 		}
+		l.mu.Lock()
+		l.lostErr = err
+		l.mu.Unlock()
+		return
 	}
 }
 
@@ -300,7 +309,8 @@ func (l *TableLock) renewOnce(ctx context.Context) error {
 	return nil
 }
 
-// Lost reports a lost lock or a failed renewal since Acquire, or nil.
+// Lost reports, after Acquire, whether the lock was lost (an error wrapping
+// ErrLockLost), or nil.
 func (l *TableLock) Lost() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -184,3 +184,22 @@ func TestNewTableLockValidates(t *testing.T) {
 		t.Error("nil connection accepted")
 	}
 }
+
+func TestLockNoticesLoss(t *testing.T) {
+	db := chtest.New(t)
+	ctx := context.Background()
+	a := newLock(t, db, "victim", LockOptions{Lease: 300 * time.Millisecond})
+	if err := a.Acquire(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := ForceUnlock(ctx, db.Conn, db.Name, "chschema_lock"); !ok || err != nil {
+		t.Fatalf("ForceUnlock: %v, %v", ok, err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for a.Lost() == nil && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !errors.Is(a.Lost(), ErrLockLost) {
+		t.Fatalf("Lost() = %v after the lock was dropped, want ErrLockLost", a.Lost())
+	}
+}
