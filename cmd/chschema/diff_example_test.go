@@ -257,3 +257,35 @@ func TestDiffUnverified(t *testing.T) {
 		t.Errorf("github: exit %d\n%s\nwant a single line starting %q", code, out, want)
 	}
 }
+
+// TestDiffOfflineFromSchemaCommand saves `chschema schema --format json` of
+// the example and compares the migrations with it, without a server: no
+// drift. Saved for other database names, the same file shows the example's
+// databases missing.
+func TestDiffOfflineFromSchemaCommand(t *testing.T) {
+	save := func(prefix string) string {
+		env, stdout, stderr := testEnv()
+		env.Environ = exampleEnv(prefix, "")
+		if code := run([]string{"--dir", exampleDir, "--format", "json", "schema"}, env); code != exitOK {
+			t.Fatalf("chschema schema: exit %d: %s", code, stderr)
+		}
+		p := filepath.Join(t.TempDir(), "schema.json")
+		if err := os.WriteFile(p, stdout.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	diffWith := func(file string) (int, string) {
+		env, stdout, stderr := testEnv()
+		env.Environ = exampleEnv("", "")
+		code := run([]string{"--dir", exampleDir, "diff", "--offline-from", file}, env)
+		return code, stdout.String() + stderr.String()
+	}
+	if code, out := diffWith(save("")); code != exitOK || out != "no drift\n" {
+		t.Errorf("same migrations: exit %d\n%s", code, out)
+	}
+	code, out := diffWith(save("other_"))
+	if code != exitFindings || strings.Count(out, ": dropped") != 3 {
+		t.Errorf("other databases: exit %d\n%s", code, out)
+	}
+}
