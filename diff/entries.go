@@ -32,6 +32,9 @@ type Entry struct {
 	// Detail adds what a ModifyColumn changes ("type, default") or why an
 	// object is unverified.
 	Detail string `json:"detail,omitempty"`
+	// Pos is, for an unverified object, where the first statement that
+	// made it uncertain is.
+	Pos *schema.Position `json:"pos,omitempty"`
 }
 
 // Name returns the entry's object as db.name, the database alone, or the
@@ -61,10 +64,18 @@ func Entries(r *Result) []Entry {
 				reasons[i] = x.Pos.String() + ": " + x.Reason
 			}
 		}
-		out = append(out, Entry{
+		e := Entry{
 			Database: u.Name.Database, Object: u.Name.Name, Kind: kindName(u.Kind),
 			Action: "unverified", Detail: strings.Join(reasons, "; "),
-		})
+		}
+		for _, x := range u.Reasons {
+			if x.Pos.File != "" && x.Pos.Line > 0 {
+				pos := x.Pos
+				e.Pos = &pos
+				break
+			}
+		}
+		out = append(out, e)
 	}
 	return out
 }

@@ -169,14 +169,19 @@ func WriteJSON(w io.Writer, r *Result) error {
 
 // WriteGitHub writes r as GitHub Actions workflow commands: an error
 // annotation titled "drift" per difference, and a warning titled
-// "unverified" per object that could not be compared.
+// "unverified" per object that could not be compared, placed on the
+// migration that made it uncertain when that is known.
 func WriteGitHub(w io.Writer, r *Result) error {
 	for _, e := range Entries(r) {
-		level, title := "error", "drift"
+		level, props := "error", "title=drift"
 		if e.Action == "unverified" {
-			level, title = "warning", "unverified"
+			level, props = "warning", "title=unverified"
+			if e.Pos != nil {
+				// Shown on the migration that made the object uncertain.
+				props = fmt.Sprintf("file=%s,line=%d,col=%d,%s", escapeProperty(e.Pos.File), e.Pos.Line, e.Pos.Col, props)
+			}
 		}
-		if _, err := fmt.Fprintf(w, "::%s title=%s::%s\n", level, escapeProperty(title), escapeData(annotation(e))); err != nil {
+		if _, err := fmt.Fprintf(w, "::%s %s::%s\n", level, props, escapeData(annotation(e))); err != nil {
 			return err
 		}
 	}

@@ -150,13 +150,16 @@ type liveReader struct {
 	cache         DefinitionCache
 	parser        CreateParser
 	parserVersion string
-	// cached says the caller gave a cache: the costly columns are then read
-	// only for the tables it lacks.
+	// cached says the caller gave a cache: the costly columns of
+	// system.tables, and system.columns, are then read only for the tables
+	// it lacks.
 	cached bool
-	s      *Schema
-	dbs    []string
-	none   bool
-	notes  []Note
+	// colSelect and colOrder make the system.columns query.
+	colSelect, colOrder string
+	s                   *Schema
+	dbs                 []string
+	none                bool
+	notes               []Note
 	// have holds "table.column" for the system tables' columns.
 	have map[string]bool
 	// tables maps every object read from system.tables, inner tables of
@@ -195,7 +198,6 @@ func (in *liveReader) build() {
 	for _, r := range in.dbRows {
 		in.s.AddDatabase(&Database{Name: r.name, Engine: Engine{Name: r.engine}, Comment: Comment(r.comment)})
 	}
-	in.parseDefinitions(in.tableRows)
 	in.buildObjects(in.tableRows)
 	in.buildColumns()
 	for _, r := range in.idxRows {
@@ -339,8 +341,10 @@ type tableRow struct {
 	version                                                          int32
 	serverNow                                                        uint32
 	// def is what the cache held or will hold for the row.
-	def       *Definition
-	fromCache bool
+	def *Definition
+	// cacheable says def may be put into the cache (it came from there, or
+	// the table's metadata has settled); dirty, that def changed since.
+	cacheable, dirty bool
 }
 
 func (in *liveReader) fetchTables() func() error {
@@ -361,7 +365,18 @@ func (in *liveReader) fetchTables() func() error {
 	q := "SELECT " + strings.Join(cols, ", ") + " FROM system.tables WHERE " + in.dbFilter("database") +
 		" AND NOT is_temporary ORDER BY database, name"
 	return func() error {
-		return in.readTables(q)
+		if err := in.readTables(q); err != nil {
+			return err
+		}
+		if in.cached {
+			if err := in.readCachedColumns(in.tableRows); err != nil {
+				return err
+			}
+		}
+		// Parse while the other queries still run.
+		in.parseDefinitions(in.tableRows)
+		in.putDefinitions(in.tableRows)
+		return nil
 	}
 }
 
@@ -406,7 +421,7 @@ func (in *liveReader) readDefinitions(trs []*tableRow) error {
 	for _, r := range trs {
 		if def, ok := in.cache.Get(r.key()); ok {
 			r.engineFull, r.create, r.asSelect = def.EngineFull, def.CreateQuery, def.AsSelect
-			r.def, r.fromCache = &def, true
+			r.def, r.cacheable = &def, true
 			continue
 		}
 		missing[QualifiedName{r.db, r.name}] = r
@@ -435,9 +450,9 @@ func (in *liveReader) readDefinitions(trs []*tableRow) error {
 		// within the same second of metadata_modification_time: keep it out
 		// of the cache. Cacheable rows are put once parsed (see
 		// parseDefinitions).
-		if r.modified > 0 && r.serverNow >= r.modified+cacheSettleSeconds {
-			r.def = &Definition{EngineFull: engineFull, CreateQuery: create, AsSelect: asSelect}
-		}
+		r.def = &Definition{EngineFull: engineFull, CreateQuery: create, AsSelect: asSelect}
+		r.cacheable = r.modified > 0 && r.serverNow >= r.modified+cacheSettleSeconds
+		r.dirty = true
 	}
 	return in.wrap("system.tables", rows.Err())
 }
@@ -525,26 +540,20 @@ func (in *liveReader) buildObjects(trs []*tableRow) {
 }
 
 // parseDefinitions runs the parser over the definitions of tables and
-// dictionaries that the cache does not hold parsed, on all CPUs, and puts
-// what it may keep into the cache.
+// dictionaries that the cache does not hold parsed, on all CPUs.
 func (in *liveReader) parseDefinitions(trs []*tableRow) {
 	if in.parser == nil {
-		for _, r := range trs {
-			if r.def != nil && !r.fromCache {
-				in.cache.Put(r.key(), *r.def)
-			}
-		}
 		return
 	}
 	var todo []*tableRow
 	for _, r := range trs {
-		if r.engine == "View" || r.engine == "MaterializedView" || r.engine == "LiveView" || r.engine == "WindowView" {
-			if r.def != nil && !r.fromCache {
-				in.cache.Put(r.key(), *r.def)
-			}
+		if isView(r.engine) {
 			continue
 		}
-		if r.def != nil && r.def.Parsed != nil && in.parserVersion != "" && r.def.Parsed.Parser == in.parserVersion {
+		if r.def == nil {
+			r.def = &Definition{EngineFull: r.engineFull, CreateQuery: r.create, AsSelect: r.asSelect}
+		}
+		if p := r.def.Parsed; p != nil && in.parserVersion != "" && p.Parser == in.parserVersion {
 			continue
 		}
 		todo = append(todo, r)
@@ -556,20 +565,8 @@ func (in *liveReader) parseDefinitions(trs []*tableRow) {
 		go func() {
 			defer wg.Done()
 			for r := range jobs {
-				p := in.parse(r)
-				if r.def == nil {
-					r.def = &Definition{EngineFull: r.engineFull, CreateQuery: r.create, AsSelect: r.asSelect}
-					r.def.Parsed = p
-					continue // not cacheable
-				}
-				r.def.Parsed = p
-				if in.parserVersion != "" {
-					in.cache.Put(r.key(), *r.def)
-				} else if !r.fromCache {
-					kept := *r.def
-					kept.Parsed = nil
-					in.cache.Put(r.key(), kept)
-				}
+				r.def.Parsed = in.parse(r)
+				r.dirty = r.dirty || in.parserVersion != ""
 			}
 		}()
 	}
@@ -578,6 +575,70 @@ func (in *liveReader) parseDefinitions(trs []*tableRow) {
 	}
 	close(jobs)
 	wg.Wait()
+}
+
+// putDefinitions puts the definitions that changed into the cache; parsed
+// parts only for a named parser version.
+func (in *liveReader) putDefinitions(trs []*tableRow) {
+	for _, r := range trs {
+		if !r.cacheable || !r.dirty {
+			continue
+		}
+		def := *r.def
+		if in.parserVersion == "" || (def.Parsed != nil && def.Parsed.Parser != in.parserVersion) {
+			def.Parsed = nil
+		}
+		in.cache.Put(r.key(), def)
+	}
+}
+
+func isView(engine string) bool {
+	switch engine {
+	case "View", "MaterializedView", "LiveView", "WindowView":
+		return true
+	}
+	return false
+}
+
+// readCachedColumns reads system.columns for the tables whose columns the
+// cache lacks, and takes the others' from the cache. A table's columns live
+// in its metadata, so the cache key that guards its definition guards them.
+func (in *liveReader) readCachedColumns(trs []*tableRow) error {
+	var names []string
+	missing := map[QualifiedName]*tableRow{}
+	for _, r := range trs {
+		if r.def != nil && r.def.HasColumns {
+			for _, c := range r.def.Columns {
+				in.colRows = append(in.colRows, columnRow{r.db, r.name, c.Name, c.Type, c.DefaultKind, c.DefaultExpr, c.Codec, c.Comment})
+			}
+			continue
+		}
+		missing[QualifiedName{r.db, r.name}] = r
+		names = append(names, "("+quoteString(r.db)+", "+quoteString(r.name)+")")
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	q := in.columnsQuery(" AND (database, table) IN (" + strings.Join(names, ", ") + ")")
+	start := len(in.colRows)
+	err := in.fetch("system.columns", q, func(rows driver.Rows) error {
+		var r columnRow
+		err := rows.Scan(&r.db, &r.table, &r.name, &r.typ, &r.kind, &r.expr, &r.codec, &r.comment)
+		in.colRows = append(in.colRows, r)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range in.colRows[start:] {
+		r, ok := missing[QualifiedName{c.db, c.table}]
+		if !ok || r.def == nil {
+			continue
+		}
+		r.def.Columns = append(r.def.Columns, LiveColumn{c.name, c.typ, c.kind, c.expr, c.codec, c.comment})
+		r.def.HasColumns, r.dirty = true, true
+	}
+	return nil
 }
 
 // parse reads a table's or dictionary's create_table_query with the parser.
@@ -669,12 +730,16 @@ func (in *liveReader) fetchColumns() func() error {
 		in.col("columns", "compression_codec", "''", "column codecs are not compared", ChangeCodec),
 		in.col("columns", "comment", "''", "column comments are not compared", ChangeComment),
 	}
-	order := "database, table, position"
+	in.colOrder = "database, table, position"
 	if !in.have["columns.position"] {
 		in.notes = append(in.notes, Note{Message: "this server's system.columns has no column position: columns are taken in the order listed, and column order is not compared", Skip: ChangePosition})
-		order = "database, table"
+		in.colOrder = "database, table"
 	}
-	q := "SELECT " + strings.Join(cols, ", ") + " FROM system.columns WHERE " + in.dbFilter("database") + " ORDER BY " + order
+	in.colSelect = "SELECT " + strings.Join(cols, ", ") + " FROM system.columns WHERE " + in.dbFilter("database")
+	if in.cached {
+		return nil // read after system.tables, for the tables the cache lacks
+	}
+	q := in.columnsQuery("")
 	return func() error {
 		return in.fetch("system.columns", q, func(rows driver.Rows) error {
 			var r columnRow
@@ -683,6 +748,11 @@ func (in *liveReader) fetchColumns() func() error {
 			return err
 		})
 	}
+}
+
+// columnsQuery is the system.columns query with extra conditions.
+func (in *liveReader) columnsQuery(and string) string {
+	return in.colSelect + and + " ORDER BY " + in.colOrder
 }
 
 func (in *liveReader) buildColumns() {

@@ -8,7 +8,8 @@ import (
 )
 
 // DefinitionCache remembers the table definitions that the server formats
-// for system.tables (engine_full, create_table_query and as_select). Formatting them is
+// for system.tables (engine_full, create_table_query and as_select), and the
+// tables' columns. Formatting them is
 // the costly part of reading system.tables: the server re-reads and
 // re-formats every table's metadata. Entries are keyed by the table's name,
 // UUID and metadata modification time and version, so a table that was
@@ -37,6 +38,20 @@ type Definition struct {
 	AsSelect    string `json:"as_select,omitempty"`
 	// Parsed is what LiveOptions.Parser read from CreateQuery.
 	Parsed *ParsedDefinition `json:"parsed,omitempty"`
+	// Columns are the table's rows of system.columns, in position order,
+	// when HasColumns.
+	Columns    []LiveColumn `json:"columns,omitempty"`
+	HasColumns bool         `json:"has_columns,omitempty"`
+}
+
+// LiveColumn is one row of system.columns as ReadLive reads it.
+type LiveColumn struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	DefaultKind string `json:"default_kind,omitempty"`
+	DefaultExpr string `json:"default_expr,omitempty"`
+	Codec       string `json:"codec,omitempty"`
+	Comment     string `json:"comment,omitempty"`
 }
 
 // ParsedDefinition is what a CreateParser read from a table's or a

@@ -127,6 +127,14 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 		fmt.Fprintf(env.Stderr, "chschema: note: %s\n", n)
 	}
 	res := drift.Diff(expected, live, notes, ignore, databases).Result
+	// Positions in the expected schema are relative to the migrations root.
+	for i := range res.Unverified {
+		for j := range res.Unverified[i].Reasons {
+			if p := &res.Unverified[i].Reasons[j].Pos; p.File != "" && !filepath.IsAbs(p.File) {
+				p.File = filepath.Join(g.Dir, p.File)
+			}
+		}
+	}
 	switch g.Format {
 	case "json":
 		err = diff.WriteJSON(env.Stdout, res)

@@ -219,3 +219,73 @@ func TestDiffExampleIgnore(t *testing.T) {
 		t.Errorf("with the rule: exit %d\n%s", code, out)
 	}
 }
+
+// TestDiffUnverified adds to the example a table created AS SELECT, which
+// the model cannot follow: diff reports it as unverified, not as drift,
+// and the GitHub annotation points at the migration.
+func TestDiffUnverified(t *testing.T) {
+	db := chtest.New(t)
+	prefix := db.Name + "_"
+	t.Cleanup(func() {
+		for _, n := range exampleDatabases(prefix) {
+			_ = db.Conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+schema.QuoteIdent(n)+" SYNC")
+		}
+	})
+	environ := exampleEnv(prefix, "")
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(exampleDir)); err != nil {
+		t.Fatal(err)
+	}
+	stats := "-- +up\nCREATE TABLE IF NOT EXISTS ${VECTOR_DB}.daily ${ON_CLUSTER} ENGINE = MergeTree ORDER BY day\n" +
+		"AS SELECT toDate(time) AS day, count() AS n FROM ${VECTOR_DB}.tracking_logs GROUP BY day;\n-- +down\nDROP TABLE IF EXISTS ${VECTOR_DB}.daily ${ON_CLUSTER};\n"
+	if err := os.WriteFile(filepath.Join(dir, "vector", "0003_daily.sql"), []byte(stats), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env, _, errOut := testEnv()
+	env.Environ = environ
+	if code := run([]string{"--dir", dir, "--dsn", db.DSN, "migrate"}, env); code != exitOK {
+		t.Fatalf("migrate: exit %d: %s", code, errOut)
+	}
+	code, out, stderr := runExampleDiff(t, db, environ, dir)
+	file := filepath.Join(dir, "vector", "0003_daily.sql")
+	if code != exitOK || !strings.Contains(out, "  table "+prefix+"vector.daily: "+file+":3:4: ") || !strings.HasSuffix(out, "no drift; 1 unverified\n") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
+	}
+	code, out, _ = runExampleDiff(t, db, environ, dir, "--format", "github")
+	want := "::warning file=" + file + ",line=3,col=4,title=unverified::table " + prefix + "vector.daily unverified"
+	if code != exitOK || !strings.HasPrefix(out, want) || strings.Count(out, "\n") != 1 {
+		t.Errorf("github: exit %d\n%s\nwant a single line starting %q", code, out, want)
+	}
+}
+
+// TestDiffOfflineFromSchemaCommand saves `chschema schema --format json` of
+// the example and compares the migrations with it, without a server: no
+// drift. Saved for other database names, the same file shows the example's
+// databases missing.
+func TestDiffOfflineFromSchemaCommand(t *testing.T) {
+	save := func(prefix string) string {
+		env, stdout, stderr := testEnv()
+		env.Environ = exampleEnv(prefix, "")
+		if code := run([]string{"--dir", exampleDir, "--format", "json", "schema"}, env); code != exitOK {
+			t.Fatalf("chschema schema: exit %d: %s", code, stderr)
+		}
+		p := filepath.Join(t.TempDir(), "schema.json")
+		if err := os.WriteFile(p, stdout.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	diffWith := func(file string) (int, string) {
+		env, stdout, stderr := testEnv()
+		env.Environ = exampleEnv("", "")
+		code := run([]string{"--dir", exampleDir, "diff", "--offline-from", file}, env)
+		return code, stdout.String() + stderr.String()
+	}
+	if code, out := diffWith(save("")); code != exitOK || out != "no drift\n" {
+		t.Errorf("same migrations: exit %d\n%s", code, out)
+	}
+	code, out := diffWith(save("other_"))
+	if code != exitFindings || strings.Count(out, ": dropped") != 3 {
+		t.Errorf("other databases: exit %d\n%s", code, out)
+	}
+}

@@ -33,6 +33,7 @@ type countingQuerier struct {
 	n atomic.Int64
 }
 
+// Query implements schema.Querier.
 func (c *countingQuerier) Query(ctx context.Context, q string, args ...any) (driver.Rows, error) {
 	c.n.Add(1)
 	return c.q.Query(ctx, q, args...)
