@@ -201,4 +201,3 @@ func TestDumpLive(t *testing.T) {
 		t.Errorf("check against the live dump: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
-
