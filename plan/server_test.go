@@ -37,7 +37,7 @@ const testFunction = "plan_test_double"
 
 // exampleSchema is the expected schema of the example project, and its
 // canonical SQL, the text a team starts its schema directory from.
-func exampleSchema(t *testing.T) (*schema.Schema, string) {
+func exampleSchema(t testing.TB) (*schema.Schema, string) {
 	t.Helper()
 	d, err := migrations.Open(os.DirFS("../examples/migrations"))
 	if err != nil {
@@ -52,7 +52,7 @@ func exampleSchema(t *testing.T) (*schema.Schema, string) {
 }
 
 // desired parses a schema directory holding text.
-func desired(t *testing.T, text string) *schema.Schema {
+func desired(t testing.TB, text string) *schema.Schema {
 	t.Helper()
 	s, findings, err := parser.DesiredSchema(fstest.MapFS{"schema.sql": {Data: []byte(text)}}, parser.DesiredOptions{})
 	if err != nil || len(findings) > 0 {
@@ -74,7 +74,7 @@ type edit struct {
 	rowsKept bool   // the rows of every table both sides have survive up
 }
 
-func (e edit) apply(t *testing.T, text string) string {
+func (e edit) apply(t testing.TB, text string) string {
 	t.Helper()
 	for i := 0; i+1 < len(e.replace); i += 2 {
 		if !strings.Contains(text, e.replace[i]) {
