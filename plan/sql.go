@@ -628,7 +628,7 @@ func recreateSQL(n schema.QualifiedName, f, t *schema.Table, reasons []string) [
 	head := "RECREATE " + qname(n) + ": " + strings.Join(reasons, "; ") + ".\n" +
 		"ClickHouse cannot change this in place (--allow-recreate): a new table is created, the rows are copied\n" +
 		"(INSERT SELECT), the two tables are exchanged, and the old one is dropped. Stop writers first:\n" +
-		"rows inserted during the copy are lost. Materialized views writing TO the table follow its name."
+		"rows inserted during the copy are lost. Materialized views reading from or writing TO the table follow its name."
 	out := []Statement{
 		{SQL: schema.RenderTable(&nt), Comment: head},
 		{SQL: "INSERT INTO " + qname(tmp) + " (" + strings.Join(cols, ", ") + ") SELECT " + strings.Join(cols, ", ") + " FROM " + qname(n),

@@ -9,7 +9,7 @@ ALTER TABLE `plan_xapi`.`xapi_events_all`
 -- RECREATE `plan_xapi`.`xapi_events_all`: key column `source` is dropped; ORDER BY changes from (emission_time, event_id, source) to (emission_time, event_id), beyond appending columns added in the same migration.
 -- ClickHouse cannot change this in place (--allow-recreate): a new table is created, the rows are copied
 -- (INSERT SELECT), the two tables are exchanged, and the old one is dropped. Stop writers first:
--- rows inserted during the copy are lost. Materialized views writing TO the table follow its name.
+-- rows inserted during the copy are lost. Materialized views reading from or writing TO the table follow its name.
 CREATE TABLE plan_xapi.xapi_events_all__chschema_new (`event_id` UUID, `emission_time` DateTime64(6), `event` String, `inserted_at` DateTime DEFAULT now()) ENGINE = ReplacingMergeTree PARTITION BY toYYYYMM(emission_time) ORDER BY (emission_time, event_id) TTL toDateTime(emission_time) + toIntervalYear(5) SETTINGS index_granularity = 8192;
 -- RECREATE: copy the rows.
 INSERT INTO `plan_xapi`.`xapi_events_all__chschema_new` (`event_id`, `emission_time`, `event`, `inserted_at`) SELECT `event_id`, `emission_time`, `event`, `inserted_at` FROM `plan_xapi`.`xapi_events_all`;

@@ -3,7 +3,7 @@
 -- RECREATE `plan_event_sink`.`user_profile`: ORDER BY changes from (user_id, time_last_dumped) to (country, user_id), beyond appending columns added in the same migration; the primary key changes from (user_id) to (country).
 -- ClickHouse cannot change this in place (--allow-recreate): a new table is created, the rows are copied
 -- (INSERT SELECT), the two tables are exchanged, and the old one is dropped. Stop writers first:
--- rows inserted during the copy are lost. Materialized views writing TO the table follow its name.
+-- rows inserted during the copy are lost. Materialized views reading from or writing TO the table follow its name.
 CREATE TABLE plan_event_sink.user_profile__chschema_new (`id` Int32, `user_id` Int32, `name` String, `language` String, `year_of_birth` Nullable(Int32), `gender` String, `country` String, `time_last_dumped` DateTime64(6)) ENGINE = ReplacingMergeTree(time_last_dumped) PRIMARY KEY (country) ORDER BY (country, user_id) SETTINGS index_granularity = 8192;
 -- RECREATE: copy the rows.
 INSERT INTO `plan_event_sink`.`user_profile__chschema_new` (`id`, `user_id`, `name`, `language`, `year_of_birth`, `gender`, `country`, `time_last_dumped`) SELECT `id`, `user_id`, `name`, `language`, `year_of_birth`, `gender`, `country`, `time_last_dumped` FROM `plan_event_sink`.`user_profile`;
@@ -17,7 +17,7 @@ DROP TABLE `plan_event_sink`.`user_profile__chschema_new`;
 -- RECREATE `plan_event_sink`.`user_profile`: ORDER BY changes from (country, user_id) to (user_id, time_last_dumped), beyond appending columns added in the same migration; the primary key changes from (country) to (user_id).
 -- ClickHouse cannot change this in place (--allow-recreate): a new table is created, the rows are copied
 -- (INSERT SELECT), the two tables are exchanged, and the old one is dropped. Stop writers first:
--- rows inserted during the copy are lost. Materialized views writing TO the table follow its name.
+-- rows inserted during the copy are lost. Materialized views reading from or writing TO the table follow its name.
 CREATE TABLE plan_event_sink.user_profile__chschema_new (`id` Int32, `user_id` Int32, `name` String, `language` String, `year_of_birth` Nullable(Int32), `gender` String, `country` String, `time_last_dumped` DateTime64(6)) ENGINE = ReplacingMergeTree(time_last_dumped) PRIMARY KEY (user_id) ORDER BY (user_id, time_last_dumped) SETTINGS index_granularity = 8192;
 -- RECREATE: copy the rows.
 INSERT INTO `plan_event_sink`.`user_profile__chschema_new` (`id`, `user_id`, `name`, `language`, `year_of_birth`, `gender`, `country`, `time_last_dumped`) SELECT `id`, `user_id`, `name`, `language`, `year_of_birth`, `gender`, `country`, `time_last_dumped` FROM `plan_event_sink`.`user_profile`;
