@@ -201,3 +201,50 @@ func TestDumpLive(t *testing.T) {
 		t.Errorf("check against the live dump: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestDeclarativeWorkflowBinary runs the built binary the way a team
+// would: migrate, dump, edit the schema directory, check (fails), plan,
+// migrate the generated migration, then check and diff (both clean), and
+// down (the generated down section runs).
+func TestDeclarativeWorkflowBinary(t *testing.T) {
+	db := chtest.New(t)
+	prefix := db.Name + "_"
+	dir, schemaDir, environ := declProject(t, prefix)
+	t.Cleanup(func() {
+		for _, d := range []string{"xapi", "event_sink", "vector"} {
+			_ = db.Conn.Exec(context.Background(), "DROP DATABASE IF EXISTS `"+prefix+d+"` SYNC")
+		}
+	})
+	bin := buildBinary(t)
+	work := filepath.Dir(dir)
+	environ = append(environ, "CHSCHEMA_DSN="+db.DSN, "CHSCHEMA_DIR=migrations")
+	step := func(want int, args ...string) result {
+		t.Helper()
+		r := runBinary(t, bin, work, environ, args...)
+		if r.code != want {
+			t.Fatalf("chschema %s: exit %d, want %d\n%s%s", strings.Join(args, " "), r.code, want, r.stdout, r.stderr)
+		}
+		return r
+	}
+	step(0, "migrate")
+	step(0, "dump")
+	editFile(t, filepath.Join(schemaDir, prefix+"vector.sql"), "`message` String,", "`message` String, `host` LowCardinality(String) DEFAULT '',")
+	editFile(t, filepath.Join(schemaDir, prefix+"vector.sql"), "TTL time + toIntervalYear(1)", "TTL time + toIntervalYear(2)")
+	if r := step(1, "check"); !strings.Contains(r.stdout, "`host`") {
+		t.Errorf("check does not name the new column:\n%s", r.stdout)
+	}
+	if r := step(0, "plan", "vector", "logs_host"); !strings.Contains(r.stdout, "0003_logs_host.sql") {
+		t.Errorf("plan wrote %q", r.stdout)
+	}
+	step(0, "migrate")
+	step(0, "check")
+	step(0, "diff", "--no-cache")
+	var host uint64
+	if err := db.Conn.QueryRow(context.Background(), "SELECT count() FROM system.columns WHERE database = ? AND table = 'tracking_logs' AND name = 'host'", prefix+"vector").Scan(&host); err != nil || host != 1 {
+		t.Fatalf("system.columns has %d host columns (%v), want 1", host, err)
+	}
+	step(0, "down", "--service", "vector", "--to", "2")
+	if err := db.Conn.QueryRow(context.Background(), "SELECT count() FROM system.columns WHERE database = ? AND table = 'tracking_logs' AND name = 'host'", prefix+"vector").Scan(&host); err != nil || host != 0 {
+		t.Fatalf("after down, system.columns has %d host columns (%v), want 0", host, err)
+	}
+}
