@@ -98,6 +98,9 @@ type CLI struct {
 	Verify   VerifyCmd   `cmd:"" help:"On a scratch server (--dev-dsn): apply all, down to 0, apply again, comparing the schema after each step."`
 	Unlock   UnlockCmd   `cmd:"" help:"Force the release of the migration lock (after a crashed migrate)."`
 	Diff     DiffCmd     `cmd:"" help:"Report drift between what the migrations say and what the server holds."`
+	Dump     DumpCmd     `cmd:"" help:"Write the expected schema (with --dsn, the live one) as the desired schema directory: one .sql file per database."`
+	Plan     PlanCmd     `cmd:"" help:"Generate the next migration of SERVICE from the expected schema to the desired one (--schema-dir), with a down section."`
+	Check    CheckCmd    `cmd:"" help:"Exit 1, printing the diff, when the migrations do not build the desired schema (--schema-dir)."`
 }
 
 // exitPanic carries kong's requested exit code out of kong.Parse.
@@ -117,6 +120,7 @@ func run(args []string, env *Env, opts ...kong.Option) (code int) {
 		kong.Bind(&cli.Globals, env),
 		kong.BindTo(env.Ctx, (*context.Context)(nil)),
 		kong.BindTo(ExpectedSource(migrationsSource{}), (*ExpectedSource)(nil)),
+		kong.Bind(newPrompter(env)),
 	}, opts...)...)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "chschema: %v\n", err)

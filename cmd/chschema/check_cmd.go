@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+
+	"github.com/chschema/chschema/diff"
+)
+
+// CheckCmd fails when the migrations do not build the desired schema: a
+// schema edit that no migration makes yet. It needs no server.
+type CheckCmd struct {
+	schemaDirFlag
+}
+
+// Run compares the expected schema (every migration) with the desired one
+// and prints the typed diff; it returns errFindings when they differ.
+func (c *CheckCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSource) error {
+	dir := c.schemaDir(g)
+	expected, desired, err := declarativeSchemas(ctx, g, env, src, dir)
+	if err != nil {
+		return err
+	}
+	res := diff.Schemas(expected, desired)
+	switch g.Format {
+	case "json":
+		err = diff.WriteJSON(env.Stdout, res)
+	case "github":
+		err = diff.WriteGitHub(env.Stdout, res)
+	default:
+		err = diff.WriteText(env.Stdout, res, diff.TextOptions{
+			Color:     env.IsTTY && !hasEnv(env.Environ, "NO_COLOR"),
+			FromLabel: "expected (migrations in " + g.Dir + ")",
+			ToLabel:   "desired (schema in " + dir + ")",
+		})
+	}
+	if err != nil {
+		return err
+	}
+	if res.Drift() {
+		return errFindings
+	}
+	return nil
+}
