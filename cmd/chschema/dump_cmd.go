@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/chschema/chschema/drift"
 	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/schema"
 )
@@ -34,14 +35,14 @@ func (c *DumpCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	if len(existing) > 0 && !c.Force {
 		return fmt.Errorf("%s already holds %d .sql file(s) (%s...): pass --force to replace them", dir, len(existing), existing[0])
 	}
-	s, notes, err := src.ExpectedSchema(ctx, g.Dir, g.Vars(env.Environ), nil)
+	s, notes, err := src.ExpectedSchema(ctx, g.Dir, g.Vars(env.Environ), nil, "default")
 	if err != nil {
 		return fmt.Errorf("expected schema: %w", err)
 	}
 	for _, n := range notes {
 		fmt.Fprintf(env.Stderr, "chschema: note: %s\n", n)
 	}
-	databases := managedDatabases(s, c.Database)
+	databases := drift.ManagedDatabases(s, "default", c.Database)
 	if g.DSN != "" {
 		conn, err := openConn(ctx, g.DSN, 0)
 		if err != nil {
