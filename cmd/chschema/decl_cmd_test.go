@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -163,7 +164,10 @@ type answer struct{ yes bool }
 func (a answer) ConfirmRename(plan.RenameCandidate) (bool, error) { return a.yes, nil }
 
 // TestDumpLive dumps the live schema of a server that ran the example's
-// migrations: it is the same directory as the offline dump.
+// migrations: it defines the same objects as the offline dump, and read back
+// as a desired schema it is the expected schema. (The texts may differ: the
+// live side knows the column types of every view, the offline side only of
+// the views whose SELECT it can type.)
 func TestDumpLive(t *testing.T) {
 	db := chtest.New(t)
 	prefix := db.Name + "_"
@@ -192,8 +196,8 @@ func TestDumpLive(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(got) != string(want) {
-			t.Errorf("%s: the live dump differs from the expected one:\n--- live\n%s\n--- expected\n%s", f, got, want)
+		if g, w := objectHeads(string(got)), objectHeads(string(want)); len(w) < 2 || !slices.Equal(g, w) {
+			t.Errorf("%s: the live dump defines %q, the offline one %q", f, g, w)
 		}
 	}
 	// The live dump read back is the expected schema.
@@ -247,4 +251,24 @@ func TestDeclarativeWorkflowBinary(t *testing.T) {
 	if err := db.Conn.QueryRow(context.Background(), "SELECT count() FROM system.columns WHERE database = ? AND table = 'tracking_logs' AND name = 'host'", prefix+"vector").Scan(&host); err != nil || host != 0 {
 		t.Fatalf("after down, system.columns has %d host columns (%v), want 0", host, err)
 	}
+}
+
+// objectHeads lists the "CREATE <kind> <name>" of each statement of a dump.
+func objectHeads(sql string) []string {
+	var out []string
+	for _, line := range strings.Split(sql, "\n") {
+		if !strings.HasPrefix(line, "CREATE ") {
+			continue
+		}
+		f := strings.Fields(line)
+		n := 3
+		if f[1] == "MATERIALIZED" || f[1] == "OR" {
+			n = 4
+		}
+		if len(f) > n && f[n-1] == "IF" {
+			n += 3
+		}
+		out = append(out, strings.Join(f[:min(n, len(f))], " "))
+	}
+	return out
 }

@@ -323,3 +323,38 @@ func dbName(test string) string {
 func quote(name string) string {
 	return "`" + strings.ReplaceAll(strings.ReplaceAll(name, `\`, `\\`), "`", "\\`") + "`"
 }
+
+// Exclusive serialises, across test processes that share the server, the
+// tests that use fixed object names (for example the example project's
+// databases): it holds a server-side lock named name until t ends. The lock
+// is a table created without IF NOT EXISTS, which exactly one process can do
+// at a time; one left by a crashed process expires after ten minutes.
+func Exclusive(t testing.TB, name string) {
+	t.Helper()
+	srv := Shared(t)
+	conn := srv.Connect(t, "")
+	ctx := context.Background()
+	const db = "chschema_test_locks"
+	if err := conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+db); err != nil {
+		t.Fatal(err)
+	}
+	table := db + "." + quote(name)
+	deadline := time.Now().Add(10 * time.Minute)
+	for {
+		err := conn.Exec(ctx, "CREATE TABLE "+table+" (x UInt8) ENGINE = Memory")
+		if err == nil {
+			break
+		}
+		var stale uint8
+		_ = conn.QueryRow(ctx, "SELECT metadata_modification_time < now() - INTERVAL 10 MINUTE FROM system.tables WHERE database = ? AND name = ?", db, name).Scan(&stale)
+		if stale == 1 {
+			_ = conn.Exec(ctx, "DROP TABLE IF EXISTS "+table+" SYNC")
+			continue
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("chtest: lock %s held for 10 minutes: %v", table, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Cleanup(func() { _ = conn.Exec(ctx, "DROP TABLE IF EXISTS "+table+" SYNC") })
+}
