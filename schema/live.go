@@ -35,6 +35,10 @@ type LiveOptions struct {
 	// alike; parser.CreateReader is one. Without it, a scanner of the
 	// server's own formatting reads them as printed.
 	Parser CreateParser
+	// NoFunctions skips reading SQL functions (system.functions is the
+	// slowest of the system tables to read), for a caller that knows it has
+	// none to compare.
+	NoFunctions bool
 	// ParserVersion names the Parser's behaviour (for example chschema's
 	// version). When set, the cache also keeps what the parser read, for
 	// that version only, so that unchanged tables are not parsed again.
@@ -83,7 +87,7 @@ func ReadLive(ctx context.Context, q Querier, opts LiveOptions) (*Schema, []Note
 	if q == nil {
 		return nil, nil, fmt.Errorf("%w: nil Querier", ErrInspect)
 	}
-	in := &liveReader{ctx: ctx, q: q, s: New(), tables: map[QualifiedName]*liveTable{}, cache: opts.Cache, parser: opts.Parser, parserVersion: opts.ParserVersion}
+	in := &liveReader{ctx: ctx, q: q, s: New(), tables: map[QualifiedName]*liveTable{}, cache: opts.Cache, parser: opts.Parser, parserVersion: opts.ParserVersion, noFunctions: opts.NoFunctions}
 	in.cached = in.cache != nil
 	if !in.cached {
 		in.cache = noCache{}
@@ -150,6 +154,7 @@ type liveReader struct {
 	cache         DefinitionCache
 	parser        CreateParser
 	parserVersion string
+	noFunctions   bool
 	// cached says the caller gave a cache: the costly columns of
 	// system.tables, and system.columns, are then read only for the tables
 	// it lacks.
@@ -858,6 +863,9 @@ func (in *liveReader) buildDictionaries() {
 }
 
 func (in *liveReader) fetchFunctions() func() error {
+	if in.noFunctions {
+		return nil
+	}
 	if !in.have["functions.create_query"] || !in.have["functions.origin"] {
 		in.notes = append(in.notes, Note{Message: "this server's system.functions has no create_query or origin column: SQL functions are not read"})
 		return nil

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/alecthomas/kong"
+	"golang.org/x/sys/unix"
 )
 
 // Exit codes, the same for every command.
@@ -70,16 +71,22 @@ type Env struct {
 	Stdout  io.Writer
 	Stderr  io.Writer
 	Environ []string
-	// IsTTY reports whether Stdout is a terminal (for colour and progress).
+	// IsTTY reports whether Stdout is a terminal (for colour).
 	IsTTY bool
+	// StderrTTY reports whether Stderr is a terminal (for progress).
+	StderrTTY bool
 }
 
 func newEnv() *Env {
-	tty := false
-	if fi, err := os.Stdout.Stat(); err == nil {
-		tty = fi.Mode()&os.ModeCharDevice != 0
-	}
-	return &Env{Ctx: context.Background(), Stdout: os.Stdout, Stderr: os.Stderr, Environ: os.Environ(), IsTTY: tty}
+	return &Env{Ctx: context.Background(), Stdout: os.Stdout, Stderr: os.Stderr, Environ: os.Environ(),
+		IsTTY: isTerminal(os.Stdout), StderrTTY: isTerminal(os.Stderr)}
+}
+
+// isTerminal reports whether f is a terminal (not merely a character
+// device such as /dev/null).
+func isTerminal(f *os.File) bool {
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }
 
 // CLI is the root command.

@@ -80,7 +80,7 @@ func newRunnerDB(ctx context.Context, g *Globals, env *Env, h *historyFlags, f *
 		return nil, nil, "", err
 	}
 	var progress io.Writer
-	if env.IsTTY {
+	if env.StderrTTY {
 		progress = env.Stderr
 	}
 	journal := map[string]apply.Journal{"auto": apply.JournalAuto, "querylog": apply.JournalQueryLog, "table": apply.JournalTable}[f.Journal]
