@@ -312,3 +312,41 @@ func TestVerifyCLI(t *testing.T) {
 		t.Fatalf("verify with a lossy down: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestMigrateExampleThenNoOp applies the example project to fresh databases,
+// with its history in the xapi database as the Aspects deployment keeps it,
+// then runs migrate again: nothing to do, everything applied, no drift.
+func TestMigrateExampleThenNoOp(t *testing.T) {
+	db := chtest.New(t)
+	prefix := db.Name + "_"
+	t.Cleanup(func() {
+		for _, n := range exampleDatabases(prefix) {
+			_ = db.Conn.Exec(context.Background(), "DROP DATABASE IF EXISTS `"+n+"` SYNC")
+		}
+	})
+	bin := buildBinary(t)
+	abs, err := filepath.Abs(exampleDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := append(exampleEnv(prefix, ""), "CHSCHEMA_HISTORY_TABLE="+prefix+"xapi.chschema_migrations", "CHSCHEMA_DIR="+abs, "CHSCHEMA_DSN="+db.DSN)
+	r := runBinary(t, bin, t.TempDir(), env, "migrate")
+	if r.code != 0 || !strings.Contains(r.stdout, "applied 9 migrations") {
+		t.Fatalf("first migrate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runBinary(t, bin, t.TempDir(), env, "migrate")
+	if r.code != 0 || strings.TrimSpace(r.stdout) != "applied 0 migrations (0 statements)" {
+		t.Fatalf("second migrate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	st := runBinary(t, bin, t.TempDir(), env, "status")
+	if n := strings.Count(st.stdout, " applied "); n != 9 {
+		t.Errorf("status shows %d applied, want 9:\n%s", n, st.stdout)
+	}
+	if d := runBinary(t, bin, t.TempDir(), env, "diff"); d.code != 0 || !strings.HasPrefix(d.stdout, "no drift") {
+		t.Errorf("diff after migrate: exit %d\n%s%s", d.code, d.stdout, d.stderr)
+	}
+	history := selectStrings(t, db, "SELECT toString(count()) FROM `"+prefix+"xapi`.chschema_migrations WHERE status = 'applied'")
+	if history[0] != "9" {
+		t.Errorf("history has %s applied events, want 9", history[0])
+	}
+}
