@@ -208,8 +208,6 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 			return c.unsupportedAction(table, off, err), false, nil
 		}
 		switch a := st.(type) {
-		case *ch.AlterTableModifyTTL:
-			return &schema.ModifyTTL{TTL: c.ttl(a.TTL)}, false, nil
 		case *ch.AlterTableModifyOrderBy:
 			return &schema.ModifyOrderBy{OrderBy: schema.OrderBy(c.keyList([]ch.Expr{a.OrderBy}))}, false, nil
 		case *ch.AlterTableModifySetting:
