@@ -18,11 +18,6 @@ import (
 func (c *converter) alterTable() error {
 	c.orig = c.sql
 	c.inAlter = true
-	pre, ttls := extractTTLs(c.sql, c.toks)
-	c.ttls = ttls
-	pre = blankAlterTypes(pre, c.toks)
-	src, ephemeral := rewriteGaps(pre, scanSQL(pre))
-	c.sql = src
 	name, i, ok := c.nameAt(2)
 	if !ok {
 		return c.syntax(c.offAt(2), "expected a table name")
@@ -35,6 +30,12 @@ func (c *converter) alterTable() error {
 	if len(rest) == 0 {
 		return c.syntax(len(c.sql), "expected an ALTER action")
 	}
+	pre, ttls := extractTTLs(c.sql, c.toks)
+	c.ttls = ttls
+	c.names = map[string]string{}
+	pre = blankAlterTypes(pre, rest, c.names)
+	src, ephemeral := rewriteGaps(pre, scanSQL(pre))
+	c.sql = src
 	m := &schema.ModifyTable{Name: name}
 	allData := true
 	for _, seg := range actionSegments(rest) {

@@ -353,11 +353,23 @@ func prepareCreate(src string, toks []sqlTok) (out string, elems []tableElement,
 // isReservedWord reports whether AfterShip refuses word as a bare
 // identifier.
 func isReservedWord(word string) bool {
-	key := strings.ToUpper(word)
+	return refusedAsName("CREATE TABLE t (%s UInt8) ENGINE = Memory", word)
+}
+
+// isReservedInAlter reports whether AfterShip refuses word as the column of
+// ALTER TABLE ... ADD COLUMN.
+func isReservedInAlter(word string) bool {
+	return refusedAsName("ALTER TABLE t ADD COLUMN %s UInt8", word)
+}
+
+// refusedAsName parses form with word in place of %s, once per form and
+// word.
+func refusedAsName(form, word string) bool {
+	key := form + "\x00" + strings.ToUpper(word)
 	if v, ok := reservedCache.Load(key); ok {
 		return v.(bool)
 	}
-	_, err := parseAfterShip("CREATE TABLE t (" + word + " UInt8) ENGINE = Memory")
+	_, err := parseAfterShip(strings.Replace(form, "%s", word, 1))
 	reservedCache.Store(key, err != nil)
 	return err != nil
 }
@@ -622,8 +634,9 @@ func blankType(b []byte, seg []sqlTok, i int) {
 }
 
 // blankAlterTypes applies blankType to the types of ADD COLUMN and MODIFY
-// COLUMN actions.
-func blankAlterTypes(src string, toks []sqlTok) string {
+// COLUMN actions, and gives their column names that are keywords a
+// same-length placeholder (recorded in names).
+func blankAlterTypes(src string, toks []sqlTok, names map[string]string) string {
 	b := []byte(src)
 	for _, seg := range actionSegments(toks) {
 		if len(seg) < 4 {
@@ -639,6 +652,11 @@ func blankAlterTypes(src string, toks []sqlTok) string {
 			if seg[i-1].upper() == "NOT" {
 				i++
 			}
+		}
+		if seg[i].kind == 'w' && isReservedInAlter(seg[i].text) {
+			ph := placeholder(len(seg[i].text), len(names))
+			names[ph] = seg[i].text
+			copy(b[seg[i].off:seg[i].end], ph)
 		}
 		i++ // the name
 		if i+1 < len(seg) && seg[i].kind == '.' {
