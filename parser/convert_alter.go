@@ -465,7 +465,9 @@ func (c *converter) readProjection(toks []sqlTok, skip int) (*schema.Projection,
 		parts = append(parts, "GROUP BY "+f.listExpr(q.GroupBy.Expr))
 	}
 	if q.OrderBy != nil {
-		parts = append(parts, "ORDER BY "+f.listExpr(&ch.ColumnExprList{Items: orderItemsExprs(q.OrderBy.Items)}))
+		// Printed like a key: ORDER BY (a, b) is "a, b".
+		elems := keyElems(orderItemsExprs(q.OrderBy.Items))
+		parts = append(parts, "ORDER BY "+f.exprs(elems))
 	}
 	c.fmt.unsupported = append(c.fmt.unsupported, f.unsupported...)
 	return &schema.Projection{Name: identText(toks[skip]), Query: schema.Expr(strings.Join(parts, " "))}, nil

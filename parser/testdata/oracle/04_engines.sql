@@ -76,3 +76,9 @@ CREATE TABLE e_index_tuple (a String, b String, c Nullable(String),
 ) ENGINE = ReplacingMergeTree ORDER BY (a, b);
 ALTER TABLE e_index_tuple ADD INDEX idx_bc (b, c) TYPE bloom_filter GRANULARITY 2;
 CREATE TABLE e_null_parens (k UInt64) ENGINE = Null();
+CREATE TABLE e_projections2 (a UInt8, b UInt8, c UInt8,
+    PROJECTION p1 (SELECT a, b ORDER BY (a, b)),
+    PROJECTION p2 (SELECT a, b ORDER BY a, b),
+    PROJECTION p3 (SELECT * ORDER BY b),
+    PROJECTION p5 (SELECT a, b, sum(c) GROUP BY a, b)
+) ENGINE = MergeTree ORDER BY a;
