@@ -82,3 +82,7 @@ CREATE TABLE e_projections2 (a UInt8, b UInt8, c UInt8,
     PROJECTION p3 (SELECT * ORDER BY b),
     PROJECTION p5 (SELECT a, b, sum(c) GROUP BY a, b)
 ) ENGINE = MergeTree ORDER BY a;
+CREATE TABLE e_settings_kinds (k UInt64) ENGINE = MergeTree ORDER BY k
+SETTINGS allow_nullable_key = true, ttl_only_drop_parts = 1, min_age_to_force_merge_seconds = 3600, storage_policy = 'default', max_suspicious_broken_parts = 10;
+CREATE TABLE e_ttl_forms (k UInt64, d DateTime, v String) ENGINE = MergeTree ORDER BY k
+TTL d + toIntervalWeek(2) DELETE WHERE v = '', toDate(d) + 30;
