@@ -517,7 +517,8 @@ func (c *converter) create() error {
 	pre, elems, names, comment := prepareCreate(lambdaParams(c.sql, c.toks), c.toks)
 	c.names = names
 	pre, c.ttls = extractTTLs(pre, scanSQL(pre))
-	src, ephemeral := rewriteGaps(pre, scanSQL(pre))
+	src, ephemeral, nulls := rewriteGapsNulls(pre, scanSQL(pre))
+	c.fmt.nulls = nulls
 	c.sql = src
 	st, err := parseAfterShip(src)
 	if err != nil {

@@ -34,7 +34,8 @@ func (c *converter) alterTable() error {
 	c.ttls = ttls
 	c.names = map[string]string{}
 	pre = blankAlterTypes(pre, rest, c.names)
-	src, ephemeral := rewriteGaps(pre, scanSQL(pre))
+	src, ephemeral, nulls := rewriteGapsNulls(pre, scanSQL(pre))
+	c.fmt.nulls = nulls
 	c.sql = src
 	m := &schema.ModifyTable{Name: name}
 	allData := true

@@ -22,6 +22,7 @@ package parser
 //   - EPHEMERAL [expr] is blanked (or becomes DEFAULT) and remembered;
 //   - the MOD operator becomes "%";
 //   - a trailing COMMENT after a view's query is blanked and remembered;
+//   - ORDER BY's NULLS FIRST/LAST is blanked and remembered by offset;
 //   - "FUNCTION f AS x -> body" becomes "AS(x)-> body".
 //
 // ALTER actions are split at top-level commas and read one by one
@@ -47,8 +48,16 @@ var columnTailKeywords = map[string]bool{
 // rewriteGaps returns src with the gap forms rewritten (same length) and
 // the names of the EPHEMERAL columns it saw.
 func rewriteGaps(src string, toks []sqlTok) (string, map[string]bool) {
+	s, eph, _ := rewriteGapsNulls(src, toks)
+	return s, eph
+}
+
+// rewriteGapsNulls is rewriteGaps that also blanks ORDER BY's NULLS
+// FIRST/LAST, which AfterShip does not read, and returns them by offset.
+func rewriteGapsNulls(src string, toks []sqlTok) (string, map[string]bool, map[int]string) {
 	b := []byte(src)
 	ephemeral := map[string]bool{}
+	nulls := map[int]string{}
 	segStart := 0 // index of the first token of the current comma segment
 	depth := 0
 	segAtDepth := map[int]int{}
@@ -79,6 +88,13 @@ func rewriteGaps(src string, toks []sqlTok) (string, map[string]bool) {
 			}
 		}
 		switch t.upper() {
+		case "NULLS":
+			if i+1 < len(toks) && toks[i+1].kind == 'w' && (toks[i+1].upper() == "FIRST" || toks[i+1].upper() == "LAST") {
+				nulls[t.off] = "NULLS " + toks[i+1].upper()
+				for k := t.off; k < toks[i+1].end; k++ {
+					b[k] = ' '
+				}
+			}
 		case "ENUM", "ENUM8", "ENUM16":
 			// AfterShip reads only some Enum value lists; the type is
 			// normalised from the original text, so give it a dummy list.
@@ -130,7 +146,7 @@ func rewriteGaps(src string, toks []sqlTok) (string, map[string]bool) {
 			}
 		}
 	}
-	return string(b), ephemeral
+	return string(b), ephemeral, nulls
 }
 
 func isAlterWord(w string) bool {

@@ -28,6 +28,9 @@ type exprFormatter struct {
 	// params is set when a query parameter was formatted: a parameterized
 	// view has no columns in system.columns.
 	params bool
+	// nulls are the NULLS FIRST/LAST modifiers the gap layer blanked, by
+	// offset in the statement.
+	nulls map[int]string
 	// unsupported collects node types the formatter does not know; the
 	// caller turns them into findings.
 	unsupported []string
@@ -555,6 +558,9 @@ func (f *exprFormatter) orderItems(items []ch.Expr) string {
 				dir = "DESC"
 			}
 			s += " " + dir
+			if n := f.takeNulls(int(o.Expr.Pos()), items, i); n != "" {
+				s += " " + n
+			}
 			if o.Fill != nil {
 				f.unsupported = append(f.unsupported, "WITH FILL")
 				s += " " + ch.Format(o.Fill)
@@ -565,6 +571,34 @@ func (f *exprFormatter) orderItems(items []ch.Expr) string {
 		parts[i] = f.expr(it)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// takeNulls returns the NULLS FIRST/LAST that followed order item i (at
+// offset pos), which the gap layer blanked out, and forgets it.
+func (f *exprFormatter) takeNulls(pos int, items []ch.Expr, i int) string {
+	if len(f.nulls) == 0 {
+		return ""
+	}
+	limit := -1
+	if i+1 < len(items) {
+		next := items[i+1]
+		if o, ok := next.(*ch.OrderExpr); ok {
+			next = o.Expr
+		}
+		limit = int(next.Pos())
+	}
+	best := -1
+	for off := range f.nulls {
+		if off > pos && (limit < 0 || off < limit) && (best < 0 || off < best) {
+			best = off
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	n := f.nulls[best]
+	delete(f.nulls, best)
+	return n
 }
 
 func (f *exprFormatter) tableName(t *ch.TableIdentifier) string {

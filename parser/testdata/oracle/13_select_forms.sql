@@ -3,7 +3,6 @@ CREATE TABLE sf (id UInt64, g String, v Float64, ts DateTime, arr Array(UInt32),
 CREATE VIEW sf_limit_offset AS SELECT id FROM sf ORDER BY id LIMIT 10 OFFSET 5;
 CREATE VIEW sf_limit_comma AS SELECT id FROM sf ORDER BY id LIMIT 5, 10;
 CREATE VIEW sf_group_all AS SELECT g, count() AS c FROM sf GROUP BY ALL;
--- expect-unsupported: NULLS FIRST is an AfterShip gap
 CREATE VIEW sf_order_nulls AS SELECT n FROM sf ORDER BY n DESC NULLS FIRST, id ASC NULLS LAST;
 CREATE VIEW sf_cast AS SELECT CAST(v AS Decimal(10,2)) AS d, v::Nullable(String) AS s, CAST(id, 'UInt8') AS u FROM sf;
 CREATE VIEW sf_tuple AS SELECT t.a AS a, t.2 AS b, tupleElement(t, 'a') AS c, (id, g) AS pair FROM sf;
@@ -55,3 +54,4 @@ CREATE VIEW sf_replace AS SELECT * REPLACE (id + 1 AS id) FROM sf;
 CREATE VIEW sf_apply AS SELECT COLUMNS('^i') APPLY toString FROM sf;
 CREATE VIEW sf_param AS SELECT id, g FROM sf WHERE id > {min_id:UInt64} AND g = {grp:String};
 CREATE VIEW sf_cols (a UInt64, b String) AS SELECT id, g FROM sf;
+CREATE VIEW sf_nulls_window AS SELECT n, row_number() OVER (ORDER BY n ASC NULLS FIRST) AS r FROM sf ORDER BY r DESC NULLS LAST, n;
