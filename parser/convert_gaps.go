@@ -140,9 +140,14 @@ func rewriteGapsNulls(src string, toks []sqlTok) (string, map[string]bool, map[i
 				}
 			}
 			copy(b[t.off:t.end], repl)
-		case "MOD":
+		case "MOD", "DIV":
 			if i > 0 && i+1 < len(toks) && toks[i+1].kind != '(' && isOperandEnd(toks[i-1]) {
 				copy(b[t.off:t.end], "%  ")
+				if t.upper() == "DIV" {
+					// Remembered by offset: the formatter prints this "%"
+					// as intDiv(a, b).
+					nulls[-t.off-1] = "DIV"
+				}
 			}
 		}
 	}

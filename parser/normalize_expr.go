@@ -29,7 +29,8 @@ type exprFormatter struct {
 	// view has no columns in system.columns.
 	params bool
 	// nulls are the NULLS FIRST/LAST modifiers the gap layer blanked, by
-	// offset in the statement.
+	// offset in the statement, and (at -offset-1) the DIV operators it
+	// turned into "%".
 	nulls map[int]string
 	// unsupported collects node types the formatter does not know; the
 	// caller turns them into findings.
@@ -53,9 +54,12 @@ func (f *exprFormatter) exprs(es []ch.Expr) string {
 
 // isOperator reports whether the server prints e as an operator, which it
 // parenthesises when it is the operand of another operator.
-func isOperator(e ch.Expr) bool {
+func (f *exprFormatter) isOperator(e ch.Expr) bool {
 	switch e := e.(type) {
 	case *ch.BinaryOperation:
+		if e.Operation == "%" && f.isDiv(e) {
+			return false // intDiv(a, b) is a function call
+		}
 		return e.Operation != "::" && e.Operation != "||"
 	case *ch.UnaryExpr, *ch.NotExpr, *ch.NegateExpr, *ch.IsNullExpr, *ch.IsNotNullExpr, *ch.BetweenClause:
 		return true
@@ -64,11 +68,11 @@ func isOperator(e ch.Expr) bool {
 		return true
 	case *ch.ColumnExpr:
 		if e.Alias == nil {
-			return isOperator(e.Expr)
+			return f.isOperator(e.Expr)
 		}
 	case *ch.ParamExprList:
 		if inner, ok := singleParen(e); ok {
-			return isOperator(inner)
+			return f.isOperator(inner)
 		}
 	}
 	return false
@@ -118,7 +122,7 @@ func (f *exprFormatter) operand(b *strings.Builder, e ch.Expr) {
 			return
 		}
 	}
-	if isOperator(e) {
+	if f.isOperator(e) {
 		b.WriteByte('(')
 		f.write(b, e)
 		b.WriteByte(')')
@@ -429,6 +433,16 @@ func (f *exprFormatter) binary(b *strings.Builder, e *ch.BinaryOperation) {
 		return
 	case "MOD":
 		op = "%"
+	case "%":
+		// a DIV b, which the gap layer turned into "%".
+		if f.isDiv(e) {
+			b.WriteString("intDiv(")
+			f.write(b, e.LeftExpr)
+			b.WriteString(", ")
+			f.write(b, e.RightExpr)
+			b.WriteByte(')')
+			return
+		}
 	}
 	if e.HasNot && !strings.HasPrefix(op, "NOT ") {
 		op = "NOT " + op
@@ -573,6 +587,18 @@ func (f *exprFormatter) orderItems(items []ch.Expr) string {
 	return strings.Join(parts, ", ")
 }
 
+// isDiv reports whether the "%" of e stands for a DIV the gap layer
+// rewrote (remembered at -offset-1 in nulls).
+func (f *exprFormatter) isDiv(e *ch.BinaryOperation) bool {
+	from, to := int(e.LeftExpr.End()), int(e.RightExpr.Pos())
+	for k, v := range f.nulls {
+		if v == "DIV" && -k-1 >= from && -k-1 < to {
+			return true
+		}
+	}
+	return false
+}
+
 // takeNulls returns the NULLS FIRST/LAST that followed order item i (at
 // offset pos), which the gap layer blanked out, and forgets it.
 func (f *exprFormatter) takeNulls(pos int, items []ch.Expr, i int) string {
@@ -588,8 +614,8 @@ func (f *exprFormatter) takeNulls(pos int, items []ch.Expr, i int) string {
 		limit = int(next.Pos())
 	}
 	best := -1
-	for off := range f.nulls {
-		if off > pos && (limit < 0 || off < limit) && (best < 0 || off < best) {
+	for off, v := range f.nulls {
+		if v != "DIV" && off > pos && (limit < 0 || off < limit) && (best < 0 || off < best) {
 			best = off
 		}
 	}

@@ -114,6 +114,7 @@ func TestDefaultExpressions(t *testing.T) {
 		{"element access as operand", "x[1] + 1", "(x[1]) + 1"},
 		{"trim", "trim(LEADING 'x' FROM s)", "trimLeft(s, 'x')"},
 		{"mod", "k MOD 7", "k % 7"},
+		{"div", "(k + 1) DIV 2 + k MOD 3", "intDiv((k + 1), 2) + (k % 3)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -111,3 +111,5 @@ CREATE TABLE expr_more (
     a36 Float64 DEFAULT 1e-7,
     a37 Float64 DEFAULT 12345678901234567890123
 ) ENGINE = Memory;
+CREATE TABLE expr_div (k UInt64, d1 UInt64 DEFAULT k DIV 10, d2 UInt64 DEFAULT (k + 1) DIV 2 + k MOD 3) ENGINE = Memory;
+CREATE VIEW expr_div_view AS SELECT k DIV 10 AS bucket, count() AS c FROM expr_div GROUP BY bucket;
