@@ -518,7 +518,7 @@ func (c *converter) create() error {
 	c.names = names
 	pre, c.ttls = extractTTLs(pre, scanSQL(pre))
 	src, ephemeral, nulls := rewriteGapsNulls(pre, scanSQL(pre))
-	c.fmt.nulls = nulls
+	c.fmt.marks = nulls
 	c.sql = src
 	st, err := parseAfterShip(src)
 	if err != nil {

@@ -35,7 +35,7 @@ func (c *converter) alterTable() error {
 	c.names = map[string]string{}
 	pre = blankAlterTypes(pre, rest, c.names)
 	src, ephemeral, nulls := rewriteGapsNulls(pre, scanSQL(pre))
-	c.fmt.nulls = nulls
+	c.fmt.marks = nulls
 	c.sql = src
 	m := &schema.ModifyTable{Name: name}
 	allData := true

@@ -28,10 +28,10 @@ type exprFormatter struct {
 	// params is set when a query parameter was formatted: a parameterized
 	// view has no columns in system.columns.
 	params bool
-	// nulls are the NULLS FIRST/LAST modifiers the gap layer blanked, by
-	// offset in the statement, and (at -offset-1) the DIV operators it
+	// marks are what the gap layer took out of the statement, by offset:
+	// NULLS FIRST/LAST modifiers, and (at -offset-1) the DIV operators it
 	// turned into "%".
-	nulls map[int]string
+	marks map[int]string
 	// unsupported collects node types the formatter does not know; the
 	// caller turns them into findings.
 	unsupported []string
@@ -588,10 +588,10 @@ func (f *exprFormatter) orderItems(items []ch.Expr) string {
 }
 
 // isDiv reports whether the "%" of e stands for a DIV the gap layer
-// rewrote (remembered at -offset-1 in nulls).
+// rewrote (remembered at -offset-1 in marks).
 func (f *exprFormatter) isDiv(e *ch.BinaryOperation) bool {
 	from, to := int(e.LeftExpr.End()), int(e.RightExpr.Pos())
-	for k, v := range f.nulls {
+	for k, v := range f.marks {
 		if v == "DIV" && -k-1 >= from && -k-1 < to {
 			return true
 		}
@@ -602,7 +602,7 @@ func (f *exprFormatter) isDiv(e *ch.BinaryOperation) bool {
 // takeNulls returns the NULLS FIRST/LAST that followed order item i (at
 // offset pos), which the gap layer blanked out, and forgets it.
 func (f *exprFormatter) takeNulls(pos int, items []ch.Expr, i int) string {
-	if len(f.nulls) == 0 {
+	if len(f.marks) == 0 {
 		return ""
 	}
 	limit := -1
@@ -614,7 +614,7 @@ func (f *exprFormatter) takeNulls(pos int, items []ch.Expr, i int) string {
 		limit = int(next.Pos())
 	}
 	best := -1
-	for off, v := range f.nulls {
+	for off, v := range f.marks {
 		if v != "DIV" && off > pos && (limit < 0 || off < limit) && (best < 0 || off < best) {
 			best = off
 		}
@@ -622,8 +622,8 @@ func (f *exprFormatter) takeNulls(pos int, items []ch.Expr, i int) string {
 	if best < 0 {
 		return ""
 	}
-	n := f.nulls[best]
-	delete(f.nulls, best)
+	n := f.marks[best]
+	delete(f.marks, best)
 	return n
 }
 
