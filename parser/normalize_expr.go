@@ -47,6 +47,15 @@ func (f *exprFormatter) expr(e ch.Expr) string {
 func (f *exprFormatter) exprs(es []ch.Expr) string {
 	parts := make([]string, len(es))
 	for i, e := range es {
+		inner := e
+		if c, ok := inner.(*ch.ColumnExpr); ok && c.Alias == nil {
+			inner = c.Expr
+		}
+		if q, ok := inner.(*ch.SelectQuery); ok {
+			// A subquery argument keeps its parentheses: exists((SELECT 1)).
+			parts[i] = "(" + f.selectQuery(q) + ")"
+			continue
+		}
 		parts[i] = f.expr(e)
 	}
 	return strings.Join(parts, ", ")
@@ -474,6 +483,15 @@ func (f *exprFormatter) inRHS(b *strings.Builder, e ch.Expr) {
 		b.WriteByte(')')
 	case *ch.SubQuery:
 		f.write(b, x)
+	case *ch.Ident:
+		// x IN t: a table, qualified and parenthesised.
+		b.WriteString("(" + f.tableName(&ch.TableIdentifier{Table: x}) + ")")
+	case *ch.Path:
+		if len(x.Fields) == 2 {
+			b.WriteString("(" + f.tableName(&ch.TableIdentifier{Database: x.Fields[0], Table: x.Fields[1]}) + ")")
+			return
+		}
+		f.operand(b, e)
 	default:
 		f.operand(b, e)
 	}
@@ -504,6 +522,9 @@ func (f *exprFormatter) function(b *strings.Builder, e *ch.FunctionExpr) {
 	}
 	if canon, ok := caseInsensitiveFunctions[strings.ToLower(name)]; ok && e.Name.QuoteType == ch.Unquoted {
 		name = canon
+	}
+	if strings.EqualFold(name, "exists") && e.Name.QuoteType == ch.Unquoted {
+		name = "exists"
 	}
 	b.WriteString(identName(name, e.Name.QuoteType))
 	b.WriteByte('(')
@@ -669,7 +690,7 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 		parts = append(parts, "WITH "+strings.Join(ctes, ", "))
 	}
 	sel := "SELECT "
-	if q.HasDistinct {
+	if q.HasDistinct && q.DistinctOn == nil {
 		sel += "DISTINCT "
 	}
 	items := make([]string, len(q.SelectItems))
@@ -697,6 +718,8 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 		g := "GROUP BY "
 		if strings.EqualFold(q.GroupBy.AggregateType, "ALL") {
 			g += "ALL"
+		} else if strings.EqualFold(q.GroupBy.AggregateType, "GROUPING SETS") {
+			g += "GROUPING SETS " + f.groupingSets(q.GroupBy.Expr)
 		} else if q.GroupBy.AggregateType != "" {
 			g += q.GroupBy.AggregateType + "(" + f.listExpr(q.GroupBy.Expr) + ")"
 		} else {
@@ -725,6 +748,14 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 	}
 	if q.OrderBy != nil {
 		parts = append(parts, "ORDER BY "+f.orderItems(q.OrderBy.Items))
+	}
+	if q.DistinctOn != nil {
+		// DISTINCT ON (a) is stored as LIMIT 1 BY a.
+		var cols []string
+		for _, n := range q.DistinctOn.Idents {
+			cols = append(cols, nestedNameQuoted(n))
+		}
+		parts = append(parts, "LIMIT 1 BY "+strings.Join(cols, ", "))
 	}
 	if q.LimitBy != nil && q.LimitBy.Limit != nil {
 		s := "LIMIT "
@@ -793,15 +824,34 @@ func (f *exprFormatter) fromExpr(e ch.Expr) string {
 	case *ch.TableFunctionExpr:
 		return f.expr(x.Name) + "(" + f.tableArgs(x.Args) + ")"
 	case *ch.JoinExpr:
-		s := f.fromExpr(x.Left)
-		if r, ok := x.Right.(*ch.JoinExpr); ok {
-			s += f.joinTail(r)
-		} else if x.Right != nil {
-			s += ", " + f.fromExpr(x.Right)
-		}
-		return s
+		return f.fromExpr(x.Left) + f.joinRest(x)
 	}
 	return f.expr(e)
+}
+
+// groupingSets prints GROUPING SETS' list: ((a), (a, b), ()).
+func (f *exprFormatter) groupingSets(e ch.Expr) string {
+	p, ok := e.(*ch.ParamExprList)
+	if !ok || p.Items == nil {
+		return f.expr(e)
+	}
+	sets := make([]string, len(p.Items.Items))
+	for i, it := range p.Items.Items {
+		inner := it
+		if c, ok := inner.(*ch.ColumnExpr); ok && c.Alias == nil {
+			inner = c.Expr
+		}
+		if q, ok := inner.(*ch.ParamExprList); ok && q.ColumnArgList == nil {
+			var xs []ch.Expr
+			if q.Items != nil {
+				xs = q.Items.Items
+			}
+			sets[i] = "(" + f.exprs(xs) + ")"
+			continue
+		}
+		sets[i] = f.expr(inner)
+	}
+	return "(" + strings.Join(sets, ", ") + ")"
 }
 
 // modifier prints a column transformer: EXCEPT (a, b), REPLACE (x AS y),
@@ -847,20 +897,48 @@ func (f *exprFormatter) frame(fr *ch.WindowFrameClause) string {
 // which AfterShip nests as JoinExpr{Left: table, Modifiers, Constraints,
 // Right: next join}.
 func (f *exprFormatter) joinTail(j *ch.JoinExpr) string {
-	var mods []string
+	// The server prints [GLOBAL] [ALL|ANY|ASOF|SEMI|ANTI] KIND JOIN, with
+	// INNER when no kind is written and FULL as FULL OUTER.
+	var locality, strictness, kind string
 	for _, m := range j.Modifiers {
-		m = strings.ToUpper(m)
-		if m != "JOIN" && m != "OUTER" {
-			mods = append(mods, m)
+		if strings.EqualFold(m, "ARRAY") {
+			// [LEFT] ARRAY JOIN: as written.
+			var ws []string
+			for _, w := range j.Modifiers {
+				if !strings.EqualFold(w, "JOIN") {
+					ws = append(ws, strings.ToUpper(w))
+				}
+			}
+			return " " + strings.Join(ws, " ") + " JOIN " + f.fromExpr(j.Left) + f.joinRest(j)
 		}
 	}
-	kind := strings.Join(mods, " ")
-	switch kind {
-	case "", "INNER":
-		kind = "INNER"
-	case ",":
-		kind = "CROSS"
+	for _, m := range j.Modifiers {
+		switch m = strings.ToUpper(m); m {
+		case "GLOBAL", "LOCAL":
+			locality = m
+		case "ALL", "ANY", "ASOF", "SEMI", "ANTI":
+			strictness = m
+		case "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "PASTE":
+			kind = m
+		}
 	}
+	if len(j.Modifiers) == 0 && j.Constraints == nil {
+		// a, b: a comma join.
+		return ", " + f.fromExpr(j.Left) + f.joinRest(j)
+	}
+	switch kind {
+	case "":
+		kind = "INNER"
+	case "FULL":
+		kind = "FULL OUTER"
+	}
+	var words []string
+	for _, w := range []string{locality, strictness, kind} {
+		if w != "" {
+			words = append(words, w)
+		}
+	}
+	kind = strings.Join(words, " ")
 	s := " " + kind + " JOIN " + f.fromExpr(j.Left)
 	switch c := j.Constraints.(type) {
 	case *ch.OnClause:
@@ -879,10 +957,19 @@ func (f *exprFormatter) joinTail(j *ch.JoinExpr) string {
 			s += " USING (" + f.exprs(c.Using.Items) + ")"
 		}
 	}
-	if r, ok := j.Right.(*ch.JoinExpr); ok {
-		s += f.joinTail(r)
+	return s + f.joinRest(j)
+}
+
+// joinRest prints the joins after j's table.
+func (f *exprFormatter) joinRest(j *ch.JoinExpr) string {
+	switch r := j.Right.(type) {
+	case *ch.JoinExpr:
+		return f.joinTail(r)
+	case nil:
+		return ""
+	default:
+		return ", " + f.fromExpr(r)
 	}
-	return s
 }
 
 func (f *exprFormatter) tableArgs(a *ch.TableArgListExpr) string {
@@ -980,6 +1067,14 @@ func ident(i *ch.Ident) string {
 }
 
 func identName(name string, _ int) string { return schema.QuoteIdent(name) }
+
+// nestedNameQuoted prints a NestedIdentifier as the server does.
+func nestedNameQuoted(n *ch.NestedIdentifier) string {
+	if n.DotIdent != nil {
+		return ident(n.Ident) + "." + ident(n.DotIdent)
+	}
+	return ident(n.Ident)
+}
 
 // identOrKeyword prints an unquoted NULL, true or false as the literal.
 func identOrKeyword(i *ch.Ident) string {
