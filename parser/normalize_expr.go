@@ -522,9 +522,27 @@ func (f *exprFormatter) function(b *strings.Builder, e *ch.FunctionExpr) {
 	}
 	if canon, ok := caseInsensitiveFunctions[strings.ToLower(name)]; ok && e.Name.QuoteType == ch.Unquoted {
 		name = canon
+	} else if canon, ok := caseInsensitiveAliases[strings.ToLower(name)]; ok && e.Name.QuoteType == ch.Unquoted {
+		name = canon
 	}
 	if strings.EqualFold(name, "exists") && e.Name.QuoteType == ch.Unquoted {
 		name = "exists"
+	}
+	// dateAdd(unit, n, d) and dateAdd(d, INTERVAL n unit) are parsed into
+	// plus(d, toIntervalUnit(n)); dateSub into minus.
+	if op, ok := dateArith[strings.ToLower(e.Name.Name)]; ok && e.Name.QuoteType == ch.Unquoted && !distinct && (e.Params == nil || e.Params.ColumnArgList == nil) {
+		switch len(args) {
+		case 3:
+			if u, ok := unparen(args[0]).(*ch.Ident); ok && u.QuoteType == ch.Unquoted {
+				if unit, ok := intervalUnit(u.Name); ok {
+					b.WriteString(op + "(" + f.expr(args[2]) + ", toInterval" + unit + "(" + f.expr(args[1]) + "))")
+					return
+				}
+			}
+		case 2:
+			b.WriteString(op + "(" + f.exprs(args) + ")")
+			return
+		}
 	}
 	b.WriteString(identName(name, e.Name.QuoteType))
 	b.WriteByte('(')
@@ -541,6 +559,30 @@ func (f *exprFormatter) function(b *strings.Builder, e *ch.FunctionExpr) {
 		b.WriteString(f.exprs(e.Params.ColumnArgList.Items))
 		b.WriteByte(')')
 	}
+}
+
+// caseInsensitiveAliases are aliases the server resolves although
+// system.functions does not flag them case-insensitive (checked against the
+// server: rand32 and fullHostName, flagged alike, are kept as written).
+var caseInsensitiveAliases = map[string]string{
+	"date_diff": "dateDiff", "timestamp_diff": "dateDiff", "timestampdiff": "dateDiff",
+}
+
+// dateArith are the date arithmetic functions the server's parser turns
+// into plus/minus.
+var dateArith = map[string]string{
+	"dateadd": "plus", "date_add": "plus", "timestampadd": "plus", "timestamp_add": "plus",
+	"datesub": "minus", "date_sub": "minus", "timestampsub": "minus", "timestamp_sub": "minus",
+}
+
+// intervalUnit returns the toInterval suffix of an interval unit keyword.
+func intervalUnit(w string) (string, bool) {
+	u := strings.TrimSuffix(strings.ToLower(w), "s")
+	switch u {
+	case "nanosecond", "microsecond", "millisecond", "second", "minute", "hour", "day", "week", "month", "quarter", "year":
+		return strings.ToUpper(u[:1]) + u[1:], true
+	}
+	return "", false
 }
 
 var extractFuncs = map[string]string{

@@ -113,3 +113,20 @@ CREATE TABLE expr_more (
 ) ENGINE = Memory;
 CREATE TABLE expr_div (k UInt64, d1 UInt64 DEFAULT k DIV 10, d2 UInt64 DEFAULT (k + 1) DIV 2 + k MOD 3) ENGINE = Memory;
 CREATE VIEW expr_div_view AS SELECT k DIV 10 AS bucket, count() AS c FROM expr_div GROUP BY bucket;
+CREATE TABLE expr_dates (ts DateTime,
+    a1 Int64 DEFAULT DATE_DIFF('hour', ts, ts),
+    a2 Int64 DEFAULT date_diff('hour', ts, ts),
+    a3 Int64 DEFAULT Date_Diff('hour', ts, ts),
+    a4 Int64 DEFAULT timestamp_diff('hour', ts, ts),
+    a5 Int64 DEFAULT TIMESTAMPDIFF('hour', ts, ts),
+    a6 DateTime DEFAULT toStartOfFiveMinute(ts),
+    a7 DateTime DEFAULT dateAdd(day, 1, ts),
+    a8 DateTime DEFAULT date_add(DAY, 1, ts),
+    a9 DateTime DEFAULT DATE_SUB(ts, INTERVAL 1 DAY),
+    a10 DateTime DEFAULT timestamp_add(ts, INTERVAL 1 HOUR),
+    a11 DateTime DEFAULT dateAdd(ts, INTERVAL 1 DAY),
+    a12 DateTime DEFAULT addDays(ts, 1),
+    a13 DateTime DEFAULT subtractHours(ts, 1),
+    a14 UInt32 DEFAULT rand32(),
+    a16 DateTime DEFAULT dateSub(MINUTE, 5, ts)
+) ENGINE = Memory;

@@ -70,3 +70,26 @@ CREATE VIEW sf_exists_sub AS SELECT id FROM sf WHERE EXISTS (SELECT 1 FROM sf2 W
 CREATE VIEW sf_case_nested AS SELECT CASE WHEN v > 1 THEN CASE WHEN v > 2 THEN 'c' ELSE 'b' END ELSE 'a' END AS x FROM sf;
 CREATE VIEW sf_nested_funcs AS SELECT round(avg(v), 2) AS a, toString(max(ts)) AS m, if(count() > 0, 'y', 'n') AS h FROM sf;
 CREATE VIEW sf_having_and AS SELECT g, count() AS c FROM sf GROUP BY g HAVING c > 1 AND g != '';
+CREATE VIEW sf_expr_more AS SELECT
+    CAST(v AS Nullable(Int32)) AS c1,
+    toDecimal64('1.5', 2) AS c2,
+    ts - INTERVAL '1' DAY AS c3,
+    ts + INTERVAL 90 MINUTE AS c4,
+    dateAdd(day, 1, ts) AS c5,
+    date_diff('hour', ts, now()) AS c6,
+    NOT n IS NULL AS c7,
+    -v * 2 AS c8,
+    v BETWEEN 1 AND 2 OR v > 10 AS c9,
+    [1, 2][1] AS c10,
+    tuple(1, 'a').2 AS c11,
+    map('k', 1)['k'] AS c12,
+    arrayExists(x -> x > 1, arr) AS c13,
+    if(g = '', NULL, g) AS c14,
+    multiIf(v < 1, 'low', v < 2, 'mid', 'high') AS c15,
+    concat(g, toString(id)) AS c16,
+    formatDateTime(ts, '%Y-%m') AS c17,
+    quantileExact(0.5)(v) AS c18,
+    sumIf(v, g = 'a') AS c19,
+    argMax(g, ts) AS c20,
+    groupArray(3)(g) AS c21
+FROM sf GROUP BY id, ts, v, n, g, arr;
