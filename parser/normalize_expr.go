@@ -423,7 +423,14 @@ func (f *exprFormatter) binary(b *strings.Builder, e *ch.BinaryOperation) {
 		return
 	case "::":
 		b.WriteString("CAST(")
-		f.write(b, e.LeftExpr)
+		switch l := unparen(e.LeftExpr).(type) {
+		case *ch.NumberLiteral, *ch.ArrayParamList:
+			// A literal before :: is kept as its text: 1::UInt8 is
+			// CAST('1', 'UInt8').
+			b.WriteString(schema.QuoteString(f.expr(l)))
+		default:
+			f.write(b, e.LeftExpr)
+		}
 		b.WriteString(", ")
 		b.WriteString(schema.QuoteString(ch.Format(e.RightExpr)))
 		b.WriteByte(')')
@@ -507,6 +514,34 @@ func (f *exprFormatter) function(b *strings.Builder, e *ch.FunctionExpr) {
 	}
 	if distinct && strings.EqualFold(name, "count") {
 		name, distinct = "countDistinct", false
+	}
+	// substring(s FROM a [FOR b]) is substring(s, a[, b]); position(x IN s)
+	// is position(s, x).
+	if len(args) == 1 {
+		if bo, ok := unparen(args[0]).(*ch.BinaryOperation); ok {
+			op := strings.ToUpper(string(bo.Operation))
+			switch {
+			case strings.EqualFold(name, "substring") && (op == "FROM" || op == "FOR"):
+				var parts []ch.Expr
+				var walk func(x ch.Expr)
+				walk = func(x ch.Expr) {
+					if b2, ok := x.(*ch.BinaryOperation); ok {
+						if o := strings.ToUpper(string(b2.Operation)); o == "FROM" || o == "FOR" {
+							walk(b2.LeftExpr)
+							parts = append(parts, b2.RightExpr)
+							return
+						}
+					}
+					parts = append(parts, x)
+				}
+				walk(bo)
+				b.WriteString("substring(" + f.exprs(parts) + ")")
+				return
+			case strings.EqualFold(name, "position") && op == "IN" && !bo.HasNot && !bo.HasGlobal:
+				b.WriteString("position(" + f.expr(bo.RightExpr) + ", " + f.expr(bo.LeftExpr) + ")")
+				return
+			}
+		}
 	}
 	// trim(BOTH|LEADING|TRAILING x FROM s) is trimBoth/trimLeft/trimRight(s, x).
 	if strings.EqualFold(name, "trim") && len(args) == 1 {

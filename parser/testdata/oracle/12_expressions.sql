@@ -130,3 +130,12 @@ CREATE TABLE expr_dates (ts DateTime,
     a14 UInt32 DEFAULT rand32(),
     a16 DateTime DEFAULT dateSub(MINUTE, 5, ts)
 ) ENGINE = Memory;
+CREATE TABLE expr_sql_forms (s String,
+    a1 String DEFAULT substring(s FROM 1 FOR 2),
+    a2 String DEFAULT substring(s FROM 2),
+    a3 UInt64 DEFAULT POSITION('a' IN s),
+    a4 UInt8 DEFAULT 1::UInt8,
+    a5 Array(String) DEFAULT []::Array(String),
+    a6 String DEFAULT now()::String,
+    a7 Array(UInt8) DEFAULT [1, 2]::Array(UInt8)
+) ENGINE = Memory;
