@@ -139,3 +139,12 @@ CREATE TABLE expr_sql_forms (s String,
     a6 String DEFAULT now()::String,
     a7 Array(UInt8) DEFAULT [1, 2]::Array(UInt8)
 ) ENGINE = Memory;
+CREATE TABLE expr_cast_forms (n UInt8, s String,
+    a1 DateTime DEFAULT now() + INTERVAL (n + 1) DAY,
+    a2 Decimal(10, 2) DEFAULT CAST(n AS Decimal(10,2)),
+    a3 Array(Nullable(String)) DEFAULT CAST([s] AS Array(Nullable(String))),
+    a4 Decimal(10, 2) DEFAULT CAST(n, 'Decimal(10,2)'),
+    a5 UInt8 DEFAULT NOT n IN (1, 2),
+    a6 LowCardinality(String) DEFAULT CAST(s AS LowCardinality(String)),
+    a7 DateTime DEFAULT CAST(s AS DateTime('UTC'))
+) ENGINE = Memory;
