@@ -53,7 +53,6 @@ CREATE VIEW sf_replace AS SELECT * REPLACE (id + 1 AS id) FROM sf;
 -- expect-unsupported: APPLY without parentheses is an AfterShip gap
 CREATE VIEW sf_apply AS SELECT COLUMNS('^i') APPLY toString FROM sf;
 CREATE VIEW sf_param AS SELECT id, g FROM sf WHERE id > {min_id:UInt64} AND g = {grp:String};
-CREATE VIEW sf_cols (a UInt64, b String) AS SELECT id, g FROM sf;
 CREATE VIEW sf_nulls_window AS SELECT n, row_number() OVER (ORDER BY n ASC NULLS FIRST) AS r FROM sf ORDER BY r DESC NULLS LAST, n;
 CREATE TABLE sf2 (id UInt64, ts DateTime, v Float64) ENGINE = MergeTree ORDER BY (id, ts);
 CREATE VIEW sf_asof AS SELECT a.id, b.v FROM sf AS a ASOF JOIN sf2 AS b ON a.id = b.id AND a.ts >= b.ts;
