@@ -673,9 +673,21 @@ func (f *exprFormatter) orderItems(items []ch.Expr) string {
 			if n := f.takeNulls(int(o.Expr.Pos()), items, i); n != "" {
 				s += " " + n
 			}
-			if o.Fill != nil {
-				f.unsupported = append(f.unsupported, "WITH FILL")
-				s += " " + ch.Format(o.Fill)
+			if fl := o.Fill; fl != nil {
+				s += " WITH FILL"
+				if fl.From != nil {
+					s += " FROM " + f.expr(fl.From)
+				}
+				if fl.To != nil {
+					s += " TO " + f.expr(fl.To)
+				}
+				if fl.Step != nil {
+					s += " STEP " + f.expr(fl.Step)
+				}
+				if fl.Staleness != nil {
+					f.unsupported = append(f.unsupported, "WITH FILL STALENESS")
+					s += " STALENESS " + f.expr(fl.Staleness)
+				}
 			}
 			parts[i] = s
 			continue
@@ -877,8 +889,10 @@ func (f *exprFormatter) fromExpr(e ch.Expr) string {
 			s += " FINAL"
 		}
 		if x.SampleRatio != nil {
-			f.unsupported = append(f.unsupported, "SAMPLE")
-			s += " " + ch.Format(x.SampleRatio)
+			s += " SAMPLE " + sampleRatio(x.SampleRatio.Ratio)
+			if x.SampleRatio.Offset != nil {
+				s += " OFFSET " + sampleRatio(x.SampleRatio.Offset)
+			}
 		}
 		return s
 	case *ch.TableExpr:
@@ -1062,6 +1076,27 @@ func (f *exprFormatter) settings(items []*ch.SettingExpr) schema.Settings {
 		out = append(out, schema.Setting{Name: it.Name.Name, Value: schema.Expr(f.expr(it.Expr))})
 	}
 	return out
+}
+
+// sampleRatio prints a SAMPLE ratio as the server stores it: a fraction,
+// decimals as digits over a power of ten (0.25 → 25 / 100).
+func sampleRatio(r *ch.RatioExpr) string {
+	if r == nil || r.Numerator == nil {
+		return ""
+	}
+	num := r.Numerator.Literal
+	if r.Denominator != nil {
+		return num + " / " + r.Denominator.Literal
+	}
+	whole, frac, ok := strings.Cut(num, ".")
+	if !ok {
+		return num
+	}
+	digits := strings.TrimLeft(whole+frac, "0")
+	if digits == "" {
+		digits = "0"
+	}
+	return digits + " / 1" + strings.Repeat("0", len(frac))
 }
 
 // formatNumber prints a number literal as the server does: integers in

@@ -92,3 +92,9 @@ CREATE VIEW sf_expr_more AS SELECT
     argMax(g, ts) AS c20,
     groupArray(3)(g) AS c21
 FROM sf GROUP BY id, ts, v, n, g, arr;
+CREATE TABLE sf_sampled (id UInt64, h UInt64) ENGINE = MergeTree ORDER BY (id, h) SAMPLE BY h;
+CREATE VIEW sf_sample1 AS SELECT id FROM sf_sampled SAMPLE 0.25;
+CREATE VIEW sf_sample2 AS SELECT id FROM sf_sampled SAMPLE 1/10 OFFSET 0.5;
+CREATE VIEW sf_sample3 AS SELECT id FROM sf_sampled SAMPLE 10000;
+CREATE VIEW sf_fill1 AS SELECT id FROM sf ORDER BY id WITH FILL;
+CREATE VIEW sf_fill2 AS SELECT id FROM sf ORDER BY id DESC WITH FILL FROM 10 TO 1 STEP -1;
