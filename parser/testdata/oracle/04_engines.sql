@@ -86,3 +86,5 @@ CREATE TABLE e_settings_kinds (k UInt64) ENGINE = MergeTree ORDER BY k
 SETTINGS allow_nullable_key = true, ttl_only_drop_parts = 1, min_age_to_force_merge_seconds = 3600, storage_policy = 'default', max_suspicious_broken_parts = 10;
 CREATE TABLE e_ttl_forms (k UInt64, d DateTime, v String) ENGINE = MergeTree ORDER BY k
 TTL d + toIntervalWeek(2) DELETE WHERE v = '', toDate(d) + 30;
+CREATE TABLE e_ttl_recompress (k UInt64, d DateTime, v String) ENGINE = MergeTree ORDER BY k
+TTL d + INTERVAL 1 MONTH RECOMPRESS CODEC(ZSTD(17)), d + INTERVAL 1 YEAR RECOMPRESS CODEC(LZ4HC), d + INTERVAL 2 YEAR;
