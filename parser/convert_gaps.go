@@ -572,8 +572,11 @@ func (c *converter) readTTL(items []sqlTok) (string, error) {
 					}
 					rule += " WHERE " + c.fmt.expr(we)
 				} else {
-					c.fmt.unsupported = append(c.fmt.unsupported, "TTL GROUP BY")
-					rule += " " + c.orig[rest[0].off:rest[end-1].end]
+					g, err := c.ttlGroupBy(rest[:end])
+					if err != nil {
+						return "", err
+					}
+					rule += " " + g
 				}
 				rest = rest[end:]
 			default:
@@ -689,4 +692,45 @@ func blankAlterTypes(src string, toks []sqlTok, names map[string]string) string 
 		blankType(b, seg, i)
 	}
 	return string(b)
+}
+
+// ttlGroupBy formats a TTL rule's "GROUP BY keys [SET name = expr, ...]".
+func (c *converter) ttlGroupBy(toks []sqlTok) (string, error) {
+	if len(toks) < 3 || toks[1].upper() != "BY" {
+		return "", c.syntax(toks[0].off, "TTL: expected GROUP BY")
+	}
+	setAt := len(toks)
+	for i, t := range toks {
+		if t.kind == 'w' && t.upper() == "SET" {
+			setAt = i
+			break
+		}
+	}
+	var keys []string
+	for _, seg := range splitTopLevel(toks[2:setAt]) {
+		if len(seg) == 0 {
+			continue
+		}
+		e, err := parseExprText(c.orig[seg[0].off:seg[len(seg)-1].end])
+		if err != nil {
+			return "", &offsetError{Offset: seg[0].off, Err: fmt.Errorf("%w: TTL GROUP BY: %v", ErrSyntax, firstLine(err.Error()))}
+		}
+		keys = append(keys, c.fmt.expr(e))
+	}
+	out := "GROUP BY " + strings.Join(keys, ", ")
+	if setAt < len(toks) {
+		var sets []string
+		for _, seg := range splitTopLevel(toks[setAt+1:]) {
+			if len(seg) < 3 || seg[1].kind != '=' {
+				return "", c.syntax(toks[setAt].off, "TTL: expected SET name = expr")
+			}
+			e, err := parseExprText(c.orig[seg[2].off:seg[len(seg)-1].end])
+			if err != nil {
+				return "", &offsetError{Offset: seg[2].off, Err: fmt.Errorf("%w: TTL SET: %v", ErrSyntax, firstLine(err.Error()))}
+			}
+			sets = append(sets, schema.QuoteIdent(identText(seg[0]))+" = "+c.fmt.expr(e))
+		}
+		out += " SET " + strings.Join(sets, ", ")
+	}
+	return out, nil
 }

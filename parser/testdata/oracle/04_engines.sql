@@ -88,3 +88,7 @@ CREATE TABLE e_ttl_forms (k UInt64, d DateTime, v String) ENGINE = MergeTree ORD
 TTL d + toIntervalWeek(2) DELETE WHERE v = '', toDate(d) + 30;
 CREATE TABLE e_ttl_recompress (k UInt64, d DateTime, v String) ENGINE = MergeTree ORDER BY k
 TTL d + INTERVAL 1 MONTH RECOMPRESS CODEC(ZSTD(17)), d + INTERVAL 1 YEAR RECOMPRESS CODEC(LZ4HC), d + INTERVAL 2 YEAR;
+CREATE TABLE e_ttl_group (k UInt64, k2 UInt64, d DateTime, v UInt64, w String) ENGINE = MergeTree ORDER BY (k, k2)
+TTL d + INTERVAL 1 MONTH GROUP BY k SET v = max(v), w = any(w);
+CREATE TABLE e_ttl_group2 (k UInt64, d DateTime, v UInt64) ENGINE = MergeTree ORDER BY k
+TTL d + INTERVAL 1 DAY GROUP BY k SET v = sum(v), d + INTERVAL 1 YEAR;
