@@ -517,7 +517,8 @@ func (c *converter) create() error {
 	pre, elems, names, comment := prepareCreate(lambdaParams(c.sql, c.toks), c.toks)
 	c.names = names
 	pre, c.ttls = extractTTLs(pre, scanSQL(pre))
-	src, ephemeral := rewriteGaps(pre, scanSQL(pre))
+	src, ephemeral, nulls := rewriteGapsNulls(pre, scanSQL(pre))
+	c.fmt.marks = nulls
 	c.sql = src
 	st, err := parseAfterShip(src)
 	if err != nil {
@@ -874,39 +875,6 @@ func (c *converter) partitionKey(e ch.Expr) string {
 	return "(" + strings.Join(parts, ", ") + ")"
 }
 
-func (c *converter) ttl(t *ch.TTLClause) schema.TTL {
-	parts := make([]string, len(t.Items))
-	for i, it := range t.Items {
-		s := c.fmt.expr(it.Expr)
-		if p := it.Policy; p != nil {
-			if r := p.Item; r != nil {
-				switch {
-				case r.ToDisk != nil:
-					s += " TO DISK " + schema.QuoteString(unescape(r.ToDisk.Literal))
-				case r.ToVolume != nil:
-					s += " TO VOLUME " + schema.QuoteString(unescape(r.ToVolume.Literal))
-				case r.Action != nil:
-					switch strings.ToUpper(r.Action.Action) {
-					case "DELETE", "":
-					case "RECOMPRESS":
-						s += " RECOMPRESS " + c.codec(r.Action.Codec, "")
-					default:
-						s += " " + strings.ToUpper(r.Action.Action)
-					}
-				}
-			}
-			if p.Where != nil {
-				s += " WHERE " + c.fmt.expr(p.Where.Expr)
-			}
-			if p.GroupBy != nil {
-				s += " GROUP BY " + c.fmt.listExpr(p.GroupBy.Expr)
-			}
-		}
-		parts[i] = s
-	}
-	return schema.TTL(strings.Join(parts, ", "))
-}
-
 // tableElements converts the column list of CREATE TABLE: columns, skip
 // indexes, projections and constraints.
 func (c *converter) tableElements(t *schema.Table, elems []ch.Expr, ephemeral map[string]bool) error {
@@ -918,65 +886,11 @@ func (c *converter) tableElements(t *schema.Table, elems []ch.Expr, ephemeral ma
 				return err
 			}
 			t.Columns = append(t.Columns, cols...)
-		case *ch.TableIndex:
-			t.Indexes = append(t.Indexes, c.index(e))
-		case *ch.TableProjection:
-			t.Projections = append(t.Projections, c.projection(e))
-		case *ch.ConstraintClause:
-			t.Constraints = append(t.Constraints, c.constraint(e))
 		default:
 			c.unsupported(int(e.Pos()), fmt.Sprintf("table element %T is not modelled", e), schema.QualifiedName{Database: c.db, Name: t.Name})
 		}
 	}
 	return nil
-}
-
-func (c *converter) constraint(e *ch.ConstraintClause) *schema.Constraint {
-	x := &schema.Constraint{Name: e.Constraint.Name, Kind: schema.Check, Expr: schema.Expr(c.fmt.expr(e.Expr))}
-	// AfterShip reads CHECK and ASSUME alike; the text tells them apart.
-	if e.Expr != nil {
-		head := strings.ToUpper(c.sql[int(e.Constraint.End()):int(e.Expr.Pos())])
-		if strings.Contains(head, "ASSUME") {
-			x.Kind = schema.Assume
-		}
-	}
-	return x
-}
-
-func (c *converter) index(e *ch.TableIndex) *schema.Index {
-	ix := &schema.Index{Name: nestedName(e.Name), Granularity: 1}
-	if e.ColumnExpr != nil {
-		ix.Expr = schema.Expr(c.fmt.expr(e.ColumnExpr.Expr))
-	}
-	ix.Type = schema.Expr(c.indexType(e.ColumnType))
-	if e.Granularity != nil {
-		if g, err := strconv.ParseUint(e.Granularity.Literal, 10, 64); err == nil {
-			ix.Granularity = g
-		}
-	}
-	return ix
-}
-
-func (c *converter) indexType(t ch.Expr) string {
-	switch t := t.(type) {
-	case *ch.TypeWithParams:
-		ps := make([]string, len(t.Params))
-		for i, p := range t.Params {
-			ps[i] = c.fmt.expr(p)
-		}
-		return t.Name.Name + "(" + strings.Join(ps, ", ") + ")"
-	case *ch.ScalarType:
-		return t.Name.Name
-	case *ch.ComplexType:
-		ps := make([]string, len(t.Params))
-		for i, p := range t.Params {
-			ps[i] = ch.Format(p)
-		}
-		return t.Name.Name + "(" + strings.Join(ps, ", ") + ")"
-	case nil:
-		return ""
-	}
-	return c.fmt.expr(t)
 }
 
 func nestedName(n *ch.NestedIdentifier) string {
@@ -987,26 +901,6 @@ func nestedName(n *ch.NestedIdentifier) string {
 		return n.Ident.Name + "." + n.DotIdent.Name
 	}
 	return n.Ident.Name
-}
-
-func (c *converter) projection(e *ch.TableProjection) *schema.Projection {
-	p := &schema.Projection{Name: nestedName(e.Identifier)}
-	if s := e.Select; s != nil {
-		f := exprFormatter{} // projection queries name no tables
-		var parts []string
-		if s.SelectColumns != nil {
-			parts = append(parts, "SELECT "+f.exprs(s.SelectColumns.Items))
-		}
-		if s.GroupBy != nil {
-			parts = append(parts, "GROUP BY "+f.listExpr(s.GroupBy.Expr))
-		}
-		if s.OrderBy != nil {
-			parts = append(parts, "ORDER BY "+f.listExpr(s.OrderBy.Columns))
-		}
-		p.Query = schema.Expr(strings.Join(parts, " "))
-		c.fmt.unsupported = append(c.fmt.unsupported, f.unsupported...)
-	}
-	return p
 }
 
 // column converts a column definition. A Nested column becomes one Array

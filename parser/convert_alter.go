@@ -18,11 +18,6 @@ import (
 func (c *converter) alterTable() error {
 	c.orig = c.sql
 	c.inAlter = true
-	pre, ttls := extractTTLs(c.sql, c.toks)
-	c.ttls = ttls
-	pre = blankAlterTypes(pre, c.toks)
-	src, ephemeral := rewriteGaps(pre, scanSQL(pre))
-	c.sql = src
 	name, i, ok := c.nameAt(2)
 	if !ok {
 		return c.syntax(c.offAt(2), "expected a table name")
@@ -35,6 +30,13 @@ func (c *converter) alterTable() error {
 	if len(rest) == 0 {
 		return c.syntax(len(c.sql), "expected an ALTER action")
 	}
+	pre, ttls := extractTTLs(c.sql, c.toks)
+	c.ttls = ttls
+	c.names = map[string]string{}
+	pre = blankAlterTypes(pre, rest, c.names)
+	src, ephemeral, nulls := rewriteGapsNulls(pre, scanSQL(pre))
+	c.fmt.marks = nulls
+	c.sql = src
 	m := &schema.ModifyTable{Name: name}
 	allData := true
 	for _, seg := range actionSegments(rest) {
@@ -208,8 +210,6 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 			return c.unsupportedAction(table, off, err), false, nil
 		}
 		switch a := st.(type) {
-		case *ch.AlterTableModifyTTL:
-			return &schema.ModifyTTL{TTL: c.ttl(a.TTL)}, false, nil
 		case *ch.AlterTableModifyOrderBy:
 			return &schema.ModifyOrderBy{OrderBy: schema.OrderBy(c.keyList([]ch.Expr{a.OrderBy}))}, false, nil
 		case *ch.AlterTableModifySetting:
@@ -466,7 +466,9 @@ func (c *converter) readProjection(toks []sqlTok, skip int) (*schema.Projection,
 		parts = append(parts, "GROUP BY "+f.listExpr(q.GroupBy.Expr))
 	}
 	if q.OrderBy != nil {
-		parts = append(parts, "ORDER BY "+f.listExpr(&ch.ColumnExprList{Items: orderItemsExprs(q.OrderBy.Items)}))
+		// Printed like a key: ORDER BY (a, b) is "a, b".
+		elems := keyElems(orderItemsExprs(q.OrderBy.Items))
+		parts = append(parts, "ORDER BY "+f.exprs(elems))
 	}
 	c.fmt.unsupported = append(c.fmt.unsupported, f.unsupported...)
 	return &schema.Projection{Name: identText(toks[skip]), Query: schema.Expr(strings.Join(parts, " "))}, nil

@@ -22,6 +22,7 @@ package parser
 //   - EPHEMERAL [expr] is blanked (or becomes DEFAULT) and remembered;
 //   - the MOD operator becomes "%";
 //   - a trailing COMMENT after a view's query is blanked and remembered;
+//   - ORDER BY's NULLS FIRST/LAST is blanked and remembered by offset;
 //   - "FUNCTION f AS x -> body" becomes "AS(x)-> body".
 //
 // ALTER actions are split at top-level commas and read one by one
@@ -47,8 +48,16 @@ var columnTailKeywords = map[string]bool{
 // rewriteGaps returns src with the gap forms rewritten (same length) and
 // the names of the EPHEMERAL columns it saw.
 func rewriteGaps(src string, toks []sqlTok) (string, map[string]bool) {
+	s, eph, _ := rewriteGapsNulls(src, toks)
+	return s, eph
+}
+
+// rewriteGapsNulls is rewriteGaps that also blanks ORDER BY's NULLS
+// FIRST/LAST, which AfterShip does not read, and returns them by offset.
+func rewriteGapsNulls(src string, toks []sqlTok) (string, map[string]bool, map[int]string) {
 	b := []byte(src)
 	ephemeral := map[string]bool{}
+	nulls := map[int]string{}
 	segStart := 0 // index of the first token of the current comma segment
 	depth := 0
 	segAtDepth := map[int]int{}
@@ -79,6 +88,13 @@ func rewriteGaps(src string, toks []sqlTok) (string, map[string]bool) {
 			}
 		}
 		switch t.upper() {
+		case "NULLS":
+			if i+1 < len(toks) && toks[i+1].kind == 'w' && (toks[i+1].upper() == "FIRST" || toks[i+1].upper() == "LAST") {
+				nulls[t.off] = "NULLS " + toks[i+1].upper()
+				for k := t.off; k < toks[i+1].end; k++ {
+					b[k] = ' '
+				}
+			}
 		case "ENUM", "ENUM8", "ENUM16":
 			// AfterShip reads only some Enum value lists; the type is
 			// normalised from the original text, so give it a dummy list.
@@ -124,13 +140,18 @@ func rewriteGaps(src string, toks []sqlTok) (string, map[string]bool) {
 				}
 			}
 			copy(b[t.off:t.end], repl)
-		case "MOD":
+		case "MOD", "DIV":
 			if i > 0 && i+1 < len(toks) && toks[i+1].kind != '(' && isOperandEnd(toks[i-1]) {
 				copy(b[t.off:t.end], "%  ")
+				if t.upper() == "DIV" {
+					// Remembered by offset: the formatter prints this "%"
+					// as intDiv(a, b).
+					nulls[-t.off-1] = "DIV"
+				}
 			}
 		}
 	}
-	return string(b), ephemeral
+	return string(b), ephemeral, nulls
 }
 
 func isAlterWord(w string) bool {
@@ -353,11 +374,23 @@ func prepareCreate(src string, toks []sqlTok) (out string, elems []tableElement,
 // isReservedWord reports whether AfterShip refuses word as a bare
 // identifier.
 func isReservedWord(word string) bool {
-	key := strings.ToUpper(word)
+	return refusedAsName("CREATE TABLE t (%s UInt8) ENGINE = Memory", word)
+}
+
+// isReservedInAlter reports whether AfterShip refuses word as the column of
+// ALTER TABLE ... ADD COLUMN.
+func isReservedInAlter(word string) bool {
+	return refusedAsName("ALTER TABLE t ADD COLUMN %s UInt8", word)
+}
+
+// refusedAsName parses form with word in place of %s, once per form and
+// word.
+func refusedAsName(form, word string) bool {
+	key := form + "\x00" + strings.ToUpper(word)
 	if v, ok := reservedCache.Load(key); ok {
 		return v.(bool)
 	}
-	_, err := parseAfterShip("CREATE TABLE t (" + word + " UInt8) ENGINE = Memory")
+	_, err := parseAfterShip(strings.Replace(form, "%s", word, 1))
 	reservedCache.Store(key, err != nil)
 	return err != nil
 }
@@ -539,8 +572,11 @@ func (c *converter) readTTL(items []sqlTok) (string, error) {
 					}
 					rule += " WHERE " + c.fmt.expr(we)
 				} else {
-					c.fmt.unsupported = append(c.fmt.unsupported, "TTL GROUP BY")
-					rule += " " + c.orig[rest[0].off:rest[end-1].end]
+					g, err := c.ttlGroupBy(rest[:end])
+					if err != nil {
+						return "", err
+					}
+					rule += " " + g
 				}
 				rest = rest[end:]
 			default:
@@ -622,8 +658,9 @@ func blankType(b []byte, seg []sqlTok, i int) {
 }
 
 // blankAlterTypes applies blankType to the types of ADD COLUMN and MODIFY
-// COLUMN actions.
-func blankAlterTypes(src string, toks []sqlTok) string {
+// COLUMN actions, and gives their column names that are keywords a
+// same-length placeholder (recorded in names).
+func blankAlterTypes(src string, toks []sqlTok, names map[string]string) string {
 	b := []byte(src)
 	for _, seg := range actionSegments(toks) {
 		if len(seg) < 4 {
@@ -640,6 +677,11 @@ func blankAlterTypes(src string, toks []sqlTok) string {
 				i++
 			}
 		}
+		if seg[i].kind == 'w' && isReservedInAlter(seg[i].text) {
+			ph := placeholder(len(seg[i].text), len(names))
+			names[ph] = seg[i].text
+			copy(b[seg[i].off:seg[i].end], ph)
+		}
 		i++ // the name
 		if i+1 < len(seg) && seg[i].kind == '.' {
 			i += 2
@@ -650,4 +692,45 @@ func blankAlterTypes(src string, toks []sqlTok) string {
 		blankType(b, seg, i)
 	}
 	return string(b)
+}
+
+// ttlGroupBy formats a TTL rule's "GROUP BY keys [SET name = expr, ...]".
+func (c *converter) ttlGroupBy(toks []sqlTok) (string, error) {
+	if len(toks) < 3 || toks[1].upper() != "BY" {
+		return "", c.syntax(toks[0].off, "TTL: expected GROUP BY")
+	}
+	setAt := len(toks)
+	for i, t := range toks {
+		if t.kind == 'w' && t.upper() == "SET" {
+			setAt = i
+			break
+		}
+	}
+	var keys []string
+	for _, seg := range splitTopLevel(toks[2:setAt]) {
+		if len(seg) == 0 {
+			continue
+		}
+		e, err := parseExprText(c.orig[seg[0].off:seg[len(seg)-1].end])
+		if err != nil {
+			return "", &offsetError{Offset: seg[0].off, Err: fmt.Errorf("%w: TTL GROUP BY: %v", ErrSyntax, firstLine(err.Error()))}
+		}
+		keys = append(keys, c.fmt.expr(e))
+	}
+	out := "GROUP BY " + strings.Join(keys, ", ")
+	if setAt < len(toks) {
+		var sets []string
+		for _, seg := range splitTopLevel(toks[setAt+1:]) {
+			if len(seg) < 3 || seg[1].kind != '=' {
+				return "", c.syntax(toks[setAt].off, "TTL: expected SET name = expr")
+			}
+			e, err := parseExprText(c.orig[seg[2].off:seg[len(seg)-1].end])
+			if err != nil {
+				return "", &offsetError{Offset: seg[2].off, Err: fmt.Errorf("%w: TTL SET: %v", ErrSyntax, firstLine(err.Error()))}
+			}
+			sets = append(sets, schema.QuoteIdent(identText(seg[0]))+" = "+c.fmt.expr(e))
+		}
+		out += " SET " + strings.Join(sets, ", ")
+	}
+	return out, nil
 }

@@ -10,14 +10,20 @@ type sqlTok struct {
 	off, end int
 	kind     byte // 'w' word, 's' string, 'q' quoted identifier, 'n' number, or the punctuation byte
 	text     string
+	up       string // text in upper case, for words
 }
 
 // upper returns the token's text in upper case (for keyword matching).
-func (t sqlTok) upper() string { return strings.ToUpper(t.text) }
+func (t sqlTok) upper() string {
+	if t.kind == 'w' {
+		return t.up
+	}
+	return strings.ToUpper(t.text)
+}
 
 // scanSQL tokenizes s, dropping spaces and comments.
 func scanSQL(s string) []sqlTok {
-	var toks []sqlTok
+	toks := make([]sqlTok, 0, len(s)/6+4)
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -55,24 +61,24 @@ func scanSQL(s string) []sqlTok {
 			if c != '\'' {
 				kind = 'q'
 			}
-			toks = append(toks, sqlTok{i, end, kind, s[i:end]})
+			toks = append(toks, sqlTok{off: i, end: end, kind: kind, text: s[i:end]})
 			i = end
 		case isIdentByte(c) && !(c >= '0' && c <= '9'):
 			j := i
 			for j < len(s) && isIdentByte(s[j]) {
 				j++
 			}
-			toks = append(toks, sqlTok{i, j, 'w', s[i:j]})
+			toks = append(toks, sqlTok{i, j, 'w', s[i:j], strings.ToUpper(s[i:j])})
 			i = j
 		case c >= '0' && c <= '9':
 			j := i
 			for j < len(s) && (isIdentByte(s[j]) || s[j] == '.') {
 				j++
 			}
-			toks = append(toks, sqlTok{i, j, 'n', s[i:j]})
+			toks = append(toks, sqlTok{off: i, end: j, kind: 'n', text: s[i:j]})
 			i = j
 		default:
-			toks = append(toks, sqlTok{i, i + 1, c, s[i : i+1]})
+			toks = append(toks, sqlTok{off: i, end: i + 1, kind: c, text: s[i : i+1]})
 			i++
 		}
 	}

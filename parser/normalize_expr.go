@@ -28,6 +28,10 @@ type exprFormatter struct {
 	// params is set when a query parameter was formatted: a parameterized
 	// view has no columns in system.columns.
 	params bool
+	// marks are what the gap layer took out of the statement, by offset:
+	// NULLS FIRST/LAST modifiers, and (at -offset-1) the DIV operators it
+	// turned into "%".
+	marks map[int]string
 	// unsupported collects node types the formatter does not know; the
 	// caller turns them into findings.
 	unsupported []string
@@ -43,6 +47,15 @@ func (f *exprFormatter) expr(e ch.Expr) string {
 func (f *exprFormatter) exprs(es []ch.Expr) string {
 	parts := make([]string, len(es))
 	for i, e := range es {
+		inner := e
+		if c, ok := inner.(*ch.ColumnExpr); ok && c.Alias == nil {
+			inner = c.Expr
+		}
+		if q, ok := inner.(*ch.SelectQuery); ok {
+			// A subquery argument keeps its parentheses: exists((SELECT 1)).
+			parts[i] = "(" + f.selectQuery(q) + ")"
+			continue
+		}
 		parts[i] = f.expr(e)
 	}
 	return strings.Join(parts, ", ")
@@ -50,9 +63,12 @@ func (f *exprFormatter) exprs(es []ch.Expr) string {
 
 // isOperator reports whether the server prints e as an operator, which it
 // parenthesises when it is the operand of another operator.
-func isOperator(e ch.Expr) bool {
+func (f *exprFormatter) isOperator(e ch.Expr) bool {
 	switch e := e.(type) {
 	case *ch.BinaryOperation:
+		if e.Operation == "%" && f.isDiv(e) {
+			return false // intDiv(a, b) is a function call
+		}
 		return e.Operation != "::" && e.Operation != "||"
 	case *ch.UnaryExpr, *ch.NotExpr, *ch.NegateExpr, *ch.IsNullExpr, *ch.IsNotNullExpr, *ch.BetweenClause:
 		return true
@@ -61,11 +77,11 @@ func isOperator(e ch.Expr) bool {
 		return true
 	case *ch.ColumnExpr:
 		if e.Alias == nil {
-			return isOperator(e.Expr)
+			return f.isOperator(e.Expr)
 		}
 	case *ch.ParamExprList:
 		if inner, ok := singleParen(e); ok {
-			return isOperator(inner)
+			return f.isOperator(inner)
 		}
 	}
 	return false
@@ -115,7 +131,7 @@ func (f *exprFormatter) operand(b *strings.Builder, e ch.Expr) {
 			return
 		}
 	}
-	if isOperator(e) {
+	if f.isOperator(e) {
 		b.WriteByte('(')
 		f.write(b, e)
 		b.WriteByte(')')
@@ -407,7 +423,14 @@ func (f *exprFormatter) binary(b *strings.Builder, e *ch.BinaryOperation) {
 		return
 	case "::":
 		b.WriteString("CAST(")
-		f.write(b, e.LeftExpr)
+		switch l := unparen(e.LeftExpr).(type) {
+		case *ch.NumberLiteral, *ch.ArrayParamList:
+			// A literal before :: is kept as its text: 1::UInt8 is
+			// CAST('1', 'UInt8').
+			b.WriteString(schema.QuoteString(f.expr(l)))
+		default:
+			f.write(b, e.LeftExpr)
+		}
 		b.WriteString(", ")
 		b.WriteString(schema.QuoteString(ch.Format(e.RightExpr)))
 		b.WriteByte(')')
@@ -426,6 +449,16 @@ func (f *exprFormatter) binary(b *strings.Builder, e *ch.BinaryOperation) {
 		return
 	case "MOD":
 		op = "%"
+	case "%":
+		// a DIV b, which the gap layer turned into "%".
+		if f.isDiv(e) {
+			b.WriteString("intDiv(")
+			f.write(b, e.LeftExpr)
+			b.WriteString(", ")
+			f.write(b, e.RightExpr)
+			b.WriteByte(')')
+			return
+		}
 	}
 	if e.HasNot && !strings.HasPrefix(op, "NOT ") {
 		op = "NOT " + op
@@ -457,6 +490,15 @@ func (f *exprFormatter) inRHS(b *strings.Builder, e ch.Expr) {
 		b.WriteByte(')')
 	case *ch.SubQuery:
 		f.write(b, x)
+	case *ch.Ident:
+		// x IN t: a table, qualified and parenthesised.
+		b.WriteString("(" + f.tableName(&ch.TableIdentifier{Table: x}) + ")")
+	case *ch.Path:
+		if len(x.Fields) == 2 {
+			b.WriteString("(" + f.tableName(&ch.TableIdentifier{Database: x.Fields[0], Table: x.Fields[1]}) + ")")
+			return
+		}
+		f.operand(b, e)
 	default:
 		f.operand(b, e)
 	}
@@ -473,6 +515,34 @@ func (f *exprFormatter) function(b *strings.Builder, e *ch.FunctionExpr) {
 	if distinct && strings.EqualFold(name, "count") {
 		name, distinct = "countDistinct", false
 	}
+	// substring(s FROM a [FOR b]) is substring(s, a[, b]); position(x IN s)
+	// is position(s, x).
+	if len(args) == 1 {
+		if bo, ok := unparen(args[0]).(*ch.BinaryOperation); ok {
+			op := strings.ToUpper(string(bo.Operation))
+			switch {
+			case strings.EqualFold(name, "substring") && (op == "FROM" || op == "FOR"):
+				var parts []ch.Expr
+				var walk func(x ch.Expr)
+				walk = func(x ch.Expr) {
+					if b2, ok := x.(*ch.BinaryOperation); ok {
+						if o := strings.ToUpper(string(b2.Operation)); o == "FROM" || o == "FOR" {
+							walk(b2.LeftExpr)
+							parts = append(parts, b2.RightExpr)
+							return
+						}
+					}
+					parts = append(parts, x)
+				}
+				walk(bo)
+				b.WriteString("substring(" + f.exprs(parts) + ")")
+				return
+			case strings.EqualFold(name, "position") && op == "IN" && !bo.HasNot && !bo.HasGlobal:
+				b.WriteString("position(" + f.expr(bo.RightExpr) + ", " + f.expr(bo.LeftExpr) + ")")
+				return
+			}
+		}
+	}
 	// trim(BOTH|LEADING|TRAILING x FROM s) is trimBoth/trimLeft/trimRight(s, x).
 	if strings.EqualFold(name, "trim") && len(args) == 1 {
 		if bo, ok := unparen(args[0]).(*ch.BinaryOperation); ok && strings.EqualFold(string(bo.Operation), "FROM") {
@@ -487,6 +557,27 @@ func (f *exprFormatter) function(b *strings.Builder, e *ch.FunctionExpr) {
 	}
 	if canon, ok := caseInsensitiveFunctions[strings.ToLower(name)]; ok && e.Name.QuoteType == ch.Unquoted {
 		name = canon
+	} else if canon, ok := caseInsensitiveAliases[strings.ToLower(name)]; ok && e.Name.QuoteType == ch.Unquoted {
+		name = canon
+	}
+	if strings.EqualFold(name, "exists") && e.Name.QuoteType == ch.Unquoted {
+		name = "exists"
+	}
+	// dateAdd(unit, n, d) and dateAdd(d, INTERVAL n unit) are parsed into
+	// plus(d, toIntervalUnit(n)); dateSub into minus.
+	if op, ok := dateArith[strings.ToLower(e.Name.Name)]; ok && e.Name.QuoteType == ch.Unquoted && !distinct && (e.Params == nil || e.Params.ColumnArgList == nil) {
+		switch len(args) {
+		case 3:
+			if u, ok := unparen(args[0]).(*ch.Ident); ok && u.QuoteType == ch.Unquoted {
+				if unit, ok := intervalUnit(u.Name); ok {
+					b.WriteString(op + "(" + f.expr(args[2]) + ", toInterval" + unit + "(" + f.expr(args[1]) + "))")
+					return
+				}
+			}
+		case 2:
+			b.WriteString(op + "(" + f.exprs(args) + ")")
+			return
+		}
 	}
 	b.WriteString(identName(name, e.Name.QuoteType))
 	b.WriteByte('(')
@@ -503,6 +594,30 @@ func (f *exprFormatter) function(b *strings.Builder, e *ch.FunctionExpr) {
 		b.WriteString(f.exprs(e.Params.ColumnArgList.Items))
 		b.WriteByte(')')
 	}
+}
+
+// caseInsensitiveAliases are aliases the server resolves although
+// system.functions does not flag them case-insensitive (checked against the
+// server: rand32 and fullHostName, flagged alike, are kept as written).
+var caseInsensitiveAliases = map[string]string{
+	"date_diff": "dateDiff", "timestamp_diff": "dateDiff", "timestampdiff": "dateDiff",
+}
+
+// dateArith are the date arithmetic functions the server's parser turns
+// into plus/minus.
+var dateArith = map[string]string{
+	"dateadd": "plus", "date_add": "plus", "timestampadd": "plus", "timestamp_add": "plus",
+	"datesub": "minus", "date_sub": "minus", "timestampsub": "minus", "timestamp_sub": "minus",
+}
+
+// intervalUnit returns the toInterval suffix of an interval unit keyword.
+func intervalUnit(w string) (string, bool) {
+	u := strings.TrimSuffix(strings.ToLower(w), "s")
+	switch u {
+	case "nanosecond", "microsecond", "millisecond", "second", "minute", "hour", "day", "week", "month", "quarter", "year":
+		return strings.ToUpper(u[:1]) + u[1:], true
+	}
+	return "", false
 }
 
 var extractFuncs = map[string]string{
@@ -555,9 +670,24 @@ func (f *exprFormatter) orderItems(items []ch.Expr) string {
 				dir = "DESC"
 			}
 			s += " " + dir
-			if o.Fill != nil {
-				f.unsupported = append(f.unsupported, "WITH FILL")
-				s += " " + ch.Format(o.Fill)
+			if n := f.takeNulls(int(o.Expr.Pos()), items, i); n != "" {
+				s += " " + n
+			}
+			if fl := o.Fill; fl != nil {
+				s += " WITH FILL"
+				if fl.From != nil {
+					s += " FROM " + f.expr(fl.From)
+				}
+				if fl.To != nil {
+					s += " TO " + f.expr(fl.To)
+				}
+				if fl.Step != nil {
+					s += " STEP " + f.expr(fl.Step)
+				}
+				if fl.Staleness != nil {
+					f.unsupported = append(f.unsupported, "WITH FILL STALENESS")
+					s += " STALENESS " + f.expr(fl.Staleness)
+				}
 			}
 			parts[i] = s
 			continue
@@ -565,6 +695,46 @@ func (f *exprFormatter) orderItems(items []ch.Expr) string {
 		parts[i] = f.expr(it)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// isDiv reports whether the "%" of e stands for a DIV the gap layer
+// rewrote (remembered at -offset-1 in marks).
+func (f *exprFormatter) isDiv(e *ch.BinaryOperation) bool {
+	from, to := int(e.LeftExpr.End()), int(e.RightExpr.Pos())
+	for k, v := range f.marks {
+		if v == "DIV" && -k-1 >= from && -k-1 < to {
+			return true
+		}
+	}
+	return false
+}
+
+// takeNulls returns the NULLS FIRST/LAST that followed order item i (at
+// offset pos), which the gap layer blanked out, and forgets it.
+func (f *exprFormatter) takeNulls(pos int, items []ch.Expr, i int) string {
+	if len(f.marks) == 0 {
+		return ""
+	}
+	limit := -1
+	if i+1 < len(items) {
+		next := items[i+1]
+		if o, ok := next.(*ch.OrderExpr); ok {
+			next = o.Expr
+		}
+		limit = int(next.Pos())
+	}
+	best := -1
+	for off, v := range f.marks {
+		if v != "DIV" && off > pos && (limit < 0 || off < limit) && (best < 0 || off < best) {
+			best = off
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	n := f.marks[best]
+	delete(f.marks, best)
+	return n
 }
 
 func (f *exprFormatter) tableName(t *ch.TableIdentifier) string {
@@ -609,7 +779,7 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 		parts = append(parts, "WITH "+strings.Join(ctes, ", "))
 	}
 	sel := "SELECT "
-	if q.HasDistinct {
+	if q.HasDistinct && q.DistinctOn == nil {
 		sel += "DISTINCT "
 	}
 	items := make([]string, len(q.SelectItems))
@@ -637,6 +807,8 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 		g := "GROUP BY "
 		if strings.EqualFold(q.GroupBy.AggregateType, "ALL") {
 			g += "ALL"
+		} else if strings.EqualFold(q.GroupBy.AggregateType, "GROUPING SETS") {
+			g += "GROUPING SETS " + f.groupingSets(q.GroupBy.Expr)
 		} else if q.GroupBy.AggregateType != "" {
 			g += q.GroupBy.AggregateType + "(" + f.listExpr(q.GroupBy.Expr) + ")"
 		} else {
@@ -665,6 +837,14 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 	}
 	if q.OrderBy != nil {
 		parts = append(parts, "ORDER BY "+f.orderItems(q.OrderBy.Items))
+	}
+	if q.DistinctOn != nil {
+		// DISTINCT ON (a) is stored as LIMIT 1 BY a.
+		var cols []string
+		for _, n := range q.DistinctOn.Idents {
+			cols = append(cols, nestedNameQuoted(n))
+		}
+		parts = append(parts, "LIMIT 1 BY "+strings.Join(cols, ", "))
 	}
 	if q.LimitBy != nil && q.LimitBy.Limit != nil {
 		s := "LIMIT "
@@ -709,8 +889,10 @@ func (f *exprFormatter) fromExpr(e ch.Expr) string {
 			s += " FINAL"
 		}
 		if x.SampleRatio != nil {
-			f.unsupported = append(f.unsupported, "SAMPLE")
-			s += " " + ch.Format(x.SampleRatio)
+			s += " SAMPLE " + sampleRatio(x.SampleRatio.Ratio)
+			if x.SampleRatio.Offset != nil {
+				s += " OFFSET " + sampleRatio(x.SampleRatio.Offset)
+			}
 		}
 		return s
 	case *ch.TableExpr:
@@ -733,15 +915,34 @@ func (f *exprFormatter) fromExpr(e ch.Expr) string {
 	case *ch.TableFunctionExpr:
 		return f.expr(x.Name) + "(" + f.tableArgs(x.Args) + ")"
 	case *ch.JoinExpr:
-		s := f.fromExpr(x.Left)
-		if r, ok := x.Right.(*ch.JoinExpr); ok {
-			s += f.joinTail(r)
-		} else if x.Right != nil {
-			s += ", " + f.fromExpr(x.Right)
-		}
-		return s
+		return f.fromExpr(x.Left) + f.joinRest(x)
 	}
 	return f.expr(e)
+}
+
+// groupingSets prints GROUPING SETS' list: ((a), (a, b), ()).
+func (f *exprFormatter) groupingSets(e ch.Expr) string {
+	p, ok := e.(*ch.ParamExprList)
+	if !ok || p.Items == nil {
+		return f.expr(e)
+	}
+	sets := make([]string, len(p.Items.Items))
+	for i, it := range p.Items.Items {
+		inner := it
+		if c, ok := inner.(*ch.ColumnExpr); ok && c.Alias == nil {
+			inner = c.Expr
+		}
+		if q, ok := inner.(*ch.ParamExprList); ok && q.ColumnArgList == nil {
+			var xs []ch.Expr
+			if q.Items != nil {
+				xs = q.Items.Items
+			}
+			sets[i] = "(" + f.exprs(xs) + ")"
+			continue
+		}
+		sets[i] = f.expr(inner)
+	}
+	return "(" + strings.Join(sets, ", ") + ")"
 }
 
 // modifier prints a column transformer: EXCEPT (a, b), REPLACE (x AS y),
@@ -787,20 +988,48 @@ func (f *exprFormatter) frame(fr *ch.WindowFrameClause) string {
 // which AfterShip nests as JoinExpr{Left: table, Modifiers, Constraints,
 // Right: next join}.
 func (f *exprFormatter) joinTail(j *ch.JoinExpr) string {
-	var mods []string
+	// The server prints [GLOBAL] [ALL|ANY|ASOF|SEMI|ANTI] KIND JOIN, with
+	// INNER when no kind is written and FULL as FULL OUTER.
+	var locality, strictness, kind string
 	for _, m := range j.Modifiers {
-		m = strings.ToUpper(m)
-		if m != "JOIN" && m != "OUTER" {
-			mods = append(mods, m)
+		if strings.EqualFold(m, "ARRAY") {
+			// [LEFT] ARRAY JOIN: as written.
+			var ws []string
+			for _, w := range j.Modifiers {
+				if !strings.EqualFold(w, "JOIN") {
+					ws = append(ws, strings.ToUpper(w))
+				}
+			}
+			return " " + strings.Join(ws, " ") + " JOIN " + f.fromExpr(j.Left) + f.joinRest(j)
 		}
 	}
-	kind := strings.Join(mods, " ")
-	switch kind {
-	case "", "INNER":
-		kind = "INNER"
-	case ",":
-		kind = "CROSS"
+	for _, m := range j.Modifiers {
+		switch m = strings.ToUpper(m); m {
+		case "GLOBAL", "LOCAL":
+			locality = m
+		case "ALL", "ANY", "ASOF", "SEMI", "ANTI":
+			strictness = m
+		case "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "PASTE":
+			kind = m
+		}
 	}
+	if len(j.Modifiers) == 0 && j.Constraints == nil {
+		// a, b: a comma join.
+		return ", " + f.fromExpr(j.Left) + f.joinRest(j)
+	}
+	switch kind {
+	case "":
+		kind = "INNER"
+	case "FULL":
+		kind = "FULL OUTER"
+	}
+	var words []string
+	for _, w := range []string{locality, strictness, kind} {
+		if w != "" {
+			words = append(words, w)
+		}
+	}
+	kind = strings.Join(words, " ")
 	s := " " + kind + " JOIN " + f.fromExpr(j.Left)
 	switch c := j.Constraints.(type) {
 	case *ch.OnClause:
@@ -819,10 +1048,19 @@ func (f *exprFormatter) joinTail(j *ch.JoinExpr) string {
 			s += " USING (" + f.exprs(c.Using.Items) + ")"
 		}
 	}
-	if r, ok := j.Right.(*ch.JoinExpr); ok {
-		s += f.joinTail(r)
+	return s + f.joinRest(j)
+}
+
+// joinRest prints the joins after j's table.
+func (f *exprFormatter) joinRest(j *ch.JoinExpr) string {
+	switch r := j.Right.(type) {
+	case *ch.JoinExpr:
+		return f.joinTail(r)
+	case nil:
+		return ""
+	default:
+		return ", " + f.fromExpr(r)
 	}
-	return s
 }
 
 func (f *exprFormatter) tableArgs(a *ch.TableArgListExpr) string {
@@ -838,6 +1076,27 @@ func (f *exprFormatter) settings(items []*ch.SettingExpr) schema.Settings {
 		out = append(out, schema.Setting{Name: it.Name.Name, Value: schema.Expr(f.expr(it.Expr))})
 	}
 	return out
+}
+
+// sampleRatio prints a SAMPLE ratio as the server stores it: a fraction,
+// decimals as digits over a power of ten (0.25 → 25 / 100).
+func sampleRatio(r *ch.RatioExpr) string {
+	if r == nil || r.Numerator == nil {
+		return ""
+	}
+	num := r.Numerator.Literal
+	if r.Denominator != nil {
+		return num + " / " + r.Denominator.Literal
+	}
+	whole, frac, ok := strings.Cut(num, ".")
+	if !ok {
+		return num
+	}
+	digits := strings.TrimLeft(whole+frac, "0")
+	if digits == "" {
+		digits = "0"
+	}
+	return digits + " / 1" + strings.Repeat("0", len(frac))
 }
 
 // formatNumber prints a number literal as the server does: integers in
@@ -920,6 +1179,14 @@ func ident(i *ch.Ident) string {
 }
 
 func identName(name string, _ int) string { return schema.QuoteIdent(name) }
+
+// nestedNameQuoted prints a NestedIdentifier as the server does.
+func nestedNameQuoted(n *ch.NestedIdentifier) string {
+	if n.DotIdent != nil {
+		return ident(n.Ident) + "." + ident(n.DotIdent)
+	}
+	return ident(n.Ident)
+}
 
 // identOrKeyword prints an unquoted NULL, true or false as the literal.
 func identOrKeyword(i *ch.Ident) string {

@@ -99,6 +99,12 @@ func TestDefaultExpressions(t *testing.T) {
 		{"case with expression", "CASE x WHEN 1 THEN 2 END", "caseWithExpression(x, 1, 2, NULL)"},
 		{"cast", "CAST(x AS String)", "CAST(x, 'String')"},
 		{"double colon", "x::UInt8", "CAST(x, 'UInt8')"},
+		{"double colon on a literal", "1::UInt8", "CAST('1', 'UInt8')"},
+		{"substring from for", "substring(s FROM 1 FOR 2)", "substring(s, 1, 2)"},
+		{"position in", "POSITION('a' IN s)", "position(s, 'a')"},
+		{"dateAdd", "dateAdd(day, 1, ts)", "plus(ts, toIntervalDay(1))"},
+		{"date_sub", "DATE_SUB(ts, INTERVAL 1 DAY)", "minus(ts, toIntervalDay(1))"},
+		{"date_diff alias", "date_diff('hour', ts, ts)", "dateDiff('hour', ts, ts)"},
 		{"between", "a BETWEEN 1 AND 2", "(a >= 1) AND (a <= 2)"},
 		{"concat operator", "'a' || 'b' || 'c'", "concat('a', 'b', 'c')"},
 		{"lambda body", "arrayMap(x -> x + 1, arr)", "arrayMap(x -> (x + 1), arr)"},
@@ -114,6 +120,7 @@ func TestDefaultExpressions(t *testing.T) {
 		{"element access as operand", "x[1] + 1", "(x[1]) + 1"},
 		{"trim", "trim(LEADING 'x' FROM s)", "trimLeft(s, 'x')"},
 		{"mod", "k MOD 7", "k % 7"},
+		{"div", "(k + 1) DIV 2 + k MOD 3", "intDiv((k + 1), 2) + (k % 3)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -250,26 +250,18 @@ func renderStorage(st Storage) string {
 	return s
 }
 
-// RenderView returns CREATE [MATERIALIZED] VIEW for v, with its column list
-// when the model knows it (as the server prints it), else leaving the
-// columns for the server to infer from the query.
+// RenderView returns CREATE [MATERIALIZED] VIEW for v. The column list is
+// left for the server to infer from the query (a view declared with a column
+// list that renames the query's columns is therefore not rendered exactly).
 func RenderView(v *View) string {
-	cols := ""
-	if len(v.Columns) > 0 {
-		parts := make([]string, len(v.Columns))
-		for i, c := range v.Columns {
-			parts[i] = RenderColumn(c)
-		}
-		cols = " (" + strings.Join(parts, ", ") + ")"
-	}
 	var s string
 	switch {
 	case !v.Materialized:
-		s = "CREATE VIEW " + v.ObjectName().String() + cols
+		s = "CREATE VIEW " + v.ObjectName().String()
 	case v.To != nil:
-		s = "CREATE MATERIALIZED VIEW " + v.ObjectName().String() + " TO " + v.To.String() + cols
+		s = "CREATE MATERIALIZED VIEW " + v.ObjectName().String() + " TO " + v.To.String()
 	default:
-		s = "CREATE MATERIALIZED VIEW " + v.ObjectName().String() + cols
+		s = "CREATE MATERIALIZED VIEW " + v.ObjectName().String()
 		if v.Storage != nil {
 			s += renderStorage(*v.Storage)
 		}

@@ -25,6 +25,11 @@ func (c *SchemaCmd) Run(g *Globals, env *Env) error {
 	if err != nil {
 		return fmt.Errorf("%s:\n%w", g.Dir, err)
 	}
+	if c.Service != "" {
+		if _, ok := d.Service(c.Service); !ok {
+			return fmt.Errorf("--service: no service %q in %s", c.Service, g.Dir)
+		}
+	}
 	s, findings, err := parser.ExpectedSchema(d, parser.ExpectedOptions{
 		Vars: g.Vars(env.Environ), Service: c.Service, Upto: c.Upto,
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -227,5 +228,37 @@ func TestSchemaRefusesBrokenMigrations(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "s/0002_b.sql:2:1") {
 		t.Errorf("stderr: %s", stderr)
+	}
+}
+
+// TestSchemaBinary runs the built binary on the example project the way a
+// user would, with the template variables from the environment.
+func TestSchemaBinary(t *testing.T) {
+	bin := buildBinary(t)
+	dir, err := filepath.Abs(exampleDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runBinary(t, bin, t.TempDir(), exampleEnv("", ""), "--dir", dir, "schema")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"CREATE DATABASE IF NOT EXISTS xapi ENGINE = Atomic;",
+		"CREATE TABLE xapi.xapi_events_all (`event_id` UUID, `emission_time` DateTime64(6), `event` String, `inserted_at` DateTime DEFAULT now()) ENGINE = ReplacingMergeTree PARTITION BY toYYYYMM(emission_time) ORDER BY (emission_time, event_id) TTL toDateTime(emission_time) + toIntervalYear(5) SETTINGS index_granularity = 8192;",
+		"CREATE DICTIONARY event_sink.course_names",
+		"CREATE MATERIALIZED VIEW xapi.video_playback_events_mv TO xapi.video_playback_events_base",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "course_blocks_legacy") {
+		t.Errorf("the dropped table is in the output")
+	}
+	// Without the template variables the command fails, naming the file.
+	r = runBinary(t, bin, t.TempDir(), nil, "--dir", dir, "schema")
+	if r.code != exitError || !strings.Contains(r.stderr, "init.sql") {
+		t.Errorf("without variables: exit %d\n%s", r.code, r.stderr)
 	}
 }

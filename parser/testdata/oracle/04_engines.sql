@@ -76,3 +76,19 @@ CREATE TABLE e_index_tuple (a String, b String, c Nullable(String),
 ) ENGINE = ReplacingMergeTree ORDER BY (a, b);
 ALTER TABLE e_index_tuple ADD INDEX idx_bc (b, c) TYPE bloom_filter GRANULARITY 2;
 CREATE TABLE e_null_parens (k UInt64) ENGINE = Null();
+CREATE TABLE e_projections2 (a UInt8, b UInt8, c UInt8,
+    PROJECTION p1 (SELECT a, b ORDER BY (a, b)),
+    PROJECTION p2 (SELECT a, b ORDER BY a, b),
+    PROJECTION p3 (SELECT * ORDER BY b),
+    PROJECTION p5 (SELECT a, b, sum(c) GROUP BY a, b)
+) ENGINE = MergeTree ORDER BY a;
+CREATE TABLE e_settings_kinds (k UInt64) ENGINE = MergeTree ORDER BY k
+SETTINGS allow_nullable_key = true, ttl_only_drop_parts = 1, min_age_to_force_merge_seconds = 3600, storage_policy = 'default', max_suspicious_broken_parts = 10;
+CREATE TABLE e_ttl_forms (k UInt64, d DateTime, v String) ENGINE = MergeTree ORDER BY k
+TTL d + toIntervalWeek(2) DELETE WHERE v = '', toDate(d) + 30;
+CREATE TABLE e_ttl_recompress (k UInt64, d DateTime, v String) ENGINE = MergeTree ORDER BY k
+TTL d + INTERVAL 1 MONTH RECOMPRESS CODEC(ZSTD(17)), d + INTERVAL 1 YEAR RECOMPRESS CODEC(LZ4HC), d + INTERVAL 2 YEAR;
+CREATE TABLE e_ttl_group (k UInt64, k2 UInt64, d DateTime, v UInt64, w String) ENGINE = MergeTree ORDER BY (k, k2)
+TTL d + INTERVAL 1 MONTH GROUP BY k SET v = max(v), w = any(w);
+CREATE TABLE e_ttl_group2 (k UInt64, d DateTime, v UInt64) ENGINE = MergeTree ORDER BY k
+TTL d + INTERVAL 1 DAY GROUP BY k SET v = sum(v), d + INTERVAL 1 YEAR;

@@ -37,3 +37,6 @@ ALTER TABLE mv_requery2 MODIFY QUERY SELECT id, toString(amount) AS name FROM sr
 CREATE TABLE tbl_as_view AS v_plain ENGINE = Memory;
 CREATE DICTIONARY dict_for_as (a UInt64, b String) PRIMARY KEY a SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0);
 CREATE TABLE tbl_as_dict AS dict_for_as ENGINE = Memory;
+CREATE MATERIALIZED VIEW mv_inner_comment ENGINE = MergeTree ORDER BY id COMMENT 'inner' AS SELECT id FROM src;
+ALTER TABLE mv_inner MODIFY COMMENT 'changed';
+ALTER TABLE v_plain MODIFY COMMENT 'plain view comment';

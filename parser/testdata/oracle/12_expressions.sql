@@ -111,3 +111,40 @@ CREATE TABLE expr_more (
     a36 Float64 DEFAULT 1e-7,
     a37 Float64 DEFAULT 12345678901234567890123
 ) ENGINE = Memory;
+CREATE TABLE expr_div (k UInt64, d1 UInt64 DEFAULT k DIV 10, d2 UInt64 DEFAULT (k + 1) DIV 2 + k MOD 3) ENGINE = Memory;
+CREATE VIEW expr_div_view AS SELECT k DIV 10 AS bucket, count() AS c FROM expr_div GROUP BY bucket;
+CREATE TABLE expr_dates (ts DateTime,
+    a1 Int64 DEFAULT DATE_DIFF('hour', ts, ts),
+    a2 Int64 DEFAULT date_diff('hour', ts, ts),
+    a3 Int64 DEFAULT Date_Diff('hour', ts, ts),
+    a4 Int64 DEFAULT timestamp_diff('hour', ts, ts),
+    a5 Int64 DEFAULT TIMESTAMPDIFF('hour', ts, ts),
+    a6 DateTime DEFAULT toStartOfFiveMinute(ts),
+    a7 DateTime DEFAULT dateAdd(day, 1, ts),
+    a8 DateTime DEFAULT date_add(DAY, 1, ts),
+    a9 DateTime DEFAULT DATE_SUB(ts, INTERVAL 1 DAY),
+    a10 DateTime DEFAULT timestamp_add(ts, INTERVAL 1 HOUR),
+    a11 DateTime DEFAULT dateAdd(ts, INTERVAL 1 DAY),
+    a12 DateTime DEFAULT addDays(ts, 1),
+    a13 DateTime DEFAULT subtractHours(ts, 1),
+    a14 UInt32 DEFAULT rand32(),
+    a16 DateTime DEFAULT dateSub(MINUTE, 5, ts)
+) ENGINE = Memory;
+CREATE TABLE expr_sql_forms (s String,
+    a1 String DEFAULT substring(s FROM 1 FOR 2),
+    a2 String DEFAULT substring(s FROM 2),
+    a3 UInt64 DEFAULT POSITION('a' IN s),
+    a4 UInt8 DEFAULT 1::UInt8,
+    a5 Array(String) DEFAULT []::Array(String),
+    a6 String DEFAULT now()::String,
+    a7 Array(UInt8) DEFAULT [1, 2]::Array(UInt8)
+) ENGINE = Memory;
+CREATE TABLE expr_cast_forms (n UInt8, s String,
+    a1 DateTime DEFAULT now() + INTERVAL (n + 1) DAY,
+    a2 Decimal(10, 2) DEFAULT CAST(n AS Decimal(10,2)),
+    a3 Array(Nullable(String)) DEFAULT CAST([s] AS Array(Nullable(String))),
+    a4 Decimal(10, 2) DEFAULT CAST(n, 'Decimal(10,2)'),
+    a5 UInt8 DEFAULT NOT n IN (1, 2),
+    a6 LowCardinality(String) DEFAULT CAST(s AS LowCardinality(String)),
+    a7 DateTime DEFAULT CAST(s AS DateTime('UTC'))
+) ENGINE = Memory;

@@ -3,7 +3,6 @@ CREATE TABLE sf (id UInt64, g String, v Float64, ts DateTime, arr Array(UInt32),
 CREATE VIEW sf_limit_offset AS SELECT id FROM sf ORDER BY id LIMIT 10 OFFSET 5;
 CREATE VIEW sf_limit_comma AS SELECT id FROM sf ORDER BY id LIMIT 5, 10;
 CREATE VIEW sf_group_all AS SELECT g, count() AS c FROM sf GROUP BY ALL;
--- expect-unsupported: NULLS FIRST is an AfterShip gap
 CREATE VIEW sf_order_nulls AS SELECT n FROM sf ORDER BY n DESC NULLS FIRST, id ASC NULLS LAST;
 CREATE VIEW sf_cast AS SELECT CAST(v AS Decimal(10,2)) AS d, v::Nullable(String) AS s, CAST(id, 'UInt8') AS u FROM sf;
 CREATE VIEW sf_tuple AS SELECT t.a AS a, t.2 AS b, tupleElement(t, 'a') AS c, (id, g) AS pair FROM sf;
@@ -54,4 +53,48 @@ CREATE VIEW sf_replace AS SELECT * REPLACE (id + 1 AS id) FROM sf;
 -- expect-unsupported: APPLY without parentheses is an AfterShip gap
 CREATE VIEW sf_apply AS SELECT COLUMNS('^i') APPLY toString FROM sf;
 CREATE VIEW sf_param AS SELECT id, g FROM sf WHERE id > {min_id:UInt64} AND g = {grp:String};
-CREATE VIEW sf_cols (a UInt64, b String) AS SELECT id, g FROM sf;
+CREATE VIEW sf_nulls_window AS SELECT n, row_number() OVER (ORDER BY n ASC NULLS FIRST) AS r FROM sf ORDER BY r DESC NULLS LAST, n;
+CREATE TABLE sf2 (id UInt64, ts DateTime, v Float64) ENGINE = MergeTree ORDER BY (id, ts);
+CREATE VIEW sf_asof AS SELECT a.id, b.v FROM sf AS a ASOF JOIN sf2 AS b ON a.id = b.id AND a.ts >= b.ts;
+CREATE VIEW sf_left_any AS SELECT a.id, b.v FROM sf AS a LEFT ANY JOIN sf2 AS b ON a.id = b.id;
+CREATE VIEW sf_semi AS SELECT a.id FROM sf AS a LEFT SEMI JOIN sf2 AS b USING (id);
+CREATE VIEW sf_grouping_sets AS SELECT g, count() AS c FROM sf GROUP BY GROUPING SETS ((g), ());
+CREATE VIEW sf_cube AS SELECT g, count() AS c FROM sf GROUP BY g WITH CUBE;
+CREATE VIEW sf_distinct_on_real AS SELECT DISTINCT ON (g) g, id FROM sf;
+CREATE VIEW sf_numbers AS SELECT number * 2 AS n FROM numbers(10);
+CREATE VIEW sf_tuple_sub AS SELECT x.1 AS a FROM (SELECT (1, 2) AS x);
+CREATE VIEW sf_in_table AS SELECT id FROM sf WHERE id IN sf2;
+CREATE VIEW sf_in_sub_global AS SELECT id FROM sf WHERE id GLOBAL NOT IN (SELECT id FROM sf2);
+CREATE VIEW sf_exists_sub AS SELECT id FROM sf WHERE EXISTS (SELECT 1 FROM sf2 WHERE sf2.id = 1);
+CREATE VIEW sf_case_nested AS SELECT CASE WHEN v > 1 THEN CASE WHEN v > 2 THEN 'c' ELSE 'b' END ELSE 'a' END AS x FROM sf;
+CREATE VIEW sf_nested_funcs AS SELECT round(avg(v), 2) AS a, toString(max(ts)) AS m, if(count() > 0, 'y', 'n') AS h FROM sf;
+CREATE VIEW sf_having_and AS SELECT g, count() AS c FROM sf GROUP BY g HAVING c > 1 AND g != '';
+CREATE VIEW sf_expr_more AS SELECT
+    CAST(v AS Nullable(Int32)) AS c1,
+    toDecimal64('1.5', 2) AS c2,
+    ts - INTERVAL '1' DAY AS c3,
+    ts + INTERVAL 90 MINUTE AS c4,
+    dateAdd(day, 1, ts) AS c5,
+    date_diff('hour', ts, now()) AS c6,
+    NOT n IS NULL AS c7,
+    -v * 2 AS c8,
+    v BETWEEN 1 AND 2 OR v > 10 AS c9,
+    [1, 2][1] AS c10,
+    tuple(1, 'a').2 AS c11,
+    map('k', 1)['k'] AS c12,
+    arrayExists(x -> x > 1, arr) AS c13,
+    if(g = '', NULL, g) AS c14,
+    multiIf(v < 1, 'low', v < 2, 'mid', 'high') AS c15,
+    concat(g, toString(id)) AS c16,
+    formatDateTime(ts, '%Y-%m') AS c17,
+    quantileExact(0.5)(v) AS c18,
+    sumIf(v, g = 'a') AS c19,
+    argMax(g, ts) AS c20,
+    groupArray(3)(g) AS c21
+FROM sf GROUP BY id, ts, v, n, g, arr;
+CREATE TABLE sf_sampled (id UInt64, h UInt64) ENGINE = MergeTree ORDER BY (id, h) SAMPLE BY h;
+CREATE VIEW sf_sample1 AS SELECT id FROM sf_sampled SAMPLE 0.25;
+CREATE VIEW sf_sample2 AS SELECT id FROM sf_sampled SAMPLE 1/10 OFFSET 0.5;
+CREATE VIEW sf_sample3 AS SELECT id FROM sf_sampled SAMPLE 10000;
+CREATE VIEW sf_fill1 AS SELECT id FROM sf ORDER BY id WITH FILL;
+CREATE VIEW sf_fill2 AS SELECT id FROM sf ORDER BY id DESC WITH FILL FROM 10 TO 1 STEP -1;
