@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/chschema/chschema/diff"
 )
@@ -214,6 +215,10 @@ func (h *TableHistory) Append(ctx context.Context, events ...Event) error {
 	if len(events) == 0 {
 		return nil
 	}
+	// A synchronous insert: the event is durable when Append returns (a
+	// server whose profile turns async_insert on would otherwise buffer it
+	// and hold the call up to the buffer's timeout).
+	ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"async_insert": 0}))
 	batch, err := h.conn.PrepareBatch(ctx, "INSERT INTO "+h.Name())
 	if err != nil {
 		return fmt.Errorf("apply: write history %s: %w", h.Name(), err)

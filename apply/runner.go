@@ -800,7 +800,8 @@ func planUp(units []*Unit, state map[Key]Record, partial map[Key]PartialUnit, ta
 
 // eventWriter appends history events in the background, so that recording a
 // finished migration costs no round trip on the statement path. It writes at
-// most once per interval: events that arrive meanwhile go in the next batch.
+// most once per interval, and first after one interval: events that arrive
+// meanwhile go in the next batch.
 // Losing a batch to a kill is harmless, since resume reads system.query_log.
 type eventWriter struct {
 	h        HistoryStore
@@ -834,15 +835,17 @@ func (w *eventWriter) add(e Event) {
 func (w *eventWriter) loop() {
 	defer close(w.done)
 	for {
+		// Wait an interval first: a short run writes once, at close, and a
+		// long one once per interval, never competing with every statement.
+		select {
+		case <-time.After(w.interval):
+		case <-w.closing:
+			w.flush()
+			return
+		}
 		select {
 		case <-w.kick:
 			w.flush()
-			select {
-			case <-time.After(w.interval):
-			case <-w.closing:
-				w.flush()
-				return
-			}
 		case <-w.closing:
 			w.flush()
 			return

@@ -61,6 +61,10 @@ type Report struct {
 func (c *Check) Compare(ctx context.Context, expected *schema.Schema) (*Report, error) {
 	dbs := ManagedDatabases(expected, c.opts.Session, c.opts.Databases)
 	expected.KeepDatabases(dbs)
+	if len(dbs) == 0 && len(expected.Functions) == 0 {
+		// Nothing is managed yet (a first deploy): there is nothing to read.
+		return Diff(expected, schema.New(), nil, c.opts.Ignore, dbs), nil
+	}
 	// Functions only the server has are not drift, so with none expected
 	// there is nothing to read.
 	live, notes, err := schema.ReadLive(ctx, c.q, schema.LiveOptions{
