@@ -996,30 +996,36 @@ func (c *converter) typeText(t ch.Expr) string {
 	if start >= len(src) {
 		return ""
 	}
-	toks := scanSQL(src[start:])
-	if len(toks) == 0 {
+	// Read only the type's tokens: its (possibly multi-word) name, then a
+	// balanced argument list. Scanning the rest of the statement for every
+	// column made reading a wide table quadratic.
+	rest := src[start:]
+	first, next, ok := nextSQLTok(rest, 0)
+	if !ok {
 		return ""
 	}
-	i := 1
-	for i < len(toks) && toks[i].kind == 'w' {
-		two := strings.ToUpper(toks[i-1].text + " " + toks[i].text)
-		if _, ok := typeAliases[two]; !ok && !stringAliases[two] {
+	end := first.end
+	prev := first
+	t2, after, ok := nextSQLTok(rest, next)
+	for ok && t2.kind == 'w' {
+		two := strings.ToUpper(prev.text + " " + t2.text)
+		if _, alias := typeAliases[two]; !alias && !stringAliases[two] {
 			break
 		}
-		i++
+		end, prev, next = t2.end, t2, after
+		t2, after, ok = nextSQLTok(rest, next)
 	}
-	end := toks[i-1].end
-	if i < len(toks) && toks[i].kind == '(' {
+	if ok && t2.kind == '(' {
 		depth := 0
-		for k := i; k < len(toks); k++ {
-			switch toks[k].kind {
+		for tok, at, more := t2, after, true; more; tok, at, more = nextSQLTok(rest, at) {
+			switch tok.kind {
 			case '(':
 				depth++
 			case ')':
 				depth--
 			}
 			if depth == 0 {
-				end = toks[k].end
+				end = tok.end
 				break
 			}
 		}

@@ -10,21 +10,31 @@ type sqlTok struct {
 	off, end int
 	kind     byte // 'w' word, 's' string, 'q' quoted identifier, 'n' number, or the punctuation byte
 	text     string
-	up       string // text in upper case, for words
 }
 
-// upper returns the token's text in upper case (for keyword matching).
-func (t sqlTok) upper() string {
-	if t.kind == 'w' {
-		return t.up
-	}
-	return strings.ToUpper(t.text)
-}
+// upper returns the token's text in upper case (for keyword matching). It
+// is computed when asked: most words are names, never matched.
+func (t sqlTok) upper() string { return strings.ToUpper(t.text) }
 
 // scanSQL tokenizes s, dropping spaces and comments.
 func scanSQL(s string) []sqlTok {
 	toks := make([]sqlTok, 0, len(s)/6+4)
-	for i := 0; i < len(s); {
+	for i := 0; ; {
+		t, next, ok := nextSQLTok(s, i)
+		if !ok {
+			return toks
+		}
+		toks = append(toks, t)
+		i = next
+	}
+}
+
+// nextSQLTok returns the token at or after byte i of s, skipping spaces and
+// comments, and where the one after it may start; ok is false at the end.
+// Callers that need only a few tokens use it instead of scanSQL, whose cost
+// grows with the rest of the text.
+func nextSQLTok(s string, i int) (t sqlTok, next int, ok bool) {
+	for i < len(s) {
 		c := s[i]
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
@@ -61,28 +71,24 @@ func scanSQL(s string) []sqlTok {
 			if c != '\'' {
 				kind = 'q'
 			}
-			toks = append(toks, sqlTok{off: i, end: end, kind: kind, text: s[i:end]})
-			i = end
+			return sqlTok{off: i, end: end, kind: kind, text: s[i:end]}, end, true
 		case isIdentByte(c) && !(c >= '0' && c <= '9'):
 			j := i
 			for j < len(s) && isIdentByte(s[j]) {
 				j++
 			}
-			toks = append(toks, sqlTok{i, j, 'w', s[i:j], strings.ToUpper(s[i:j])})
-			i = j
+			return sqlTok{off: i, end: j, kind: 'w', text: s[i:j]}, j, true
 		case c >= '0' && c <= '9':
 			j := i
 			for j < len(s) && (isIdentByte(s[j]) || s[j] == '.') {
 				j++
 			}
-			toks = append(toks, sqlTok{off: i, end: j, kind: 'n', text: s[i:j]})
-			i = j
+			return sqlTok{off: i, end: j, kind: 'n', text: s[i:j]}, j, true
 		default:
-			toks = append(toks, sqlTok{off: i, end: i + 1, kind: c, text: s[i : i+1]})
-			i++
+			return sqlTok{off: i, end: i + 1, kind: c, text: s[i : i+1]}, i + 1, true
 		}
 	}
-	return toks
+	return sqlTok{}, i, false
 }
 
 // identText returns the name a word or quoted-identifier token stands for.
