@@ -264,9 +264,12 @@ func State(events []Event) map[Key]Record {
 }
 
 // Keys returns the keys of state in service, version order.
-func Keys(state map[Key]Record) []Key {
-	keys := make([]Key, 0, len(state))
-	for k := range state {
+func Keys(state map[Key]Record) []Key { return SortedKeys(state) }
+
+// SortedKeys returns the keys of m in service, version order.
+func SortedKeys[V any](m map[Key]V) []Key {
+	keys := make([]Key, 0, len(m))
+	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool {

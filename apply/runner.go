@@ -562,7 +562,10 @@ func (r *Runner) resolvePartial(ctx context.Context, state map[Key]Record, byKey
 		if !rec.Incomplete() {
 			continue
 		}
-		u := byKey[k]
+		u, ok := byKey[k]
+		if !ok {
+			return nil, fmt.Errorf("%w: %s (%s) is half-applied but its file is gone", ErrMissing, k, rec.Name)
+		}
 		down := rec.Status.Down()
 		stmts := u.Up
 		if down {

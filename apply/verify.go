@@ -36,7 +36,7 @@ func NewDriftVerifier(check *drift.Check, database string, init []Statement) (*D
 
 // Verify implements Verifier.
 func (v *DriftVerifier) Verify(ctx context.Context, applied []*Unit, partial map[Key]PartialUnit) error {
-	expected, err := ExpectedSchema(v.init, applied, partial, v.database)
+	expected, _, err := ExpectedSchema(v.init, applied, partial, v.database)
 	if err != nil {
 		return err
 	}
@@ -53,8 +53,9 @@ func (v *DriftVerifier) Verify(ctx context.Context, applied []*Unit, partial map
 // ExpectedSchema replays init, then the applied units and the first Done
 // statements of the partial ones (up sections only), services in name order
 // and versions in order, into the schema the server should hold. database is
-// the session database, reset for every file.
-func ExpectedSchema(init []Statement, applied []*Unit, partial map[Key]PartialUnit, database string) (*schema.Schema, error) {
+// the session database, reset for every file. The findings are the
+// statements the model cannot follow (their objects are marked uncertain).
+func ExpectedSchema(init []Statement, applied []*Unit, partial map[Key]PartialUnit, database string) (*schema.Schema, []parser.Finding, error) {
 	type step struct {
 		u *Unit
 		n int
@@ -78,7 +79,7 @@ func ExpectedSchema(init []Statement, applied []*Unit, partial map[Key]PartialUn
 	s := parser.StartingSchema(database)
 	r, err := parser.NewReplayer(s, database)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	replay := func(stmts []Statement) {
 		r.UseDatabase(database)
@@ -91,7 +92,53 @@ func ExpectedSchema(init []Statement, applied []*Unit, partial map[Key]PartialUn
 		replay(st.u.Up[:st.n])
 	}
 	if err := r.Err(); err != nil {
+		return nil, nil, err
+	}
+	return s, r.Findings(), nil
+}
+
+// Progress is how far the server got with the migrations, per its history:
+// each migration's record, and how many up statements of each half-applied
+// one completed.
+type Progress struct {
+	State   map[Key]Record
+	Partial map[Key]PartialUnit
+}
+
+// Split sorts units by progress: the applied ones, the half-applied ones
+// (up sections, with their completed statements), and the keys of the rest.
+func (p *Progress) Split(units []*Unit) (applied []*Unit, partial map[Key]PartialUnit, left []Key) {
+	partial = map[Key]PartialUnit{}
+	for _, u := range units {
+		k := u.Key()
+		switch pu, half := p.Partial[k]; {
+		case p.State[k].Applied():
+			applied = append(applied, u)
+		case half && !pu.Down:
+			partial[k] = pu
+		default:
+			left = append(left, k)
+		}
+	}
+	return applied, partial, left
+}
+
+// Progress reads the history and, for half-applied migrations, the query log
+// (or the table journal), without taking the lock or changing anything but
+// flushing the server's logs. It is nil when the server has no history.
+func (r *Runner) Progress(ctx context.Context, units []*Unit) (*Progress, error) {
+	events, err := r.history.Load(ctx)
+	if err != nil || len(events) == 0 {
 		return nil, err
 	}
-	return s, nil
+	state := State(events)
+	journal, err := r.journalMode(ctx)
+	if err != nil {
+		return nil, err
+	}
+	partial, err := r.resolvePartial(ctx, state, indexUnits(units), journal)
+	if err != nil {
+		return nil, err
+	}
+	return &Progress{State: state, Partial: partial}, nil
 }

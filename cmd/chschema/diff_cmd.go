@@ -17,35 +17,32 @@ import (
 	"github.com/chschema/chschema/apply"
 	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/drift"
-	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/schema"
 )
 
-// ExpectedSource builds the expected schema: what the migrations under dir
-// say the server should hold. With a history state, only the migrations it
-// records as applied count; with none, all of them. Notes are printed
-// (migrations left out, statements the model cannot follow).
+// ExpectedSource builds the expected schema: what the migrations say the
+// server should hold. With a history's progress, only the migrations it
+// records as applied count, with the completed statements of half-applied
+// ones; with none, all of them. Notes are printed (migrations left out,
+// statements the model cannot follow).
 type ExpectedSource interface {
-	ExpectedSchema(ctx context.Context, dir string, vars map[string]string, state map[apply.Key]apply.Record, database string) (s *schema.Schema, notes []string, err error)
+	ExpectedSchema(ctx context.Context, dir string, units []*apply.Unit, init []apply.Statement, progress *apply.Progress, database string) (s *schema.Schema, notes []string, err error)
 }
 
-// migrationsSource replays the migrations of dir (init.sql, then each
-// service's up sections) offline.
+// migrationsSource replays the migrations (init.sql, then each service's up
+// sections) offline.
 type migrationsSource struct{}
 
 var _ ExpectedSource = migrationsSource{}
 
 // ExpectedSchema implements ExpectedSource.
-func (migrationsSource) ExpectedSchema(ctx context.Context, dir string, vars map[string]string, state map[apply.Key]apply.Record, database string) (*schema.Schema, []string, error) {
-	d, err := migrations.Open(os.DirFS(dir))
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", dir, err)
-	}
+func (migrationsSource) ExpectedSchema(ctx context.Context, dir string, units []*apply.Unit, init []apply.Statement, progress *apply.Progress, database string) (*schema.Schema, []string, error) {
 	var notes []string
-	if state != nil {
+	applied, partial := units, map[apply.Key]apply.PartialUnit(nil)
+	if progress != nil {
 		var left []apply.Key
-		d, left = apply.AppliedMigrations(d, state)
+		applied, partial, left = progress.Split(units)
 		if len(left) > 0 {
 			names := make([]string, len(left))
 			for i, k := range left {
@@ -53,8 +50,11 @@ func (migrationsSource) ExpectedSchema(ctx context.Context, dir string, vars map
 			}
 			notes = append(notes, fmt.Sprintf("%d migration(s) not applied on the server, left out of the expected schema: %s", len(left), strings.Join(names, ", ")))
 		}
+		for _, k := range apply.SortedKeys(partial) {
+			notes = append(notes, fmt.Sprintf("%s is half-applied: its %d completed statement(s) count as expected", k, partial[k].Done))
+		}
 	}
-	s, findings, err := parser.ExpectedSchema(d, parser.ExpectedOptions{Vars: vars, Database: database})
+	s, findings, err := apply.ExpectedSchema(init, applied, partial, database)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -85,8 +85,12 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	if _, err := diff.NewIgnore(patterns...); err != nil {
 		return err // the user's patterns, reported before any connection
 	}
+	units, init, err := loadUnits(g, env)
+	if err != nil {
+		return err
+	}
 	var conn driver.Conn
-	var state map[apply.Key]apply.Record
+	var progress *apply.Progress
 	dsnDB := "default"
 	if c.OfflineFrom == "" {
 		conn, dsnDB, err = c.connect(ctx, g)
@@ -94,7 +98,11 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 			return fmt.Errorf("%w (or compare with --offline-from FILE)", err)
 		}
 		defer conn.Close()
-		if state, err = c.appliedState(ctx, conn, dsnDB); err != nil {
+		r, err := historyReader(conn, &c.historyFlags, dsnDB)
+		if err != nil {
+			return err
+		}
+		if progress, err = r.Progress(ctx, units); err != nil {
 			return err
 		}
 		hdb, htable, err := c.historyTable(dsnDB)
@@ -102,7 +110,7 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 			return err
 		}
 		patterns = append(patterns, apply.OwnTables(hdb, htable)...)
-		if state == nil {
+		if progress == nil {
 			fmt.Fprintf(env.Stderr, "chschema: note: no migration history on the server: comparing with every migration\n")
 		}
 	}
@@ -110,7 +118,7 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	if err != nil {
 		return err
 	}
-	expected, expectedNotes, err := src.ExpectedSchema(ctx, g.Dir, g.Vars(env.Environ), state, dsnDB)
+	expected, expectedNotes, err := src.ExpectedSchema(ctx, g.Dir, units, init, progress, dsnDB)
 	if err != nil {
 		return fmt.Errorf("expected schema: %w", err)
 	}
@@ -154,23 +162,6 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 		return errFindings
 	}
 	return nil
-}
-
-// appliedState reads the migration history; nil when there is none.
-func (c *DiffCmd) appliedState(ctx context.Context, conn driver.Conn, dsnDB string) (map[apply.Key]apply.Record, error) {
-	db, table, err := c.historyTable(dsnDB)
-	if err != nil {
-		return nil, err
-	}
-	h, err := apply.NewTableHistory(conn, db, table, "", "")
-	if err != nil {
-		return nil, err
-	}
-	events, err := h.Load(ctx)
-	if err != nil || len(events) == 0 {
-		return nil, err
-	}
-	return apply.State(events), nil
 }
 
 // live reads the live schema of databases from conn, or from the
@@ -313,4 +304,14 @@ func hasEnv(environ []string, name string) bool {
 		}
 	}
 	return false
+}
+
+// expectedOffline is the expected schema of every migration, without a
+// server: unqualified names in the default database.
+func expectedOffline(ctx context.Context, g *Globals, env *Env, src ExpectedSource) (*schema.Schema, []string, error) {
+	units, init, err := loadUnits(g, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	return src.ExpectedSchema(ctx, g.Dir, units, init, nil, "default")
 }

@@ -28,7 +28,7 @@ import (
 // migrations, is in diff_example_test.go.
 type snapshotSource struct{ s *schema.Schema }
 
-func (s snapshotSource) ExpectedSchema(context.Context, string, map[string]string, map[apply.Key]apply.Record, string) (*schema.Schema, []string, error) {
+func (s snapshotSource) ExpectedSchema(context.Context, string, []*apply.Unit, []apply.Statement, *apply.Progress, string) (*schema.Schema, []string, error) {
 	return s.s, nil, nil
 }
 

@@ -35,7 +35,7 @@ func (c *DumpCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	if len(existing) > 0 && !c.Force {
 		return fmt.Errorf("%s already holds %d .sql file(s) (%s...): pass --force to replace them", dir, len(existing), existing[0])
 	}
-	s, notes, err := src.ExpectedSchema(ctx, g.Dir, g.Vars(env.Environ), nil, "default")
+	s, notes, err := expectedOffline(ctx, g, env, src)
 	if err != nil {
 		return fmt.Errorf("expected schema: %w", err)
 	}

@@ -350,3 +350,30 @@ func TestMigrateExampleThenNoOp(t *testing.T) {
 		t.Errorf("history has %s applied events, want 9", history[0])
 	}
 }
+
+// TestDiffCountsHalfAppliedStatements: after a migration fails part way, the
+// statements that completed are expected, so diff reports no drift; it says
+// so in a note.
+func TestDiffCountsHalfAppliedStatements(t *testing.T) {
+	db := chtest.New(t)
+	bin := buildBinary(t)
+	work := t.TempDir()
+	os.MkdirAll(filepath.Join(work, "svc"), 0o755)
+	writeFile(t, filepath.Join(work, "svc", "0001_half.sql"), "-- +up\nCREATE TABLE a (x UInt8) ENGINE = MergeTree ORDER BY x;\nCREATE TABLE b (x UInt8) ENGINE = NoSuchEngine;\n-- +down\nDROP TABLE IF EXISTS b;\nDROP TABLE a;\n")
+	base := []string{"--dir", work, "--dsn", db.DSN}
+	if r := runBinary(t, bin, work, nil, append([]string{"migrate"}, base...)...); r.code != exitError || !strings.Contains(r.stderr, "NoSuchEngine") {
+		t.Fatalf("migrate: exit %d\n%s", r.code, r.stderr)
+	}
+	r := runBinary(t, bin, work, nil, append([]string{"diff"}, base...)...)
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "no drift") || !strings.Contains(r.stderr, "svc/0001 is half-applied: its 1 completed statement(s) count as expected") {
+		t.Fatalf("diff after a half-applied migration: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// The half-applied table changed by hand is drift all the same.
+	if err := db.Conn.Exec(context.Background(), "ALTER TABLE a ADD COLUMN y UInt8"); err != nil {
+		t.Fatal(err)
+	}
+	r = runBinary(t, bin, work, nil, append([]string{"diff"}, base...)...)
+	if r.code != exitFindings || !strings.Contains(r.stdout, "`y`") {
+		t.Fatalf("diff after a hand change: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

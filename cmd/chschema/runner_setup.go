@@ -106,3 +106,21 @@ func newRunnerDB(ctx context.Context, g *Globals, env *Env, h *historyFlags, f *
 	}
 	return r, conn, dsnDB, nil
 }
+
+// historyReader is a runner over conn that only reads: the history and, for
+// half-applied migrations, the query log. It never takes the lock.
+func historyReader(conn driver.Conn, h *historyFlags, dsnDB string) (*apply.Runner, error) {
+	hdb, htable, err := h.historyTable(dsnDB)
+	if err != nil {
+		return nil, err
+	}
+	history, err := apply.NewTableHistory(conn, hdb, htable, "", "")
+	if err != nil {
+		return nil, err
+	}
+	lock, err := apply.NewTableLock(conn, hdb, apply.LockTableName(htable), apply.LockOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return apply.New(conn, history, lock)
+}

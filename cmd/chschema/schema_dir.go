@@ -32,7 +32,7 @@ func (f schemaDirFlag) schemaDir(g *Globals) string {
 // declarativeSchemas returns the expected schema (every migration) and the
 // desired one (the schema directory), printing the notes of both.
 func declarativeSchemas(ctx context.Context, g *Globals, env *Env, src ExpectedSource, dir string) (expected, desired *schema.Schema, err error) {
-	expected, notes, err := src.ExpectedSchema(ctx, g.Dir, g.Vars(env.Environ), nil, "default")
+	expected, notes, err := expectedOffline(ctx, g, env, src)
 	if err != nil {
 		return nil, nil, fmt.Errorf("expected schema: %w", err)
 	}
