@@ -10,6 +10,7 @@ import (
 // schema edit that no migration makes yet. It needs no server.
 type CheckCmd struct {
 	schemaDirFlag
+	ignoreFlags
 }
 
 // Run compares the expected schema (every migration) with the desired one
@@ -20,7 +21,11 @@ func (c *CheckCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSo
 	if err != nil {
 		return err
 	}
-	res := diff.Schemas(expected, desired)
+	ignore, err := c.ignore(g.Dir, env.Environ)
+	if err != nil {
+		return err
+	}
+	res := diff.Schemas(expected, desired, diff.WithIgnore(ignore))
 	switch g.Format {
 	case "json":
 		err = diff.WriteJSON(env.Stdout, res)

@@ -272,3 +272,24 @@ func objectHeads(sql string) []string {
 	}
 	return out
 }
+
+// TestCheckAndPlanIgnore: objects another tool manages, declared in the
+// schema directory, are left out of check and plan by the ignore rules.
+func TestCheckAndPlanIgnore(t *testing.T) {
+	dir, schemaDir, environ := declProject(t, "ign_")
+	if r := runDecl(t, environ, []string{"dump", "--dir", dir}); r.code != exitOK {
+		t.Fatalf("dump: exit %d\n%s", r.code, r.stderr)
+	}
+	writeFile(t, filepath.Join(schemaDir, "zz_dbt.sql"), "CREATE TABLE ign_xapi.dbt_course_stats (course String, n UInt64) ENGINE = MergeTree ORDER BY course;\n")
+	if r := runDecl(t, environ, []string{"check", "--dir", dir}); r.code != exitFindings || !strings.Contains(r.stdout, "dbt_course_stats") {
+		t.Fatalf("check without an ignore rule: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runDecl(t, environ, []string{"check", "--dir", dir, "--ignore", "ign_xapi.dbt_*"}); r.code != exitOK {
+		t.Fatalf("check --ignore: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	writeFile(t, filepath.Join(dir, "chschema.ignore"), "# managed by dbt\nign_xapi.dbt_*\n")
+	r := runDecl(t, environ, []string{"plan", "xapi", "dbt", "--dir", dir, "--dry-run"})
+	if r.code != exitOK || !strings.Contains(r.stderr, "no changes") {
+		t.Fatalf("plan with chschema.ignore: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

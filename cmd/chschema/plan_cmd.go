@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/plan"
 )
@@ -22,6 +23,7 @@ type PlanCmd struct {
 	DryRun        bool     `name:"dry-run" help:"Print the migration instead of writing it."`
 	AllowRecreate bool     `name:"allow-recreate" help:"Rebuild tables ClickHouse cannot change in place (new table, INSERT SELECT, EXCHANGE TABLES, DROP) instead of stopping."`
 	Rename        []string `help:"A rename, not a drop and an add: old=new, table.old=new or db.table.old=new for a column, db.old=db.new for a table or dictionary (repeatable)." placeholder:"OLD=NEW"`
+	ignoreFlags
 }
 
 // Run plans the migration, lists its destructive steps and warnings on
@@ -36,11 +38,16 @@ func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 		}
 		renames = append(renames, h)
 	}
+	ignore, err := c.ignore(g.Dir, env.Environ)
+	if err != nil {
+		return err
+	}
 	expected, desired, err := declarativeSchemas(ctx, g, env, src, c.schemaDir(g))
 	if err != nil {
 		return err
 	}
-	m, err := plan.Plan(expected, desired, plan.Options{AllowRecreate: c.AllowRecreate, Renames: renames, Confirm: prompt.Confirm})
+	m, err := plan.Plan(expected, desired, plan.Options{AllowRecreate: c.AllowRecreate, Renames: renames, Confirm: prompt.Confirm,
+		Diff: []diff.Option{diff.WithIgnore(ignore)}})
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,16 @@ func (f *ignoreFlags) patterns(dir string, environ []string) ([]diff.Pattern, er
 	return append(patterns, fromFile...), nil
 }
 
+// ignore is the set of the user's patterns (offline commands: no history
+// table to add).
+func (f *ignoreFlags) ignore(dir string, environ []string) (*diff.Ignore, error) {
+	patterns, err := f.patterns(dir, environ)
+	if err != nil {
+		return nil, err
+	}
+	return diff.NewIgnore(patterns...)
+}
+
 // driftVerifier builds migrate's and baseline's drift check: the user's
 // ignore rules plus chschema's own tables.
 func driftVerifier(ctx context.Context, g *Globals, env *Env, conn driver.Conn, h *historyFlags, ig *ignoreFlags, dsnDB string, init []apply.Statement) (*apply.DriftVerifier, error) {
