@@ -26,19 +26,7 @@ func (c *CheckCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSo
 		return err
 	}
 	res := diff.Schemas(expected, desired, diff.WithIgnore(ignore))
-	switch g.Format {
-	case "json":
-		err = diff.WriteJSON(env.Stdout, res)
-	case "github":
-		err = diff.WriteGitHub(env.Stdout, res)
-	default:
-		err = diff.WriteText(env.Stdout, res, diff.TextOptions{
-			Color:     env.IsTTY && !hasEnv(env.Environ, "NO_COLOR"),
-			FromLabel: "expected (migrations in " + g.Dir + ")",
-			ToLabel:   "desired (schema in " + dir + ")",
-		})
-	}
-	if err != nil {
+	if err := writeDiff(env, g, env.Stdout, res, "expected (migrations in "+g.Dir+")", "desired (schema in "+dir+")"); err != nil {
 		return err
 	}
 	if res.Drift() {

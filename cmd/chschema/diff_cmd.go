@@ -143,19 +143,7 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 			}
 		}
 	}
-	switch g.Format {
-	case "json":
-		err = diff.WriteJSON(env.Stdout, res)
-	case "github":
-		err = diff.WriteGitHub(env.Stdout, res)
-	default:
-		err = diff.WriteText(env.Stdout, res, diff.TextOptions{
-			Color:     env.IsTTY && !hasEnv(env.Environ, "NO_COLOR"),
-			FromLabel: "expected (migrations in " + g.Dir + ")",
-			ToLabel:   c.liveLabel(),
-		})
-	}
-	if err != nil {
+	if err := writeDiff(env, g, env.Stdout, res, "expected (migrations in "+g.Dir+")", c.liveLabel()); err != nil {
 		return err
 	}
 	if res.Drift() {

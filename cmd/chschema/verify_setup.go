@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,22 +89,28 @@ func refusal(env *Env, g *Globals, err error, what string) error {
 		}
 		return err
 	}
-	switch g.Format {
-	case "json":
-		_ = diff.WriteJSON(env.Stdout, de.Report.Result)
-	case "github":
-		_ = diff.WriteGitHub(env.Stdout, de.Report.Result)
-	default:
-		_ = diff.WriteText(env.Stderr, de.Report.Result, diff.TextOptions{
-			Color:     env.IsTTY && !hasEnv(env.Environ, "NO_COLOR"),
-			FromLabel: "expected (applied migrations in " + g.Dir + ")",
-			ToLabel:   "live (server)",
-		})
-	}
+	_ = writeDiff(env, g, env.Stderr, de.Report.Result, "expected (applied migrations in "+g.Dir+")", "live (server)")
 	hint := ""
 	if what == "migrate" {
 		hint = "; fix the drift, or run with --allow-drift"
 	}
 	fmt.Fprintf(env.Stderr, "chschema: %s refused: %v (see above)%s\n", what, err, hint)
 	return errFindings
+}
+
+// writeDiff prints a diff in --format: JSON and GitHub annotations on
+// stdout, text on text (stdout for a command whose output is the diff,
+// stderr for a refusal), coloured on a terminal unless NO_COLOR is set.
+func writeDiff(env *Env, g *Globals, text io.Writer, res *diff.Result, fromLabel, toLabel string) error {
+	switch g.Format {
+	case "json":
+		return diff.WriteJSON(env.Stdout, res)
+	case "github":
+		return diff.WriteGitHub(env.Stdout, res)
+	}
+	return diff.WriteText(text, res, diff.TextOptions{
+		Color:     env.IsTTY && !hasEnv(env.Environ, "NO_COLOR"),
+		FromLabel: fromLabel,
+		ToLabel:   toLabel,
+	})
 }
