@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -134,5 +135,27 @@ func TestEventWriterBatches(t *testing.T) {
 	}
 	if h.writes > 2 {
 		t.Errorf("%d writes for 100 quick events, want at most 2", h.writes)
+	}
+}
+
+// TestHistoryOnCluster: with a cluster, the history and lock DDL go out ON
+// CLUSTER (this server has no clusters and no Keeper, so it refuses them
+// naming the cluster; the replicated form itself is left to a real cluster).
+func TestHistoryOnCluster(t *testing.T) {
+	db := chtest.New(t)
+	ctx := context.Background()
+	h, err := NewTableHistory(db.Conn, db.Name, "chschema_migrations", ReplicatedHistoryEngine, "no_such_cluster")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Ensure(ctx); err == nil || !strings.Contains(err.Error(), "no_such_cluster") {
+		t.Errorf("Ensure ON CLUSTER: err = %v, want the server refusing the cluster", err)
+	}
+	l, err := NewTableLock(db.Conn, db.Name, "chschema_lock", LockOptions{OnCluster: "no_such_cluster"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Acquire(ctx); err == nil || !strings.Contains(err.Error(), "no_such_cluster") {
+		t.Errorf("lock ON CLUSTER: err = %v", err)
 	}
 }
