@@ -357,6 +357,16 @@ func (r *Runner) run(ctx context.Context, s *session, plan []plannedUnit, down b
 			fmt.Fprintf(r.progress, " (resuming after %d done)", p.start)
 		}
 		fmt.Fprintln(r.progress)
+		if p.start > 0 {
+			// An interrupted run may have left a mutation of its last
+			// completed statement running (or failed): see it through first.
+			if err := r.waitMutations(ctx, stmts[p.start-1]); err != nil {
+				failed := r.event(u, failSt, s.attempt, p.start, len(stmts), begin)
+				failed.Error = err.Error()
+				return errors.Join(&StmtError{Service: u.Service, Version: u.Version, Index: p.start - 1, Stmt: stmts[p.start-1], Err: err, Down: down},
+					w.close(), r.history.Append(context.WithoutCancel(ctx), failed))
+			}
+		}
 		for i := p.start; i < len(stmts); i++ {
 			st := stmts[i]
 			err := r.exec(ctx, st, queryID(s.attempt, u.Service, u.Version, i, st))

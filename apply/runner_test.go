@@ -455,3 +455,40 @@ func TestQueryIDRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestResumeWaitsForTheInterruptedMutation stands for a run killed while it
+// waited for a mutation: the ALTER finished (it only registers the
+// mutation), the mutation did not. The resume sees it through before going
+// on, and here it fails, so nothing after it runs.
+func TestResumeWaitsForTheInterruptedMutation(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	u := unit("svc", 1, []string{
+		f.sql("CREATE TABLE DB.m (a Int32, b String) ENGINE = MergeTree ORDER BY a"),
+		f.sql("INSERT INTO DB.m VALUES (1, 'x'), (2, 'y')"),
+		f.sql("ALTER TABLE DB.m UPDATE b = toString(throwIf(a = 2)) WHERE 1"),
+		f.sql("CREATE TABLE DB.after (x UInt8) ENGINE = Log"),
+	}, nil)
+	t.Cleanup(func() { _ = f.db.Conn.Exec(ctx, "KILL MUTATION WHERE database = '"+f.db.Name+"'") })
+	r := f.runner(t, WithClassifier(MutationClassifier))
+	if err := f.history.Ensure(ctx); err != nil {
+		t.Fatal(err)
+	}
+	attempt := newAttempt()
+	if err := f.history.Append(ctx, r.event(u, StatusStarted, attempt, 0, 4, time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := r.exec(ctx, u.Up[i], queryID(attempt, "svc", 1, i, u.Up[i])); err != nil {
+			t.Fatalf("statement %d: %v", i, err)
+		}
+	}
+	_, err := r.Migrate(ctx, []*Unit{u}, Target{}, false)
+	var se *StmtError
+	if !errors.Is(err, ErrMutationFailed) || !errors.As(err, &se) || se.Index != 2 {
+		t.Fatalf("resume over a failed mutation: err = %v, want ErrMutationFailed at statement 3", err)
+	}
+	if got := f.tables(t); !cmp.Equal(got, []string{"m"}) {
+		t.Errorf("tables = %v: nothing after the mutation may run", got)
+	}
+}
