@@ -59,10 +59,7 @@ func TestOracleDatabases(t *testing.T) {
 			t.Fatalf("%s: server refused %q: %v", st.Pos, st.Text, err)
 		}
 	}
-	live, err := schema.Inspect(ctx, db.Conn, parser.CreateReader{}, schema.InspectOptions{Databases: append(dbs, db.Name)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	live := readLive(t, db, append(dbs, db.Name), "")
 	expected.Sort()
 	if len(live.Databases) != len(expected.Databases) {
 		t.Errorf("databases: offline %d, server %d", len(expected.Databases), len(live.Databases))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -207,13 +208,7 @@ func runOracle(t *testing.T, db *chtest.DB, files map[string]string, fnPrefix st
 			}
 		}
 	}
-	live, err := schema.Inspect(ctx, db.Conn, parser.CreateReader{}, schema.InspectOptions{
-		Databases: []string{db.Name},
-		Function:  func(name string) bool { return fnPrefix != "" && strings.HasPrefix(name, fnPrefix) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	live := readLive(t, db, []string{db.Name}, fnPrefix)
 	expected.Sort()
 	compareModels(t, expected, live)
 	return statements
@@ -296,4 +291,18 @@ func compareModels(t *testing.T, want, got *schema.Schema) {
 	if diff := cmp.Diff(want.Functions, got.Functions, modelOpts); diff != "" {
 		t.Errorf("functions (-offline +server):\n%s", diff)
 	}
+}
+
+// readLive reads databases from the server the way drift detection does
+// (schema.ReadLive with the parser's CreateReader), keeping only the SQL
+// functions named with fnPrefix (functions are server-wide, and other tests
+// make theirs).
+func readLive(t *testing.T, db *chtest.DB, databases []string, fnPrefix string) *schema.Schema {
+	t.Helper()
+	live, _, err := schema.ReadLive(context.Background(), db.Conn, schema.LiveOptions{Databases: databases, Parser: parser.CreateReader{}, NoFunctions: fnPrefix == ""})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live.Functions = slices.DeleteFunc(live.Functions, func(f *schema.Function) bool { return !strings.HasPrefix(f.Name, fnPrefix) })
+	return live
 }

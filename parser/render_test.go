@@ -48,13 +48,7 @@ func TestRenderRecreates(t *testing.T) {
 		}
 	}
 	t.Logf("%d rendered statements", len(stmts))
-	live, err := schema.Inspect(ctx, db.Conn, parser.CreateReader{}, schema.InspectOptions{
-		Databases: []string{db.Name},
-		Function:  func(name string) bool { return strings.HasPrefix(name, fnPrefix) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	live := readLive(t, db, []string{db.Name}, fnPrefix)
 	expected.Sort()
 	compareModels(t, expected, live)
 

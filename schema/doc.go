@@ -10,9 +10,10 @@
 //   - Changes (changes.go): typed changes, atlas-style (AddTable, DropObject,
 //     ModifyTable{AddColumn, ModifyColumn, ...}, ...), which Apply replays
 //     (apply.go) with the server's refusal rules, and which a diff can return.
-//   - Inspect (inspect.go): the live model, read from the system tables one
-//     query each, with a CreateParser (the parser package's CreateReader)
-//     for what the system tables do not hold.
+//   - ReadLive (live.go): the live model, read from the system tables one
+//     query each (concurrently), with a CreateParser (the parser package's
+//     CreateReader) for what the system tables do not hold, a definition
+//     cache, and notes for what older servers lack.
 //   - Render (render.go): canonical SQL, one CREATE per object in dependency
 //     order, in the form of system.tables.create_table_query.
 //

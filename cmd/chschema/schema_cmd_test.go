@@ -89,7 +89,7 @@ func withoutViewColumns(want, got *schema.Schema) {
 
 func inspectExample(t *testing.T, conn schema.Querier, prefix string) *schema.Schema {
 	t.Helper()
-	live, err := schema.Inspect(context.Background(), conn, parser.CreateReader{}, schema.InspectOptions{Databases: exampleDatabases(prefix)})
+	live, _, err := schema.ReadLive(context.Background(), conn, schema.LiveOptions{Databases: exampleDatabases(prefix), Parser: parser.CreateReader{}, NoFunctions: true})
 	if err != nil {
 		t.Fatal(err)
 	}
