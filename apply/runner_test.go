@@ -492,3 +492,31 @@ func TestResumeWaitsForTheInterruptedMutation(t *testing.T) {
 		t.Errorf("tables = %v: nothing after the mutation may run", got)
 	}
 }
+
+func TestServiceTargets(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	units := []*Unit{
+		unit("a", 1, []string{"CREATE TABLE a1 (x UInt8) ENGINE = Log"}, []string{"DROP TABLE a1"}),
+		unit("a", 2, []string{"CREATE TABLE a2 (x UInt8) ENGINE = Log"}, []string{"DROP TABLE a2"}),
+		unit("b", 1, []string{"CREATE TABLE b1 (x UInt8) ENGINE = Log"}, []string{"DROP TABLE b1"}),
+	}
+	r := f.runner(t)
+	if _, err := r.Migrate(ctx, units, Target{Service: "b"}, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.tables(t); !cmp.Equal(got, []string{"b1"}) {
+		t.Fatalf("migrate --service b: tables %v", got)
+	}
+	if _, err := r.Migrate(ctx, units, Target{}, false); err != nil {
+		t.Fatal(err)
+	}
+	zero := uint64(0)
+	rep, err := r.Down(ctx, units, Target{Service: "a", To: &zero}, false)
+	if err != nil || !cmp.Equal(rep.Applied, []Key{{"a", 2}, {"a", 1}}) {
+		t.Fatalf("down --service a --to 0: %v, %v", rep.Applied, err)
+	}
+	if got := f.tables(t); !cmp.Equal(got, []string{"b1"}) {
+		t.Errorf("after down --service a: tables %v", got)
+	}
+}
