@@ -258,6 +258,10 @@ func (l *linter) statement(sec *migrations.Section, st parser.Statement, pos fun
 					l.add(sec.File, pos(w.Pos.Offset), RuleOfflineGap, Info, "%s: not supported by the offline parser; the server's parser accepts the statement", w.Construct)
 				}
 			}
+		} else if parseErr != nil && readByConversion(st) {
+			// AfterShip and the gap recognisers reject it, but the
+			// conversion layer (what chschema schema uses) reads all of it.
+			l.add(sec.File, pos(st.Pos.Offset), RuleOfflineGap, Info, "valid ClickHouse that AfterShip's parser rejects; read in full by chschema's own conversion layer (lint --dsn checks it on the server)")
 		} else if parseErr != nil {
 			var pe *parser.ParseError
 			if errors.As(parseErr, &pe) {
@@ -278,4 +282,14 @@ func (l *linter) statement(sec *migrations.Section, st parser.Statement, pos fun
 		}
 	}
 	return nil
+}
+
+// readByConversion reports whether the conversion layer reads the whole
+// statement into schema changes: a second, narrower reader for the schema
+// forms AfterShip rejects. Garbage is not read in full (the converter reports
+// it as unsupported), and statements without a schema effect do not count:
+// the converter recognises those by their leading keywords only.
+func readByConversion(st parser.Statement) bool {
+	conv, err := parser.Convert(st.Text, "default")
+	return err == nil && len(conv.Unsupported) == 0 && len(conv.Changes) > 0
 }

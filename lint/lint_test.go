@@ -189,3 +189,37 @@ func TestGolden(t *testing.T) {
 		t.Error("unknown format accepted")
 	}
 }
+
+// TestConversionLayerForms: valid ClickHouse that AfterShip and the gap
+// recognisers reject, but that the conversion layer reads in full (the forms
+// chschema schema models), passes lint with an info finding; a real syntax
+// error next to them still fails. Each of these statements is in the oracle
+// corpus, which the server accepts.
+func TestConversionLayerForms(t *testing.T) {
+	up := []string{
+		"CREATE TABLE t (k UInt64, v Int64, CONSTRAINT c_assume ASSUME k < 100) ENGINE = MergeTree ORDER BY k",
+		"ALTER TABLE t ADD COLUMN f UInt64 FIRST",
+		"ALTER TABLE t MODIFY COLUMN v COMMENT 'via modify'",
+		"ALTER TABLE t ADD CONSTRAINT ck CHECK k >= 0",
+		"CREATE TABLE g (k UInt64, d DateTime, v UInt64) ENGINE = MergeTree ORDER BY k TTL d + INTERVAL 1 DAY GROUP BY k SET v = max(v)",
+	}
+	r, err := Lint(context.Background(), mapFS(map[string]string{
+		"0001_a.sql": "-- +up\n" + strings.Join(up, ";\n") + ";\n-- +down\nDROP TABLE g;\nDROP TABLE t;\n",
+		"0002_b.sql": "-- +up\nCREAT TABLE x (a Int8) ENGINE = Log;\n-- +down\n-- no-op\n",
+	}), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := errorsOf(r); !slices.Equal(got, []string{"syntax 0002_b.sql:2:1"}) {
+		t.Errorf("errors = %v, want only the CREAT typo", got)
+	}
+	infos := 0
+	for _, f := range r.Findings {
+		if f.Rule == RuleOfflineGap && f.File == "0001_a.sql" {
+			infos++
+		}
+	}
+	if infos != len(up) {
+		t.Errorf("%d offline-gap notes on 0001_a.sql, want %d: %+v", infos, len(up), r.Findings)
+	}
+}
