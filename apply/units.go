@@ -2,7 +2,6 @@ package apply
 
 import (
 	"errors"
-	"sort"
 
 	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/parser"
@@ -12,7 +11,7 @@ import (
 // statements, with file positions. It also returns init.sql's statements.
 // Every error of every file is reported, sorted, with its position.
 func Units(d *migrations.Dir, vars map[string]string) (units []*Unit, init []Statement, err error) {
-	var errs []error
+	var errs migrations.ErrorList
 	if d.Init != nil {
 		init = section(d.Init, vars, &errs)
 	}
@@ -32,17 +31,21 @@ func Units(d *migrations.Dir, vars map[string]string) (units []*Unit, init []Sta
 		u.DownNoOp = m.Down.NoOp && len(u.Down) == 0
 		units = append(units, u)
 	}
-	if len(errs) > 0 {
-		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
-		return nil, nil, errors.Join(errs...)
+	if err := errs.Err(); err != nil {
+		return nil, nil, err
 	}
 	return units, init, nil
 }
 
-func section(sec *migrations.Section, vars map[string]string, errs *[]error) []Statement {
+func section(sec *migrations.Section, vars map[string]string, errs *migrations.ErrorList) []Statement {
 	rendered, err := sec.Render(vars)
 	if err != nil {
-		*errs = append(*errs, err)
+		var list migrations.ErrorList
+		if errors.As(err, &list) {
+			*errs = append(*errs, list...)
+		} else {
+			*errs = append(*errs, &migrations.Error{File: sec.File, Pos: sec.Start, Err: err, Msg: err.Error()})
+		}
 		return nil
 	}
 	stmts, err := parser.Split(rendered.Text, parser.FileStart)
@@ -51,7 +54,7 @@ func section(sec *migrations.Section, vars map[string]string, errs *[]error) []S
 		p := rendered.FilePos(se.Pos.Offset)
 		*errs = append(*errs, &migrations.Error{File: sec.File, Pos: p, Err: err, Msg: se.Msg})
 	} else if err != nil {
-		*errs = append(*errs, err)
+		*errs = append(*errs, &migrations.Error{File: sec.File, Pos: sec.Start, Err: err, Msg: err.Error()})
 	}
 	out := make([]Statement, len(stmts))
 	for i, st := range stmts {
