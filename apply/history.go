@@ -10,7 +10,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
-	"github.com/chschema/chschema/diff"
+	"github.com/chschema/chschema/schema"
 )
 
 // Status is the state of one migration in the history.
@@ -297,17 +297,12 @@ func ParseTableName(s, defaultDB string) (db, table string, err error) {
 // LockTableName is the lock table chschema keeps beside a history table.
 func LockTableName(historyTable string) string { return historyTable + "_lock" }
 
-// OwnTables are ignore patterns for the tables chschema itself keeps in db
-// (the history table, its lock and the tombstones of broken locks), which
-// are never drift.
-func OwnTables(db, historyTable string) []diff.Pattern {
-	esc := func(s string) string {
-		return strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`).Replace(s)
-	}
+// OwnTable reports, for a history table in db, whether a table is one
+// chschema itself keeps there: the history, its lock, or the tombstone of a
+// broken lock. They are never drift.
+func OwnTable(db, historyTable string) func(schema.QualifiedName) bool {
 	lock := LockTableName(historyTable)
-	return []diff.Pattern{
-		{Text: esc(db) + "." + esc(historyTable)},
-		{Text: esc(db) + "." + esc(lock)},
-		{Text: esc(db) + "." + esc(lock) + "_expired_*"},
+	return func(q schema.QualifiedName) bool {
+		return q.Database == db && (q.Name == historyTable || q.Name == lock || strings.HasPrefix(q.Name, lock+"_expired_"))
 	}
 }

@@ -32,6 +32,10 @@ type Options struct {
 	Cache schema.DefinitionCache
 	// ParserVersion names the parser for the cache.
 	ParserVersion string
+	// Own reports the tables chschema itself keeps (history, lock): they
+	// are removed from the live side and never reported, not even as
+	// ignored.
+	Own func(schema.QualifiedName) bool
 	// Session is the session's database (the DSN's). Like default, it exists
 	// before any migration, so it counts as managed only when the
 	// migrations put something in it.
@@ -73,7 +77,26 @@ func (c *Check) Compare(ctx context.Context, expected *schema.Schema) (*Report, 
 	if err != nil {
 		return nil, err
 	}
+	DropOwn(live, c.opts.Own)
 	return Diff(expected, live, notes, c.opts.Ignore, dbs), nil
+}
+
+// DropOwn removes from s the tables own reports (nil: none).
+func DropOwn(s *schema.Schema, own func(schema.QualifiedName) bool) {
+	if own == nil {
+		return
+	}
+	var names []schema.QualifiedName
+	for _, d := range s.Databases {
+		for _, t := range d.Tables {
+			if q := (schema.QualifiedName{Database: d.Name, Name: t.Name}); own(q) {
+				names = append(names, q)
+			}
+		}
+	}
+	for _, q := range names {
+		_ = s.Apply(&schema.DropObject{Name: q, Kind: schema.KindTable, IfExists: true})
+	}
 }
 
 // Diff compares two schemas already read, the way Compare does: functions

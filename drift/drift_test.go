@@ -1,6 +1,7 @@
 package drift
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chschema/chschema/schema"
@@ -32,4 +33,22 @@ func TestManagedDatabases(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestDropOwn(t *testing.T) {
+	s := schema.New()
+	d := s.AddDatabase(&schema.Database{Name: "xapi", Engine: schema.Engine{Name: "Atomic"}})
+	for _, n := range []string{"events", "chschema_migrations", "chschema_migrations_lock", "chschema_migrations_lock_expired_ab12"} {
+		d.Tables = append(d.Tables, &schema.Table{Name: n, Database: d})
+	}
+	own := func(q schema.QualifiedName) bool { return q.Database == "xapi" && strings.HasPrefix(q.Name, "chschema_") }
+	DropOwn(s, own)
+	var left []string
+	for _, tb := range d.Tables {
+		left = append(left, tb.Name)
+	}
+	if diff := cmp.Diff([]string{"events"}, left); diff != "" {
+		t.Errorf("tables left (-want +got):\n%s", diff)
+	}
+	DropOwn(s, nil) // no-op
 }

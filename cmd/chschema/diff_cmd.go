@@ -15,7 +15,6 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/chschema/chschema/apply"
-	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/drift"
 	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/schema"
@@ -78,12 +77,9 @@ type DiffCmd struct {
 // Run computes the expected schema, reads the live one and prints the
 // drift; it returns errFindings when there is some.
 func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSource) error {
-	patterns, err := c.patterns(g.Dir, env.Environ)
+	ignore, err := c.ignore(g.Dir, env.Environ) // reported before any connection
 	if err != nil {
 		return err
-	}
-	if _, err := diff.NewIgnore(patterns...); err != nil {
-		return err // the user's patterns, reported before any connection
 	}
 	units, init, err := loadUnits(g, env)
 	if err != nil {
@@ -91,6 +87,7 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	}
 	var conn driver.Conn
 	var progress *apply.Progress
+	var own func(schema.QualifiedName) bool
 	dsnDB := "default"
 	if c.OfflineFrom == "" {
 		conn, dsnDB, err = c.connect(ctx, g)
@@ -109,14 +106,10 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 		if err != nil {
 			return err
 		}
-		patterns = append(patterns, apply.OwnTables(hdb, htable)...)
+		own = apply.OwnTable(hdb, htable)
 		if progress == nil {
 			fmt.Fprintf(env.Stderr, "chschema: note: no migration history on the server: comparing with every migration\n")
 		}
-	}
-	ignore, err := diff.NewIgnore(patterns...)
-	if err != nil {
-		return err
 	}
 	expected, expectedNotes, err := src.ExpectedSchema(ctx, g.Dir, units, init, progress, dsnDB)
 	if err != nil {
@@ -134,6 +127,7 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	for _, n := range notes {
 		fmt.Fprintf(env.Stderr, "chschema: note: %s\n", n)
 	}
+	drift.DropOwn(live, own)
 	res := drift.Diff(expected, live, notes, ignore, databases).Result
 	// Positions in the expected schema are relative to the migrations root.
 	for i := range res.Unverified {

@@ -58,7 +58,7 @@ func (f *ignoreFlags) ignore(dir string, environ []string) (*diff.Ignore, error)
 // driftVerifier builds migrate's and baseline's drift check: the user's
 // ignore rules plus chschema's own tables.
 func driftVerifier(ctx context.Context, g *Globals, env *Env, conn driver.Conn, h *historyFlags, ig *ignoreFlags, dsnDB string, init []apply.Statement) (*apply.DriftVerifier, error) {
-	patterns, err := ig.patterns(g.Dir, env.Environ)
+	ignore, err := ig.ignore(g.Dir, env.Environ)
 	if err != nil {
 		return nil, err
 	}
@@ -66,11 +66,7 @@ func driftVerifier(ctx context.Context, g *Globals, env *Env, conn driver.Conn, 
 	if err != nil {
 		return nil, err
 	}
-	ignore, err := diff.NewIgnore(append(patterns, apply.OwnTables(hdb, htable)...)...)
-	if err != nil {
-		return nil, err
-	}
-	check, err := drift.New(conn, drift.Options{Ignore: ignore, Session: dsnDB})
+	check, err := drift.New(conn, drift.Options{Ignore: ignore, Session: dsnDB, Own: apply.OwnTable(hdb, htable)})
 	if err != nil {
 		return nil, err
 	}
