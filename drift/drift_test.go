@@ -41,7 +41,9 @@ func TestDropOwn(t *testing.T) {
 	for _, n := range []string{"events", "chschema_migrations", "chschema_migrations_lock", "chschema_migrations_lock_expired_ab12"} {
 		d.Tables = append(d.Tables, &schema.Table{Name: n, Database: d})
 	}
-	own := func(q schema.QualifiedName) bool { return q.Database == "xapi" && strings.HasPrefix(q.Name, "chschema_") }
+	own := func(q schema.QualifiedName) bool {
+		return q.Database == "xapi" && strings.HasPrefix(q.Name, "chschema_")
+	}
 	DropOwn(s, own)
 	var left []string
 	for _, tb := range d.Tables {
