@@ -67,18 +67,8 @@ func DesiredSchema(fsys fs.FS, opts DesiredOptions) (*schema.Schema, []Finding, 
 			errs = append(errs, &ReplayError{Pos: schema.Position{File: f}, Err: err})
 			continue
 		}
-		r.database = opts.Database
+		r.UseDatabase(opts.Database)
 		r.ReplayScript(f, string(data))
 	}
-	s.Sort()
-	if err := r.Err(); err != nil {
-		var list ReplayErrors
-		errors.As(err, &list)
-		errs = append(errs, list...)
-	}
-	if len(errs) > 0 {
-		sortErrors(errs)
-		return s, r.Findings(), errs
-	}
-	return s, r.Findings(), nil
+	return r.result(errs)
 }

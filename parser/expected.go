@@ -59,7 +59,7 @@ func ExpectedSchema(d *migrations.Dir, opts ExpectedOptions) (*schema.Schema, []
 			errs = append(errs, &ReplayError{Pos: schema.Position{File: sec.File, Line: sec.Start.Line, Col: sec.Start.Col}, Err: err})
 			return
 		}
-		r.database = opts.Database
+		r.UseDatabase(opts.Database)
 		r.replayRendered(sec.File, rendered)
 	}
 	replay(d.Init)
@@ -74,17 +74,7 @@ func ExpectedSchema(d *migrations.Dir, opts ExpectedOptions) (*schema.Schema, []
 			replay(m.Up)
 		}
 	}
-	s.Sort()
-	if err := r.Err(); err != nil {
-		var list ReplayErrors
-		errors.As(err, &list)
-		errs = append(errs, list...)
-	}
-	if len(errs) > 0 {
-		sortErrors(errs)
-		return s, r.Findings(), errs
-	}
-	return s, r.Findings(), nil
+	return r.result(errs)
 }
 
 // replayRendered replays a template-rendered section, positioning each

@@ -1,6 +1,10 @@
 package parser
 
-import "github.com/chschema/chschema/schema"
+import (
+	"errors"
+
+	"github.com/chschema/chschema/schema"
+)
 
 // UseDatabase sets the session database for the unqualified names of the
 // statements replayed next, as when a new file (a new session) starts.
@@ -16,4 +20,21 @@ func StartingSchema(database string) *schema.Schema {
 		s.AddDatabase(&schema.Database{Name: database, Engine: schema.Engine{Name: "Atomic"}})
 	}
 	return s
+}
+
+// result sorts the replayed schema and returns it with the findings and
+// every error, errs (the caller's, such as unreadable files) and the
+// replay's own, sorted by position.
+func (r *Replayer) result(errs ReplayErrors) (*schema.Schema, []Finding, error) {
+	r.schema.Sort()
+	if err := r.Err(); err != nil {
+		var list ReplayErrors
+		errors.As(err, &list)
+		errs = append(errs, list...)
+	}
+	if len(errs) > 0 {
+		sortErrors(errs)
+		return r.schema, r.Findings(), errs
+	}
+	return r.schema, r.Findings(), nil
 }
