@@ -1,9 +1,7 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -18,6 +16,13 @@ type NewCmd struct {
 
 // Run creates the file and prints its path.
 func (c *NewCmd) Run(g *Globals, env *Env) error {
+	return writeNextMigration(g, env, c.Service, c.Name, nil)
+}
+
+// writeNextMigration creates the next migration of service under --dir,
+// with content (nil: the template with empty sections), never replacing a
+// file, and prints its path.
+func writeNextMigration(g *Globals, env *Env, service, name string, content []byte) error {
 	if err := os.MkdirAll(g.Dir, 0o755); err != nil {
 		return err
 	}
@@ -25,26 +30,14 @@ func (c *NewCmd) Run(g *Globals, env *Env) error {
 	if d == nil {
 		return err
 	}
-	nf, err := d.NewMigration(c.Service, c.Name)
+	nf, err := d.NewMigration(service, name)
 	if err != nil {
 		return err
 	}
-	p := filepath.Join(g.Dir, filepath.FromSlash(nf.Path))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
+	if content == nil {
+		content = nf.Content
 	}
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("%s already exists", p)
-	}
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(nf.Content); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
+	if err := createFile(filepath.Join(g.Dir, filepath.FromSlash(nf.Path)), content); err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, filepath.Join(displayDir(g.Dir), filepath.FromSlash(nf.Path)))

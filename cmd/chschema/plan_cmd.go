@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 
 	"github.com/chschema/chschema/diff"
-	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/plan"
 )
 
@@ -65,23 +64,7 @@ func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 		fmt.Fprint(env.Stdout, m.Render())
 		return nil
 	}
-	if err := os.MkdirAll(g.Dir, 0o755); err != nil {
-		return err
-	}
-	d, err := migrations.Open(os.DirFS(g.Dir))
-	if d == nil {
-		return err
-	}
-	nf, err := d.NewMigration(c.Service, c.Name)
-	if err != nil {
-		return err
-	}
-	p := filepath.Join(g.Dir, filepath.FromSlash(nf.Path))
-	if err := createFile(p, []byte(m.Render())); err != nil {
-		return err
-	}
-	fmt.Fprintln(env.Stdout, filepath.Join(displayDir(g.Dir), filepath.FromSlash(nf.Path)))
-	return nil
+	return writeNextMigration(g, env, c.Service, c.Name, []byte(m.Render()))
 }
 
 // createFile writes a new file, never replacing one.
