@@ -494,14 +494,11 @@ func (t *Table) alter(c Change) error {
 		}
 		t.Indexes = slices.Insert(t.Indexes, pos, &ix)
 	case *DropIndex:
-		i := slices.IndexFunc(t.Indexes, func(x *Index) bool { return x.Name == c.Name })
-		if i < 0 {
-			if c.IfExists {
-				return nil
-			}
-			return fmt.Errorf("index %s: %w", BackQuote(c.Name), ErrNotExist)
+		xs, err := dropNamed(t.Indexes, c.Name, c.IfExists, "index", func(x *Index) string { return x.Name })
+		if err != nil {
+			return err
 		}
-		t.Indexes = slices.Delete(t.Indexes, i, i+1)
+		t.Indexes = xs
 	case *AddProjection:
 		if _, ok := t.Projection(c.P.Name); ok {
 			if c.IfNotExists {
@@ -512,14 +509,11 @@ func (t *Table) alter(c Change) error {
 		p := *c.P
 		t.Projections = append(t.Projections, &p)
 	case *DropProjection:
-		i := slices.IndexFunc(t.Projections, func(x *Projection) bool { return x.Name == c.Name })
-		if i < 0 {
-			if c.IfExists {
-				return nil
-			}
-			return fmt.Errorf("projection %s: %w", BackQuote(c.Name), ErrNotExist)
+		xs, err := dropNamed(t.Projections, c.Name, c.IfExists, "projection", func(x *Projection) string { return x.Name })
+		if err != nil {
+			return err
 		}
-		t.Projections = slices.Delete(t.Projections, i, i+1)
+		t.Projections = xs
 	case *AddConstraint:
 		if _, ok := t.Constraint(c.C.Name); ok {
 			if c.IfNotExists {
@@ -530,14 +524,11 @@ func (t *Table) alter(c Change) error {
 		x := *c.C
 		t.Constraints = append(t.Constraints, &x)
 	case *DropConstraint:
-		i := slices.IndexFunc(t.Constraints, func(x *Constraint) bool { return x.Name == c.Name })
-		if i < 0 {
-			if c.IfExists {
-				return nil
-			}
-			return fmt.Errorf("constraint %s: %w", BackQuote(c.Name), ErrNotExist)
+		xs, err := dropNamed(t.Constraints, c.Name, c.IfExists, "constraint", func(x *Constraint) string { return x.Name })
+		if err != nil {
+			return err
 		}
-		t.Constraints = slices.Delete(t.Constraints, i, i+1)
+		t.Constraints = xs
 	case *ModifyTTL:
 		t.TTL = c.TTL
 	case *ModifySettings:
@@ -658,4 +649,18 @@ func SplitKey(key string) []string {
 		}
 	}
 	return append(out, strings.TrimSpace(key[start:]))
+}
+
+// dropNamed removes the element named name from xs, as DROP INDEX,
+// PROJECTION or CONSTRAINT does: a missing one is ErrNotExist unless
+// ifExists.
+func dropNamed[T any](xs []*T, name string, ifExists bool, what string, nameOf func(*T) string) ([]*T, error) {
+	i := slices.IndexFunc(xs, func(x *T) bool { return nameOf(x) == name })
+	if i < 0 {
+		if ifExists {
+			return xs, nil
+		}
+		return xs, fmt.Errorf("%s %s: %w", what, BackQuote(name), ErrNotExist)
+	}
+	return slices.Delete(xs, i, i+1), nil
 }
