@@ -10,8 +10,6 @@ import (
 
 	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/internal/chtest"
-	"github.com/chschema/chschema/migrations"
-	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/schema"
 )
 
@@ -32,30 +30,7 @@ func appliedExample(t *testing.T) (db *chtest.DB, environ []string, expand func(
 		}
 	})
 	environ = exampleEnv(prefix, "")
-	d, err := migrations.Open(os.DirFS(exampleDir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	vars := (&Globals{}).Vars(environ)
-	sections := []*migrations.Section{d.Init}
-	for _, m := range d.Migrations() {
-		sections = append(sections, m.Up)
-	}
-	for _, sec := range sections {
-		r, err := sec.Render(vars)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sts, err := parser.Split(r.Text, parser.FileStart)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, st := range sts {
-			if err := db.Conn.Exec(ctx, st.Text); err != nil {
-				t.Fatalf("%s: server refused %q: %v", sec.File, st.Text, err)
-			}
-		}
-	}
+	runExampleUp(t, db, environ)
 	expand = strings.NewReplacer(
 		"{xapi}", "`"+prefix+"xapi`", "{vector}", "`"+prefix+"vector`", "{event_sink}", "`"+prefix+"event_sink`",
 	).Replace

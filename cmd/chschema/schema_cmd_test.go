@@ -143,31 +143,7 @@ func TestSchemaExampleRecreates(t *testing.T) {
 	// 2. The migrations themselves, applied statement by statement.
 	applied := db.Name + "_m_"
 	cleanup(applied)
-	d, err := migrations.Open(os.DirFS(exampleDir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := &Globals{}
-	vars := g.Vars(exampleEnv(applied, ""))
-	sections := []*migrations.Section{d.Init}
-	for _, m := range d.Migrations() {
-		sections = append(sections, m.Up)
-	}
-	for _, sec := range sections {
-		r, err := sec.Render(vars)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sts, err := parser.Split(r.Text, parser.FileStart)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, st := range sts {
-			if err := db.Conn.Exec(ctx, st.Text); err != nil {
-				t.Fatalf("%s: server refused %q: %v", sec.File, st.Text, err)
-			}
-		}
-	}
+	runExampleUp(t, db, exampleEnv(applied, ""))
 	want = expectedExample(t, applied, "")
 	got = inspectExample(t, db.Conn, applied)
 	withoutViewColumns(want, got)
@@ -260,5 +236,35 @@ func TestSchemaBinary(t *testing.T) {
 	r = runBinary(t, bin, t.TempDir(), nil, "--dir", dir, "schema")
 	if r.code != exitError || !strings.Contains(r.stderr, "init.sql") {
 		t.Errorf("without variables: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// runExampleUp runs the example's init.sql and every up section on db's
+// server statement by statement, as a deployment without chschema would.
+func runExampleUp(t *testing.T, db *chtest.DB, environ []string) {
+	t.Helper()
+	d, err := migrations.Open(os.DirFS(exampleDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := (&Globals{}).Vars(environ)
+	sections := []*migrations.Section{d.Init}
+	for _, m := range d.Migrations() {
+		sections = append(sections, m.Up)
+	}
+	for _, sec := range sections {
+		r, err := sec.Render(vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sts, err := parser.Split(r.Text, parser.FileStart)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range sts {
+			if err := db.Conn.Exec(context.Background(), st.Text); err != nil {
+				t.Fatalf("%s: server refused %q: %v", sec.File, st.Text, err)
+			}
+		}
 	}
 }
