@@ -99,24 +99,14 @@ func rewriteGapsNulls(src string, toks []sqlTok) (string, map[string]bool, map[i
 			// AfterShip reads only some Enum value lists; the type is
 			// normalised from the original text, so give it a dummy list.
 			if i+1 < len(toks) && toks[i+1].kind == '(' {
-				depth := 0
-				for j := i + 1; j < len(toks); j++ {
-					switch toks[j].kind {
-					case '(':
-						depth++
-					case ')':
-						depth--
-					}
-					if depth == 0 {
-						from, to := toks[i+1].off, toks[j].end
-						if to-from >= 7 {
-							for k := from; k < to; k++ {
-								b[k] = ' '
-							}
-							copy(b[from:], "('a'=1")
-							b[to-1] = ')'
+				if j := closingParen(toks, i+1); j >= 0 {
+					from, to := toks[i+1].off, toks[j].end
+					if to-from >= 7 {
+						for k := from; k < to; k++ {
+							b[k] = ' '
 						}
-						break
+						copy(b[from:], "('a'=1")
+						b[to-1] = ')'
 					}
 				}
 			}
@@ -283,19 +273,9 @@ func prepareCreate(src string, toks []sqlTok) (out string, elems []tableElement,
 		}
 	}
 	if open >= 0 {
-		depth := 0
-		end := len(toks)
-		for i := open; i < len(toks); i++ {
-			switch toks[i].kind {
-			case '(':
-				depth++
-			case ')':
-				depth--
-			}
-			if depth == 0 {
-				end = i
-				break
-			}
+		end := closingParen(toks, open)
+		if end < 0 {
+			end = len(toks)
 		}
 		inner := toks[open+1 : end]
 		segs := splitTopLevel(inner)
@@ -336,21 +316,11 @@ func prepareCreate(src string, toks []sqlTok) (out string, elems []tableElement,
 		if toks[i].kind != 'w' || toks[i].upper() != "CODEC" || toks[i+1].kind != '(' {
 			continue
 		}
-		depth := 0
-		for j := i + 1; j < len(toks); j++ {
-			switch toks[j].kind {
-			case '(':
-				depth++
-			case ')':
-				depth--
-			}
-			if depth == 0 {
-				from, to := toks[i+1].end, toks[j].off
-				if to-from >= 4 {
-					blank(from, to)
-					copy(b[from:], "NONE")
-				}
-				break
+		if j := closingParen(toks, i+1); j >= 0 {
+			from, to := toks[i+1].end, toks[j].off
+			if to-from >= 4 {
+				blank(from, to)
+				copy(b[from:], "NONE")
 			}
 		}
 	}

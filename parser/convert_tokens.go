@@ -121,3 +121,21 @@ func splitTopLevel(toks []sqlTok) [][]sqlTok {
 	}
 	return append(out, toks[start:])
 }
+
+// closingParen returns the index of the token that closes the parenthesis
+// at toks[open], or -1 when it is not closed.
+func closingParen(toks []sqlTok, open int) int {
+	depth := 0
+	for j := open; j < len(toks); j++ {
+		switch toks[j].kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+		if depth == 0 {
+			return j
+		}
+	}
+	return -1
+}

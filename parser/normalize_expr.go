@@ -221,25 +221,18 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		f.operand(b, e.Expr)
 		b.WriteString(" IS NOT NULL")
 	case *ch.BetweenClause:
+		// The server expands x [NOT] BETWEEN a AND b into comparisons.
+		lo, join, hi := " >= ", ") AND (", " <= "
 		if e.Not {
-			b.WriteByte('(')
-			f.operand(b, e.Expr)
-			b.WriteString(" < ")
-			f.operand(b, e.Between)
-			b.WriteString(") OR (")
-			f.operand(b, e.Expr)
-			b.WriteString(" > ")
-			f.operand(b, e.And)
-			b.WriteByte(')')
-			return
+			lo, join, hi = " < ", ") OR (", " > "
 		}
 		b.WriteByte('(')
 		f.operand(b, e.Expr)
-		b.WriteString(" >= ")
+		b.WriteString(lo)
 		f.operand(b, e.Between)
-		b.WriteString(") AND (")
+		b.WriteString(join)
 		f.operand(b, e.Expr)
-		b.WriteString(" <= ")
+		b.WriteString(hi)
 		f.operand(b, e.And)
 		b.WriteByte(')')
 	case *ch.TernaryOperation:
