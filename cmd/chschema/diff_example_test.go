@@ -10,7 +10,6 @@ import (
 
 	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/internal/chtest"
-	"github.com/chschema/chschema/schema"
 )
 
 // appliedExample applies the example project's migrations, statement by
@@ -19,16 +18,7 @@ import (
 // {event_sink} in SQL.
 func appliedExample(t *testing.T) (db *chtest.DB, environ []string, expand func(string) string) {
 	t.Helper()
-	ctx := context.Background()
-	db = chtest.New(t)
-	prefix := db.Name + "_"
-	t.Cleanup(func() {
-		for _, n := range exampleDatabases(prefix) {
-			if err := db.Conn.Exec(ctx, "DROP DATABASE IF EXISTS "+schema.QuoteIdent(n)+" SYNC"); err != nil {
-				t.Errorf("drop %s: %v", n, err)
-			}
-		}
-	})
+	db, prefix := exampleDB(t)
 	environ = exampleEnv(prefix, "")
 	runExampleUp(t, db, environ)
 	expand = strings.NewReplacer(
@@ -66,13 +56,7 @@ func TestDiffExampleNoDrift(t *testing.T) {
 // migrations only, says which are left out, and finds no drift; after
 // migrate, it still finds none.
 func TestDiffAppliedMigrationsOnly(t *testing.T) {
-	db := chtest.New(t)
-	prefix := db.Name + "_"
-	t.Cleanup(func() {
-		for _, n := range exampleDatabases(prefix) {
-			_ = db.Conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+schema.QuoteIdent(n)+" SYNC")
-		}
-	})
+	db, prefix := exampleDB(t)
 	environ := exampleEnv(prefix, "")
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS(exampleDir)); err != nil {
@@ -199,13 +183,7 @@ func TestDiffExampleIgnore(t *testing.T) {
 // the model cannot follow: diff reports it as unverified, not as drift,
 // and the GitHub annotation points at the migration.
 func TestDiffUnverified(t *testing.T) {
-	db := chtest.New(t)
-	prefix := db.Name + "_"
-	t.Cleanup(func() {
-		for _, n := range exampleDatabases(prefix) {
-			_ = db.Conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+schema.QuoteIdent(n)+" SYNC")
-		}
-	})
+	db, prefix := exampleDB(t)
 	environ := exampleEnv(prefix, "")
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS(exampleDir)); err != nil {

@@ -317,13 +317,7 @@ func TestVerifyCLI(t *testing.T) {
 // with its history in the xapi database as the Aspects deployment keeps it,
 // then runs migrate again: nothing to do, everything applied, no drift.
 func TestMigrateExampleThenNoOp(t *testing.T) {
-	db := chtest.New(t)
-	prefix := db.Name + "_"
-	t.Cleanup(func() {
-		for _, n := range exampleDatabases(prefix) {
-			_ = db.Conn.Exec(context.Background(), "DROP DATABASE IF EXISTS `"+n+"` SYNC")
-		}
-	})
+	db, prefix := exampleDB(t)
 	bin := buildBinary(t)
 	abs, err := filepath.Abs(exampleDir)
 	if err != nil {

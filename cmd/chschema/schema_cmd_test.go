@@ -103,15 +103,7 @@ func inspectExample(t *testing.T, conn schema.Querier, prefix string) *schema.Sc
 func TestSchemaExampleRecreates(t *testing.T) {
 	db := chtest.New(t)
 	ctx := context.Background()
-	cleanup := func(prefix string) {
-		t.Cleanup(func() {
-			for _, n := range exampleDatabases(prefix) {
-				if err := db.Conn.Exec(ctx, "DROP DATABASE IF EXISTS "+schema.QuoteIdent(n)+" SYNC"); err != nil {
-					t.Errorf("drop %s: %v", n, err)
-				}
-			}
-		})
-	}
+	cleanup := func(prefix string) { dropExampleDatabases(t, db, prefix) }
 
 	// 1. The command's output, fed to the server.
 	rendered := db.Name + "_r_"
@@ -267,4 +259,25 @@ func runExampleUp(t *testing.T, db *chtest.DB, environ []string) {
 			}
 		}
 	}
+}
+
+// exampleDB returns a fresh database and the prefix under which the example
+// project's databases are named for it; they are dropped when t ends.
+func exampleDB(t *testing.T) (*chtest.DB, string) {
+	t.Helper()
+	db := chtest.New(t)
+	prefix := db.Name + "_"
+	dropExampleDatabases(t, db, prefix)
+	return db, prefix
+}
+
+// dropExampleDatabases drops the example's databases under prefix when t ends.
+func dropExampleDatabases(t *testing.T, db *chtest.DB, prefix string) {
+	t.Cleanup(func() {
+		for _, n := range exampleDatabases(prefix) {
+			if err := db.Conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+schema.QuoteIdent(n)+" SYNC"); err != nil {
+				t.Errorf("drop %s: %v", n, err)
+			}
+		}
+	})
 }
