@@ -520,3 +520,32 @@ func TestServiceTargets(t *testing.T) {
 		t.Errorf("after down --service a: tables %v", got)
 	}
 }
+
+func TestProgressAndDownDryRun(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	units := []*Unit{unit("svc", 1, []string{"CREATE TABLE p (x UInt8) ENGINE = Log"}, []string{"DROP TABLE p"})}
+	var progress strings.Builder
+	r := f.runner(t, WithProgress(&progress))
+	if _, err := r.Migrate(ctx, units, Target{}, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := progress.String(); got != "up svc 0001_m1: 1 statements\n" {
+		t.Errorf("progress = %q", got)
+	}
+	zero := uint64(0)
+	rep, err := r.Down(ctx, units, Target{To: &zero}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Plan) != 1 || rep.Plan[0].Stmt.SQL != "DROP TABLE p" {
+		t.Errorf("down dry-run plan = %+v", rep.Plan)
+	}
+	if got := f.tables(t); !cmp.Equal(got, []string{"p"}) {
+		t.Errorf("down --dry-run changed the server: tables %v", got)
+	}
+	st, _ := r.Status(ctx, units)
+	if st[0].State != StateApplied {
+		t.Errorf("down --dry-run changed the history: %+v", st[0])
+	}
+}
