@@ -193,7 +193,7 @@ func (r *Runner) Status(ctx context.Context, units []*Unit) ([]UnitStatus, error
 		}
 		out = append(out, st)
 	}
-	for _, k := range Keys(state) {
+	for _, k := range SortedKeys(state) {
 		rec := state[k]
 		if !seen[k] && (rec.Applied() || rec.Incomplete()) {
 			out = append(out, UnitStatus{Key: k, Name: rec.Name, State: StateMissing, Note: "recorded as " + string(rec.Status) + " but no file"})

@@ -263,9 +263,6 @@ func State(events []Event) map[Key]Record {
 	return state
 }
 
-// Keys returns the keys of state in service, version order.
-func Keys(state map[Key]Record) []Key { return SortedKeys(state) }
-
 // SortedKeys returns the keys of m in service, version order.
 func SortedKeys[V any](m map[Key]V) []Key {
 	keys := make([]Key, 0, len(m))

@@ -552,7 +552,7 @@ func (r *Runner) hasQueryLog(ctx context.Context) (bool, error) {
 func (r *Runner) resolvePartial(ctx context.Context, state map[Key]Record, byKey map[Key]*Unit, journal Journal) (map[Key]PartialUnit, error) {
 	partial := map[Key]PartialUnit{}
 	var attempts []string
-	for _, k := range Keys(state) {
+	for _, k := range SortedKeys(state) {
 		if rec := state[k]; rec.Incomplete() {
 			attempts = append(attempts, rec.Attempts...)
 		}
@@ -567,7 +567,7 @@ func (r *Runner) resolvePartial(ctx context.Context, state map[Key]Record, byKey
 			return nil, err
 		}
 	}
-	for _, k := range Keys(state) {
+	for _, k := range SortedKeys(state) {
 		rec := state[k]
 		if !rec.Incomplete() {
 			continue
@@ -735,7 +735,7 @@ func indexUnits(units []*Unit) map[Key]*Unit {
 // gone or, for applied ones, changed.
 func checkApplied(state map[Key]Record, byKey map[Key]*Unit) error {
 	var errs []error
-	for _, k := range Keys(state) {
+	for _, k := range SortedKeys(state) {
 		rec := state[k]
 		if !rec.Applied() && !rec.Incomplete() {
 			continue
