@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 
 	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/parser"
@@ -236,45 +237,42 @@ func (l *linter) section(sec *migrations.Section, kind sectionKind) error {
 
 func (l *linter) statement(sec *migrations.Section, st parser.Statement, pos func(int) migrations.Pos, isInit bool) error {
 	res, parseErr := parser.Parse(st)
-	if parseErr != nil || !res.Native() {
-		if l.opts.Server != nil {
-			err := l.opts.Server.Check(l.ctx, st)
-			var pe *parser.ParseError
-			switch {
-			case errors.As(err, &pe):
-				l.add(sec.File, pos(pe.Pos.Offset), RuleSyntax, Error, "%s", pe.Msg)
-				return nil
-			case err != nil:
-				return fmt.Errorf("%s:%d:%d: %w", sec.File, pos(st.Pos.Offset).Line, pos(st.Pos.Offset).Col, err)
-			case parseErr != nil:
-				msg := parseErr.Error()
-				if errors.As(parseErr, &pe) {
-					msg = pe.Msg
-				}
-				l.add(sec.File, pos(st.Pos.Offset), RuleOfflineGap, Info, "AfterShip's parser rejects this statement (%s) but the server's parser accepts it", msg)
-				parseErr = nil
-			default:
-				for _, w := range res.Workarounds {
-					l.add(sec.File, pos(w.Pos.Offset), RuleOfflineGap, Info, "%s: not supported by the offline parser; the server's parser accepts the statement", w.Construct)
-				}
-			}
-		} else if parseErr != nil && readByConversion(st) {
-			// AfterShip and the gap recognisers reject it, but the
-			// conversion layer (what chschema schema uses) reads all of it.
-			l.add(sec.File, pos(st.Pos.Offset), RuleOfflineGap, Info, "valid ClickHouse that AfterShip's parser rejects; read in full by chschema's own conversion layer (lint --dsn checks it on the server)")
-		} else if parseErr != nil {
-			var pe *parser.ParseError
-			if errors.As(parseErr, &pe) {
-				l.add(sec.File, pos(pe.Pos.Offset), RuleSyntax, Error, "%s", pe.Msg)
-			} else {
-				l.add(sec.File, pos(st.Pos.Offset), RuleSyntax, Error, "%v", parseErr)
-			}
+	if parseErr == nil && !res.Native() && l.opts.Server == nil {
+		// The gap layer took out what AfterShip cannot read; the
+		// conversion reads those parts, and what it cannot read is an
+		// error.
+		parseErr = unreadable(st)
+	}
+	switch {
+	case parseErr == nil && res.Native():
+	case l.opts.Server != nil:
+		err := l.opts.Server.Check(l.ctx, st)
+		var pe *parser.ParseError
+		switch {
+		case errors.As(err, &pe):
+			l.add(sec.File, pos(pe.Pos.Offset), RuleSyntax, Error, "%s", pe.Msg)
 			return nil
-		} else {
-			for _, w := range res.Workarounds {
-				l.add(sec.File, pos(w.Pos.Offset), RuleOfflineGap, Info, "%s: valid ClickHouse that the offline parser does not support; recognised, not fully checked (lint --dsn checks it on the server)", w.Construct)
+		case err != nil:
+			return fmt.Errorf("%s:%d:%d: %w", sec.File, pos(st.Pos.Offset).Line, pos(st.Pos.Offset).Col, err)
+		case parseErr != nil:
+			msg := parseErr.Error()
+			if errors.As(parseErr, &pe) {
+				msg = pe.Msg
 			}
+			l.add(sec.File, pos(st.Pos.Offset), RuleOfflineGap, Info, "AfterShip's parser rejects this statement (%s) but the server's parser accepts it", msg)
+		default:
+			l.add(sec.File, pos(res.Workarounds[0].Pos.Offset), RuleOfflineGap, Info, "%s: not supported by AfterShip's parser; the server's parser accepts the statement", constructs(res))
 		}
+	case parseErr != nil:
+		var pe *parser.ParseError
+		if errors.As(parseErr, &pe) {
+			l.add(sec.File, pos(pe.Pos.Offset), RuleSyntax, Error, "%s", pe.Msg)
+		} else {
+			l.add(sec.File, pos(st.Pos.Offset), RuleSyntax, Error, "%v", parseErr)
+		}
+		return nil
+	default:
+		l.add(sec.File, pos(res.Workarounds[0].Pos.Offset), RuleOfflineGap, Info, "%s: valid ClickHouse that AfterShip's parser rejects; read by chschema's gap layer, not fully checked offline (lint --dsn checks it on the server)", constructs(res))
 	}
 	if isInit {
 		if ok, why := parser.Idempotent(st); !ok {
@@ -284,12 +282,29 @@ func (l *linter) statement(sec *migrations.Section, st parser.Statement, pos fun
 	return nil
 }
 
-// readByConversion reports whether the conversion layer reads the whole
-// statement into schema changes: a second, narrower reader for the schema
-// forms AfterShip rejects. Garbage is not read in full (the converter reports
-// it as unsupported), and statements without a schema effect do not count:
-// the converter recognises those by their leading keywords only.
-func readByConversion(st parser.Statement) bool {
+// constructs lists the constructs of a parse result's workarounds, once
+// each.
+func constructs(res *parser.Result) string {
+	var names []string
+	for _, w := range res.Workarounds {
+		if n := string(w.Construct); !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// unreadable returns, as a *parser.ParseError, the first part of a
+// statement that the conversion layer cannot read, or nil.
+func unreadable(st parser.Statement) error {
 	conv, err := parser.Convert(st.Text, "default")
-	return err == nil && len(conv.Unsupported) == 0 && len(conv.Changes) > 0
+	if err != nil {
+		return err
+	}
+	for _, u := range conv.Unsupported {
+		if u.Unreadable {
+			return &parser.ParseError{Pos: st.PosAt(u.Offset), Msg: u.Reason, Stmt: st, Err: parser.ErrSyntax}
+		}
+	}
+	return nil
 }

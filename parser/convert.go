@@ -50,6 +50,9 @@ type Unsupported struct {
 	Objects []schema.QualifiedName
 	// Databases, when set, may have gained or lost unknown objects.
 	Databases []string
+	// Unreadable says the text itself could not be read (a syntax error
+	// to chschema), as opposed to a form that is read but not modelled.
+	Unreadable bool
 }
 
 // offsetError is an error at a byte offset of the statement.
@@ -78,7 +81,7 @@ func Convert(sql string, database string) (*Conversion, error) {
 		// A statement the converter cannot read is not necessarily wrong:
 		// report it and mark what it touches, rather than fail the run.
 		c.out = &Conversion{OnCluster: c.out.OnCluster}
-		c.unsupported(oe.Offset, "cannot read the statement: "+firstLine(oe.Err.Error()), c.guessObjects()...)
+		c.unreadable(oe.Offset, "cannot read the statement: "+firstLine(oe.Err.Error()), c.guessObjects()...)
 		if len(c.out.Unsupported[0].Objects) == 0 {
 			c.out.Unsupported[0].Databases = []string{database}
 		}
@@ -166,6 +169,12 @@ func parseExprText(s string) (ch.Expr, error) {
 
 func (c *converter) unsupported(off int, reason string, objs ...schema.QualifiedName) {
 	c.out.Unsupported = append(c.out.Unsupported, Unsupported{Offset: off, Reason: reason, Objects: objs})
+}
+
+// unreadable records text the converter could not read, at off.
+func (c *converter) unreadable(off int, reason string, objs ...schema.QualifiedName) {
+	c.unsupported(off, reason, objs...)
+	c.out.Unsupported[len(c.out.Unsupported)-1].Unreadable = true
 }
 
 func (c *converter) qualify(t *ch.TableIdentifier) schema.QualifiedName {
@@ -514,21 +523,19 @@ func (c *converter) create() error {
 		}
 	}
 	c.orig = c.sql
-	pre, elems, names, comment := prepareCreate(lambdaParams(c.sql, c.toks), c.toks)
-	c.names = names
-	pre, c.ttls = extractTTLs(pre, scanSQL(pre))
-	src, ephemeral, nulls := rewriteGapsNulls(pre, scanSQL(pre))
-	c.fmt.marks = nulls
-	c.sql = src
-	st, err := parseAfterShip(src)
+	p := prepareCreate(c.sql, c.toks)
+	c.names, c.ttls, c.fmt.marks = p.names, p.ttls, p.marks
+	c.sql = p.text()
+	ephemeral := p.ephemeral
+	st, err := parseAfterShip(c.sql)
 	if err != nil {
 		off, msg := afterShipError(err)
-		c.unsupported(off, "cannot read the statement: "+msg, c.guessObjects()...)
+		c.unreadable(off, "cannot read the statement: "+msg, c.guessObjects()...)
 		c.addPlaceholder()
 		return nil
 	}
-	c.elems, c.comment = elems, comment
-	for _, e := range elems {
+	c.elems, c.comment = p.elems, p.comment
+	for _, e := range p.elems {
 		if e.kind == "PRIMARY" && len(e.toks) > 2 {
 			k, err := parseExprText(c.orig[e.toks[2].off:e.toks[len(e.toks)-1].end])
 			if err != nil {

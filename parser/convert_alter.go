@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -30,13 +31,10 @@ func (c *converter) alterTable() error {
 	if len(rest) == 0 {
 		return c.syntax(len(c.sql), "expected an ALTER action")
 	}
-	pre, ttls := extractTTLs(c.sql, c.toks)
-	c.ttls = ttls
-	c.names = map[string]string{}
-	pre = blankAlterTypes(pre, rest, c.names)
-	src, ephemeral, nulls := rewriteGapsNulls(pre, scanSQL(pre))
-	c.fmt.marks = nulls
-	c.sql = src
+	p := prepareAlter(c.sql, c.toks)
+	c.names, c.ttls, c.fmt.marks = p.names, p.ttls, p.marks
+	c.sql = p.text()
+	ephemeral := p.ephemeral
 	m := &schema.ModifyTable{Name: name}
 	allData := true
 	for _, seg := range actionSegments(rest) {
@@ -100,7 +98,7 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 	switch {
 	case head == "ADD COLUMN":
 		toks, after, first := trimPlacement(seg)
-		st, err := c.parseAction(toks)
+		st, err := parseAction(c.sql, toks)
 		if err != nil {
 			return c.unsupportedAction(table, off, err), false, nil
 		}
@@ -167,21 +165,19 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 			return nil, false, c.syntax(off, "expected RENAME COLUMN a TO b")
 		}
 		return &schema.RenameColumn{From: from, To: to, IfExists: ie}, false, nil
-	case head == "COMMENT COLUMN":
-		ie, i := ifExists(2)
-		n, ok := nameAt(i)
-		j := nameEnd
-		if !ok || j >= len(seg) || seg[j].kind != 's' {
-			return nil, false, c.syntax(off, "expected COMMENT COLUMN name 'text'")
+	case head == "COMMENT COLUMN", head == "MODIFY COMMENT":
+		_, g, err := readCommand(c.sql, seg, Statement{Text: c.orig, Pos: FileStart})
+		if err != nil {
+			return nil, false, &offsetError{Offset: err.(*ParseError).Pos.Offset, Err: err}
 		}
-		return &schema.ModifyColumn{To: &schema.Column{Name: n, Comment: schema.Comment(unquoteLiteral(seg[j].text))}, Kind: schema.ChangeComment, IfExists: ie}, false, nil
+		switch g := g.(type) {
+		case *CommentColumn:
+			return &schema.ModifyColumn{To: &schema.Column{Name: g.Column, Comment: schema.Comment(g.Comment)}, Kind: schema.ChangeComment, IfExists: g.IfExists}, false, nil
+		case *ModifyComment:
+			return &schema.ModifyComment{Comment: schema.Comment(g.Comment)}, false, nil
+		}
 	case head == "MODIFY COLUMN":
 		return c.modifyColumn(table, seg, ephemeral)
-	case head == "MODIFY COMMENT":
-		if len(seg) != 3 || seg[2].kind != 's' {
-			return nil, false, c.syntax(off, "expected MODIFY COMMENT 'text'")
-		}
-		return &schema.ModifyComment{Comment: schema.Comment(unquoteLiteral(seg[2].text))}, false, nil
 	case head == "MODIFY SAMPLE":
 		if w(2) != "BY" || len(seg) < 4 {
 			return nil, false, c.syntax(off, "expected MODIFY SAMPLE BY expr")
@@ -205,7 +201,7 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 		}
 		return &schema.ModifyTTL{TTL: schema.TTL(t)}, false, nil
 	case head == "MODIFY ORDER", head == "MODIFY SETTING", head == "MODIFY QUERY", head == "RESET SETTING":
-		st, err := c.parseAction(seg)
+		st, err := parseAction(c.sql, seg)
 		if err != nil {
 			return c.unsupportedAction(table, off, err), false, nil
 		}
@@ -247,29 +243,13 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 // returns a change that marks the table uncertain.
 func (c *converter) unsupportedAction(table schema.QualifiedName, off int, err error) schema.Change {
 	reason := firstLine(err.Error())
-	c.unsupported(off, reason, table)
+	var pe *ch.ParseError
+	if errors.Is(err, ErrSyntax) || errors.As(err, &pe) {
+		c.unreadable(off, reason, table)
+	} else {
+		c.unsupported(off, reason, table)
+	}
 	return nil
-}
-
-// parseAction parses one ALTER action with AfterShip, keeping the
-// statement's byte offsets: the action text is placed at its own offset
-// after a short "ALTER TABLE t" prefix padded with spaces.
-func (c *converter) parseAction(seg []sqlTok) (ch.AlterTableClause, error) {
-	start, end := seg[0].off, seg[len(seg)-1].end
-	prefix := "ALTER TABLE t"
-	if start < len(prefix)+1 {
-		return nil, fmt.Errorf("action too close to the start")
-	}
-	text := prefix + strings.Repeat(" ", start-len(prefix)) + c.sql[start:end]
-	st, err := parseAfterShip(text)
-	if err != nil {
-		return nil, err
-	}
-	at, ok := st.(*ch.AlterTable)
-	if !ok || len(at.AlterExprs) != 1 {
-		return nil, fmt.Errorf("expected one ALTER action")
-	}
-	return at.AlterExprs[0], nil
 }
 
 // exprSpan parses and formats the expression at c.sql[start:end].
@@ -333,7 +313,7 @@ func (c *converter) modifyColumn(table schema.QualifiedName, seg []sqlTok, ephem
 		}
 		return mc, false, nil
 	}
-	st, err := c.parseAction(toks)
+	st, err := parseAction(c.sql, toks)
 	if err != nil {
 		return c.unsupportedAction(table, off, err), false, nil
 	}
@@ -474,10 +454,6 @@ func (c *converter) readProjection(toks []sqlTok, skip int) (*schema.Projection,
 	return &schema.Projection{Name: identText(toks[skip]), Query: schema.Expr(strings.Join(parts, " "))}, nil
 }
 
-// columnPropertyWords start a column property.
-var columnPropertyWords = map[string]bool{"DEFAULT": true, "MATERIALIZED": true, "ALIAS": true,
-	"EPHEMERAL": true, "COMMENT": true, "CODEC": true, "TTL": true}
-
 // columnProperties reads the properties of MODIFY COLUMN x <properties>
 // given without a type, into mc.
 func (c *converter) columnProperties(mc *schema.ModifyColumn, toks []sqlTok) error {
@@ -500,7 +476,7 @@ func (c *converter) columnProperties(mc *schema.ModifyColumn, toks []sqlTok) err
 			continue
 		}
 		if len(parts) == 0 {
-			return fmt.Errorf("unexpected %q", t.text)
+			return fmt.Errorf("%w: unexpected %q", ErrSyntax, t.text)
 		}
 		parts[len(parts)-1].toks = append(parts[len(parts)-1].toks, t)
 	}
@@ -511,23 +487,23 @@ func (c *converter) columnProperties(mc *schema.ModifyColumn, toks []sqlTok) err
 			if len(p.toks) > 0 {
 				e, err := parseExprText(c.orig[p.toks[0].off:p.toks[len(p.toks)-1].end])
 				if err != nil {
-					return fmt.Errorf("%s: %v", p.word, firstLine(err.Error()))
+					return fmt.Errorf("%w: %s: %v", ErrSyntax, p.word, firstLine(err.Error()))
 				}
 				d.Expr = schema.Expr(c.fmt.expr(e))
 			} else if p.word != "EPHEMERAL" {
-				return fmt.Errorf("%s without an expression", p.word)
+				return fmt.Errorf("%w: %s without an expression", ErrSyntax, p.word)
 			}
 			mc.To.Default = d
 			mc.Kind |= schema.ChangeDefault
 		case "COMMENT":
 			if len(p.toks) != 1 || p.toks[0].kind != 's' {
-				return fmt.Errorf("COMMENT: expected a string")
+				return fmt.Errorf("%w: COMMENT: expected a string", ErrSyntax)
 			}
 			mc.To.Comment = schema.Comment(unquoteLiteral(p.toks[0].text))
 			mc.Kind |= schema.ChangeComment
 		case "CODEC":
 			if len(p.toks) < 2 {
-				return fmt.Errorf("CODEC: expected a list")
+				return fmt.Errorf("%w: CODEC: expected a list", ErrSyntax)
 			}
 			list := c.orig[p.toks[0].end:p.toks[len(p.toks)-1].off]
 			mc.To.Codec = schema.Codec(NormalizeCodec(list, ""))
@@ -535,7 +511,7 @@ func (c *converter) columnProperties(mc *schema.ModifyColumn, toks []sqlTok) err
 			c.codecFixups = append(c.codecFixups, codecFixup{mc, list})
 		case "TTL":
 			if len(p.toks) == 0 {
-				return fmt.Errorf("TTL: expected an expression")
+				return fmt.Errorf("%w: TTL: expected an expression", ErrSyntax)
 			}
 			t, err := c.readTTL(p.toks)
 			if err != nil {

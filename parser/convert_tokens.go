@@ -16,6 +16,12 @@ type sqlTok struct {
 // is computed when asked: most words are names, never matched.
 func (t sqlTok) upper() string { return strings.ToUpper(t.text) }
 
+// is reports whether t is the word kw, in any case.
+func (t sqlTok) is(kw string) bool { return t.kind == 'w' && strings.EqualFold(t.text, kw) }
+
+// isName reports whether t can be a name: a word or a quoted identifier.
+func (t sqlTok) isName() bool { return t.kind == 'w' || t.kind == 'q' }
+
 // scanSQL tokenizes s, dropping spaces and comments.
 func scanSQL(s string) []sqlTok {
 	toks := make([]sqlTok, 0, len(s)/6+4)

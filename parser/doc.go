@@ -3,8 +3,10 @@
 // splitting and positions.
 //
 // Statements: Split cuts a file into statements with file positions; Parse
-// wraps AfterShip and returns typed values for the whole-statement forms it
-// rejects (gaps.go).
+// wraps AfterShip. Everything AfterShip v0.5.6 rejects or cannot read is
+// handled in one place, gaps.go, which both Parse and Convert use: a
+// length-preserving rewrite, and typed values for the forms AfterShip has no
+// node for.
 //
 // Schema changes: Convert turns one statement into []schema.Change in the
 // server's canonical form (convert*.go, normalize*.go); what it cannot

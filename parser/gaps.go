@@ -1,38 +1,59 @@
 package parser
 
 // This file is the one place where chschema works around AfterShip
-// clickhouse-sql-parser v0.5.6 rejecting valid ClickHouse. Parse calls
-// recogniseGap only after AfterShip has rejected a statement. It tries, in
-// order:
+// clickhouse-sql-parser v0.5.6, which rejects some valid ClickHouse and
+// cannot read some of what it accepts the way the server prints it. Parse
+// (after AfterShip has rejected a statement as written) and the conversion
+// into the model (always, for CREATE and ALTER TABLE) both go through it.
 //
-//  1. Whole-statement forms AfterShip has no node for, returned as a typed
-//     Gap: EXCHANGE TABLES/DICTIONARIES, DROP FUNCTION, RENAME … IF EXISTS,
-//     and access-control statements (CREATE/ALTER/DROP USER, ROLE, QUOTA,
-//     ROW POLICY, SETTINGS PROFILE; GRANT; REVOKE; SET [DEFAULT] ROLE),
-//     which are recognised by their leading keywords only.
-//  2. Token-level rewrites of constructs inside a statement, after which
-//     AfterShip parses the statement again: the MOD operator, EPHEMERAL
-//     columns, named arguments in an index TYPE, an index without
-//     GRANULARITY, reserved keywords used as column names (`order`), and
-//     SETTINGS after an ALTER command other than ADD COLUMN.
-//  3. ALTER TABLE with COMMENT COLUMN or MODIFY COMMENT commands: the
-//     commands are split at top-level commas; those two become typed values
-//     and every other command is parsed by AfterShip.
+// The strategy is one: AfterShip never sees what it cannot read. The
+// statement is rewritten without changing its length, so every offset in
+// AfterShip's tree is the user's own; each construct AfterShip cannot read
+// is blanked, or replaced by a same-length form it can, and recorded with
+// its offset in a prepared, from which chschema reads it in the original
+// text:
+//
+//   - the MOD and DIV operators become "%";
+//   - EPHEMERAL [expr] is blanked (or becomes DEFAULT) and remembered;
+//   - column names that are AfterShip keywords (`order`) become
+//     same-length placeholders, mapped back by name;
+//   - INDEX, CONSTRAINT, PROJECTION and PRIMARY KEY elements of a column
+//     list are blanked (named index arguments, no GRANULARITY, ASSUME);
+//   - column types with arguments become a same-length placeholder type
+//     (Dynamic(max_types=10), JSON settings, Enum lists with implicit
+//     values), and two-word types (INT UNSIGNED) one word;
+//   - TTL clauses are blanked (WHERE without DELETE, GROUP BY … SET,
+//     RECOMPRESS, TO DISK);
+//   - CODEC lists become CODEC(NONE);
+//   - ORDER BY's NULLS FIRST/LAST and a COMMENT after a view's query are
+//     blanked and remembered;
+//   - "FUNCTION f AS x -> body" becomes "AS(x)-> body";
+//   - an ALTER's trailing SETTINGS is blanked and kept as []Setting.
+//
+// What has no node in AfterShip at all is read here by leading keywords
+// into typed values (the Gap interface): the statements EXCHANGE
+// TABLES/DICTIONARIES, DROP FUNCTION, RENAME … IF EXISTS and access control
+// (USER, ROLE, QUOTA, ROW POLICY, SETTINGS PROFILE, GRANT, REVOKE, SET
+// ROLE); and, since ALTER TABLE is read command by command with the other
+// commands blanked, the commands COMMENT COLUMN, MODIFY COMMENT and those
+// in alterKeywordCommands.
 //
 // Anything else that AfterShip rejects is a syntax error, reported at
 // AfterShip's position (or, when the lint command has a server, checked by
-// the server's parser: see ServerParser).
+// the server's parser: see ServerParser). TestParseGaps has a case per
+// construct.
 
 import (
-	"slices"
-	"sort"
+	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 
 	clickhouse "github.com/AfterShip/clickhouse-sql-parser/parser"
 )
 
-// Construct names a ClickHouse construct that AfterShip v0.5.6 rejects and
-// chschema recognises.
+// Construct names a ClickHouse construct that AfterShip v0.5.6 rejects or
+// cannot read, and that chschema reads.
 type Construct string
 
 // The recognised constructs.
@@ -41,15 +62,25 @@ const (
 	ConstructDropFunction   Construct = "DROP FUNCTION"
 	ConstructRenameIfExists Construct = "RENAME … IF EXISTS"
 	ConstructAccessControl  Construct = "access-control statement"
-	ConstructMod            Construct = "MOD operator"
+	ConstructMod            Construct = "MOD or DIV operator"
 	ConstructEphemeral      Construct = "EPHEMERAL column"
 	ConstructIndexArgs      Construct = "named arguments in an index TYPE"
 	ConstructGranularity    Construct = "index without GRANULARITY"
+	ConstructConstraint     Construct = "CONSTRAINT"
 	ConstructKeywordColumn  Construct = "keyword as a column name"
 	ConstructAlterSettings  Construct = "SETTINGS after an ALTER command"
+	ConstructPlacement      Construct = "FIRST or AFTER on an ALTER command"
 	ConstructCommentColumn  Construct = "ALTER … COMMENT COLUMN"
 	ConstructModifyComment  Construct = "ALTER … MODIFY COMMENT"
-	ConstructAlterCommands  Construct = "ALTER TABLE with commands AfterShip rejects"
+	ConstructAlterCommand   Construct = "ALTER command AfterShip has no node for"
+	ConstructTypeWords      Construct = "two-word type name"
+	ConstructNulls          Construct = "NULLS FIRST or LAST"
+	ConstructLambda         Construct = "one-parameter lambda without parentheses"
+	ConstructViewComment    Construct = "COMMENT after a view's query"
+	ConstructTransformer    Construct = "EXCEPT or APPLY without parentheses"
+	ConstructPermanently    Construct = "DETACH … PERMANENTLY"
+	ConstructAttach         Construct = "ATTACH DICTIONARY without a definition"
+	ConstructOwnReader      Construct = "a part chschema reads itself (a type, TTL, CODEC or table element)"
 )
 
 // Workaround is a recognised construct at a file position.
@@ -60,7 +91,7 @@ type Workaround struct {
 
 // Gap is a statement, or an ALTER command, that AfterShip has no node for:
 // one of *ExchangeTables, *DropFunction, *RenameTables, *AccessControl,
-// *AlterTable, *CommentColumn and *ModifyComment.
+// *Attach, *AlterTable, *CommentColumn, *ModifyComment and *KeywordCommand.
 type Gap interface {
 	// Construct names the form.
 	Construct() Construct
@@ -125,6 +156,15 @@ type AccessControl struct {
 	IfExists, IfNotExists, OrReplace bool
 }
 
+// Attach is ATTACH TABLE|DICTIONARY|VIEW [IF NOT EXISTS] Name, which brings
+// back a detached object.
+type Attach struct {
+	Kind        string
+	Name        QualifiedName
+	IfNotExists bool
+	Cluster     string
+}
+
 // AlterTable is an ALTER TABLE with commands AfterShip does not accept.
 type AlterTable struct {
 	Table    QualifiedName
@@ -152,6 +192,14 @@ type CommentColumn struct {
 // ModifyComment is ALTER TABLE … MODIFY COMMENT 'Comment'.
 type ModifyComment struct{ Comment string }
 
+// KeywordCommand is an ALTER command that AfterShip has no node for, such
+// as MODIFY SAMPLE BY or ADD CONSTRAINT, recognised by its leading keywords
+// (Head). The conversion reads it from its tokens.
+type KeywordCommand struct {
+	Head      string
+	construct Construct
+}
+
 // Construct names the form: ConstructExchange.
 func (*ExchangeTables) Construct() Construct { return ConstructExchange }
 
@@ -164,8 +212,11 @@ func (*RenameTables) Construct() Construct { return ConstructRenameIfExists }
 // Construct names the form: ConstructAccessControl.
 func (*AccessControl) Construct() Construct { return ConstructAccessControl }
 
-// Construct names the form: ConstructAlterCommands.
-func (*AlterTable) Construct() Construct { return ConstructAlterCommands }
+// Construct names the form: ConstructAttach.
+func (*Attach) Construct() Construct { return ConstructAttach }
+
+// Construct names the form: ConstructAlterCommand.
+func (*AlterTable) Construct() Construct { return ConstructAlterCommand }
 
 // Construct names the form: ConstructCommentColumn.
 func (*CommentColumn) Construct() Construct { return ConstructCommentColumn }
@@ -173,61 +224,68 @@ func (*CommentColumn) Construct() Construct { return ConstructCommentColumn }
 // Construct names the form: ConstructModifyComment.
 func (*ModifyComment) Construct() Construct { return ConstructModifyComment }
 
+// Construct names the form.
+func (k *KeywordCommand) Construct() Construct { return k.construct }
+
 func (*ExchangeTables) gap() {}
 func (*DropFunction) gap()   {}
 func (*RenameTables) gap()   {}
 func (*AccessControl) gap()  {}
+func (*Attach) gap()         {}
 func (*AlterTable) gap()     {}
 func (*CommentColumn) gap()  {}
 func (*ModifyComment) gap()  {}
+func (*KeywordCommand) gap() {}
 
-// tok is a significant token with its depth in parentheses.
-type tok struct {
-	Token
-	text  string
-	depth int
-}
-
-func (t tok) is(kw string) bool { return t.Kind == TokenIdent && strings.EqualFold(t.text, kw) }
-func (t tok) punct(p byte) bool { return t.Kind == TokenPunct && len(t.text) == 1 && t.text[0] == p }
-func (t tok) isName() bool      { return t.Kind == TokenIdent || t.Kind == TokenQuotedIdent }
-
-// sigTokens returns the significant tokens of text (no space, no comments).
-func sigTokens(text string) []tok {
-	lx := NewLexer(text)
-	var out []tok
-	depth := 0
-	for {
-		t, err := lx.Next()
-		if err != nil || t.Kind == TokenEOF {
-			return out
-		}
-		if t.Kind.IsTrivia() {
-			continue
-		}
-		s := text[t.Off:t.End]
-		if t.Kind == TokenPunct && s == ")" && depth > 0 {
-			depth--
-		}
-		out = append(out, tok{Token: t, text: s, depth: depth})
-		if t.Kind == TokenPunct && s == "(" {
-			depth++
+// parseGap is Parse's second attempt, for a statement AfterShip rejected as
+// written (nativeErr): a statement form read here, the prepared statement,
+// or an ALTER TABLE read command by command.
+func parseGap(stmt Statement, text string, nativeErr error) (*Result, error) {
+	toks := scanSQL(text)
+	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach} {
+		c := &cursor{toks: toks, stmt: stmt}
+		if g := read(c); g != nil && c.done() {
+			return &Result{Stmt: stmt, Text: text, Gap: g,
+				Workarounds: []Workaround{{Construct: g.Construct(), Pos: stmt.Pos}}}, nil
 		}
 	}
+	p := prepare(text, toks)
+	ast, err := parseOne(p.text())
+	if err == nil {
+		r := p.result(stmt)
+		r.AST = ast
+		if len(r.Workarounds) == 0 {
+			off, _ := afterShipError(nativeErr)
+			r.Workarounds = []Workaround{{Construct: ConstructOwnReader, Pos: stmt.PosAt(off)}}
+		}
+		return r, nil
+	}
+	if len(toks) > 1 && toks[0].is("ALTER") && toks[1].is("TABLE") {
+		if r, cmdErr := alterByCommand(stmt, p, toks); r != nil || cmdErr != nil {
+			return r, cmdErr
+		}
+	}
+	// Both attempts got at least as far as their errors: the later one is
+	// the one to report. Offsets in p's text are the user's.
+	native, prepared := newParseError(stmt, 0, nativeErr), newParseError(stmt, 0, err)
+	if prepared.Pos.Offset > native.Pos.Offset {
+		return nil, prepared
+	}
+	return nil, native
 }
 
-// cursor walks tokens for the whole-statement recognisers.
+// cursor walks tokens for the readers of statement forms and commands.
 type cursor struct {
-	toks []tok
+	toks []sqlTok
 	i    int
 	stmt Statement
 }
 
-func (c *cursor) peek() tok {
+func (c *cursor) peek() sqlTok {
 	if c.i < len(c.toks) {
 		return c.toks[c.i]
 	}
-	return tok{}
+	return sqlTok{}
 }
 func (c *cursor) done() bool { return c.i >= len(c.toks) }
 func (c *cursor) accept(kws ...string) bool {
@@ -240,7 +298,7 @@ func (c *cursor) accept(kws ...string) bool {
 	return true
 }
 func (c *cursor) acceptPunct(p byte) bool {
-	if c.peek().punct(p) {
+	if c.peek().kind == p {
 		c.i++
 		return true
 	}
@@ -254,7 +312,7 @@ func (c *cursor) name() (string, Pos, bool) {
 		return "", Pos{}, false
 	}
 	c.i++
-	return unquote(t.text), c.stmt.PosAt(t.Off), true
+	return identText(t), c.stmt.PosAt(t.off), true
 }
 
 func (c *cursor) qualified() (QualifiedName, bool) {
@@ -279,88 +337,24 @@ func (c *cursor) cluster() (string, bool) {
 		return "", true
 	}
 	t := c.peek()
-	if t.isName() || t.Kind == TokenString {
+	switch {
+	case t.isName():
 		c.i++
-		return unquote(t.text), true
+		return identText(t), true
+	case t.kind == 's':
+		c.i++
+		return unquoteLiteral(t.text), true
 	}
 	return "", false
 }
 
-// unquote strips `…`, "…" or '…' quoting.
-func unquote(s string) string {
-	if len(s) < 2 || !strings.ContainsRune("`\"'", rune(s[0])) {
-		return s
+// stringLit reads a string literal.
+func (c *cursor) stringLit() (string, bool) {
+	if t := c.peek(); t.kind == 's' {
+		c.i++
+		return unquoteLiteral(t.text), true
 	}
-	q := s[0]
-	body := s[1 : len(s)-1]
-	var b strings.Builder
-	for i := 0; i < len(body); i++ {
-		c := body[i]
-		switch {
-		case c == '\\' && i+1 < len(body):
-			i++
-			switch body[i] {
-			case 'n':
-				b.WriteByte('\n')
-			case 't':
-				b.WriteByte('\t')
-			case '0':
-				b.WriteByte(0)
-			default:
-				b.WriteByte(body[i])
-			}
-		case c == q && i+1 < len(body) && body[i+1] == q:
-			b.WriteByte(q)
-			i++
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
-
-// recogniseGap handles a statement AfterShip rejected. It returns a result
-// when the statement is a recognised form, an error when it is a recognised
-// form with an error inside (an ALTER command), and nil, nil otherwise.
-func recogniseGap(stmt Statement, text string) (*Result, error) {
-	toks := sigTokens(text)
-	if len(toks) == 0 {
-		return nil, nil
-	}
-	for _, rec := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl} {
-		c := &cursor{toks: toks, stmt: stmt}
-		if g := rec(c); g != nil && c.done() {
-			return &Result{Stmt: stmt, Text: text, Gap: g,
-				Workarounds: []Workaround{{Construct: g.Construct(), Pos: stmt.Pos}}}, nil
-		}
-	}
-	edits, found, raw := rewrites(text, toks)
-	var rewrittenErr error
-	if len(edits) > 0 {
-		rewritten := applyEdits(text, edits)
-		ast, err := parseOne(rewritten)
-		if err != nil {
-			// The error in the rewritten text is past the recognised
-			// constructs, so it is the one to report.
-			pe := newParseError(Statement{Text: rewritten}, 0, err)
-			pe.Pos, pe.Stmt = stmt.PosAt(unmapOffset(edits, pe.Pos.Offset)), stmt
-			rewrittenErr = pe
-		} else {
-			r := &Result{Stmt: stmt, AST: ast, Text: rewritten, edits: edits}
-			for _, w := range found {
-				r.Workarounds = append(r.Workarounds, Workaround{Construct: w.construct, Pos: stmt.PosAt(w.off)})
-			}
-			for _, s := range raw {
-				r.Settings = append(r.Settings, s.at(stmt))
-			}
-			return r, nil
-		}
-	}
-	r, err := alterWithComments(stmt, text, toks)
-	if r == nil && err == nil && rewrittenErr != nil {
-		return nil, rewrittenErr
-	}
-	return r, err
+	return "", false
 }
 
 func exchangeTables(c *cursor) Gap {
@@ -435,6 +429,30 @@ func renameIfExists(c *cursor) Gap {
 	return g
 }
 
+func attach(c *cursor) Gap {
+	if !c.accept("ATTACH") {
+		return nil
+	}
+	g := &Attach{}
+	for _, k := range []string{"TABLE", "DICTIONARY", "VIEW"} {
+		if c.accept(k) {
+			g.Kind = k
+		}
+	}
+	if g.Kind == "" {
+		return nil
+	}
+	g.IfNotExists = c.accept("IF", "NOT", "EXISTS")
+	var ok bool
+	if g.Name, ok = c.qualified(); !ok {
+		return nil
+	}
+	if g.Cluster, ok = c.cluster(); !ok {
+		return nil
+	}
+	return g
+}
+
 // accessObjects are the objects of access-control statements, longest first.
 var accessObjects = [][]string{{"SETTINGS", "PROFILE"}, {"ROW", "POLICY"}, {"MASKING", "POLICY"},
 	{"USER"}, {"ROLE"}, {"QUOTA"}, {"POLICY"}, {"PROFILE"}}
@@ -482,173 +500,444 @@ func accessControl(c *cursor) Gap {
 	return g
 }
 
-// edit replaces text[Off:End] with New.
-type edit struct {
-	Off, End int
-	New      string
+// alterKeywordCommands are the ALTER commands AfterShip has no node for,
+// by their leading keywords (longest first where one is a prefix of
+// another). The conversion reads them from their tokens.
+var alterKeywordCommands = []struct {
+	words     []string
+	construct Construct
+}{
+	{[]string{"RENAME", "COLUMN"}, ConstructAlterCommand},
+	{[]string{"ADD", "CONSTRAINT"}, ConstructConstraint},
+	{[]string{"DROP", "CONSTRAINT"}, ConstructConstraint},
+	{[]string{"MODIFY", "SAMPLE", "BY"}, ConstructAlterCommand},
+	{[]string{"REMOVE", "SAMPLE", "BY"}, ConstructAlterCommand},
+	{[]string{"MATERIALIZE", "TTL"}, ConstructAlterCommand},
+	{[]string{"MATERIALIZE", "COLUMN"}, ConstructAlterCommand},
+	{[]string{"APPLY", "DELETED", "MASK"}, ConstructAlterCommand},
+	{[]string{"FREEZE"}, ConstructAlterCommand},
+	{[]string{"UNFREEZE"}, ConstructAlterCommand},
+	{[]string{"MOVE"}, ConstructAlterCommand},
+	{[]string{"FETCH"}, ConstructAlterCommand},
+	{[]string{"UNLOCK", "SNAPSHOT"}, ConstructAlterCommand},
+	{[]string{"ADD", "STATISTICS"}, ConstructAlterCommand},
+	{[]string{"MODIFY", "STATISTICS"}, ConstructAlterCommand},
+	{[]string{"DROP", "STATISTICS"}, ConstructAlterCommand},
+	{[]string{"CLEAR", "STATISTICS"}, ConstructAlterCommand},
+	{[]string{"MATERIALIZE", "STATISTICS"}, ConstructAlterCommand},
 }
 
-func applyEdits(text string, edits []edit) string {
-	var b strings.Builder
-	last := 0
-	for _, e := range edits {
-		b.WriteString(text[last:e.Off])
-		b.WriteString(e.New)
-		last = e.End
+// alterByCommand reads an ALTER TABLE whose prepared text AfterShip still
+// rejects, command by command: each command goes to AfterShip with the
+// others blanked, or is a typed Gap. It returns nil, nil when the statement
+// is not ALTER TABLE name [ON CLUSTER c] command, ….
+func alterByCommand(stmt Statement, p *prepared, toks []sqlTok) (*Result, error) {
+	c := &cursor{toks: toks, stmt: stmt}
+	c.accept("ALTER", "TABLE")
+	g := &AlterTable{}
+	var ok bool
+	if g.Table, ok = c.qualified(); !ok {
+		return nil, nil
 	}
-	b.WriteString(text[last:])
-	return b.String()
-}
-
-// unmapOffset turns an offset in the edited text into one in the original.
-func unmapOffset(edits []edit, off int) int {
-	delta := 0
-	for _, e := range edits {
-		start := e.Off + delta
-		if off < start {
-			break
+	if g.Cluster, ok = c.cluster(); !ok || c.done() {
+		return nil, nil
+	}
+	rest := toks[c.i:]
+	if k := trailingSettings(rest); k >= 0 {
+		rest = rest[:k]
+	}
+	r := p.result(stmt)
+	r.Gap, g.Settings = g, r.Settings
+	text := p.text()
+	for _, seg := range actionSegments(rest) {
+		from, to := seg[0].off, seg[len(seg)-1].end
+		ac := AlterCommand{Pos: stmt.PosAt(from), Text: stmt.Text[from:to]}
+		var err error
+		ac.AST, ac.Gap, err = readCommand(text, seg, stmt)
+		if err != nil {
+			return nil, err
 		}
-		if off < start+len(e.New) {
-			return e.Off
+		if ac.Gap != nil {
+			r.Workarounds = append(r.Workarounds, Workaround{Construct: ac.Gap.Construct(), Pos: ac.Pos})
 		}
-		delta += len(e.New) - (e.End - e.Off)
+		if _, after, first := trimPlacement(seg); after != "" || first {
+			r.Workarounds = append(r.Workarounds, Workaround{Construct: ConstructPlacement, Pos: ac.Pos})
+		}
+		g.Commands = append(g.Commands, ac)
 	}
-	return off - delta
+	return r, nil
 }
 
-// reservedKeywords are AfterShip v0.5.6's reserved keywords (keyword.go),
-// which it does not accept as bare column names; ClickHouse does.
-var reservedKeywords = map[string]bool{}
+// readCommand reads one ALTER command (seg, tokens of the prepared text):
+// a typed Gap, or AfterShip's clause; an error is a *ParseError.
+func readCommand(text string, seg []sqlTok, stmt Statement) (clickhouse.AlterTableClause, Gap, error) {
+	c := &cursor{toks: seg, stmt: stmt}
+	switch {
+	case c.accept("COMMENT", "COLUMN"):
+		g := &CommentColumn{IfExists: c.accept("IF", "EXISTS")}
+		var ok bool
+		if g.Column, _, ok = c.name(); ok {
+			g.Comment, ok = c.stringLit()
+		}
+		if !ok || !c.done() {
+			return nil, nil, commandError(stmt, c, "expected COMMENT COLUMN name 'comment'")
+		}
+		return nil, g, nil
+	case c.accept("MODIFY", "COMMENT"):
+		comment, ok := c.stringLit()
+		if !ok || !c.done() {
+			return nil, nil, commandError(stmt, c, "expected MODIFY COMMENT 'comment'")
+		}
+		return nil, &ModifyComment{Comment: comment}, nil
+	}
+	rest, _, _ := trimPlacement(seg)
+	ast, err := parseAction(text, rest)
+	if err == nil {
+		return ast, nil, nil
+	}
+	if k := keywordCommand(rest); k != nil {
+		return nil, k, nil
+	}
+	return nil, nil, newParseError(stmt, 0, err)
+}
 
-func init() {
-	for _, k := range strings.Fields(`ALTER AND AS BETWEEN BY CASE CREATE CROSS DESCRIBE DISTINCT DROP ELSE
-		EXCEPT EXPLAIN FORMAT FROM GRANT GROUP HAVING ILIKE IN INNER INSERT INTERVAL INTO IS KILL LIKE
-		LIMIT NOT OFFSET ON OPTIMIZE OR ORDER PREWHERE RENAME SELECT SETTINGS SHOW THEN TRUNCATE UNION
-		USE USING WHEN WHERE WINDOW WITH`) {
-		reservedKeywords[k] = true
+// keywordCommand recognises a command AfterShip has no node for, or an
+// ADD INDEX or MODIFY COLUMN in a form it rejects, by its leading keywords.
+func keywordCommand(seg []sqlTok) *KeywordCommand {
+	c := &cursor{toks: seg}
+	for _, k := range alterKeywordCommands {
+		if c.accept(k.words...) {
+			return &KeywordCommand{Head: strings.Join(k.words, " "), construct: k.construct}
+		}
+	}
+	switch {
+	case c.accept("ADD", "INDEX"):
+		k := &KeywordCommand{Head: "ADD INDEX", construct: ConstructGranularity}
+		for i, t := range seg {
+			if t.is("TYPE") && i+3 < len(seg) && seg[i+2].kind == '(' && seg[i+3].isName() && i+4 < len(seg) && seg[i+4].kind == '=' {
+				k.construct = ConstructIndexArgs
+			}
+		}
+		return k
+	case c.accept("MODIFY", "COLUMN"):
+		// Properties without a type (DEFAULT 1, COMMENT 'c', REMOVE TTL).
+		c.accept("IF", "EXISTS")
+		if _, _, ok := c.name(); ok && c.acceptPunct('.') {
+			c.name()
+		}
+		if t := c.peek(); t.kind == 'w' && (columnPropertyWords[t.upper()] || t.is("REMOVE") || t.is("MODIFY") || t.is("RESET")) {
+			return &KeywordCommand{Head: "MODIFY COLUMN", construct: ConstructAlterCommand}
+		}
+	}
+	return nil
+}
+
+// commandError reports an unexpected token in a command at c's position.
+func commandError(stmt Statement, c *cursor, msg string) *ParseError {
+	off := len(stmt.Text)
+	if !c.done() {
+		off = c.peek().off
+		if c.peek().kind == ',' && c.i+1 < len(c.toks) {
+			// A command that is not one, merged into this by actionSegments.
+			t := c.toks[c.i+1]
+			off, msg = t.off, fmt.Sprintf("unexpected %q: expected an ALTER command", t.text)
+		}
+	}
+	return &ParseError{Pos: stmt.PosAt(off), Msg: msg, Stmt: stmt, Err: fmt.Errorf("%w: %s", ErrSyntax, msg)}
+}
+
+// parseAction parses one ALTER action (seg, tokens of text) with AfterShip,
+// keeping the statement's byte offsets: the action is placed at its own
+// offset after a short "ALTER TABLE t" prefix padded with spaces.
+func parseAction(text string, seg []sqlTok) (clickhouse.AlterTableClause, error) {
+	start, end := seg[0].off, seg[len(seg)-1].end
+	prefix := "ALTER TABLE t"
+	if start < len(prefix)+1 {
+		return nil, fmt.Errorf("action too close to the start")
+	}
+	st, err := parseAfterShip(prefix + strings.Repeat(" ", start-len(prefix)) + text[start:end])
+	if err != nil {
+		return nil, err
+	}
+	at, ok := st.(*clickhouse.AlterTable)
+	if !ok || len(at.AlterExprs) != 1 {
+		return nil, fmt.Errorf("expected one ALTER action")
+	}
+	return at.AlterExprs[0], nil
+}
+
+// prepared is a statement rewritten for AfterShip, the same length as the
+// user's, with what was taken out of it.
+type prepared struct {
+	orig string
+	b    []byte
+	// found are the constructs AfterShip rejects that were rewritten.
+	found []Workaround // Pos.Offset only
+	// ephemeral are the names of the EPHEMERAL columns.
+	ephemeral map[string]bool
+	// marks are ORDER BY's NULLS FIRST/LAST by the offset of NULLS, and DIV
+	// operators (now "%") by -offset-1.
+	marks map[int]string
+	// elems are the INDEX, CONSTRAINT, PROJECTION and PRIMARY KEY elements
+	// of a column list.
+	elems []tableElement
+	// names maps placeholders back to keyword column names.
+	names map[string]string
+	// comment is the COMMENT string after a view's query.
+	comment *sqlTok
+	// ttls are the TTL clauses.
+	ttls []ttlSpan
+	// settings are an ALTER's trailing SETTINGS.
+	settings []rawSetting
+}
+
+func (p *prepared) text() string { return string(p.b) }
+
+func (p *prepared) note(c Construct, off int) {
+	p.found = append(p.found, Workaround{Construct: c, Pos: Pos{Offset: off}})
+}
+
+// blank replaces p.b[from:to] with spaces, keeping newlines.
+func (p *prepared) blank(from, to int) {
+	for i := from; i < to; i++ {
+		if p.b[i] != '\n' {
+			p.b[i] = ' '
+		}
 	}
 }
 
-func isReserved(t tok) bool { return t.Kind == TokenIdent && reservedKeywords[strings.ToUpper(t.text)] }
-
-// operandEnd reports whether t can end an operand (so a following MOD is
-// an operator).
-func operandEnd(t tok) bool {
-	switch t.Kind {
-	case TokenNumber, TokenString, TokenQuotedIdent:
-		return true
-	case TokenIdent:
-		return !reservedKeywords[strings.ToUpper(t.text)] && !t.is("MOD")
-	case TokenPunct:
-		return t.text == ")" || t.text == "]"
+// result is a Result for stmt from p, without AST or Gap.
+func (p *prepared) result(stmt Statement) *Result {
+	r := &Result{Stmt: stmt, Text: p.text(), names: p.names}
+	for _, w := range p.found {
+		r.Workarounds = append(r.Workarounds, Workaround{Construct: w.Construct, Pos: stmt.PosAt(w.Pos.Offset)})
 	}
-	return false
+	for _, s := range p.settings {
+		r.Settings = append(r.Settings, s.at(stmt))
+	}
+	return r
 }
 
-func operandStart(t tok) bool {
-	switch t.Kind {
-	case TokenNumber, TokenString, TokenQuotedIdent, TokenIdent:
-		return true
-	case TokenPunct:
-		return t.text == "(" || t.text == "-" || t.text == "["
+// prepare rewrites a statement (without comments; toks are its tokens) for
+// AfterShip.
+func prepare(text string, toks []sqlTok) *prepared {
+	switch {
+	case len(toks) > 0 && (toks[0].is("CREATE") || toks[0].is("ATTACH")):
+		return prepareCreate(text, toks)
+	case len(toks) > 1 && toks[0].is("ALTER") && toks[1].is("TABLE"):
+		return prepareAlter(text, toks)
 	}
-	return false
+	p := newPrepared(text)
+	if n := len(toks); n > 2 && toks[0].is("DETACH") && toks[n-1].is("PERMANENTLY") {
+		p.blank(toks[n-1].off, toks[n-1].end)
+		p.note(ConstructPermanently, toks[n-1].off)
+	}
+	p.rewriteInline(toks)
+	return p
 }
 
-// rewrites finds the constructs of step 2 and returns the edits that make
-// them acceptable to AfterShip, sorted by offset.
-func rewrites(text string, toks []tok) ([]edit, []rewrite, []rawSetting) {
-	var edits []edit
-	var works []rewrite
-	add := func(c Construct, at int, e ...edit) {
-		edits = append(edits, e...)
-		works = append(works, rewrite{c, at})
+func newPrepared(text string) *prepared {
+	return &prepared{orig: text, b: []byte(text), ephemeral: map[string]bool{}, marks: map[int]string{}, names: map[string]string{}}
+}
+
+// prepareCreate rewrites a CREATE or ATTACH statement.
+func prepareCreate(text string, toks []sqlTok) *prepared {
+	p := newPrepared(text)
+	p.lambdaParams(toks)
+	p.createElements(toks)
+	p.extractTTLs(scanSQL(p.text()))
+	p.rewriteInline(scanSQL(p.text()))
+	return p
+}
+
+// prepareAlter rewrites an ALTER TABLE statement.
+func prepareAlter(text string, toks []sqlTok) *prepared {
+	p := newPrepared(text)
+	c := &cursor{toks: toks}
+	c.accept("ALTER", "TABLE")
+	if _, ok := c.qualified(); !ok {
+		return p
 	}
-	quote := func(t tok) edit { return edit{t.Off, t.End, "`" + t.text + "`"} }
-	isAlterTable := len(toks) > 1 && toks[0].is("ALTER") && toks[1].is("TABLE")
-	columnList := -1 // index of the '(' of a CREATE TABLE's column list
-	if len(toks) > 0 && toks[0].is("CREATE") {
-		for i, t := range toks {
-			if t.punct('(') {
-				if slices.ContainsFunc(toks[:i], func(t tok) bool { return t.is("TABLE") }) {
-					columnList = i
+	if _, ok := c.cluster(); !ok {
+		return p
+	}
+	rest := toks[c.i:]
+	settingsAt := trailingSettings(rest)
+	if settingsAt >= 0 {
+		rest = rest[:settingsAt]
+	}
+	p.extractTTLs(toks)
+	p.alterTypes(rest)
+	if settingsAt >= 0 {
+		s := toks[c.i+settingsAt:]
+		p.settings = parseSettings(text, s[1:])
+		p.blank(s[0].off, s[len(s)-1].end)
+		p.note(ConstructAlterSettings, s[0].off)
+	}
+	p.rewriteInline(scanSQL(p.text()))
+	return p
+}
+
+// columnTailKeywords end a column definition's default expression.
+var columnTailKeywords = map[string]bool{
+	"COMMENT": true, "CODEC": true, "TTL": true, "PRIMARY": true, "SETTINGS": true, "STATISTICS": true,
+	"FIRST": true, "AFTER": true,
+}
+
+// columnPropertyWords start a column property.
+var columnPropertyWords = map[string]bool{"DEFAULT": true, "MATERIALIZED": true, "ALIAS": true,
+	"EPHEMERAL": true, "COMMENT": true, "CODEC": true, "TTL": true}
+
+// rewriteInline rewrites the constructs that may appear in any statement:
+// two-word types, NULLS FIRST/LAST, Enum lists, EPHEMERAL, MOD and DIV.
+func (p *prepared) rewriteInline(toks []sqlTok) {
+	segStart := 0 // index of the first token of the current comma segment
+	depth := 0
+	segAtDepth := map[int]int{}
+	for i, t := range toks {
+		switch t.kind {
+		case '(':
+			depth++
+			segAtDepth[depth] = i + 1
+		case ')':
+			depth--
+		case ',':
+			segAtDepth[depth] = i + 1
+		}
+		segStart = segAtDepth[depth]
+		if t.kind != 'w' {
+			continue
+		}
+		// Multi-word type names become one word: INT UNSIGNED → INT_UNSIGNED.
+		if i+1 < len(toks) && toks[i+1].kind == 'w' {
+			two := t.upper() + " " + toks[i+1].upper()
+			if _, ok := typeAliases[two]; ok || stringAliases[two] {
+				if strings.Trim(p.orig[t.end:toks[i+1].off], " \t") == "" {
+					for k := t.end; k < toks[i+1].off; k++ {
+						p.b[k] = '_'
+					}
+					p.note(ConstructTypeWords, t.off)
 				}
-				break
 			}
 		}
-	}
-	var settings []rawSetting
-	for i := 0; i < len(toks); i++ {
-		t := toks[i]
-		var prev, next tok
-		if i > 0 {
-			prev = toks[i-1]
-		}
-		if i+1 < len(toks) {
-			next = toks[i+1]
-		}
-		switch {
-		case t.is("MOD") && i > 0 && operandEnd(prev) && operandStart(next) && !next.punct('('):
-			add(ConstructMod, t.Off, edit{t.Off, t.End, "%  "})
-		case t.is("EPHEMERAL") && i > 0 && !prev.punct('(') && !prev.punct(','):
-			if next.Kind == TokenEOF || next.punct(',') || next.punct(')') || next.is("COMMENT") || next.is("CODEC") || next.is("TTL") {
-				add(ConstructEphemeral, t.Off, edit{t.Off, t.End, ""})
-			} else {
-				add(ConstructEphemeral, t.Off, edit{t.Off, t.End, "DEFAULT"})
+		switch t.upper() {
+		case "NULLS":
+			if i+1 < len(toks) && (toks[i+1].is("FIRST") || toks[i+1].is("LAST")) {
+				p.marks[t.off] = "NULLS " + toks[i+1].upper()
+				p.blank(t.off, toks[i+1].end)
+				p.note(ConstructNulls, t.off)
 			}
-		case t.is("TYPE") && indexBefore(toks, i) && next.Kind == TokenIdent:
-			j := i + 2
-			if j < len(toks) && toks[j].punct('(') {
-				depth := toks[j].depth + 1
-				for j++; j < len(toks) && !(toks[j].punct(')') && toks[j].depth == depth-1); j++ {
-					if toks[j].depth == depth && toks[j].Kind == TokenIdent && j+1 < len(toks) && toks[j+1].punct('=') &&
-						(toks[j-1].punct('(') || toks[j-1].punct(',')) {
-						add(ConstructIndexArgs, toks[j].Off, edit{toks[j].Off, toks[j+1].End, ""})
+		case "ENUM", "ENUM8", "ENUM16":
+			// AfterShip reads only some Enum value lists; the type is
+			// normalised from the original text, so give it a dummy list.
+			if i+1 < len(toks) && toks[i+1].kind == '(' {
+				if j := closingParen(toks, i+1); j >= 0 {
+					from, to := toks[i+1].off, toks[j].end
+					if to-from >= 7 {
+						p.blank(from, to)
+						copy(p.b[from:], "('a'=1")
+						p.b[to-1] = ')'
 					}
 				}
-				j = min(j+1, len(toks))
 			}
-			if j >= len(toks) || !toks[j].is("GRANULARITY") {
-				end := toks[j-1].End
-				add(ConstructGranularity, t.Off, edit{end, end, " GRANULARITY 1"})
+		case "EPHEMERAL":
+			name := ""
+			// The column name is the first token of the segment, or the
+			// token after ADD/MODIFY COLUMN [IF NOT EXISTS] in an ALTER.
+			j := segStart
+			for j < i && toks[j].kind == 'w' && isAlterWord(toks[j].upper()) {
+				j++
 			}
-		case isReserved(t) && columnList >= 0 && t.depth == 1 && i > columnList &&
-			(prev.punct('(') && i-1 == columnList || prev.punct(',') && prev.depth == 1) && (next.isName()):
-			add(ConstructKeywordColumn, t.Off, quote(t))
-		case isReserved(t) && (prev.is("COLUMN") || prev.is("AFTER") ||
-			i >= 2 && prev.is("EXISTS") && toks[i-2].is("IF") || i >= 3 && prev.is("EXISTS") && toks[i-2].is("NOT") ||
-			prev.is("TO") && i >= 3 && toks[i-3].is("COLUMN")):
-			add(ConstructKeywordColumn, t.Off, quote(t))
-		case isAlterTable && t.is("SETTINGS") && t.depth == 0 && i > 0:
-			settings = parseSettings(text, toks[i+1:])
-			add(ConstructAlterSettings, t.Off, edit{t.Off, toks[len(toks)-1].End, ""})
-			i = len(toks)
+			if j < i {
+				name = identText(toks[j])
+			}
+			p.ephemeral[name] = true
+			repl := "         " // nine spaces: EPHEMERAL without an expression
+			if i+1 < len(toks) {
+				n := toks[i+1]
+				if n.kind != ',' && n.kind != ')' && !(n.kind == 'w' && columnTailKeywords[n.upper()]) {
+					repl = "DEFAULT  "
+				}
+			}
+			copy(p.b[t.off:t.end], repl)
+			p.note(ConstructEphemeral, t.off)
+		case "EXCEPT", "APPLY":
+			// "* EXCEPT x" and "COLUMNS(…) APPLY f": the spaces around
+			// the one name become parentheses.
+			if i > 0 && i+1 < len(toks) && (toks[i-1].kind == '*' || toks[i-1].kind == ')') {
+				x := toks[i+1]
+				if x.isName() && !x.is("SELECT") && x.off > t.end && x.end < len(p.b) && strings.IndexByte(" \t\r\n", p.b[x.end]) >= 0 &&
+					(i+2 >= len(toks) || toks[i+2].kind != '(') {
+					p.b[x.off-1], p.b[x.end] = '(', ')'
+					p.note(ConstructTransformer, t.off)
+				}
+			}
+		case "MOD", "DIV":
+			if i > 0 && i+1 < len(toks) && toks[i+1].kind != '(' && isOperandEnd(toks[i-1]) {
+				copy(p.b[t.off:t.end], "%  ")
+				if t.upper() == "DIV" {
+					// The formatter prints this "%" as intDiv(a, b).
+					p.marks[-t.off-1] = "DIV"
+				}
+				p.note(ConstructMod, t.off)
+			}
 		}
 	}
-	sort.SliceStable(edits, func(a, b int) bool { return edits[a].Off < edits[b].Off })
-	return edits, works, settings
 }
 
-// indexBefore reports whether toks[i] (a TYPE) belongs to an index: INDEX
-// comes before it at the same depth since the last comma or parenthesis.
-func indexBefore(toks []tok, i int) bool {
-	d := toks[i].depth
-	for j := i - 1; j >= 0; j-- {
-		t := toks[j]
-		if t.depth < d || t.depth == d && (t.punct(',') || t.punct('(')) {
-			return false
-		}
-		if t.depth == d && t.is("INDEX") {
-			return true
-		}
+func isAlterWord(w string) bool {
+	switch w {
+	case "ADD", "MODIFY", "COLUMN", "IF", "NOT", "EXISTS":
+		return true
 	}
 	return false
 }
 
-// rewrite is a construct found by rewrites, at an offset of its text.
-type rewrite struct {
-	construct Construct
-	off       int
+func isOperandEnd(t sqlTok) bool {
+	switch t.kind {
+	case 'n', 's', 'q', ')', ']':
+		return true
+	case 'w':
+		switch t.upper() {
+		case "SELECT", "WHERE", "AND", "OR", "NOT", "BY", "ON", "WHEN", "THEN", "ELSE", "CASE", "DEFAULT", "MATERIALIZED", "ALIAS":
+			return false
+		}
+		return true
+	}
+	return false
+}
+
+// trimPlacement cuts a trailing FIRST or AFTER name from an ALTER action's
+// tokens and returns the remaining tokens with the placement.
+func trimPlacement(toks []sqlTok) (rest []sqlTok, after string, first bool) {
+	n := len(toks)
+	if n >= 1 && toks[n-1].is("FIRST") {
+		return toks[:n-1], "", true
+	}
+	if n >= 2 && toks[n-2].is("AFTER") {
+		return toks[:n-2], identText(toks[n-1]), false
+	}
+	return toks, "", false
+}
+
+// trailingSettings finds a statement-level "SETTINGS name = value, ..."
+// at the end of an ALTER's tokens and returns the index where it starts, or
+// -1.
+func trailingSettings(toks []sqlTok) int {
+	depth := 0
+	for i, t := range toks {
+		switch t.kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case 'w':
+			if depth == 0 && t.upper() == "SETTINGS" && i+2 < len(toks) && toks[i+2].kind == '=' {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // rawSetting is a Setting at an offset of its text.
@@ -662,118 +951,394 @@ func (s rawSetting) at(stmt Statement) Setting {
 }
 
 // parseSettings reads name = value, … from toks of text.
-func parseSettings(text string, toks []tok) []rawSetting {
+func parseSettings(text string, toks []sqlTok) []rawSetting {
 	var out []rawSetting
-	for i := 0; i+2 < len(toks); {
-		if !toks[i].isName() || !toks[i+1].punct('=') {
+	for _, seg := range splitTopLevel(toks) {
+		if len(seg) < 3 || !seg[0].isName() || seg[1].kind != '=' {
 			return out
 		}
-		j := i + 2
-		for j < len(toks) && !(toks[j].punct(',') && toks[j].depth == toks[i].depth) {
-			j++
-		}
-		out = append(out, rawSetting{unquote(toks[i].text), text[toks[i+2].Off:toks[j-1].End], toks[i].Off})
-		i = j + 1
+		out = append(out, rawSetting{identText(seg[0]), text[seg[2].off:seg[len(seg)-1].end], seg[0].off})
 	}
 	return out
 }
 
-// alterWithComments handles step 3: an ALTER TABLE whose commands include
-// COMMENT COLUMN or MODIFY COMMENT.
-func alterWithComments(stmt Statement, text string, toks []tok) (*Result, error) {
-	c := &cursor{toks: toks, stmt: stmt}
-	if !c.accept("ALTER", "TABLE") {
-		return nil, nil
+// alterActionWords begin an ALTER action; a comma segment that begins with
+// anything else continues the previous action (MODIFY SETTING a = 1, b = 2).
+var alterActionWords = map[string]bool{
+	"ADD": true, "DROP": true, "MODIFY": true, "RENAME": true, "CLEAR": true, "COMMENT": true,
+	"UPDATE": true, "DELETE": true, "MATERIALIZE": true, "REMOVE": true, "RESET": true,
+	"ATTACH": true, "DETACH": true, "FREEZE": true, "UNFREEZE": true, "REPLACE": true,
+	"MOVE": true, "FETCH": true, "APPLY": true, "EXCHANGE": true, "UNLOCK": true,
+}
+
+// actionSegments groups an ALTER's action tokens into actions.
+func actionSegments(toks []sqlTok) [][]sqlTok {
+	var out [][]sqlTok
+	for _, seg := range splitTopLevel(toks) {
+		if len(seg) == 0 {
+			continue
+		}
+		if len(out) > 0 && !(seg[0].kind == 'w' && alterActionWords[seg[0].upper()]) {
+			last := out[len(out)-1]
+			// Re-join with the comma between them.
+			merged := append(append([]sqlTok{}, last...), sqlTok{kind: ',', off: seg[0].off - 1, end: seg[0].off})
+			out[len(out)-1] = append(merged, seg...)
+			continue
+		}
+		out = append(out, seg)
 	}
-	g := &AlterTable{}
-	var ok bool
-	if g.Table, ok = c.qualified(); !ok {
-		return nil, nil
-	}
-	if g.Cluster, ok = c.cluster(); !ok || c.done() {
-		return nil, nil
-	}
-	// Commands run to the top-level SETTINGS, if any.
-	end := len(toks)
-	for j := c.i; j < len(toks); j++ {
-		if toks[j].depth == 0 && toks[j].is("SETTINGS") {
-			for _, s := range parseSettings(text, toks[j+1:]) {
-				g.Settings = append(g.Settings, s.at(stmt))
-			}
-			end = j
+	return out
+}
+
+// tableElement is an INDEX, CONSTRAINT, PROJECTION or PRIMARY KEY element
+// of a CREATE TABLE column list, blanked by createElements.
+type tableElement struct {
+	kind string // INDEX, CONSTRAINT, PROJECTION, PRIMARY
+	toks []sqlTok
+}
+
+// createElements rewrites a CREATE's column list and CODECs:
+// INDEX/CONSTRAINT/PROJECTION/PRIMARY KEY elements are blanked and kept in
+// p.elems; column names that are keywords become placeholders (p.names);
+// types with arguments become a placeholder type; long CODEC lists become
+// CODEC(NONE); a trailing COMMENT 'x' after a view's query is blanked and
+// kept in p.comment.
+func (p *prepared) createElements(toks []sqlTok) {
+	// The column list: the first parenthesised group at depth 0, unless
+	// the statement is CREATE TABLE x AS y.
+	open := -1
+	for i, t := range toks {
+		if t.kind == '(' {
+			open = i
+			break
+		}
+		if t.is("AS") || t.is("ENGINE") {
 			break
 		}
 	}
-	header := text[:toks[c.i].Off]
-	var works []Workaround
-	found := false
-	for start := c.i; start < end; {
-		stop := start
-		for stop < end && !(toks[stop].punct(',') && toks[stop].depth == 0) {
-			stop++
+	if open >= 0 {
+		end := closingParen(toks, open)
+		if end < 0 {
+			end = len(toks)
 		}
-		cmd := toks[start:stop]
-		if len(cmd) == 0 {
-			return nil, nil
-		}
-		from, to := cmd[0].Off, cmd[len(cmd)-1].End
-		ac := AlterCommand{Pos: stmt.PosAt(from), Text: stmt.Text[from:to]}
-		cc := &cursor{toks: cmd, stmt: stmt}
-		switch {
-		case cc.accept("COMMENT", "COLUMN"):
-			cg := &CommentColumn{IfExists: cc.accept("IF", "EXISTS")}
-			if cg.Column, _, ok = cc.name(); !ok || cc.peek().Kind != TokenString || len(cmd)-cc.i != 1 {
-				return nil, nil
+		segs := splitTopLevel(toks[open+1 : end])
+		pos := open + 1
+		for si, seg := range segs {
+			if len(seg) == 0 {
+				pos++
+				continue
 			}
-			cg.Comment = unquote(cc.peek().text)
-			ac.Gap = cg
-		case cc.accept("MODIFY", "COMMENT"):
-			if cc.peek().Kind != TokenString || len(cmd)-cc.i != 1 {
-				return nil, nil
+			head := ""
+			if seg[0].kind == 'w' {
+				head = seg[0].upper()
 			}
-			ac.Gap = &ModifyComment{Comment: unquote(cc.peek().text)}
-		default:
-			sub := header + text[from:to]
-			edits, subWorks, _ := rewrites(sub, sigTokens(sub))
-			ast, err := parseOne(applyEdits(sub, edits))
-			if err != nil {
-				_, err = parseOne(sub) // report the error in the text as written
-				if err == nil {
-					return nil, nil
+			switch head {
+			case "INDEX", "CONSTRAINT", "PROJECTION", "PRIMARY":
+				p.elems = append(p.elems, tableElement{kind: head, toks: seg})
+				from, to := seg[0].off, seg[len(seg)-1].end
+				// Take a comma with it: the one before, else the one after.
+				if si > 0 {
+					from = toks[pos-1].off
+				} else if si+1 < len(segs) {
+					to = toks[pos+len(seg)].end
 				}
-				return nil, subError(stmt, header, from, sub, err)
+				p.blank(from, to)
+				p.noteElement(head, seg)
+			default:
+				if seg[0].kind == 'w' && isReservedWord(seg[0].text) {
+					p.placeholder(seg[0])
+				}
+				p.blankType(seg, 1)
 			}
-			at, isAlter := ast.(*clickhouse.AlterTable)
-			if !isAlter || len(at.AlterExprs) != 1 {
-				return nil, nil
-			}
-			ac.AST = at.AlterExprs[0]
-			for _, w := range subWorks {
-				works = append(works, Workaround{Construct: w.construct, Pos: stmt.PosAt(from + max(w.off-len(header), 0))})
+			pos += len(seg) + 1
+		}
+	}
+	// CODEC lists AfterShip cannot read are blanked to CODEC(NONE).
+	for i := 0; i+1 < len(toks); i++ {
+		if !toks[i].is("CODEC") || toks[i+1].kind != '(' {
+			continue
+		}
+		if j := closingParen(toks, i+1); j >= 0 {
+			from, to := toks[i+1].end, toks[j].off
+			if to-from >= 4 {
+				p.blank(from, to)
+				copy(p.b[from:], "NONE")
 			}
 		}
-		if ac.Gap != nil {
-			found = true
-			works = append(works, Workaround{Construct: ac.Gap.Construct(), Pos: ac.Pos})
+	}
+	// A trailing COMMENT 'x' after a view's query.
+	if n := len(toks); n >= 2 && toks[n-1].kind == 's' && toks[n-2].is("COMMENT") {
+		isView := false
+		for i := 1; i < len(toks) && i < 5; i++ {
+			if toks[i].is("VIEW") {
+				isView = true
+			}
 		}
-		g.Commands = append(g.Commands, ac)
-		start = stop + 1
+		if isView {
+			c := toks[n-1]
+			p.comment = &c
+			p.blank(toks[n-2].off, toks[n-1].end)
+			p.note(ConstructViewComment, toks[n-2].off)
+		}
 	}
-	if !found {
-		return nil, nil
-	}
-	return &Result{Stmt: stmt, Text: text, Gap: g, Workarounds: works, Settings: g.Settings}, nil
 }
 
-// subError maps an error in "header + command" back to the statement.
-func subError(stmt Statement, header string, cmdOff int, sub string, err error) error {
-	pe := newParseError(Statement{Text: sub}, 0, err)
-	off := pe.Pos.Offset
-	if off >= len(header) {
-		off = cmdOff + off - len(header)
-	} else {
-		off = cmdOff
+// noteElement records what AfterShip rejects in a blanked element.
+func (p *prepared) noteElement(head string, seg []sqlTok) {
+	switch head {
+	case "CONSTRAINT":
+		for _, t := range seg {
+			if t.is("ASSUME") {
+				p.note(ConstructConstraint, seg[0].off)
+			}
+		}
+	case "INDEX":
+		granularity := false
+		for i, t := range seg {
+			if t.is("GRANULARITY") {
+				granularity = true
+			}
+			if t.is("TYPE") && i+4 < len(seg) && seg[i+2].kind == '(' && seg[i+3].isName() && seg[i+4].kind == '=' {
+				p.note(ConstructIndexArgs, seg[i+3].off)
+			}
+		}
+		if !granularity {
+			p.note(ConstructGranularity, seg[0].off)
+		}
 	}
-	pe.Pos, pe.Stmt = stmt.PosAt(off), stmt
-	return pe
+}
+
+// placeholder gives a keyword column name a same-length placeholder.
+func (p *prepared) placeholder(t sqlTok) {
+	ph := placeholder(len(t.text), len(p.names))
+	p.names[ph] = t.text
+	copy(p.b[t.off:t.end], ph)
+	p.note(ConstructKeywordColumn, t.off)
+}
+
+// isReservedWord reports whether AfterShip refuses word as a bare
+// identifier.
+func isReservedWord(word string) bool {
+	return refusedAsName("CREATE TABLE t (%s UInt8) ENGINE = Memory", word)
+}
+
+// isReservedInAlter reports whether AfterShip refuses word as the column of
+// ALTER TABLE ... ADD COLUMN.
+func isReservedInAlter(word string) bool {
+	return refusedAsName("ALTER TABLE t ADD COLUMN %s UInt8", word)
+}
+
+// refusedAsName parses form with word in place of %s, once per form and
+// word.
+func refusedAsName(form, word string) bool {
+	key := form + "\x00" + strings.ToUpper(word)
+	if v, ok := reservedCache.Load(key); ok {
+		return v.(bool)
+	}
+	_, err := parseAfterShip(strings.Replace(form, "%s", word, 1))
+	reservedCache.Store(key, err != nil)
+	return err != nil
+}
+
+var reservedCache sync.Map
+
+// placeholder returns an identifier of length n, numbered i, that is not a
+// keyword.
+func placeholder(n, i int) string {
+	s := "Z" + strconv.Itoa(i)
+	for len(s) < n {
+		s += "_"
+	}
+	if len(s) > n {
+		// Too short a keyword to replace with a numbered name: keep a
+		// single letter (one-letter keywords do not occur).
+		return strings.Repeat("Z", n)
+	}
+	return s
+}
+
+// ttlSpan is a TTL clause taken out of a statement: AfterShip v0.5.6 does
+// not read every TTL form the server prints (a WHERE without DELETE, GROUP
+// BY ... SET), so TTL clauses are blanked and read by readTTL.
+type ttlSpan struct {
+	off   int      // offset of the TTL keyword
+	depth int      // parenthesis depth: 0 for a table TTL
+	items []sqlTok // the tokens after TTL
+}
+
+// ttlStop are the words that end a table-level TTL clause.
+var ttlStop = map[string]bool{"SETTINGS": true, "COMMENT": true, "PRIMARY": true, "ORDER": true,
+	"PARTITION": true, "SAMPLE": true, "AS": true, "POPULATE": true, "EMPTY": true,
+	"FIRST": true, "AFTER": true}
+
+// ttlColumnStop are the words that end a column TTL.
+var ttlColumnStop = map[string]bool{"COMMENT": true, "CODEC": true, "SETTINGS": true, "PRIMARY": true,
+	"STATISTICS": true, "FIRST": true, "AFTER": true}
+
+// extractTTLs blanks every TTL clause and keeps them in p.ttls.
+func (p *prepared) extractTTLs(toks []sqlTok) {
+	depth := 0
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		switch t.kind {
+		case '(':
+			depth++
+			continue
+		case ')':
+			depth--
+			continue
+		}
+		if !t.is("TTL") {
+			continue
+		}
+		// "REMOVE TTL" and "MODIFY COLUMN x REMOVE TTL" have no clause.
+		if i > 0 && toks[i-1].is("REMOVE") {
+			continue
+		}
+		d := 0
+		j := i + 1
+	scan:
+		for ; j < len(toks); j++ {
+			switch toks[j].kind {
+			case '(':
+				d++
+			case ')':
+				if d == 0 {
+					break scan
+				}
+				d--
+			case ',':
+				if d == 0 && depth > 0 {
+					break scan
+				}
+				if d == 0 && depth == 0 && j+1 < len(toks) && toks[j+1].kind == 'w' && alterActionWords[toks[j+1].upper()] {
+					break scan
+				}
+			case 'w':
+				if d == 0 {
+					w := toks[j].upper()
+					if depth == 0 && ttlStop[w] {
+						break scan
+					}
+					if depth > 0 && ttlColumnStop[w] {
+						break scan
+					}
+				}
+			}
+		}
+		if j == i+1 {
+			continue
+		}
+		p.ttls = append(p.ttls, ttlSpan{off: t.off, depth: depth, items: toks[i+1 : j]})
+		p.blank(t.off, toks[j-1].end)
+		i = j - 1
+	}
+}
+
+// lambdaParams rewrites "FUNCTION f AS x -> body", the server's form for
+// one parameter, to "AS(x)-> body", which AfterShip reads; the length is
+// kept when x has one space on each side.
+func (p *prepared) lambdaParams(toks []sqlTok) {
+	for i := 0; i+3 < len(toks); i++ {
+		if !toks[i].is("FUNCTION") {
+			continue
+		}
+		for j := i + 1; j+3 < len(toks); j++ {
+			x := toks[j+1]
+			if toks[j].is("AS") && x.isName() && toks[j+2].kind == '-' && toks[j+3].kind == '>' &&
+				x.off == toks[j].end+1 && toks[j+2].off == x.end+1 {
+				p.b[x.off-1] = '('
+				copy(p.b[x.off:], x.text)
+				p.b[x.end] = ')'
+				p.note(ConstructLambda, x.off)
+				return
+			}
+		}
+	}
+}
+
+// blankType replaces the column type starting at seg[i] with "String"
+// padded to the same length, when it has an argument list: AfterShip does
+// not read every type (Dynamic(max_types=10), JSON settings, ...), and the
+// type is normalised from the original text anyway.
+func (p *prepared) blankType(seg []sqlTok, i int) {
+	if i >= len(seg) || seg[i].kind != 'w' {
+		return
+	}
+	j := i + 1
+	for j < len(seg) && seg[j].kind == 'w' {
+		two := strings.ToUpper(seg[j-1].text + " " + seg[j].text)
+		if _, ok := typeAliases[two]; !ok && !stringAliases[two] {
+			break
+		}
+		j++
+	}
+	if j >= len(seg) || seg[j].kind != '(' {
+		return
+	}
+	if k := closingParen(seg, j); k >= 0 {
+		from, to := seg[i].off, seg[k].end
+		if to-from < len("String") || seg[i].is("Nested") {
+			return
+		}
+		p.blank(from, to)
+		copy(p.b[from:], "String")
+	}
+}
+
+// alterTypes applies blankType to the types of ADD COLUMN and MODIFY
+// COLUMN actions, and gives column names that are keywords a placeholder:
+// after COLUMN [IF [NOT] EXISTS], AFTER, and RENAME COLUMN a TO.
+func (p *prepared) alterTypes(toks []sqlTok) {
+	for _, seg := range actionSegments(toks) {
+		for i, t := range seg {
+			if t.kind != 'w' || i == 0 || t.is("IF") && i+1 < len(seg) && (seg[i+1].is("EXISTS") || seg[i+1].is("NOT")) ||
+				!isReservedInAlter(t.text) {
+				continue
+			}
+			prev := seg[i-1]
+			switch {
+			case prev.is("EXISTS") && i >= 4 && seg[i-2].is("NOT"):
+				prev = seg[i-4] // COLUMN IF NOT EXISTS name
+			case prev.is("EXISTS") && i >= 3:
+				prev = seg[i-3] // COLUMN IF EXISTS name
+			}
+			if prev.is("COLUMN") || prev.is("AFTER") || prev.is("TO") && upperWords(seg, 2) == "RENAME COLUMN" {
+				p.placeholder(t)
+			}
+		}
+		if len(seg) < 4 {
+			continue
+		}
+		head := upperWords(seg, 2)
+		if head != "ADD COLUMN" && head != "MODIFY COLUMN" {
+			continue
+		}
+		i := 2
+		if seg[i].is("IF") {
+			i += 2
+			if seg[i-1].is("NOT") {
+				i++
+			}
+		}
+		if i >= len(seg) {
+			continue
+		}
+		i++ // the name
+		if i+1 < len(seg) && seg[i].kind == '.' {
+			i += 2
+		}
+		if i < len(seg) && seg[i].kind == 'w' && columnPropertyWords[seg[i].upper()] {
+			continue
+		}
+		p.blankType(seg, i)
+	}
+}
+
+func upperWords(toks []sqlTok, n int) string {
+	var ws []string
+	for i := 0; i < len(toks) && i < n; i++ {
+		ws = append(ws, strings.ToUpper(toks[i].text))
+	}
+	return strings.Join(ws, " ")
 }

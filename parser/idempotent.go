@@ -10,12 +10,12 @@ import (
 // says why, for a lint message. Unknown statement kinds are not idempotent:
 // init SQL should be plain.
 func Idempotent(stmt Statement) (ok bool, reason string) {
-	toks := sigTokens(stmt.Text)
+	toks := scanSQL(stmt.Text)
 	if len(toks) == 0 {
 		return true, ""
 	}
-	lead := func(n int) []tok { return toks[:min(n, len(toks))] }
-	has := func(ts []tok, kws ...string) bool {
+	lead := func(n int) []sqlTok { return toks[:min(n, len(toks))] }
+	has := func(ts []sqlTok, kws ...string) bool {
 		for i := 0; i+len(kws) <= len(ts); i++ {
 			match := true
 			for k, kw := range kws {
@@ -63,46 +63,29 @@ func Idempotent(stmt Statement) (ok bool, reason string) {
 }
 
 // alterIdempotent checks each command of an ALTER TABLE.
-func alterIdempotent(toks []tok) (bool, string) {
+func alterIdempotent(toks []sqlTok) (bool, string) {
 	start := 2
-	for start < len(toks) && !isAlterVerb(toks[start]) {
+	for start < len(toks) && !(toks[start].kind == 'w' && alterActionWords[toks[start].upper()]) {
 		start++
 	}
-	for i := start; i < len(toks); {
-		j := i
-		for j < len(toks) && !(toks[j].punct(',') && toks[j].depth == 0) && !(toks[j].is("SETTINGS") && toks[j].depth == 0) {
-			j++
-		}
-		cmd := toks[i:j]
-		if len(cmd) > 0 {
-			verb := strings.ToUpper(cmd[0].text)
-			ifExists := false
-			for k := 0; k+1 < len(cmd) && k < 5; k++ {
-				if cmd[k].is("IF") && (cmd[k+1].is("EXISTS") || cmd[k+1].is("NOT")) {
-					ifExists = true
-				}
-			}
-			switch {
-			case verb == "MODIFY" || verb == "COMMENT" || verb == "MATERIALIZE" || verb == "RESET":
-			case (verb == "ADD" || verb == "DROP" || verb == "RENAME" || verb == "CLEAR") && ifExists:
-			default:
-				return false, fmt.Sprintf("ALTER TABLE … %s is not idempotent (only ADD/DROP/RENAME/CLEAR … IF [NOT] EXISTS and MODIFY/COMMENT are)", verb)
+	cmds := toks[start:]
+	if k := trailingSettings(cmds); k >= 0 {
+		cmds = cmds[:k]
+	}
+	for _, cmd := range actionSegments(cmds) {
+		verb := strings.ToUpper(cmd[0].text)
+		ifExists := false
+		for k := 0; k+1 < len(cmd) && k < 5; k++ {
+			if cmd[k].is("IF") && (cmd[k+1].is("EXISTS") || cmd[k+1].is("NOT")) {
+				ifExists = true
 			}
 		}
-		if j < len(toks) && toks[j].is("SETTINGS") {
-			break
+		switch {
+		case verb == "MODIFY" || verb == "COMMENT" || verb == "MATERIALIZE" || verb == "RESET":
+		case (verb == "ADD" || verb == "DROP" || verb == "RENAME" || verb == "CLEAR") && ifExists:
+		default:
+			return false, fmt.Sprintf("ALTER TABLE … %s is not idempotent (only ADD/DROP/RENAME/CLEAR … IF [NOT] EXISTS and MODIFY/COMMENT are)", verb)
 		}
-		i = j + 1
 	}
 	return true, ""
-}
-
-func isAlterVerb(t tok) bool {
-	for _, v := range []string{"ADD", "DROP", "MODIFY", "RENAME", "CLEAR", "COMMENT", "MATERIALIZE", "RESET",
-		"UPDATE", "DELETE", "ATTACH", "DETACH", "FREEZE", "UNFREEZE", "REPLACE", "MOVE", "FETCH", "REMOVE", "APPLY"} {
-		if t.is(v) {
-			return true
-		}
-	}
-	return false
 }

@@ -6,7 +6,7 @@ package parser
 // MODIFY COLUMN, DROP COLUMN, MODIFY TTL, and the lightweight DELETE FROM.
 // The table's Database is empty when the statement does not name one.
 func MutatedTable(stmt Statement) (QualifiedName, bool) {
-	c := &cursor{toks: sigTokens(stmt.Text), stmt: stmt}
+	c := &cursor{toks: scanSQL(stmt.Text), stmt: stmt}
 	if c.accept("DELETE", "FROM") {
 		return c.qualified()
 	}
@@ -20,23 +20,13 @@ func MutatedTable(stmt Statement) (QualifiedName, bool) {
 	if _, ok := c.cluster(); !ok {
 		return QualifiedName{}, false
 	}
-	// Each top-level command starts after ALTER TABLE name or a comma.
-	start := true
-	for ; !c.done(); c.i++ {
-		t := c.peek()
-		if t.depth == 0 && t.punct(',') {
-			start = true
-			continue
-		}
-		if !start || t.depth != 0 {
-			continue
-		}
-		start = false
-		if c.accept("MODIFY", "COLUMN") || c.accept("DROP", "COLUMN") || c.accept("MODIFY", "TTL") {
+	for _, cmd := range actionSegments(c.toks[c.i:]) {
+		cc := &cursor{toks: cmd}
+		if cc.accept("MODIFY", "COLUMN") || cc.accept("DROP", "COLUMN") || cc.accept("MODIFY", "TTL") {
 			return table, true
 		}
 		for _, kw := range []string{"UPDATE", "DELETE", "MATERIALIZE", "CLEAR", "APPLY"} {
-			if t.is(kw) {
+			if cmd[0].is(kw) {
 				return table, true
 			}
 		}

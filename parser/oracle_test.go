@@ -306,3 +306,35 @@ func readLive(t *testing.T, db *chtest.DB, databases []string, fnPrefix string) 
 	live.Functions = slices.DeleteFunc(live.Functions, func(f *schema.Function) bool { return !strings.HasPrefix(f.Name, fnPrefix) })
 	return live
 }
+
+// TestCorpusParses checks that the gap layer, as lint uses it offline,
+// accepts every statement of the oracle corpus, which the server accepts:
+// each parses, and what AfterShip rejects the conversion reads in full.
+func TestCorpusParses(t *testing.T) {
+	for file, src := range corpus(t, "db", "fn_") {
+		stmts, err := parser.Split(src, parser.FileStart)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		for _, st := range stmts {
+			r, err := parser.Parse(st)
+			if err != nil {
+				t.Errorf("%s:%v", file, err)
+				continue
+			}
+			if r.Native() {
+				continue
+			}
+			conv, err := parser.Convert(st.Text, "db")
+			if err != nil {
+				t.Errorf("%s:%s: Convert: %v", file, st.Pos, err)
+				continue
+			}
+			for _, u := range conv.Unsupported {
+				if u.Unreadable {
+					t.Errorf("%s:%s: %s", file, st.PosAt(u.Offset), u.Reason)
+				}
+			}
+		}
+	}
+}

@@ -37,31 +37,33 @@ func (e *ParseError) Is(target error) bool { return target == ErrSyntax }
 // Result is one statement that parsed.
 //
 // When AfterShip's parser accepts the statement as written, AST is its tree
-// and Gap and Workarounds are empty. When it does not, but the statement is a
-// known form of valid ClickHouse that AfterShip v0.5.6 rejects (see gaps.go),
-// either AST is AfterShip's tree of an equivalent rewritten Text and
-// Workarounds says what was rewritten, or Gap is a typed value for the whole
-// statement and AST is nil.
+// and Gap and Workarounds are empty. When it does not, but the statement is
+// valid ClickHouse that the gap layer (gaps.go) reads, either AST is
+// AfterShip's tree of Text, a same-length rewrite of the statement, and
+// Workarounds says what was rewritten, or Gap is a typed value for the
+// whole statement.
 type Result struct {
 	Stmt Statement
-	// AST is AfterShip's tree; its offsets are into Text (see FilePos).
+	// AST is AfterShip's tree; its offsets are into Text, which has the
+	// statement's offsets (see FilePos).
 	AST clickhouse.Expr
 	// Text is the text AST was parsed from: Stmt.Text with comments
 	// blanked out (AfterShip knows neither '#' comments nor nested block
-	// comments), and rewritten when Workarounds is not empty.
+	// comments), and rewritten when Workarounds is not empty. It has the
+	// length of Stmt.Text.
 	Text string
 	// Gap is the statement as a typed value, when AfterShip has no node for
 	// it.
 	Gap Gap
 	// Workarounds are the constructs AfterShip does not accept that were
 	// recognised, each at its file position. They are worth reporting as
-	// information: the offline parser did not check them.
+	// information: AfterShip did not check them.
 	Workarounds []Workaround
 	// Settings are an ALTER's trailing SETTINGS, which AfterShip accepts
 	// only after ADD COLUMN; they are not in AST.
 	Settings []Setting
 
-	edits []edit // Text = Stmt.Text with edits applied
+	names map[string]string // placeholder → keyword column name
 }
 
 // Native reports whether AfterShip's parser accepted the statement as
@@ -70,27 +72,28 @@ func (r *Result) Native() bool { return r.Gap == nil && len(r.Workarounds) == 0 
 
 // FilePos returns the file position of byte off of r.Text, for example an
 // AST node's Pos().
-func (r *Result) FilePos(off int) Pos {
-	return r.Stmt.PosAt(unmapOffset(r.edits, off))
+func (r *Result) FilePos(off int) Pos { return r.Stmt.PosAt(off) }
+
+// Ident returns the column name that an identifier of AST stands for: a
+// column named after an AfterShip keyword (`order`) is a same-length
+// placeholder in AST.
+func (r *Result) Ident(name string) string {
+	if n, ok := r.names[name]; ok {
+		return n
+	}
+	return name
 }
 
 // Parse parses one statement from Split. It returns a *ParseError, at the
 // file position where AfterShip's parser stopped, when the statement is
-// neither valid to AfterShip nor a recognised gap form.
+// neither valid to AfterShip nor a form the gap layer reads.
 func Parse(stmt Statement) (*Result, error) {
 	text := blankComments(stmt.Text)
 	ast, err := parseOne(text)
 	if err == nil {
 		return &Result{Stmt: stmt, AST: ast, Text: text}, nil
 	}
-	r, gapErr := recogniseGap(stmt, text)
-	if r != nil {
-		return r, nil
-	}
-	if gapErr != nil {
-		return nil, gapErr
-	}
-	return nil, newParseError(stmt, 0, err)
+	return parseGap(stmt, text, err)
 }
 
 // ParseAll splits src (whose first byte is at start) and parses every

@@ -2,6 +2,8 @@ package parser
 
 import (
 	"errors"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -62,7 +64,39 @@ func TestParseGaps(t *testing.T) {
 			if tt.check != nil {
 				tt.check(t, r)
 			}
+			// The conversion reads every part the gap layer took out.
+			conv, err := Convert(tt.sql, "db")
+			if err != nil {
+				t.Fatalf("Convert: %v", err)
+			}
+			for _, u := range conv.Unsupported {
+				if u.Unreadable {
+					t.Errorf("Convert cannot read it: %+v", u)
+				}
+			}
 		})
+	}
+}
+
+// TestEveryConstructHasACase reads the Construct constants of gaps.go and
+// checks that gapCases has a case for each.
+func TestEveryConstructHasACase(t *testing.T) {
+	src, err := os.ReadFile("gaps.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	covered := map[Construct]bool{}
+	for _, c := range gapCases {
+		covered[c.construct] = true
+	}
+	consts := regexp.MustCompile(`(?m)^\s+Construct\w+\s+Construct = "([^"]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(consts) < 20 {
+		t.Fatalf("found %d constructs in gaps.go", len(consts))
+	}
+	for _, m := range consts {
+		if !covered[Construct(m[1])] {
+			t.Errorf("no case in gapCases for %q", m[1])
+		}
 	}
 }
 
@@ -101,7 +135,7 @@ var gapCases = []gapCase{
 	{"keyword column name in CREATE TABLE", "CREATE TABLE t (id UInt64, order Int32) ENGINE = MergeTree ORDER BY id", ConstructKeywordColumn,
 		func(t *testing.T, r *Result) {
 			ct := r.AST.(*clickhouse.CreateTable)
-			if got := ct.TableSchema.Columns[1].(*clickhouse.ColumnDef).Name.Ident.Name; got != "order" {
+			if got := r.Ident(ct.TableSchema.Columns[1].(*clickhouse.ColumnDef).Name.Ident.Name); got != "order" {
 				t.Errorf("column name %q", got)
 			}
 			if r.Workarounds[0].Pos.Col != 28 {
@@ -166,6 +200,45 @@ var gapCases = []gapCase{
 	{"GRANT role", "GRANT r TO u", ConstructAccessControl, nil},
 	{"REVOKE", "REVOKE SELECT ON db.* FROM r", ConstructAccessControl, nil},
 	{"SET DEFAULT ROLE", "SET DEFAULT ROLE r TO u", ConstructAccessControl, nil},
+	{"EXCEPT without parentheses", "CREATE VIEW v AS SELECT * EXCEPT kv FROM t", ConstructTransformer, nil},
+	{"APPLY without parentheses", "SELECT COLUMNS('^i') APPLY toString FROM t", ConstructTransformer, nil},
+	{"DETACH PERMANENTLY", "DETACH TABLE t PERMANENTLY", ConstructPermanently, nil},
+	{"ATTACH DICTIONARY", "ATTACH DICTIONARY IF NOT EXISTS db.d", ConstructAttach,
+		func(t *testing.T, r *Result) {
+			if g := r.Gap.(*Attach); g.Kind != "DICTIONARY" || g.Name.String() != "db.d" || !g.IfNotExists {
+				t.Errorf("gap = %+v", g)
+			}
+		}},
+	{"DIV operator", "CREATE TABLE t (a Int32, b Int32 DEFAULT a DIV 2) ENGINE = MergeTree ORDER BY a", ConstructMod, nil},
+	{"keyword column in DROP COLUMN", "ALTER TABLE t DROP COLUMN IF EXISTS order", ConstructKeywordColumn,
+		func(t *testing.T, r *Result) {
+			if r.Text != "ALTER TABLE t DROP COLUMN IF EXISTS Z0___" {
+				t.Errorf("Text = %q", r.Text)
+			}
+		}},
+	{"FIRST on ADD COLUMN", "ALTER TABLE t ADD COLUMN f UInt64 FIRST, DROP COLUMN g", ConstructPlacement,
+		func(t *testing.T, r *Result) {
+			g := r.Gap.(*AlterTable)
+			if len(g.Commands) != 2 || g.Commands[0].AST == nil || g.Commands[1].Pos.Col != 42 {
+				t.Errorf("gap = %+v", g)
+			}
+		}},
+	{"CONSTRAINT ASSUME", "CREATE TABLE t (k UInt64, CONSTRAINT c ASSUME k < 100) ENGINE = MergeTree ORDER BY k", ConstructConstraint, nil},
+	{"ADD CONSTRAINT", "ALTER TABLE t ADD CONSTRAINT c CHECK k >= 0", ConstructConstraint,
+		func(t *testing.T, r *Result) {
+			if g := r.Gap.(*AlterTable).Commands[0].Gap.(*KeywordCommand); g.Head != "ADD CONSTRAINT" {
+				t.Errorf("gap = %+v", g)
+			}
+		}},
+	{"MODIFY SAMPLE BY", "ALTER TABLE t MODIFY SAMPLE BY k", ConstructAlterCommand, nil},
+	{"APPLY DELETED MASK", "ALTER TABLE t APPLY DELETED MASK", ConstructAlterCommand, nil},
+	{"MODIFY COLUMN without a type", "ALTER TABLE t MODIFY COLUMN v COMMENT 'c'", ConstructAlterCommand, nil},
+	{"RENAME COLUMN with keyword names", "ALTER TABLE t RENAME COLUMN IF EXISTS order TO from", ConstructKeywordColumn, nil},
+	{"INT UNSIGNED", "CREATE TABLE t (a INT UNSIGNED) ENGINE = MergeTree ORDER BY a", ConstructTypeWords, nil},
+	{"NULLS LAST", "SELECT a FROM t ORDER BY a DESC NULLS LAST", ConstructNulls, nil},
+	{"lambda without parentheses", "CREATE FUNCTION f AS x -> x + 1", ConstructLambda, nil},
+	{"COMMENT after a view's query", "CREATE VIEW v AS SELECT 1 AS a COMMENT 'the view'", ConstructViewComment, nil},
+	{"TTL GROUP BY SET", "CREATE TABLE t (k UInt64, d DateTime, v UInt64) ENGINE = MergeTree ORDER BY k TTL d + INTERVAL 1 DAY GROUP BY k SET v = max(v)", ConstructOwnReader, nil},
 }
 
 func TestParseErrors(t *testing.T) {

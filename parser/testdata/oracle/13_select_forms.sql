@@ -50,7 +50,6 @@ CREATE VIEW sf_frames AS SELECT
     lagInFrame(v) OVER (PARTITION BY g ORDER BY ts DESC) AS f
 FROM sf;
 CREATE VIEW sf_replace AS SELECT * REPLACE (id + 1 AS id) FROM sf;
--- expect-unsupported: APPLY without parentheses is an AfterShip gap
 CREATE VIEW sf_apply AS SELECT COLUMNS('^i') APPLY toString FROM sf;
 CREATE VIEW sf_param AS SELECT id, g FROM sf WHERE id > {min_id:UInt64} AND g = {grp:String};
 CREATE VIEW sf_nulls_window AS SELECT n, row_number() OVER (ORDER BY n ASC NULLS FIRST) AS r FROM sf ORDER BY r DESC NULLS LAST, n;
