@@ -145,7 +145,8 @@ func (c *converter) createDictionary(st *ch.CreateDictionary) error {
 	}
 	if e := st.Engine; e != nil {
 		if e.PrimaryKey != nil && e.PrimaryKey.Keys != nil {
-			for _, k := range e.PrimaryKey.Keys.Items {
+			// PRIMARY KEY (a, b) is the two keys a and b.
+			for _, k := range keyElems(e.PrimaryKey.Keys.Items) {
 				d.PrimaryKey = append(d.PrimaryKey, c.fmt.expr(k))
 			}
 		}

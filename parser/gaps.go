@@ -932,6 +932,9 @@ func trailingSettings(toks []sqlTok) int {
 		case ')':
 			depth--
 		case 'w':
+			if depth == 0 && t.is("QUERY") && i > 0 && toks[i-1].is("MODIFY") {
+				return -1 // the SETTINGS of MODIFY QUERY's SELECT are the query's
+			}
 			if depth == 0 && t.upper() == "SETTINGS" && i+2 < len(toks) && toks[i+2].kind == '=' {
 				return i
 			}

@@ -577,7 +577,14 @@ func (f *exprFormatter) function(b *strings.Builder, e *ch.FunctionExpr) {
 	if distinct {
 		b.WriteString("DISTINCT ")
 	}
-	b.WriteString(f.exprs(args))
+	if dict, ok := f.dictionaryArg(name, args); ok {
+		b.WriteString(dict)
+		if len(args) > 1 {
+			b.WriteString(", " + f.exprs(args[1:]))
+		}
+	} else {
+		b.WriteString(f.exprs(args))
+	}
 	b.WriteByte(')')
 	if e.Params != nil && e.Params.ColumnArgList != nil {
 		b.WriteByte('(')
@@ -587,6 +594,29 @@ func (f *exprFormatter) function(b *strings.Builder, e *ch.FunctionExpr) {
 		b.WriteString(f.exprs(e.Params.ColumnArgList.Items))
 		b.WriteByte(')')
 	}
+}
+
+// dictionaryArg prints the dictionary argument of a dictGet-family
+// function qualified with the current database, as the server stores it:
+// dictGet('d', …) is dictGet('db.d', …), and dictGet(d, …) is
+// dictGet(db.d, …).
+func (f *exprFormatter) dictionaryArg(name string, args []ch.Expr) (string, bool) {
+	if f.Database == "" || len(args) == 0 || !(strings.HasPrefix(name, "dictGet") || name == "dictHas" || name == "dictIsIn") {
+		return "", false
+	}
+	first := args[0]
+	if ce, ok := first.(*ch.ColumnExpr); ok {
+		first = ce.Expr
+	}
+	switch a := first.(type) {
+	case *ch.StringLiteral:
+		if d := unescape(a.Literal); !strings.Contains(d, ".") {
+			return schema.QuoteString(f.Database + "." + d), true
+		}
+	case *ch.Ident:
+		return schema.QuoteIdent(f.Database) + "." + ident(a), true
+	}
+	return "", false
 }
 
 // caseInsensitiveAliases are aliases the server resolves although
@@ -1168,7 +1198,23 @@ func ident(i *ch.Ident) string {
 	if i == nil {
 		return ""
 	}
-	return schema.QuoteIdent(i.Name)
+	return schema.QuoteIdent(identValue(i))
+}
+
+// identValue is the name a quoted identifier stands for: AfterShip keeps
+// its escapes (\n, \`) as written.
+func identValue(i *ch.Ident) string {
+	if i.QuoteType == ch.Unquoted || !strings.Contains(i.Name, "\\") {
+		return i.Name
+	}
+	q := "`"
+	if i.QuoteType == ch.DoubleQuote {
+		q = `"`
+	}
+	if _, s, err := unquoteAt(q+i.Name+q, 0); err == nil {
+		return s
+	}
+	return i.Name
 }
 
 func identName(name string, _ int) string { return schema.QuoteIdent(name) }
