@@ -59,7 +59,7 @@ func TestOracleDatabases(t *testing.T) {
 			t.Fatalf("%s: server refused %q: %v", st.Pos, st.Text, err)
 		}
 	}
-	live := readLive(t, db, append(dbs, db.Name), "")
+	live := readLive(t, db, append(dbs, db.Name), nil)
 	expected.Sort()
 	if len(live.Databases) != len(expected.Databases) {
 		t.Errorf("databases: offline %d, server %d", len(expected.Databases), len(live.Databases))

@@ -48,7 +48,7 @@ func TestRenderRecreates(t *testing.T) {
 		}
 	}
 	t.Logf("%d rendered statements", len(stmts))
-	live := readLive(t, db, []string{db.Name}, fnPrefix)
+	live := readLive(t, db, []string{db.Name}, func(name string) bool { return strings.HasPrefix(name, fnPrefix) })
 	expected.Sort()
 	compareModels(t, expected, live)
 
