@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -577,6 +578,9 @@ func (f *exprFormatter) function(b *strings.Builder, e *ch.FunctionExpr) {
 	if distinct {
 		b.WriteString("DISTINCT ")
 	}
+	if !strings.EqualFold(name, "tuple") {
+		args = parenthesiseIn(args)
+	}
 	if dict, ok := f.dictionaryArg(name, args); ok {
 		b.WriteString(dict)
 		if len(args) > 1 {
@@ -594,6 +598,29 @@ func (f *exprFormatter) function(b *strings.Builder, e *ch.FunctionExpr) {
 		b.WriteString(f.exprs(e.Params.ColumnArgList.Items))
 		b.WriteByte(')')
 	}
+}
+
+// parenthesiseIn returns args with each IN operation (IN, NOT IN, GLOBAL
+// IN) in parentheses: the server prints if((x IN (1)), 1, 2), but
+// tuple(x IN (1)).
+func parenthesiseIn(args []ch.Expr) []ch.Expr {
+	var out []ch.Expr
+	for i, a := range args {
+		inner := a
+		if c, ok := inner.(*ch.ColumnExpr); ok && c.Alias == nil {
+			inner = c.Expr
+		}
+		if bo, ok := inner.(*ch.BinaryOperation); ok && strings.HasSuffix(strings.ToUpper(string(bo.Operation)), "IN") {
+			if out == nil {
+				out = slices.Clone(args)
+			}
+			out[i] = &ch.ParamExprList{Items: &ch.ColumnExprList{Items: []ch.Expr{inner}}}
+		}
+	}
+	if out == nil {
+		return args
+	}
+	return out
 }
 
 // dictionaryArg prints the dictionary argument of a dictGet-family

@@ -167,6 +167,7 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 	for _, f := range conv.codecFixups {
 		r.fixCodec(conv, f)
 	}
+	r.inlineFunctions(conv)
 	for _, c := range conv.Changes {
 		if err := r.schema.Apply(c); err != nil {
 			if r.uncertain(c) {

@@ -23,3 +23,26 @@ CREATE VIEW hof_dict_view AS SELECT k, dictGet('hof_query', 'v', tuple(k)) AS v 
 CREATE TABLE hof_dst (k String) ENGINE = MergeTree ORDER BY k;
 CREATE MATERIALIZED VIEW hof_mv TO hof_dst AS SELECT k FROM hof_src;
 ALTER TABLE hof_mv MODIFY QUERY SELECT k FROM hof_src SETTINGS max_threads = 1;
+-- IN as a function argument is parenthesised (but not in tuple or [...]).
+CREATE TABLE hof_in (
+    x UInt8,
+    y UInt8,
+    a UInt8 DEFAULT if(x IN (1, 2), 1, 2),
+    b UInt8 DEFAULT greatest(x NOT IN (1), y GLOBAL IN (2)),
+    c Tuple(UInt8) DEFAULT tuple(x IN (1)),
+    d Array(UInt8) DEFAULT [x IN (1)],
+    e UInt8 DEFAULT x IN (1)
+) ENGINE = MergeTree ORDER BY x;
+-- A column default that calls SQL functions is stored with them inlined.
+CREATE FUNCTION ${fn}is_sms AS (x) -> x == 'sms';
+CREATE FUNCTION ${fn}in_ab AS (x) -> x IN ('a', 'b');
+CREATE FUNCTION ${fn}channel AS (medium, source) ->
+    multiIf(${fn}is_sms(lower(medium)), 'SMS', ${fn}in_ab(source), 'AB', 'Other');
+CREATE TABLE hof_udf (
+    m String,
+    s String,
+    a UInt8 MATERIALIZED ${fn}is_sms(m),
+    b UInt8 DEFAULT ${fn}in_ab(m) AND ${fn}is_sms(s),
+    c UInt8 DEFAULT NOT ${fn}in_ab(m)
+) ENGINE = MergeTree ORDER BY m;
+ALTER TABLE hof_udf ADD COLUMN d String MATERIALIZED ${fn}channel(m, s);
