@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	clickhouse "github.com/AfterShip/clickhouse-sql-parser/parser"
+
+	"github.com/chschema/chschema/schema"
 )
 
 func parseText(t *testing.T, src string) (*Result, error) {
@@ -302,4 +304,56 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAfterShipFormatterGaps pins three facts about AfterShip v0.5.6's
+// formatter (ch.Format), which chschema therefore never uses to print a
+// statement: it writes ADD INDEX IF NOT EXISTS as invalid SQL, DETACH as
+// DROP and ATTACH as CREATE. The conversion reads these statements into
+// the right changes, and chschema's own renderers print the SQL.
+func TestAfterShipFormatterGaps(t *testing.T) {
+	tests := []struct {
+		sql, afterShipPrints string
+		check                func(*testing.T, schema.Change)
+	}{
+		{"ALTER TABLE t ADD INDEX IF NOT EXISTS i x TYPE minmax GRANULARITY 1", "ALTER TABLE t ADD IF NOT EXISTS INDEX i x TYPE minmax GRANULARITY 1",
+			func(t *testing.T, c schema.Change) {
+				m := c.(*schema.ModifyTable).Changes[0].(*schema.AddIndex)
+				if !m.IfNotExists || m.I.Name != "i" || m.I.Type != "minmax" {
+					t.Errorf("change = %+v", m)
+				}
+			}},
+		{"DETACH DICTIONARY d", "DROP DICTIONARY d",
+			func(t *testing.T, c schema.Change) {
+				if d, ok := c.(*schema.DetachObject); !ok || d.Kind != schema.KindDictionary {
+					t.Errorf("change = %#v", c)
+				}
+			}},
+		{"ATTACH TABLE t", "CREATE TABLE t",
+			func(t *testing.T, c schema.Change) {
+				if _, ok := c.(*schema.AttachObject); !ok {
+					t.Errorf("change = %#v", c)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.sql, func(t *testing.T) {
+			ast, err := parseOne(tt.sql)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := clickhouse.Format(ast); got != tt.afterShipPrints {
+				t.Errorf("AfterShip now prints %q, not %q: recheck the gap", got, tt.afterShipPrints)
+			}
+			conv, err := Convert(tt.sql, "db")
+			if err != nil || len(conv.Changes) != 1 || len(conv.Unsupported) != 0 {
+				t.Fatalf("Convert = %+v, %v", conv, err)
+			}
+			tt.check(t, conv.Changes[0])
+		})
+	}
+	// The broken ADD INDEX form does not even parse again.
+	if _, err := parseOne("ALTER TABLE t ADD IF NOT EXISTS INDEX i x TYPE minmax GRANULARITY 1"); err == nil {
+		t.Error("AfterShip accepts its own ADD IF NOT EXISTS INDEX")
+	}
 }
