@@ -31,6 +31,9 @@ func (c *converter) alterTable() error {
 	if len(rest) == 0 {
 		return c.syntax(len(c.sql), "expected an ALTER action")
 	}
+	if !(rest[0].kind == 'w' && alterActionWords[rest[0].upper()]) {
+		return c.syntax(rest[0].off, "expected an ALTER command, got %q", rest[0].text)
+	}
 	p := prepareAlter(c.sql, c.toks)
 	c.names, c.ttls, c.fmt.marks = p.names, p.ttls, p.marks
 	c.sql = p.text()

@@ -972,6 +972,7 @@ var alterActionWords = map[string]bool{
 	"UPDATE": true, "DELETE": true, "MATERIALIZE": true, "REMOVE": true, "RESET": true,
 	"ATTACH": true, "DETACH": true, "FREEZE": true, "UNFREEZE": true, "REPLACE": true,
 	"MOVE": true, "FETCH": true, "APPLY": true, "EXCHANGE": true, "UNLOCK": true,
+	"FORGET": true, "REWRITE": true, "EXECUTE": true, "ALTER": true,
 }
 
 // actionSegments groups an ALTER's action tokens into actions.

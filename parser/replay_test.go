@@ -349,3 +349,18 @@ func TestOnClusterRecorded(t *testing.T) {
 		}
 	}
 }
+
+// TestAlterTableIfExistsIsUnreadable: ALTER TABLE IF EXISTS is not
+// ClickHouse (the server answers with a syntax error at EXISTS); offline
+// it is unreadable at that position, not an unmodelled command of a table
+// named IF.
+func TestAlterTableIfExistsIsUnreadable(t *testing.T) {
+	r := replay(t, "CREATE TABLE t (k UInt64) ENGINE = Memory;\nALTER TABLE IF EXISTS t ADD COLUMN x UInt8;\n")
+	fs := r.Findings()
+	if len(fs) != 1 || fs[0].Pos.String() != "m.sql:2:16" || !strings.Contains(fs[0].Reason, `expected an ALTER command, got "EXISTS"`) {
+		t.Fatalf("findings %v", fs)
+	}
+	if _, err := parser.Parse(parser.Statement{Text: "ALTER TABLE IF EXISTS t ADD COLUMN x UInt8", Pos: parser.FileStart}); err == nil {
+		t.Error("Parse accepts ALTER TABLE IF EXISTS")
+	}
+}
