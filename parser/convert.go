@@ -1168,6 +1168,11 @@ func typeWidth(t schema.Type) int {
 			return typeWidth(schema.Type(s[len(w) : len(s)-1]))
 		}
 	}
+	if rest, ok := strings.CutPrefix(s, "SimpleAggregateFunction("); ok {
+		// The stored type is the last argument: (max, Float64).
+		args := splitTypeArgs(strings.TrimSuffix(rest, ")"))
+		return typeWidth(schema.Type(strings.TrimSpace(args[len(args)-1])))
+	}
 	name, args, _ := strings.Cut(s, "(")
 	switch name {
 	case "Int8", "UInt8", "Bool", "Enum8":

@@ -24,10 +24,7 @@ func (c *converter) alterTable() error {
 		return c.syntax(c.offAt(2), "expected a table name")
 	}
 	i = c.onCluster(i)
-	rest := c.toks[i:]
-	if k := trailingSettings(rest); k >= 0 {
-		rest = rest[:k]
-	}
+	rest, _ := alterCommandTokens(c.toks[i:])
 	if len(rest) == 0 {
 		return c.syntax(len(c.sql), "expected an ALTER action")
 	}

@@ -58,29 +58,31 @@ type Construct string
 
 // The recognised constructs.
 const (
-	ConstructExchange       Construct = "EXCHANGE TABLES"
-	ConstructDropFunction   Construct = "DROP FUNCTION"
-	ConstructRenameIfExists Construct = "RENAME … IF EXISTS"
-	ConstructAccessControl  Construct = "access-control statement"
-	ConstructMod            Construct = "MOD or DIV operator"
-	ConstructEphemeral      Construct = "EPHEMERAL column"
-	ConstructIndexArgs      Construct = "named arguments in an index TYPE"
-	ConstructGranularity    Construct = "index without GRANULARITY"
-	ConstructConstraint     Construct = "CONSTRAINT"
-	ConstructKeywordColumn  Construct = "keyword as a column name"
-	ConstructAlterSettings  Construct = "SETTINGS after an ALTER command"
-	ConstructPlacement      Construct = "FIRST or AFTER on an ALTER command"
-	ConstructCommentColumn  Construct = "ALTER … COMMENT COLUMN"
-	ConstructModifyComment  Construct = "ALTER … MODIFY COMMENT"
-	ConstructAlterCommand   Construct = "ALTER command AfterShip has no node for"
-	ConstructTypeWords      Construct = "two-word type name"
-	ConstructNulls          Construct = "NULLS FIRST or LAST"
-	ConstructLambda         Construct = "one-parameter lambda without parentheses"
-	ConstructViewComment    Construct = "COMMENT after a view's query"
-	ConstructTransformer    Construct = "EXCEPT or APPLY without parentheses"
-	ConstructPermanently    Construct = "DETACH … PERMANENTLY"
-	ConstructAttach         Construct = "ATTACH DICTIONARY without a definition"
-	ConstructOwnReader      Construct = "a part chschema reads itself (a type, TTL, CODEC or table element)"
+	ConstructExchange         Construct = "EXCHANGE TABLES"
+	ConstructDropFunction     Construct = "DROP FUNCTION"
+	ConstructRenameIfExists   Construct = "RENAME … IF EXISTS"
+	ConstructAccessControl    Construct = "access-control statement"
+	ConstructMod              Construct = "MOD or DIV operator"
+	ConstructEphemeral        Construct = "EPHEMERAL column"
+	ConstructIndexArgs        Construct = "named arguments in an index TYPE"
+	ConstructGranularity      Construct = "index without GRANULARITY"
+	ConstructConstraint       Construct = "CONSTRAINT"
+	ConstructKeywordColumn    Construct = "keyword as a column name"
+	ConstructAlterSettings    Construct = "SETTINGS after an ALTER command"
+	ConstructPlacement        Construct = "FIRST or AFTER on an ALTER command"
+	ConstructCommentColumn    Construct = "ALTER … COMMENT COLUMN"
+	ConstructModifyComment    Construct = "ALTER … MODIFY COMMENT"
+	ConstructAlterCommand     Construct = "ALTER command AfterShip has no node for"
+	ConstructTypeWords        Construct = "two-word type name"
+	ConstructNulls            Construct = "NULLS FIRST or LAST"
+	ConstructLambda           Construct = "one-parameter lambda without parentheses"
+	ConstructViewComment      Construct = "COMMENT after a view's query"
+	ConstructTransformer      Construct = "EXCEPT or APPLY without parentheses"
+	ConstructPermanently      Construct = "DETACH … PERMANENTLY"
+	ConstructAttach           Construct = "ATTACH DICTIONARY without a definition"
+	ConstructNumberSeparators Construct = "number with _ separators"
+	ConstructAlterParens      Construct = "ALTER TABLE t (command), (command)"
+	ConstructOwnReader        Construct = "a part chschema reads itself (a type, TTL, CODEC or table element)"
 )
 
 // Workaround is a recognised construct at a file position.
@@ -542,9 +544,9 @@ func alterByCommand(stmt Statement, p *prepared, toks []sqlTok) (*Result, error)
 	if g.Cluster, ok = c.cluster(); !ok || c.done() {
 		return nil, nil
 	}
-	rest := toks[c.i:]
-	if k := trailingSettings(rest); k >= 0 {
-		rest = rest[:k]
+	rest, _ := alterCommandTokens(toks[c.i:])
+	if len(rest) == 0 {
+		return nil, nil
 	}
 	r := p.result(stmt)
 	r.Gap, g.Settings = g, r.Settings
@@ -761,10 +763,13 @@ func prepareAlter(text string, toks []sqlTok) *prepared {
 	if _, ok := c.cluster(); !ok {
 		return p
 	}
-	rest := toks[c.i:]
-	settingsAt := trailingSettings(rest)
-	if settingsAt >= 0 {
-		rest = rest[:settingsAt]
+	rest, parens := alterCommandTokens(toks[c.i:])
+	settingsAt := trailingSettings(toks[c.i:])
+	for _, t := range parens {
+		p.b[t.off] = ' '
+	}
+	if len(parens) > 0 {
+		p.note(ConstructAlterParens, parens[0].off)
 	}
 	p.extractTTLs(toks)
 	p.alterTypes(rest)
@@ -803,6 +808,13 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 			depth--
 		case ',':
 			segAtDepth[depth] = i + 1
+		case 'n':
+			// 1_000_000: the digits, then spaces.
+			if strings.Contains(t.text, "_") && strings.Trim(t.text, "0123456789_") == "" {
+				digits := strings.ReplaceAll(t.text, "_", "")
+				copy(p.b[t.off:t.end], digits+strings.Repeat(" ", len(t.text)-len(digits)))
+				p.note(ConstructNumberSeparators, t.off)
+			}
 		}
 		segStart = segAtDepth[depth]
 		if t.kind != 'w' {
@@ -918,6 +930,33 @@ func trimPlacement(toks []sqlTok) (rest []sqlTok, after string, first bool) {
 		return toks[:n-2], identText(toks[n-1]), false
 	}
 	return toks, "", false
+}
+
+// alterCommandTokens returns the commands of an ALTER TABLE from toks, the
+// tokens after the table name and ON CLUSTER: without a trailing SETTINGS,
+// and without the parentheses of ALTER TABLE t (command), (command), …,
+// which it returns as parens.
+func alterCommandTokens(toks []sqlTok) (cmds, parens []sqlTok) {
+	if k := trailingSettings(toks); k >= 0 {
+		toks = toks[:k]
+	}
+	if len(toks) == 0 || toks[0].kind != '(' {
+		return toks, nil
+	}
+	drop := map[int]bool{}
+	for _, seg := range splitTopLevel(toks) {
+		if len(seg) < 3 || seg[0].kind != '(' || closingParen(seg, 0) != len(seg)-1 {
+			return toks, nil
+		}
+		drop[seg[0].off], drop[seg[len(seg)-1].off] = true, true
+		parens = append(parens, seg[0], seg[len(seg)-1])
+	}
+	for _, t := range toks {
+		if !drop[t.off] {
+			cmds = append(cmds, t)
+		}
+	}
+	return cmds, parens
 }
 
 // trailingSettings finds a statement-level "SETTINGS name = value, ..."

@@ -3,6 +3,8 @@ package parser
 import (
 	"strings"
 
+	ch "github.com/AfterShip/clickhouse-sql-parser/parser"
+
 	"github.com/chschema/chschema/schema"
 )
 
@@ -22,8 +24,13 @@ func (r *Replayer) inlineFunctions(conv *Conversion) {
 		if c == nil || c.Default == nil || c.Default.Expr == "" {
 			return
 		}
-		if s, ok := inlineCalls(string(c.Default.Expr), fns, r.database); ok {
+		if s, ok := inlineCalls(string(c.Default.Expr), fns, r.database, formatExprText); ok {
 			c.Default.Expr = schema.Expr(s)
+		}
+	}
+	query := func(q *schema.Expr) {
+		if s, ok := inlineCalls(string(*q), fns, r.database, formatQueryText); ok {
+			*q = schema.Expr(s)
 		}
 	}
 	for _, ch := range conv.Changes {
@@ -32,6 +39,8 @@ func (r *Replayer) inlineFunctions(conv *Conversion) {
 			for _, c := range ch.T.Columns {
 				inline(c)
 			}
+		case *schema.AddView:
+			query(&ch.V.Query)
 		case *schema.ModifyTable:
 			for _, m := range ch.Changes {
 				switch m := m.(type) {
@@ -39,16 +48,42 @@ func (r *Replayer) inlineFunctions(conv *Conversion) {
 					inline(m.C)
 				case *schema.ModifyColumn:
 					inline(m.To)
+				case *schema.ModifyQuery:
+					query(&m.Query)
 				}
 			}
 		}
 	}
 }
 
-// inlineCalls replaces the calls to fns in expr, a formatted expression,
-// and formats the result. ok is false when expr calls none of them, or
-// when a call does not match its function.
-func inlineCalls(expr string, fns map[string]*schema.Function, database string) (string, bool) {
+// formatExprText formats an expression's text.
+func formatExprText(s, database string) (string, bool) {
+	e, err := parseExprText(s)
+	if err != nil {
+		return "", false
+	}
+	f := exprFormatter{Database: database}
+	return f.expr(e), true
+}
+
+// formatQueryText formats a SELECT's text, as a view's query.
+func formatQueryText(s, database string) (string, bool) {
+	st, err := parseAfterShip(s)
+	if err != nil {
+		return "", false
+	}
+	q, ok := st.(*ch.SelectQuery)
+	if !ok {
+		return "", false
+	}
+	f := exprFormatter{Database: database}
+	return f.selectQuery(q), len(f.unsupported) == 0
+}
+
+// inlineCalls replaces the calls to fns in expr, a formatted expression or
+// query, and formats the result with format. ok is false when expr calls
+// none of them, or when a call does not match its function.
+func inlineCalls(expr string, fns map[string]*schema.Function, database string, format func(s, database string) (string, bool)) (string, bool) {
 	changed := false
 	for range 1000 { // calls, with those the bodies bring; functions cannot recurse
 		toks := scanSQL(expr)
@@ -82,8 +117,8 @@ func inlineCalls(expr string, fns map[string]*schema.Function, database string) 
 		}
 		// An operand of an operator keeps its bounds in parentheses; a
 		// whole expression or a whole argument needs none.
-		whole := (call == 0 || toks[call-1].kind == '(' || toks[call-1].kind == ',') &&
-			(end == len(toks)-1 || toks[end+1].kind == ')' || toks[end+1].kind == ',')
+		whole := (call == 0 || toks[call-1].kind == '(' || toks[call-1].kind == ',' || toks[call-1].kind == 'w' && clauseBefore[toks[call-1].upper()]) &&
+			(end == len(toks)-1 || toks[end+1].kind == ')' || toks[end+1].kind == ',' || toks[end+1].kind == 'w' && clauseAfter[toks[end+1].upper()])
 		if !whole {
 			body = parenthesise(body, scanSQL(body))
 		}
@@ -93,13 +128,18 @@ func inlineCalls(expr string, fns map[string]*schema.Function, database string) 
 	if !changed {
 		return "", false
 	}
-	e, err := parseExprText(expr)
-	if err != nil {
-		return "", false
-	}
-	f := exprFormatter{Database: database}
-	return f.expr(e), true
+	return format(expr, database)
 }
+
+// clauseBefore and clauseAfter are the words around a whole expression of
+// a query.
+var (
+	clauseBefore = map[string]bool{"SELECT": true, "DISTINCT": true, "WHERE": true, "PREWHERE": true, "HAVING": true,
+		"BY": true, "ON": true, "QUALIFY": true}
+	clauseAfter = map[string]bool{"AS": true, "FROM": true, "WHERE": true, "PREWHERE": true, "GROUP": true, "ORDER": true,
+		"HAVING": true, "LIMIT": true, "SETTINGS": true, "UNION": true, "WINDOW": true, "QUALIFY": true, "ASC": true,
+		"DESC": true, "WITH": true}
+)
 
 // substituteParams returns the body of lambda, "x -> body" or
 // "(x, y) -> body", with each parameter replaced by its argument.

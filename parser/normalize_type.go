@@ -213,6 +213,8 @@ func (p *typeParser) parseType() (string, error) {
 		switch family {
 		case "Decimal":
 			return "Decimal(10, 0)", nil
+		case "DateTime64":
+			return "DateTime64(3)", nil
 		}
 		return family, nil
 	}
@@ -292,6 +294,11 @@ func (p *typeParser) parseType() (string, error) {
 	}
 	lits := splitArgs(args)
 	switch family {
+	case "DateTime":
+		// DateTime(6[, 'tz']) is DateTime64(6[, 'tz']).
+		if len(lits) > 0 && lits[0] != "" && lits[0][0] >= '0' && lits[0][0] <= '9' {
+			family = "DateTime64"
+		}
 	case "Decimal":
 		if len(lits) == 1 {
 			lits = append(lits, "0")

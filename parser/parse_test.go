@@ -211,6 +211,13 @@ var gapCases = []gapCase{
 				t.Errorf("gap = %+v", g)
 			}
 		}},
+	{"number with _ separators", "CREATE TABLE t (a UInt8) ENGINE = MergeTree ORDER BY a SETTINGS index_granularity = 8_192", ConstructNumberSeparators,
+		func(t *testing.T, r *Result) {
+			if !strings.Contains(r.Text, "index_granularity = 8192 ") {
+				t.Errorf("Text = %q", r.Text)
+			}
+		}},
+	{"ALTER TABLE t (command), (command)", "ALTER TABLE t (ADD COLUMN b UInt8 ALIAS a), (DROP COLUMN c)", ConstructAlterParens, nil},
 	{"DIV operator", "CREATE TABLE t (a Int32, b Int32 DEFAULT a DIV 2) ENGINE = MergeTree ORDER BY a", ConstructMod, nil},
 	{"keyword column in DROP COLUMN", "ALTER TABLE t DROP COLUMN IF EXISTS order", ConstructKeywordColumn,
 		func(t *testing.T, r *Result) {

@@ -46,3 +46,28 @@ CREATE TABLE hof_udf (
     c UInt8 DEFAULT NOT ${fn}in_ab(m)
 ) ENGINE = MergeTree ORDER BY m;
 ALTER TABLE hof_udf ADD COLUMN d String MATERIALIZED ${fn}channel(m, s);
+-- Found in a second round (OpenReplay, Uptrace, qryn, Laudspeaker).
+-- DateTime64 means DateTime64(3), and DateTime(6) is DateTime64(6).
+CREATE TABLE hof_dt (
+    a DateTime64,
+    b DateTime(6),
+    c DateTime(6, 'UTC'),
+    d Nullable(DateTime64),
+    e TIMESTAMP(3)
+) ENGINE = MergeTree ORDER BY tuple();
+-- Gorilla's width comes from a SimpleAggregateFunction's stored type.
+CREATE TABLE hof_simple (
+    k UInt8,
+    m SimpleAggregateFunction(max, Float64) CODEC(Gorilla, ZSTD(1)),
+    n SimpleAggregateFunction(min, Float32) CODEC(Gorilla)
+) ENGINE = AggregatingMergeTree ORDER BY k;
+-- Numbers with _ separators.
+CREATE TABLE hof_sep (a UInt8) ENGINE = MergeTree ORDER BY a SETTINGS index_granularity = 8_192;
+CREATE TABLE hof_buffer AS hof_sep ENGINE = Buffer(${db}, hof_sep, 1, 5, 45, 1_000_000, 1_000_000, 500_000_000, 500_000_000);
+-- ALTER TABLE t (command), (command).
+ALTER TABLE hof_sep (ADD COLUMN b UInt8 ALIAS a), (ADD COLUMN c UInt8);
+-- A view's query that calls SQL functions is stored with them inlined.
+CREATE TABLE hof_udf_dst (y String) ENGINE = MergeTree ORDER BY y;
+CREATE VIEW hof_udf_view AS SELECT ${fn}channel(m, s) AS y, ${fn}is_sms(m) AND 1 AS z FROM hof_udf WHERE ${fn}in_ab(s);
+CREATE MATERIALIZED VIEW hof_udf_mv TO hof_udf_dst AS SELECT m AS y FROM hof_udf;
+ALTER TABLE hof_udf_mv MODIFY QUERY SELECT ${fn}channel(m, s) AS y FROM hof_udf;
