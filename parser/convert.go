@@ -3,6 +3,7 @@ package parser
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -717,6 +718,11 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	}
 	if st.Engine != nil {
 		t.Storage = c.storage(st.Engine)
+		if t.Storage.Engine.IsMergeTree() {
+			// A query setting applies to the CREATE itself; the table
+			// stores only MergeTree settings.
+			t.Storage.Settings = slices.DeleteFunc(t.Storage.Settings, func(x schema.Setting) bool { return !mergeTreeSettings[x.Name] })
+		}
 	}
 	if st.Comment != nil {
 		t.Comment = schema.Comment(unescape(st.Comment.Literal))

@@ -232,9 +232,10 @@ func (s *Schema) addTable(c *AddTable) error {
 		}
 		if t.Engine.Name == "" {
 			t.Storage = from.Storage
-		} else {
+		} else if t.Engine.IsMergeTree() {
 			// The server keeps the source's PARTITION BY, PRIMARY KEY and
-			// SAMPLE BY when the new engine clause leaves them out.
+			// SAMPLE BY when the new MergeTree engine clause leaves them
+			// out; other engines (Buffer, Merge, Distributed) have none.
 			if t.PartitionBy == "" {
 				t.PartitionBy = from.PartitionBy
 			}

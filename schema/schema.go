@@ -598,14 +598,21 @@ func dbName(d *Database) string {
 	return d.Name
 }
 
-// QuoteIdent backquotes an identifier when it is not a plain word, escaping
-// backslashes and backquotes, the way the server's formatter does.
+// QuoteIdent backquotes an identifier when it is not a plain word or is one
+// of quotedKeywords, escaping backslashes and backquotes, the way the
+// server's formatter does.
 func QuoteIdent(s string) string {
-	if isPlainIdent(s) {
+	if isPlainIdent(s) && !quotedKeywords[strings.ToUpper(s)] {
 		return s
 	}
 	return "`" + strings.NewReplacer("\\", "\\\\", "`", "\\`").Replace(s) + "`"
 }
+
+// quotedKeywords are the keywords the server back-quotes when they are
+// identifiers, in any case (26.7's formatQuery, over system.keywords):
+// t.`values`, Tuple(keys String, `values` String).
+var quotedKeywords = map[string]bool{"ALL": true, "DISTINCT": true, "FROM": true, "NULL": true,
+	"SELECT": true, "TABLE": true, "VALUES": true}
 
 // BackQuote always backquotes an identifier, as the server does for column
 // names in create_table_query.

@@ -71,3 +71,17 @@ CREATE TABLE hof_udf_dst (y String) ENGINE = MergeTree ORDER BY y;
 CREATE VIEW hof_udf_view AS SELECT ${fn}channel(m, s) AS y, ${fn}is_sms(m) AND 1 AS z FROM hof_udf WHERE ${fn}in_ab(s);
 CREATE MATERIALIZED VIEW hof_udf_mv TO hof_udf_dst AS SELECT m AS y FROM hof_udf;
 ALTER TABLE hof_udf_mv MODIFY QUERY SELECT ${fn}channel(m, s) AS y FROM hof_udf;
+-- A MergeTree table stores only MergeTree settings: the others are
+-- applied to the CREATE itself.
+CREATE TABLE hof_query_settings (a UInt8, j JSON) ENGINE = MergeTree ORDER BY a
+SETTINGS allow_experimental_json_type = 1, enable_json_type = 1, index_granularity = 1024, max_threads = 1;
+-- CREATE TABLE x AS y with an engine that has no PARTITION BY does not
+-- copy y's.
+CREATE TABLE hof_part (a UInt8, d Date) ENGINE = MergeTree PARTITION BY d ORDER BY a;
+CREATE TABLE hof_part_buffer AS hof_part ENGINE = Buffer(${db}, hof_part, 1, 5, 10, 10000, 1000000, 10000000, 100000000);
+CREATE TABLE hof_part_merge AS hof_part ENGINE = Merge(${db}, '^hof_part$');
+CREATE TABLE hof_part_copy AS hof_part ENGINE = ReplacingMergeTree ORDER BY a;
+-- The server back-quotes the identifiers ALL, DISTINCT, FROM, NULL, SELECT,
+-- TABLE and VALUES, in any case, and no other keyword.
+CREATE TABLE hof_kw (t Tuple(keys String, values String, `From` String), values String, `select` UInt8, `order` UInt8, key UInt8) ENGINE = MergeTree ORDER BY tuple();
+CREATE VIEW hof_kw_view AS SELECT t.values AS a, values AS b, t.keys AS c, `select`, `order` + 1 AS o, key FROM hof_kw;
