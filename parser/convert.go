@@ -180,6 +180,9 @@ func (c *converter) unreadable(off int, reason string, objs ...schema.QualifiedN
 
 func (c *converter) qualify(t *ch.TableIdentifier) schema.QualifiedName {
 	q := schema.QualifiedName{Database: c.db, Name: t.Table.Name}
+	if n, ok := c.names[q.Name]; ok {
+		q.Name = n // a keyword name, a placeholder for AfterShip
+	}
 	if t.Database != nil {
 		q.Database = t.Database.Name
 	}
@@ -398,6 +401,7 @@ func (c *converter) parse() (*Result, error) {
 		}
 		return nil, &offsetError{Err: err}
 	}
+	c.names = r.names
 	return r, nil
 }
 
@@ -718,6 +722,9 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	}
 	if st.Engine != nil {
 		t.Storage = c.storage(st.Engine)
+		if t.Storage.Engine.Name == "TimeSeries" {
+			c.unsupported(int(st.Engine.Pos()), "the columns and inner tables of a TimeSeries table come from the engine", name)
+		}
 		if t.Storage.Engine.IsMergeTree() {
 			// A query setting applies to the CREATE itself; the table
 			// stores only MergeTree settings.

@@ -68,6 +68,7 @@ const (
 	ConstructGranularity      Construct = "index without GRANULARITY"
 	ConstructConstraint       Construct = "CONSTRAINT"
 	ConstructKeywordColumn    Construct = "keyword as a column name"
+	ConstructKeywordTable     Construct = "keyword as a table name"
 	ConstructAlterSettings    Construct = "SETTINGS after an ALTER command"
 	ConstructPlacement        Construct = "FIRST or AFTER on an ALTER command"
 	ConstructCommentColumn    Construct = "ALTER … COMMENT COLUMN"
@@ -820,6 +821,10 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 		if t.kind != 'w' {
 			continue
 		}
+		if i > 0 && objectNameAt(toks, i) && isReservedTableName(t.text) {
+			p.placeholder(t, ConstructKeywordTable)
+			continue
+		}
 		// Multi-word type names become one word: INT UNSIGNED → INT_UNSIGNED.
 		if i+1 < len(toks) && toks[i+1].kind == 'w' {
 			two := t.upper() + " " + toks[i+1].upper()
@@ -1089,7 +1094,7 @@ func (p *prepared) createElements(toks []sqlTok) {
 				p.noteElement(head, seg)
 			default:
 				if seg[0].kind == 'w' && isReservedWord(seg[0].text) {
-					p.placeholder(seg[0])
+					p.placeholder(seg[0], ConstructKeywordColumn)
 				}
 				p.blankType(seg, 1)
 			}
@@ -1151,12 +1156,40 @@ func (p *prepared) noteElement(head string, seg []sqlTok) {
 	}
 }
 
-// placeholder gives a keyword column name a same-length placeholder.
-func (p *prepared) placeholder(t sqlTok) {
+// placeholder gives a keyword name a same-length placeholder.
+func (p *prepared) placeholder(t sqlTok, c Construct) {
 	ph := placeholder(len(t.text), len(p.names))
 	p.names[ph] = t.text
 	copy(p.b[t.off:t.end], ph)
-	p.note(ConstructKeywordColumn, t.off)
+	p.note(c, t.off)
+}
+
+// objectNameAt reports whether toks[i] is the unqualified name of a table,
+// view or dictionary: after TABLE, VIEW, DICTIONARY, INTO or IF [NOT]
+// EXISTS, or after TO in RENAME and CREATE … VIEW … TO.
+func objectNameAt(toks []sqlTok, i int) bool {
+	if i+1 < len(toks) && toks[i+1].kind == '.' || toks[i-1].kind == '.' {
+		return false
+	}
+	if toks[i].is("IF") && i+1 < len(toks) && (toks[i+1].is("NOT") || toks[i+1].is("EXISTS")) {
+		return false
+	}
+	prev := toks[i-1]
+	switch {
+	case prev.is("TABLE"), prev.is("VIEW"), prev.is("DICTIONARY"), prev.is("INTO"):
+		return true
+	case prev.is("EXISTS"):
+		return i >= 2 && (toks[i-2].is("IF") || toks[i-2].is("NOT"))
+	case prev.is("TO"):
+		return toks[0].is("RENAME") || toks[0].is("CREATE")
+	}
+	return false
+}
+
+// isReservedTableName reports whether AfterShip refuses word as a table
+// name.
+func isReservedTableName(word string) bool {
+	return refusedAsName("CREATE TABLE %s (a UInt8) ENGINE = Memory", word)
 }
 
 // isReservedWord reports whether AfterShip refuses word as a bare
@@ -1347,7 +1380,7 @@ func (p *prepared) alterTypes(toks []sqlTok) {
 				prev = seg[i-3] // COLUMN IF EXISTS name
 			}
 			if prev.is("COLUMN") || prev.is("AFTER") || prev.is("TO") && upperWords(seg, 2) == "RENAME COLUMN" {
-				p.placeholder(t)
+				p.placeholder(t, ConstructKeywordColumn)
 			}
 		}
 		if len(seg) < 4 {

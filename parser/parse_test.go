@@ -218,6 +218,13 @@ var gapCases = []gapCase{
 			}
 		}},
 	{"ALTER TABLE t (command), (command)", "ALTER TABLE t (ADD COLUMN b UInt8 ALIAS a), (DROP COLUMN c)", ConstructAlterParens, nil},
+	{"keyword as a table name", "CREATE TABLE IF NOT EXISTS settings (a UInt8) ENGINE = Memory", ConstructKeywordTable,
+		func(t *testing.T, r *Result) {
+			conv, err := Convert(r.Stmt.Text, "db")
+			if err != nil || len(conv.Changes) != 1 || conv.Changes[0].(*schema.AddTable).Name.Name != "settings" {
+				t.Errorf("Convert = %+v, %v", conv, err)
+			}
+		}},
 	{"DIV operator", "CREATE TABLE t (a Int32, b Int32 DEFAULT a DIV 2) ENGINE = MergeTree ORDER BY a", ConstructMod, nil},
 	{"keyword column in DROP COLUMN", "ALTER TABLE t DROP COLUMN IF EXISTS order", ConstructKeywordColumn,
 		func(t *testing.T, r *Result) {

@@ -364,3 +364,18 @@ func TestAlterTableIfExistsIsUnreadable(t *testing.T) {
 		t.Error("Parse accepts ALTER TABLE IF EXISTS")
 	}
 }
+
+// TestTimeSeriesIsUncertain: the TimeSeries engine makes its own columns,
+// which the model does not know; the table is uncertain, not wrong.
+func TestTimeSeriesIsUncertain(t *testing.T) {
+	r := replay(t, "CREATE TABLE ts ENGINE = TimeSeries SETTINGS allow_experimental_time_series_table = 1;\n")
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if fs := r.Findings(); len(fs) != 1 || !strings.Contains(fs[0].Reason, "TimeSeries") {
+		t.Errorf("findings %v", fs)
+	}
+	if tb := table(t, r, "ts"); len(tb.Uncertain) != 1 {
+		t.Errorf("uncertain %+v", tb.Uncertain)
+	}
+}

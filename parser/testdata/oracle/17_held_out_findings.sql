@@ -85,3 +85,11 @@ CREATE TABLE hof_part_copy AS hof_part ENGINE = ReplacingMergeTree ORDER BY a;
 -- TABLE and VALUES, in any case, and no other keyword.
 CREATE TABLE hof_kw (t Tuple(keys String, values String, `From` String), values String, `select` UInt8, `order` UInt8, key UInt8) ENGINE = MergeTree ORDER BY tuple();
 CREATE VIEW hof_kw_view AS SELECT t.values AS a, values AS b, t.keys AS c, `select`, `order` + 1 AS o, key FROM hof_kw;
+-- Tables named after keywords AfterShip refuses as names (qryn has one
+-- named settings).
+CREATE TABLE IF NOT EXISTS settings (a UInt8, format String) ENGINE = MergeTree ORDER BY a;
+INSERT INTO settings VALUES (1, 'x');
+CREATE TABLE hof_kw_src (a UInt8) ENGINE = MergeTree ORDER BY a;
+CREATE MATERIALIZED VIEW hof_kw_mv TO settings AS SELECT a, 'y' AS format FROM hof_kw_src;
+CREATE TABLE IF NOT EXISTS hof_kw_ren (a UInt8) ENGINE = MergeTree ORDER BY a;
+RENAME TABLE hof_kw_ren TO format;
