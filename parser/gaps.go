@@ -568,6 +568,10 @@ func alterByCommand(stmt Statement, p *prepared, toks []sqlTok) (*Result, error)
 		}
 		g.Commands = append(g.Commands, ac)
 	}
+	if len(r.Workarounds) == 0 {
+		// Each command alone is AfterShip's, all together are not.
+		r.Workarounds = []Workaround{{Construct: ConstructAlterCommand, Pos: stmt.Pos}}
+	}
 	return r, nil
 }
 
@@ -653,6 +657,9 @@ func commandError(stmt Statement, c *cursor, msg string) *ParseError {
 // keeping the statement's byte offsets: the action is placed at its own
 // offset after a short "ALTER TABLE t" prefix padded with spaces.
 func parseAction(text string, seg []sqlTok) (clickhouse.AlterTableClause, error) {
+	if len(seg) == 0 {
+		return nil, fmt.Errorf("%w: expected an ALTER command", ErrSyntax)
+	}
 	start, end := seg[0].off, seg[len(seg)-1].end
 	prefix := "ALTER TABLE t"
 	if start < len(prefix)+1 {

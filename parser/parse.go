@@ -56,7 +56,8 @@ type Result struct {
 	// it.
 	Gap Gap
 	// Workarounds are the constructs AfterShip does not accept that were
-	// recognised, each at its file position. They are worth reporting as
+	// recognised, each at its file position; there is at least one when
+	// the statement is not Native. They are worth reporting as
 	// information: AfterShip did not check them.
 	Workarounds []Workaround
 	// Settings are an ALTER's trailing SETTINGS, which AfterShip accepts

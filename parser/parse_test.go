@@ -311,10 +311,17 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		stmts, _ := Split(src, FileStart)
 		for _, s := range stmts {
-			_, err := Parse(s)
+			r, err := Parse(s)
 			var pe *ParseError
 			if errors.As(err, &pe) && (pe.Pos.Offset < s.Pos.Offset || pe.Pos.Offset > s.Pos.Offset+len(s.Text)) {
 				t.Fatalf("error %v outside the statement %q", err, s.Text)
+			}
+			if err == nil && (len(r.Text) != len(s.Text) || !r.Native() && len(r.Workarounds) == 0) {
+				t.Fatalf("%q: text %q, workarounds %v", s.Text, r.Text, r.Workarounds)
+			}
+			if err == nil && !r.Native() {
+				// Reading the parts taken out must not panic either.
+				_, _ = Convert(s.Text, "db")
 			}
 		}
 	})
