@@ -378,7 +378,7 @@ func readFile(fsys fs.FS, p string, errs *ErrorList) ([]byte, bool) {
 		return nil, false
 	}
 	if bad := firstNonText(data); bad >= 0 {
-		errs.add(p, fileStart.advance(string(data[:bad])), ErrNotText, "not a text file: byte 0x%02x at offset %d is not UTF-8 text", data[bad], bad)
+		errs.add(p, FileStart.Advance(string(data[:bad])), ErrNotText, "not a text file: byte 0x%02x at offset %d is not UTF-8 text", data[bad], bad)
 		return nil, false
 	}
 	return data, true
@@ -419,7 +419,7 @@ func stripBOM(data []byte) (string, Pos) {
 	if strings.HasPrefix(text, bom) {
 		return text[len(bom):], Pos{Offset: len(bom), Line: 1, Col: 1}
 	}
-	return text, fileStart
+	return text, FileStart
 }
 
 func wholeFileSection(p string, data []byte, errs *ErrorList) *Section {
@@ -484,7 +484,7 @@ func readSections(p string, data []byte, errs *ErrorList) (up, down *Section) {
 			marker := markerOf(line)
 			next := Pos{Offset: pos.Offset + len(line) + 1, Line: pos.Line + 1, Col: 1}
 			if next.Offset-start.Offset > len(text) {
-				next = pos.advance(line)
+				next = pos.Advance(line)
 			}
 			sec := &Section{File: p, Start: next, Marker: pos}
 			target := &up
@@ -512,10 +512,10 @@ func readSections(p string, data []byte, errs *ErrorList) (up, down *Section) {
 	})
 	closeCur(len(text))
 	if up == nil {
-		errs.add(p, fileStart, ErrMissingUp, "missing up section: expected a line %q followed by the migration's SQL", UpMarker)
+		errs.add(p, FileStart, ErrMissingUp, "missing up section: expected a line %q followed by the migration's SQL", UpMarker)
 	}
 	if down == nil {
-		errs.add(p, fileStart, ErrMissingDown, "missing down section: expected a line %q followed by SQL that undoes the up section, or by %q if there is nothing to undo", DownMarker, NoOpMarker)
+		errs.add(p, FileStart, ErrMissingDown, "missing down section: expected a line %q followed by SQL that undoes the up section, or by %q if there is nothing to undo", DownMarker, NoOpMarker)
 	}
 	return up, down
 }

@@ -17,8 +17,11 @@ type Pos struct {
 	Col    int
 }
 
-// advance returns the position reached after reading text starting at p.
-func (p Pos) advance(text string) Pos {
+// String formats the position as line:col.
+func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
+
+// Advance returns the position reached after reading text starting at p.
+func (p Pos) Advance(text string) Pos {
 	for i := 0; i < len(text); i++ {
 		if text[i] == '\n' {
 			p.Line++
@@ -31,7 +34,8 @@ func (p Pos) advance(text string) Pos {
 	return p
 }
 
-var fileStart = Pos{Line: 1, Col: 1}
+// FileStart is the position of a file's first byte.
+var FileStart = Pos{Line: 1, Col: 1}
 
 // Sentinel errors. Every *Error wraps exactly one of them, so that callers
 // (the lint command) can tell the problems apart with errors.Is.

@@ -131,13 +131,13 @@ func ParseSumFile(data []byte) (*SumFile, error) {
 	text := strings.TrimPrefix(string(data), bom)
 	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	if text == "" {
-		errs.add(SumFileName, fileStart, ErrSumSyntax, "empty sum file: expected a header line %q; run chschema hash", sumHeader+" h1:…")
+		errs.add(SumFileName, FileStart, ErrSumSyntax, "empty sum file: expected a header line %q; run chschema hash", sumHeader+" h1:…")
 		return sf, errs.Err()
 	}
 	header := strings.TrimSuffix(lines[0], "\r")
 	total, ok := strings.CutPrefix(header, sumHeader+" ")
 	if _, valid := decodeHash(total); !isConflictMarker(header) && (!ok || !valid) {
-		errs.add(SumFileName, fileStart, ErrSumSyntax, "malformed header: expected %q", sumHeader+" h1:<base64 sha256>")
+		errs.add(SumFileName, FileStart, ErrSumSyntax, "malformed header: expected %q", sumHeader+" h1:<base64 sha256>")
 	}
 	sf.Total = total
 	for i, l := range lines {
@@ -172,7 +172,7 @@ func ParseSumFile(data []byte) (*SumFile, error) {
 		sf.Entries = append(sf.Entries, e)
 	}
 	if len(errs) == 0 && sf.Checksum() != sf.Total {
-		errs.add(SumFileName, fileStart, ErrSumHeader, "the header checksum does not match the lines: the file was edited by hand or merged; fix the migrations, then run chschema hash")
+		errs.add(SumFileName, FileStart, ErrSumHeader, "the header checksum does not match the lines: the file was edited by hand or merged; fix the migrations, then run chschema hash")
 	}
 	return sf, errs.Err()
 }
@@ -235,7 +235,7 @@ func (d *Dir) Verify() error {
 		if m := byFiles[e.Service+" "+strings.Join(e.Files, " ")]; m != nil {
 			matched[m] = true
 			if !bytes.Equal(chainHash(prev, e.Service, e.Files, m.contents), want) {
-				errs.add(m.Files[0], fileStart, ErrSealedEdited, "sealed migration %s was edited after it was released (chschema.sum line %d); add a new migration instead", strings.Join(e.Files, " + "), e.Line)
+				errs.add(m.Files[0], FileStart, ErrSealedEdited, "sealed migration %s was edited after it was released (chschema.sum line %d); add a new migration instead", strings.Join(e.Files, " + "), e.Line)
 			}
 		} else {
 			missing = append(missing, i)
@@ -265,10 +265,10 @@ func (d *Dir) Verify() error {
 			errs.add(SumFileName, Pos{Line: e.Line, Col: 1}, ErrSealedRemoved, "sealed migration %s was removed or its content changed with its name; released migrations stay", strings.Join(e.Files, " + "))
 		case moved.Version == v:
 			matched[moved] = true
-			errs.add(moved.Files[0], fileStart, ErrSealedRenamed, "sealed migration %s was renamed to %s (chschema.sum line %d)", strings.Join(e.Files, " + "), strings.Join(moved.Files, " + "), e.Line)
+			errs.add(moved.Files[0], FileStart, ErrSealedRenamed, "sealed migration %s was renamed to %s (chschema.sum line %d)", strings.Join(e.Files, " + "), strings.Join(moved.Files, " + "), e.Line)
 		default:
 			matched[moved] = true
-			errs.add(moved.Files[0], fileStart, ErrSealedMoved, "sealed migration %s was reordered: it is now ID %s (chschema.sum line %d)", strings.Join(e.Files, " + "), moved.ID, e.Line)
+			errs.add(moved.Files[0], FileStart, ErrSealedMoved, "sealed migration %s was reordered: it is now ID %s (chschema.sum line %d)", strings.Join(e.Files, " + "), moved.ID, e.Line)
 		}
 	}
 	for _, m := range d.Migrations() {
@@ -277,7 +277,7 @@ func (d *Dir) Verify() error {
 			continue
 		}
 		if m.Version <= l.version {
-			errs.add(m.Files[0], fileStart, ErrInsertedBefore, "new migration with ID %s is not after %s, the last released migration of service %s; new migrations take the IDs after it", m.ID, l.file, m.Service.Name)
+			errs.add(m.Files[0], FileStart, ErrInsertedBefore, "new migration with ID %s is not after %s, the last released migration of service %s; new migrations take the IDs after it", m.ID, l.file, m.Service.Name)
 		}
 	}
 	return errs.Err()

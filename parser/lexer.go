@@ -3,35 +3,16 @@ package parser
 import (
 	"errors"
 	"fmt"
+
+	"github.com/chschema/chschema/migrations"
 )
 
-// Pos is a position in a file. Offset is 0-based in bytes; Line and Col are
-// 1-based, and Col counts bytes, as go/token does.
-type Pos struct {
-	Offset int
-	Line   int
-	Col    int
-}
-
-// String formats the position as line:col.
-func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
-
-// Advance returns the position reached after reading text starting at p.
-func (p Pos) Advance(text string) Pos {
-	for i := 0; i < len(text); i++ {
-		if text[i] == '\n' {
-			p.Line++
-			p.Col = 1
-		} else {
-			p.Col++
-		}
-	}
-	p.Offset += len(text)
-	return p
-}
+// Pos is a position in a file: the migrations package's, so that lint and
+// replay errors need no conversion.
+type Pos = migrations.Pos
 
 // FileStart is the position of a file's first byte.
-var FileStart = Pos{Offset: 0, Line: 1, Col: 1}
+var FileStart = migrations.FileStart
 
 // TokenKind classifies a lexical token of ClickHouse SQL.
 type TokenKind int

@@ -114,14 +114,8 @@ func posLess(a, b schema.Position) bool {
 
 // advance returns the position after text, starting at p.
 func advance(p schema.Position, text string) schema.Position {
-	for i := 0; i < len(text); i++ {
-		if text[i] == '\n' {
-			p.Line++
-			p.Col = 1
-		} else { // columns count bytes, as Split's positions do
-			p.Col++
-		}
-	}
+	q := Pos{Line: p.Line, Col: p.Col}.Advance(text)
+	p.Line, p.Col = q.Line, q.Col
 	return p
 }
 
