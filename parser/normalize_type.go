@@ -195,7 +195,6 @@ func (p *typeParser) parseType() (string, error) {
 		break
 	}
 	upper := strings.ToUpper(name)
-	var args []typeTok // raw argument list, for the families that take literals
 	hasArgs := p.peek().kind == '('
 	if stringAliases[upper] {
 		if hasArgs {
@@ -275,22 +274,9 @@ func (p *typeParser) parseType() (string, error) {
 	}
 	// Families with literal arguments: Decimal(P, S), DateTime('tz'),
 	// DateTime64(3, 'tz'), FixedString(N), JSON(...), ...
-	depth := 1
-	for depth > 0 {
-		if p.eof() {
-			return "", fmt.Errorf("type %s: unbalanced parentheses", name)
-		}
-		t := p.next()
-		switch t.kind {
-		case '(':
-			depth++
-		case ')':
-			depth--
-			if depth == 0 {
-				continue
-			}
-		}
-		args = append(args, t)
+	args, ok := p.rawArgs()
+	if !ok {
+		return "", fmt.Errorf("type %s: unbalanced parentheses", name)
 	}
 	lits := splitArgs(args)
 	switch family {
@@ -482,22 +468,26 @@ func (p *typeParser) parseAggFunc() (string, error) {
 		return t.text, nil
 	}
 	p.next()
-	var args []typeTok
-	depth := 1
-	for depth > 0 && !p.eof() {
-		x := p.next()
-		switch x.kind {
+	args, _ := p.rawArgs()
+	return t.text + "(" + strings.Join(splitArgs(args), ", ") + ")", nil
+}
+
+// rawArgs reads the tokens up to the ')' that closes the '(' just read;
+// ok is false when the input ends first.
+func (p *typeParser) rawArgs() (args []typeTok, ok bool) {
+	for depth := 1; !p.eof(); {
+		t := p.next()
+		switch t.kind {
 		case '(':
 			depth++
 		case ')':
-			depth--
-			if depth == 0 {
-				continue
+			if depth--; depth == 0 {
+				return args, true
 			}
 		}
-		args = append(args, x)
+		args = append(args, t)
 	}
-	return t.text + "(" + strings.Join(splitArgs(args), ", ") + ")", nil
+	return args, false
 }
 
 var mapAggAliases = map[string]string{"sumMappedArrays": "sumMap", "minMappedArrays": "minMap", "maxMappedArrays": "maxMap"}
