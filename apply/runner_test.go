@@ -111,6 +111,26 @@ func (f *fixture) executions(t *testing.T) map[string]int {
 	return out
 }
 
+// interrupted leaves u as a run killed after its first done statements:
+// the 'started' event and those statements, run with the runner's query
+// IDs, and nothing more.
+func (f *fixture) interrupted(t *testing.T, r *Runner, u *Unit, done int) {
+	t.Helper()
+	ctx := context.Background()
+	if err := f.history.Ensure(ctx); err != nil {
+		t.Fatal(err)
+	}
+	attempt := newAttempt()
+	if err := f.history.Append(ctx, r.event(u, StatusStarted, attempt, 0, len(u.Up), time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	for i := range done {
+		if err := r.exec(ctx, u.Up[i], queryID(attempt, u.Service, u.Version, i, u.Up[i])); err != nil {
+			t.Fatalf("statement %d: %v", i, err)
+		}
+	}
+}
+
 func (f *fixture) sql(format string) string {
 	return strings.ReplaceAll(format, "DB", "`"+f.db.Name+"`")
 }
@@ -236,18 +256,7 @@ func TestMigrateResumesInterruptedRun(t *testing.T) {
 		f.sql("CREATE TABLE DB.k2 (id UInt64) ENGINE = Log"),
 	}, nil)
 	r := f.runner(t)
-	if err := f.history.Ensure(ctx); err != nil {
-		t.Fatal(err)
-	}
-	attempt := newAttempt()
-	if err := f.history.Append(ctx, r.event(u, StatusStarted, attempt, 0, 3, time.Now())); err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 2; i++ {
-		if err := r.exec(ctx, u.Up[i], queryID(attempt, "svc", 1, i, u.Up[i])); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.interrupted(t, r, u, 2)
 
 	// A completed statement edited since: refuse.
 	edited := unit("svc", 1, []string{f.sql("CREATE TABLE DB.k0 (id UInt64, x UInt8) ENGINE = Log"), u.Up[1].SQL, u.Up[2].SQL}, nil)
@@ -471,18 +480,7 @@ func TestResumeWaitsForTheInterruptedMutation(t *testing.T) {
 	}, nil)
 	t.Cleanup(func() { _ = f.db.Conn.Exec(ctx, "KILL MUTATION WHERE database = '"+f.db.Name+"'") })
 	r := f.runner(t, WithClassifier(MutationClassifier))
-	if err := f.history.Ensure(ctx); err != nil {
-		t.Fatal(err)
-	}
-	attempt := newAttempt()
-	if err := f.history.Append(ctx, r.event(u, StatusStarted, attempt, 0, 4, time.Now())); err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 3; i++ {
-		if err := r.exec(ctx, u.Up[i], queryID(attempt, "svc", 1, i, u.Up[i])); err != nil {
-			t.Fatalf("statement %d: %v", i, err)
-		}
-	}
+	f.interrupted(t, r, u, 3)
 	_, err := r.Migrate(ctx, []*Unit{u}, Target{}, false)
 	var se *StmtError
 	if !errors.Is(err, ErrMutationFailed) || !errors.As(err, &se) || se.Index != 2 {
