@@ -1,0 +1,278 @@
+package difftest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/chschema/chschema/apply"
+	"github.com/chschema/chschema/diff"
+	"github.com/chschema/chschema/drift"
+	"github.com/chschema/chschema/lint"
+	"github.com/chschema/chschema/migrations"
+	"github.com/chschema/chschema/parser"
+	"github.com/chschema/chschema/schema"
+)
+
+// ModelOpts compares models field by field, skipping back-pointers and
+// bookkeeping the server does not report (the oracle test's options).
+var ModelOpts = cmp.Options{
+	cmpopts.IgnoreFields(schema.Database{}, "Schema", "Detached", "Uncertain"),
+	cmpopts.IgnoreFields(schema.Table{}, "Database", "Uncertain"),
+	cmpopts.IgnoreFields(schema.View{}, "Database", "Uncertain"),
+	cmpopts.IgnoreFields(schema.Dictionary{}, "Database", "Uncertain"),
+	cmpopts.IgnoreFields(schema.Function{}, "Schema"),
+	cmpopts.EquateEmpty(),
+}
+
+// check writes c as migration files and compares, the way `chschema diff`
+// does, the expected schema built from them with the live one in sb.
+func (r *Runner) check(ctx context.Context, sb *sandbox, c *Case) *Result {
+	res := &Result{Case: c, Files: map[string]string{}}
+	fsys, placed := Layout(c.Seed, c.SQL())
+	res.Placed = placed
+	for name, f := range fsys {
+		res.Files[name] = string(f.Data)
+	}
+	vars := map[string]string{"db": sb.db, "fn": sb.fn}
+
+	// Lint, offline: SQL the server ran is never a syntax error.
+	guard(res, "lint", func() {
+		rep, err := lint.Lint(ctx, fsys, lint.Options{Vars: vars})
+		if err != nil {
+			res.Failures = append(res.Failures, Failure{Kind: KindModelError, Detail: "lint: " + err.Error()})
+			return
+		}
+		for _, f := range rep.Findings {
+			if f.Severity == lint.Error {
+				res.Failures = append(res.Failures, Failure{Kind: KindLintRejects,
+					Detail: fmt.Sprintf("%s:%d:%d: %s: %s", f.File, f.Line, f.Col, f.Rule, f.Message)})
+			}
+		}
+	})
+
+	// The expected schema, as `chschema diff` builds it with no history.
+	var expected *schema.Schema
+	var findings []parser.Finding
+	guard(res, "expected schema", func() {
+		dir, err := migrations.Open(fsys)
+		if err != nil {
+			res.Failures = append(res.Failures, Failure{Kind: KindModelError, Detail: "migrations: " + err.Error()})
+			return
+		}
+		units, init, err := apply.Units(dir, vars)
+		if err != nil {
+			res.Failures = append(res.Failures, Failure{Kind: KindModelError, Detail: "units: " + err.Error()})
+			return
+		}
+		expected, findings, err = apply.ExpectedSchema(init, units, nil, sb.db)
+		if err != nil {
+			var list parser.ReplayErrors
+			if errors.As(err, &list) {
+				for _, e := range list {
+					res.Failures = append(res.Failures, Failure{Kind: KindModelError, Detail: e.Error()})
+				}
+			} else {
+				res.Failures = append(res.Failures, Failure{Kind: KindModelError, Detail: err.Error()})
+			}
+			expected = nil
+		}
+	})
+	res.findings = findings
+	for _, f := range findings {
+		res.Findings = append(res.Findings, f.String())
+	}
+	if expected == nil {
+		return res
+	}
+	dbs := drift.ManagedDatabases(expected, sb.db, nil)
+	expected.KeepDatabases(dbs)
+
+	live, notes, err := schema.ReadLive(ctx, sb.conn, schema.LiveOptions{Databases: dbs, Parser: parser.CreateReader{},
+		NoFunctions: len(expected.Functions) == 0})
+	if err != nil {
+		if ctx.Err() != nil {
+			res.err = ctx.Err()
+			return res
+		}
+		res.Failures = append(res.Failures, Failure{Kind: KindLiveError, Detail: err.Error()})
+		return res
+	}
+	// Other tests' functions share the server: keep the case's.
+	live.Functions = slices.DeleteFunc(live.Functions, func(f *schema.Function) bool { return !strings.HasPrefix(f.Name, sb.fn) })
+
+	res.expected, res.live, res.dbs = expected, live, dbs
+	var rep *drift.Report
+	guard(res, "diff", func() { rep = drift.Diff(expected, live, notes, nil, dbs) })
+	if rep == nil {
+		return res
+	}
+	reported := map[string]bool{} // db.object with a change
+	for _, e := range diff.Entries(rep.Result) {
+		if e.Action == "unverified" {
+			continue
+		}
+		reported[e.Database+"."+e.Object] = true
+		kind := KindFalseDrift
+		if e.Action == "added" || (e.Action == "modified" && e.From == "" && e.To != "") {
+			kind = KindSilentDrop
+		}
+		detail := e.Kind + " " + e.Action
+		if e.Subject != "" {
+			detail += ", " + e.Subject
+		}
+		if e.Detail != "" {
+			detail += " (" + e.Detail + ")"
+		}
+		if e.From != "" {
+			detail += "\n    - " + e.From
+		}
+		if e.To != "" {
+			detail += "\n    + " + e.To
+		}
+		res.Failures = append(res.Failures, Failure{Kind: kind, Object: e.Name(), Detail: detail})
+	}
+	res.Unverified = len(rep.Unverified)
+
+	r.serverTruth(ctx, sb, res, expected, dbs)
+	positions(res, expected, fsys)
+	compareFields(res, expected, live, reported)
+	return res
+}
+
+// serverTruth checks, from the server's own tables rather than the live
+// reader, that no database or function the case made is missing from the
+// comparison: a database the model never learned of is never read.
+func (r *Runner) serverTruth(ctx context.Context, sb *sandbox, res *Result, expected *schema.Schema, dbs []string) {
+	rows, err := sb.conn.Query(ctx, "SELECT name FROM system.databases WHERE startsWith(name, ?) ORDER BY name", sb.db)
+	if err == nil {
+		for rows.Next() {
+			var n string
+			if rows.Scan(&n) != nil {
+				continue
+			}
+			var objects uint64
+			_ = sb.conn.QueryRow(ctx, "SELECT count() FROM system.tables WHERE database = ?", n).Scan(&objects)
+			if !slices.Contains(dbs, n) && (n != sb.db || objects > 0) {
+				res.Failures = append(res.Failures, Failure{Kind: KindSilentDrop, Object: schema.QuoteIdent(n),
+					Detail: fmt.Sprintf("database with %d objects on the server, never compared (not in the expected schema)", objects)})
+			}
+		}
+		rows.Close()
+	}
+	rows, err = sb.conn.Query(ctx, "SELECT name FROM system.functions WHERE origin = 'SQLUserDefined' AND startsWith(name, ?)", sb.fn)
+	if err == nil {
+		for rows.Next() {
+			var n string
+			if rows.Scan(&n) != nil {
+				continue
+			}
+			if _, ok := expected.Function(n); !ok {
+				res.Failures = append(res.Failures, Failure{Kind: KindSilentDrop, Object: n,
+					Detail: "SQL function on the server, not in the expected schema (diff never reports a function only the server has)"})
+			}
+		}
+		rows.Close()
+	}
+}
+
+// positions checks that every uncertainty the model reports points into the
+// migration files: a file of the case, a line and column inside it.
+func positions(res *Result, s *schema.Schema, fsys fstest.MapFS) {
+	check := func(what string, us []schema.Uncertainty) {
+		for _, u := range us {
+			f, ok := fsys[u.Pos.File]
+			lines := 0
+			if ok {
+				lines = strings.Count(string(f.Data), "\n") + 1
+			}
+			if !ok || u.Pos.Line < 1 || u.Pos.Line > lines || u.Pos.Col < 1 {
+				res.Failures = append(res.Failures, Failure{Kind: KindBadPosition, Object: what,
+					Detail: fmt.Sprintf("uncertain at %q, which is no place in the migration files: %s", u.Pos.String(), u.Reason)})
+			}
+		}
+	}
+	for _, d := range s.Databases {
+		check(schema.QuoteIdent(d.Name), d.Uncertain)
+		for _, o := range objectsOf(d) {
+			check(o.ObjectName().String(), o.Uncertainties())
+		}
+	}
+}
+
+// compareFields compares the objects both sides know, field by field, and
+// reports the differences the diff did not: a normalisation can make two
+// different values compare equal.
+func compareFields(res *Result, want, got *schema.Schema, reported map[string]bool) {
+	for _, wd := range want.Databases {
+		gd, ok := got.Database(wd.Name)
+		if !ok {
+			continue
+		}
+		if len(wd.Uncertain) > 0 || len(gd.Uncertain) > 0 {
+			continue
+		}
+		if d := cmp.Diff(wd.Engine, gd.Engine, ModelOpts); d != "" && !reported[wd.Name+"."] {
+			res.Failures = append(res.Failures, Failure{Kind: KindFieldMismatch, Object: schema.QuoteIdent(wd.Name), Detail: "database engine (-offline +server):\n" + d})
+		}
+		for _, wo := range objectsOf(wd) {
+			key := wd.Name + "." + wo.ObjectName().Name
+			go_, ok := gd.Object(wo.ObjectName().Name)
+			if !ok {
+				continue
+			}
+			if len(wo.Uncertainties()) > 0 {
+				continue
+			}
+			if len(go_.Uncertainties()) > 0 {
+				res.Failures = append(res.Failures, Failure{Kind: KindLiveUnreadable, Object: wo.ObjectName().String(),
+					Detail: "the live reader marks it uncertain: " + go_.Uncertainties()[0].Reason})
+				continue
+			}
+			res.Verified++
+			res.checked = append(res.checked, checkedObject{db: wd.Name, name: wo.ObjectName().Name, kind: wo.Kind().String()})
+			if reported[key] {
+				continue
+			}
+			var d string
+			switch w := wo.(type) {
+			case *schema.View:
+				g, _ := go_.(*schema.View)
+				if g == nil {
+					continue
+				}
+				gc := *g
+				if w.Columns == nil {
+					gc.Columns = nil
+				}
+				d = cmp.Diff(w, &gc, ModelOpts)
+			default:
+				d = cmp.Diff(wo, go_, ModelOpts)
+			}
+			if d != "" {
+				res.Failures = append(res.Failures, Failure{Kind: KindFieldMismatch, Object: wo.ObjectName().String(),
+					Detail: "equal for diff, different field by field (-offline +server):\n" + d})
+			}
+		}
+	}
+}
+
+func objectsOf(d *schema.Database) []schema.Object {
+	var out []schema.Object
+	for _, t := range d.Tables {
+		out = append(out, t)
+	}
+	for _, v := range d.Views {
+		out = append(out, v)
+	}
+	for _, x := range d.Dictionaries {
+		out = append(out, x)
+	}
+	return out
+}
