@@ -140,7 +140,7 @@ func (c *converter) ttlIn(from, to int, tableLevel bool) (string, bool, error) {
 // parseAfterShip is the one place that calls AfterShip's parser. It parses
 // exactly one statement.
 func parseAfterShip(sql string) (ch.Expr, error) {
-	p := ch.NewParser(sql)
+	p := ch.NewParser(afterShipQuotes(sql))
 	stmts, err := p.ParseStmts()
 	if err != nil {
 		return nil, err
@@ -148,6 +148,7 @@ func parseAfterShip(sql string) (ch.Expr, error) {
 	if len(stmts) != 1 {
 		return nil, fmt.Errorf("expected one statement, found %d", len(stmts))
 	}
+	unescapeIdents(stmts[0])
 	return stmts[0], nil
 }
 

@@ -1228,21 +1228,9 @@ func ident(i *ch.Ident) string {
 	return schema.QuoteIdent(identValue(i))
 }
 
-// identValue is the name a quoted identifier stands for: AfterShip keeps
-// its escapes (\n, \`) as written.
-func identValue(i *ch.Ident) string {
-	if i.QuoteType == ch.Unquoted || !strings.Contains(i.Name, "\\") {
-		return i.Name
-	}
-	q := "`"
-	if i.QuoteType == ch.DoubleQuote {
-		q = `"`
-	}
-	if _, s, err := unquoteAt(q+i.Name+q, 0); err == nil {
-		return s
-	}
-	return i.Name
-}
+// identValue is the name an identifier stands for (unescapeIdents has
+// resolved a quoted name's escapes).
+func identValue(i *ch.Ident) string { return i.Name }
 
 func identName(name string, _ int) string { return schema.QuoteIdent(name) }
 

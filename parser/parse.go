@@ -150,13 +150,14 @@ func parseOne(text string) (ast clickhouse.Expr, err error) {
 			ast, err = nil, fmt.Errorf("AfterShip parser panicked: %v", r)
 		}
 	}()
-	stmts, err := clickhouse.NewParser(text).ParseStmts()
+	stmts, err := clickhouse.NewParser(afterShipQuotes(text)).ParseStmts()
 	if err != nil {
 		return nil, err
 	}
 	if len(stmts) != 1 {
 		return nil, fmt.Errorf("expected one statement, got %d", len(stmts))
 	}
+	unescapeIdents(stmts[0])
 	return stmts[0], nil
 }
 

@@ -1,0 +1,108 @@
+package parser
+
+import (
+	"reflect"
+	"strings"
+
+	ch "github.com/AfterShip/clickhouse-sql-parser/parser"
+)
+
+// afterShipQuotes rewrites, without changing the length, the quoted
+// identifiers AfterShip's lexer cannot read: it ends a quoted name at the
+// first quote of its kind, escaped (\` or \") or doubled (“ or "") or not,
+// which the server accepts and prints (`c\`q`). Such a name is given the
+// other kind of quotes, with a doubled quote written as an escape, so that
+// AfterShip reads it whole; unescapeIdents then turns its escapes into the
+// name. A name that holds both kinds of quotes is left as it is.
+func afterShipQuotes(text string) string {
+	if !strings.ContainsAny(text, "`\"") {
+		return text
+	}
+	var b []byte
+	lx := NewLexer(text)
+	for {
+		tok, err := lx.Next()
+		if err != nil || tok.Kind == TokenEOF {
+			break
+		}
+		if tok.Kind != TokenQuotedIdent || tok.End-tok.Off < 2 {
+			continue
+		}
+		q := text[tok.Off]
+		other := byte('"')
+		if q == '"' {
+			other = '`'
+		}
+		inner := text[tok.Off+1 : tok.End-1]
+		if !strings.Contains(inner, string(q)) || strings.Contains(inner, string(other)) {
+			continue
+		}
+		if b == nil {
+			b = []byte(text)
+		}
+		b[tok.Off], b[tok.End-1] = other, other
+		for i := tok.Off + 1; i < tok.End-1; i++ {
+			switch {
+			case b[i] == '\\':
+				i++ // keep the escape and what it escapes
+			case b[i] == q && i+1 < tok.End-1 && b[i+1] == q:
+				b[i] = '\\'
+				i++
+			}
+		}
+	}
+	if b == nil {
+		return text
+	}
+	return string(b)
+}
+
+// unescapeIdents replaces, everywhere in an AfterShip tree, the name of a
+// quoted identifier by the name it stands for: AfterShip keeps a quoted
+// name's escapes (\n, \`, \\) as written.
+func unescapeIdents(root ch.Expr) {
+	if root == nil {
+		return
+	}
+	identType := reflect.TypeFor[ch.Ident]()
+	seen := map[uintptr]bool{}
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if v.IsNil() || seen[v.Pointer()] {
+				return
+			}
+			seen[v.Pointer()] = true
+			if v.Elem().Type() == identType {
+				id := v.Interface().(*ch.Ident)
+				if id.QuoteType != ch.Unquoted && strings.Contains(id.Name, `\`) {
+					q := "`"
+					if id.QuoteType == ch.DoubleQuote {
+						q = `"`
+					}
+					if _, s, err := unquoteAt(q+id.Name+q, 0); err == nil {
+						id.Name = s
+					}
+				}
+				return
+			}
+			walk(v.Elem())
+		case reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					walk(v.Field(i))
+				}
+			}
+		case reflect.Slice, reflect.Array:
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		}
+	}
+	walk(reflect.ValueOf(root))
+}
