@@ -1026,16 +1026,19 @@ func (c *converter) typeText(t ch.Expr) string {
 		return ""
 	}
 	end := first.end
-	prev := first
-	t2, after, ok := nextSQLTok(rest, next)
-	for ok && t2.kind == 'w' {
-		two := strings.ToUpper(prev.text + " " + t2.text)
-		if _, alias := typeAliases[two]; !alias && !stringAliases[two] {
+	// A multi-word name: as many words as the catalog knows as one.
+	words, ends, nexts := []string{first.text}, []int{first.end}, []int{next}
+	for at := next; len(words) < 4; {
+		w, after, ok := nextSQLTok(rest, at)
+		if !ok || w.kind != 'w' {
 			break
 		}
-		end, prev, next = t2.end, t2, after
-		t2, after, ok = nextSQLTok(rest, next)
+		words, ends, nexts = append(words, w.text), append(ends, w.end), append(nexts, after)
+		at = after
 	}
+	n := multiWordType(words)
+	end, next = ends[n-1], nexts[n-1]
+	t2, after, ok := nextSQLTok(rest, next)
 	if ok && t2.kind == '(' {
 		depth := 0
 		for tok, at, more := t2, after, true; more; tok, at, more = nextSQLTok(rest, at) {

@@ -832,16 +832,14 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 			p.placeholder(t, ConstructKeywordTable)
 			continue
 		}
-		// Multi-word type names become one word: INT UNSIGNED → INT_UNSIGNED.
-		if i+1 < len(toks) && toks[i+1].kind == 'w' {
-			two := t.upper() + " " + toks[i+1].upper()
-			if _, ok := typeAliases[two]; ok || stringAliases[two] {
-				if strings.Trim(p.orig[t.end:toks[i+1].off], " \t") == "" {
-					for k := t.end; k < toks[i+1].off; k++ {
-						p.b[k] = '_'
-					}
-					p.note(ConstructTypeWords, t.off)
+		// Multi-word type names become one word: INT UNSIGNED →
+		// INT_UNSIGNED, CHARACTER LARGE OBJECT → CHARACTER_LARGE_OBJECT.
+		if words := spacedWords(p.orig, toks[i:]); len(words) > 1 {
+			if n := multiWordType(words); n > 1 {
+				for k := t.end; k < toks[i+n-1].off; k++ {
+					p.b[k] = '_'
 				}
+				p.note(ConstructTypeWords, t.off)
 			}
 		}
 		switch t.upper() {
@@ -1340,6 +1338,19 @@ func (p *prepared) lambdaParams(toks []sqlTok) {
 	}
 }
 
+// spacedWords returns the texts of the words at the start of toks that are
+// separated by spaces or tabs only, at most four.
+func spacedWords(src string, toks []sqlTok) []string {
+	var out []string
+	for k, t := range toks {
+		if t.kind != 'w' || len(out) == 4 || k > 0 && strings.Trim(src[toks[k-1].end:t.off], " \t") != "" {
+			break
+		}
+		out = append(out, t.text)
+	}
+	return out
+}
+
 // blankType replaces the column type starting at seg[i] with "String"
 // padded to the same length, when it has an argument list: AfterShip does
 // not read every type (Dynamic(max_types=10), JSON settings, ...), and the
@@ -1348,14 +1359,7 @@ func (p *prepared) blankType(seg []sqlTok, i int) {
 	if i >= len(seg) || seg[i].kind != 'w' {
 		return
 	}
-	j := i + 1
-	for j < len(seg) && seg[j].kind == 'w' {
-		two := strings.ToUpper(seg[j-1].text + " " + seg[j].text)
-		if _, ok := typeAliases[two]; !ok && !stringAliases[two] {
-			break
-		}
-		j++
-	}
+	j := i + multiWordType(spacedWords(p.orig, seg[i:]))
 	if j >= len(seg) || seg[j].kind != '(' {
 		return
 	}

@@ -1,7 +1,9 @@
 package parser
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,37 +31,30 @@ func NormalizeType(src string) (schema.Type, error) {
 	return schema.Type(t), nil
 }
 
-// typeAliases maps upper-cased SQL aliases and case-insensitive family
-// names to the server's canonical family name.
-var typeAliases = map[string]string{
-	"INT": "Int32", "INTEGER": "Int32", "MEDIUMINT": "Int32", "INT4": "Int32",
-	"SIGNED": "Int64", "BIGINT": "Int64",
-	"TINYINT": "Int8", "INT1": "Int8", "BYTE": "Int8",
-	"SMALLINT":     "Int16",
-	"INT UNSIGNED": "UInt32", "INTEGER UNSIGNED": "UInt32", "MEDIUMINT UNSIGNED": "UInt32",
-	"BIGINT UNSIGNED": "UInt64", "UNSIGNED": "UInt64", "BIT": "UInt64", "SET": "UInt64",
-	"TINYINT UNSIGNED": "UInt8", "SMALLINT UNSIGNED": "UInt16", "YEAR": "UInt16",
-	"FLOAT": "Float32", "REAL": "Float32", "SINGLE": "Float32",
-	"DOUBLE": "Float64", "DOUBLE PRECISION": "Float64",
-	"BOOL": "Bool", "BOOLEAN": "Bool",
-	"DEC": "Decimal", "NUMERIC": "Decimal", "FIXED": "Decimal", "DECIMAL": "Decimal",
-	"TIMESTAMP": "DateTime", "DATETIME": "DateTime", "DATE": "Date", "DATETIME64": "DateTime64",
-	"DATE32": "Date32",
-	"INET4":  "IPv4", "INET6": "IPv6",
-	"BINARY": "FixedString",
-	"ENUM":   "Enum",
+// typeAlias returns the family an upper-cased type name stands for when the
+// server matches it case-insensitively or as an alias (catalogTypeNames).
+func typeAlias(upper string) (string, bool) {
+	f, ok := catalogTypeNames[upper]
+	return f, ok
 }
 
-// stringAliases are the upper-cased aliases of String; their arguments
-// (lengths) are dropped.
-var stringAliases = map[string]bool{
-	"TEXT": true, "TINYTEXT": true, "MEDIUMTEXT": true, "LONGTEXT": true,
-	"VARCHAR": true, "CHAR": true, "NVARCHAR": true, "NCHAR": true, "VARCHAR2": true,
-	"CHARACTER": true, "CHARACTER VARYING": true, "CHAR VARYING": true, "NATIONAL CHAR": true,
-	"NATIONAL CHARACTER": true, "NATIONAL CHARACTER VARYING": true, "NATIONAL CHAR VARYING": true,
-	"NCHAR VARYING": true, "NCHAR LARGE OBJECT": true, "CHARACTER LARGE OBJECT": true,
-	"BINARY VARYING": true, "BINARY LARGE OBJECT": true, "VARBINARY": true, "BLOB": true,
-	"TINYBLOB": true, "MEDIUMBLOB": true, "LONGBLOB": true, "CLOB": true, "BYTEA": true,
+// isStringAlias reports whether an upper-cased type name is an alias of
+// String (VARCHAR, TEXT, CHARACTER LARGE OBJECT, ...), whose arguments
+// (lengths) the server drops.
+func isStringAlias(upper string) bool {
+	return upper != "STRING" && catalogTypeNames[upper] == "String"
+}
+
+// multiWordType returns how many of words (a run of words written with only
+// spaces between them) form one type name: the longest run the catalog
+// knows (INT UNSIGNED, NATIONAL CHARACTER LARGE OBJECT), or 1.
+func multiWordType(words []string) int {
+	for n := min(len(words), 4); n > 1; n-- {
+		if _, ok := catalogTypeNames[strings.ToUpper(strings.Join(words[:n], " "))]; ok {
+			return n
+		}
+	}
+	return 1
 }
 
 // intDisplayWidth lists the integer aliases whose MySQL display width,
@@ -188,7 +183,7 @@ func (p *typeParser) parseType() (string, error) {
 	// Multi-word SQL aliases: DOUBLE PRECISION, INT UNSIGNED, CHARACTER VARYING...
 	for p.peek().kind == 'i' {
 		cand := strings.ToUpper(name + " " + p.peek().text)
-		if _, ok := typeAliases[cand]; ok || stringAliases[cand] || isAliasPrefix(cand) {
+		if _, ok := typeAlias(cand); ok || isAliasPrefix(cand) {
 			name += " " + p.next().text
 			continue
 		}
@@ -196,7 +191,7 @@ func (p *typeParser) parseType() (string, error) {
 	}
 	upper := strings.ToUpper(name)
 	hasArgs := p.peek().kind == '('
-	if stringAliases[upper] {
+	if isStringAlias(upper) {
 		if hasArgs {
 			if err := p.skipParens(); err != nil {
 				return "", err
@@ -205,8 +200,11 @@ func (p *typeParser) parseType() (string, error) {
 		return "String", nil
 	}
 	family := name
-	if a, ok := typeAliases[upper]; ok {
+	if a, ok := typeAlias(upper); ok {
 		family = a
+	}
+	if family == "DateTime32" {
+		family = "DateTime" // the server prints DateTime32 as DateTime
 	}
 	if !hasArgs {
 		switch family {
@@ -301,12 +299,7 @@ func (p *typeParser) parseType() (string, error) {
 }
 
 func isAliasPrefix(s string) bool {
-	for k := range typeAliases {
-		if strings.HasPrefix(k, s+" ") {
-			return true
-		}
-	}
-	for k := range stringAliases {
+	for k := range catalogTypeNames {
 		if strings.HasPrefix(k, s+" ") {
 			return true
 		}
@@ -379,7 +372,11 @@ func splitArgs(toks []typeTok) []string {
 }
 
 func (p *typeParser) parseEnum(family string) (string, error) {
-	var parts []string
+	type elem struct {
+		name string
+		v    int64
+	}
+	var elems []elem
 	next := int64(1)
 	maxAbs := int64(0)
 	for {
@@ -407,7 +404,7 @@ func (p *typeParser) parseEnum(family string) (string, error) {
 		if -v > maxAbs {
 			maxAbs = -v
 		}
-		parts = append(parts, schema.QuoteString(t.text)+" = "+strconv.FormatInt(v, 10))
+		elems = append(elems, elem{t.text, v})
 		switch p.next().kind {
 		case ',':
 			continue
@@ -423,6 +420,12 @@ func (p *typeParser) parseEnum(family string) (string, error) {
 			family = "Enum16"
 		}
 	}
+	// The server keeps the values sorted by number.
+	slices.SortStableFunc(elems, func(a, b elem) int { return cmp.Compare(a.v, b.v) })
+	parts := make([]string, len(elems))
+	for i, e := range elems {
+		parts[i] = schema.QuoteString(e.name) + " = " + strconv.FormatInt(e.v, 10)
+	}
 	return family + "(" + strings.Join(parts, ", ") + ")", nil
 }
 
@@ -436,7 +439,7 @@ func (p *typeParser) parseTypeList(family string, named bool) (string, error) {
 			(p.toks[p.i+1].kind == 'i' || p.toks[p.i+1].kind == 'q') {
 			// "name Type" unless the two words are one multi-word type.
 			two := strings.ToUpper(p.toks[p.i].text + " " + p.toks[p.i+1].text)
-			if _, ok := typeAliases[two]; !ok && !stringAliases[two] && !isAliasPrefix(two) {
+			if _, ok := typeAlias(two); !ok && !isAliasPrefix(two) {
 				prefix = schema.QuoteIdent(p.next().text) + " "
 			}
 		}

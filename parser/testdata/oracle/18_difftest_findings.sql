@@ -8,3 +8,21 @@
 CREATE TABLE `dtf_q\`t` (`c\`q` UInt8, `c``r` String, "c\"s" Date, `c\\t` UInt8) ENGINE = MergeTree ORDER BY `c\`q`;
 ALTER TABLE `dtf_q\`t` ADD COLUMN `d\`q` UInt8 DEFAULT `c\`q` + 1 AFTER `c\`q`;
 CREATE VIEW `dtf_q\`v` AS SELECT `c\`q`, "c\"s" FROM `dtf_q\`t`;
+
+-- difftest false-drift / lint-rejects: type names as the catalog
+-- (system.data_type_families) has them. Case-insensitive families written
+-- in another case (decimal64(2), datetime32), DateTime32 (the server prints
+-- DateTime), aliases of three and four words with arguments (CHARACTER
+-- LARGE OBJECT(19)), and Enum values, which the server sorts by number.
+CREATE TABLE dtf_types (
+    a decimal64(2),
+    b DATETIME32('UTC'),
+    c DateTime32,
+    d character large object(19),
+    e NATIONAL CHARACTER LARGE OBJECT,
+    f Enum8('b' = 2, 'a' = -1, 'c' = 0),
+    g Enum('x' = 300, 'y' = 1),
+    h Tuple(n NATIONAL CHAR VARYING(5), m double precision),
+    i LowCardinality(nchar large object)
+) ENGINE = MergeTree ORDER BY tuple();
+ALTER TABLE dtf_types ADD COLUMN k binary large object(3) AFTER a, MODIFY COLUMN c datetime32('Asia/Tokyo');

@@ -1,0 +1,35 @@
+package parser
+
+import (
+	"context"
+	"testing"
+
+	"github.com/chschema/chschema/internal/chtest"
+)
+
+// TestTypeCatalog checks catalogTypeNames against the server: every family
+// the server matches case-insensitively, and every alias, must be there
+// with the family it stands for.
+func TestTypeCatalog(t *testing.T) {
+	db := chtest.New(t)
+	rows, err := db.Conn.Query(context.Background(), `SELECT DISTINCT upper(name), if(alias_to != '', alias_to, name)
+		FROM system.data_type_families WHERE case_insensitive OR alias_to != ''`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var name, family string
+		if err := rows.Scan(&name, &family); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if got, ok := catalogTypeNames[name]; !ok || got != family {
+			t.Errorf("catalogTypeNames[%q] = %q, %v; the server says %q: regenerate types_gen.go", name, got, ok, family)
+		}
+	}
+	if n == 0 {
+		t.Fatal("the server lists no aliases")
+	}
+}
