@@ -52,7 +52,8 @@ func (r *Runner) check(ctx context.Context, sb *sandbox, c *Case) *Result {
 		for _, f := range rep.Findings {
 			if f.Severity == lint.Error {
 				res.Failures = append(res.Failures, Failure{Kind: KindLintRejects,
-					Detail: fmt.Sprintf("%s:%d:%d: %s: %s", f.File, f.Line, f.Col, f.Rule, f.Message)})
+					Detail: fmt.Sprintf("%s:%d:%d: %s: %s", f.File, f.Line, f.Col, f.Rule, f.Message),
+					Stmt:   stmtAt(c, placed, f.File, f.Line, f.Col)})
 			}
 		}
 	})
@@ -76,7 +77,8 @@ func (r *Runner) check(ctx context.Context, sb *sandbox, c *Case) *Result {
 			var list parser.ReplayErrors
 			if errors.As(err, &list) {
 				for _, e := range list {
-					res.Failures = append(res.Failures, Failure{Kind: KindModelError, Detail: e.Error()})
+					res.Failures = append(res.Failures, Failure{Kind: KindModelError, Detail: e.Error(),
+						Stmt: stmtAt(c, placed, e.Pos.File, e.Pos.Line, e.Pos.Col)})
 				}
 			} else {
 				res.Failures = append(res.Failures, Failure{Kind: KindModelError, Detail: err.Error()})
@@ -144,6 +146,20 @@ func (r *Runner) check(ctx context.Context, sb *sandbox, c *Case) *Result {
 	positions(res, expected, fsys)
 	compareFields(res, expected, live, reported)
 	return res
+}
+
+// stmtAt is the statement of c at or before file:line:col.
+func stmtAt(c *Case, placed []Placed, file string, line, col int) string {
+	best := -1
+	for i, p := range placed {
+		if p.File == file && (p.Line < line || p.Line == line && p.Col <= col) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	return c.Stmts[best].SQL
 }
 
 // serverTruth checks, from the server's own tables rather than the live

@@ -36,22 +36,29 @@ var bonusEngines = []string{"URL", "S3", "MySQL", "PostgreSQL", "MongoDB", "Redi
 // genCreateTable makes a table of an engine the catalog lists: a usable one
 // mostly, one of the bonus engines now and then.
 func genCreateTable(g *Gen) (Stmt, bool) {
-	var engines []string
+	var mergeTrees, others []string
 	for _, e := range g.cat.Usable(SurfaceEngine) {
-		if !slices.Contains(viewEngines, e) {
-			engines = append(engines, e)
+		switch {
+		case slices.Contains(viewEngines, e):
+		case isMergeTree(e):
+			mergeTrees = append(mergeTrees, e)
+		default:
+			others = append(others, e)
 		}
 	}
-	if g.chance(0.05) {
-		var bonus []string
-		for _, e := range bonusEngines {
-			if g.cat.engine(e).Name != "" {
-				bonus = append(bonus, e)
-			}
+	var bonus []string
+	for _, e := range bonusEngines {
+		if g.cat.engine(e).Name != "" {
+			bonus = append(bonus, e)
 		}
-		if len(bonus) > 0 {
-			engines = bonus
-		}
+	}
+	// Real schemas are mostly MergeTree tables: half of the tables are.
+	engines := others
+	switch {
+	case g.chance(0.05) && len(bonus) > 0:
+		engines = bonus
+	case g.chance(0.5) && len(mergeTrees) > 0:
+		engines = mergeTrees
 	}
 	if len(engines) == 0 {
 		return Stmt{}, false

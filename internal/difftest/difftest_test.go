@@ -80,8 +80,13 @@ func TestDifferential(t *testing.T) {
 	}
 	t.Logf("difftest: ClickHouse %s, seed %d (rerun: CHSCHEMA_DIFFTEST_SEED=%d), for %s", cat.Version, seed, seed, duration)
 	deadline := time.Now().Add(duration)
+	type found struct {
+		f  Failure
+		c  *Case
+		at int
+	}
+	var news []found
 	seen := map[string]bool{}
-	newFailures := 0
 	for i := 0; ; i++ {
 		cs := caseSeed(seed, i)
 		if only != 0 {
@@ -107,21 +112,23 @@ func TestDifferential(t *testing.T) {
 				r.Stats.Known[k.ID]++
 				continue
 			}
-			sig := f.Signature()
-			if seen[sig] {
-				continue
+			if sig := f.Signature(); !seen[sig] {
+				seen[sig] = true
+				news = append(news, found{f, res.Case, i})
 			}
-			seen[sig] = true
-			newFailures++
-			// Shrinking costs a fresh database per try: the first
-			// failures get more time than the later ones.
-			budget := 30 * time.Second
-			if newFailures > 3 {
-				budget = 5 * time.Second
-			}
-			stmts, sf, sres := r.Shrink(ctx, res.Case, f, budget)
-			t.Errorf("difftest: %s\n%s", f, CorpusBlock(cs, sf, stmts, sres))
 		}
+	}
+	// Shrinking costs a fresh database per try: it gets a third of the
+	// run's time, at least a minute, shared by the failures in the order
+	// they were found; the rest are printed as they were met.
+	shrinkUntil := time.Now().Add(max(duration/3, time.Minute))
+	for _, n := range news {
+		budget := min(time.Until(shrinkUntil), 45*time.Second)
+		stmts, sf, sres := n.c.Stmts, n.f, (*Result)(nil)
+		if budget > 2*time.Second {
+			stmts, sf, sres = r.Shrink(ctx, n.c, n.f, budget)
+		}
+		t.Errorf("difftest: %s\n%s", n.f, CorpusBlock(n.c.Seed, sf, stmts, sres))
 	}
 	s := r.Stats
 	t.Logf("difftest: %d cases, %d statements accepted; %d objects compared, %d unverified; %d live-side changes, %d caught",

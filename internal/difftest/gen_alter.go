@@ -330,9 +330,12 @@ func (g *Gen) nonKeyCol(o *gobj) (*gcol, bool) {
 
 // genAlter is ALTER TABLE with one command, now and then two or three.
 func genAlter(g *Gen) (Stmt, bool) {
-	o, ok := g.table(nil)
-	if !ok {
-		return Stmt{}, false
+	// Most engines refuse most ALTERs: alter MergeTree tables mostly.
+	o, ok := g.table(func(o *gobj) bool { return isMergeTree(o.engine) })
+	if !ok || g.chance(0.15) {
+		if o, ok = g.table(nil); !ok {
+			return Stmt{}, false
+		}
 	}
 	var cmds []alterCmd
 	for range g.between(1, 3) {

@@ -222,8 +222,9 @@ func genRefreshableMV(g *Gen) (Stmt, bool) {
 	for i, c := range tc {
 		items[i] = "defaultValueOfTypeName('" + strings.ReplaceAll(c.t.sql, "'", `\'`) + "') AS " + g.ident(c.name)
 	}
-	sql := fmt.Sprintf("CREATE MATERIALIZED VIEW %s REFRESH %s %s%s TO %s AS SELECT %s",
-		g.viewName(db, name), g.oneOf("EVERY", "AFTER"), g.interval(), g.oneOf("", " APPEND", " RANDOMIZE FOR 1 MINUTE"),
+	sql := fmt.Sprintf("CREATE MATERIALIZED VIEW %s REFRESH %s %d %s%s TO %s AS SELECT %s",
+		g.viewName(db, name), g.oneOf("EVERY", "AFTER"), g.between(1, 30), g.oneOf("SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "YEAR"),
+		g.oneOf("", " APPEND", " RANDOMIZE FOR 1 MINUTE", " OFFSET 5 MINUTE", " DEPENDS ON "+g.qualified(target)),
 		g.qualifiedMaybe(target), strings.Join(items, ", "))
 	return Stmt{SQL: sql, apply: addObject(&gobj{db: db, name: name, kind: kMV, cols: cloneCols(tc)})}, true
 }
@@ -323,7 +324,7 @@ func genCreateDictionary(g *Gen) (Stmt, bool) {
 	if f, ok := layoutGens[layout]; ok {
 		lay = f(g)
 	} else {
-		lay = strings.ToUpper(layout) + g.oneOf("()", "()", "")
+		lay = g.oneOf(strings.ToUpper(layout), strings.ToLower(layout)) + "()"
 	}
 	src := g.dictSource(source, cols)
 	var b strings.Builder

@@ -204,6 +204,9 @@ type Failure struct {
 	Detail string
 	// Mutation is, for KindMissedMutation, the live-side statement.
 	Mutation string
+	// Stmt is, when the failure is at a statement (lint, model errors),
+	// the statement as generated.
+	Stmt string
 }
 
 // The failure kinds.
@@ -221,13 +224,18 @@ const (
 )
 
 // Signature identifies a failure across cases and after shrinking: its kind
-// and what differs, with names, numbers, literals and positions taken out,
-// so that one defect met on many objects is reported once.
+// and what differs, without the values on either side, with names,
+// numbers, literals and positions taken out, so that one defect met on many
+// objects is reported once.
 func (f Failure) Signature() string {
-	d := normalizeNames(f.Detail)
+	d, _, _ := strings.Cut(normalizeNames(f.Detail), "\n")
 	d = sigPosition.ReplaceAllLiteralString(d, "F:L:C")
 	d = sigQuoted.ReplaceAllLiteralString(d, "Q")
 	d = sigNumber.ReplaceAllLiteralString(d, "N")
+	if f.Kind == KindMissedMutation {
+		m := sigQuoted.ReplaceAllLiteralString(normalizeNames(f.Mutation), "Q")
+		d = sigNumber.ReplaceAllLiteralString(m, "N")
+	}
 	return f.Kind + ": " + d
 }
 
