@@ -179,7 +179,7 @@ func (c *converter) createDictionary(st *ch.CreateDictionary) error {
 	}
 	// Layouts with a simple key store it as UInt64, whatever the declared
 	// integer type; system.dictionaries reports UInt64.
-	if !strings.HasPrefix(d.Layout.Type, "COMPLEX_KEY") && d.Layout.Type != "IP_TRIE" && len(d.PrimaryKey) == 1 {
+	if simpleKeyLayouts[d.Layout.Type] && len(d.PrimaryKey) == 1 {
 		if a, ok := d.Attribute(d.PrimaryKey[0]); ok {
 			a.Type = "UInt64"
 		}

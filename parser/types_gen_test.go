@@ -9,7 +9,7 @@ import (
 
 // TestTypeCatalog checks catalogTypeNames against the server: every family
 // the server matches case-insensitively, and every alias, must be there
-// with the family it stands for.
+// with the family it stands for; and simpleKeyLayouts.
 func TestTypeCatalog(t *testing.T) {
 	db := chtest.New(t)
 	rows, err := db.Conn.Query(context.Background(), `SELECT DISTINCT upper(name), if(alias_to != '', alias_to, name)
@@ -31,5 +31,20 @@ func TestTypeCatalog(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("the server lists no aliases")
+	}
+	rows, err = db.Conn.Query(context.Background(), "SELECT upper(name), NOT is_complex FROM system.dictionary_layouts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var simple bool
+		if err := rows.Scan(&name, &simple); err != nil {
+			t.Fatal(err)
+		}
+		if simpleKeyLayouts[name] != simple {
+			t.Errorf("simpleKeyLayouts[%q] = %v; the server says %v: regenerate types_gen.go", name, simpleKeyLayouts[name], simple)
+		}
 	}
 }

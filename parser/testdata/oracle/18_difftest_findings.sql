@@ -26,3 +26,14 @@ CREATE TABLE dtf_types (
     i LowCardinality(nchar large object)
 ) ENGINE = MergeTree ORDER BY tuple();
 ALTER TABLE dtf_types ADD COLUMN k binary large object(3) AFTER a, MODIFY COLUMN c datetime32('Asia/Tokyo');
+
+-- difftest false-drift: only the layouts with a simple key
+-- (system.dictionary_layouts.is_complex = 0) store the key as UInt64;
+-- POLYGON and NAIVE_BAYES, complex, keep the declared type.
+CREATE TABLE dtf_dict_src (k UInt64, v String) ENGINE = Memory;
+CREATE DICTIONARY dtf_poly (key Array(Array(Array(Array(Float64)))), v String) PRIMARY KEY key
+SOURCE(CLICKHOUSE(TABLE 'dtf_dict_src')) LAYOUT(POLYGON_INDEX_CELL()) LIFETIME(0);
+CREATE DICTIONARY dtf_nb (k Int32, v String) PRIMARY KEY k
+SOURCE(NULL()) LAYOUT(NAIVE_BAYES(class_attribute 'v' n 2 mode 'token')) LIFETIME(0);
+CREATE DICTIONARY dtf_hashed (k Int32, v String) PRIMARY KEY k
+SOURCE(NULL()) LAYOUT(HASHED_ARRAY()) LIFETIME(0);
