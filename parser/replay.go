@@ -169,7 +169,9 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 				continue
 			}
 			r.errs = append(r.errs, &ReplayError{Pos: pos, Stmt: sql, Err: err})
+			continue
 		}
+		r.placeUncertainty(c, pos)
 	}
 	for _, u := range conv.Unsupported {
 		at := pos
@@ -179,6 +181,30 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 		r.findings = append(r.findings, Finding{Pos: at, Reason: u.Reason, Objects: u.Objects})
 		mark := &schema.MarkUncertain{Objects: u.Objects, Databases: u.Databases, Reason: schema.Uncertainty{Reason: u.Reason, Pos: at}}
 		_ = r.schema.Apply(mark)
+	}
+}
+
+// placeUncertainty gives the uncertainties that applying c recorded itself
+// (CREATE TABLE AS an object the model does not know) the statement's
+// position, and reports them as findings.
+func (r *Replayer) placeUncertainty(c schema.Change, pos schema.Position) {
+	var name schema.QualifiedName
+	switch c := c.(type) {
+	case *schema.AddTable:
+		name = c.Name
+	default:
+		return
+	}
+	o, ok := r.schema.Object(name)
+	if !ok {
+		return
+	}
+	us := o.Uncertainties()
+	for i := range us {
+		if us[i].Pos == (schema.Position{}) {
+			us[i].Pos = pos
+			r.findings = append(r.findings, Finding{Pos: pos, Reason: us[i].Reason, Objects: []schema.QualifiedName{name}})
+		}
 	}
 }
 

@@ -199,6 +199,12 @@ func (s *Schema) addTable(c *AddTable) error {
 		if !ok {
 			return fmt.Errorf("table %s (in AS): %w", c.AsTable, ErrNotExist)
 		}
+		if len(src.Uncertainties()) > 0 {
+			// What the model does not know of the source, it does not
+			// know of the copy.
+			t.MarkUncertain(Uncertainty{Reason: "CREATE TABLE AS " + c.AsTable.String() + ", which the model cannot follow: " +
+				src.Uncertainties()[0].Reason})
+		}
 		st, ok := src.(*Table)
 		if !ok {
 			// AS a view or a dictionary copies its columns; the new table
