@@ -663,6 +663,11 @@ func nameArg(engine string, i int) bool {
 		return i == 0
 	case "Distributed":
 		return i <= 2
+	case "Remote":
+		return i == 1 || i == 2
+	case "Alias":
+		// Alias([db, ]table).
+		return true
 	case "Dictionary", "File", "URL", "S3", "HDFS", "AzureBlobStorage", "GCS", "OSS", "COSN":
 		// Names and formats given as bare identifiers.
 		return true
@@ -723,8 +728,16 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	}
 	if st.Engine != nil {
 		t.Storage = c.storage(st.Engine)
-		if t.Storage.Engine.Name == "TimeSeries" {
+		switch t.Storage.Engine.Name {
+		case "TimeSeries":
 			c.unsupported(int(st.Engine.Pos()), "the columns and inner tables of a TimeSeries table come from the engine", name)
+		case "Alias":
+			c.unsupported(int(st.Engine.Pos()), "an Alias table's columns are its target's, whatever they are at the time", name)
+		}
+		if enginesWithoutSettings[t.Storage.Engine.Name] {
+			// An engine without settings stores none: they were query
+			// settings, applied to the CREATE.
+			t.Storage.Settings = nil
 		}
 		if t.Storage.Engine.IsMergeTree() {
 			// A query setting applies to the CREATE itself; the table

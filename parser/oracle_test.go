@@ -166,13 +166,15 @@ func runOracle(t *testing.T, db *chtest.DB, files map[string]string, fnPrefix st
 			t.Logf("finding: %s", f)
 			continue
 		}
-		key := ""
+		// The finding belongs to the nearest announced statement at or
+		// before it.
+		key, best := "", 0
 		for k := range expectFindings {
 			var line int
 			file, ls, _ := strings.Cut(k, ":")
 			fmt.Sscan(ls, &line)
-			if f.Pos.File == file && f.Pos.Line >= line && f.Pos.Line < line+20 {
-				key = k
+			if f.Pos.File == file && f.Pos.Line >= line && f.Pos.Line < line+20 && line > best {
+				key, best = k, line
 			}
 		}
 		if key == "" {

@@ -108,3 +108,15 @@ var simpleKeyLayouts = map[string]bool{
 	"CACHE": true, "DIRECT": true, "FLAT": true, "HASHED": true, "HASHED_ARRAY": true,
 	"RANGE_HASHED": true, "SPARSE_HASHED": true, "SSD_CACHE": true,
 }
+
+// Generated from system.table_engines of ClickHouse 26.7:
+// SELECT name FROM system.table_engines WHERE NOT supports_settings
+
+// enginesWithoutSettings are the table engines that take no SETTINGS: the
+// settings a CREATE gives such a table are query settings, applied to the
+// CREATE and not stored. TestTypeCatalog checks it against the server.
+var enginesWithoutSettings = map[string]bool{
+	"Alias": true, "Buffer": true, "Dictionary": true, "FuzzJSON": true, "FuzzQuery": true, "GenerateRandom": true,
+	"Hudi": true, "JDBC": true, "KeeperMap": true, "Loop": true, "MaterializedView": true, "Merge": true,
+	"MongoDB": true, "Null": true, "ODBC": true, "Redis": true, "SQLite": true, "View": true, "WindowView": true,
+}

@@ -9,7 +9,8 @@ import (
 
 // TestTypeCatalog checks catalogTypeNames against the server: every family
 // the server matches case-insensitively, and every alias, must be there
-// with the family it stands for; and simpleKeyLayouts.
+// with the family it stands for; and simpleKeyLayouts and
+// enginesWithoutSettings.
 func TestTypeCatalog(t *testing.T) {
 	db := chtest.New(t)
 	rows, err := db.Conn.Query(context.Background(), `SELECT DISTINCT upper(name), if(alias_to != '', alias_to, name)
@@ -31,6 +32,21 @@ func TestTypeCatalog(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("the server lists no aliases")
+	}
+	rows, err = db.Conn.Query(context.Background(), "SELECT name, NOT supports_settings FROM system.table_engines")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var none bool
+		if err := rows.Scan(&name, &none); err != nil {
+			t.Fatal(err)
+		}
+		if enginesWithoutSettings[name] != none {
+			t.Errorf("enginesWithoutSettings[%q] = %v; the server says %v: regenerate types_gen.go", name, enginesWithoutSettings[name], none)
+		}
 	}
 	rows, err = db.Conn.Query(context.Background(), "SELECT upper(name), NOT is_complex FROM system.dictionary_layouts")
 	if err != nil {

@@ -660,7 +660,7 @@ func (in *liveReader) parse(r *tableRow) *ParsedDefinition {
 			break
 		}
 		t := c.T
-		p.EngineParams, p.TTL, p.Settings, p.PrimaryKeyExplicit, p.Constraints = t.Engine.Params, t.TTL, t.Settings, t.PrimaryKeyExplicit, t.Constraints
+		p.EngineName, p.EngineParams, p.TTL, p.Settings, p.PrimaryKeyExplicit, p.Constraints = t.Engine.Name, t.Engine.Params, t.TTL, t.Settings, t.PrimaryKeyExplicit, t.Constraints
 		for _, col := range t.Columns {
 			if col.TTL != "" {
 				if p.ColumnTTL == nil {
@@ -703,6 +703,9 @@ func (in *liveReader) tableParts(t *Table, r *tableRow) (Storage, []*Constraint,
 		return st, nil, nil
 	}
 	st.Engine.Params, st.TTL, st.Settings, st.PrimaryKeyExplicit = p.EngineParams, p.TTL, p.Settings, p.PrimaryKeyExplicit
+	if p.EngineName != "" {
+		st.Engine.Name = p.EngineName
+	}
 	return st, p.Constraints, p.ColumnTTL
 }
 

@@ -58,7 +58,10 @@ type LiveColumn struct {
 // dictionary's create_table_query: the parts the system tables lack.
 type ParsedDefinition struct {
 	// Parser is the LiveOptions.ParserVersion that read it.
-	Parser             string          `json:"parser"`
+	Parser string `json:"parser"`
+	// EngineName is the engine as the definition names it, which
+	// system.tables.engine may not (Remote is listed as Distributed).
+	EngineName         string          `json:"engine_name,omitempty"`
 	EngineParams       []Expr          `json:"engine_params,omitempty"`
 	TTL                TTL             `json:"ttl,omitempty"`
 	Settings           Settings        `json:"settings,omitempty"`
