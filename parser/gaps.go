@@ -61,6 +61,7 @@ const (
 	ConstructExchange         Construct = "EXCHANGE TABLES"
 	ConstructDropFunction     Construct = "DROP FUNCTION"
 	ConstructRenameIfExists   Construct = "RENAME … IF EXISTS"
+	ConstructRenameNoKind     Construct = "RENAME without TABLE"
 	ConstructAccessControl    Construct = "access-control statement"
 	ConstructMod              Construct = "MOD or DIV operator"
 	ConstructEphemeral        Construct = "EPHEMERAL column"
@@ -138,12 +139,15 @@ type DropFunction struct {
 	Pos      Pos
 }
 
-// RenameTables is RENAME TABLE|DICTIONARY|DATABASE IF EXISTS a TO b, ….
+// RenameTables is RENAME TABLE|DICTIONARY|DATABASE IF EXISTS a TO b, …, or
+// RENAME a TO b, … without the kind (tables).
 type RenameTables struct {
 	Kind     string // TABLE, DICTIONARY or DATABASE
 	IfExists bool
 	Pairs    []RenamePair
 	Cluster  string
+	// KindOmitted says the statement names no kind: RENAME a TO b.
+	KindOmitted bool
 }
 
 // RenamePair is one From TO To of a RENAME.
@@ -209,8 +213,14 @@ func (*ExchangeTables) Construct() Construct { return ConstructExchange }
 // Construct names the form: ConstructDropFunction.
 func (*DropFunction) Construct() Construct { return ConstructDropFunction }
 
-// Construct names the form: ConstructRenameIfExists.
-func (*RenameTables) Construct() Construct { return ConstructRenameIfExists }
+// Construct names the form: ConstructRenameIfExists or
+// ConstructRenameNoKind.
+func (r *RenameTables) Construct() Construct {
+	if r.KindOmitted {
+		return ConstructRenameNoKind
+	}
+	return ConstructRenameIfExists
+}
 
 // Construct names the form: ConstructAccessControl.
 func (*AccessControl) Construct() Construct { return ConstructAccessControl }
@@ -407,10 +417,16 @@ func renameIfExists(c *cursor) Gap {
 			g.Kind = k
 		}
 	}
-	if g.Kind == "" || !c.accept("IF", "EXISTS") {
+	switch {
+	case g.Kind == "":
+		// RENAME a TO b renames tables.
+		g.Kind, g.KindOmitted = "TABLE", true
+		g.IfExists = c.accept("IF", "EXISTS")
+	case !c.accept("IF", "EXISTS"):
 		return nil
+	default:
+		g.IfExists = true
 	}
-	g.IfExists = true
 	for {
 		from, ok := c.qualified()
 		if !ok || !c.accept("TO") {

@@ -165,6 +165,13 @@ var gapCases = []gapCase{
 				t.Errorf("gap = %+v", g)
 			}
 		}},
+	{"RENAME without TABLE", "RENAME a TO db.b, `c d` TO e", ConstructRenameNoKind,
+		func(t *testing.T, r *Result) {
+			g := r.Gap.(*RenameTables)
+			if len(g.Pairs) != 2 || g.Kind != "TABLE" || g.IfExists || g.Pairs[0].To.String() != "db.b" || g.Pairs[1].From.Name != "c d" {
+				t.Errorf("gap = %+v", g)
+			}
+		}},
 	{"named args in index type", "CREATE TABLE t (s String, INDEX i s TYPE text(tokenizer = splitByNonAlpha) GRANULARITY 1) ENGINE = MergeTree ORDER BY tuple()", ConstructIndexArgs, nil},
 	{"index without GRANULARITY", "ALTER TABLE t ADD INDEX i s TYPE minmax", ConstructGranularity, nil},
 	{"EXCHANGE TABLES", "EXCHANGE TABLES db.a AND `b`", ConstructExchange,

@@ -62,3 +62,8 @@ ALTER TABLE dtf_alias_target ADD COLUMN c Date;
 CREATE TABLE dtf_remote (a UInt8, b String) ENGINE = Remote('127.0.0.1:9000', ${db}, dtf_alias_target);
 CREATE TABLE dtf_null (a UInt8) ENGINE = Null SETTINGS max_threads = 1;
 CREATE TABLE dtf_merge (a UInt8) ENGINE = Merge(${db}, '^dtf_alias_t') SETTINGS max_threads = 1;
+
+-- difftest lint-rejects: RENAME without TABLE renames tables.
+CREATE TABLE dtf_ren_a (a UInt8) ENGINE = Memory;
+CREATE TABLE dtf_ren_b (a UInt8) ENGINE = Memory;
+RENAME dtf_ren_a TO dtf_ren_c, ${db}.dtf_ren_b TO ${db}.dtf_ren_d;
