@@ -1074,11 +1074,21 @@ func flattenNested(col *schema.Column) ([]*schema.Column, error) {
 	inner := string(col.Type)[len("Nested(") : len(col.Type)-1]
 	var out []*schema.Column
 	for _, f := range splitTypeArgs(inner) {
-		name, typ, ok := strings.Cut(f, " ")
-		if !ok {
-			return nil, fmt.Errorf("%w: Nested field %q", ErrSyntax, f)
+		var name, typ string
+		if strings.HasPrefix(f, "`") {
+			// A quoted field name, with its escapes: `n\`q`.
+			end, n, err := unquoteAt(f, 0)
+			if err != nil {
+				return nil, fmt.Errorf("%w: Nested field %q", ErrSyntax, f)
+			}
+			name, typ = n, strings.TrimSpace(f[end:])
+		} else {
+			var ok bool
+			if name, typ, ok = strings.Cut(f, " "); !ok {
+				return nil, fmt.Errorf("%w: Nested field %q", ErrSyntax, f)
+			}
 		}
-		out = append(out, &schema.Column{Name: col.Name + "." + strings.Trim(name, "`"), Type: schema.Type("Array(" + typ + ")"), Comment: col.Comment, Codec: col.Codec})
+		out = append(out, &schema.Column{Name: col.Name + "." + name, Type: schema.Type("Array(" + typ + ")"), Comment: col.Comment, Codec: col.Codec})
 	}
 	return out, nil
 }
@@ -1087,14 +1097,16 @@ func flattenNested(col *schema.Column) ([]*schema.Column, error) {
 func splitTypeArgs(s string) []string {
 	var out []string
 	depth, start := 0, 0
-	inStr := false
+	var quote byte // the quote of the string or name being read
 	for i := 0; i < len(s); i++ {
 		switch ch := s[i]; {
-		case inStr && ch == '\\':
+		case quote != 0 && ch == '\\':
 			i++
-		case ch == '\'':
-			inStr = !inStr
-		case inStr:
+		case quote != 0 && ch == quote:
+			quote = 0
+		case quote != 0:
+		case ch == '\'' || ch == '`':
+			quote = ch
 		case ch == '(':
 			depth++
 		case ch == ')':

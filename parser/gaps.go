@@ -83,6 +83,7 @@ const (
 	ConstructPermanently      Construct = "DETACH … PERMANENTLY"
 	ConstructAttach           Construct = "ATTACH DICTIONARY without a definition"
 	ConstructNumberSeparators Construct = "number with _ separators"
+	ConstructNegativeDefault  Construct = "negative number as a dictionary attribute's DEFAULT"
 	ConstructAlterParens      Construct = "ALTER TABLE t (command), (command)"
 	ConstructOwnReader        Construct = "a part chschema reads itself (a type, TTL, CODEC or table element)"
 )
@@ -701,8 +702,9 @@ type prepared struct {
 	found []Workaround // Pos.Offset only
 	// ephemeral are the names of the EPHEMERAL columns.
 	ephemeral map[string]bool
-	// marks are ORDER BY's NULLS FIRST/LAST by the offset of NULLS, and DIV
-	// operators (now "%") by -offset-1.
+	// marks are ORDER BY's NULLS FIRST/LAST by the offset of NULLS, DIV
+	// operators (now "%") by -offset-1, and the numbers whose minus sign
+	// was blanked (negativeMark) by their offset.
 	marks map[int]string
 	// elems are the INDEX, CONSTRAINT, PROJECTION and PRIMARY KEY elements
 	// of a column list.
@@ -820,6 +822,7 @@ var columnPropertyWords = map[string]bool{"DEFAULT": true, "MATERIALIZED": true,
 // rewriteInline rewrites the constructs that may appear in any statement:
 // two-word types, NULLS FIRST/LAST, Enum lists, EPHEMERAL, MOD and DIV.
 func (p *prepared) rewriteInline(toks []sqlTok) {
+	dictionary := isCreateDictionary(toks)
 	segStart := 0 // index of the first token of the current comma segment
 	depth := 0
 	segAtDepth := map[int]int{}
@@ -839,6 +842,13 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 				copy(p.b[t.off:t.end], digits+strings.Repeat(" ", len(t.text)-len(digits)))
 				p.note(ConstructNumberSeparators, t.off)
 			}
+		}
+		// A dictionary attribute's DEFAULT -1: AfterShip takes only a
+		// literal there, so the sign is blanked and remembered.
+		if dictionary && t.kind == '-' && i > 0 && toks[i-1].is("DEFAULT") && i+1 < len(toks) && toks[i+1].kind == 'n' {
+			p.b[t.off] = ' '
+			p.marks[toks[i+1].off] = negativeMark
+			p.note(ConstructNegativeDefault, t.off)
 		}
 		segStart = segAtDepth[depth]
 		if t.kind != 'w' {
@@ -1352,6 +1362,25 @@ func (p *prepared) lambdaParams(toks []sqlTok) {
 			}
 		}
 	}
+}
+
+// negativeMark marks a number whose minus sign was blanked.
+const negativeMark = "NEG"
+
+// isCreateDictionary reports whether toks start CREATE [OR REPLACE]
+// DICTIONARY.
+func isCreateDictionary(toks []sqlTok) bool {
+	for i, t := range toks {
+		switch {
+		case i > 4 || t.kind != 'w':
+			return false
+		case t.is("DICTIONARY"):
+			return true
+		case !t.is("CREATE") && !t.is("OR") && !t.is("REPLACE") && !t.is("ATTACH"):
+			return false
+		}
+	}
+	return false
 }
 
 // spacedWords returns the texts of the words at the start of toks that are

@@ -186,6 +186,9 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 	case *ch.TableIdentifier:
 		b.WriteString(f.tableName(e))
 	case *ch.NumberLiteral:
+		if f.marks[int(e.Pos())] == negativeMark {
+			b.WriteByte('-')
+		}
 		b.WriteString(formatNumber(e))
 	case *ch.StringLiteral:
 		b.WriteString(schema.QuoteString(unescape(e.Literal)))
@@ -775,7 +778,7 @@ func (f *exprFormatter) takeNulls(pos int, items []ch.Expr, i int) string {
 	}
 	best := -1
 	for off, v := range f.marks {
-		if v != "DIV" && off > pos && (limit < 0 || off < limit) && (best < 0 || off < best) {
+		if strings.HasPrefix(v, "NULLS ") && off > pos && (limit < 0 || off < limit) && (best < 0 || off < best) {
 			best = off
 		}
 	}

@@ -136,6 +136,23 @@ func unquoteAt(s string, i int) (int, string, error) {
 				b.WriteByte('\b')
 			case 'f':
 				b.WriteByte('\f')
+			case 'a':
+				b.WriteByte('\a')
+			case 'v':
+				b.WriteByte('\v')
+			case 'e':
+				b.WriteByte(0x1b)
+			case 'N':
+				// \N (the NULL of text formats) stands for nothing.
+			case 'x':
+				// \xHH is the byte HH.
+				if j+2 < len(s) && isHex(s[j+1]) && isHex(s[j+2]) {
+					v, _ := strconv.ParseUint(s[j+1:j+3], 16, 8)
+					b.WriteByte(byte(v))
+					j += 2
+				} else {
+					b.WriteByte(s[j])
+				}
 			default:
 				b.WriteByte(s[j])
 			}
@@ -150,6 +167,8 @@ func unquoteAt(s string, i int) (int, string, error) {
 	}
 	return 0, "", fmt.Errorf("unterminated %c in %q", q, s)
 }
+
+func isHex(c byte) bool { return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f' }
 
 type typeParser struct {
 	toks []typeTok
@@ -524,15 +543,37 @@ func jsonArgs(toks []typeTok) []string {
 				skips = append(skips, "SKIP "+jsonPath(arg[1]))
 			}
 		default:
-			t := &typeParser{toks: arg[1:]}
+			path, rest := jsonPathToks(arg)
+			t := &typeParser{toks: rest}
 			typ, err := t.parseType()
 			if err != nil {
-				typ = joinToks(arg[1:])
+				typ = joinToks(rest)
 			}
-			paths = append(paths, jsonPath(arg[0])+" "+typ)
+			paths = append(paths, path+" "+typ)
 		}
 	}
 	return append(append(settings, paths...), skips...)
+}
+
+// jsonPathToks reads the path at the start of a JSON type argument, which
+// may mix quoted and bare parts (`we ird`.a.key), and returns it as the
+// server prints it with the tokens after it.
+func jsonPathToks(arg []typeTok) (string, []typeTok) {
+	path, quoted := arg[0].text, arg[0].kind == 'q'
+	i := 1
+	for ; i < len(arg); i++ {
+		t := arg[i]
+		joined := strings.HasSuffix(arg[i-1].text, ".") && (t.kind == 'i' || t.kind == 'q')
+		if !joined && !((t.kind == 'n' || t.kind == 'i') && strings.HasPrefix(t.text, ".")) {
+			break
+		}
+		path += t.text
+		quoted = quoted || t.kind == 'q'
+	}
+	if quoted {
+		return schema.BackQuote(path), arg[i:]
+	}
+	return jsonPath(typeTok{kind: 'i', text: path}), arg[i:]
 }
 
 func jsonPath(t typeTok) string {

@@ -165,6 +165,8 @@ var gapCases = []gapCase{
 				t.Errorf("gap = %+v", g)
 			}
 		}},
+	{"negative dictionary DEFAULT", "CREATE DICTIONARY d (k UInt64, v Int64 DEFAULT -1, f Float64 DEFAULT -2.5) PRIMARY KEY k SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0)",
+		ConstructNegativeDefault, nil},
 	{"RENAME without TABLE", "RENAME a TO db.b, `c d` TO e", ConstructRenameNoKind,
 		func(t *testing.T, r *Result) {
 			g := r.Gap.(*RenameTables)

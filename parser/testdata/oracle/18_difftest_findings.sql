@@ -67,3 +67,18 @@ CREATE TABLE dtf_merge (a UInt8) ENGINE = Merge(${db}, '^dtf_alias_t') SETTINGS 
 CREATE TABLE dtf_ren_a (a UInt8) ENGINE = Memory;
 CREATE TABLE dtf_ren_b (a UInt8) ENGINE = Memory;
 RENAME dtf_ren_a TO dtf_ren_c, ${db}.dtf_ren_b TO ${db}.dtf_ren_d;
+
+-- difftest lint-rejects / false-drift / silent-drop: binary numbers
+-- (AfterShip stopped after the 0, so a function with one was dropped from
+-- the model), negative dictionary defaults, the escapes \xHH, \a, \v, \e
+-- and \N, a quoted name inside Nested, and a JSON path with a quoted part.
+CREATE FUNCTION ${fn}dtf_bin AS (x) -> CASE 0b101 WHEN x THEN 10 ELSE 0x1F END;
+CREATE TABLE dtf_lits (
+    a UInt8 DEFAULT bitAnd(0b101, 255),
+    b String COMMENT '\x41\a\v\e\N-',
+    n Nested(`n\`q` Date, `m,n` UInt8),
+    j JSON(`we ird`.a.key Date32, max_dynamic_paths = 8),
+    CONSTRAINT k ASSUME isNull(bitAnd(0b11, 255))
+) ENGINE = MergeTree ORDER BY tuple();
+CREATE DICTIONARY dtf_neg (k UInt64, v Int64 DEFAULT -1, f Float64 DEFAULT -2.25, s String DEFAULT 'x\x42')
+PRIMARY KEY k SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0);

@@ -2,20 +2,27 @@ package parser
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 
 	ch "github.com/AfterShip/clickhouse-sql-parser/parser"
 )
 
-// afterShipQuotes rewrites, without changing the length, the quoted
-// identifiers AfterShip's lexer cannot read: it ends a quoted name at the
-// first quote of its kind, escaped (\` or \") or doubled (“ or "") or not,
-// which the server accepts and prints (`c\`q`). Such a name is given the
-// other kind of quotes, with a doubled quote written as an escape, so that
-// AfterShip reads it whole; unescapeIdents then turns its escapes into the
-// name. A name that holds both kinds of quotes is left as it is.
+// afterShipQuotes rewrites, without changing the length, the tokens
+// AfterShip's lexer cannot read, wherever they are (a statement, or an
+// expression the conversion reads on its own):
+//
+//   - a quoted name that holds a quote of its own kind, escaped or doubled,
+//     which the server accepts and prints (`c\`q`): AfterShip ends the name
+//     at that quote. Such a name is given the other kind of quotes, with a
+//     doubled quote written as an escape, so that AfterShip reads it whole;
+//     unescapeIdents then turns its escapes into the name. A name that
+//     holds both kinds of quotes is left as it is.
+//   - a binary number, 0b101: AfterShip stops after the 0. It becomes its
+//     value in decimal (never longer) padded with spaces; the server prints
+//     it in decimal too.
 func afterShipQuotes(text string) string {
-	if !strings.ContainsAny(text, "`\"") {
+	if !strings.ContainsAny(text, "`\"0") {
 		return text
 	}
 	var b []byte
@@ -24,6 +31,15 @@ func afterShipQuotes(text string) string {
 		tok, err := lx.Next()
 		if err != nil || tok.Kind == TokenEOF {
 			break
+		}
+		if tok.Kind == TokenNumber {
+			if d, ok := binaryNumber(text[tok.Off:tok.End]); ok {
+				if b == nil {
+					b = []byte(text)
+				}
+				copy(b[tok.Off:tok.End], d+strings.Repeat(" ", tok.End-tok.Off-len(d)))
+			}
+			continue
 		}
 		if tok.Kind != TokenQuotedIdent || tok.End-tok.Off < 2 {
 			continue
@@ -55,6 +71,19 @@ func afterShipQuotes(text string) string {
 		return text
 	}
 	return string(b)
+}
+
+// binaryNumber returns the decimal value of a binary number literal 0b…,
+// when it is one.
+func binaryNumber(s string) (string, bool) {
+	if len(s) <= 2 || !strings.HasPrefix(s, "0b") || strings.Trim(s[2:], "01") != "" {
+		return "", false
+	}
+	v, err := strconv.ParseUint(s[2:], 2, 64)
+	if err != nil {
+		return "", false
+	}
+	return strconv.FormatUint(v, 10), true
 }
 
 // unescapeIdents replaces, everywhere in an AfterShip tree, the name of a
