@@ -964,6 +964,10 @@ func (c *converter) column(d *ch.ColumnDef, ephemeral map[string]bool, limit int
 		if d.DefaultExpr != nil {
 			col.Default.Expr = schema.Expr(c.fmt.expr(d.DefaultExpr))
 		}
+		if schema.IsTypeDefault(col.Default.Expr) {
+			// The value of an EPHEMERAL column without an expression.
+			col.Default.Expr = ""
+		}
 	case d.DefaultExpr != nil:
 		col.Default = &schema.ColumnDefault{Kind: schema.Default, Expr: schema.Expr(c.fmt.expr(d.DefaultExpr))}
 	case d.MaterializedExpr != nil:

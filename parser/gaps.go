@@ -893,6 +893,13 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 			// The column name is the first token of the segment, or the
 			// token after ADD/MODIFY COLUMN [IF NOT EXISTS] in an ALTER.
 			j := segStart
+			for k := segStart; k < i; k++ {
+				if toks[k].is("COLUMN") {
+					// ALTER TABLE t ADD|MODIFY COLUMN [IF [NOT] EXISTS] name
+					j = k + 1
+					break
+				}
+			}
 			for j < i && toks[j].kind == 'w' && isAlterWord(toks[j].upper()) {
 				j++
 			}

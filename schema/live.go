@@ -784,7 +784,7 @@ func (in *liveReader) buildColumns() {
 		c := &Column{Name: r.name, Type: Type(r.typ), Codec: Codec(r.codec), Comment: Comment(r.comment), TTL: ttls[r.name]}
 		if r.kind != "" {
 			c.Default = &ColumnDefault{Kind: DefaultKind(r.kind), Expr: Expr(r.expr)}
-			if c.Default.Kind == Ephemeral && r.expr == "defaultValueOfTypeName('"+r.typ+"')" {
+			if c.Default.Kind == Ephemeral && IsTypeDefault(c.Default.Expr) {
 				c.Default.Expr = ""
 			}
 		}

@@ -388,10 +388,32 @@ const (
 
 // ColumnDefault is a column's default kind and expression. For an EPHEMERAL
 // column without an expression, Expr is empty (the server then reports
-// defaultValueOfTypeName('T')).
+// defaultValueOfTypeName('T'), with the type as written: see IsTypeDefault).
 type ColumnDefault struct {
 	Kind DefaultKind `json:"kind"`
 	Expr Expr        `json:"expr,omitempty"`
+}
+
+// IsTypeDefault reports whether e is defaultValueOfTypeName('T'): what the
+// server reports as the expression of an EPHEMERAL column written without
+// one, T being the type as written (INT, Decimal64(11)), which is the value
+// an EPHEMERAL column has anyway.
+func IsTypeDefault(e Expr) bool {
+	s := string(e)
+	const prefix = "defaultValueOfTypeName('"
+	if !strings.HasPrefix(s, prefix) || !strings.HasSuffix(s, "')") {
+		return false
+	}
+	inner := s[len(prefix) : len(s)-2]
+	for i := 0; i < len(inner); i++ {
+		switch inner[i] {
+		case '\\':
+			i++
+		case '\'':
+			return false
+		}
+	}
+	return true
 }
 
 // Codec is a column's compression codec list as system.columns prints it,

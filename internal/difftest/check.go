@@ -116,7 +116,7 @@ func (r *Runner) check(ctx context.Context, sb *sandbox, c *Case) *Result {
 		return res
 	}
 	reported := map[string]bool{} // db.object with a change
-	for _, e := range diff.Entries(rep.Result) {
+	for _, e := range pairEntries(diff.Entries(rep.Result)) {
 		if e.Action == "unverified" {
 			continue
 		}
@@ -146,6 +146,30 @@ func (r *Runner) check(ctx context.Context, sb *sandbox, c *Case) *Result {
 	positions(res, expected, fsys)
 	compareFields(res, expected, live, reported)
 	return res
+}
+
+// pairEntries joins an entry with only a From side and one with only a To
+// side about the same part of the same object (a constraint or index the
+// diff sees as dropped and added) into one entry with both sides.
+func pairEntries(es []diff.Entry) []diff.Entry {
+	var out []diff.Entry
+	used := make([]bool, len(es))
+	for i, a := range es {
+		if used[i] {
+			continue
+		}
+		if a.From != "" && a.To == "" && a.Subject != "" {
+			for j := i + 1; j < len(es); j++ {
+				b := es[j]
+				if !used[j] && b.From == "" && b.To != "" && b.Database == a.Database && b.Object == a.Object && b.Subject == a.Subject {
+					a.To, a.Action, used[j] = b.To, "modified", true
+					break
+				}
+			}
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // stmtAt is the statement of c at or before file:line:col.

@@ -78,6 +78,15 @@ func TestDifferential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if only != 0 && testing.Verbose() {
+		r.Trace = func(sql string, err error) {
+			if err != nil {
+				t.Logf("refused: %s\n    %v", sql, err)
+			} else {
+				t.Logf("ran: %s", sql)
+			}
+		}
+	}
 	t.Logf("difftest: ClickHouse %s, seed %d (rerun: CHSCHEMA_DIFFTEST_SEED=%d), for %s", cat.Version, seed, seed, duration)
 	deadline := time.Now().Add(duration)
 	type found struct {
@@ -131,8 +140,8 @@ func TestDifferential(t *testing.T) {
 		t.Errorf("difftest: %s\n%s", n.f, CorpusBlock(n.c.Seed, sf, stmts, sres))
 	}
 	s := r.Stats
-	t.Logf("difftest: %d cases, %d statements accepted; %d objects compared, %d unverified; %d live-side changes, %d caught",
-		s.Cases, s.Stmts, s.Verified, s.Unverify, s.Mutations, s.Caught)
+	t.Logf("difftest: %d cases (%d void: a statement got no answer), %d statements accepted; %d objects compared, %d unverified; %d live-side changes, %d caught",
+		s.Cases, s.Void, s.Stmts, s.Verified, s.Unverify, s.Mutations, s.Caught)
 	t.Logf("difftest: failures by kind: %v; known defects (issue 11): %v", sortedCounts(s.Failures), sortedCounts(s.Known))
 	t.Logf("difftest: coverage (accepted by the server at least once):\n%s", s.CoverageReport(testing.Verbose()))
 	if testing.Verbose() {

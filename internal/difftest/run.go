@@ -34,6 +34,9 @@ type Runner struct {
 	Statements int
 	// Mutations is how many live-side changes a clean case tries.
 	Mutations int
+	// Trace, when set, is told every generated statement and the server's
+	// answer.
+	Trace func(sql string, err error)
 }
 
 // NewRunner returns a runner on the server dsn reaches, with admin as a
@@ -64,6 +67,10 @@ func Open(dsn, database string, settings map[string]any) (driver.Conn, error) {
 	for k, v := range settings {
 		opts.Settings[k] = v
 	}
+	// A generated statement that reads a lot (INSERT SELECT from an endless
+	// source) is stopped by the server, which then cleans up after it.
+	opts.Settings["max_execution_time"] = 20
+	opts.ReadTimeout = 2 * statementTimeout
 	opts.DialTimeout = 10 * time.Second
 	opts.MaxOpenConns = 4
 	return clickhouse.Open(opts)
@@ -120,6 +127,17 @@ func (r *Runner) close(ctx context.Context, s *sandbox) {
 	}
 }
 
+// statementTimeout bounds one statement; the server's max_execution_time
+// (see Open) stops it first.
+const statementTimeout = time.Minute
+
+// exec runs a generated statement in sb.
+func (r *Runner) exec(ctx context.Context, sb *sandbox, sql string) error {
+	ctx, cancel := context.WithTimeout(ctx, statementTimeout)
+	defer cancel()
+	return sb.conn.Exec(ctx, Substitute(sql, sb.db, sb.fn))
+}
+
 // Case is a generated statement sequence: what the server accepted, in
 // order.
 type Case struct {
@@ -148,9 +166,20 @@ func (r *Runner) RunCase(ctx context.Context, seed uint64) (*Result, error) {
 	c := &Case{Seed: seed}
 	for range r.Statements {
 		st := g.Next()
-		err := sb.conn.Exec(ctx, Substitute(st.SQL, sb.db, sb.fn))
+		err := r.exec(ctx, sb, st.SQL)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if r.Trace != nil {
+			r.Trace(st.SQL, err)
+		}
+		if err != nil && errorCode(err) == 0 {
+			// Not the server's answer (a timeout, a lost connection):
+			// what the statement did is unknown, so the case is void.
+			r.Stats.mu.Lock()
+			r.Stats.Void++
+			r.Stats.mu.Unlock()
+			return &Result{Case: c, Void: err.Error()}, nil
 		}
 		r.Stats.record(st, err)
 		if err != nil {
@@ -180,7 +209,7 @@ func (r *Runner) Reproduce(ctx context.Context, seed uint64, stmts []Stmt, mutat
 	}
 	defer r.close(ctx, sb)
 	for _, st := range stmts {
-		if err := sb.conn.Exec(ctx, Substitute(st.SQL, sb.db, sb.fn)); err != nil {
+		if err := r.exec(ctx, sb, st.SQL); err != nil {
 			return nil, false, ctx.Err()
 		}
 	}
@@ -273,6 +302,9 @@ type Result struct {
 	Files map[string]string
 	// Placed is each statement's position in Files.
 	Placed []Placed
+	// Void says why the case was abandoned: a statement got no answer
+	// from the server, so what it did is unknown.
+	Void string
 	// Mutations are the live-side changes tried, and Caught how many the
 	// diff reported.
 	Mutations, Caught int
@@ -325,6 +357,7 @@ type Stats struct {
 	refusals  map[string]map[string]int // construct -> error code -> count
 	Covered   map[Surface]map[string]int
 	Cases     int
+	Void      int
 	Stmts     int
 	Failures  map[string]int // kind -> count
 	Known     map[string]int // known defect -> count

@@ -82,3 +82,19 @@ CREATE TABLE dtf_lits (
 ) ENGINE = MergeTree ORDER BY tuple();
 CREATE DICTIONARY dtf_neg (k UInt64, v Int64 DEFAULT -1, f Float64 DEFAULT -2.25, s String DEFAULT 'x\x42')
 PRIMARY KEY k SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0);
+
+-- difftest false-drift: an EPHEMERAL column without an expression is
+-- reported as defaultValueOfTypeName('T') with the type as written (INT,
+-- Decimal64(11)), not as the server's canonical type.
+CREATE TABLE dtf_eph (
+    x UInt8,
+    a Decimal64(11) EPHEMERAL,
+    b INT EPHEMERAL,
+    c varchar(3) EPHEMERAL,
+    d Nullable(Int) EPHEMERAL,
+    e DateTime32 EPHEMERAL defaultValueOfTypeName('DateTime32')
+) ENGINE = Memory;
+-- ALTER ... ADD COLUMN x T EPHEMERAL lost its EPHEMERAL: the gap layer
+-- took the statement's first word for the column's name.
+ALTER TABLE dtf_eph ADD COLUMN f BIGINT UNSIGNED EPHEMERAL, ADD COLUMN IF NOT EXISTS g UInt8 EPHEMERAL x + 1;
+ALTER TABLE dtf_eph MODIFY COLUMN b Int64 EPHEMERAL 7;
