@@ -648,6 +648,7 @@ func (c *converter) engine(e *ch.EngineExpr) schema.Engine {
 				}
 				en.Params = append(en.Params, schema.Expr(c.fmt.expr(p)))
 			}
+			hideSecrets(&en, e.Params.Items.Items)
 		}
 	}
 	return en

@@ -120,3 +120,41 @@ var enginesWithoutSettings = map[string]bool{
 	"Hudi": true, "JDBC": true, "KeeperMap": true, "Loop": true, "MaterializedView": true, "Merge": true,
 	"MongoDB": true, "Null": true, "ODBC": true, "Redis": true, "SQLite": true, "View": true, "WindowView": true,
 }
+
+// Generated from system.formats of ClickHouse 26.7:
+// SELECT name FROM system.formats
+
+// formatNames are the data formats, which tell an S3 engine's second
+// argument from an access key. TestTypeCatalog checks it against the server.
+var formatNames = map[string]bool{
+	"Arrow": true, "ArrowStream": true, "Avro": true, "AvroConfluent": true, "BSONEachRow": true,
+	"Buffers": true, "CSV": true, "CSVWithNames": true, "CSVWithNamesAndTypes": true, "CustomSeparated": true,
+	"CustomSeparatedIgnoreSpaces": true, "CustomSeparatedIgnoreSpacesWithNames": true,
+	"CustomSeparatedIgnoreSpacesWithNamesAndTypes": true, "CustomSeparatedWithNames": true,
+	"CustomSeparatedWithNamesAndTypes": true, "DWARF": true, "Form": true, "GeoJSON": true, "Hash": true,
+	"JSON": true, "JSONAsObject": true, "JSONAsString": true, "JSONColumns": true,
+	"JSONColumnsWithMetadata": true, "JSONCompact": true, "JSONCompactColumns": true,
+	"JSONCompactEachRow": true, "JSONCompactEachRowWithNames": true,
+	"JSONCompactEachRowWithNamesAndTypes": true, "JSONCompactEachRowWithProgress": true,
+	"JSONCompactStrings": true, "JSONCompactStringsEachRow": true, "JSONCompactStringsEachRowWithNames": true,
+	"JSONCompactStringsEachRowWithNamesAndTypes": true, "JSONCompactStringsEachRowWithProgress": true,
+	"JSONEachRow": true, "JSONEachRowWithProgress": true, "JSONL": true, "JSONLines": true,
+	"JSONObjectEachRow": true, "JSONStrings": true, "JSONStringsEachRow": true,
+	"JSONStringsEachRowWithProgress": true, "LineAsString": true, "LineAsStringWithNames": true,
+	"LineAsStringWithNamesAndTypes": true, "MD": true, "Markdown": true, "MsgPack": true, "MySQLDump": true,
+	"MySQLWire": true, "NDJSON": true, "Native": true, "Npy": true, "Null": true, "ODBCDriver2": true,
+	"ORC": true, "One": true, "PNG": true, "Parquet": true, "ParquetMetadata": true, "PostgreSQLWire": true,
+	"Pretty": true, "PrettyCompact": true, "PrettyCompactMonoBlock": true, "PrettyCompactNoEscapes": true,
+	"PrettyCompactNoEscapesMonoBlock": true, "PrettyJSONEachRow": true, "PrettyJSONLines": true,
+	"PrettyMonoBlock": true, "PrettyNDJSON": true, "PrettyNoEscapes": true, "PrettyNoEscapesMonoBlock": true,
+	"PrettySpace": true, "PrettySpaceMonoBlock": true, "PrettySpaceNoEscapes": true,
+	"PrettySpaceNoEscapesMonoBlock": true, "Prometheus": true, "Protobuf": true, "ProtobufList": true,
+	"ProtobufSingle": true, "Raw": true, "RawBLOB": true, "RawWithNames": true, "RawWithNamesAndTypes": true,
+	"Regexp": true, "RowBinary": true, "RowBinaryWithDefaults": true, "RowBinaryWithNames": true,
+	"RowBinaryWithNamesAndTypes": true, "RowBinaryWithNamesAndTypesAndDefaults": true, "SQLInsert": true,
+	"TSKV": true, "TSV": true, "TSVRaw": true, "TSVRawWithNames": true, "TSVRawWithNamesAndTypes": true,
+	"TSVWithNames": true, "TSVWithNamesAndTypes": true, "TabSeparated": true, "TabSeparatedRaw": true,
+	"TabSeparatedRawWithNames": true, "TabSeparatedRawWithNamesAndTypes": true, "TabSeparatedWithNames": true,
+	"TabSeparatedWithNamesAndTypes": true, "Template": true, "TemplateIgnoreSpaces": true, "Values": true,
+	"Vertical": true, "XML": true,
+}

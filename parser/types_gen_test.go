@@ -9,7 +9,7 @@ import (
 
 // TestTypeCatalog checks catalogTypeNames against the server: every family
 // the server matches case-insensitively, and every alias, must be there
-// with the family it stands for; and simpleKeyLayouts and
+// with the family it stands for; and simpleKeyLayouts, formatNames and
 // enginesWithoutSettings.
 func TestTypeCatalog(t *testing.T) {
 	db := chtest.New(t)
@@ -32,6 +32,20 @@ func TestTypeCatalog(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("the server lists no aliases")
+	}
+	rows, err = db.Conn.Query(context.Background(), "SELECT name FROM system.formats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		if !formatNames[name] {
+			t.Errorf("formatNames lacks %q: regenerate types_gen.go", name)
+		}
 	}
 	rows, err = db.Conn.Query(context.Background(), "SELECT name, NOT supports_settings FROM system.table_engines")
 	if err != nil {

@@ -523,7 +523,10 @@ func (in *liveReader) buildObjects(trs []*tableRow) {
 			t.Storage, t.Constraints, lt.colTTL = in.tableParts(t, r)
 			t.PartitionBy = PartitionBy(r.partition)
 			t.OrderBy = OrderBy(r.sorting)
-			t.PrimaryKey = PrimaryKey(r.primary)
+			if r.primary != "" || t.PrimaryKey == "" {
+				// Redis lists no primary key; its definition has one.
+				t.PrimaryKey = PrimaryKey(r.primary)
+			}
 			t.SampleBy = SampleBy(r.sampling)
 			if !strings.HasPrefix(r.name, ".inner") {
 				d.Tables = append(d.Tables, t)
@@ -661,6 +664,9 @@ func (in *liveReader) parse(r *tableRow) *ParsedDefinition {
 		}
 		t := c.T
 		p.EngineName, p.EngineParams, p.TTL, p.Settings, p.PrimaryKeyExplicit, p.Constraints = t.Engine.Name, t.Engine.Params, t.TTL, t.Settings, t.PrimaryKeyExplicit, t.Constraints
+		if t.PrimaryKeyExplicit {
+			p.PrimaryKey = t.PrimaryKey
+		}
 		for _, col := range t.Columns {
 			if col.TTL != "" {
 				if p.ColumnTTL == nil {
@@ -706,6 +712,7 @@ func (in *liveReader) tableParts(t *Table, r *tableRow) (Storage, []*Constraint,
 	if p.EngineName != "" {
 		st.Engine.Name = p.EngineName
 	}
+	st.PrimaryKey = p.PrimaryKey
 	return st, p.Constraints, p.ColumnTTL
 }
 

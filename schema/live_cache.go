@@ -61,14 +61,17 @@ type ParsedDefinition struct {
 	Parser string `json:"parser"`
 	// EngineName is the engine as the definition names it, which
 	// system.tables.engine may not (Remote is listed as Distributed).
-	EngineName         string          `json:"engine_name,omitempty"`
-	EngineParams       []Expr          `json:"engine_params,omitempty"`
-	TTL                TTL             `json:"ttl,omitempty"`
-	Settings           Settings        `json:"settings,omitempty"`
-	PrimaryKeyExplicit bool            `json:"primary_key_explicit,omitempty"`
-	Constraints        []*Constraint   `json:"constraints,omitempty"`
-	ColumnTTL          map[string]Expr `json:"column_ttl,omitempty"`
-	Dictionary         *Dictionary     `json:"dictionary,omitempty"`
+	EngineName         string   `json:"engine_name,omitempty"`
+	EngineParams       []Expr   `json:"engine_params,omitempty"`
+	TTL                TTL      `json:"ttl,omitempty"`
+	Settings           Settings `json:"settings,omitempty"`
+	PrimaryKeyExplicit bool     `json:"primary_key_explicit,omitempty"`
+	// PrimaryKey is the PRIMARY KEY clause, for the engines whose
+	// system.tables.primary_key is empty (Redis).
+	PrimaryKey  PrimaryKey      `json:"primary_key,omitempty"`
+	Constraints []*Constraint   `json:"constraints,omitempty"`
+	ColumnTTL   map[string]Expr `json:"column_ttl,omitempty"`
+	Dictionary  *Dictionary     `json:"dictionary,omitempty"`
 	// Err says why the definition could not be read; the object is then
 	// uncertain.
 	Err string `json:"err,omitempty"`

@@ -98,3 +98,16 @@ CREATE TABLE dtf_eph (
 -- took the statement's first word for the column's name.
 ALTER TABLE dtf_eph ADD COLUMN f BIGINT UNSIGNED EPHEMERAL, ADD COLUMN IF NOT EXISTS g UInt8 EPHEMERAL x + 1;
 ALTER TABLE dtf_eph MODIFY COLUMN b Int64 EPHEMERAL 7;
+
+-- difftest false-drift: the server prints '[HIDDEN]' for an engine's
+-- password or secret key, and for the password inside a URL (the rules of
+-- its FunctionSecretArgumentsFinder). The servers named here are never
+-- contacted: a CREATE does not connect.
+CREATE TABLE dtf_mysql (a String) ENGINE = MySQL('127.0.0.1:1', 'db', 'tbl', 'user', 'secret');
+CREATE TABLE dtf_pg (a String) ENGINE = PostgreSQL('127.0.0.1:1', 'db', 'tbl', 'user', 'secret', 'schema');
+CREATE TABLE dtf_mongo (a String) ENGINE = MongoDB('127.0.0.1:1', 'db', 'coll', 'user', 'secret');
+CREATE TABLE dtf_s3 (a String) ENGINE = S3('http://127.0.0.1:1/bucket/x.csv', 'key', 'secret', 'CSV');
+CREATE TABLE dtf_s3_nosign (a String) ENGINE = S3('http://127.0.0.1:1/bucket/x.csv', NOSIGN, 'CSV');
+CREATE TABLE dtf_url (a String) ENGINE = URL('http://user:secret@127.0.0.1:1/x', CSV);
+CREATE TABLE dtf_redis (a String) ENGINE = Redis('127.0.0.1:1', 0, 'secret') PRIMARY KEY a;
+CREATE TABLE dtf_remote_pw (a UInt8, b String) ENGINE = Remote('127.0.0.1:9000', ${db}, dtf_alias_target, 'default', 'secret');
