@@ -1178,7 +1178,10 @@ func NormalizeCodec(list string, typ schema.Type) string {
 		if canon, ok := codecNames[strings.ToUpper(name)]; ok {
 			name = canon
 		}
-		if !hasArgs || strings.TrimSpace(args) == "" {
+		if strings.TrimSpace(args) == "" {
+			hasArgs = false // NONE() is NONE
+		}
+		if !hasArgs {
 			switch name {
 			case "ZSTD":
 				args, hasArgs = "1", true
@@ -1186,16 +1189,37 @@ func NormalizeCodec(list string, typ schema.Type) string {
 				args, hasArgs = "0", true
 			case "FPC":
 				args, hasArgs = "12", true
+			case "ZXC":
+				args, hasArgs = "3", true
 			case "Delta", "Gorilla":
 				args, hasArgs = strconv.Itoa(typeWidth(typ)), true
 			}
 		}
-		if hasArgs {
-			as := splitTypeArgs(args)
-			parts[i] = name + "(" + strings.Join(as, ", ") + ")"
-		} else {
+		if !hasArgs {
 			parts[i] = name
+			continue
 		}
+		as := splitTypeArgs(args)
+		switch name {
+		case "DoubleDelta", "T64":
+			// The server ignores their argument.
+			parts[i] = name
+			continue
+		case "FPC":
+			// FPC(level, float size): the server keeps the level.
+			as = as[:1]
+		case "ZSTD", "LZ4HC":
+			// A negative level is stored as an unsigned 64-bit number.
+			if n, err := strconv.ParseInt(as[0], 10, 64); err == nil && n < 0 {
+				as[0] = strconv.FormatUint(uint64(n), 10)
+			}
+		case "Quantized":
+			// Quantized('rabitq', dimensions) has bits 0.
+			if len(as) == 2 && as[0] == "'rabitq'" {
+				as = append(as, "0")
+			}
+		}
+		parts[i] = name + "(" + strings.Join(as, ", ") + ")"
 	}
 	return "CODEC(" + strings.Join(parts, ", ") + ")"
 }
@@ -1204,6 +1228,7 @@ var codecNames = map[string]string{
 	"ZSTD": "ZSTD", "LZ4": "LZ4", "LZ4HC": "LZ4HC", "DELTA": "Delta", "DOUBLEDELTA": "DoubleDelta",
 	"GORILLA": "Gorilla", "T64": "T64", "NONE": "NONE", "DEFAULT": "Default", "FPC": "FPC", "GCD": "GCD",
 	"ZSTD_QAT": "ZSTD_QAT", "DEFLATE_QPL": "DEFLATE_QPL", "AES_128_GCM_SIV": "AES_128_GCM_SIV", "AES_256_GCM_SIV": "AES_256_GCM_SIV",
+	"ALP": "ALP", "ZXC": "ZXC", "QUANTIZED": "Quantized",
 }
 
 // typeWidth is the byte width the server gives Delta and Gorilla for a

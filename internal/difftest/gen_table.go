@@ -103,7 +103,7 @@ func (g *Gen) codecList(t gtype) string {
 // codecGens write a codec with parameters; others are written bare.
 var codecGens = map[string]func(g *Gen) string{
 	"LZ4HC": func(g *Gen) string { return optParam(g, "LZ4HC", strconv.Itoa(g.between(0, 12))) },
-	"ZSTD":  func(g *Gen) string { return optParam(g, "ZSTD", strconv.Itoa(g.between(1, 22))) },
+	"ZSTD":  func(g *Gen) string { return optParam(g, "ZSTD", strconv.Itoa(g.between(-3, 22))) },
 	"ZXC":   func(g *Gen) string { return optParam(g, "ZXC", strconv.Itoa(g.between(1, 7))) },
 	"Delta": func(g *Gen) string { return optParam(g, "Delta", g.oneOf("1", "2", "4", "8")) },
 	"DoubleDelta": func(g *Gen) string {
@@ -114,7 +114,10 @@ var codecGens = map[string]func(g *Gen) string{
 	"FPC": func(g *Gen) string {
 		return optParam(g, "FPC", g.oneOf("1", "12", "4, 4", "8, 8"))
 	},
-	"Quantized": func(g *Gen) string { return optParam(g, "Quantized", g.oneOf("8", "'bf16'", "1")) },
+	"Quantized": func(g *Gen) string {
+		return "Quantized(" + g.oneOf("'rabitq', 8", "'rabitq', 16, 4", "'product', 8, 8, 2") + ")"
+	},
+	"ALP": func(g *Gen) string { return optParam(g, "ALP", g.oneOf("AUTO", "STD", "RD")) },
 }
 
 func optParam(g *Gen, name, p string) string {

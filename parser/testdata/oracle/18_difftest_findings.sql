@@ -111,3 +111,16 @@ CREATE TABLE dtf_s3_nosign (a String) ENGINE = S3('http://127.0.0.1:1/bucket/x.c
 CREATE TABLE dtf_url (a String) ENGINE = URL('http://user:secret@127.0.0.1:1/x', CSV);
 CREATE TABLE dtf_redis (a String) ENGINE = Redis('127.0.0.1:1', 0, 'secret') PRIMARY KEY a;
 CREATE TABLE dtf_remote_pw (a UInt8, b String) ENGINE = Remote('127.0.0.1:9000', ${db}, dtf_alias_target, 'default', 'secret');
+
+-- difftest false-drift: codecs as the server stores them: ZXC's default
+-- level 3, FPC(level, size) keeps the level, DoubleDelta and T64 drop their
+-- argument, NONE() is NONE, a negative ZSTD level is unsigned, and
+-- Quantized('rabitq', d) has bits 0.
+CREATE TABLE dtf_codecs (
+    a UInt16 CODEC(ZXC, ZSTD(-1)),
+    b Float32 CODEC(FPC(4, 4), NONE()),
+    c UInt32 CODEC(DoubleDelta(4), T64('byte'), LZ4HC(-1)),
+    d Array(Float32) CODEC(Quantized('rabitq', 8)),
+    e Float64 CODEC(ALP(STD), ZXC(5))
+) ENGINE = MergeTree ORDER BY tuple()
+SETTINGS allow_experimental_codecs = 1, allow_suspicious_codecs = 1;
