@@ -135,7 +135,29 @@ const statementTimeout = time.Minute
 func (r *Runner) exec(ctx context.Context, sb *sandbox, sql string) error {
 	ctx, cancel := context.WithTimeout(ctx, statementTimeout)
 	defer cancel()
-	return sb.conn.Exec(ctx, Substitute(sql, sb.db, sb.fn))
+	err := sb.conn.Exec(ctx, Substitute(sql, sb.db, sb.fn))
+	if err == nil && strings.Contains(sql, " REFRESH ") {
+		waitRefreshes(ctx, sb)
+	}
+	return err
+}
+
+// waitRefreshes waits (at most a few seconds) until no refreshable
+// materialized view of the case is refreshing. A refresh replaces its
+// target table with a copy made when it started: an ALTER of the target
+// that ran meanwhile would be lost on the server, a race a deploy can lose
+// too (see the README's known limits), which the tester does not play.
+func waitRefreshes(ctx context.Context, sb *sandbox) {
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		var busy uint64
+		err := sb.conn.QueryRow(ctx, `SELECT count() FROM system.view_refreshes
+			WHERE startsWith(database, ?) AND (status NOT IN ('Scheduled', 'Disabled') OR last_refresh_time IS NULL)`, sb.db).Scan(&busy)
+		if err != nil || busy == 0 {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // Case is a generated statement sequence: what the server accepted, in
