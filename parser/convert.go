@@ -207,6 +207,23 @@ func (c *converter) convert() error {
 	switch first := c.word(0); first {
 	case "CREATE", "ATTACH":
 		return c.create()
+	case "REPLACE":
+		if c.word(1) == "TABLE" || c.word(1) == "DICTIONARY" {
+			// REPLACE is CREATE OR REPLACE of an object that exists (the
+			// server refuses it otherwise).
+			if err := c.create(); err != nil {
+				return err
+			}
+			for _, ch := range c.out.Changes {
+				switch ch := ch.(type) {
+				case *schema.AddTable:
+					ch.OrReplace = true
+				case *schema.AddDictionary:
+					ch.OrReplace = true
+				}
+			}
+			return nil
+		}
 	case "DROP", "DETACH", "UNDROP":
 		return c.drop()
 	case "ALTER":

@@ -167,6 +167,9 @@ var gapCases = []gapCase{
 		}},
 	{"negative dictionary DEFAULT", "CREATE DICTIONARY d (k UInt64, v Int64 DEFAULT -1, f Float64 DEFAULT -2.5) PRIMARY KEY k SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0)",
 		ConstructNegativeDefault, nil},
+	{"CREATE TABLE AS WITH", "CREATE TABLE t ENGINE = MergeTree ORDER BY tuple() AS WITH 1 AS y SELECT y + 1 AS z", ConstructTableQuery, nil},
+	{"CREATE TABLE AS (SELECT)", "CREATE TABLE t ENGINE = MergeTree ORDER BY tuple() AS (SELECT 1 AS z)", ConstructTableQuery, nil},
+	{"REPLACE TABLE", "REPLACE TABLE db.t (z UInt8) ENGINE = Memory", ConstructReplace, nil},
 	{"RENAME without TABLE", "RENAME a TO db.b, `c d` TO e", ConstructRenameNoKind,
 		func(t *testing.T, r *Result) {
 			g := r.Gap.(*RenameTables)

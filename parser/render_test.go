@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
+
 	"github.com/chschema/chschema/internal/chtest"
 	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/schema"
@@ -42,8 +44,12 @@ func TestRenderRecreates(t *testing.T) {
 		}
 	})
 	stmts := schema.Statements(expected)
+	// The corpus uses experimental codecs (which its CREATEs allow in
+	// their SETTINGS); the rendered SQL needs the same opt-ins, as a
+	// user's profile would give them.
+	optIn := clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"allow_experimental_codecs": 1, "allow_suspicious_codecs": 1}))
 	for _, st := range stmts {
-		if err := db.Conn.Exec(ctx, st); err != nil {
+		if err := db.Conn.Exec(optIn, st); err != nil {
 			t.Fatalf("server refused rendered %q: %v", st, err)
 		}
 	}

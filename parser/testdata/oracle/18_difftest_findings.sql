@@ -124,3 +124,15 @@ CREATE TABLE dtf_codecs (
     e Float64 CODEC(ALP(STD), ZXC(5))
 ) ENGINE = MergeTree ORDER BY tuple()
 SETTINGS allow_experimental_codecs = 1, allow_suspicious_codecs = 1;
+
+-- difftest lint-rejects: REPLACE TABLE and REPLACE DICTIONARY (CREATE OR
+-- REPLACE of an object that exists), and CREATE TABLE ... AS WITH ... or
+-- AS (SELECT ...) after ORDER BY, valid SQL lint called syntax errors.
+CREATE TABLE dtf_repl (a UInt8) ENGINE = Memory;
+REPLACE TABLE dtf_repl (z String, y UInt8) ENGINE = Log;
+CREATE DICTIONARY dtf_repl_d (k UInt64, v String) PRIMARY KEY k SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0);
+REPLACE DICTIONARY dtf_repl_d (k UInt64, w UInt8) PRIMARY KEY k SOURCE(NULL()) LAYOUT(HASHED()) LIFETIME(10);
+-- expect-unsupported
+CREATE TABLE dtf_ctas_with ENGINE = MergeTree ORDER BY tuple() AS WITH 1 AS y SELECT y + 1 AS z;
+-- expect-unsupported
+CREATE TABLE dtf_ctas_paren ENGINE = MergeTree ORDER BY z AS (SELECT 1 AS z);
