@@ -651,7 +651,27 @@ func (c *converter) createDatabase(st *ch.CreateDatabase) error {
 		d.Comment = schema.Comment(unescape(st.Comment.Literal))
 	}
 	c.out.Changes = append(c.out.Changes, &schema.AddDatabase{D: d, IfNotExists: st.IfNotExists})
+	if from, ok := foreignTables[d.Engine.Name]; ok {
+		c.unsupported(int(st.Engine.Pos()), "the tables of a "+d.Engine.Name+" database are "+from)
+		c.out.Unsupported[len(c.out.Unsupported)-1].Databases = []string{d.Name}
+	}
 	return nil
+}
+
+// foreignTables are the database engines whose tables no CREATE TABLE
+// makes, with where they come from: the model cannot know them.
+var foreignTables = map[string]string{
+	"Dictionary":             "the server's dictionaries",
+	"Filesystem":             "files on the server",
+	"S3":                     "objects in S3",
+	"HDFS":                   "files in HDFS",
+	"MySQL":                  "a MySQL server's tables",
+	"MaterializedMySQL":      "a MySQL server's tables",
+	"PostgreSQL":             "a PostgreSQL server's tables",
+	"MaterializedPostgreSQL": "a PostgreSQL server's tables",
+	"SQLite":                 "an SQLite file's tables",
+	"Backup":                 "a backup's tables",
+	"DataLakeCatalog":        "a data lake catalog's tables",
 }
 
 func (c *converter) engine(e *ch.EngineExpr) schema.Engine {
