@@ -227,10 +227,9 @@ func (r *Runner) serverTruth(ctx context.Context, sb *sandbox, res *Result, expe
 // (functions have no uncertainty of their own: the finding is the report).
 func findingAbout(res *Result, fn string, sb *sandbox) bool {
 	for _, f := range res.findings {
-		for i, p := range res.Placed {
-			if p.File == f.Pos.File && p.Line == f.Pos.Line && strings.Contains(Substitute(res.Case.Stmts[i].SQL, sb.db, sb.fn), fn) {
-				return true
-			}
+		sql := stmtAt(res.Case, res.Placed, f.Pos.File, f.Pos.Line, f.Pos.Col)
+		if sql != "" && strings.Contains(Substitute(sql, sb.db, sb.fn), fn) {
+			return true
 		}
 	}
 	return false

@@ -47,16 +47,22 @@ var knownDefects = []KnownDefect{
 				(strings.Contains(f.Detail, "TYPE text(") || strings.Contains(f.Detail, "vector_similarity"))
 		}},
 	{"dictionary-table-drop", "CREATE TABLE x ENGINE = Dictionary(d) then DROP DICTIONARY x: 'it is a TABLE: schema: invalid change'",
-		func(f Failure, _ []Stmt) bool { return f.Kind == KindModelError && strings.Contains(f.Detail, "it is a TABLE") }},
+		func(f Failure, _ []Stmt) bool {
+			return f.Kind == KindModelError && strings.Contains(f.Detail, "it is a TABLE")
+		}},
 	{"interval-string", "TTL d + INTERVAL '7 days' passes lint and the TTL is silently dropped; INTERVAL '7 days' rejected by lint",
 		func(f Failure, stmts []Stmt) bool {
 			return (strings.Contains(f.Stmt, "INTERVAL '") || (isDrift(f) || f.Kind == KindSilentDrop) && anySQL(stmts, "INTERVAL '")) &&
 				(f.Kind == KindLintRejects || strings.Contains(strings.ToLower(f.Detail), "ttl"))
 		}},
 	{"insert-with", "Valid SQL that offline lint rejects: INSERT INTO t (x) WITH 1 AS y SELECT y; a keyword column in an INSERT list",
-		func(f Failure, _ []Stmt) bool { return f.Kind == KindLintRejects && strings.HasPrefix(f.Stmt, "INSERT INTO") }},
+		func(f Failure, _ []Stmt) bool {
+			return f.Kind == KindLintRejects && strings.HasPrefix(f.Stmt, "INSERT INTO")
+		}},
 	{"partition-id", "Valid SQL that offline lint rejects: DETACH/DROP PARTITION ID '...'",
-		func(f Failure, _ []Stmt) bool { return f.Kind == KindLintRejects && strings.Contains(f.Stmt, "PARTITION ID") }},
+		func(f Failure, _ []Stmt) bool {
+			return f.Kind == KindLintRejects && strings.Contains(f.Stmt, "PARTITION ID")
+		}},
 	{"attach-partition-all", "lint panics (nil pointer inside AfterShip's parser) on ALTER TABLE t ATTACH PARTITION ALL",
 		func(f Failure, stmts []Stmt) bool {
 			return (f.Kind == KindPanic || f.Kind == KindLintRejects) && (strings.Contains(f.Stmt, "ATTACH PARTITION ALL") ||

@@ -3,6 +3,8 @@ package difftest
 import (
 	"context"
 	"fmt"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -234,18 +236,24 @@ func (r *Runner) tryMutation(ctx context.Context, sb *sandbox, res *Result, m mu
 	return Failure{Kind: KindMissedMutation, Object: what, Detail: detail, Mutation: normalizeNames(m.sql)}, true
 }
 
-// fingerprint is what the server reports about the case's databases, in its
-// own words: a mutation that leaves it unchanged changed nothing.
+// fingerprint is what the server reports about the databases dbs (nil: all
+// of the case's), in its own words: a change that leaves it unchanged
+// changed nothing.
 func fingerprint(ctx context.Context, sb *sandbox, dbs []string) (string, error) {
-	var s string
-	err := sb.conn.QueryRow(ctx, `SELECT toString((
-		(SELECT groupArray((database, name, create_table_query, comment)) FROM (SELECT * FROM system.tables WHERE has(?, database) ORDER BY database, name)),
+	in := "has({dbs:Array(String)}, %s)"
+	if dbs == nil {
+		in = "startsWith(%s, {prefix:String})"
+	}
+	q := fmt.Sprintf(`SELECT toString((
+		(SELECT groupArray((database, name, create_table_query, comment)) FROM (SELECT * FROM system.tables WHERE `+in+` ORDER BY database, name)),
 		(SELECT groupArray((database, table, name, type, default_kind, default_expression, comment, compression_codec))
-			FROM (SELECT * FROM system.columns WHERE has(?, database) ORDER BY database, table, position)),
-		(SELECT groupArray((database, table, name, expr, type_full, granularity)) FROM (SELECT * FROM system.data_skipping_indices WHERE has(?, database) ORDER BY ALL)),
-		(SELECT groupArray((name, engine, comment)) FROM (SELECT * FROM system.databases WHERE has(?, name) ORDER BY name))))`,
-		dbs, dbs, dbs, dbs).Scan(&s)
+			FROM (SELECT * FROM system.columns WHERE `+in+` ORDER BY database, table, position)),
+		(SELECT groupArray((database, table, name, expr, type_full, granularity)) FROM (SELECT * FROM system.data_skipping_indices WHERE `+in+` ORDER BY ALL)),
+		(SELECT groupArray((name, engine, comment)) FROM (SELECT * FROM system.databases WHERE `+in+` ORDER BY name)),
+		(SELECT groupArray((name, create_query)) FROM (SELECT * FROM system.functions WHERE startsWith(name, {fn:String}) ORDER BY name))))`,
+		"database", "database", "database", "name")
+	var s string
+	err := sb.conn.QueryRow(clickhouse.Context(ctx, clickhouse.WithParameters(clickhouse.Parameters{
+		"dbs": "['" + strings.Join(dbs, "','") + "']", "prefix": sb.db, "fn": sb.fn})), q).Scan(&s)
 	return s, err
 }
-
-var _ = fmt.Sprint
