@@ -146,6 +146,9 @@ func TestDifferential(t *testing.T) {
 	t.Logf("difftest: coverage (accepted by the server at least once):\n%s", s.CoverageReport(testing.Verbose()))
 	if testing.Verbose() {
 		t.Logf("difftest: refusals per construct:\n%s", s.Refusals())
+		for _, sl := range s.Slow {
+			t.Logf("difftest: slow: %s", sl)
+		}
 	}
 }
 

@@ -505,10 +505,18 @@ func genCreateTableAsSelect(g *Gen) (Stmt, bool) {
 	db := g.database()
 	name := g.newName("t", g.objectNameTaken(db))
 	src := g.source()
+	if src != nil && readsOthers[src.engine] {
+		// Reading a Merge or Remote table while creating a table it may
+		// match can run for ever.
+		src = nil
+	}
 	sql := "CREATE TABLE " + g.viewName(db, name) + g.oneOf(" ENGINE = Memory", " ENGINE = MergeTree ORDER BY tuple()", " ENGINE = Log") +
 		" AS " + g.selectQuery(src)
 	return Stmt{SQL: sql, apply: addObject(&gobj{db: db, name: name, kind: kTable, engine: "Memory", key: map[string]bool{}})}, true
 }
+
+// readsOthers are the engines whose tables read other tables.
+var readsOthers = map[string]bool{"Merge": true, "Remote": true, "Buffer": true, "Distributed": true, "Alias": true}
 
 // genRecreate writes CREATE ... IF NOT EXISTS over an existing name with a
 // different body (the server keeps the old object), or CREATE OR REPLACE.

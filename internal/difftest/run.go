@@ -69,7 +69,7 @@ func Open(dsn, database string, settings map[string]any) (driver.Conn, error) {
 	}
 	// A generated statement that reads a lot (INSERT SELECT from an endless
 	// source) is stopped by the server, which then cleans up after it.
-	opts.Settings["max_execution_time"] = 20
+	opts.Settings["max_execution_time"] = 10
 	opts.ReadTimeout = 2 * statementTimeout
 	opts.DialTimeout = 10 * time.Second
 	opts.MaxOpenConns = 4
@@ -129,13 +129,19 @@ func (r *Runner) close(ctx context.Context, s *sandbox) {
 
 // statementTimeout bounds one statement; the server's max_execution_time
 // (see Open) stops it first.
-const statementTimeout = time.Minute
+const statementTimeout = 20 * time.Second
 
 // exec runs a generated statement in sb.
 func (r *Runner) exec(ctx context.Context, sb *sandbox, sql string) error {
 	ctx, cancel := context.WithTimeout(ctx, statementTimeout)
 	defer cancel()
+	start := time.Now()
 	err := sb.conn.Exec(ctx, Substitute(sql, sb.db, sb.fn))
+	if d := time.Since(start); d > 2*time.Second {
+		r.Stats.mu.Lock()
+		r.Stats.Slow = append(r.Stats.Slow, fmt.Sprintf("%.1fs %s (%v)", d.Seconds(), sql, err))
+		r.Stats.mu.Unlock()
+	}
 	if err == nil && strings.Contains(sql, " REFRESH ") {
 		waitRefreshes(ctx, sb)
 	}
@@ -228,7 +234,15 @@ func (r *Runner) RunCase(ctx context.Context, seed uint64) (*Result, error) {
 		c.Stmts = append(c.Stmts, st)
 	}
 	res := r.check(ctx, sb, c)
-	if len(res.Failures) == 0 && res.err == nil {
+	// Mutation testing needs a comparison without failures of its own;
+	// issue 11's known defects (another branch's) do not stop it.
+	unknown := 0
+	for _, f := range res.Failures {
+		if _, ok := known(f, c.Stmts); !ok {
+			unknown++
+		}
+	}
+	if unknown == 0 && res.err == nil {
 		for i := range r.Mutations {
 			if f, ok := r.mutate(ctx, sb, res, seed+uint64(i)); ok {
 				res.Failures = append(res.Failures, f)
@@ -389,14 +403,16 @@ func trimStack(b []byte) string {
 // Stats gathers, over a run, how often each construct was accepted and
 // which catalog entries the server accepted at least once.
 type Stats struct {
-	mu        sync.Mutex
-	cat       *Catalog
-	tried     map[string]int
-	accepted  map[string]int
-	refusals  map[string]map[string]int // construct -> error code -> count
-	Covered   map[Surface]map[string]int
-	Cases     int
-	Void      int
+	mu       sync.Mutex
+	cat      *Catalog
+	tried    map[string]int
+	accepted map[string]int
+	refusals map[string]map[string]int // construct -> error code -> count
+	Covered  map[Surface]map[string]int
+	Cases    int
+	Void     int
+	// Slow lists the statements that took more than two seconds.
+	Slow      []string
 	Stmts     int
 	Failures  map[string]int // kind -> count
 	Known     map[string]int // known defect -> count
