@@ -1282,7 +1282,13 @@ func typeWidth(t schema.Type) int {
 		args := splitTypeArgs(strings.TrimSuffix(rest, ")"))
 		return typeWidth(schema.Type(strings.TrimSpace(args[len(args)-1])))
 	}
+	if inner, ok := strings.CutPrefix(s, "Array("); ok {
+		return typeWidth(schema.Type(strings.TrimSuffix(inner, ")")))
+	}
 	name, args, _ := strings.Cut(s, "(")
+	if strings.HasPrefix(name, "Interval") {
+		return 8 // an Interval is an Int64
+	}
 	switch name {
 	case "Int8", "UInt8", "Bool", "Enum8":
 		return 1

@@ -476,6 +476,10 @@ func (p *typeParser) parseTypeList(family string, named bool) (string, error) {
 		}
 		break
 	}
+	if family == "Variant" {
+		// The server keeps a Variant's types sorted by name.
+		slices.Sort(parts)
+	}
 	return family + "(" + strings.Join(parts, ", ") + ")", nil
 }
 

@@ -44,10 +44,10 @@ func TestRenderRecreates(t *testing.T) {
 		}
 	})
 	stmts := schema.Statements(expected)
-	// The corpus uses experimental codecs (which its CREATEs allow in
+	// The corpus uses experimental codecs and similar Variant types (which its CREATEs allow in
 	// their SETTINGS); the rendered SQL needs the same opt-ins, as a
 	// user's profile would give them.
-	optIn := clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"allow_experimental_codecs": 1, "allow_suspicious_codecs": 1}))
+	optIn := clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"allow_experimental_codecs": 1, "allow_suspicious_codecs": 1, "allow_suspicious_variant_types": 1}))
 	for _, st := range stmts {
 		if err := db.Conn.Exec(optIn, st); err != nil {
 			t.Fatalf("server refused rendered %q: %v", st, err)

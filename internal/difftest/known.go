@@ -83,7 +83,7 @@ var knownDefects = []KnownDefect{
 var (
 	oldStyle     = regexp.MustCompile(`MergeTree\([^()]*, \([^;]*\), (8192|1024)\)`)
 	aliasNoType  = regexp.MustCompile(`[\w\x60"] ALIAS `)
-	floatSetting = regexp.MustCompile(`SETTINGS [^;]*= -?\d*\.\d|SETTINGS [^;]*= -?\d+(\.\d*)?e[+-]?\d`)
+	floatSetting = regexp.MustCompile(`SETTINGS? [^;]*= -?\d*\.\d|SETTINGS? [^;]*= -?\d+(\.\d*)?e[+-]?\d`)
 )
 
 func isDrift(f Failure) bool { return f.Kind == KindFalseDrift || f.Kind == KindFieldMismatch }
@@ -92,13 +92,20 @@ func isDrift(f Failure) bool { return f.Kind == KindFalseDrift || f.Kind == Kind
 // equal once the characters in chars are taken out of both.
 func differsOnlyIn(detail, chars string) bool {
 	var from, to string
+	side := 0 // the side a line without a sign continues (a value with a newline)
 	for _, l := range strings.Split(detail, "\n") {
-		l = strings.TrimSpace(l)
+		t := strings.TrimSpace(l)
 		switch {
-		case strings.HasPrefix(l, "- "):
-			from += l[2:]
-		case strings.HasPrefix(l, "+ "):
-			to += l[2:]
+		case strings.HasPrefix(l, "    - "):
+			from += t[2:]
+			side = 1
+		case strings.HasPrefix(l, "    + "):
+			to += t[2:]
+			side = 2
+		case side == 1:
+			from += "\n" + l
+		case side == 2:
+			to += "\n" + l
 		}
 	}
 	if from == "" || to == "" || from == to {

@@ -144,3 +144,15 @@ CREATE TABLE dtf_ctas_paren ENGINE = MergeTree ORDER BY z AS (SELECT 1 AS z);
 -- expect-unsupported
 CREATE DATABASE IF NOT EXISTS ${db}_dtf_dicts ENGINE = Dictionary;
 DROP DATABASE ${db}_dtf_dicts;
+
+-- difftest false-drift: a Variant's types are kept sorted by name; Delta
+-- and Gorilla on an Interval (an Int64) have width 8, and on an Array the
+-- width of its element.
+CREATE TABLE dtf_variant (
+    a Variant(UInt128, IntervalHour, Int32, String, Array(UInt8), Tuple(b UInt8)),
+    b IntervalMillisecond CODEC(Gorilla),
+    c IntervalDay CODEC(Delta, LZ4),
+    d Array(UInt16) CODEC(Delta),
+    e Array(Float32) CODEC(Gorilla)
+) ENGINE = MergeTree ORDER BY tuple()
+SETTINGS allow_suspicious_variant_types = 1, allow_suspicious_codecs = 1;
