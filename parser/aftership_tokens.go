@@ -21,8 +21,11 @@ import (
 //   - a binary number, 0b101: AfterShip stops after the 0. It becomes its
 //     value in decimal (never longer) padded with spaces; the server prints
 //     it in decimal too.
-func afterShipQuotes(text string) string {
-	if !strings.ContainsAny(text, "`\"0") {
+//   - with separators set, a number with _ separators (1_000.5), which the
+//     gap layer rewrites (and reports) in a whole statement but which the
+//     conversion also meets in expressions it reads on their own.
+func afterShipQuotes(text string, separators bool) string {
+	if !strings.ContainsAny(text, "`\"0_") {
 		return text
 	}
 	var b []byte
@@ -33,6 +36,13 @@ func afterShipQuotes(text string) string {
 			break
 		}
 		if tok.Kind == TokenNumber {
+			if d, ok := separated(text[tok.Off:tok.End]); ok && separators {
+				if b == nil {
+					b = []byte(text)
+				}
+				copy(b[tok.Off:tok.End], d+strings.Repeat(" ", tok.End-tok.Off-len(d)))
+				continue
+			}
 			if d, ok := binaryNumber(text[tok.Off:tok.End]); ok {
 				if b == nil {
 					b = []byte(text)
@@ -71,6 +81,19 @@ func afterShipQuotes(text string) string {
 		return text
 	}
 	return string(b)
+}
+
+// separated returns a decimal number written with _ separators (1_000,
+// 1_000.5, 1_0e3) without them.
+func separated(s string) (string, bool) {
+	if !strings.Contains(s, "_") || s[0] < '0' || s[0] > '9' || strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0b") {
+		return "", false
+	}
+	d := strings.ReplaceAll(s, "_", "")
+	if strings.Trim(d, "0123456789.eE+-") != "" {
+		return "", false
+	}
+	return d, true
 }
 
 // binaryNumber returns the decimal value of a binary number literal 0b…,

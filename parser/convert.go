@@ -140,7 +140,7 @@ func (c *converter) ttlIn(from, to int, tableLevel bool) (string, bool, error) {
 // parseAfterShip is the one place that calls AfterShip's parser. It parses
 // exactly one statement.
 func parseAfterShip(sql string) (ch.Expr, error) {
-	p := ch.NewParser(afterShipQuotes(sql))
+	p := ch.NewParser(afterShipQuotes(sql, true))
 	stmts, err := p.ParseStmts()
 	if err != nil {
 		return nil, err

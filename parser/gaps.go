@@ -65,6 +65,7 @@ const (
 	ConstructReplace          Construct = "REPLACE TABLE or DICTIONARY"
 	ConstructTableQuery       Construct = "CREATE TABLE … AS WITH … or AS (SELECT …)"
 	ConstructAccessControl    Construct = "access-control statement"
+	ConstructKeywordStatement Construct = "EXISTS, EXPLAIN or UNDROP statement"
 	ConstructMod              Construct = "MOD or DIV operator"
 	ConstructEphemeral        Construct = "EPHEMERAL column"
 	ConstructIndexArgs        Construct = "named arguments in an index TYPE"
@@ -98,7 +99,8 @@ type Workaround struct {
 
 // Gap is a statement, or an ALTER command, that AfterShip has no node for:
 // one of *ExchangeTables, *DropFunction, *RenameTables, *AccessControl,
-// *Attach, *AlterTable, *CommentColumn, *ModifyComment and *KeywordCommand.
+// *Attach, *KeywordStatement, *AlterTable, *CommentColumn, *ModifyComment
+// and *KeywordCommand.
 type Gap interface {
 	// Construct names the form.
 	Construct() Construct
@@ -228,6 +230,9 @@ func (r *RenameTables) Construct() Construct {
 // Construct names the form: ConstructAccessControl.
 func (*AccessControl) Construct() Construct { return ConstructAccessControl }
 
+// Construct names the form: ConstructKeywordStatement.
+func (*KeywordStatement) Construct() Construct { return ConstructKeywordStatement }
+
 // Construct names the form: ConstructAttach.
 func (*Attach) Construct() Construct { return ConstructAttach }
 
@@ -243,22 +248,23 @@ func (*ModifyComment) Construct() Construct { return ConstructModifyComment }
 // Construct names the form.
 func (k *KeywordCommand) Construct() Construct { return k.construct }
 
-func (*ExchangeTables) gap() {}
-func (*DropFunction) gap()   {}
-func (*RenameTables) gap()   {}
-func (*AccessControl) gap()  {}
-func (*Attach) gap()         {}
-func (*AlterTable) gap()     {}
-func (*CommentColumn) gap()  {}
-func (*ModifyComment) gap()  {}
-func (*KeywordCommand) gap() {}
+func (*ExchangeTables) gap()   {}
+func (*DropFunction) gap()     {}
+func (*RenameTables) gap()     {}
+func (*AccessControl) gap()    {}
+func (*KeywordStatement) gap() {}
+func (*Attach) gap()           {}
+func (*AlterTable) gap()       {}
+func (*CommentColumn) gap()    {}
+func (*ModifyComment) gap()    {}
+func (*KeywordCommand) gap()   {}
 
 // parseGap is Parse's second attempt, for a statement AfterShip rejected as
 // written (nativeErr): a statement form read here, the prepared statement,
 // or an ALTER TABLE read command by command.
 func parseGap(stmt Statement, text string, nativeErr error) (*Result, error) {
 	toks := scanSQL(text)
-	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach} {
+	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, keywordStatement} {
 		c := &cursor{toks: toks, stmt: stmt}
 		if g := read(c); g != nil && c.done() {
 			return &Result{Stmt: stmt, Text: text, Gap: g,
@@ -473,6 +479,25 @@ func attach(c *cursor) Gap {
 		return nil
 	}
 	return g
+}
+
+// KeywordStatement is a statement AfterShip has no node for, recognised by
+// its leading keyword, that changes no schema the model follows: EXISTS,
+// EXPLAIN of any kind, UNDROP TABLE (which the model reports it cannot
+// follow). The rest is not checked offline.
+type KeywordStatement struct {
+	// Kind is the leading keyword, upper case.
+	Kind string
+}
+
+func keywordStatement(c *cursor) Gap {
+	for _, k := range []string{"EXISTS", "EXPLAIN", "UNDROP"} {
+		if c.accept(k) && !c.done() {
+			c.i = len(c.toks)
+			return &KeywordStatement{Kind: k}
+		}
+	}
+	return nil
 }
 
 // accessObjects are the objects of access-control statements, longest first.
@@ -845,9 +870,9 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 		case ',':
 			segAtDepth[depth] = i + 1
 		case 'n':
-			// 1_000_000: the digits, then spaces.
-			if strings.Contains(t.text, "_") && strings.Trim(t.text, "0123456789_") == "" {
-				digits := strings.ReplaceAll(t.text, "_", "")
+			// 1_000_000, 1_000.5: the number without separators, then
+			// spaces.
+			if digits, ok := separated(t.text); ok {
 				copy(p.b[t.off:t.end], digits+strings.Repeat(" ", len(t.text)-len(digits)))
 				p.note(ConstructNumberSeparators, t.off)
 			}
@@ -1353,7 +1378,14 @@ func (p *prepared) extractTTLs(toks []sqlTok) {
 			continue
 		}
 		p.ttls = append(p.ttls, ttlSpan{off: t.off, depth: depth, items: toks[i+1 : j]})
-		p.blank(t.off, toks[j-1].end)
+		if i > 0 && toks[i-1].is("MODIFY") && !(i > 1 && toks[i-2].is("COLUMN")) {
+			// ALTER ... MODIFY TTL needs its keyword and an expression:
+			// the rules become a placeholder, 1.
+			p.blank(toks[i+1].off, toks[j-1].end)
+			p.b[toks[i+1].off] = '1'
+		} else {
+			p.blank(t.off, toks[j-1].end)
+		}
 		i = j - 1
 	}
 }

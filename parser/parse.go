@@ -150,7 +150,7 @@ func parseOne(text string) (ast clickhouse.Expr, err error) {
 			ast, err = nil, fmt.Errorf("AfterShip parser panicked: %v", r)
 		}
 	}()
-	stmts, err := clickhouse.NewParser(afterShipQuotes(text)).ParseStmts()
+	stmts, err := clickhouse.NewParser(afterShipQuotes(text, false)).ParseStmts()
 	if err != nil {
 		return nil, err
 	}

@@ -156,3 +156,16 @@ CREATE TABLE dtf_variant (
     e Array(Float32) CODEC(Gorilla)
 ) ENGINE = MergeTree ORDER BY tuple()
 SETTINGS allow_suspicious_variant_types = 1, allow_suspicious_codecs = 1;
+
+-- difftest lint-rejects: numbers with separators and a fraction (1_000.5),
+-- also in a constraint the conversion reads on its own; MODIFY TTL with
+-- several rules and a RECOMPRESS codec list; EXISTS and EXPLAIN.
+CREATE TABLE dtf_nums (
+    d Date,
+    a Decimal(29, 9) ALIAS 1_000.5,
+    b UInt32 DEFAULT 1_000,
+    CONSTRAINT `QUERY` CHECK b NOT IN (1_000_000, -128)
+) ENGINE = MergeTree ORDER BY d;
+ALTER TABLE dtf_nums MODIFY TTL d + toIntervalQuarter(24) RECOMPRESS CODEC(ZSTD(4), LZ4HC(2)), d + toIntervalYear(8) RECOMPRESS CODEC(LZ4);
+EXISTS TABLE dtf_nums;
+EXPLAIN SELECT 1;
