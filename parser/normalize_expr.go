@@ -241,7 +241,7 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		b.WriteByte(')')
 	case *ch.TernaryOperation:
 		b.WriteString("if(")
-		b.WriteString(f.exprs([]ch.Expr{e.Condition, e.TrueExpr, e.FalseExpr}))
+		b.WriteString(f.exprs(parenthesiseIn([]ch.Expr{e.Condition, e.TrueExpr, e.FalseExpr})))
 		b.WriteByte(')')
 	case *ch.CaseExpr:
 		var args []ch.Expr
@@ -261,7 +261,7 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		} else {
 			b.WriteString("multiIf(")
 		}
-		b.WriteString(f.exprs(args))
+		b.WriteString(f.exprs(parenthesiseIn(args)))
 		b.WriteByte(')')
 	case *ch.IntervalExpr:
 		unit := strings.ToLower(e.Unit.Name)

@@ -169,3 +169,12 @@ CREATE TABLE dtf_nums (
 ALTER TABLE dtf_nums MODIFY TTL d + toIntervalQuarter(24) RECOMPRESS CODEC(Delta, LZ4HC(2)), d + toIntervalYear(8) RECOMPRESS CODEC(LZ4);
 EXISTS TABLE dtf_nums;
 EXPLAIN SELECT 1;
+
+-- difftest false-drift: CASE and the ternary operator become multiIf and
+-- if, whose IN arguments the server parenthesises like any function's.
+CREATE TABLE dtf_case_in (
+    x UInt8,
+    a UInt8 DEFAULT CASE WHEN x IN (1, 2) THEN 1 WHEN x NOT IN (3) THEN 2 ELSE 3 END,
+    b UInt8 DEFAULT CASE x IN (1) WHEN 1 THEN 10 ELSE 0 END,
+    c UInt8 DEFAULT x IN (1, 2) ? 1 : 0
+) ENGINE = MergeTree ORDER BY x;
