@@ -447,6 +447,23 @@ func (t *Table) alter(c Change) error {
 			return fmt.Errorf("column %s: %w", BackQuote(c.To), ErrExists)
 		}
 		col.Name = c.To
+		// The server renames the column in the expressions that read it:
+		// other columns' defaults and TTLs, skip indexes, constraints and
+		// the table's TTL (keys and projections that read it refuse the
+		// rename).
+		for _, x := range t.Columns {
+			if x.Default != nil {
+				x.Default.Expr = RenameIdent(x.Default.Expr, c.From, c.To)
+			}
+			x.TTL = RenameIdent(x.TTL, c.From, c.To)
+		}
+		for _, ix := range t.Indexes {
+			ix.Expr = RenameIdent(ix.Expr, c.From, c.To)
+		}
+		for _, k := range t.Constraints {
+			k.Expr = RenameIdent(k.Expr, c.From, c.To)
+		}
+		t.TTL = TTL(RenameIdent(Expr(t.TTL), c.From, c.To))
 	case *ModifyColumn:
 		i := slices.IndexFunc(t.Columns, func(x *Column) bool { return x.Name == c.To.Name })
 		if i < 0 {
