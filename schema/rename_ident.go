@@ -8,7 +8,7 @@ import "strings"
 // dotted name.
 func RenameIdent(e Expr, from, to string) Expr {
 	s := string(e)
-	if s == "" || !strings.Contains(s, from) {
+	if s == "" {
 		return e
 	}
 	var b strings.Builder
