@@ -163,6 +163,10 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 	}
 	r.inlineFunctions(conv)
 	for _, c := range conv.Changes {
+		if m, ok := c.(*schema.ModifyTable); ok {
+			// An ALTER of an Alias table alters its target.
+			m.Name = r.aliasTarget(m.Name)
+		}
 		if err := r.schema.Apply(c); err != nil {
 			if r.uncertain(c) {
 				r.findings = append(r.findings, Finding{Pos: pos, Reason: "on an uncertain object: " + err.Error()})
@@ -182,6 +186,27 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 		mark := &schema.MarkUncertain{Objects: u.Objects, Databases: u.Databases, Reason: schema.Uncertainty{Reason: u.Reason, Pos: at}}
 		_ = r.schema.Apply(mark)
 	}
+}
+
+// aliasTarget returns the table an Alias table name stands for, or name.
+func (r *Replayer) aliasTarget(name schema.QualifiedName) schema.QualifiedName {
+	for range 8 { // an alias of an alias, but not for ever
+		o, ok := r.schema.Object(name)
+		if !ok {
+			return name
+		}
+		t, ok := o.(*schema.Table)
+		if !ok || t.Engine.Name != "Alias" || len(t.Engine.Params) == 0 || len(t.Engine.Params) > 2 {
+			return name
+		}
+		p := t.Engine.Params
+		target := schema.QualifiedName{Database: name.Database, Name: unquoteArg(p[len(p)-1])}
+		if len(p) == 2 {
+			target.Database = unquoteArg(p[0])
+		}
+		name = target
+	}
+	return name
 }
 
 // placeUncertainty gives the uncertainties that applying c recorded itself

@@ -178,3 +178,9 @@ CREATE TABLE dtf_case_in (
     b UInt8 DEFAULT CASE x IN (1) WHEN 1 THEN 10 ELSE 0 END,
     c UInt8 DEFAULT x IN (1, 2) ? 1 : 0
 ) ENGINE = MergeTree ORDER BY x;
+
+-- difftest false-drift: an ALTER of an Alias table alters its target.
+CREATE TABLE dtf_alias_t2 (a UInt8, b String) ENGINE = MergeTree ORDER BY a;
+-- expect-unsupported
+CREATE TABLE dtf_alias_a2 ENGINE = Alias(dtf_alias_t2) SETTINGS allow_experimental_alias_table_engine = 1;
+ALTER TABLE dtf_alias_a2 MODIFY COMMENT 'via alias', ADD COLUMN c Date, ADD INDEX i b TYPE minmax;
