@@ -450,24 +450,12 @@ func summary(o schema.Object) string {
 		}
 		return s + " AS " + string(o.Query)
 	case *schema.Dictionary:
-		names := make([]string, len(o.Attributes))
-		for i, a := range o.Attributes {
-			names[i] = schema.BackQuote(a.Name) + " " + string(a.Type)
-		}
-		lifetime := fmt.Sprintf("LIFETIME(MIN %d MAX %d)", o.Lifetime.Min, o.Lifetime.Max)
-		return fmt.Sprintf("DICTIONARY %s (%s) PRIMARY KEY %s SOURCE(%s) LAYOUT(%s) %s",
-			o.ObjectName(), strings.Join(names, ", "), strings.Join(o.PrimaryKey, ", "),
-			callText(o.Source.Type, o.Source.Params), callText(o.Layout.Type, o.Layout.Params), lifetime)
+		// The whole definition: a dictionary changes as a whole, and a
+		// difference in a part left out (a RANGE, a DEFAULT, the comment)
+		// would show as two equal lines.
+		return strings.TrimPrefix(schema.RenderDictionary(o), "CREATE ")
 	}
 	return ""
-}
-
-func callText(typ string, ps []schema.DictParam) string {
-	parts := make([]string, len(ps))
-	for i, p := range ps {
-		parts[i] = p.Key + " " + string(p.Value)
-	}
-	return typ + "(" + strings.Join(parts, " ") + ")"
 }
 
 func columnNames(cs []*schema.Column) string {

@@ -65,7 +65,8 @@ const (
 	ConstructReplace          Construct = "REPLACE TABLE or DICTIONARY"
 	ConstructTableQuery       Construct = "CREATE TABLE … AS WITH … or AS (SELECT …)"
 	ConstructAccessControl    Construct = "access-control statement"
-	ConstructKeywordStatement Construct = "EXISTS, EXPLAIN or UNDROP statement"
+	ConstructKeywordStatement Construct = "EXISTS or UNDROP statement"
+	ConstructExplain          Construct = "EXPLAIN without a kind"
 	ConstructMod              Construct = "MOD or DIV operator"
 	ConstructEphemeral        Construct = "EPHEMERAL column"
 	ConstructIndexArgs        Construct = "named arguments in an index TYPE"
@@ -481,21 +482,47 @@ func attach(c *cursor) Gap {
 	return g
 }
 
-// KeywordStatement is a statement AfterShip has no node for, recognised by
-// its leading keyword, that changes no schema the model follows: EXISTS,
-// EXPLAIN of any kind, UNDROP TABLE (which the model reports it cannot
-// follow). The rest is not checked offline.
+// KeywordStatement is a statement AfterShip has no node for, read by its
+// keywords, that changes no schema the model follows: EXISTS [TABLE] name
+// and UNDROP TABLE name (which the model reports it cannot follow).
 type KeywordStatement struct {
 	// Kind is the leading keyword, upper case.
 	Kind string
 }
 
 func keywordStatement(c *cursor) Gap {
-	for _, k := range []string{"EXISTS", "EXPLAIN", "UNDROP"} {
-		if c.accept(k) && !c.done() {
-			c.i = len(c.toks)
-			return &KeywordStatement{Kind: k}
+	switch {
+	case c.accept("EXISTS"):
+		// EXISTS [TEMPORARY] [TABLE|DICTIONARY|DATABASE|VIEW] name
+		c.accept("TEMPORARY")
+		for _, k := range []string{"TABLE", "DICTIONARY", "DATABASE", "VIEW"} {
+			if c.accept(k) {
+				break
+			}
 		}
+		if _, ok := c.qualified(); !ok {
+			return nil
+		}
+		if c.accept("FORMAT") {
+			if _, _, ok := c.name(); !ok {
+				return nil
+			}
+		}
+		return &KeywordStatement{Kind: "EXISTS"}
+	case c.accept("UNDROP", "TABLE"):
+		// UNDROP TABLE name [UUID '…'] [ON CLUSTER c]
+		if _, ok := c.qualified(); !ok {
+			return nil
+		}
+		if c.accept("UUID") {
+			if _, ok := c.stringLit(); !ok {
+				return nil
+			}
+		}
+		if _, ok := c.cluster(); !ok {
+			return nil
+		}
+		return &KeywordStatement{Kind: "UNDROP"}
 	}
 	return nil
 }
@@ -783,6 +810,14 @@ func prepare(text string, toks []sqlTok) *prepared {
 		return prepareAlter(text, toks)
 	}
 	p := newPrepared(text)
+	if len(toks) > 1 && toks[0].is("EXPLAIN") && !explainKinds[toks[1].upper()] {
+		// EXPLAIN SELECT …: AfterShip wants a kind; the statement after
+		// EXPLAIN is checked on its own.
+		p.blank(toks[0].off, toks[0].end)
+		p.note(ConstructExplain, toks[0].off)
+		p.rewriteInline(toks[1:])
+		return p
+	}
 	if n := len(toks); n > 2 && toks[0].is("DETACH") && toks[n-1].is("PERMANENTLY") {
 		p.blank(toks[n-1].off, toks[n-1].end)
 		p.note(ConstructPermanently, toks[n-1].off)
@@ -1468,6 +1503,9 @@ func (p *prepared) tableQuery(toks []sqlTok) {
 func isReplaceStatement(toks []sqlTok) bool {
 	return len(toks) > 1 && toks[0].is("REPLACE") && (toks[1].is("TABLE") || toks[1].is("DICTIONARY"))
 }
+
+// explainKinds are the words after EXPLAIN that AfterShip reads.
+var explainKinds = map[string]bool{"AST": true, "SYNTAX": true, "PLAN": true, "PIPELINE": true, "ESTIMATE": true}
 
 // negativeMark marks a number whose minus sign was blanked.
 const negativeMark = "NEG"

@@ -170,7 +170,7 @@ var gapCases = []gapCase{
 	{"CREATE TABLE AS WITH", "CREATE TABLE t ENGINE = MergeTree ORDER BY tuple() AS WITH 1 AS y SELECT y + 1 AS z", ConstructTableQuery, nil},
 	{"CREATE TABLE AS (SELECT)", "CREATE TABLE t ENGINE = MergeTree ORDER BY tuple() AS (SELECT 1 AS z)", ConstructTableQuery, nil},
 	{"EXISTS", "EXISTS TABLE db.t", ConstructKeywordStatement, nil},
-	{"EXPLAIN SELECT", "EXPLAIN SELECT 1", ConstructKeywordStatement, nil},
+	{"EXPLAIN SELECT", "EXPLAIN SELECT 1", ConstructExplain, nil},
 	{"UNDROP TABLE", "UNDROP TABLE db.t", ConstructKeywordStatement, nil},
 	{"MODIFY TTL RECOMPRESS CODEC list", "ALTER TABLE t MODIFY TTL d + toIntervalDay(1) RECOMPRESS CODEC(ZSTD(3), LZ4HC(2)), d + toIntervalDay(9) DELETE", ConstructOwnReader, nil},
 	{"REPLACE TABLE", "REPLACE TABLE db.t (z UInt8) ENGINE = Memory", ConstructReplace, nil},

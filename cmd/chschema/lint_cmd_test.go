@@ -14,7 +14,7 @@ import (
 func TestLintDSN(t *testing.T) {
 	db := chtest.New(t)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "0001_a.sql"), "-- +up\nUNDROP TABLE t;\n-- +down\n-- no-op\n")
+	writeFile(t, filepath.Join(dir, "0001_a.sql"), "-- +up\nBACKUP TABLE t TO Disk('backups', 'b.zip');\n-- +down\n-- no-op\n")
 
 	env, stdout, _ := testEnv()
 	if code := run([]string{"lint", "--dir", dir}, env); code != exitFindings || !strings.Contains(stdout.String(), "0001_a.sql:2:1: error syntax:") {
@@ -25,7 +25,7 @@ func TestLintDSN(t *testing.T) {
 		t.Errorf("with --dsn: exit %d\n%s%s", code, stdout, stderr)
 	}
 
-	writeFile(t, filepath.Join(dir, "0001_a.sql"), "-- +up\nUNDROP TABLES t;\n-- +down\n-- no-op\n")
+	writeFile(t, filepath.Join(dir, "0001_a.sql"), "-- +up\nBACKUP TABLES t TO Disk('backups', 'b.zip');\n-- +down\n-- no-op\n")
 	env, stdout, _ = testEnv()
 	if code := run([]string{"lint", "--dir", dir, "--dsn", db.DSN}, env); code != exitFindings || !strings.Contains(stdout.String(), "error syntax: server: ") {
 		t.Errorf("invalid with --dsn: exit %d\n%s", code, stdout)
