@@ -257,6 +257,21 @@ func (s *Schema) addTable(c *AddTable) error {
 	return s.addObject(t, c.Name, c.IfNotExists, c.OrReplace)
 }
 
+// rewrittenByAlter applies what some engines do to their definition when
+// an ALTER rewrites it from what they keep: Merge and GenerateRandom tables
+// lose their constraints, and an EmbeddedRocksDB table gains its
+// optimize_for_bulk_insert setting (ClickHouse 26.7).
+func (t *Table) rewrittenByAlter() {
+	switch t.Engine.Name {
+	case "Merge", "GenerateRandom":
+		t.Constraints = nil
+	case "EmbeddedRocksDB":
+		if _, ok := t.Settings.Get("optimize_for_bulk_insert"); !ok {
+			t.Settings = append(t.Settings, Setting{Name: "optimize_for_bulk_insert", Value: "true"})
+		}
+	}
+}
+
 // Normalize fills what the server derives: the primary key from the sorting
 // key, and index_granularity = 8192 for MergeTree engines.
 func (st *Storage) Normalize() {
@@ -380,6 +395,9 @@ func (s *Schema) alter(c *ModifyTable) error {
 			if err := t.alter(a); err != nil {
 				return fmt.Errorf("ALTER TABLE %s: %w", c.Name, err)
 			}
+		}
+		if len(c.Changes) > 0 {
+			t.rewrittenByAlter()
 		}
 		t.Database = o.Database
 		*o = *t

@@ -184,3 +184,14 @@ CREATE TABLE dtf_alias_t2 (a UInt8, b String) ENGINE = MergeTree ORDER BY a;
 -- expect-unsupported
 CREATE TABLE dtf_alias_a2 ENGINE = Alias(dtf_alias_t2) SETTINGS allow_experimental_alias_table_engine = 1;
 ALTER TABLE dtf_alias_a2 MODIFY COMMENT 'via alias', ADD COLUMN c Date, ADD INDEX i b TYPE minmax;
+
+-- difftest false-drift / silent-drop: an ALTER rewrites a table's
+-- definition from what its engine keeps: a Merge or GenerateRandom table
+-- loses its constraints, an EmbeddedRocksDB table gains the setting
+-- optimize_for_bulk_insert = true.
+CREATE TABLE dtf_merge_k (c13 Int32, c14 String, CONSTRAINT k18 CHECK 0) ENGINE = Merge(${db}, '^nothing$');
+ALTER TABLE dtf_merge_k COMMENT COLUMN c14 'x';
+CREATE TABLE dtf_random_k (c13 Int32, c14 String, CONSTRAINT k18 CHECK 0) ENGINE = GenerateRandom(1, 5, 3);
+ALTER TABLE dtf_random_k MODIFY COMMENT 'x';
+CREATE TABLE dtf_rocks (c13 Int32, c14 String) ENGINE = EmbeddedRocksDB PRIMARY KEY c13;
+ALTER TABLE dtf_rocks COMMENT COLUMN c14 'x';
