@@ -1238,10 +1238,16 @@ func NormalizeCodec(list string, typ schema.Type) string {
 		}
 		as := splitTypeArgs(args)
 		switch name {
-		case "DoubleDelta", "T64":
-			// The server ignores their argument.
+		case "DoubleDelta":
+			// The server ignores its argument.
 			parts[i] = name
 			continue
+		case "T64":
+			// T64('byte') is the default, T64.
+			if len(as) == 1 && as[0] == "'byte'" {
+				parts[i] = name
+				continue
+			}
 		case "FPC":
 			// FPC(level, float size): the server keeps the level.
 			as = as[:1]

@@ -528,7 +528,11 @@ func (in *liveReader) buildObjects(trs []*tableRow) {
 				t.PrimaryKey = PrimaryKey(r.primary)
 			}
 			t.SampleBy = SampleBy(r.sampling)
-			if !strings.HasPrefix(r.name, ".inner") {
+			// A materialized view's inner table (.inner.x, .inner_id.uuid)
+			// belongs to the view, and so does the one a refresh fills
+			// before it exchanges it (.tmp.inner_id.uuid), which stays
+			// when the refresh fails.
+			if !strings.HasPrefix(r.name, ".inner") && !strings.HasPrefix(r.name, ".tmp.inner") {
 				d.Tables = append(d.Tables, t)
 			}
 			lt.obj = t

@@ -114,12 +114,14 @@ CREATE TABLE dtf_remote_pw (a UInt8, b String) ENGINE = Remote('127.0.0.1:9000',
 
 -- difftest false-drift: codecs as the server stores them: ZXC's default
 -- level 3, FPC(level, size) keeps the level, DoubleDelta and T64 drop their
--- argument, NONE() is NONE, a negative ZSTD level is unsigned, and
+-- argument (T64 keeps 'bit', not the default 'byte'), NONE() is NONE, a
+-- negative ZSTD level is unsigned, and
 -- Quantized('rabitq', d) has bits 0.
 CREATE TABLE dtf_codecs (
     a UInt16 CODEC(ZXC, ZSTD(-1)),
     b Float32 CODEC(FPC(4, 4), NONE()),
     c UInt32 CODEC(DoubleDelta(4), T64('byte'), LZ4HC(-1)),
+    f UInt32 CODEC(T64('bit'), LZ4),
     d Array(Float32) CODEC(Quantized('rabitq', 8)),
     e Float64 CODEC(ALP(STD), ZXC(5))
 ) ENGINE = MergeTree ORDER BY tuple()
