@@ -74,6 +74,7 @@ func Convert(sql string, database string) (*Conversion, error) {
 	// AfterShip knows neither '#' nor nested block comments; the server
 	// drops comments anyway. Blanking keeps every offset.
 	c := &converter{sql: blankComments(sql), db: database, out: &Conversion{}}
+	c.fmt.src = c.sql
 	if err := c.convert(); err != nil {
 		var oe *offsetError
 		if !errors.As(err, &oe) {

@@ -868,6 +868,7 @@ func prepareAlter(text string, toks []sqlTok) *prepared {
 	}
 	p.extractTTLs(toks)
 	p.alterTypes(rest)
+	p.blankCodecs(scanSQL(p.text()))
 	if settingsAt >= 0 {
 		s := toks[c.i+settingsAt:]
 		p.settings = parseSettings(text, s[1:])
@@ -1208,19 +1209,7 @@ func (p *prepared) createElements(toks []sqlTok) {
 			pos += len(seg) + 1
 		}
 	}
-	// CODEC lists AfterShip cannot read are blanked to CODEC(NONE).
-	for i := 0; i+1 < len(toks); i++ {
-		if !toks[i].is("CODEC") || toks[i+1].kind != '(' {
-			continue
-		}
-		if j := closingParen(toks, i+1); j >= 0 {
-			from, to := toks[i+1].end, toks[j].off
-			if to-from >= 4 {
-				p.blank(from, to)
-				copy(p.b[from:], "NONE")
-			}
-		}
-	}
+	p.blankCodecs(toks)
 	// A trailing COMMENT 'x' after a view's query.
 	if n := len(toks); n >= 2 && toks[n-1].kind == 's' && toks[n-2].is("COMMENT") {
 		isView := false
@@ -1607,6 +1596,24 @@ func (p *prepared) alterTypes(toks []sqlTok) {
 			continue
 		}
 		p.blankType(seg, i)
+	}
+}
+
+// blankCodecs blanks CODEC lists, which AfterShip cannot always read
+// (ALP(AUTO)), to CODEC(NONE): the conversion reads them from the original
+// text.
+func (p *prepared) blankCodecs(toks []sqlTok) {
+	for i := 0; i+1 < len(toks); i++ {
+		if !toks[i].is("CODEC") || toks[i+1].kind != '(' {
+			continue
+		}
+		if j := closingParen(toks, i+1); j >= 0 {
+			from, to := toks[i+1].end, toks[j].off
+			if to-from >= 4 {
+				p.blank(from, to)
+				copy(p.b[from:], "NONE")
+			}
+		}
 	}
 }
 

@@ -29,6 +29,10 @@ type exprFormatter struct {
 	// params is set when a query parameter was formatted: a parameterized
 	// view has no columns in system.columns.
 	params bool
+	// src is the statement as written, whose offsets the tree's are (the
+	// gap layer keeps lengths), for the few forms the server keeps as
+	// written; empty for expressions read on their own.
+	src string
 	// marks are what the gap layer took out of the statement, by offset:
 	// NULLS FIRST/LAST modifiers, and (at -offset-1) the DIV operators it
 	// turned into "%".
@@ -387,6 +391,37 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 	}
 }
 
+// written returns a literal as the user wrote it, when the source text at
+// its offsets is that literal (AfterShip may have read a rewritten form:
+// 1000 for 1_000), or as formatted.
+func (f *exprFormatter) written(l ch.Expr) string {
+	from, to := int(l.Pos()), int(l.End())
+	if f.src == "" || from < 0 || to > len(f.src) || from >= to {
+		return f.expr(l)
+	}
+	raw := f.src[from:to]
+	switch l := l.(type) {
+	case *ch.NumberLiteral:
+		// The number as written may be longer than what AfterShip read.
+		raw = f.src[from:scanNumber(f.src, from)]
+		if lit := strings.TrimSpace(l.Literal); strings.ReplaceAll(raw, "_", "") == lit {
+			return raw
+		} else if d, ok := binaryNumber(raw); ok && d == lit {
+			return raw
+		}
+	case *ch.ArrayParamList:
+		if strings.HasPrefix(raw, "[") {
+			if !strings.HasSuffix(raw, "]") && to < len(f.src) && f.src[to] == ']' {
+				raw += "]" // AfterShip's End may stop before the bracket
+			}
+			if strings.HasSuffix(raw, "]") {
+				return raw
+			}
+		}
+	}
+	return f.expr(l)
+}
+
 func (f *exprFormatter) castType(b *strings.Builder, t ch.Expr) {
 	switch t := t.(type) {
 	case *ch.StringLiteral:
@@ -422,9 +457,9 @@ func (f *exprFormatter) binary(b *strings.Builder, e *ch.BinaryOperation) {
 		b.WriteString("CAST(")
 		switch l := unparen(e.LeftExpr).(type) {
 		case *ch.NumberLiteral, *ch.ArrayParamList:
-			// A literal before :: is kept as its text: 1::UInt8 is
-			// CAST('1', 'UInt8').
-			b.WriteString(schema.QuoteString(f.expr(l)))
+			// A literal before :: is kept as its text, as written:
+			// 1_000::Int64 is CAST('1_000', 'Int64').
+			b.WriteString(schema.QuoteString(f.written(l)))
 		default:
 			f.write(b, e.LeftExpr)
 		}

@@ -308,7 +308,9 @@ func inferColumns(s *schema.Schema, db string, q *ch.SelectQuery) ([]*schema.Col
 		name.Database = src.Database.Name
 	}
 	o, ok := s.Object(name)
-	if !ok {
+	if !ok || len(o.Uncertainties()) > 0 {
+		// What the model does not know of the source, it does not know
+		// of the view.
 		return nil, false
 	}
 	var srcCols []*schema.Column
