@@ -96,6 +96,24 @@ func separated(s string) (string, bool) {
 	return d, true
 }
 
+// restoreNumber sets a number's literal back to its text in original when
+// afterShipQuotes rewrote it.
+func restoreNumber(n *ch.NumberLiteral, original string) {
+	from := int(n.NumPos)
+	if from < 0 || from >= len(original) || original[from] < '0' || original[from] > '9' {
+		return
+	}
+	raw := original[from:scanNumber(original, from)]
+	if raw == n.Literal {
+		return
+	}
+	if d, ok := separated(raw); ok && d == n.Literal {
+		n.Literal = raw
+	} else if d, ok := binaryNumber(raw); ok && d == n.Literal {
+		n.Literal = raw
+	}
+}
+
 // binaryNumber returns the decimal value of a binary number literal 0b…,
 // when it is one.
 func binaryNumber(s string) (string, bool) {
@@ -111,12 +129,46 @@ func binaryNumber(s string) (string, bool) {
 
 // unescapeIdents replaces, everywhere in an AfterShip tree, the name of a
 // quoted identifier by the name it stands for: AfterShip keeps a quoted
-// name's escapes (\n, \`, \\) as written.
-func unescapeIdents(root ch.Expr) {
+// name's escapes (\n, \`, \\) as written. And it gives back to each number
+// afterShipQuotes rewrote (1_000, 0b101) its text in original, the text
+// that was parsed (see restoreNumbers).
+func unescapeIdents(root ch.Expr, original string) {
+	walkAST(root, func(n any) {
+		switch n := n.(type) {
+		case *ch.Ident:
+			if n.QuoteType != ch.Unquoted && strings.Contains(n.Name, `\`) {
+				q := "`"
+				if n.QuoteType == ch.DoubleQuote {
+					q = `"`
+				}
+				if _, s, err := unquoteAt(q+n.Name+q, 0); err == nil {
+					n.Name = s
+				}
+			}
+		case *ch.NumberLiteral:
+			restoreNumber(n, original)
+		}
+	})
+}
+
+// restoreNumbers gives back to each number of a tree its text in original,
+// the statement as written, when the tree was parsed from a rewritten one
+// of the same length: the server keeps that text in a few places
+// (1_000::Int64 is CAST('1_000', 'Int64')).
+func restoreNumbers(root ch.Expr, original string) {
+	walkAST(root, func(n any) {
+		if n, ok := n.(*ch.NumberLiteral); ok {
+			restoreNumber(n, original)
+		}
+	})
+}
+
+// walkAST calls visit for every node of an AfterShip tree, by reflection,
+// so that no node type is missed.
+func walkAST(root ch.Expr, visit func(any)) {
 	if root == nil {
 		return
 	}
-	identType := reflect.TypeFor[ch.Ident]()
 	seen := map[uintptr]bool{}
 	var walk func(v reflect.Value)
 	walk = func(v reflect.Value) {
@@ -126,19 +178,7 @@ func unescapeIdents(root ch.Expr) {
 				return
 			}
 			seen[v.Pointer()] = true
-			if v.Elem().Type() == identType {
-				id := v.Interface().(*ch.Ident)
-				if id.QuoteType != ch.Unquoted && strings.Contains(id.Name, `\`) {
-					q := "`"
-					if id.QuoteType == ch.DoubleQuote {
-						q = `"`
-					}
-					if _, s, err := unquoteAt(q+id.Name+q, 0); err == nil {
-						id.Name = s
-					}
-				}
-				return
-			}
+			visit(v.Interface())
 			walk(v.Elem())
 		case reflect.Interface:
 			if !v.IsNil() {

@@ -149,7 +149,7 @@ func parseAfterShip(sql string) (ch.Expr, error) {
 	if len(stmts) != 1 {
 		return nil, fmt.Errorf("expected one statement, found %d", len(stmts))
 	}
-	unescapeIdents(stmts[0])
+	unescapeIdents(stmts[0], sql)
 	return stmts[0], nil
 }
 
@@ -558,6 +558,7 @@ func (c *converter) create() error {
 		c.addPlaceholder()
 		return nil
 	}
+	restoreNumbers(st, c.orig)
 	c.elems, c.comment = p.elems, p.comment
 	for _, e := range p.elems {
 		if e.kind == "PRIMARY" && len(e.toks) > 2 {
@@ -1131,7 +1132,13 @@ func flattenNested(col *schema.Column) ([]*schema.Column, error) {
 				return nil, fmt.Errorf("%w: Nested field %q", ErrSyntax, f)
 			}
 		}
-		out = append(out, &schema.Column{Name: col.Name + "." + name, Type: schema.Type("Array(" + typ + ")"), Comment: col.Comment, Codec: col.Codec})
+		sub := &schema.Column{Name: col.Name + "." + name, Type: schema.Type("Array(" + typ + ")"), Comment: col.Comment, Codec: col.Codec}
+		if col.Default != nil {
+			// Nested(...) EPHEMERAL makes every field EPHEMERAL.
+			d := *col.Default
+			sub.Default = &d
+		}
+		out = append(out, sub)
 	}
 	return out, nil
 }

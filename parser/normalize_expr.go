@@ -391,32 +391,25 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 	}
 }
 
-// written returns a literal as the user wrote it, when the source text at
-// its offsets is that literal (AfterShip may have read a rewritten form:
-// 1000 for 1_000), or as formatted.
+// written returns a literal as the user wrote it: a number's text (see
+// restoreNumber), an array's source text when the formatter has the
+// statement's, or else as formatted.
 func (f *exprFormatter) written(l ch.Expr) string {
+	if n, ok := l.(*ch.NumberLiteral); ok {
+		return n.Literal // as written (see restoreNumber)
+	}
 	from, to := int(l.Pos()), int(l.End())
 	if f.src == "" || from < 0 || to > len(f.src) || from >= to {
 		return f.expr(l)
 	}
+	// An array literal, [1,2]: its text at its offsets, when that is one.
 	raw := f.src[from:to]
-	switch l := l.(type) {
-	case *ch.NumberLiteral:
-		// The number as written may be longer than what AfterShip read.
-		raw = f.src[from:scanNumber(f.src, from)]
-		if lit := strings.TrimSpace(l.Literal); strings.ReplaceAll(raw, "_", "") == lit {
-			return raw
-		} else if d, ok := binaryNumber(raw); ok && d == lit {
-			return raw
+	if _, ok := l.(*ch.ArrayParamList); ok && strings.HasPrefix(raw, "[") {
+		if !strings.HasSuffix(raw, "]") && to < len(f.src) && f.src[to] == ']' {
+			raw += "]" // AfterShip's End may stop before the bracket
 		}
-	case *ch.ArrayParamList:
-		if strings.HasPrefix(raw, "[") {
-			if !strings.HasSuffix(raw, "]") && to < len(f.src) && f.src[to] == ']' {
-				raw += "]" // AfterShip's End may stop before the bracket
-			}
-			if strings.HasSuffix(raw, "]") {
-				return raw
-			}
+		if strings.HasSuffix(raw, "]") {
+			return raw
 		}
 	}
 	return f.expr(l)
@@ -1190,7 +1183,7 @@ func sampleRatio(r *ch.RatioExpr) string {
 // formatNumber prints a number literal as the server does: integers in
 // decimal, floats in shortest form with a trailing '.' when integral.
 func formatNumber(n *ch.NumberLiteral) string {
-	lit := n.Literal
+	lit := strings.ReplaceAll(n.Literal, "_", "") // 1_000 as written
 	neg := strings.HasPrefix(lit, "-")
 	body := strings.TrimPrefix(strings.TrimPrefix(lit, "-"), "+")
 	sign := ""

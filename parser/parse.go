@@ -157,7 +157,7 @@ func parseOne(text string) (ast clickhouse.Expr, err error) {
 	if len(stmts) != 1 {
 		return nil, fmt.Errorf("expected one statement, got %d", len(stmts))
 	}
-	unescapeIdents(stmts[0])
+	unescapeIdents(stmts[0], text)
 	return stmts[0], nil
 }
 

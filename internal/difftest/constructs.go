@@ -9,6 +9,7 @@ var constructs = []Construct{
 	{Name: "create-view", Weight: 6, Gen: genCreateView},
 	{Name: "create-mv", Weight: 5, Gen: genCreateMV},
 	{Name: "create-refreshable-mv", Weight: 1, Gen: genRefreshableMV},
+	{Name: "create-window-view", Weight: 1, Gen: genWindowView},
 	{Name: "create-dictionary", Weight: 6, Gen: genCreateDictionary},
 	{Name: "create-function", Weight: 3, Gen: genCreateFunction},
 	{Name: "create-database", Weight: 2, Gen: genCreateDatabase},

@@ -32,6 +32,8 @@ type Stmt struct {
 	Construct string
 	// Uses are the catalog entries it exercises.
 	Uses []Use
+	// Settings are session settings the statement needs (a profile's).
+	Settings map[string]any
 	// apply records the statement's effect in the generator's state once
 	// the server has accepted it.
 	apply func(*state)
@@ -181,6 +183,10 @@ type gobj struct {
 	dictKey     []string
 	// readers are objects that read this one (views, dictionaries).
 	readers int
+	// slow says reading it may never end or wait on an outside system
+	// (GenerateRandom, Merge, URL, a view over one): no statement of the
+	// case reads it.
+	slow bool
 }
 
 type gcol struct {
@@ -359,3 +365,9 @@ func (o *gobj) storedCols() []*gcol {
 }
 
 func isMergeTree(engine string) bool { return strings.HasSuffix(engine, "MergeTree") }
+
+// slowEngine reports whether reading a table of the engine may never end
+// or wait on an outside system.
+func slowEngine(engine string) bool {
+	return endless[engine] || readsOthers[engine] || slices.Contains(bonusEngines, engine)
+}

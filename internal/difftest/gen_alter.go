@@ -505,9 +505,9 @@ func genCreateTableAsSelect(g *Gen) (Stmt, bool) {
 	db := g.database()
 	name := g.newName("t", g.objectNameTaken(db))
 	src := g.source()
-	if src != nil && readsOthers[src.engine] {
-		// Reading a Merge or Remote table while creating a table it may
-		// match can run for ever.
+	if src != nil && src.slow {
+		// Reading it may never end (a Merge table matching the new one,
+		// GenerateRandom, a URL).
 		src = nil
 	}
 	sql := "CREATE TABLE " + g.viewName(db, name) + g.oneOf(" ENGINE = Memory", " ENGINE = MergeTree ORDER BY tuple()", " ENGINE = Log") +
@@ -542,6 +542,10 @@ func genData(g *Gen) (Stmt, bool) {
 		return Stmt{SQL: g.oneOf("SELECT 1", "SELECT 'a;b'", "SET max_threads = 2", "SHOW TABLES", "SYSTEM FLUSH LOGS")}, true
 	}
 	cols := o.storedCols()
+	if o.slow {
+		// Reading or writing it may never end.
+		return Stmt{SQL: g.oneOf("DESCRIBE TABLE ", "SHOW CREATE TABLE ", "EXISTS TABLE ") + g.ref(o)}, true
+	}
 	switch g.intn(9) {
 	case 0:
 		return Stmt{SQL: "INSERT INTO " + g.ref(o) + " SELECT * FROM generateRandom() LIMIT " + g.oneOf("1", "10")}, true

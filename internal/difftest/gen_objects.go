@@ -103,6 +103,7 @@ func (g *Gen) source() *gobj {
 }
 
 func genCreateView(g *Gen) (Stmt, bool) {
+	g.use(SurfaceEngine, "View")
 	db := g.database()
 	name := g.newName("v", g.objectNameTaken(db))
 	src := g.source()
@@ -120,6 +121,7 @@ func genCreateView(g *Gen) (Stmt, bool) {
 	o := &gobj{db: db, name: name, kind: kView}
 	if src != nil {
 		o.cols = cloneCols(src.storedCols())
+		o.slow = src.slow
 		src.readers++
 	}
 	return Stmt{SQL: b.String(), apply: addObject(o)}, true
@@ -147,6 +149,7 @@ func genCreateMV(g *Gen) (Stmt, bool) {
 	if !ok {
 		return Stmt{}, false
 	}
+	g.use(SurfaceEngine, "MaterializedView")
 	db := g.database()
 	name := g.newName("mv", g.objectNameTaken(db))
 	cols := src.storedCols()
@@ -184,7 +187,7 @@ func genCreateMV(g *Gen) (Stmt, bool) {
 		if g.chance(0.2) {
 			b.WriteString(" SETTINGS " + strings.Join(g.mergeTreeSettings(1), ", "))
 		}
-		if g.chance(0.1) {
+		if g.chance(0.1) && !src.slow {
 			b.WriteString(" POPULATE")
 		}
 		b.WriteString(" AS SELECT * FROM " + g.ref(src))
@@ -207,6 +210,7 @@ func genCreateMV(g *Gen) (Stmt, bool) {
 		b.WriteString(" COMMENT " + g.stringLiteral())
 	}
 	src.readers++
+	o.slow = src.slow
 	return Stmt{SQL: b.String(), Construct: construct, apply: addObject(o)}, true
 }
 
@@ -222,6 +226,7 @@ func genRefreshableMV(g *Gen) (Stmt, bool) {
 	if !ok {
 		return Stmt{}, false
 	}
+	g.use(SurfaceEngine, "MaterializedView")
 	db := g.database()
 	name := g.newName("rmv", g.objectNameTaken(db))
 	tc := target.storedCols()
@@ -308,7 +313,7 @@ func genCreateDictionary(g *Gen) (Stmt, bool) {
 		rangeClause = " RANGE(MIN " + g.ident(lo.name) + " MAX " + g.ident(hi.name) + ")"
 	}
 	for range g.between(1, 3) {
-		t := g.scalarType(0)
+		t := g.dictAttrType()
 		if layout == "naive_bayes" {
 			t = g.family("String", 0)
 		}
@@ -350,6 +355,24 @@ func genCreateDictionary(g *Gen) (Stmt, bool) {
 	}
 	o := &gobj{db: db, name: name, kind: kDict, cols: cols}
 	return Stmt{SQL: b.String(), Construct: "create-dictionary/" + layout, apply: addObject(o)}, true
+}
+
+// dictAttrType is a type a dictionary attribute may have: numbers, String,
+// dates and times, UUID, IP addresses, Decimal, maybe Nullable.
+func (g *Gen) dictAttrType() gtype {
+	for range 30 {
+		t := g.scalarType(0)
+		switch {
+		case strings.HasPrefix(t.family, "Interval"), t.family == "FixedString", t.family == "Time", t.family == "Time64",
+			strings.HasPrefix(t.family, "Enum"), t.family == "BFloat16":
+			continue
+		}
+		if g.chance(0.1) {
+			t.sql = "Nullable(" + t.sql + ")"
+		}
+		return t
+	}
+	return g.family("String", 0)
 }
 
 // dictSource writes SOURCE(...)'s inside for a source type: a local table
@@ -467,4 +490,33 @@ func genCreateDatabase(g *Gen) (Stmt, bool) {
 	}
 	d := &gdb{ref: name, engine: eng}
 	return Stmt{SQL: sql, Construct: "create-database/" + eng, apply: func(s *state) { s.dbs = append(s.dbs, d) }}, true
+}
+
+// genWindowView makes a window view, which the server creates only with
+// the old query analyzer: the statement runs with
+// allow_experimental_analyzer = 0, as a profile would set it.
+func genWindowView(g *Gen) (Stmt, bool) {
+	src, ok := g.table(func(o *gobj) bool {
+		_, has := g.dateCol(o.storedCols())
+		return has && !o.slow
+	})
+	if !ok {
+		return Stmt{}, false
+	}
+	dc, _ := g.dateCol(src.storedCols())
+	if dc.t.kind != vDateTime {
+		return Stmt{}, false
+	}
+	g.use(SurfaceEngine, "WindowView")
+	db := g.database()
+	name := g.newName("wv", g.objectNameTaken(db))
+	fn := g.oneOf("tumble", "hop")
+	window := fmt.Sprintf("tumble(%s, INTERVAL '%d' SECOND)", g.ident(dc.name), g.between(1, 60))
+	if fn == "hop" {
+		window = fmt.Sprintf("hop(%s, INTERVAL '1' SECOND, INTERVAL '%d' SECOND)", g.ident(dc.name), g.between(2, 60))
+	}
+	sql := fmt.Sprintf("CREATE WINDOW VIEW %s ENGINE = Memory AS SELECT count() AS c, %sStart(w_id) AS w_start FROM %s GROUP BY %s AS w_id",
+		g.viewName(db, name), fn, g.ref(src), window)
+	return Stmt{SQL: sql, Settings: map[string]any{"allow_experimental_analyzer": 0},
+		apply: addObject(&gobj{db: db, name: name, kind: kView})}, true
 }

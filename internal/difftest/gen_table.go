@@ -95,9 +95,34 @@ func (g *Gen) codecList(t gtype) string {
 	}
 	var parts []string
 	for range g.between(1, 3) {
+		name := pick(g, usable)
+		// Half the time a codec made for the column's type: the
+		// specialised codecs refuse most types.
+		if fit := codecsFor(t); len(fit) > 0 && g.chance(0.5) {
+			name = pick(g, fit)
+		}
+		if !slices.Contains(usable, name) {
+			continue
+		}
+		parts = append(parts, g.codec(name, t))
+	}
+	if len(parts) == 0 {
 		parts = append(parts, g.codec(pick(g, usable), t))
 	}
 	return "CODEC(" + strings.Join(parts, ", ") + ")"
+}
+
+// codecsFor are the specialised codecs a type takes.
+func codecsFor(t gtype) []string {
+	switch {
+	case strings.HasPrefix(t.sql, "Array(Float32") || strings.HasPrefix(t.sql, "Array(BFloat16"):
+		return []string{"Quantized", "Gorilla", "Delta"}
+	case t.kind == vFloat:
+		return []string{"Gorilla", "FPC", "ALP"}
+	case t.kind == vInt || t.kind == vDate || t.kind == vDateTime || t.kind == vDecimal:
+		return []string{"Delta", "DoubleDelta", "T64", "GCD"}
+	}
+	return nil
 }
 
 // codecGens write a codec with parameters; others are written bare.
@@ -182,6 +207,10 @@ func (g *Gen) createTableWith(engine string) (Stmt, bool) {
 	if g.chance(0.5) {
 		g.addCol(d, g.family(g.oneOf("Date", "DateTime", "DateTime64", "Date32"), 0), true)
 	}
+	if e.SkippingIndices && g.chance(0.1) {
+		// A vector for vector_similarity indexes and Quantized.
+		g.addCol(d, gtype{sql: "Array(Float32)", kind: vArray, elem: vFloat, family: "Array"}, true)
+	}
 	if !gen(g, d) {
 		return Stmt{}, false
 	}
@@ -228,7 +257,8 @@ func (g *Gen) createTableWith(engine string) (Stmt, bool) {
 		b.WriteString(g.sp() + "COMMENT " + g.stringLiteral())
 	}
 	o := &gobj{db: db, name: d.name, kind: kTable, engine: engine, cols: d.cols, key: d.key,
-		indexes: d.indexes, projections: d.projs, constraints: d.cons, ttl: d.ttl, settings: d.settings}
+		indexes: d.indexes, projections: d.projs, constraints: d.cons, ttl: d.ttl, settings: d.settings,
+		slow: slowEngine(engine)}
 	return Stmt{SQL: b.String(), Construct: "create-table/" + engine, apply: func(s *state) {
 		if s.find(o.db, o.name) == nil {
 			s.objects = append(s.objects, o)

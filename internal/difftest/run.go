@@ -132,9 +132,13 @@ func (r *Runner) close(ctx context.Context, s *sandbox) {
 const statementTimeout = 20 * time.Second
 
 // exec runs a generated statement in sb.
-func (r *Runner) exec(ctx context.Context, sb *sandbox, sql string) error {
+func (r *Runner) exec(ctx context.Context, sb *sandbox, st Stmt) error {
 	ctx, cancel := context.WithTimeout(ctx, statementTimeout)
 	defer cancel()
+	if st.Settings != nil {
+		ctx = clickhouse.Context(ctx, clickhouse.WithSettings(st.Settings))
+	}
+	sql := st.SQL
 	start := time.Now()
 	err := sb.conn.Exec(ctx, Substitute(sql, sb.db, sb.fn))
 	if d := time.Since(start); d > 2*time.Second {
@@ -203,7 +207,7 @@ func (r *Runner) RunCase(ctx context.Context, seed uint64) (*Result, error) {
 		if multi {
 			before, _ = fingerprint(ctx, sb, nil)
 		}
-		err := r.exec(ctx, sb, st.SQL)
+		err := r.exec(ctx, sb, st)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -262,7 +266,7 @@ func (r *Runner) Reproduce(ctx context.Context, seed uint64, stmts []Stmt, mutat
 	}
 	defer r.close(ctx, sb)
 	for _, st := range stmts {
-		if err := r.exec(ctx, sb, st.SQL); err != nil {
+		if err := r.exec(ctx, sb, st); err != nil {
 			return nil, false, ctx.Err()
 		}
 	}

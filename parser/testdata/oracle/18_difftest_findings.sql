@@ -212,3 +212,13 @@ CREATE TABLE dtf_cast (
 ) ENGINE = MergeTree ORDER BY a;
 ALTER TABLE dtf_cast ADD COLUMN e Float64 CODEC(ALP(AUTO)), MODIFY COLUMN d Float32 CODEC(ALP(STD), LZ4)
 SETTINGS allow_experimental_codecs = 1;
+
+-- difftest false-drift: Nested(...) EPHEMERAL makes every field EPHEMERAL;
+-- a number before :: in a constraint (read on its own) keeps its text.
+CREATE TABLE dtf_nested_eph (
+    x UInt8,
+    n Nested(a Int16, b String) EPHEMERAL,
+    CONSTRAINT k CHECK 0x1F::UInt32 != 100
+) ENGINE = Memory;
+CREATE TABLE dtf_k_mt (x UInt8) ENGINE = MergeTree ORDER BY x;
+ALTER TABLE dtf_k_mt ADD CONSTRAINT k2 CHECK 0x2A::UInt32 > 0;
