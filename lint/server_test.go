@@ -22,7 +22,7 @@ func TestLintWithServer(t *testing.T) {
 	}
 	fsys := mapFS(map[string]string{
 		"0001_a.sql": "-- +up\n" +
-			"UNDROP TABLE t;\n" + // valid, rejected by AfterShip, not a recognised gap
+			"BACKUP TABLE t TO Disk('backups', 'b.zip');\n" + // valid, rejected by AfterShip, not a recognised gap
 			"EXCHANGE TABLES a AND b;\n" + // a recognised gap
 			"CREATE TABLE t (x Int8) ENGINE = Log;\n" + // native
 			"-- +down\n" +

@@ -147,7 +147,11 @@ func (c *converter) createDictionary(st *ch.CreateDictionary) error {
 		if e.PrimaryKey != nil && e.PrimaryKey.Keys != nil {
 			// PRIMARY KEY (a, b) is the two keys a and b.
 			for _, k := range keyElems(e.PrimaryKey.Keys.Items) {
-				d.PrimaryKey = append(d.PrimaryKey, c.fmt.expr(k))
+				name := c.fmt.expr(k)
+				if orig, ok := c.names[name]; ok {
+					name = schema.QuoteIdent(orig) // a keyword the gap layer replaced
+				}
+				d.PrimaryKey = append(d.PrimaryKey, name)
 			}
 		}
 		if e.Source != nil {

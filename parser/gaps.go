@@ -841,6 +841,7 @@ func prepareCreate(text string, toks []sqlTok) *prepared {
 	}
 	p.lambdaParams(toks)
 	p.tableQuery(toks)
+	p.dictionaryKeys(toks)
 	p.createElements(toks)
 	p.extractTTLs(scanSQL(p.text()))
 	p.rewriteInline(scanSQL(p.text()))
@@ -1292,6 +1293,49 @@ func isReservedTableName(word string) bool {
 // identifier.
 func isReservedWord(word string) bool {
 	return refusedAsName("CREATE TABLE t (%s UInt8) ENGINE = Memory", word)
+}
+
+// isReservedInDictKey reports whether AfterShip refuses word as a
+// dictionary's PRIMARY KEY, where the server prints a keyword unquoted
+// (PRIMARY KEY WINDOW).
+func isReservedInDictKey(word string) bool {
+	return refusedAsName("CREATE DICTIONARY d (a UInt8) PRIMARY KEY %s SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0)", word)
+}
+
+// dictionaryKeys gives keyword names after a dictionary's PRIMARY KEY
+// placeholders.
+func (p *prepared) dictionaryKeys(toks []sqlTok) {
+	if !isCreateDictionary(toks) {
+		return
+	}
+	depth := 0
+	for i := 0; i+1 < len(toks); i++ {
+		switch toks[i].kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+		if depth != 0 || !toks[i].is("PRIMARY") || !toks[i+1].is("KEY") {
+			continue
+		}
+		for j := i + 2; j < len(toks); j++ {
+			t := toks[j]
+			switch {
+			case t.kind == ',' || t.kind == '(' || t.kind == ')':
+				continue
+			case t.kind != 'w':
+			case t.is("SOURCE") || t.is("LAYOUT") || t.is("LIFETIME") || t.is("RANGE") || t.is("SETTINGS") || t.is("COMMENT"):
+				return
+			case isReservedInDictKey(t.text):
+				p.placeholder(t, ConstructKeywordColumn)
+				continue
+			default:
+				continue
+			}
+			return
+		}
+	}
 }
 
 // isReservedInAlter reports whether AfterShip refuses word as the column of

@@ -477,8 +477,10 @@ func (p *typeParser) parseTypeList(family string, named bool) (string, error) {
 		break
 	}
 	if family == "Variant" {
-		// The server keeps a Variant's types sorted by name.
+		// The server keeps a Variant's types sorted by name, once each
+		// (INT UNSIGNED and UInt32 are one).
 		slices.Sort(parts)
+		parts = slices.Compact(parts)
 	}
 	return family + "(" + strings.Join(parts, ", ") + ")", nil
 }

@@ -591,6 +591,8 @@ func (t *Table) alter(c Change) error {
 			// The primary key stays what it was: the old sorting key.
 			t.PrimaryKeyExplicit = true
 		}
+		// VersionedCollapsingMergeTree appends its version again.
+		t.Storage.Normalize()
 	case *ModifySampleBy:
 		t.SampleBy = c.SampleBy
 	case *ModifyComment:

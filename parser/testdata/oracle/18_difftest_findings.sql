@@ -222,3 +222,14 @@ CREATE TABLE dtf_nested_eph (
 ) ENGINE = Memory;
 CREATE TABLE dtf_k_mt (x UInt8) ENGINE = MergeTree ORDER BY x;
 ALTER TABLE dtf_k_mt ADD CONSTRAINT k2 CHECK 0x2A::UInt32 > 0;
+
+-- difftest false-drift / live-unreadable: a Variant keeps each type once
+-- (INT UNSIGNED is UInt32); MODIFY ORDER BY of a VersionedCollapsingMergeTree
+-- appends its version again; the server prints a keyword dictionary key
+-- unquoted (PRIMARY KEY WINDOW), which AfterShip could not read.
+CREATE TABLE dtf_variant_dup (c Variant(Int64, UInt32, INT UNSIGNED)) ENGINE = MergeTree ORDER BY tuple()
+SETTINGS allow_suspicious_variant_types = 1;
+CREATE TABLE dtf_vcmt (a UInt8, s Int8, v UInt64) ENGINE = VersionedCollapsingMergeTree(s, v) ORDER BY a;
+ALTER TABLE dtf_vcmt ADD COLUMN c UInt8, MODIFY ORDER BY (a, c);
+CREATE DICTIONARY dtf_kw_key (`WINDOW` UInt64, `from` String) PRIMARY KEY `WINDOW`
+SOURCE(NULL()) LAYOUT(COMPLEX_KEY_HASHED()) LIFETIME(0);
