@@ -442,6 +442,13 @@ func genDrop(g *Gen) (Stmt, bool) {
 		kw = "TABLE"
 	}
 	sql := "DROP " + kw + g.oneOf(" ", " IF EXISTS ") + g.ref(o) + g.oneOf("", "", " SYNC", " NO DELAY")
+	if o.kind == kTable && g.chance(0.15) {
+		// The rarer forms (issue 11 lists them as defects on another branch).
+		sql = g.oneOf("DROP TABLE IF EMPTY ", "DROP TABLE IF EXISTS IF EMPTY ") + g.ref(o) + g.oneOf("", " SYNC")
+		if g.chance(0.5) {
+			sql = "DROP TABLE " + g.ref(o) + " SYNC SETTINGS max_table_size_to_drop = 0"
+		}
+	}
 	detach := false
 	if g.chance(0.15) {
 		sql = "DETACH " + kw + " " + g.ref(o) + g.oneOf("", " PERMANENTLY", " SYNC")

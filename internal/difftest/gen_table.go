@@ -540,7 +540,7 @@ func mergeTreeEngine(args func(g *Gen, d *draft) []string) func(g *Gen, d *draft
 			d.clauses = append(d.clauses, "SAMPLE BY "+sample)
 		}
 		if hasDate && g.chance(0.25) {
-			d.clauses = append(d.clauses, "TTL "+g.tableTTL(d.cols, dateC))
+			d.clauses = append(d.clauses, "TTL "+g.tableTTL(d.cols, dateC, order...))
 			d.ttl = true
 		}
 		return true
@@ -573,8 +573,9 @@ func (g *Gen) partitionExpr(d *draft) string {
 	return g.oneOf("tuple()", "()")
 }
 
-// tableTTL is a table TTL: one or more rules with their actions.
-func (g *Gen) tableTTL(cols []*gcol, dateC *gcol) string {
+// tableTTL is a table TTL: one or more rules with their actions. key is
+// the sorting key, which GROUP BY must be a prefix of.
+func (g *Gen) tableTTL(cols []*gcol, dateC *gcol, key ...string) string {
 	var rules []string
 	for range g.between(1, 2) {
 		base := g.ident(dateC.name)
@@ -582,7 +583,7 @@ func (g *Gen) tableTTL(cols []*gcol, dateC *gcol) string {
 			base = "toDateTime(" + base + ")"
 		}
 		r := base + " + " + g.interval()
-		switch g.intn(7) {
+		switch g.intn(8) {
 		case 0:
 			r += " DELETE"
 		case 1:
@@ -592,9 +593,15 @@ func (g *Gen) tableTTL(cols []*gcol, dateC *gcol) string {
 		case 3:
 			r += " WHERE " + g.expr(vBool, cols, 1)
 		case 4:
-			if kc := keyCols(cols); len(kc) > 0 {
-				_ = kc
+			if len(key) > 0 {
+				r += " GROUP BY " + key[0]
+				if n := colsOf(cols, vInt); len(n) > 0 && g.chance(0.7) {
+					c := g.ident(pick(g, n).name)
+					r += " SET " + c + " = " + g.oneOf("max(", "min(", "sum(", "any(") + c + ")"
+				}
 			}
+		case 5:
+			r += g.oneOf(" TO DISK 'default'", " TO VOLUME 'default'")
 		}
 		rules = append(rules, r)
 	}

@@ -74,6 +74,11 @@ var knownDefects = []KnownDefect{
 		}},
 	{"float-settings", "Valid SQL that offline lint rejects: float or exponent values in table SETTINGS (0.9, 1e9)",
 		func(f Failure, _ []Stmt) bool { return f.Kind == KindLintRejects && floatSetting.MatchString(f.Stmt) }},
+	{"drop-forms", "Unreadable: DROP TABLE a SYNC SETTINGS max_table_size_to_drop = 0; DROP TABLE IF EXISTS IF EMPTY g SYNC; DROP TABLE t1, t2",
+		func(f Failure, stmts []Stmt) bool {
+			return strings.Contains(f.Stmt, "IF EMPTY") || strings.Contains(f.Stmt, "SYNC SETTINGS") ||
+				anySQL(stmts, "IF EMPTY") && f.Kind != KindLintRejects || anySQL(stmts, "SYNC SETTINGS") && f.Kind != KindLintRejects
+		}},
 	{"after-nested", "ADD COLUMN x AFTER n where n is Nested",
 		func(f Failure, stmts []Stmt) bool {
 			return anySQL(stmts, "Nested(") && anySQL(stmts, " AFTER ") && (f.Kind == KindModelError || isDrift(f))
