@@ -1300,6 +1300,10 @@ func typeWidth(t schema.Type) int {
 		return typeWidth(schema.Type(strings.TrimSuffix(inner, ")")))
 	}
 	name, args, _ := strings.Cut(s, "(")
+	switch name {
+	case "Point", "Ring", "LineString", "MultiLineString", "Polygon", "MultiPolygon":
+		return 8 // arrays of tuples of Float64
+	}
 	if strings.HasPrefix(name, "Interval") {
 		return 8 // an Interval is an Int64
 	}

@@ -127,6 +127,9 @@ func (c *converter) createDictionary(st *ch.CreateDictionary) error {
 	if st.Schema != nil {
 		for _, a := range st.Schema.Attributes {
 			attr := &schema.DictionaryAttribute{Name: a.Name.Name, Hierarchical: a.Hierarchical, Injective: a.Injective, IsObjectID: a.IsObjectId}
+			if orig, ok := c.names[attr.Name]; ok {
+				attr.Name = orig // a keyword the gap layer replaced
+			}
 			if a.Type != nil {
 				t, err := NormalizeType(c.typeText(a.Type))
 				if err != nil {

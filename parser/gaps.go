@@ -933,8 +933,10 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 		// INT_UNSIGNED, CHARACTER LARGE OBJECT → CHARACTER_LARGE_OBJECT.
 		if words := spacedWords(p.orig, toks[i:]); len(words) > 1 {
 			if n := multiWordType(words); n > 1 {
-				for k := t.end; k < toks[i+n-1].off; k++ {
-					p.b[k] = '_'
+				for w := i; w < i+n-1; w++ {
+					for k := toks[w].end; k < toks[w+1].off; k++ {
+						p.b[k] = '_'
+					}
 				}
 				p.note(ConstructTypeWords, t.off)
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,6 +65,17 @@ func (f *exprFormatter) exprs(es []ch.Expr) string {
 		parts[i] = f.expr(e)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// negate writes -e. A minus before a number is part of it, as the server
+// reads it: -0 is 0, -1.5 is -1.5.
+func (f *exprFormatter) negate(b *strings.Builder, e ch.Expr) {
+	if n, ok := e.(*ch.NumberLiteral); ok && !strings.HasPrefix(n.Literal, "-") {
+		b.WriteString(formatNumber(&ch.NumberLiteral{Literal: "-" + n.Literal}))
+		return
+	}
+	b.WriteByte('-')
+	f.operand(b, e)
 }
 
 // isOperator reports whether the server prints e as an operator, which it
@@ -205,8 +217,7 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 	case *ch.UnaryExpr:
 		switch strings.ToUpper(string(e.Kind)) {
 		case "-":
-			b.WriteByte('-')
-			f.operand(b, e.Expr)
+			f.negate(b, e.Expr)
 		case "+":
 			f.write(b, e.Expr)
 		case "NOT":
@@ -217,8 +228,7 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 			f.operand(b, e.Expr)
 		}
 	case *ch.NegateExpr:
-		b.WriteByte('-')
-		f.operand(b, e.Expr)
+		f.negate(b, e.Expr)
 	case *ch.NotExpr:
 		b.WriteString("NOT ")
 		f.operand(b, e.Expr)
@@ -415,13 +425,30 @@ func (f *exprFormatter) written(l ch.Expr) string {
 	return f.expr(l)
 }
 
+// typeWordsRE matches words joined by _, which may be a multi-word type
+// name the gap layer joined.
+var typeWordsRE = regexp.MustCompile(`[A-Za-z]+(_+[A-Za-z]+)+`)
+
+// spaceTypeWords gives back their spaces to the multi-word type names in s
+// (NATIONAL_CHAR_VARYING is NATIONAL CHAR VARYING).
+func spaceTypeWords(s string) string {
+	return typeWordsRE.ReplaceAllStringFunc(s, func(w string) string {
+		spaced := strings.Join(strings.FieldsFunc(w, func(r rune) bool { return r == '_' }), " ")
+		if _, ok := catalogTypeNames[strings.ToUpper(spaced)]; ok {
+			return spaced
+		}
+		return w
+	})
+}
+
 func (f *exprFormatter) castType(b *strings.Builder, t ch.Expr) {
 	switch t := t.(type) {
 	case *ch.StringLiteral:
 		f.write(b, t)
 	default:
-		// CAST(x AS T) keeps T as written, quoted.
-		b.WriteString(schema.QuoteString(ch.Format(t)))
+		// CAST(x AS T) keeps T as written, quoted (a multi-word name with
+		// its spaces, which the gap layer turned into _).
+		b.WriteString(schema.QuoteString(spaceTypeWords(ch.Format(t))))
 	}
 }
 
@@ -1202,7 +1229,10 @@ func formatNumber(n *ch.NumberLiteral) string {
 			return sign + lower
 		}
 		if _, err := strconv.ParseUint(body, 10, 64); err == nil {
-			return sign + strings.TrimLeft(body, "0") + map[bool]string{true: "0"}[strings.Trim(body, "0") == ""]
+			if strings.Trim(body, "0") == "" {
+				return "0" // -0 is 0
+			}
+			return sign + strings.TrimLeft(body, "0")
 		}
 	}
 	v, err := strconv.ParseFloat(body, 64)

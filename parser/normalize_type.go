@@ -534,17 +534,19 @@ func mapAggFunction(name string) bool {
 // settings (name=value), then typed paths (path Type), then SKIP path and
 // SKIP REGEXP 'pattern'; dotted paths are backquoted.
 func jsonArgs(toks []typeTok) []string {
-	var settings, paths, skips []string
+	var settings, paths, skips, skipRes []string
 	for _, arg := range splitTokArgs(toks) {
 		if len(arg) == 0 {
 			continue
 		}
 		switch {
 		case len(arg) >= 3 && arg[1].kind == '=':
+			// A setting given twice: the last one counts.
+			settings = slices.DeleteFunc(settings, func(s string) bool { return strings.HasPrefix(s, arg[0].text+"=") })
 			settings = append(settings, arg[0].text+"="+joinToks(arg[2:]))
 		case arg[0].kind == 'i' && strings.EqualFold(arg[0].text, "SKIP"):
 			if len(arg) >= 3 && strings.EqualFold(arg[1].text, "REGEXP") {
-				skips = append(skips, "SKIP REGEXP "+schema.QuoteString(arg[2].text))
+				skipRes = append(skipRes, "SKIP REGEXP "+schema.QuoteString(arg[2].text))
 			} else if len(arg) >= 2 {
 				skips = append(skips, "SKIP "+jsonPath(arg[1]))
 			}
@@ -558,7 +560,8 @@ func jsonArgs(toks []typeTok) []string {
 			paths = append(paths, path+" "+typ)
 		}
 	}
-	return append(append(settings, paths...), skips...)
+	// The server prints SKIP paths before SKIP REGEXP patterns.
+	return append(append(append(settings, paths...), skips...), skipRes...)
 }
 
 // jsonPathToks reads the path at the start of a JSON type argument, which

@@ -228,6 +228,12 @@ func (s *Schema) addTable(c *AddTable) error {
 		from := st.clone()
 		t.Columns = from.Columns
 		t.Constraints = from.Constraints
+		if t.Engine.Name != "" && !t.Engine.IsMergeTree() {
+			// Only MergeTree tables have column TTLs.
+			for _, c := range t.Columns {
+				c.TTL = ""
+			}
+		}
 		// Skip indexes and projections only exist in MergeTree tables.
 		if t.Engine.Name == "" || t.Engine.IsMergeTree() {
 			t.Indexes = from.Indexes
@@ -238,10 +244,11 @@ func (s *Schema) addTable(c *AddTable) error {
 		}
 		if t.Engine.Name == "" {
 			t.Storage = from.Storage
-		} else if t.Engine.IsMergeTree() {
+		} else if t.Engine.IsMergeTree() && from.Engine.IsMergeTree() {
 			// The server keeps the source's PARTITION BY, PRIMARY KEY and
 			// SAMPLE BY when the new MergeTree engine clause leaves them
-			// out; other engines (Buffer, Merge, Distributed) have none.
+			// out; other engines (Buffer, Merge, Distributed) have none,
+			// and an EmbeddedRocksDB's PRIMARY KEY is not a MergeTree one.
 			if t.PartitionBy == "" {
 				t.PartitionBy = from.PartitionBy
 			}
@@ -258,12 +265,12 @@ func (s *Schema) addTable(c *AddTable) error {
 }
 
 // rewrittenByAlter applies what some engines do to their definition when
-// an ALTER rewrites it from what they keep: Merge and GenerateRandom tables
-// lose their constraints, and an EmbeddedRocksDB table gains its
+// an ALTER rewrites it from what they keep: Merge, GenerateRandom, FuzzJSON
+// and FuzzQuery tables lose their constraints, and an EmbeddedRocksDB table gains its
 // optimize_for_bulk_insert setting (ClickHouse 26.7).
 func (t *Table) rewrittenByAlter() {
 	switch t.Engine.Name {
-	case "Merge", "GenerateRandom":
+	case "Merge", "GenerateRandom", "FuzzJSON", "FuzzQuery":
 		t.Constraints = nil
 	case "EmbeddedRocksDB":
 		if _, ok := t.Settings.Get("optimize_for_bulk_insert"); !ok {

@@ -207,7 +207,7 @@ func (g *Gen) createTableWith(engine string) (Stmt, bool) {
 	if g.chance(0.5) {
 		g.addCol(d, g.family(g.oneOf("Date", "DateTime", "DateTime64", "Date32"), 0), true)
 	}
-	if e.SkippingIndices && g.chance(0.1) {
+	if e.SkippingIndices && g.chance(0.2) {
 		// A vector for vector_similarity indexes and Quantized.
 		g.addCol(d, gtype{sql: "Array(Float32)", kind: vArray, elem: vFloat, family: "Array"}, true)
 	}
@@ -308,8 +308,14 @@ var engineGens = map[string]func(g *Gen, d *draft) bool{
 		return true
 	},
 	"Merge": func(g *Gen, d *draft) bool {
-		d.engineSQL = fmt.Sprintf("ENGINE = Merge(%s, %s)", g.oneOf(g.dbArg(d.db), "currentDatabase()", "REGEXP('^"+d.db.ref+"$')"),
-			g.oneOf("'^t'", "'^nothing$'", "'t1|t2'", `'^t\\d+'`))
+		// Tables of the case only by exact names: a Merge table that
+		// matches another Merge table (or itself) makes the server recurse
+		// until its stack overflows, in every read of system tables.
+		target := "'^nothing$'"
+		if t, ok := g.table(func(o *gobj) bool { return !readsOthers[o.engine] }); ok && isPlain(t.name) {
+			target = "'^" + t.name + "$'"
+		}
+		d.engineSQL = fmt.Sprintf("ENGINE = Merge(%s, %s)", g.oneOf(g.dbArg(d.db), "currentDatabase()", "REGEXP('^"+d.db.ref+"$')"), target)
 		return true
 	},
 	"Dictionary": func(g *Gen, d *draft) bool {
@@ -699,6 +705,13 @@ func (g *Gen) indexSpec(cols []*gcol) (expr, typ, gran string, ok bool) {
 		return "", "", "", false
 	}
 	it := pick(g, types)
+	hasVector := slices.ContainsFunc(cols, func(c *gcol) bool { return strings.HasPrefix(c.t.sql, "Array(Float32") })
+	if hasVector && g.chance(0.3) {
+		it = "vector_similarity"
+	}
+	if it == "vector_similarity" && !hasVector {
+		it = pick(g, types)
+	}
 	var c *gcol
 	var usable []*gcol
 	for _, x := range cols {

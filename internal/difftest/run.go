@@ -224,6 +224,11 @@ func (r *Runner) RunCase(ctx context.Context, seed uint64) (*Result, error) {
 			r.Trace(st.SQL, err)
 		}
 		if err != nil && errorCode(err) == 0 {
+			if perr := r.admin.Ping(ctx); perr != nil {
+				// The statement took the server down (a server bug):
+				// nothing more can run.
+				return nil, fmt.Errorf("difftest: the server stopped answering after this statement (case %d): %s\n%v", seed, st.SQL, perr)
+			}
 			// Not the server's answer (a timeout, a lost connection):
 			// what the statement did is unknown, so the case is void.
 			r.Stats.mu.Lock()

@@ -233,3 +233,29 @@ CREATE TABLE dtf_vcmt (a UInt8, s Int8, v UInt64) ENGINE = VersionedCollapsingMe
 ALTER TABLE dtf_vcmt ADD COLUMN c UInt8, MODIFY ORDER BY (a, c);
 CREATE DICTIONARY dtf_kw_key (`WINDOW` UInt64, `from` String) PRIMARY KEY `WINDOW`
 SOURCE(NULL()) LAYOUT(COMPLEX_KEY_HASHED()) LIFETIME(0);
+
+-- difftest false-drift: -0 is 0; a JSON type's setting given twice counts
+-- once, the last; SKIP paths come before SKIP REGEXP; CAST(x AS T) keeps a
+-- multi-word T with its spaces; Gorilla on a geo type is 8 wide; a
+-- keyword dictionary attribute (interval) written bare is that name.
+CREATE FUNCTION ${fn}dtf_neg_zero AS (x) -> -0;
+CREATE TABLE dtf_misc (
+    a String MATERIALIZED CAST('x' AS NATIONAL CHAR VARYING),
+    b Float64 DEFAULT CAST(1 AS DOUBLE PRECISION),
+    j JSON(max_dynamic_paths = 66, max_dynamic_paths = 492, SKIP REGEXP 'x', SKIP a.x1),
+    l LineString CODEC(Gorilla, ZSTD),
+    z Int8 DEFAULT -0
+) ENGINE = MergeTree ORDER BY tuple() SETTINGS allow_suspicious_codecs = 1;
+CREATE DICTIONARY dtf_kw_attr (interval UInt64, v String) PRIMARY KEY interval
+SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0);
+
+-- difftest false-drift: CREATE TABLE AS a MergeTree table with another
+-- engine keeps no column TTL, and AS an EmbeddedRocksDB table with a
+-- MergeTree engine takes no PRIMARY KEY; an ALTER drops a FuzzQuery or
+-- FuzzJSON table's constraints.
+CREATE TABLE dtf_ttl_src (d DateTime, a UInt32 TTL d + INTERVAL 1 DAY) ENGINE = MergeTree ORDER BY d;
+CREATE TABLE dtf_ttl_log AS dtf_ttl_src ENGINE = Log;
+CREATE TABLE dtf_rocks_src (k Int64, v String) ENGINE = EmbeddedRocksDB PRIMARY KEY k;
+CREATE TABLE dtf_rocks_mt AS dtf_rocks_src ENGINE = MergeTree ORDER BY tuple();
+CREATE TABLE dtf_fuzz_k (query String, CONSTRAINT k CHECK 1) ENGINE = FuzzQuery('SELECT 1');
+ALTER TABLE dtf_fuzz_k MODIFY COMMENT 'x';
