@@ -203,8 +203,11 @@ func (r *Runner) RunCase(ctx context.Context, seed uint64) (*Result, error) {
 		// an engine without UPDATE): then what the server holds is no
 		// longer what the accepted statements say, and the case is void.
 		var before string
-		// (Or a DROP DATABASE that dropped the tables before it failed.)
-		multi := strings.HasPrefix(st.Construct, "alter/multi") || st.Construct == "drop-database"
+		// (Or a DROP DATABASE that dropped the tables before it failed, or
+		// a CREATE ... POPULATE or AS SELECT that created the object before
+		// its query failed.)
+		multi := strings.HasPrefix(st.Construct, "alter/multi") || st.Construct == "drop-database" ||
+			strings.Contains(st.SQL, " POPULATE") || st.Construct == "create-table-as-select"
 		if multi {
 			before, _ = fingerprint(ctx, sb, nil)
 		}
