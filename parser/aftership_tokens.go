@@ -163,6 +163,22 @@ func restoreNumbers(root ch.Expr, original string) {
 	})
 }
 
+// restoreNames gives back their names to the identifiers the gap layer
+// replaced with placeholders (keywords AfterShip refuses as names: FROM
+// window), so that a query prints them as written.
+func restoreNames(root ch.Expr, names map[string]string) {
+	if len(names) == 0 {
+		return
+	}
+	walkAST(root, func(n any) {
+		if id, ok := n.(*ch.Ident); ok {
+			if orig, ok := names[id.Name]; ok {
+				id.Name = orig
+			}
+		}
+	})
+}
+
 // walkAST calls visit for every node of an AfterShip tree, by reflection,
 // so that no node type is missed.
 func walkAST(root ch.Expr, visit func(any)) {

@@ -559,6 +559,7 @@ func (c *converter) create() error {
 		return nil
 	}
 	restoreNumbers(st, c.orig)
+	restoreNames(st, c.names)
 	c.elems, c.comment = p.elems, p.comment
 	for _, e := range p.elems {
 		if e.kind == "PRIMARY" && len(e.toks) > 2 {

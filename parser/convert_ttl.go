@@ -69,6 +69,9 @@ func (c *converter) readTTL(items []sqlTok) (string, error) {
 				// WHERE cond [GROUP BY ...], as written: the expressions are
 				// formatted, the rest kept.
 				end := len(rest)
+				if len(rest) < 2 {
+					return "", &offsetError{Offset: rest[0].off, Err: fmt.Errorf("%w: TTL: %s without a condition", ErrSyntax, w)}
+				}
 				if w == "WHERE" {
 					for k := 1; k < len(rest); k++ {
 						if rest[k].kind == 'w' && rest[k].upper() == "GROUP" {

@@ -1265,7 +1265,7 @@ func (p *prepared) placeholder(t sqlTok, c Construct) {
 
 // objectNameAt reports whether toks[i] is the unqualified name of a table,
 // view or dictionary: after TABLE, VIEW, DICTIONARY, INTO or IF [NOT]
-// EXISTS, or after TO in RENAME and CREATE … VIEW … TO.
+// EXISTS, after TO in RENAME and CREATE … VIEW … TO, or after FROM or JOIN.
 func objectNameAt(toks []sqlTok, i int) bool {
 	if i+1 < len(toks) && toks[i+1].kind == '.' || toks[i-1].kind == '.' {
 		return false
@@ -1281,6 +1281,10 @@ func objectNameAt(toks []sqlTok, i int) bool {
 		return i >= 2 && (toks[i-2].is("IF") || toks[i-2].is("NOT"))
 	case prev.is("TO"):
 		return toks[0].is("RENAME") || toks[0].is("CREATE")
+	case prev.is("FROM"), prev.is("JOIN"):
+		// A table in a query (FROM window), not a table function nor
+		// INSERT ... FROM INFILE.
+		return !(i+1 < len(toks) && toks[i+1].kind == '(') && !toks[i].is("INFILE")
 	}
 	return false
 }
@@ -1433,7 +1437,9 @@ func (p *prepared) extractTTLs(toks []sqlTok) {
 					break scan
 				}
 			case 'w':
-				if d == 0 {
+				// A word before ( is a function (empty(x), first(x)), not
+				// a clause keyword; AS (SELECT ...) is the exception.
+				if d == 0 && !(j+1 < len(toks) && toks[j+1].kind == '(' && !toks[j].is("AS")) {
 					w := toks[j].upper()
 					if depth == 0 && ttlStop[w] {
 						break scan

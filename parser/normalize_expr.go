@@ -425,6 +425,96 @@ func (f *exprFormatter) written(l ch.Expr) string {
 	return f.expr(l)
 }
 
+// castLiteral returns the text before :: when the server keeps it as
+// written: a number, optionally signed, or brackets and parentheses holding
+// only (signed) numbers, strings and commas (ParserCastOperator). A lone
+// string is not one: the server casts its value.
+func (f *exprFormatter) castLiteral(e *ch.BinaryOperation) (string, bool) {
+	from, to := int(e.LeftExpr.Pos()), int(e.RightExpr.Pos())
+	if f.src == "" || from < 0 || to > len(f.src) || from >= to {
+		return "", false
+	}
+	raw := strings.TrimSpace(f.src[from:to])
+	raw, ok := strings.CutSuffix(raw, "::")
+	if !ok {
+		return "", false
+	}
+	raw = strings.TrimSpace(raw)
+	toks := castLiteralToks(scanSQL(raw))
+	if len(toks) == 0 {
+		return "", false
+	}
+	switch toks[0].kind {
+	case 'n':
+		return raw, len(toks) == 1
+	case '-':
+		return raw, len(toks) == 2 && toks[1].kind == 'n'
+	case '[', '(':
+	default:
+		return "", false
+	}
+	in := func(k byte, set string) bool { return strings.IndexByte(set, k) >= 0 }
+	var stack []byte
+	last := byte('[')
+	for i, t := range toks {
+		switch k := t.kind; {
+		case k == '[' || k == '(':
+			if !in(last, "[(,") {
+				return "", false
+			}
+			stack = append(stack, k)
+		case k == ']' || k == ')':
+			open := byte('[')
+			if k == ')' {
+				open = '('
+			}
+			if in(last, ",-") || (k == ']' && last == '(') || (k == ')' && last == '[') || len(stack) == 0 || stack[len(stack)-1] != open {
+				return "", false
+			}
+			stack = stack[:len(stack)-1]
+		case k == ',':
+			if in(last, "[(,-") {
+				return "", false
+			}
+		case k == 'n':
+			if !in(last, "[(,-") {
+				return "", false
+			}
+		case k == 's' || k == '-':
+			if !in(last, "[(,") {
+				return "", false
+			}
+		default:
+			return "", false
+		}
+		last = t.kind
+		if len(stack) == 0 {
+			return raw, i == len(toks)-1
+		}
+	}
+	return "", false
+}
+
+// castLiteralToks joins the pieces scanSQL splits a number into: 1e-3 and
+// .5 are one number each.
+func castLiteralToks(toks []sqlTok) []sqlTok {
+	var out []sqlTok
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.kind == '.' && i+1 < len(toks) && toks[i+1].kind == 'n' && toks[i+1].off == t.end {
+			t = sqlTok{off: t.off, end: toks[i+1].end, kind: 'n'}
+			i++
+		}
+		if t.kind == 'n' && (strings.HasSuffix(t.text, "e") || strings.HasSuffix(t.text, "E")) && !strings.HasPrefix(strings.ToLower(t.text), "0x") &&
+			i+2 < len(toks) && (toks[i+1].kind == '-' || toks[i+1].kind == '+') && toks[i+2].kind == 'n' && toks[i+1].off == t.end {
+			t = sqlTok{off: t.off, end: toks[i+2].end, kind: 'n'}
+			i += 2
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
 // typeWordsRE matches words joined by _, which may be a multi-word type
 // name the gap layer joined.
 var typeWordsRE = regexp.MustCompile(`[A-Za-z]+(_+[A-Za-z]+)+`)
@@ -474,11 +564,21 @@ func (f *exprFormatter) binary(b *strings.Builder, e *ch.BinaryOperation) {
 		f.operand(b, e.RightExpr)
 		return
 	case "::":
+		if text, ok := f.castLiteral(e); ok {
+			// A literal before :: is kept as its text, as written:
+			// 1_000::Int64 is CAST('1_000', 'Int64'), (-1)::Int8 is
+			// CAST('(-1)', 'Int8').
+			b.WriteString("CAST(" + schema.QuoteString(text) + ", " + schema.QuoteString(ch.Format(e.RightExpr)) + ")")
+			return
+		}
+		if u, ok := e.LeftExpr.(*ch.UnaryExpr); ok && string(u.Kind) == "-" {
+			// :: binds tighter than a minus: -x::T is -CAST(x, 'T').
+			f.negate(b, &ch.BinaryOperation{LeftExpr: u.Expr, Operation: "::", RightExpr: e.RightExpr})
+			return
+		}
 		b.WriteString("CAST(")
 		switch l := unparen(e.LeftExpr).(type) {
 		case *ch.NumberLiteral, *ch.ArrayParamList:
-			// A literal before :: is kept as its text, as written:
-			// 1_000::Int64 is CAST('1_000', 'Int64').
 			b.WriteString(schema.QuoteString(f.written(l)))
 		default:
 			f.write(b, e.LeftExpr)

@@ -44,6 +44,7 @@ func TestNormalizeType(t *testing.T) {
 		{"mapped arrays alias", "AggregateFunction(minMappedArrays, Array(UInt8), Array(UInt64))", "AggregateFunction(1, minMap, Array(UInt8), Array(UInt64))"},
 		{"inet", "INET6", "IPv6"},
 		{"json settings first", "JSON(a.b UInt32, SKIP REGEXP 'x.*', max_dynamic_types=3)", "JSON(max_dynamic_types=3, `a.b` UInt32, SKIP REGEXP 'x.*')"},
+		{"json without arguments", "json()", "JSON"},
 		{"year", "YEAR", "UInt16"},
 	}
 	for _, tc := range tests {

@@ -310,7 +310,11 @@ func (p *typeParser) parseType() (string, error) {
 		prec := map[string]string{"Decimal32": "9", "Decimal64": "18", "Decimal128": "38", "Decimal256": "76"}[family]
 		return "Decimal(" + prec + ", " + strings.Join(lits, ", ") + ")", nil
 	case "JSON":
-		return "JSON(" + strings.Join(jsonArgs(args), ", ") + ")", nil
+		if a := jsonArgs(args); len(a) > 0 {
+			return "JSON(" + strings.Join(a, ", ") + ")", nil
+		}
+		// JSON() is JSON.
+		return "JSON", nil
 	case "Object":
 		return family + "(" + strings.Join(lits, ", ") + ")", nil
 	}

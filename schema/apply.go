@@ -418,6 +418,11 @@ func (s *Schema) alter(c *ModifyTable) error {
 					return fmt.Errorf("ALTER TABLE %s MODIFY QUERY: not a materialized view: %w", c.Name, ErrInvalid)
 				}
 				v.Query = a.Query
+				if v.Storage != nil {
+					// A view with an inner table keeps its columns: they
+					// are the inner table's, which MODIFY QUERY leaves.
+					break
+				}
 				v.Columns = cloneColumns(a.Columns)
 				if a.Columns == nil {
 					v.Columns = nil

@@ -194,9 +194,9 @@ type (
 	ModifySampleBy struct{ SampleBy SampleBy }
 	// ModifyComment is MODIFY COMMENT.
 	ModifyComment struct{ Comment Comment }
-	// ModifyQuery is MODIFY QUERY on a materialized view. The view's columns
-	// become the new query's: Columns, or unknown (nil) when they could not
-	// be inferred.
+	// ModifyQuery is MODIFY QUERY on a materialized view. The columns of a
+	// view with TO become the new query's: Columns, or unknown (nil) when
+	// they could not be inferred; a view with an inner table keeps its own.
 	ModifyQuery struct {
 		Query   Expr
 		Columns []*Column

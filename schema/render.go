@@ -252,7 +252,10 @@ func renderStorage(st Storage) string {
 
 // RenderView returns CREATE [MATERIALIZED] VIEW for v. The column list is
 // left for the server to infer from the query (a view declared with a column
-// list that renames the query's columns is therefore not rendered exactly).
+// list that renames the query's columns is therefore not rendered exactly),
+// except for a materialized view with an inner table whose columns are
+// known: they are the inner table's, which MODIFY QUERY may have left
+// different from the query's.
 func RenderView(v *View) string {
 	var s string
 	switch {
@@ -262,6 +265,13 @@ func RenderView(v *View) string {
 		s = "CREATE MATERIALIZED VIEW " + v.ObjectName().String() + " TO " + v.To.String()
 	default:
 		s = "CREATE MATERIALIZED VIEW " + v.ObjectName().String()
+		if v.Storage != nil && len(v.Columns) > 0 {
+			var cols []string
+			for _, c := range v.Columns {
+				cols = append(cols, RenderColumn(c))
+			}
+			s += " (" + strings.Join(cols, ", ") + ")"
+		}
 		if v.Storage != nil {
 			s += renderStorage(*v.Storage)
 		}

@@ -79,6 +79,10 @@ var knownDefects = []KnownDefect{
 			return strings.Contains(f.Stmt, "IF EMPTY") || strings.Contains(f.Stmt, "SYNC SETTINGS") ||
 				anySQL(stmts, "IF EMPTY") && f.Kind != KindLintRejects || anySQL(stmts, "SYNC SETTINGS") && f.Kind != KindLintRejects
 		}},
+	{"ttl-name", "Valid SQL that offline lint rejects: a table named ttl (the live reader cannot read it either)",
+		func(f Failure, _ []Stmt) bool {
+			return (f.Kind == KindLintRejects || f.Kind == KindLiveUnreadable) && ttlName.MatchString(f.Stmt+" "+f.Object+" "+f.Detail)
+		}},
 	{"after-nested", "ADD COLUMN x AFTER n where n is Nested",
 		func(f Failure, stmts []Stmt) bool {
 			return anySQL(stmts, "Nested(") && anySQL(stmts, " AFTER ") && (f.Kind == KindModelError || isDrift(f))
@@ -87,6 +91,7 @@ var knownDefects = []KnownDefect{
 
 var (
 	oldStyle     = regexp.MustCompile(`MergeTree\([^()]*, \([^;]*\), (8192|1024)\)`)
+	ttlName      = regexp.MustCompile("(?i)[.\x60\"]ttl\\b")
 	aliasNoType  = regexp.MustCompile(`[\w\x60"] ALIAS `)
 	floatSetting = regexp.MustCompile(`SETTINGS? [^;]*= -?\d*\.\d|SETTINGS? [^;]*= -?\d+(\.\d*)?e[+-]?\d`)
 )

@@ -259,3 +259,28 @@ CREATE TABLE dtf_rocks_src (k Int64, v String) ENGINE = EmbeddedRocksDB PRIMARY 
 CREATE TABLE dtf_rocks_mt AS dtf_rocks_src ENGINE = MergeTree ORDER BY tuple();
 CREATE TABLE dtf_fuzz_k (query String, CONSTRAINT k CHECK 1) ENGINE = FuzzQuery('SELECT 1');
 ALTER TABLE dtf_fuzz_k MODIFY COMMENT 'x';
+
+-- difftest false-drift / panic: MODIFY QUERY of a materialized view with an
+-- inner table keeps the view's columns (they are the inner table's); json()
+-- is JSON; a TTL WHERE calling empty(...) is not cut at EMPTY (which ended
+-- the clause, and panicked); a signed number, or a tuple or array of
+-- literals, before :: is kept as written ((-1)::Int8 is CAST('(-1)', ...),
+-- which the server cannot run), and :: binds tighter than a minus.
+CREATE TABLE dtf_mq_src (a UInt8, b String, j json()) ENGINE = MergeTree ORDER BY a;
+CREATE MATERIALIZED VIEW dtf_mq ENGINE = MergeTree ORDER BY a AS SELECT a, b FROM dtf_mq_src;
+ALTER TABLE dtf_mq MODIFY QUERY SELECT a FROM dtf_mq_src;
+CREATE TABLE dtf_ttl_empty (d DateTime, s String) ENGINE = MergeTree ORDER BY d;
+ALTER TABLE dtf_ttl_empty MODIFY TTL d + toIntervalWeek(22) WHERE empty(s);
+CREATE TABLE dtf_cast_signed (
+    a Int64 DEFAULT -0::Int64,
+    b Array(Tuple(Int8, Int8)) DEFAULT [(1, -2)]::Array(Tuple(Int8, Int8)),
+    c Int8 DEFAULT -a::Int8,
+    t Tuple(Int8, String) DEFAULT (1, 'x')::Tuple(Int8, String)
+) ENGINE = MergeTree ORDER BY a;
+
+-- difftest lint-rejects: a keyword table name after FROM or JOIN, which
+-- AfterShip refuses there (the server prints it as written).
+CREATE TABLE `window` (a UInt8, `from` String) ENGINE = Memory;
+CREATE TABLE `order` (a UInt8) ENGINE = Memory;
+CREATE VIEW dtf_from_kw AS SELECT count() AS n FROM window;
+CREATE VIEW dtf_join_kw AS SELECT w.a FROM window AS w JOIN order AS o ON w.a = o.a;
