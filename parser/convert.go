@@ -170,6 +170,39 @@ func parseExprText(s string) (ch.Expr, error) {
 	return it.Expr, nil
 }
 
+// exprAt parses the expression at [from, to) of the user's text on its
+// own, at its offsets (the text is padded with spaces), so that the
+// formatter's marks and source positions apply to it. DIV and MOD become %
+// as in the gap layer (see rewriteInline), numbers keep their text and
+// keyword names are given back.
+func (c *converter) exprAt(from, to int) (ch.Expr, error) {
+	const head = "SELECT "
+	text := []byte(c.orig[from:to])
+	toks := scanSQL(string(text))
+	for i, t := range toks {
+		if t.kind != 'w' || !(t.is("DIV") || t.is("MOD")) || i == 0 || i+1 >= len(toks) || toks[i+1].kind == '(' || !isOperandEnd(toks[i-1]) {
+			continue
+		}
+		copy(text[t.off:t.end], "%  ")
+		if t.is("DIV") {
+			if c.fmt.marks == nil {
+				c.fmt.marks = map[int]string{}
+			}
+			c.fmt.marks[-(from+t.off)-1] = "DIV"
+		}
+	}
+	if from < len(head) {
+		return parseExprText(string(text))
+	}
+	e, err := parseExprText(strings.Repeat(" ", from-len(head)) + string(text))
+	if err != nil {
+		return nil, err
+	}
+	restoreNumbers(e, c.orig)
+	restoreNames(e, c.names)
+	return e, nil
+}
+
 func (c *converter) unsupported(off int, reason string, objs ...schema.QualifiedName) {
 	c.out.Unsupported = append(c.out.Unsupported, Unsupported{Offset: off, Reason: reason, Objects: objs})
 }
@@ -563,7 +596,7 @@ func (c *converter) create() error {
 	c.elems, c.comment = p.elems, p.comment
 	for _, e := range p.elems {
 		if e.kind == "PRIMARY" && len(e.toks) > 2 {
-			k, err := parseExprText(c.orig[e.toks[2].off:e.toks[len(e.toks)-1].end])
+			k, err := c.exprAt(e.toks[2].off, e.toks[len(e.toks)-1].end)
 			if err != nil {
 				return &offsetError{Offset: e.toks[2].off, Err: fmt.Errorf("%w: PRIMARY KEY: %v", ErrSyntax, firstLine(err.Error()))}
 			}

@@ -89,6 +89,7 @@ const (
 	ConstructNumberSeparators Construct = "number with _ separators"
 	ConstructNegativeDefault  Construct = "negative number as a dictionary attribute's DEFAULT"
 	ConstructAlterParens      Construct = "ALTER TABLE t (command), (command)"
+	ConstructCaseNegative     Construct = "CASE -x WHEN …"
 	ConstructOwnReader        Construct = "a part chschema reads itself (a type, TTL, CODEC or table element)"
 )
 
@@ -1000,6 +1001,17 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 					p.note(ConstructTransformer, t.off)
 				}
 			}
+		case "CASE":
+			// CASE -x WHEN: AfterShip reads no sign there. The spaces
+			// around the operand become parentheses, which the formatter
+			// drops again (caseOperandMark).
+			if i+1 < len(toks) && toks[i+1].kind == '-' && t.end < len(p.b) && p.b[t.end] == ' ' {
+				if j := caseOperandEnd(toks, i+1); j > 0 && strings.IndexByte(" \t\r\n", p.b[toks[j].off-1]) >= 0 && toks[j].off-1 > toks[j-1].end-1 {
+					p.b[t.end], p.b[toks[j].off-1] = '(', ')'
+					p.marks[t.end] = caseOperandMark
+					p.note(ConstructCaseNegative, t.off)
+				}
+			}
 		case "MOD", "DIV":
 			if i > 0 && i+1 < len(toks) && toks[i+1].kind != '(' && isOperandEnd(toks[i-1]) {
 				copy(p.b[t.off:t.end], "%  ")
@@ -1253,6 +1265,34 @@ func (p *prepared) noteElement(head string, seg []sqlTok) {
 			p.note(ConstructGranularity, seg[0].off)
 		}
 	}
+}
+
+// caseOperandMark marks the parentheses the gap layer put around a CASE
+// operand.
+const caseOperandMark = "CASE operand"
+
+// caseOperandEnd returns the index of the WHEN that ends the CASE operand
+// starting at toks[from], or -1.
+func caseOperandEnd(toks []sqlTok, from int) int {
+	depth, cases := 0, 0
+	for j := from; j < len(toks); j++ {
+		switch t := toks[j]; {
+		case t.kind == '(' || t.kind == '[':
+			depth++
+		case t.kind == ')' || t.kind == ']':
+			depth--
+			if depth < 0 {
+				return -1
+			}
+		case t.kind == 'w' && depth == 0 && t.is("CASE"):
+			cases++
+		case t.kind == 'w' && depth == 0 && t.is("END") && cases > 0:
+			cases--
+		case t.kind == 'w' && depth == 0 && cases == 0 && t.is("WHEN"):
+			return j
+		}
+	}
+	return -1
 }
 
 // placeholder gives a keyword name a same-length placeholder.

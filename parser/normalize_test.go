@@ -45,6 +45,11 @@ func TestNormalizeType(t *testing.T) {
 		{"inet", "INET6", "IPv6"},
 		{"json settings first", "JSON(a.b UInt32, SKIP REGEXP 'x.*', max_dynamic_types=3)", "JSON(max_dynamic_types=3, `a.b` UInt32, SKIP REGEXP 'x.*')"},
 		{"json without arguments", "json()", "JSON"},
+		{"json paths sorted", "JSON(z.b UInt8, c String, SKIP z.c, SKIP `we ird`.b, SKIP a, SKIP REGEXP 'z', SKIP REGEXP 'a', max_dynamic_types=3, max_dynamic_paths=5)",
+			"JSON(max_dynamic_types=3, max_dynamic_paths=5, c String, `z.b` UInt8, SKIP a, SKIP `we ird.b`, SKIP `z.c`, SKIP REGEXP 'a', SKIP REGEXP 'z')"},
+		{"json skip once", "JSON(SKIP a, SKIP a, SKIP REGEXP 'x', SKIP REGEXP 'x', SKIP `B`, `c.b` UInt8, `c b` UInt8, C UInt8)",
+			"JSON(C UInt8, `c b` UInt8, `c.b` UInt8, SKIP B, SKIP a, SKIP REGEXP 'x', SKIP REGEXP 'x')"},
+		{"json quoted paths", "JSON(`B` UInt8, `select` UInt8, SKIP `c`, SKIP `from`, SKIP `e`.`f`)", "JSON(B UInt8, `select` UInt8, SKIP c, SKIP `e.f`, SKIP `from`)"},
 		{"year", "YEAR", "UInt16"},
 	}
 	for _, tc := range tests {

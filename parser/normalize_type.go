@@ -538,7 +538,9 @@ func mapAggFunction(name string) bool {
 // settings (name=value), then typed paths (path Type), then SKIP path and
 // SKIP REGEXP 'pattern'; dotted paths are backquoted.
 func jsonArgs(toks []typeTok) []string {
-	var settings, paths, skips, skipRes []string
+	type keyed struct{ key, text string }
+	var settings []string
+	var paths, skips, skipRes []keyed
 	for _, arg := range splitTokArgs(toks) {
 		if len(arg) == 0 {
 			continue
@@ -550,29 +552,47 @@ func jsonArgs(toks []typeTok) []string {
 			settings = append(settings, arg[0].text+"="+joinToks(arg[2:]))
 		case arg[0].kind == 'i' && strings.EqualFold(arg[0].text, "SKIP"):
 			if len(arg) >= 3 && strings.EqualFold(arg[1].text, "REGEXP") {
-				skipRes = append(skipRes, "SKIP REGEXP "+schema.QuoteString(arg[2].text))
+				skipRes = append(skipRes, keyed{arg[2].text, "SKIP REGEXP " + schema.QuoteString(arg[2].text)})
 			} else if len(arg) >= 2 {
-				skips = append(skips, "SKIP "+jsonPath(arg[1]))
+				path, raw, _ := jsonPathRaw(arg[1:])
+				if !slices.ContainsFunc(skips, func(k keyed) bool { return k.key == raw }) {
+					skips = append(skips, keyed{raw, "SKIP " + path})
+				}
 			}
 		default:
-			path, rest := jsonPathToks(arg)
+			path, raw, rest := jsonPathRaw(arg)
 			t := &typeParser{toks: rest}
 			typ, err := t.parseType()
 			if err != nil {
 				typ = joinToks(rest)
 			}
-			paths = append(paths, path+" "+typ)
+			paths = append(paths, keyed{raw, path + " " + typ})
 		}
 	}
-	// The server prints SKIP paths before SKIP REGEXP patterns.
-	return append(append(append(settings, paths...), skips...), skipRes...)
+	// The server prints the settings as written, then the typed paths,
+	// the SKIP paths (each once) and the SKIP REGEXP patterns, each sorted.
+	out := settings
+	for _, group := range [][]keyed{paths, skips, skipRes} {
+		slices.SortStableFunc(group, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+		for _, k := range group {
+			out = append(out, k.text)
+		}
+	}
+	return out
 }
 
-// jsonPathToks reads the path at the start of a JSON type argument, which
-// may mix quoted and bare parts (`we ird`.a.key), and returns it as the
-// server prints it with the tokens after it.
+// jsonPathRaw reads a JSON path at the start of arg: its printed form, the
+// path itself, and the tokens after it.
+func jsonPathRaw(arg []typeTok) (printed, raw string, rest []typeTok) {
+	printed, rest = jsonPathToks(arg)
+	for _, t := range arg[:len(arg)-len(rest)] {
+		raw += t.text
+	}
+	return printed, raw, rest
+}
+
 func jsonPathToks(arg []typeTok) (string, []typeTok) {
-	path, quoted := arg[0].text, arg[0].kind == 'q'
+	path := arg[0].text
 	i := 1
 	for ; i < len(arg); i++ {
 		t := arg[i]
@@ -581,19 +601,18 @@ func jsonPathToks(arg []typeTok) (string, []typeTok) {
 			break
 		}
 		path += t.text
-		quoted = quoted || t.kind == 'q'
 	}
-	if quoted {
-		return schema.BackQuote(path), arg[i:]
-	}
-	return jsonPath(typeTok{kind: 'i', text: path}), arg[i:]
+	// The server quotes a path by its text, not as it was written.
+	return jsonPath(path), arg[i:]
 }
 
-func jsonPath(t typeTok) string {
-	if t.kind == 'q' || strings.ContainsAny(t.text, ".") {
-		return schema.BackQuote(t.text)
+// jsonPath prints a JSON path as the server does: backquoted when it has a
+// dot or is not a plain name.
+func jsonPath(path string) string {
+	if strings.Contains(path, ".") {
+		return schema.BackQuote(path)
 	}
-	return schema.QuoteIdent(t.text)
+	return schema.QuoteIdent(path)
 }
 
 func joinToks(toks []typeTok) string {

@@ -228,6 +228,10 @@ func (s *Schema) addTable(c *AddTable) error {
 		from := st.clone()
 		t.Columns = from.Columns
 		t.Constraints = from.Constraints
+		if constraintsNotKept(from.Engine.Name) {
+			// The copy takes the source's metadata as its engine keeps it.
+			t.Constraints = nil
+		}
 		if t.Engine.Name != "" && !t.Engine.IsMergeTree() {
 			// Only MergeTree tables have column TTLs.
 			for _, c := range t.Columns {
@@ -264,15 +268,26 @@ func (s *Schema) addTable(c *AddTable) error {
 	return s.addObject(t, c.Name, c.IfNotExists, c.OrReplace)
 }
 
+// constraintsNotKept reports whether an engine's tables keep their
+// constraints only in their definition, not in the metadata an ALTER or a
+// CREATE TABLE AS copies (ClickHouse 26.7).
+func constraintsNotKept(engine string) bool {
+	switch engine {
+	case "Merge", "GenerateRandom", "FuzzJSON", "FuzzQuery":
+		return true
+	}
+	return false
+}
+
 // rewrittenByAlter applies what some engines do to their definition when
 // an ALTER rewrites it from what they keep: Merge, GenerateRandom, FuzzJSON
 // and FuzzQuery tables lose their constraints, and an EmbeddedRocksDB table gains its
 // optimize_for_bulk_insert setting (ClickHouse 26.7).
 func (t *Table) rewrittenByAlter() {
-	switch t.Engine.Name {
-	case "Merge", "GenerateRandom", "FuzzJSON", "FuzzQuery":
+	switch {
+	case constraintsNotKept(t.Engine.Name):
 		t.Constraints = nil
-	case "EmbeddedRocksDB":
+	case t.Engine.Name == "EmbeddedRocksDB":
 		if _, ok := t.Settings.Get("optimize_for_bulk_insert"); !ok {
 			t.Settings = append(t.Settings, Setting{Name: "optimize_for_bulk_insert", Value: "true"})
 		}

@@ -207,7 +207,13 @@ func (in *liveReader) build() {
 	in.buildColumns()
 	for _, r := range in.idxRows {
 		if t := in.table(r.db, r.table); t != nil {
-			t.Indexes = append(t.Indexes, &Index{Name: r.name, Expr: Expr(r.expr), Type: Expr(r.typ), Granularity: r.gran})
+			expr := Expr(r.expr)
+			if e, ok := in.tables[QualifiedName{r.db, r.table}].indexExprs[r.name]; ok {
+				// The definition's: system.data_skipping_indices.expr
+				// has ALIAS columns expanded.
+				expr = e
+			}
+			t.Indexes = append(t.Indexes, &Index{Name: r.name, Expr: expr, Type: Expr(r.typ), Granularity: r.gran})
 		}
 	}
 	for _, r := range in.projRows {
@@ -266,6 +272,9 @@ type liveTable struct {
 	obj Object
 	// colTTL are the column TTLs, which system.columns lacks.
 	colTTL map[string]Expr
+	// indexExprs are the index expressions of the definition (see
+	// ParsedDefinition.IndexExprs).
+	indexExprs map[string]Expr
 }
 
 // inspectedSystemTables are the system tables Inspect reads.
@@ -521,6 +530,9 @@ func (in *liveReader) buildObjects(trs []*tableRow) {
 		default:
 			t := &Table{Database: d, Name: r.name, Comment: Comment(r.comment)}
 			t.Storage, t.Constraints, lt.colTTL = in.tableParts(t, r)
+			if r.def != nil && r.def.Parsed != nil && r.def.Parsed.Err == "" {
+				lt.indexExprs = r.def.Parsed.IndexExprs
+			}
 			t.PartitionBy = PartitionBy(r.partition)
 			t.OrderBy = OrderBy(r.sorting)
 			if r.primary != "" || t.PrimaryKey == "" {
@@ -670,6 +682,12 @@ func (in *liveReader) parse(r *tableRow) *ParsedDefinition {
 		p.EngineName, p.EngineParams, p.TTL, p.Settings, p.PrimaryKeyExplicit, p.Constraints = t.Engine.Name, t.Engine.Params, t.TTL, t.Settings, t.PrimaryKeyExplicit, t.Constraints
 		if t.PrimaryKeyExplicit {
 			p.PrimaryKey = t.PrimaryKey
+		}
+		for _, ix := range t.Indexes {
+			if p.IndexExprs == nil {
+				p.IndexExprs = map[string]Expr{}
+			}
+			p.IndexExprs[ix.Name] = ix.Expr
 		}
 		for _, col := range t.Columns {
 			if col.TTL != "" {

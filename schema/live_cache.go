@@ -71,7 +71,11 @@ type ParsedDefinition struct {
 	PrimaryKey  PrimaryKey      `json:"primary_key,omitempty"`
 	Constraints []*Constraint   `json:"constraints,omitempty"`
 	ColumnTTL   map[string]Expr `json:"column_ttl,omitempty"`
-	Dictionary  *Dictionary     `json:"dictionary,omitempty"`
+	// IndexExprs are the skipping indexes' expressions as the definition
+	// writes them: system.data_skipping_indices.expr has an ALIAS column
+	// replaced by its expression.
+	IndexExprs map[string]Expr `json:"index_exprs,omitempty"`
+	Dictionary *Dictionary     `json:"dictionary,omitempty"`
 	// Err says why the definition could not be read; the object is then
 	// uncertain.
 	Err string `json:"err,omitempty"`

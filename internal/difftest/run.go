@@ -325,7 +325,13 @@ const (
 func (f Failure) Signature() string {
 	d, _, _ := strings.Cut(normalizeNames(f.Detail), "\n")
 	d = sigPosition.ReplaceAllLiteralString(d, "F:L:C")
-	d = sigQuoted.ReplaceAllLiteralString(d, "Q")
+	if f.Kind == KindLintRejects {
+		// The token a syntax error names ("WHEN") tells one gap from
+		// another.
+		d = sigSingleQuoted.ReplaceAllLiteralString(d, "Q")
+	} else {
+		d = sigQuoted.ReplaceAllLiteralString(d, "Q")
+	}
 	d = sigNumber.ReplaceAllLiteralString(d, "N")
 	if f.Kind == KindMissedMutation {
 		m := sigQuoted.ReplaceAllLiteralString(normalizeNames(f.Mutation), "Q")
@@ -339,6 +345,8 @@ var (
 	sigPosition = regexp.MustCompile(`[\w./]+\.sql:\d+:\d+`)
 	sigQuoted   = regexp.MustCompile("`(?:[^`\\\\]|\\\\.)*`|'(?:[^'\\\\]|\\\\.)*'|\"[^\"]*\"")
 	sigNumber   = regexp.MustCompile(`\b\d+\b`)
+
+	sigSingleQuoted = regexp.MustCompile("`(?:[^`\\\\]|\\\\.)*`|'(?:[^'\\\\]|\\\\.)*'")
 )
 
 func normalizeNames(s string) string { return caseNames.ReplaceAllLiteralString(s, DBVar) }

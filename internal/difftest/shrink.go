@@ -8,9 +8,13 @@ import (
 )
 
 // sameFailure reports whether res still has a failure like f: one with the
-// same signature.
+// same signature, which is not a known defect (a shrink must not turn one
+// finding into another that is already known).
 func sameFailure(res *Result, f Failure) (Failure, bool) {
 	for _, g := range res.Failures {
+		if _, isKnown := known(g, res.Case.Stmts); isKnown {
+			continue
+		}
 		if g.Signature() == f.Signature() {
 			return g, true
 		}

@@ -284,3 +284,27 @@ CREATE TABLE `window` (a UInt8, `from` String) ENGINE = Memory;
 CREATE TABLE `order` (a UInt8) ENGINE = Memory;
 CREATE VIEW dtf_from_kw AS SELECT count() AS n FROM window;
 CREATE VIEW dtf_join_kw AS SELECT w.a FROM window AS w JOIN order AS o ON w.a = o.a;
+
+-- difftest false-drift / lint-rejects: system.data_skipping_indices has an
+-- ALIAS column replaced by its expression (the definition does not); a JSON
+-- type's paths, SKIP paths (each once) and SKIP REGEXP patterns are sorted
+-- and quoted by their text; a multi-word type in CAST is upper case; DIV in
+-- a constraint; CREATE TABLE AS a Merge table copies no constraints; CASE -x
+-- WHEN. A quoted `FALSE` in an expression is uncertain: the server prints it
+-- bare, FALSE in system.columns and false where it read it back.
+CREATE TABLE dtf_alias_idx (c2 Date, c4 Decimal64(3) ALIAS intDiv(c5, 2) / 3.5, c5 Int8) ENGINE = CollapsingMergeTree(c5) ORDER BY c2;
+ALTER TABLE dtf_alias_idx ADD INDEX i23 (c4, c2) TYPE minmax GRANULARITY 3;
+CREATE TABLE dtf_json_sorted (
+    j JSON(z.b UInt8, c String, SKIP z.c, SKIP `we ird`.b, SKIP a, SKIP a, SKIP `B`, SKIP REGEXP 'z', SKIP REGEXP 'a', max_dynamic_types = 3)
+) ENGINE = Memory;
+CREATE TABLE dtf_cast_words (
+    d DateTime,
+    y UInt16 DEFAULT CAST(1 AS smallint unsigned),
+    z Nullable(Float64) DEFAULT CAST(1 AS Nullable(double precision)),
+    CONSTRAINT k ASSUME 42 DIV 7 BETWEEN 1 AND 10
+) ENGINE = MergeTree ORDER BY d;
+-- expect-unsupported
+CREATE TABLE dtf_false (d DateTime, `FALSE` UInt8, x UInt16 DEFAULT `FALSE` + 1) ENGINE = MergeTree ORDER BY d;
+CREATE TABLE dtf_merge_c (a UInt8, CONSTRAINT k CHECK 1) ENGINE = Merge(${db}, '^nothing$');
+CREATE TABLE dtf_merge_copy AS dtf_merge_c;
+CREATE FUNCTION ${fn}dtf_case_neg AS (x) -> CASE -x WHEN 1 THEN 10 WHEN 2 THEN 20 ELSE 0 END;
