@@ -111,7 +111,41 @@ func restoreNumber(n *ch.NumberLiteral, original string) {
 		n.Literal = raw
 	} else if d, ok := binaryNumber(raw); ok && d == n.Literal {
 		n.Literal = raw
+	} else if v, ok := hexFloat(raw); ok {
+		n.Literal = formatFloat(v) // the gap layer's placeholder (blankHexFloats)
 	}
+}
+
+// hexFloat returns the value of a hexadecimal float literal, 0x1.8p-1,
+// when s is one.
+func hexFloat(s string) (float64, bool) {
+	l := strings.ToLower(s)
+	if !strings.HasPrefix(l, "0x") || !strings.Contains(l, "p") {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(l, 64)
+	return v, err == nil
+}
+
+// blankHexFloats replaces in b each hexadecimal float literal of src (b's
+// text), which AfterShip cannot read, by 0 and spaces; restoreNumber gives
+// the number its value back. It reports whether it replaced one.
+func blankHexFloats(b []byte, src string, toks []sqlTok) bool {
+	done := false
+	for _, t := range toks {
+		if t.kind != 'n' {
+			continue
+		}
+		end := scanNumber(src, t.off)
+		if _, ok := hexFloat(src[t.off:end]); ok {
+			b[t.off] = '0'
+			for k := t.off + 1; k < end; k++ {
+				b[k] = ' '
+			}
+			done = true
+		}
+	}
+	return done
 }
 
 // binaryNumber returns the decimal value of a binary number literal 0b…,

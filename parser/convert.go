@@ -179,6 +179,7 @@ func (c *converter) exprAt(from, to int) (ch.Expr, error) {
 	const head = "SELECT "
 	text := []byte(c.orig[from:to])
 	toks := scanSQL(string(text))
+	blankHexFloats(text, c.orig[from:to], toks)
 	for i, t := range toks {
 		if t.kind != 'w' || !(t.is("DIV") || t.is("MOD")) || i == 0 || i+1 >= len(toks) || toks[i+1].kind == '(' || !isOperandEnd(toks[i-1]) {
 			continue
@@ -1271,7 +1272,9 @@ func NormalizeCodec(list string, typ schema.Type) string {
 			case "ZXC":
 				args, hasArgs = "3", true
 			case "Delta", "Gorilla":
-				args, hasArgs = strconv.Itoa(typeWidth(typ)), true
+				if w := typeWidth(typ); w > 0 {
+					args, hasArgs = strconv.Itoa(w), true
+				}
 			}
 		}
 		if !hasArgs {
@@ -1317,7 +1320,8 @@ var codecNames = map[string]string{
 }
 
 // typeWidth is the byte width the server gives Delta and Gorilla for a
-// column type.
+// column type; 0 when it gives none (a Tuple, Map or Variant: the codec
+// applies to each of their streams).
 func typeWidth(t schema.Type) int {
 	s := string(t)
 	for _, w := range []string{"Nullable(", "LowCardinality("} {
@@ -1335,6 +1339,8 @@ func typeWidth(t schema.Type) int {
 	}
 	name, args, _ := strings.Cut(s, "(")
 	switch name {
+	case "Tuple", "Map", "Variant":
+		return 0
 	case "Point", "Ring", "LineString", "MultiLineString", "Polygon", "MultiPolygon":
 		return 8 // arrays of tuples of Float64
 	}

@@ -90,6 +90,7 @@ const (
 	ConstructNegativeDefault  Construct = "negative number as a dictionary attribute's DEFAULT"
 	ConstructAlterParens      Construct = "ALTER TABLE t (command), (command)"
 	ConstructCaseNegative     Construct = "CASE -x WHEN …"
+	ConstructHexFloat         Construct = "hexadecimal float (0x1p4)"
 	ConstructOwnReader        Construct = "a part chschema reads itself (a type, TTL, CODEC or table element)"
 )
 
@@ -913,6 +914,9 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 			if digits, ok := separated(t.text); ok {
 				copy(p.b[t.off:t.end], digits+strings.Repeat(" ", len(t.text)-len(digits)))
 				p.note(ConstructNumberSeparators, t.off)
+			}
+			if blankHexFloats(p.b, p.orig, toks[i:i+1]) {
+				p.note(ConstructHexFloat, t.off)
 			}
 		}
 		// A dictionary attribute's DEFAULT -1: AfterShip takes only a

@@ -224,6 +224,8 @@ func scanNumber(src string, i int) int {
 			i++
 		case (c == '+' || c == '-') && (src[i-1] == 'e' || src[i-1] == 'E') && !isHexPrefixed(src, i):
 			i++
+		case (c == '+' || c == '-') && (src[i-1] == 'p' || src[i-1] == 'P') && isHexPrefixed(src, i):
+			i++ // a hexadecimal float's exponent: 0x1.8p-1
 		default:
 			return i
 		}

@@ -70,8 +70,13 @@ func (f *exprFormatter) exprs(es []ch.Expr) string {
 // negate writes -e. A minus before a number is part of it, as the server
 // reads it: -0 is 0, -1.5 is -1.5.
 func (f *exprFormatter) negate(b *strings.Builder, e ch.Expr) {
-	if n, ok := e.(*ch.NumberLiteral); ok && !strings.HasPrefix(n.Literal, "-") {
-		b.WriteString(formatNumber(&ch.NumberLiteral{Literal: "-" + n.Literal}))
+	if n, ok := e.(*ch.NumberLiteral); ok {
+		if !strings.HasPrefix(n.Literal, "-") {
+			b.WriteString(formatNumber(&ch.NumberLiteral{Literal: "-" + n.Literal}))
+			return
+		}
+		// - -1 is -(-1): "--" would start a comment.
+		b.WriteString("-(" + formatNumber(n) + ")")
 		return
 	}
 	b.WriteByte('-')
@@ -87,7 +92,14 @@ func (f *exprFormatter) isOperator(e ch.Expr) bool {
 			return false // intDiv(a, b) is a function call
 		}
 		return e.Operation != "::" && e.Operation != "||"
-	case *ch.UnaryExpr, *ch.NotExpr, *ch.NegateExpr, *ch.IsNullExpr, *ch.IsNotNullExpr, *ch.BetweenClause:
+	case *ch.UnaryExpr:
+		// A minus before a number is a negative literal to the server
+		// (- 1 >= x is -1 >= x), not an operator.
+		if n, ok := e.Expr.(*ch.NumberLiteral); ok && string(e.Kind) == "-" && !strings.HasPrefix(n.Literal, "-") {
+			return false
+		}
+		return true
+	case *ch.NotExpr, *ch.NegateExpr, *ch.IsNullExpr, *ch.IsNotNullExpr, *ch.BetweenClause:
 		return true
 	case *ch.ObjectParams, *ch.IndexOperation:
 		// x[1] and t.1 are the operators arrayElement and tupleElement.

@@ -152,6 +152,7 @@ var gapCases = []gapCase{
 	{"keyword column name in ALTER", "ALTER TABLE t ADD COLUMN order Int32 AFTER from", ConstructKeywordColumn, nil},
 	{"MOD operator", "SELECT 5 MOD 2", ConstructMod, nil},
 	{"CASE with a negative operand", "SELECT CASE -x WHEN 1 THEN 2 END", ConstructCaseNegative, nil},
+	{"hexadecimal float", "SELECT 0x1.8p-1 + 1", ConstructHexFloat, nil},
 	{"DROP FUNCTION", "DROP FUNCTION IF EXISTS my_func ON CLUSTER c", ConstructDropFunction,
 		func(t *testing.T, r *Result) {
 			g := r.Gap.(*DropFunction)

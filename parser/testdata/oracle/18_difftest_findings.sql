@@ -308,3 +308,18 @@ CREATE TABLE dtf_false (d DateTime, `FALSE` UInt8, x UInt16 DEFAULT `FALSE` + 1)
 CREATE TABLE dtf_merge_c (a UInt8, CONSTRAINT k CHECK 1) ENGINE = Merge(${db}, '^nothing$');
 CREATE TABLE dtf_merge_copy AS dtf_merge_c;
 CREATE FUNCTION ${fn}dtf_case_neg AS (x) -> CASE -x WHEN 1 THEN 10 WHEN 2 THEN 20 ELSE 0 END;
+
+-- difftest false-drift / lint-rejects: a minus before a number is a
+-- negative literal (- 1 >= x is -1 >= x, NOT -1, - -1 is -(-1)); a
+-- hexadecimal float (0x1p4 is 16.); Delta and Gorilla on a Tuple, Map or
+-- Variant get no width (on Dynamic and JSON, 1).
+CREATE TABLE dtf_neg_lit (c Float64, d Float64 ALIAS 0x1p4, e Float64 DEFAULT -0x1.8p-1 + 0x1P+4) ENGINE = Memory;
+CREATE VIEW dtf_neg_v AS SELECT - 1 >= c AS a, -1000 >= c AS b, NOT -1 AS k, - -1 AS o, -c >= 1 AS m FROM dtf_neg_lit;
+CREATE TABLE dtf_delta_width (
+    v Variant(Int32, Time64(8)) CODEC(Delta, Gorilla),
+    t Tuple(Int32, Int64) CODEC(Delta),
+    m Map(Int32, Int64) CODEC(Gorilla),
+    a Array(Tuple(Int32, Int64)) CODEC(Delta),
+    d Dynamic CODEC(Delta),
+    j JSON CODEC(Gorilla)
+) ENGINE = MergeTree ORDER BY tuple() SETTINGS allow_suspicious_codecs = 1;
