@@ -1375,7 +1375,9 @@ func (p *prepared) dictionaryKeys(toks []sqlTok) {
 			case t.kind == ',' || t.kind == '(' || t.kind == ')':
 				continue
 			case t.kind != 'w':
-			case t.is("SOURCE") || t.is("LAYOUT") || t.is("LIFETIME") || t.is("RANGE") || t.is("SETTINGS") || t.is("COMMENT"):
+			case (t.is("SOURCE") || t.is("LAYOUT") || t.is("LIFETIME") || t.is("RANGE") || t.is("SETTINGS")) && j+1 < len(toks) && toks[j+1].kind == '(',
+				t.is("COMMENT") && j+1 < len(toks) && toks[j+1].kind == 's':
+				// The next clause; a key may be called settings.
 				return
 			case isReservedInDictKey(t.text):
 				p.placeholder(t, ConstructKeywordColumn)

@@ -541,7 +541,7 @@ func castLiteralToks(toks []sqlTok) []sqlTok {
 
 // typeWordsRE matches words joined by _, which may be a multi-word type
 // name the gap layer joined.
-var typeWordsRE = regexp.MustCompile(`[A-Za-z]+(_+[A-Za-z]+)+`)
+var typeWordsRE = regexp.MustCompile(`[A-Za-z][A-Za-z0-9]*(_+[A-Za-z][A-Za-z0-9]*)+`)
 
 // spaceTypeWords gives back their spaces to the multi-word type names in s,
 // in upper case as the server's type parser spells them (national_char
@@ -967,6 +967,19 @@ func (f *exprFormatter) takeNulls(pos int, items []ch.Expr, i int) string {
 	}
 	if best < 0 {
 		return ""
+	}
+	// The mark is this item's only when nothing but its direction or
+	// collation lies between them: a window's ORDER BY c is followed by
+	// the query's own ORDER BY c NULLS FIRST.
+	if end := int(items[i].End()); f.src != "" && end <= best && best <= len(f.src) {
+		for _, t := range scanSQL(f.src[end:best]) {
+			if t.kind == ')' && t.off == 0 {
+				continue // AfterShip's End may stop before a closing parenthesis
+			}
+			if !(t.kind == 's' || t.kind == 'w' && (t.is("ASC") || t.is("DESC") || t.is("ASCENDING") || t.is("DESCENDING") || t.is("COLLATE"))) {
+				return ""
+			}
+		}
 	}
 	n := f.marks[best]
 	delete(f.marks, best)

@@ -323,3 +323,11 @@ CREATE TABLE dtf_delta_width (
     d Dynamic CODEC(Delta),
     j JSON CODEC(Gorilla)
 ) ENGINE = MergeTree ORDER BY tuple() SETTINGS allow_suspicious_codecs = 1;
+
+-- difftest false-drift / lint-rejects: a dictionary key called settings;
+-- a multi-word type with a digit (INT1 SIGNED) in CAST; NULLS FIRST of a
+-- query's ORDER BY is not its window's.
+CREATE DICTIONARY dtf_settings_key (settings UInt64, a UInt8) PRIMARY KEY settings SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0);
+CREATE TABLE dtf_int1 (z UInt8) ENGINE = Memory;
+ALTER TABLE dtf_int1 ADD COLUMN c INT1 SIGNED DEFAULT CAST(-0 AS INT1 SIGNED);
+CREATE VIEW dtf_nulls_window AS SELECT z, row_number() OVER (PARTITION BY z ORDER BY z) AS rn FROM dtf_int1 WHERE 1 ORDER BY z ASC NULLS FIRST;
