@@ -1341,6 +1341,10 @@ func typeWidth(t schema.Type) int {
 	switch name {
 	case "Tuple", "Map", "Variant":
 		return 0
+	case "FixedString":
+		if n, err := strconv.Atoi(strings.TrimSuffix(args, ")")); err == nil {
+			return n
+		}
 	case "Point", "Ring", "LineString", "MultiLineString", "Polygon", "MultiPolygon":
 		return 8 // arrays of tuples of Float64
 	}

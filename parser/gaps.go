@@ -91,6 +91,7 @@ const (
 	ConstructAlterParens      Construct = "ALTER TABLE t (command), (command)"
 	ConstructCaseNegative     Construct = "CASE -x WHEN …"
 	ConstructHexFloat         Construct = "hexadecimal float (0x1p4)"
+	ConstructQuerySettings    Construct = "query SETTINGS after a table's COMMENT"
 	ConstructOwnReader        Construct = "a part chschema reads itself (a type, TTL, CODEC or table element)"
 )
 
@@ -844,6 +845,7 @@ func prepareCreate(text string, toks []sqlTok) *prepared {
 	p.lambdaParams(toks)
 	p.tableQuery(toks)
 	p.dictionaryKeys(toks)
+	p.querySettings(toks)
 	p.createElements(toks)
 	p.extractTTLs(scanSQL(p.text()))
 	p.rewriteInline(scanSQL(p.text()))
@@ -1179,6 +1181,7 @@ type tableElement struct {
 // CODEC(NONE); a trailing COMMENT 'x' after a view's query is blanked and
 // kept in p.comment.
 func (p *prepared) createElements(toks []sqlTok) {
+	var kwCols map[string]bool // the columns named with a keyword
 	// The column list: the first parenthesised group at depth 0, unless
 	// the statement is CREATE TABLE x AS y.
 	open := -1
@@ -1223,9 +1226,18 @@ func (p *prepared) createElements(toks []sqlTok) {
 				if seg[0].kind == 'w' && isReservedWord(seg[0].text) {
 					p.placeholder(seg[0], ConstructKeywordColumn)
 				}
+				if (seg[0].kind == 'w' || seg[0].kind == 'q') && isReservedWord(identText(seg[0])) {
+					if kwCols == nil {
+						kwCols = map[string]bool{}
+					}
+					kwCols[identText(seg[0])] = true
+				}
 				p.blankType(seg, 1)
 			}
 			pos += len(seg) + 1
+		}
+		if end+1 < len(toks) {
+			p.keyClauseNames(toks[end+1:], kwCols)
 		}
 	}
 	p.blankCodecs(toks)
@@ -1297,6 +1309,82 @@ func caseOperandEnd(toks []sqlTok, from int) int {
 		}
 	}
 	return -1
+}
+
+// querySettings blanks the SETTINGS after a CREATE TABLE's COMMENT 'x':
+// they are the query's (allow_suspicious_codecs = 1), not the table's,
+// which come before the COMMENT.
+func (p *prepared) querySettings(toks []sqlTok) {
+	table := false
+	for i := 1; i < len(toks) && i < 5; i++ {
+		if toks[i].is("TABLE") {
+			table = true
+		}
+	}
+	if !table {
+		return
+	}
+	depth := 0
+	for i, t := range toks {
+		switch t.kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case 'w':
+			if depth == 0 && t.is("SETTINGS") && i >= 2 && toks[i-1].kind == 's' && toks[i-2].is("COMMENT") {
+				p.blank(t.off, toks[len(toks)-1].end)
+				p.note(ConstructQuerySettings, t.off)
+				return
+			}
+		}
+	}
+}
+
+// keyClauseNames gives placeholders to the bare names of keyword columns
+// (kwCols) in the key clauses after a column list: ORDER BY cross.
+func (p *prepared) keyClauseNames(toks []sqlTok, kwCols map[string]bool) {
+	if len(kwCols) == 0 {
+		return
+	}
+	clauseAt := func(i int) bool {
+		if i+1 >= len(toks) || toks[i].kind != 'w' {
+			return false
+		}
+		switch {
+		case toks[i].is("ORDER") || toks[i].is("PARTITION") || toks[i].is("SAMPLE"):
+			return toks[i+1].is("BY")
+		case toks[i].is("PRIMARY"):
+			return toks[i+1].is("KEY")
+		}
+		return false
+	}
+	depth, in := 0, false
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		switch t.kind {
+		case '(':
+			depth++
+			continue
+		case ')':
+			depth--
+			continue
+		}
+		if depth == 0 && t.kind == 'w' {
+			if clauseAt(i) {
+				in = true
+				i++
+				continue
+			}
+			if t.is("ENGINE") || t.is("TTL") || t.is("SETTINGS") || t.is("COMMENT") || t.is("AS") || t.is("EMPTY") || t.is("POPULATE") {
+				in = false
+				continue
+			}
+		}
+		if in && t.kind == 'w' && kwCols[t.text] && !(i+1 < len(toks) && (toks[i+1].kind == '(' || toks[i+1].kind == '.')) && !(i > 0 && toks[i-1].kind == '.') {
+			p.placeholder(t, ConstructKeywordColumn)
+		}
+	}
 }
 
 // placeholder gives a keyword name a same-length placeholder.

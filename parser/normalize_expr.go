@@ -972,11 +972,11 @@ func (f *exprFormatter) takeNulls(pos int, items []ch.Expr, i int) string {
 	// collation lies between them: a window's ORDER BY c is followed by
 	// the query's own ORDER BY c NULLS FIRST.
 	if end := int(items[i].End()); f.src != "" && end <= best && best <= len(f.src) {
-		for _, t := range scanSQL(f.src[end:best]) {
-			if t.kind == ')' && t.off == 0 {
-				continue // AfterShip's End may stop before a closing parenthesis
-			}
-			if !(t.kind == 's' || t.kind == 'w' && (t.is("ASC") || t.is("DESC") || t.is("ASCENDING") || t.is("DESCENDING") || t.is("COLLATE"))) {
+		for k, t := range scanSQL(f.src[end:best]) {
+			switch {
+			case t.kind == 'w' && !(t.is("ASC") || t.is("DESC") || t.is("ASCENDING") || t.is("DESCENDING") || t.is("COLLATE")),
+				t.kind == ',' || t.kind == '(' || t.kind == 'n',
+				t.kind == ')' && k > 0: // AfterShip's End may stop before the item's last ')' or quote
 				return ""
 			}
 		}

@@ -255,6 +255,10 @@ func (g *Gen) createTableWith(engine string) (Stmt, bool) {
 	}
 	if g.chance(0.2) {
 		b.WriteString(g.sp() + "COMMENT " + g.stringLiteral())
+		if g.chance(0.2) {
+			// After the COMMENT, SETTINGS are the query's, not the table's.
+			b.WriteString(g.sp() + "SETTINGS " + g.oneOf("allow_suspicious_codecs = 1", "max_execution_time = 20", "allow_experimental_codecs = 1"))
+		}
 	}
 	o := &gobj{db: db, name: d.name, kind: kTable, engine: engine, cols: d.cols, key: d.key,
 		indexes: d.indexes, projections: d.projs, constraints: d.cons, ttl: d.ttl, settings: d.settings,

@@ -331,3 +331,10 @@ CREATE DICTIONARY dtf_settings_key (settings UInt64, a UInt8) PRIMARY KEY settin
 CREATE TABLE dtf_int1 (z UInt8) ENGINE = Memory;
 ALTER TABLE dtf_int1 ADD COLUMN c INT1 SIGNED DEFAULT CAST(-0 AS INT1 SIGNED);
 CREATE VIEW dtf_nulls_window AS SELECT z, row_number() OVER (PARTITION BY z ORDER BY z) AS rn FROM dtf_int1 WHERE 1 ORDER BY z ASC NULLS FIRST;
+
+-- difftest false-drift / lint-rejects: keyword columns named bare in the
+-- key clauses; Gorilla on FixedString(4) is 4 wide; NULLS FIRST after a
+-- quoted name; SETTINGS after a table's COMMENT are the query's.
+CREATE TABLE dtf_kw_keys (`cross` Decimal256(74), c3 DateTime64(2), order UInt8, c21 FixedString(4) CODEC(ZSTD(20), LZ4, Gorilla))
+ENGINE = MergeTree ORDER BY (cross, order) PARTITION BY order PRIMARY KEY cross COMMENT 'x' SETTINGS allow_suspicious_codecs = 1;
+CREATE VIEW dtf_nulls_quoted AS SELECT * FROM dtf_kw_keys ORDER BY `c3` ASC NULLS FIRST;
