@@ -11,19 +11,20 @@ import (
 // Down reverts applied units, most recent first, running their down sections
 // and recording them. target.To keeps versions up to To applied in each
 // selected service (To = 0 reverts everything); target.Steps reverts that many
-// units. A down section interrupted earlier is resumed first.
-func (r *Runner) Down(ctx context.Context, units []*Unit, target Target, dryRun bool) (*Report, error) {
+// units. A down section interrupted earlier is resumed first. With mode
+// DryRun it only returns the plan: it takes no lock and changes nothing.
+func (r *Runner) Down(ctx context.Context, units []*Unit, target Target, mode Mode) (*Report, error) {
 	if (target.To == nil) == (target.Steps == 0) {
 		return &Report{}, errors.New("apply: down needs exactly one of a target version or a number of steps")
 	}
 	if target.Steps < 0 {
 		return &Report{}, errors.New("apply: down steps must be positive")
 	}
-	s, err := r.begin(ctx, units, dryRun, false)
+	s, err := r.begin(ctx, "down", units, mode, false)
 	if err != nil {
 		return &Report{}, err
 	}
-	if !dryRun {
+	if mode == Execute {
 		defer r.release(ctx)
 	}
 	rep := &Report{Attempt: s.attempt}
@@ -72,10 +73,11 @@ func (r *Runner) Down(ctx context.Context, units []*Unit, target Target, dryRun 
 		p := plannedUnit{unit: c.unit, start: s.partial[c.unit.Key()].Done}
 		if p.start > 0 {
 			rep.Resumed = append(rep.Resumed, Resumed{c.unit.Key(), p.start})
+			r.events(Resuming{Key: c.unit.Key(), File: c.unit.File, Down: true, Done: p.start, Total: len(c.unit.Down)})
 		}
 		plan = append(plan, p)
 	}
-	if dryRun {
+	if mode == DryRun {
 		for _, p := range plan {
 			for i := p.start; i < len(p.unit.Down); i++ {
 				rep.Plan = append(rep.Plan, PlannedStatement{Key: p.unit.Key(), Index: i, Stmt: p.unit.Down[i]})
@@ -93,7 +95,7 @@ func (r *Runner) Baseline(ctx context.Context, units []*Unit, target Target) ([]
 	if target.To == nil {
 		return nil, errors.New("apply: baseline needs a version")
 	}
-	s, err := r.begin(ctx, units, false, true)
+	s, err := r.begin(ctx, "baseline", units, Execute, true)
 	if err != nil {
 		return nil, err
 	}
@@ -113,10 +115,8 @@ func (r *Runner) Baseline(ctx context.Context, units []*Unit, target Target) ([]
 			expected = append(expected, u)
 		}
 	}
-	if r.verifier != nil {
-		if err := r.verifier.Verify(ctx, expected, nil); err != nil {
-			return nil, err
-		}
+	if err := r.verify(ctx, AppliedState{Init: r.init, Applied: expected}); err != nil {
+		return nil, err
 	}
 	var events []Event
 	var keys []Key

@@ -123,20 +123,34 @@ const DefaultHistoryEngine = "MergeTree ORDER BY (service, version, event_time)"
 // history replicated to every node, so any node can run the next migrate.
 const ReplicatedHistoryEngine = "ReplicatedMergeTree('/clickhouse/tables/{database}/{table}', '{replica}') ORDER BY (service, version, event_time)"
 
-// NewTableHistory returns the history kept in db.table. engine is the table's
-// ENGINE clause (DefaultHistoryEngine when empty); cluster, when set, creates
-// it ON CLUSTER.
-func NewTableHistory(conn driver.Conn, db, table, engine, cluster string) (*TableHistory, error) {
+// HistoryOptions say where and how the history table is kept.
+type HistoryOptions struct {
+	// Database and Table name the history table; both are required.
+	Database, Table string
+	// Engine is the table's ENGINE clause; DefaultHistoryEngine when empty
+	// (ReplicatedHistoryEngine when Cluster is set).
+	Engine string
+	// Cluster, when set, creates the database and table ON CLUSTER.
+	Cluster string
+}
+
+// NewTableHistory returns the history kept in the table opts name.
+func NewTableHistory(conn driver.Conn, opts HistoryOptions) (*TableHistory, error) {
 	if conn == nil {
 		return nil, errors.New("apply: NewTableHistory: nil connection")
 	}
-	if db == "" || table == "" {
+	if opts.Database == "" || opts.Table == "" {
 		return nil, errors.New("apply: NewTableHistory: empty database or table name")
 	}
-	if engine == "" {
+	engine := opts.Engine
+	switch {
+	case engine != "":
+	case opts.Cluster != "":
+		engine = ReplicatedHistoryEngine
+	default:
 		engine = DefaultHistoryEngine
 	}
-	return &TableHistory{conn: conn, db: db, table: table, engine: engine, cluster: cluster}, nil
+	return &TableHistory{conn: conn, db: opts.Database, table: opts.Table, engine: engine, cluster: opts.Cluster}, nil
 }
 
 // Name is the history table's qualified name.

@@ -14,7 +14,7 @@ import (
 func TestHistoryRoundTrip(t *testing.T) {
 	db := chtest.New(t)
 	ctx := context.Background()
-	h, err := NewTableHistory(db.Conn, db.Name+"_hist", "chschema_migrations", "", "")
+	h, err := NewTableHistory(db.Conn, HistoryOptions{Database: db.Name + "_hist", Table: "chschema_migrations"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestEventWriterBatches(t *testing.T) {
 func TestHistoryOnCluster(t *testing.T) {
 	db := chtest.New(t)
 	ctx := context.Background()
-	h, err := NewTableHistory(db.Conn, db.Name, "chschema_migrations", ReplicatedHistoryEngine, "no_such_cluster")
+	h, err := NewTableHistory(db.Conn, HistoryOptions{Database: db.Name, Table: "chschema_migrations", Cluster: "no_such_cluster"})
 	if err != nil {
 		t.Fatal(err)
 	}

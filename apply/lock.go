@@ -125,6 +125,9 @@ type LockOptions struct {
 	ID string
 	// OnCluster, when set, creates the lock table ON CLUSTER.
 	OnCluster string
+	// Events, when set, receives LockWaiting, LockBroken and LockAcquired
+	// events from Acquire.
+	Events func(RunEvent)
 }
 
 // NewTableLock returns a lock held as table db.table on conn.
@@ -147,6 +150,9 @@ func NewTableLock(conn driver.Conn, db, table string, opts LockOptions) (*TableL
 	if opts.ID == "" {
 		opts.ID = "chschema"
 	}
+	if opts.Events == nil {
+		opts.Events = func(RunEvent) {}
+	}
 	return &TableLock{conn: conn, db: db, table: table, opts: opts}, nil
 }
 
@@ -163,7 +169,8 @@ func (l *TableLock) onCluster() string {
 func (l *TableLock) Acquire(ctx context.Context) error {
 	start := time.Now()
 	host, _ := os.Hostname()
-	for {
+	table := l.db + "." + l.table
+	for attempt := 1; ; attempt++ {
 		now := time.Now().UTC().Truncate(time.Millisecond)
 		h := LockHolder{ID: l.opts.ID, Host: host, PID: os.Getpid(), Since: now, Renewed: now, Lease: Duration(l.opts.Lease)}
 		err := l.create(ctx, h)
@@ -175,6 +182,7 @@ func (l *TableLock) Acquire(ctx context.Context) error {
 			}
 		}
 		if err == nil {
+			l.opts.Events(LockAcquired{Table: table, Waited: time.Since(start)})
 			return nil
 		}
 		if !isCode(err, codeTableAlreadyExists) {
@@ -188,11 +196,13 @@ func (l *TableLock) Acquire(ctx context.Context) error {
 			if err := l.breakExpired(ctx, cur.uuid); err != nil {
 				return err
 			}
+			l.opts.Events(LockBroken{Table: table, Holder: cur.holder})
 			continue
 		}
 		if time.Since(start) >= l.opts.Timeout {
-			return &LockedError{Table: l.db + "." + l.table, Holder: cur.holder, Waited: time.Since(start)}
+			return &LockedError{Table: table, Holder: cur.holder, Waited: time.Since(start)}
 		}
+		l.opts.Events(LockWaiting{Table: table, Holder: cur.holder, Attempt: attempt, Waited: time.Since(start), Timeout: l.opts.Timeout})
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

@@ -5,8 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"sort"
 	"strconv"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/chschema/chschema/drift"
 )
 
 // Sentinel errors of the apply package. Errors wrap them with details.
@@ -53,11 +54,24 @@ const (
 )
 
 // Verifier checks the live schema against the expected one before anything
-// runs. applied lists the applied units per the history; partial gives, for
-// each half-applied unit, how many of its statements completed (they count as
-// expected). It returns an error describing the drift, if any.
+// runs. It returns an error describing the drift, if any (a *drift.Error for
+// DriftVerifier).
 type Verifier interface {
-	Verify(ctx context.Context, applied []*Unit, partial map[Key]PartialUnit) error
+	Verify(ctx context.Context, state AppliedState) error
+}
+
+// AppliedState is what the server holds according to its history: init.sql,
+// then the applied units, then the completed statements of the half-applied
+// ones. It is what a Verifier compares the live schema with.
+type AppliedState struct {
+	// Init is init.sql's statements, which run before every migrate.
+	Init []Statement
+	// Applied lists the applied units (and, for baseline, the units about
+	// to be recorded as applied).
+	Applied []*Unit
+	// Partial gives, for each half-applied unit, how many statements of its
+	// section completed; they count as expected.
+	Partial map[Key]PartialUnit
 }
 
 // PartialUnit is a half-applied unit: Done statements of its section ran.
@@ -75,23 +89,52 @@ type StmtInfo struct {
 	Database, Table string
 }
 
+// Preflight is what a run knows before it changes anything: the history
+// read under the lock, before init.sql runs. See WithPreflight.
+type Preflight struct {
+	// Op is "migrate", "down" or "baseline".
+	Op string
+	// DryRun is true for a dry run, which takes no lock and runs nothing.
+	DryRun bool
+	Units  []*Unit
+	// State is each migration's record in the history.
+	State map[Key]Record
+	// Partial are the half-applied units, with their completed statements.
+	Partial map[Key]PartialUnit
+}
+
 // Option configures a Runner.
 type Option func(*Runner) error
 
 // WithInit sets the statements of init.sql, run before anything else on every
-// migrate; they must be idempotent.
+// migrate and baseline; they must be idempotent. The verifier replays them
+// too: they are passed once, here.
 func WithInit(stmts []Statement) Option {
 	return func(r *Runner) error { r.init = stmts; return nil }
 }
 
-// WithVerifier sets the drift check run before applying.
+// WithVerifier sets the drift check run before applying and baselining.
 func WithVerifier(v Verifier) Option {
-	return func(r *Runner) error { r.verifier = v; return nil }
+	return func(r *Runner) error {
+		if v == nil {
+			return errors.New("apply: WithVerifier: nil verifier")
+		}
+		r.verifier = v
+		return nil
+	}
 }
 
-// WithProgress sets where progress lines go (nil: nowhere).
-func WithProgress(w io.Writer) Option {
-	return func(r *Runner) error { r.progress = w; return nil }
+// WithEvents sets the callback that receives the run's events (see
+// RunEvent): waits, migrations and statements starting and ending, resume
+// decisions, the drift check's result.
+func WithEvents(fn func(RunEvent)) Option {
+	return func(r *Runner) error {
+		if fn == nil {
+			return errors.New("apply: WithEvents: nil callback")
+		}
+		r.events = fn
+		return nil
+	}
 }
 
 // WithJournal chooses how completed statements are recorded.
@@ -105,9 +148,34 @@ func WithJournal(j Journal) Option {
 	}
 }
 
-// WithClassifier tells the runner which statements start mutations.
+// WithClassifier replaces the function that tells the runner which
+// statements start mutations, and on which table, to wait for them. The
+// default is MutationClassifier.
 func WithClassifier(f func(Statement) StmtInfo) Option {
-	return func(r *Runner) error { r.classify = f; return nil }
+	return func(r *Runner) error {
+		if f == nil {
+			return errors.New("apply: WithClassifier: nil classifier (WithoutMutationWait turns waiting off)")
+		}
+		if r.noMutationWait {
+			return errors.New("apply: WithClassifier conflicts with WithoutMutationWait")
+		}
+		r.classify, r.customClassifier = f, true
+		return nil
+	}
+}
+
+// WithoutMutationWait makes the runner go on to the next statement as soon
+// as a statement that starts a mutation returns, without waiting in
+// system.mutations for the mutation to finish (or fail).
+func WithoutMutationWait() Option {
+	return func(r *Runner) error {
+		if r.customClassifier {
+			return errors.New("apply: WithoutMutationWait conflicts with WithClassifier")
+		}
+		r.noMutationWait = true
+		r.classify = func(Statement) StmtInfo { return StmtInfo{} }
+		return nil
+	}
 }
 
 // WithVersion sets the chschema version recorded in the history.
@@ -130,47 +198,94 @@ func WithSettings(s map[string]any) Option {
 	}
 }
 
+// WithStatementHook sets a function called before every statement of a
+// migration runs, with the statement about to run. An error stops the run
+// there, as if the statement had failed: the migration is recorded as
+// failed with the statements before it completed, and the error is returned
+// in a *StmtError.
+func WithStatementHook(fn func(context.Context, StatementStarted) error) Option {
+	return func(r *Runner) error {
+		if fn == nil {
+			return errors.New("apply: WithStatementHook: nil hook")
+		}
+		r.beforeStmt = fn
+		return nil
+	}
+}
+
+// WithPreflight sets a check that runs once the lock is held and the
+// history is read, before init.sql or any migration runs (for a dry run,
+// before the plan is made). An error stops the operation with nothing
+// changed on the server but the lock and history tables' creation.
+func WithPreflight(fn func(context.Context, Preflight) error) Option {
+	return func(r *Runner) error {
+		if fn == nil {
+			return errors.New("apply: WithPreflight: nil check")
+		}
+		r.preflight = fn
+		return nil
+	}
+}
+
 // Runner applies migrations to one server. It holds the lock for each
 // operation and records every step in the history.
 type Runner struct {
-	conn       driver.Conn
-	history    HistoryStore
-	locker     Locker
-	init       []Statement
-	verifier   Verifier
-	progress   io.Writer
-	journal    Journal
-	classify   func(Statement) StmtInfo
-	version    string
-	host       string
-	strictDown bool
-	settings   clickhouse.Settings
-	poll       time.Duration
+	conn             driver.Conn
+	history          HistoryStore
+	locker           Locker
+	init             []Statement
+	verifier         Verifier
+	events           func(RunEvent)
+	journal          Journal
+	classify         func(Statement) StmtInfo
+	customClassifier bool
+	noMutationWait   bool
+	beforeStmt       func(context.Context, StatementStarted) error
+	preflight        func(context.Context, Preflight) error
+	version          string
+	host             string
+	strictDown       bool
+	settings         clickhouse.Settings
+	poll             time.Duration
 }
 
-// New returns a Runner. conn, history and locker are required.
+// New returns a Runner. conn, history and locker are required. By default
+// the runner waits for the mutations a statement starts (see
+// MutationClassifier; WithoutMutationWait turns that off) and reports no
+// events.
 func New(conn driver.Conn, history HistoryStore, locker Locker, opts ...Option) (*Runner, error) {
 	if conn == nil || history == nil || locker == nil {
 		return nil, errors.New("apply: New needs a connection, a history store and a locker")
 	}
 	host, _ := os.Hostname()
-	r := &Runner{conn: conn, history: history, locker: locker, progress: io.Discard, host: host,
+	r := &Runner{conn: conn, history: history, locker: locker, events: func(RunEvent) {}, host: host,
 		// log_queries: resume reads system.query_log. mutations_sync=0: an
 		// ALTER that starts a mutation returns once it is registered (and
 		// logged as finished), and the runner then waits in system.mutations,
 		// so an interruption while waiting never runs the ALTER twice.
 		settings: clickhouse.Settings{"log_queries": 1, "mutations_sync": 0}, poll: 200 * time.Millisecond,
-		classify: func(Statement) StmtInfo { return StmtInfo{} }}
+		classify: MutationClassifier}
 	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("apply: New: nil option")
+		}
 		if err := o(r); err != nil {
 			return nil, err
 		}
 	}
-	if r.progress == nil {
-		r.progress = io.Discard
-	}
 	return r, nil
 }
+
+// Mode says whether Migrate and Down change the server or only plan.
+type Mode int
+
+const (
+	// Execute takes the lock, runs the statements and records them.
+	Execute Mode = iota
+	// DryRun returns the plan (Report.Plan) and changes nothing: no lock,
+	// no init.sql, no history table.
+	DryRun
+)
 
 // Target limits a migrate or down.
 type Target struct {
@@ -187,7 +302,8 @@ type Target struct {
 // Report says what a run did.
 type Report struct {
 	Attempt string `json:"attempt"`
-	// Applied lists the units whose section ran to the end in this run.
+	// Applied lists the units whose section ran to the end in this run. It
+	// encodes as [] when empty, never null.
 	Applied []Key `json:"applied"`
 	// Resumed lists units that an earlier run left half-done, with how many
 	// statements it had completed.
@@ -196,6 +312,16 @@ type Report struct {
 	Statements int `json:"statements"`
 	// Plan is filled by a dry run: the statements that would run, in order.
 	Plan []PlannedStatement `json:"plan,omitempty"`
+}
+
+// MarshalJSON encodes the report with Applied as [] when it is empty.
+func (r Report) MarshalJSON() ([]byte, error) {
+	type plain Report
+	p := plain(r)
+	if p.Applied == nil {
+		p.Applied = []Key{}
+	}
+	return json.Marshal(p)
 }
 
 // Resumed is a unit that a run took up where an interrupted one stopped.
@@ -232,33 +358,53 @@ type session struct {
 	partial map[Key]PartialUnit
 }
 
-// begin takes the lock (unless dryRun), runs init.sql (if runInit), and reads
-// and checks the history. The caller must call r.release when lock is true.
-func (r *Runner) begin(ctx context.Context, units []*Unit, dryRun, runInit bool) (*session, error) {
+// begin takes the lock (unless mode is DryRun), reads and checks the
+// history, runs the preflight check and then init.sql (if runInit). The
+// caller must call r.release unless mode is DryRun or begin failed.
+func (r *Runner) begin(ctx context.Context, op string, units []*Unit, mode Mode, runInit bool) (*session, error) {
+	if mode != Execute && mode != DryRun {
+		return nil, fmt.Errorf("apply: unknown mode %d", mode)
+	}
 	s := &session{attempt: newAttempt(), byKey: indexUnits(units)}
+	dryRun := mode == DryRun
 	if !dryRun {
 		if err := r.locker.Acquire(ctx); err != nil {
 			return nil, err
 		}
-		if err := r.prepareServer(ctx, s, runInit); err != nil {
+	}
+	fail := func(err error) (*session, error) {
+		if !dryRun {
 			r.release(ctx)
-			return nil, err
+		}
+		return s, err
+	}
+	if err := r.readState(ctx, s); err != nil {
+		return fail(err)
+	}
+	if r.preflight != nil {
+		pf := Preflight{Op: op, DryRun: dryRun, Units: units, State: s.state, Partial: s.partial}
+		if err := r.preflight(ctx, pf); err != nil {
+			return fail(err)
 		}
 	}
-	err := r.readState(ctx, s)
-	if err != nil && !dryRun {
-		r.release(ctx)
+	if !dryRun {
+		if err := r.prepareServer(ctx, s, runInit); err != nil {
+			return fail(err)
+		}
 	}
-	return s, err
+	return s, nil
 }
 
 func (r *Runner) prepareServer(ctx context.Context, s *session, runInit bool) error {
-	if runInit {
+	if runInit && len(r.init) > 0 {
+		r.events(InitStarted{Statements: len(r.init)})
+		begin := time.Now()
 		for i, st := range r.init {
 			if err := r.exec(ctx, st, queryID(s.attempt, "init", 0, i, st)); err != nil {
 				return &StmtError{Service: "init", Index: i, Stmt: st, Err: err}
 			}
 		}
+		r.events(InitDone{Statements: len(r.init), Duration: time.Since(begin)})
 	}
 	return r.history.Ensure(ctx)
 }
@@ -279,15 +425,36 @@ func (r *Runner) readState(ctx context.Context, s *session) error {
 	return err
 }
 
-// Migrate brings the server to target: init.sql, verification, then the
-// pending and half-applied units in order, statement by statement. With
-// dryRun it only returns the plan: it takes no lock and changes nothing.
-func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, dryRun bool) (*Report, error) {
-	s, err := r.begin(ctx, units, dryRun, true)
+// verify runs the verifier, if any, and reports its result.
+func (r *Runner) verify(ctx context.Context, state AppliedState) error {
+	if r.verifier == nil {
+		return nil
+	}
+	return r.verifyWith(ctx, r.verifier, state)
+}
+
+// verifyWith runs v and reports its result as a DriftChecked event.
+func (r *Runner) verifyWith(ctx context.Context, v Verifier, state AppliedState) error {
+	err := v.Verify(ctx, state)
+	ev := DriftChecked{Err: err}
+	var de *drift.Error
+	if errors.As(err, &de) {
+		ev.Changes = len(de.Report.Changes)
+	}
+	r.events(ev)
+	return err
+}
+
+// Migrate brings the server to target: the lock, init.sql, verification,
+// then the pending and half-applied units in order, statement by statement.
+// With mode DryRun it only returns the plan: it takes no lock and changes
+// nothing.
+func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, mode Mode) (*Report, error) {
+	s, err := r.begin(ctx, "migrate", units, mode, true)
 	if err != nil {
 		return &Report{}, err
 	}
-	if !dryRun {
+	if mode == Execute {
 		defer r.release(ctx)
 	}
 	rep := &Report{Attempt: s.attempt}
@@ -296,10 +463,8 @@ func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, dryR
 			return rep, fmt.Errorf("%w: %s was being reverted (%d statements done); run down to finish it", ErrIncomplete, k, p.Done)
 		}
 	}
-	if r.verifier != nil {
-		if err := r.verifier.Verify(ctx, appliedUnits(s.state, units), s.partial); err != nil {
-			return rep, err
-		}
+	if err := r.verify(ctx, AppliedState{Init: r.init, Applied: appliedUnits(s.state, units), Partial: s.partial}); err != nil {
+		return rep, err
 	}
 	plan, err := planUp(units, s.state, s.partial, target)
 	if err != nil {
@@ -308,9 +473,10 @@ func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, dryR
 	for _, p := range plan {
 		if p.start > 0 {
 			rep.Resumed = append(rep.Resumed, Resumed{p.unit.Key(), p.start})
+			r.events(Resuming{Key: p.unit.Key(), File: p.unit.File, Done: p.start, Total: len(p.unit.Up)})
 		}
 	}
-	if dryRun {
+	if mode == DryRun {
 		for _, p := range plan {
 			for i := p.start; i < len(p.unit.Up); i++ {
 				rep.Plan = append(rep.Plan, PlannedStatement{Key: p.unit.Key(), Index: i, Stmt: p.unit.Up[i]})
@@ -348,55 +514,61 @@ func (r *Runner) run(ctx context.Context, s *session, plan []plannedUnit, down b
 	for pi, p := range plan {
 		u, stmts := p.unit, section(p.unit)
 		begin := time.Now()
-		verb := "up"
-		if down {
-			verb = "down"
+		r.events(MigrationStarted{Key: u.Key(), Name: u.Name, File: u.File, Down: down, Index: pi + 1, Count: len(plan),
+			Statements: len(stmts), Start: p.start})
+		// fail records the unit as failed after done statements, and the
+		// units planned after it as not started, and returns err.
+		fail := func(done int, err error) error {
+			failed := r.event(u, failSt, s.attempt, done, len(stmts), begin)
+			failed.Error = err.Error()
+			events := []Event{failed}
+			for _, q := range plan[pi+1:] {
+				back := StatusPending
+				if down {
+					back = StatusApplied
+				}
+				ev := r.event(q.unit, back, s.attempt, q.start, len(section(q.unit)), begin)
+				if down {
+					ev.Statements = uint32(len(q.unit.Up))
+					ev.RawChecksum = s.state[q.unit.Key()].RawChecksum
+				}
+				events = append(events, ev)
+			}
+			werr := w.close()
+			if herr := r.history.Append(context.WithoutCancel(ctx), events...); herr != nil {
+				werr = errors.Join(werr, herr)
+			}
+			r.events(MigrationFailed{Key: u.Key(), Name: u.Name, Down: down, Done: done, Total: len(stmts), Err: err, Duration: time.Since(begin)})
+			return errors.Join(err, werr)
 		}
-		fmt.Fprintf(r.progress, "%s %s %04d_%s: %d statements", verb, u.Service, u.Version, u.Name, len(stmts)-p.start)
-		if p.start > 0 {
-			fmt.Fprintf(r.progress, " (resuming after %d done)", p.start)
-		}
-		fmt.Fprintln(r.progress)
 		if p.start > 0 {
 			// An interrupted run may have left a mutation of its last
 			// completed statement running (or failed): see it through first.
-			if err := r.waitMutations(ctx, stmts[p.start-1]); err != nil {
-				failed := r.event(u, failSt, s.attempt, p.start, len(stmts), begin)
-				failed.Error = err.Error()
-				return errors.Join(&StmtError{Service: u.Service, Version: u.Version, Index: p.start - 1, Stmt: stmts[p.start-1], Err: err, Down: down},
-					w.close(), r.history.Append(context.WithoutCancel(ctx), failed))
+			if err := r.waitMutations(ctx, u.Key(), stmts[p.start-1]); err != nil {
+				return fail(p.start, &StmtError{Service: u.Service, Version: u.Version, Index: p.start - 1, Stmt: stmts[p.start-1], Err: err, Down: down})
 			}
 		}
 		for i := p.start; i < len(stmts); i++ {
 			st := stmts[i]
-			err := r.exec(ctx, st, queryID(s.attempt, u.Service, u.Version, i, st))
+			id := queryID(s.attempt, u.Service, u.Version, i, st)
+			ev := StatementStarted{Key: u.Key(), Down: down, Index: i + 1, Count: len(stmts), Statement: st, QueryID: id}
+			stmtBegin := time.Now()
+			var err error
+			if r.beforeStmt != nil {
+				err = r.beforeStmt(ctx, ev)
+			}
 			if err == nil {
-				err = r.waitMutations(ctx, st)
+				r.events(ev)
+				err = r.exec(ctx, st, id)
+			}
+			if err == nil {
+				err = r.waitMutations(ctx, u.Key(), st)
 			}
 			if err != nil {
-				failed := r.event(u, failSt, s.attempt, i, len(stmts), begin)
-				failed.Error = err.Error()
-				events := []Event{failed}
-				// Units planned after this one never started: say so.
-				for _, q := range plan[pi+1:] {
-					back := StatusPending
-					if down {
-						back = StatusApplied
-					}
-					ev := r.event(q.unit, back, s.attempt, q.start, len(section(q.unit)), begin)
-					if down {
-						ev.Statements = uint32(len(q.unit.Up))
-						ev.RawChecksum = s.state[q.unit.Key()].RawChecksum
-					}
-					events = append(events, ev)
-				}
-				werr := w.close()
-				if herr := r.history.Append(context.WithoutCancel(ctx), events...); herr != nil {
-					werr = errors.Join(werr, herr)
-				}
-				return errors.Join(&StmtError{Service: u.Service, Version: u.Version, Index: i, Stmt: st, Err: err, Down: down}, werr)
+				return fail(i, &StmtError{Service: u.Service, Version: u.Version, Index: i, Stmt: st, Err: err, Down: down})
 			}
 			rep.Statements++
+			r.events(StatementDone{Key: u.Key(), Down: down, Index: i + 1, Count: len(stmts), Statement: st, Duration: time.Since(stmtBegin)})
 			if s.journal == JournalTable {
 				if err := r.history.Append(ctx, r.event(u, startSt, s.attempt, i+1, len(stmts), begin)); err != nil {
 					return errors.Join(err, w.close())
@@ -408,6 +580,7 @@ func (r *Runner) run(ctx context.Context, s *session, plan []plannedUnit, down b
 		done.Duration = time.Since(begin)
 		w.add(done)
 		rep.Applied = append(rep.Applied, u.Key())
+		r.events(MigrationDone{Key: u.Key(), Name: u.Name, Down: down, Statements: len(stmts), Duration: done.Duration})
 	}
 	if err := w.close(); err != nil {
 		return err
@@ -472,7 +645,7 @@ func (e *cleanException) Unwrap() error { return e.err }
 
 // waitMutations waits for the mutations a statement started, and fails if one
 // of them fails.
-func (r *Runner) waitMutations(ctx context.Context, s Statement) error {
+func (r *Runner) waitMutations(ctx context.Context, k Key, s Statement) error {
 	info := r.classify(s)
 	if !info.Mutation {
 		return nil
@@ -498,7 +671,7 @@ func (r *Runner) waitMutations(ctx context.Context, s Statement) error {
 			if reason != "" {
 				fail = fmt.Errorf("%w: %s on %s: %s", ErrMutationFailed, id, info.Table, reason)
 			}
-			fmt.Fprintf(r.progress, "  waiting for mutation %s (%s): %d parts to do\n", id, cmd, parts)
+			r.events(MutationWaiting{Key: k, Database: info.Database, Table: info.Table, MutationID: id, Command: cmd, PartsToDo: parts})
 		}
 		rows.Close()
 		if fail != nil {
@@ -628,7 +801,7 @@ func (r *Runner) readQueryLog(ctx context.Context, attempts []string) (map[strin
 		if running == 0 {
 			break
 		}
-		fmt.Fprintf(r.progress, "waiting for %d statements of an interrupted run to finish on the server\n", running)
+		r.events(InterruptedWaiting{Running: int(running)})
 		select {
 		case <-ctx.Done():
 			return nil, fmt.Errorf("%w: %v", ErrStillRunning, ctx.Err())

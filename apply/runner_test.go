@@ -39,7 +39,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	db := chtest.New(t)
-	h, err := NewTableHistory(db.Conn, db.Name, "chschema_migrations", "", "")
+	h, err := NewTableHistory(db.Conn, HistoryOptions{Database: db.Name, Table: "chschema_migrations"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestMigrateFreshThenNoOp(t *testing.T) {
 		unit("vector", 1, []string{f.sql("CREATE TABLE DB.c (id UInt64) ENGINE = Log")}, []string{f.sql("DROP TABLE DB.c")}),
 	}
 	r := f.runner(t)
-	rep, err := r.Migrate(ctx, units, Target{}, false)
+	rep, err := r.Migrate(ctx, units, Target{}, Execute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestMigrateFreshThenNoOp(t *testing.T) {
 	if got := f.tables(t); !cmp.Equal(got, []string{"a", "b", "c"}) {
 		t.Errorf("tables = %v", got)
 	}
-	rep, err = r.Migrate(ctx, units, Target{}, false)
+	rep, err = r.Migrate(ctx, units, Target{}, Execute)
 	if err != nil || len(rep.Applied) != 0 || rep.Statements != 0 {
 		t.Fatalf("second migrate: applied %v, %d statements, err %v", rep.Applied, rep.Statements, err)
 	}
@@ -180,15 +180,15 @@ func TestMigrateRefusesEditedAndMissing(t *testing.T) {
 	u1 := unit("svc", 1, []string{f.sql("CREATE TABLE DB.a (id UInt64) ENGINE = Log")}, nil)
 	u2 := unit("svc", 2, []string{f.sql("CREATE TABLE DB.b (id UInt64) ENGINE = Log")}, nil)
 	r := f.runner(t)
-	if _, err := r.Migrate(ctx, []*Unit{u1, u2}, Target{}, false); err != nil {
+	if _, err := r.Migrate(ctx, []*Unit{u1, u2}, Target{}, Execute); err != nil {
 		t.Fatal(err)
 	}
 	edited := unit("svc", 1, []string{f.sql("CREATE TABLE DB.a (id UInt64, x String) ENGINE = Log")}, nil)
-	_, err := r.Migrate(ctx, []*Unit{edited, u2}, Target{}, false)
+	_, err := r.Migrate(ctx, []*Unit{edited, u2}, Target{}, Execute)
 	if !errors.Is(err, ErrEdited) || !strings.Contains(err.Error(), "svc/0001_m1.sql") {
 		t.Errorf("edited: err = %v, want ErrEdited naming the file", err)
 	}
-	_, err = r.Migrate(ctx, []*Unit{u1}, Target{}, false)
+	_, err = r.Migrate(ctx, []*Unit{u1}, Target{}, Execute)
 	if !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "svc/0002") {
 		t.Errorf("missing: err = %v, want ErrMissing naming svc/0002", err)
 	}
@@ -212,7 +212,7 @@ func TestMigrateFailureThenFixResumes(t *testing.T) {
 			bad := unit("svc", 1, stmts, nil)
 			later := unit("svc", 2, []string{f.sql("CREATE TABLE DB.s4 (id UInt64) ENGINE = Log")}, nil)
 			r := f.runner(t, WithJournal(journal))
-			_, err := r.Migrate(ctx, []*Unit{bad, later}, Target{}, false)
+			_, err := r.Migrate(ctx, []*Unit{bad, later}, Target{}, Execute)
 			var se *StmtError
 			if !errors.As(err, &se) || se.Index != 2 || se.Stmt.Line != 4 {
 				t.Fatalf("err = %v, want a StmtError at statement 3 (line 4)", err)
@@ -224,7 +224,7 @@ func TestMigrateFailureThenFixResumes(t *testing.T) {
 
 			stmts[2] = f.sql("CREATE TABLE DB.s2 (id UInt64) ENGINE = Log")
 			fixed := unit("svc", 1, stmts, nil)
-			rep, err := r.Migrate(ctx, []*Unit{fixed, later}, Target{}, false)
+			rep, err := r.Migrate(ctx, []*Unit{fixed, later}, Target{}, Execute)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -260,13 +260,13 @@ func TestMigrateResumesInterruptedRun(t *testing.T) {
 
 	// A completed statement edited since: refuse.
 	edited := unit("svc", 1, []string{f.sql("CREATE TABLE DB.k0 (id UInt64, x UInt8) ENGINE = Log"), u.Up[1].SQL, u.Up[2].SQL}, nil)
-	if _, err := r.Migrate(ctx, []*Unit{edited}, Target{}, false); !errors.Is(err, ErrEdited) {
+	if _, err := r.Migrate(ctx, []*Unit{edited}, Target{}, Execute); !errors.Is(err, ErrEdited) {
 		t.Fatalf("resume of an edited completed statement: err = %v, want ErrEdited", err)
 	}
 
 	var seen map[Key]PartialUnit
 	r = f.runner(t, WithVerifier(verifierFunc(func(_ context.Context, _ []*Unit, p map[Key]PartialUnit) error { seen = p; return nil })))
-	rep, err := r.Migrate(ctx, []*Unit{u}, Target{}, false)
+	rep, err := r.Migrate(ctx, []*Unit{u}, Target{}, Execute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,8 +285,8 @@ func TestMigrateResumesInterruptedRun(t *testing.T) {
 
 type verifierFunc func(context.Context, []*Unit, map[Key]PartialUnit) error
 
-func (f verifierFunc) Verify(ctx context.Context, applied []*Unit, partial map[Key]PartialUnit) error {
-	return f(ctx, applied, partial)
+func (f verifierFunc) Verify(ctx context.Context, state AppliedState) error {
+	return f(ctx, state.Applied, state.Partial)
 }
 
 func TestDownToZeroAndUpAgain(t *testing.T) {
@@ -298,14 +298,14 @@ func TestDownToZeroAndUpAgain(t *testing.T) {
 		unit("svc", 3, []string{f.sql("CREATE TABLE DB.c (id UInt64) ENGINE = Log")}, nil),
 	}
 	r := f.runner(t)
-	if _, err := r.Migrate(ctx, units, Target{}, false); err != nil {
+	if _, err := r.Migrate(ctx, units, Target{}, Execute); err != nil {
 		t.Fatal(err)
 	}
 	strict := f.runner(t, WithStrictDown(true))
-	if _, err := strict.Down(ctx, units, Target{Steps: 1}, false); !errors.Is(err, ErrNoOpDown) {
+	if _, err := strict.Down(ctx, units, Target{Steps: 1}, Execute); !errors.Is(err, ErrNoOpDown) {
 		t.Fatalf("strict down over a no-op: err = %v", err)
 	}
-	rep, err := r.Down(ctx, units, Target{Steps: 2}, false)
+	rep, err := r.Down(ctx, units, Target{Steps: 2}, Execute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +316,7 @@ func TestDownToZeroAndUpAgain(t *testing.T) {
 		t.Errorf("tables after down 2 = %v", got)
 	}
 	zero := uint64(0)
-	if _, err := r.Down(ctx, units, Target{To: &zero}, false); err != nil {
+	if _, err := r.Down(ctx, units, Target{To: &zero}, Execute); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.tables(t); !cmp.Equal(got, []string{"c"}) {
@@ -325,7 +325,7 @@ func TestDownToZeroAndUpAgain(t *testing.T) {
 	if err := f.db.Conn.Exec(ctx, f.sql("DROP TABLE DB.c")); err != nil {
 		t.Fatal(err)
 	}
-	rep, err = r.Migrate(ctx, units, Target{}, false)
+	rep, err = r.Migrate(ctx, units, Target{}, Execute)
 	if err != nil || len(rep.Applied) != 3 {
 		t.Fatalf("up again: %v, %v", rep.Applied, err)
 	}
@@ -342,7 +342,7 @@ func TestMigrateToVersionAndDryRun(t *testing.T) {
 		unit("svc", 2, []string{f.sql("CREATE TABLE DB.b (id UInt64) ENGINE = Log")}, nil),
 	}
 	r := f.runner(t)
-	rep, err := r.Migrate(ctx, units, Target{}, true)
+	rep, err := r.Migrate(ctx, units, Target{}, DryRun)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,7 +354,7 @@ func TestMigrateToVersionAndDryRun(t *testing.T) {
 		t.Fatalf("dry run left %d tables (%v)", n, err)
 	}
 	one := uint64(1)
-	if _, err := r.Migrate(ctx, units, Target{To: &one}, false); err != nil {
+	if _, err := r.Migrate(ctx, units, Target{To: &one}, Execute); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.tables(t); !cmp.Equal(got, []string{"a"}) {
@@ -368,12 +368,12 @@ func TestConcurrentMigrateOneWaits(t *testing.T) {
 	slow := unit("svc", 1, []string{"SELECT sleepEachRow(0.5) FROM numbers(4) FORMAT Null", f.sql("CREATE TABLE DB.a (id UInt64) ENGINE = Log")}, nil)
 	holder := f.runner(t)
 	done := make(chan error, 1)
-	go func() { _, err := holder.Migrate(ctx, []*Unit{slow}, Target{}, false); done <- err }()
+	go func() { _, err := holder.Migrate(ctx, []*Unit{slow}, Target{}, Execute); done <- err }()
 	time.Sleep(500 * time.Millisecond)
 
 	lock, _ := NewTableLock(f.db.Conn, f.db.Name, LockTableName("chschema_migrations"), LockOptions{Timeout: 300 * time.Millisecond, ID: "second"})
 	impatient, _ := New(f.db.Conn, f.history, lock)
-	_, err := impatient.Migrate(ctx, []*Unit{slow}, Target{}, false)
+	_, err := impatient.Migrate(ctx, []*Unit{slow}, Target{}, Execute)
 	var locked *LockedError
 	if !errors.As(err, &locked) {
 		t.Fatalf("second migrate: err = %v, want LockedError", err)
@@ -381,7 +381,7 @@ func TestConcurrentMigrateOneWaits(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	rep, err := f.runner(t).Migrate(ctx, []*Unit{slow}, Target{}, false)
+	rep, err := f.runner(t).Migrate(ctx, []*Unit{slow}, Target{}, Execute)
 	if err != nil || rep.Statements != 0 {
 		t.Fatalf("after the holder: %d statements, %v", rep.Statements, err)
 	}
@@ -423,7 +423,7 @@ func TestBaselineRecordsWithoutRunningAndRefusesDrift(t *testing.T) {
 	if st[0].State != StateBaselined || st[1].State != StatePending {
 		t.Errorf("status = %+v", st)
 	}
-	rep, err := f.runner(t).Migrate(ctx, units, Target{}, false)
+	rep, err := f.runner(t).Migrate(ctx, units, Target{}, Execute)
 	if err != nil || !cmp.Equal(rep.Applied, []Key{{"svc", 2}}) {
 		t.Errorf("migrate after baseline applied %v, %v", rep.Applied, err)
 	}
@@ -444,7 +444,7 @@ func TestFailedMutationIsAnError(t *testing.T) {
 		return StmtInfo{}
 	}
 	r := f.runner(t, WithClassifier(classify))
-	_, err := r.Migrate(ctx, []*Unit{u}, Target{}, false)
+	_, err := r.Migrate(ctx, []*Unit{u}, Target{}, Execute)
 	if !errors.Is(err, ErrMutationFailed) || !strings.Contains(err.Error(), "throwIf") {
 		t.Fatalf("err = %v, want ErrMutationFailed with the reason", err)
 	}
@@ -481,7 +481,7 @@ func TestResumeWaitsForTheInterruptedMutation(t *testing.T) {
 	t.Cleanup(func() { _ = f.db.Conn.Exec(ctx, "KILL MUTATION WHERE database = '"+f.db.Name+"'") })
 	r := f.runner(t, WithClassifier(MutationClassifier))
 	f.interrupted(t, r, u, 3)
-	_, err := r.Migrate(ctx, []*Unit{u}, Target{}, false)
+	_, err := r.Migrate(ctx, []*Unit{u}, Target{}, Execute)
 	var se *StmtError
 	if !errors.Is(err, ErrMutationFailed) || !errors.As(err, &se) || se.Index != 2 {
 		t.Fatalf("resume over a failed mutation: err = %v, want ErrMutationFailed at statement 3", err)
@@ -500,17 +500,17 @@ func TestServiceTargets(t *testing.T) {
 		unit("b", 1, []string{"CREATE TABLE b1 (x UInt8) ENGINE = Log"}, []string{"DROP TABLE b1"}),
 	}
 	r := f.runner(t)
-	if _, err := r.Migrate(ctx, units, Target{Service: "b"}, false); err != nil {
+	if _, err := r.Migrate(ctx, units, Target{Service: "b"}, Execute); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.tables(t); !cmp.Equal(got, []string{"b1"}) {
 		t.Fatalf("migrate --service b: tables %v", got)
 	}
-	if _, err := r.Migrate(ctx, units, Target{}, false); err != nil {
+	if _, err := r.Migrate(ctx, units, Target{}, Execute); err != nil {
 		t.Fatal(err)
 	}
 	zero := uint64(0)
-	rep, err := r.Down(ctx, units, Target{Service: "a", To: &zero}, false)
+	rep, err := r.Down(ctx, units, Target{Service: "a", To: &zero}, Execute)
 	if err != nil || !cmp.Equal(rep.Applied, []Key{{"a", 2}, {"a", 1}}) {
 		t.Fatalf("down --service a --to 0: %v, %v", rep.Applied, err)
 	}
@@ -519,27 +519,48 @@ func TestServiceTargets(t *testing.T) {
 	}
 }
 
-func TestProgressAndDownDryRun(t *testing.T) {
+// TestEventsAndDownDryRun checks the events of a migrate, in order, and
+// that a down dry run changes nothing.
+func TestEventsAndDownDryRun(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	units := []*Unit{unit("svc", 1, []string{"CREATE TABLE p (x UInt8) ENGINE = Log"}, []string{"DROP TABLE p"})}
-	var progress strings.Builder
-	r := f.runner(t, WithProgress(&progress))
-	if _, err := r.Migrate(ctx, units, Target{}, false); err != nil {
+	units := []*Unit{unit("svc", 1, []string{"CREATE TABLE p (x UInt8) ENGINE = Log", "INSERT INTO p VALUES (1)"}, []string{"DROP TABLE p"})}
+	var kinds []string
+	var started MigrationStarted
+	var done []StatementDone
+	init := []Statement{{SQL: "CREATE TABLE IF NOT EXISTS i (x UInt8) ENGINE = Log", File: "init.sql", Line: 1, Col: 1}}
+	r := f.runner(t, WithInit(init), WithEvents(func(e RunEvent) {
+		kinds = append(kinds, e.Kind())
+		switch e := e.(type) {
+		case MigrationStarted:
+			started = e
+		case StatementDone:
+			done = append(done, e)
+		}
+	}))
+	if _, err := r.Migrate(ctx, units, Target{}, Execute); err != nil {
 		t.Fatal(err)
 	}
-	if got := progress.String(); got != "up svc 0001_m1: 1 statements\n" {
-		t.Errorf("progress = %q", got)
+	want := []string{"init_started", "init_done", "migration_started", "statement_started", "statement_done",
+		"statement_started", "statement_done", "migration_done"}
+	if diff := cmp.Diff(want, kinds); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if got := started.String(); got != "up svc 0001_m1: 2 statements" {
+		t.Errorf("MigrationStarted.String() = %q", got)
+	}
+	if started.Index != 1 || started.Count != 1 || len(done) != 2 || done[1].Index != 2 || done[1].Count != 2 || done[1].Statement.SQL != units[0].Up[1].SQL {
+		t.Errorf("started %+v, statements done %+v", started, done)
 	}
 	zero := uint64(0)
-	rep, err := r.Down(ctx, units, Target{To: &zero}, true)
+	rep, err := r.Down(ctx, units, Target{To: &zero}, DryRun)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rep.Plan) != 1 || rep.Plan[0].Stmt.SQL != "DROP TABLE p" {
 		t.Errorf("down dry-run plan = %+v", rep.Plan)
 	}
-	if got := f.tables(t); !cmp.Equal(got, []string{"p"}) {
+	if got := f.tables(t); !cmp.Equal(got, []string{"i", "p"}) {
 		t.Errorf("down --dry-run changed the server: tables %v", got)
 	}
 	st, _ := r.Status(ctx, units)

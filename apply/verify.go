@@ -2,8 +2,7 @@ package apply
 
 import (
 	"context"
-	"errors"
-	"sort"
+		"sort"
 
 	"github.com/chschema/chschema/drift"
 	"github.com/chschema/chschema/parser"
@@ -12,31 +11,33 @@ import (
 
 // DriftVerifier is the Verifier of migrate and baseline: it replays init.sql,
 // the applied migrations and the completed statements of half-applied ones
-// into the expected schema, reads the live schema, and fails with a
-// *drift.Error when they differ.
+// into the expected schema (ReplayApplied), reads the live schema, and fails
+// with a *drift.Error when they differ.
 type DriftVerifier struct {
 	check    *drift.Check
 	database string
-	init     []Statement
 }
 
 var _ Verifier = (*DriftVerifier)(nil)
 
-// NewDriftVerifier returns a verifier that compares with check. database is
-// the session's database for unqualified names (the DSN's).
-func NewDriftVerifier(check *drift.Check, database string, init []Statement) (*DriftVerifier, error) {
-	if check == nil {
-		return nil, errors.New("apply: NewDriftVerifier: nil check")
+// NewDriftVerifier returns a verifier that reads the live schema from q and
+// compares as opts say. opts.Session, the session's database (the DSN's), is
+// also the database of unqualified names in the migrations; "default" when
+// empty.
+func NewDriftVerifier(q schema.Querier, opts drift.Options) (*DriftVerifier, error) {
+	if opts.Session == "" {
+		opts.Session = "default"
 	}
-	if database == "" {
-		database = "default"
+	check, err := drift.New(q, opts)
+	if err != nil {
+		return nil, err
 	}
-	return &DriftVerifier{check: check, database: database, init: init}, nil
+	return &DriftVerifier{check: check, database: opts.Session}, nil
 }
 
 // Verify implements Verifier.
-func (v *DriftVerifier) Verify(ctx context.Context, applied []*Unit, partial map[Key]PartialUnit) error {
-	expected, _, err := ExpectedSchema(v.init, applied, partial, v.database)
+func (v *DriftVerifier) Verify(ctx context.Context, state AppliedState) error {
+	expected, _, err := ReplayApplied(state, v.database)
 	if err != nil {
 		return err
 	}
@@ -50,21 +51,23 @@ func (v *DriftVerifier) Verify(ctx context.Context, applied []*Unit, partial map
 	return nil
 }
 
-// ExpectedSchema replays init, then the applied units and the first Done
-// statements of the partial ones (up sections only), services in name order
-// and versions in order, into the schema the server should hold. database is
-// the session database, reset for every file. The findings are the
-// statements the model cannot follow (their objects are marked uncertain).
-func ExpectedSchema(init []Statement, applied []*Unit, partial map[Key]PartialUnit, database string) (*schema.Schema, []parser.Finding, error) {
+// ReplayApplied replays state into the schema the server should hold:
+// init.sql, then the applied units and the first Done statements of the
+// partial ones (up sections only), services in name order and versions in
+// order. database is the session database, reset for every file. The
+// findings are the statements the model cannot follow (their objects are
+// marked uncertain). It is the expected schema of units already rendered;
+// parser.ExpectedSchema computes the same from a migrations directory.
+func ReplayApplied(state AppliedState, database string) (*schema.Schema, []parser.Finding, error) {
 	type step struct {
 		u *Unit
 		n int
 	}
 	var steps []step
-	for _, u := range applied {
+	for _, u := range state.Applied {
 		steps = append(steps, step{u, len(u.Up)})
 	}
-	for _, p := range partial {
+	for _, p := range state.Partial {
 		if !p.Down && p.Done > 0 {
 			steps = append(steps, step{p.Unit, p.Done})
 		}
@@ -76,6 +79,9 @@ func ExpectedSchema(init []Statement, applied []*Unit, partial map[Key]PartialUn
 		}
 		return a.Version < b.Version
 	})
+	if database == "" {
+		database = "default"
+	}
 	s := parser.StartingSchema(database)
 	r, err := parser.NewReplayer(s, database)
 	if err != nil {
@@ -87,7 +93,7 @@ func ExpectedSchema(init []Statement, applied []*Unit, partial map[Key]PartialUn
 			r.ReplayStatement(schema.Position{File: st.File, Line: st.Line, Col: st.Col}, st.SQL)
 		}
 	}
-	replay(init)
+	replay(state.Init)
 	for _, st := range steps {
 		replay(st.u.Up[:st.n])
 	}

@@ -7,9 +7,9 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"strings"
 
 	"github.com/alecthomas/kong"
+	"github.com/chschema/chschema"
 	"golang.org/x/sys/unix"
 )
 
@@ -51,13 +51,7 @@ type Globals struct {
 // Vars returns the template variables: CHSCHEMA_VAR_<NAME> from the
 // environment, overridden by --var flags.
 func (g *Globals) Vars(environ []string) map[string]string {
-	vars := map[string]string{}
-	for _, kv := range environ {
-		name, value, ok := strings.Cut(kv, "=")
-		if n, found := strings.CutPrefix(name, "CHSCHEMA_VAR_"); ok && found && n != "" {
-			vars[n] = value
-		}
-	}
+	vars := chschema.VarsFromEnviron(environ)
 	for k, v := range g.Var {
 		vars[k] = v
 	}

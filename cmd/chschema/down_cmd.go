@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/chschema/chschema/apply"
+	"github.com/chschema/chschema"
 )
 
 // DownCmd reverts applied migrations by running their down sections.
@@ -17,23 +17,44 @@ type DownCmd struct {
 	DryRun  bool    `help:"Print the statements that would run and change nothing."`
 }
 
-// Run reverts in reverse order and records each step.
+// Run checks the sum file, then reverts in reverse order and records each
+// step.
 func (c *DownCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if c.To == nil && c.Steps == 0 {
 		return errors.New("down needs --to VERSION or --steps N")
 	}
-	units, _, err := loadUnits(g, env)
+	p, err := openProject(g, env, c.runnerFlags.options()...)
+	if err != nil {
+		return refusal(env, g, err, "down")
+	}
+	db, err := c.runnerFlags.connect(ctx, g)
 	if err != nil {
 		return err
 	}
-	r, conn, err := c.newRunner(ctx, g, env, nil, apply.WithStrictDown(c.Strict))
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	rep, err := r.Down(ctx, units, apply.Target{Service: c.Service, To: c.To, Steps: c.Steps}, c.DryRun)
+	defer db.Close()
+	rep, err := p.Down(ctx, db, c.target()...)
 	if err != nil {
 		return refusal(env, g, err, "down")
 	}
 	return printReport(env, g, rep, c.DryRun, "reverted")
+}
+
+func (c *DownCmd) target() []chschema.RunOption {
+	var opts []chschema.RunOption
+	if c.To != nil {
+		opts = append(opts, chschema.ToVersion(*c.To))
+	}
+	if c.Steps != 0 {
+		opts = append(opts, chschema.Steps(c.Steps))
+	}
+	if c.Service != "" {
+		opts = append(opts, chschema.OnlyService(c.Service))
+	}
+	if c.Strict {
+		opts = append(opts, chschema.StrictDown())
+	}
+	if c.DryRun {
+		opts = append(opts, chschema.DryRun())
+	}
+	return opts
 }

@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"os"
 	"path"
-	"path/filepath"
 
-	"github.com/chschema/chschema/migrations"
+	"github.com/chschema/chschema"
 )
 
 // HashCmd seals the current migrations into chschema.sum: the release step.
@@ -18,42 +14,28 @@ type HashCmd struct {
 
 // Run writes chschema.sum when it changes.
 func (c *HashCmd) Run(g *Globals, env *Env) error {
-	d, err := migrations.Open(os.DirFS(g.Dir))
-	if err != nil && !(c.Force && d != nil && onlySumErrors(err)) {
+	var opts []chschema.Option
+	if c.Force {
+		opts = append(opts, chschema.WithoutSumCheck())
+	}
+	// Hash needs neither the template variables nor valid SQL: only a nil
+	// project (an unreadable root) stops it here.
+	p, err := openProject(g, env, opts...)
+	if p == nil {
+		return err
+	}
+	res, err := p.Hash()
+	if _, ok := err.(*chschema.SealError); ok {
+		return fmt.Errorf("sealed migrations changed; released migrations must stay as they are (reseal anyway with --force):\n%w", err)
+	}
+	if err != nil {
 		return fmt.Errorf("cannot seal %s; fix these first:\n%w", g.Dir, err)
 	}
-	if !c.Force {
-		if err := d.Verify(); err != nil {
-			return fmt.Errorf("sealed migrations changed; released migrations must stay as they are (reseal anyway with --force):\n%w", err)
-		}
-	}
-	data, err := d.SumFile().MarshalText()
-	if err != nil {
-		return err
-	}
-	p := filepath.Join(g.Dir, migrations.SumFileName)
-	if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
-		fmt.Fprintf(env.Stdout, "%s is up to date: %d migrations sealed\n", path.Join(displayDir(g.Dir), migrations.SumFileName), len(d.Migrations()))
+	file := path.Join(displayDir(g.Dir), res.Path)
+	if !res.Changed {
+		fmt.Fprintf(env.Stdout, "%s is up to date: %d migrations sealed\n", file, res.Sealed)
 		return nil
 	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "%s: %d migrations sealed\n", path.Join(displayDir(g.Dir), migrations.SumFileName), len(d.Migrations()))
+	fmt.Fprintf(env.Stdout, "%s: %d migrations sealed\n", file, res.Sealed)
 	return nil
-}
-
-// onlySumErrors reports whether every problem is in the sum file, which
-// --force rewrites.
-func onlySumErrors(err error) bool {
-	var list migrations.ErrorList
-	if !errors.As(err, &list) {
-		return false
-	}
-	for _, e := range list {
-		if e.File != migrations.SumFileName {
-			return false
-		}
-	}
-	return true
 }

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/chschema/chschema"
 	"github.com/chschema/chschema/lint"
-	"github.com/chschema/chschema/parser"
 )
 
 // LintCmd checks the migrations directory and reports every finding.
@@ -20,18 +20,22 @@ type LintCmd struct {
 // checked by the server's parser. It returns errFindings after printing
 // when there are error findings.
 func (c *LintCmd) Run(ctx context.Context, g *Globals, env *Env) error {
-	opts := lint.Options{Vars: g.Vars(env.Environ)}
+	var opts chschema.LintOptions
 	if g.DSN != "" {
-		conn, err := openConn(ctx, g.DSN, c.Wait.Wait)
+		db, err := connect(ctx, g.DSN, c.Wait.Wait)
 		if err != nil {
 			return err
 		}
-		defer conn.Close()
-		if opts.Server, err = parser.NewServerParser(conn); err != nil {
-			return err
-		}
+		defer db.Close()
+		opts.Server = db
 	}
-	report, err := lint.Lint(ctx, os.DirFS(g.Dir), opts)
+	// Open reports the problems lint lists as findings; only a nil
+	// project (an unreadable root) stops lint.
+	p, err := openProject(g, env)
+	if p == nil {
+		return err
+	}
+	report, err := p.Lint(ctx, opts)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/chschema/chschema"
 	"github.com/chschema/chschema/apply"
 )
 
@@ -18,32 +19,46 @@ type MigrateCmd struct {
 	ignoreFlags
 }
 
-// Run waits for the server, takes the lock, runs init.sql, verifies the
-// history (and the schema), applies the pending migrations in order and
-// records them.
+// Run checks the sum file, waits for the server, takes the lock, runs
+// init.sql, verifies the history (and the schema), applies the pending
+// migrations in order and records them.
 func (c *MigrateCmd) Run(ctx context.Context, g *Globals, env *Env) error {
-	units, init, err := loadUnits(g, env)
+	opts := append(c.runnerFlags.options(), c.ignoreFlags.options(env.Environ)...)
+	if c.AllowDrift {
+		opts = append(opts, chschema.WithoutDriftCheck())
+	}
+	p, err := openProject(g, env, opts...)
+	if err != nil {
+		return refusal(env, g, err, "migrate")
+	}
+	db, err := c.runnerFlags.connect(ctx, g)
 	if err != nil {
 		return err
 	}
-	var ig *ignoreFlags
-	if !c.AllowDrift {
-		ig = &c.ignoreFlags
-	}
-	r, conn, err := c.newVerifyingRunner(ctx, g, env, ig, init)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	rep, err := r.Migrate(ctx, units, apply.Target{Service: c.Service, To: c.To}, c.DryRun)
+	defer db.Close()
+	rep, err := p.Migrate(ctx, db, c.target()...)
 	if err != nil {
 		return refusal(env, g, err, "migrate")
 	}
 	return printReport(env, g, rep, c.DryRun, "applied")
 }
 
+func (c *MigrateCmd) target() []chschema.RunOption {
+	var opts []chschema.RunOption
+	if c.To != nil {
+		opts = append(opts, chschema.ToVersion(*c.To))
+	}
+	if c.Service != "" {
+		opts = append(opts, chschema.OnlyService(c.Service))
+	}
+	if c.DryRun {
+		opts = append(opts, chschema.DryRun())
+	}
+	return opts
+}
+
 // printReport prints what a run did or, for a dry run, would do.
-func printReport(env *Env, g *Globals, rep *apply.Report, dryRun bool, verb string) error {
+func printReport(env *Env, g *Globals, rep *chschema.Report, dryRun bool, verb string) error {
 	if g.Format == "json" {
 		return json.NewEncoder(env.Stdout).Encode(rep)
 	}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/chschema/chschema/migrations"
 )
 
 // NewCmd creates the next migration of a service from the template.
@@ -19,27 +17,22 @@ func (c *NewCmd) Run(g *Globals, env *Env) error {
 	return writeNextMigration(g, env, c.Service, c.Name, nil)
 }
 
-// writeNextMigration creates the next migration of service under --dir,
-// with content (nil: the template with empty sections), never replacing a
-// file, and prints its path.
+// writeNextMigration creates the next migration of service under --dir
+// (creating --dir if needed), with content (nil: the template with empty
+// sections), never replacing a file, and prints its path.
 func writeNextMigration(g *Globals, env *Env, service, name string, content []byte) error {
 	if err := os.MkdirAll(g.Dir, 0o755); err != nil {
 		return err
 	}
-	d, err := migrations.Open(os.DirFS(g.Dir))
-	if d == nil {
+	// New needs neither the template variables nor a valid directory.
+	p, err := openProject(g, env)
+	if p == nil {
 		return err
 	}
-	nf, err := d.NewMigration(service, name)
+	rel, err := p.New(service, name, content)
 	if err != nil {
 		return err
 	}
-	if content == nil {
-		content = nf.Content
-	}
-	if err := createFile(filepath.Join(g.Dir, filepath.FromSlash(nf.Path)), content); err != nil {
-		return err
-	}
-	fmt.Fprintln(env.Stdout, filepath.Join(displayDir(g.Dir), filepath.FromSlash(nf.Path)))
+	fmt.Fprintln(env.Stdout, filepath.Join(displayDir(g.Dir), filepath.FromSlash(rel)))
 	return nil
 }

@@ -1,14 +1,9 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 
-	"github.com/chschema/chschema/diff"
+	"github.com/chschema/chschema"
 	"github.com/chschema/chschema/plan"
 )
 
@@ -28,7 +23,7 @@ type PlanCmd struct {
 // Run plans the migration, lists its destructive steps and warnings on
 // stderr, and writes it (or prints it with --dry-run). No change writes
 // nothing.
-func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSource, prompt *Prompter) error {
+func (c *PlanCmd) Run(g *Globals, env *Env, prompt *Prompter) error {
 	var renames []plan.Rename
 	for _, r := range c.Rename {
 		h, err := plan.ParseRename(r)
@@ -37,19 +32,17 @@ func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 		}
 		renames = append(renames, h)
 	}
-	ignore, err := c.ignore(g.Dir, env.Environ)
+	p, err := openProject(g, env, append(c.ignoreFlags.options(env.Environ), chschema.WithoutSumCheck())...)
+	if err != nil {
+		return dirError(g, err)
+	}
+	dir := c.schemaDir(g)
+	res, err := p.Plan(dir, chschema.PlanOptions{AllowRecreate: c.AllowRecreate, Renames: renames, Confirm: prompt.Confirm})
+	printDeclarativeFindings(env, g, dir, res.Expected, res.Desired)
 	if err != nil {
 		return err
 	}
-	expected, desired, err := declarativeSchemas(ctx, g, env, src, c.schemaDir(g))
-	if err != nil {
-		return err
-	}
-	m, err := plan.Plan(expected, desired, plan.Options{AllowRecreate: c.AllowRecreate, Renames: renames, Confirm: prompt.Confirm,
-		Diff: []diff.Option{diff.WithIgnore(ignore)}})
-	if err != nil {
-		return err
-	}
+	m := res.Migration
 	if m.Empty() {
 		fmt.Fprintln(env.Stderr, "chschema: no changes: the migrations already build the desired schema")
 		return nil
@@ -65,23 +58,4 @@ func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 		return nil
 	}
 	return writeNextMigration(g, env, c.Service, c.Name, []byte(m.Render()))
-}
-
-// createFile writes a new file, never replacing one.
-func createFile(p string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("%s already exists", p)
-	}
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
+
+	"github.com/chschema/chschema"
 )
 
 // StatusCmd shows each migration's state on the server.
@@ -13,27 +15,27 @@ type StatusCmd struct {
 }
 
 // Run prints, per service, what is applied, pending, incomplete, edited since
-// applied, or missing.
+// applied, or missing. Edited sealed migrations are shown, not refused.
 func (c *StatusCmd) Run(ctx context.Context, g *Globals, env *Env) error {
-	units, _, err := loadUnits(g, env)
+	p, err := openProject(g, env, chschema.WithoutSumCheck())
+	if err != nil {
+		return dirError(g, err)
+	}
+	db, err := c.connect(ctx, g)
 	if err != nil {
 		return err
 	}
-	r, conn, err := newRunner(ctx, g, env, &c.historyFlags, nil, nil)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	st, err := r.Status(ctx, units)
+	defer db.Close()
+	res, err := p.Status(ctx, db)
 	if err != nil {
 		return err
 	}
 	if g.Format == "json" {
-		return json.NewEncoder(env.Stdout).Encode(st)
+		return json.NewEncoder(env.Stdout).Encode(res.Migrations)
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SERVICE\tVERSION\tNAME\tSTATE\tNOTE")
-	for _, s := range st {
+	for _, s := range res.Migrations {
 		note := s.Note
 		if s.State == "incomplete" {
 			note = fmt.Sprintf("%d/%d statements done; %s", s.Done, s.Total, note)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/chschema/chschema"
 	"github.com/chschema/chschema/apply"
 )
 
@@ -19,28 +20,27 @@ type VerifyCmd struct {
 
 // Run performs the round trip and reports each step.
 func (c *VerifyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
-	units, init, err := loadUnits(g, env)
+	show := progress(env)
+	steps := func(e chschema.Event) {
+		if s, ok := e.(chschema.RoundTripStep); ok {
+			fmt.Fprintln(env.Stdout, s)
+			return
+		}
+		show(e)
+	}
+	opts := append(c.runnerFlags.options(), c.ignoreFlags.options(env.Environ)...)
+	p, err := openWithEvents(g, env, steps, append(opts, chschema.WithoutSumCheck())...)
 	if err != nil {
-		return err
+		return dirError(g, err)
 	}
 	dev := *g
 	dev.DSN = c.DevDSN
-	r, conn, dsnDB, err := newRunnerDB(ctx, &dev, env, &c.historyFlags, &c.runnerFlags, nil, init)
+	db, err := c.runnerFlags.connect(ctx, &dev)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
-	v, err := driftVerifier(ctx, g, env, conn, &c.historyFlags, &c.ignoreFlags, dsnDB, init)
-	if err != nil {
-		return err
-	}
-	err = r.RoundTrip(ctx, units, v, func(s apply.RoundTripStep) {
-		if s.Phase == "up again" {
-			fmt.Fprintf(env.Stdout, "ok  up again: all %d migrations\n", s.Applied)
-			return
-		}
-		fmt.Fprintf(env.Stdout, "ok  %-4s %s (%d applied)\n", s.Phase, s.Key, s.Applied)
-	})
+	defer db.Close()
+	res, err := p.Verify(ctx, db)
 	if err != nil {
 		var stmt *apply.StmtError
 		if errors.As(err, &stmt) {
@@ -48,6 +48,6 @@ func (c *VerifyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		}
 		return refusal(env, g, err, "verify")
 	}
-	fmt.Fprintf(env.Stdout, "verified %d migrations: up, down to 0 and up again match the expected schema at every step\n", len(units))
+	fmt.Fprintf(env.Stdout, "verified %d migrations: up, down to 0 and up again match the expected schema at every step\n", res.Migrations)
 	return nil
 }

@@ -18,13 +18,13 @@ func (c *VersionCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		Server   string `json:"server,omitempty"`
 	}{Chschema: Version()}
 	if g.DSN != "" {
-		conn, err := openConn(ctx, g.DSN, c.Wait.Wait)
+		db, err := connect(ctx, g.DSN, c.Wait.Wait)
 		if err != nil {
 			return err
 		}
-		defer conn.Close()
-		if err := conn.QueryRow(ctx, "SELECT version()").Scan(&out.Server); err != nil {
-			return fmt.Errorf("server version: %w", err)
+		defer db.Close()
+		if out.Server, err = db.ServerVersion(ctx); err != nil {
+			return err
 		}
 	}
 	if g.Format == "json" {

@@ -1,0 +1,292 @@
+package apply
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/chschema/chschema/drift"
+)
+
+// RunEvent is something a run reports as it happens: a wait, a migration or
+// a statement starting or ending, a decision. Each event is its own struct
+// type (LockWaiting, StatementDone, ...); a consumer switches on the type,
+// or on Kind for logs, and String gives a plain one-line text.
+//
+// Events are delivered synchronously, on the goroutine that runs the
+// operation, in the order things happen; a callback that blocks holds the
+// run up.
+type RunEvent interface {
+	// Kind is a stable snake_case name for the event's type, for logs.
+	Kind() string
+	// String is a plain one-line description, without a trailing newline.
+	String() string
+}
+
+// LockWaiting is sent each time Acquire finds the lock held by another
+// holder and waits before trying again.
+type LockWaiting struct {
+	// Table is the lock table, db.table.
+	Table string `json:"table"`
+	// Holder is the current holder, as its lock says.
+	Holder LockHolder `json:"holder"`
+	// Attempt counts the attempts so far, from 1.
+	Attempt int `json:"attempt"`
+	// Waited is how long Acquire has waited so far.
+	Waited time.Duration `json:"waited"`
+	// Timeout is how long Acquire waits in all.
+	Timeout time.Duration `json:"timeout"`
+}
+
+// LockBroken is sent when Acquire breaks a lock whose lease ran out.
+type LockBroken struct {
+	Table  string     `json:"table"`
+	Holder LockHolder `json:"holder"`
+}
+
+// LockAcquired is sent when Acquire holds the lock.
+type LockAcquired struct {
+	Table string `json:"table"`
+	// Waited is how long it took, waits for other holders included.
+	Waited time.Duration `json:"waited"`
+}
+
+// InitStarted is sent before the statements of init.sql run.
+type InitStarted struct {
+	Statements int `json:"statements"`
+}
+
+// InitDone is sent when every statement of init.sql has run.
+type InitDone struct {
+	Statements int           `json:"statements"`
+	Duration   time.Duration `json:"duration"`
+}
+
+// InterruptedWaiting is sent while statements of an interrupted run still
+// execute on the server: the run waits for them before it decides where to
+// resume.
+type InterruptedWaiting struct {
+	// Running is how many such statements the server reports.
+	Running int `json:"running"`
+}
+
+// DriftChecked is sent after the drift check of migrate, baseline or a
+// round-trip step: Err is nil when the live schema matched.
+type DriftChecked struct {
+	// Changes counts the differences found (0 when Err is not a drift).
+	Changes int `json:"changes"`
+	// Err is the check's failure: a *drift.Error for drift, or the error
+	// that kept the check from running.
+	Err error `json:"-"`
+}
+
+// Resuming is sent for each migration that an earlier run left half-done
+// and that this run takes up after its completed statements.
+type Resuming struct {
+	Key
+	File string `json:"file"`
+	// Down is true for a down section.
+	Down bool `json:"down,omitempty"`
+	// Done is how many statements completed before; the run starts at the
+	// next one.
+	Done  int `json:"done"`
+	Total int `json:"total"`
+}
+
+// MigrationStarted is sent before the first statement of a migration's
+// section runs.
+type MigrationStarted struct {
+	Key
+	Name string `json:"name"`
+	File string `json:"file"`
+	Down bool   `json:"down,omitempty"`
+	// Index is the migration's place in this run, from 1, of Count.
+	Index int `json:"index"`
+	Count int `json:"count"`
+	// Statements is the section's number of statements; Start of them are
+	// already done (a resume) and are not run again.
+	Statements int `json:"statements"`
+	Start      int `json:"start,omitempty"`
+}
+
+// StatementStarted is sent before a statement runs.
+type StatementStarted struct {
+	Key
+	Down bool `json:"down,omitempty"`
+	// Index is the statement's place in its section, from 1, of Count.
+	Index     int       `json:"index"`
+	Count     int       `json:"count"`
+	Statement Statement `json:"statement"`
+	// QueryID is the statement's deterministic query_id on the server.
+	QueryID string `json:"query_id"`
+}
+
+// StatementDone is sent when a statement, and the mutations it started,
+// completed.
+type StatementDone struct {
+	Key
+	Down      bool      `json:"down,omitempty"`
+	Index     int       `json:"index"`
+	Count     int       `json:"count"`
+	Statement Statement `json:"statement"`
+	// Duration includes the wait for the statement's mutations.
+	Duration time.Duration `json:"duration"`
+}
+
+// MutationWaiting is sent each time the runner polls system.mutations and
+// finds a mutation of the statement it ran still at work.
+type MutationWaiting struct {
+	Key
+	// Database and Table name the mutated table (Database empty: the
+	// session's).
+	Database   string `json:"database,omitempty"`
+	Table      string `json:"table"`
+	MutationID string `json:"mutation_id"`
+	Command    string `json:"command"`
+	// PartsToDo is the server's count of parts the mutation has left.
+	PartsToDo int64 `json:"parts_to_do"`
+}
+
+// MigrationDone is sent when a migration's section has run to the end and
+// is recorded (applied, or reverted for a down).
+type MigrationDone struct {
+	Key
+	Name       string        `json:"name"`
+	Down       bool          `json:"down,omitempty"`
+	Statements int           `json:"statements"`
+	Duration   time.Duration `json:"duration"`
+}
+
+// MigrationFailed is sent when a statement of a migration failed; the
+// migration is recorded as failed with Done statements completed.
+type MigrationFailed struct {
+	Key
+	Name     string        `json:"name"`
+	Down     bool          `json:"down,omitempty"`
+	Done     int           `json:"done"`
+	Total    int           `json:"total"`
+	Err      error         `json:"-"`
+	Duration time.Duration `json:"duration"`
+}
+
+// Kind implements RunEvent.
+func (LockWaiting) Kind() string        { return "lock_waiting" }
+func (LockBroken) Kind() string         { return "lock_broken" }
+func (LockAcquired) Kind() string       { return "lock_acquired" }
+func (InitStarted) Kind() string        { return "init_started" }
+func (InitDone) Kind() string           { return "init_done" }
+func (InterruptedWaiting) Kind() string { return "interrupted_waiting" }
+func (DriftChecked) Kind() string       { return "drift_checked" }
+func (Resuming) Kind() string           { return "resuming" }
+func (MigrationStarted) Kind() string   { return "migration_started" }
+func (StatementStarted) Kind() string   { return "statement_started" }
+func (StatementDone) Kind() string      { return "statement_done" }
+func (MutationWaiting) Kind() string    { return "mutation_waiting" }
+func (MigrationDone) Kind() string      { return "migration_done" }
+func (MigrationFailed) Kind() string    { return "migration_failed" }
+func (RoundTripStep) Kind() string      { return "round_trip_step" }
+
+func (e LockWaiting) String() string {
+	return fmt.Sprintf("waiting for lock %s, held by %s (lease expires %s); waited %s of %s",
+		e.Table, e.Holder, e.Holder.Expires().UTC().Format(time.RFC3339), e.Waited.Round(time.Millisecond), e.Timeout)
+}
+
+func (e LockBroken) String() string {
+	return fmt.Sprintf("broke lock %s: the lease of %s expired %s", e.Table, e.Holder, e.Holder.Expires().UTC().Format(time.RFC3339))
+}
+
+func (e LockAcquired) String() string {
+	return fmt.Sprintf("took lock %s after %s", e.Table, e.Waited.Round(time.Millisecond))
+}
+
+func (e InitStarted) String() string { return fmt.Sprintf("init.sql: %d statements", e.Statements) }
+
+func (e InitDone) String() string {
+	return fmt.Sprintf("init.sql: %d statements done in %s", e.Statements, e.Duration.Round(time.Millisecond))
+}
+
+func (e InterruptedWaiting) String() string {
+	return fmt.Sprintf("waiting for %d statements of an interrupted run to finish on the server", e.Running)
+}
+
+func (e DriftChecked) String() string {
+	var de *drift.Error
+	switch {
+	case e.Err == nil:
+		return "drift check: the live schema matches the expected one"
+	case errors.As(e.Err, &de):
+		return fmt.Sprintf("drift check: %d differences", e.Changes)
+	default:
+		return "drift check failed: " + e.Err.Error()
+	}
+}
+
+func (e Resuming) String() string {
+	return fmt.Sprintf("resuming %s %s after %d of %d completed statements", sectionName(e.Down), e.Key, e.Done, e.Total)
+}
+
+// String is the progress line migrate prints on a terminal.
+func (e MigrationStarted) String() string {
+	s := fmt.Sprintf("%s %s %04d_%s: %d statements", sectionName(e.Down), e.Service, e.Version, e.Name, e.Statements-e.Start)
+	if e.Start > 0 {
+		s += fmt.Sprintf(" (resuming after %d done)", e.Start)
+	}
+	return s
+}
+
+func (e StatementStarted) String() string {
+	return fmt.Sprintf("%s %s statement %d/%d at %s", sectionName(e.Down), e.Key, e.Index, e.Count, e.Statement.Pos())
+}
+
+func (e StatementDone) String() string {
+	return fmt.Sprintf("%s %s statement %d/%d done in %s", sectionName(e.Down), e.Key, e.Index, e.Count, e.Duration.Round(time.Millisecond))
+}
+
+func (e MutationWaiting) String() string {
+	return fmt.Sprintf("waiting for mutation %s (%s): %d parts to do", e.MutationID, e.Command, e.PartsToDo)
+}
+
+func (e MigrationDone) String() string {
+	verb := "applied"
+	if e.Down {
+		verb = "reverted"
+	}
+	return fmt.Sprintf("%s %s %04d_%s (%d statements) in %s", verb, e.Service, e.Version, e.Name, e.Statements, e.Duration.Round(time.Millisecond))
+}
+
+func (e MigrationFailed) String() string {
+	return fmt.Sprintf("%s %s %04d_%s failed after %d of %d statements: %v", sectionName(e.Down), e.Service, e.Version, e.Name, e.Done, e.Total, e.Err)
+}
+
+// String is the line `chschema verify` prints for the step.
+func (e RoundTripStep) String() string {
+	if e.Phase == "up again" {
+		return fmt.Sprintf("ok  up again: all %d migrations", e.Applied)
+	}
+	return fmt.Sprintf("ok  %-4s %s (%d applied)", e.Phase, e.Key, e.Applied)
+}
+
+func sectionName(down bool) string {
+	if down {
+		return "down"
+	}
+	return "up"
+}
+
+var (
+	_ RunEvent = LockWaiting{}
+	_ RunEvent = LockBroken{}
+	_ RunEvent = LockAcquired{}
+	_ RunEvent = InitStarted{}
+	_ RunEvent = InitDone{}
+	_ RunEvent = InterruptedWaiting{}
+	_ RunEvent = DriftChecked{}
+	_ RunEvent = Resuming{}
+	_ RunEvent = MigrationStarted{}
+	_ RunEvent = StatementStarted{}
+	_ RunEvent = StatementDone{}
+	_ RunEvent = MutationWaiting{}
+	_ RunEvent = MigrationDone{}
+	_ RunEvent = MigrationFailed{}
+	_ RunEvent = RoundTripStep{}
+)

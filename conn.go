@@ -1,0 +1,273 @@
+package chschema
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/chschema/chschema/apply"
+	"github.com/chschema/chschema/schema"
+)
+
+// DB is a connection to a ClickHouse server, with what chschema needs to
+// know about it: the session database, in which unqualified names in the
+// migrations are created (the DSN's), and where chschema keeps its history
+// and lock tables. Get one from Connect or NewDB.
+type DB struct {
+	conn     driver.Conn
+	owned    bool
+	database string
+	server   string
+	addr     []string
+	history  historyTable
+	cluster  string
+}
+
+type historyTable struct{ database, table string }
+
+type connectConfig struct {
+	wait         time.Duration
+	waitSet      bool
+	historyTable string
+	cluster      string
+	events       func(Event)
+}
+
+type connectOption func(*connectConfig) error
+
+func (f connectOption) applyConnect(c *connectConfig) error { return f(c) }
+
+// WithWait makes Connect retry until the server answers, for up to d (for
+// deploy jobs that start together with ClickHouse). Each failed attempt is
+// a ServerWaiting event. By default Connect tries once.
+func WithWait(d time.Duration) ConnectOption {
+	return connectOption(func(c *connectConfig) error {
+		if d < 0 {
+			return fmt.Errorf("chschema: WithWait: negative duration %s", d)
+		}
+		if c.waitSet {
+			return errors.New("chschema: WithWait given twice")
+		}
+		c.wait, c.waitSet = d, true
+		return nil
+	})
+}
+
+// WithHistoryTable names the history table, as table (in the session
+// database) or db.table; DefaultHistoryTable by default. The lock is the
+// table <name>_lock beside it.
+func WithHistoryTable(name string) ConnectOption {
+	return connectOption(func(c *connectConfig) error {
+		if c.historyTable != "" {
+			return errors.New("chschema: WithHistoryTable given twice")
+		}
+		if name == "" {
+			return errors.New("chschema: WithHistoryTable: empty name")
+		}
+		c.historyTable = name
+		return nil
+	})
+}
+
+// WithCluster creates the history and lock tables ON CLUSTER name, the
+// history as apply.ReplicatedHistoryEngine, so that any node can run the
+// next migrate.
+func WithCluster(name string) ConnectOption {
+	return connectOption(func(c *connectConfig) error {
+		if c.cluster != "" {
+			return errors.New("chschema: WithCluster given twice")
+		}
+		if name == "" {
+			return errors.New("chschema: WithCluster: empty cluster name")
+		}
+		c.cluster = name
+		return nil
+	})
+}
+
+func newConnectConfig(opts []ConnectOption) (connectConfig, error) {
+	c := connectConfig{}
+	for i, o := range opts {
+		if o == nil {
+			return c, fmt.Errorf("chschema: connect option %d is nil", i+1)
+		}
+		if err := o.applyConnect(&c); err != nil {
+			return c, err
+		}
+	}
+	if c.historyTable == "" {
+		c.historyTable = DefaultHistoryTable
+	}
+	if c.events == nil {
+		c.events = func(Event) {}
+	}
+	return c, nil
+}
+
+// DSNError is a DSN that clickhouse-go cannot parse.
+type DSNError struct {
+	Err error
+}
+
+func (e *DSNError) Error() string { return "malformed DSN: " + e.Err.Error() }
+
+// Unwrap returns the parser's error.
+func (e *DSNError) Unwrap() error { return e.Err }
+
+// Connect opens a connection to the server dsn names (a clickhouse-go DSN,
+// for example clickhouse://user:pass@127.0.0.1:9000/db) and checks that it
+// answers, retrying for as long as WithWait says. The DSN's database (default
+// when it names none) is the session database. Close the DB when done.
+func Connect(ctx context.Context, dsn string, opts ...ConnectOption) (*DB, error) {
+	cfg, err := newConnectConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	o, err := clickhouse.ParseDSN(dsn)
+	if err != nil {
+		return nil, &DSNError{Err: err}
+	}
+	database := o.Auth.Database
+	if database == "" {
+		database = "default"
+	}
+	server := redact(o)
+	conn, err := clickhouse.Open(o)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", server, err)
+	}
+	if err := waitFor(ctx, cfg, server, conn.Ping); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return newDB(conn, true, database, server, o.Addr, cfg)
+}
+
+// NewDB wraps a connection the program already has. The session database
+// is the connection's current database, which NewDB asks the server for
+// (retrying as WithWait says). Closing the DB does not close conn.
+func NewDB(ctx context.Context, conn driver.Conn, opts ...ConnectOption) (*DB, error) {
+	if conn == nil {
+		return nil, errors.New("chschema: NewDB: nil connection")
+	}
+	cfg, err := newConnectConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	var database string
+	err = waitFor(ctx, cfg, "the connection's server", func(ctx context.Context) error {
+		return conn.QueryRow(ctx, "SELECT currentDatabase()").Scan(&database)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return newDB(conn, false, database, "", nil, cfg)
+}
+
+func newDB(conn driver.Conn, owned bool, database, server string, addr []string, cfg connectConfig) (*DB, error) {
+	hdb, htable, err := apply.ParseTableName(cfg.historyTable, database)
+	if err != nil {
+		if owned {
+			conn.Close()
+		}
+		return nil, err
+	}
+	return &DB{conn: conn, owned: owned, database: database, server: server, addr: addr,
+		history: historyTable{hdb, htable}, cluster: cfg.cluster}, nil
+}
+
+// waitFor calls try until it succeeds, for up to cfg.wait.
+func waitFor(ctx context.Context, cfg connectConfig, server string, try func(context.Context) error) error {
+	start := time.Now()
+	deadline := start.Add(cfg.wait)
+	for attempt := 1; ; attempt++ {
+		err := try(ctx)
+		if err == nil {
+			cfg.events(ServerReady{Server: server, Attempts: attempt, Waited: time.Since(start)})
+			return nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			if cfg.wait > 0 {
+				return fmt.Errorf("server at %s did not answer within %s: %w", server, cfg.wait, err)
+			}
+			return fmt.Errorf("server at %s: %w", server, err)
+		}
+		cfg.events(ServerWaiting{Server: server, Attempt: attempt, Err: err, Waited: time.Since(start), Wait: cfg.wait})
+		select {
+		case <-ctx.Done():
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// redact names the server without its password.
+func redact(o *clickhouse.Options) string {
+	user := o.Auth.Username
+	if user == "" {
+		user = "default"
+	}
+	return fmt.Sprintf("%s@%s/%s", user, strings.Join(o.Addr, ","), o.Auth.Database)
+}
+
+// Conn is the underlying clickhouse-go connection.
+func (db *DB) Conn() driver.Conn { return db.conn }
+
+// Database is the session database: unqualified names in the migrations
+// are created in it.
+func (db *DB) Database() string { return db.database }
+
+// HistoryTable is where chschema keeps its history; the lock is the table
+// apply.LockTableName(table) beside it.
+func (db *DB) HistoryTable() (database, table string) {
+	return db.history.database, db.history.table
+}
+
+// Close closes the connection if Connect opened it; a DB from NewDB leaves
+// the program's connection open.
+func (db *DB) Close() error {
+	if !db.owned {
+		return nil
+	}
+	return db.conn.Close()
+}
+
+// ServerVersion is the server's version, as SELECT version() reports it.
+func (db *DB) ServerVersion(ctx context.Context) (string, error) {
+	var v string
+	if err := db.conn.QueryRow(ctx, "SELECT version()").Scan(&v); err != nil {
+		return "", fmt.Errorf("server version: %w", err)
+	}
+	return v, nil
+}
+
+// UnlockResult says what Unlock released.
+type UnlockResult struct {
+	// Released is false when no lock was held.
+	Released bool `json:"released"`
+	// Holder is whose lock it was.
+	Holder *apply.LockHolder `json:"holder,omitempty"`
+}
+
+// Unlock forces the release of the migration lock, whoever holds it: for a
+// run that crashed and whose lease has not run out yet. It needs no
+// migrations directory.
+func (db *DB) Unlock(ctx context.Context) (*UnlockResult, error) {
+	holder, ok, err := apply.ForceUnlock(ctx, db.conn, db.history.database, apply.LockTableName(db.history.table))
+	if err != nil {
+		return nil, err
+	}
+	res := &UnlockResult{Released: ok}
+	if ok {
+		res.Holder = &holder
+	}
+	return res, nil
+}
+
+// own reports the tables chschema keeps beside the history: never drift.
+func (db *DB) own() func(schema.QualifiedName) bool {
+	return apply.OwnTable(db.history.database, db.history.table)
+}

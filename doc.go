@@ -1,0 +1,50 @@
+// Package chschema manages ClickHouse schemas with sequential raw-SQL
+// migrations, checksums and drift detection. It is the front door of the
+// module, and the chschema command is a thin client of it.
+//
+// A program opens a migrations directory, connects, and calls the
+// operations on the Project:
+//
+//	p, err := chschema.Open("migrations", chschema.WithVars(chschema.VarsFromEnviron(os.Environ())))
+//	if err != nil {
+//		return err // structure, template variables, the seal: every problem, with file:line:col
+//	}
+//	db, err := chschema.Connect(ctx, dsn, chschema.WithWait(time.Minute))
+//	if err != nil {
+//		return err
+//	}
+//	defer db.Close()
+//	report, err := p.Migrate(ctx, db) // lock, init.sql, drift check, apply, record
+//
+// # Safe defaults
+//
+// Open verifies the sum file (chschema.sum): a released migration that was
+// edited, removed, renamed or reordered fails Open with a *SealError, before
+// anything connects. Migrate takes the lock, refuses to apply over drift (a
+// *drift.Error), and waits for the mutations its statements start. Each of
+// these is turned off only by an option that names it: WithoutSumCheck,
+// WithoutDriftCheck, WithoutMutationWait.
+//
+// # Offline and online
+//
+// Offline questions need only the directory: Lint, Expected, Plan, Check,
+// Dump (of the expected schema), New and Hash. Operations on a server take a
+// *DB, from Connect (a DSN, with an optional wait for the server) or NewDB
+// (a clickhouse-go connection the program already has): Migrate, Down,
+// Status, Diff, Baseline, Verify, and, on the DB itself, Unlock. The DB
+// carries the session database (unqualified names in migrations resolve to
+// it) and where chschema keeps its history and lock tables.
+//
+// # Events and results
+//
+// WithEvents sets one callback that receives typed events as things
+// happen: waits for the server and the lock, init.sql, each migration and
+// statement, mutations being waited for, the drift check, resume
+// decisions. Each event has a Kind for logs and a String for a plain line.
+// Results are typed values (Report, StatusResult, DiffResult, ...), and
+// errors are typed and wrapped: apply's sentinels (apply.ErrEdited, ...),
+// *drift.Error, *apply.StmtError, *SealError, migrations.ErrorList.
+//
+// The library never prints and never exits; the chschema command decides
+// how things look.
+package chschema
