@@ -55,21 +55,21 @@ const (
 )
 
 type projectConfig struct {
-	vars            map[string]string
-	events          func(Event)
-	ignore          []diff.Pattern
-	noSumCheck      bool
-	noDriftCheck    bool
-	noMutationWait  bool
-	lockTimeout     time.Duration
-	lockTimeoutSet  bool
-	lockLease       time.Duration
-	lockLeaseSet    bool
-	journal         Journal
-	journalSet      bool
-	version         string
-	versionSet      bool
-	eventsSet       bool
+	vars           map[string]string
+	events         func(Event)
+	ignore         []diff.Pattern
+	noSumCheck     bool
+	noDriftCheck   bool
+	noMutationWait bool
+	lockTimeout    time.Duration
+	lockTimeoutSet bool
+	lockLease      time.Duration
+	lockLeaseSet   bool
+	journal        Journal
+	journalSet     bool
+	version        string
+	versionSet     bool
+	eventsSet      bool
 }
 
 type projectOption func(*projectConfig) error

@@ -2,7 +2,7 @@ package apply
 
 import (
 	"context"
-		"sort"
+	"sort"
 
 	"github.com/chschema/chschema/drift"
 	"github.com/chschema/chschema/parser"
