@@ -222,7 +222,7 @@ func (e *SealError) Error() string {
 		}
 		lines[i] = fmt.Sprintf("%s: %s: %s", at, f.Rule, f.Message)
 	}
-	return "chschema: sealed migrations changed:\n" + strings.Join(lines, "\n")
+	return "chschema: the seal (chschema.sum) is broken:\n" + strings.Join(lines, "\n")
 }
 
 // Unwrap returns the migrations.Error of each finding.

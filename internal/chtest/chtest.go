@@ -108,6 +108,18 @@ func Shared(t testing.TB) *Server {
 	return server
 }
 
+// Start returns the process's server, starting it on first use, for code
+// that has no testing.TB: a TestMain that runs examples. The error says why
+// there is none; Main stops a server Start started.
+func Start() (*Server, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	if server == nil && serverErr == nil {
+		server, serverErr = startServer()
+	}
+	return server, serverErr
+}
+
 // New returns a fresh database on the shared server, dropped when t ends.
 func New(t testing.TB) *DB {
 	t.Helper()
