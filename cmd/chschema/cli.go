@@ -92,10 +92,10 @@ type CLI struct {
 	Hash     HashCmd     `cmd:"" help:"Seal the current migrations into <dir>/chschema.sum (the release step)."`
 	Lint     LintCmd     `cmd:"" help:"Check the migrations offline (with --dsn, also with the server's parser); exit 1 on findings."`
 	Schema   SchemaCmd   `cmd:"" help:"Print the expected schema (init.sql, then every migration) as canonical SQL, or JSON with --format json."`
-	Migrate  MigrateCmd  `cmd:"" help:"Apply the pending migrations: wait for the server, lock, run init.sql, verify, apply in order, record."`
-	Down     DownCmd     `cmd:"" help:"Revert applied migrations, most recent first, with their down sections."`
+	Migrate  MigrateCmd  `cmd:"" help:"Apply the pending migrations: check chschema.sum, wait for the server, lock, run init.sql, verify, apply in order, record."`
+	Down     DownCmd     `cmd:"" help:"Revert applied migrations, most recent first, with their down sections (after checking chschema.sum)."`
 	Status   StatusCmd   `cmd:"" help:"Show each migration's state: applied, pending, incomplete, edited or missing."`
-	Baseline BaselineCmd `cmd:"" help:"Record migrations up to VERSION as applied without running them, after checking the schema."`
+	Baseline BaselineCmd `cmd:"" help:"Record migrations up to VERSION as applied without running them, after checking chschema.sum and the schema."`
 	Verify   VerifyCmd   `cmd:"" help:"On a scratch server (--dev-dsn): apply all, down to 0, apply again, comparing the schema after each step."`
 	Unlock   UnlockCmd   `cmd:"" help:"Force the release of the migration lock (after a crashed migrate)."`
 	Diff     DiffCmd     `cmd:"" help:"Report drift between what the migrations say and what the server holds."`

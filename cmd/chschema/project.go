@@ -141,7 +141,7 @@ func refusal(env *Env, g *Globals, err error, what string) error {
 		if werr := rep.Write(w, lint.Format(g.Format), displayDir(g.Dir)); werr != nil {
 			return werr
 		}
-		fmt.Fprintf(env.Stderr, "chschema: %s refused: sealed migrations changed since they were released (chschema.sum); add a new migration instead\n", what)
+		fmt.Fprintf(env.Stderr, "chschema: %s refused: the migrations do not match chschema.sum; released migrations stay as they are (add a new migration instead)\n", what)
 		return errFindings
 	}
 	var de *drift.Error
