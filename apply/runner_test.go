@@ -568,3 +568,123 @@ func TestEventsAndDownDryRun(t *testing.T) {
 		t.Errorf("down --dry-run changed the history: %+v", st[0])
 	}
 }
+
+// TestMutationsAreWaitedForByDefault: a runner built without options waits
+// for the mutations its statements start, and a failed one is an error;
+// WithoutMutationWait goes on at once.
+func TestMutationsAreWaitedForByDefault(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	t.Cleanup(func() { _ = f.db.Conn.Exec(ctx, "KILL MUTATION WHERE database = '"+f.db.Name+"'") })
+	setup := unit("svc", 1, []string{
+		f.sql("CREATE TABLE DB.m (a Int32, b String) ENGINE = MergeTree ORDER BY a"),
+		f.sql("INSERT INTO DB.m VALUES (1, 'x'), (2, 'y')"),
+	}, nil)
+	failing := unit("svc", 2, []string{f.sql("ALTER TABLE DB.m UPDATE b = toString(throwIf(a = 2)) WHERE 1")}, nil)
+	if _, err := f.runner(t, WithoutMutationWait()).Migrate(ctx, []*Unit{setup, failing}, Target{}, Execute); err != nil {
+		t.Fatalf("WithoutMutationWait: %v, want no wait and so no error", err)
+	}
+	g := newFixture(t)
+	t.Cleanup(func() { _ = g.db.Conn.Exec(ctx, "KILL MUTATION WHERE database = '"+g.db.Name+"'") })
+	setup = unit("svc", 1, []string{
+		g.sql("CREATE TABLE DB.m (a Int32, b String) ENGINE = MergeTree ORDER BY a"),
+		g.sql("INSERT INTO DB.m VALUES (1, 'x'), (2, 'y')"),
+	}, nil)
+	failing = unit("svc", 2, []string{g.sql("ALTER TABLE DB.m UPDATE b = toString(throwIf(a = 2)) WHERE 1")}, nil)
+	var waited []MutationWaiting
+	r := g.runner(t, WithEvents(func(e RunEvent) {
+		if m, ok := e.(MutationWaiting); ok {
+			waited = append(waited, m)
+		}
+	}))
+	_, err := r.Migrate(ctx, []*Unit{setup, failing}, Target{}, Execute)
+	if !errors.Is(err, ErrMutationFailed) {
+		t.Fatalf("default runner: err = %v, want ErrMutationFailed", err)
+	}
+	if len(waited) == 0 || waited[0].Table != "m" || waited[0].MutationID == "" || waited[0].Key != failing.Key() {
+		t.Errorf("mutation events = %+v", waited)
+	}
+}
+
+// TestStatementHook: the hook sees every statement before it runs, and an
+// error from it stops the run there, recorded as failed.
+func TestStatementHook(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	u := unit("svc", 1, []string{f.sql("CREATE TABLE DB.h1 (x UInt8) ENGINE = Log"), f.sql("CREATE TABLE DB.h2 (x UInt8) ENGINE = Log")}, nil)
+	lost := errors.New("lease lost")
+	var seen []int
+	r := f.runner(t, WithStatementHook(func(_ context.Context, s StatementStarted) error {
+		seen = append(seen, s.Index)
+		if s.Index == 2 {
+			return lost
+		}
+		return nil
+	}))
+	_, err := r.Migrate(ctx, []*Unit{u}, Target{}, Execute)
+	var se *StmtError
+	if !errors.Is(err, lost) || !errors.As(err, &se) || se.Index != 1 {
+		t.Fatalf("err = %v, want the hook's error on statement 2", err)
+	}
+	if !cmp.Equal(seen, []int{1, 2}) || !cmp.Equal(f.tables(t), []string{"h1"}) {
+		t.Errorf("hook saw %v, tables %v", seen, f.tables(t))
+	}
+	st, _ := r.Status(ctx, []*Unit{u})
+	if st[0].State != StateIncomplete || st[0].Done != 1 {
+		t.Errorf("status = %+v, want incomplete after 1 statement", st[0])
+	}
+}
+
+// TestPreflightRunsBeforeInit: a preflight error stops the run before
+// init.sql or any migration runs.
+func TestPreflightRunsBeforeInit(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	init := []Statement{{SQL: f.sql("CREATE TABLE IF NOT EXISTS DB.from_init (x UInt8) ENGINE = Log"), File: "init.sql", Line: 1, Col: 1}}
+	u := unit("svc", 1, []string{f.sql("CREATE TABLE DB.p (x UInt8) ENGINE = Log")}, nil)
+	stop := errors.New("refused")
+	var got Preflight
+	r := f.runner(t, WithInit(init), WithPreflight(func(_ context.Context, p Preflight) error { got = p; return stop }))
+	if _, err := r.Migrate(ctx, []*Unit{u}, Target{}, Execute); !errors.Is(err, stop) {
+		t.Fatalf("err = %v", err)
+	}
+	if got.Op != "migrate" || len(got.Units) != 1 || got.DryRun {
+		t.Errorf("preflight saw %+v", got)
+	}
+	if tables := f.tables(t); len(tables) != 0 {
+		t.Errorf("tables after a refused preflight: %v", tables)
+	}
+}
+
+func TestNewValidatesOptions(t *testing.T) {
+	f := newFixture(t)
+	lock, err := NewTableLock(f.db.Conn, f.db.Name, "l", LockOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, opts := range map[string][]Option{
+		"nil option":             {nil},
+		"nil classifier":         {WithClassifier(nil)},
+		"classifier and no wait": {WithClassifier(MutationClassifier), WithoutMutationWait()},
+		"no wait and classifier": {WithoutMutationWait(), WithClassifier(MutationClassifier)},
+		"nil events":             {WithEvents(nil)},
+		"nil verifier":           {WithVerifier(nil)},
+		"nil hook":               {WithStatementHook(nil)},
+		"nil preflight":          {WithPreflight(nil)},
+		"unknown journal":        {WithJournal(Journal(9))},
+	} {
+		if _, err := New(f.db.Conn, f.history, lock, opts...); err == nil {
+			t.Errorf("%s: New accepted it", name)
+		}
+	}
+	if _, err := New(nil, f.history, lock); err == nil {
+		t.Error("New accepted a nil connection")
+	}
+	r, err := New(f.db.Conn, f.history, lock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Migrate(context.Background(), nil, Target{}, Mode(7)); err == nil {
+		t.Error("Migrate accepted an unknown mode")
+	}
+}
