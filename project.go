@@ -183,8 +183,7 @@ func (p *Project) ready() error { return p.err }
 func (p *Project) Dir() *migrations.Dir { return p.dir }
 
 // Units are the migrations rendered and split into statements, in service
-// then version order, and Init is init.sql's statements; both nil when Open
-// reported a problem.
+// then version order; nil when Open reported a problem.
 func (p *Project) Units() []*apply.Unit { return p.units }
 
 // Init is init.sql's statements, rendered; nil when there is no init.sql.

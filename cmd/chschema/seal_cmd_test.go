@@ -94,7 +94,7 @@ func TestApplyRefusesABrokenSeal(t *testing.T) {
 	r := runBinary(t, bin, work, nil, "migrate", "--dsn", db.DSN, "--format", "json")
 	var doc struct {
 		Findings []struct{ File, Rule string } `json:"findings"`
-		Errors   int                          `json:"errors"`
+		Errors   int                           `json:"errors"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || r.code != exitFindings || doc.Errors != 1 || doc.Findings[0].Rule != "sealed-edited" {
 		t.Errorf("migrate --format json: exit %d, %v\n%s", r.code, err, r.stdout)
