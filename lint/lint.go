@@ -61,6 +61,7 @@ var ruleOf = []struct {
 	{migrations.ErrRead, RuleUnreadable},
 	{migrations.ErrNotText, RuleUnreadable},
 	{migrations.ErrTooLarge, RuleUnreadable},
+	{migrations.ErrNotRegular, RuleUnreadable},
 	{migrations.ErrFileName, RuleFileName},
 	{migrations.ErrServiceName, RuleFileName},
 	{migrations.ErrUnexpectedDir, RuleFileName},

@@ -107,6 +107,7 @@ func DumpFiles(s *schema.Schema) []DumpFile {
 }
 
 // sqlFiles lists the .sql files directly in dir; none when dir is missing.
+// A .sql entry that is not a regular file is an error.
 func sqlFiles(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -117,9 +118,14 @@ func sqlFiles(dir string) ([]string, error) {
 	}
 	var out []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && filepath.Ext(e.Name()) == ".sql" {
-			out = append(out, e.Name())
+		if filepath.Ext(e.Name()) != ".sql" {
+			continue
 		}
+		if !e.Type().IsRegular() {
+			// A FIFO would block the write, a symlink would redirect it.
+			return nil, fmt.Errorf("%s is not a regular file (%s): remove it before dumping", filepath.Join(dir, e.Name()), e.Type())
+		}
+		out = append(out, e.Name())
 	}
 	return out, nil
 }

@@ -18,7 +18,7 @@ type HashCmd struct {
 
 // Run writes chschema.sum when it changes.
 func (c *HashCmd) Run(g *Globals, env *Env) error {
-	d, err := migrations.Open(os.DirFS(g.Dir))
+	d, err := migrations.Open(migrations.DirFS(g.Dir))
 	if err != nil && !(c.Force && d != nil && onlySumErrors(err)) {
 		return fmt.Errorf("cannot seal %s; fix these first:\n%w", g.Dir, err)
 	}
@@ -32,7 +32,7 @@ func (c *HashCmd) Run(g *Globals, env *Env) error {
 		return err
 	}
 	p := filepath.Join(g.Dir, migrations.SumFileName)
-	if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
+	if old, err := migrations.ReadFile(migrations.DirFS(g.Dir), migrations.SumFileName, migrations.MaxFileSize); err == nil && bytes.Equal(old, data) {
 		fmt.Fprintf(env.Stdout, "%s is up to date: %d migrations sealed\n", path.Join(displayDir(g.Dir), migrations.SumFileName), len(d.Migrations()))
 		return nil
 	}
@@ -43,15 +43,16 @@ func (c *HashCmd) Run(g *Globals, env *Env) error {
 	return nil
 }
 
-// onlySumErrors reports whether every problem is in the sum file, which
-// --force rewrites.
+// onlySumErrors reports whether every problem is the sum file's syntax or
+// header, which --force rewrites (a sum file that is not a regular file is
+// not rewritten).
 func onlySumErrors(err error) bool {
 	var list migrations.ErrorList
 	if !errors.As(err, &list) {
 		return false
 	}
 	for _, e := range list {
-		if e.File != migrations.SumFileName {
+		if e.File != migrations.SumFileName || !errors.Is(e, migrations.ErrSumSyntax) && !errors.Is(e, migrations.ErrSumHeader) {
 			return false
 		}
 	}

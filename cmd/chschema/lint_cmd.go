@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/chschema/chschema/lint"
+	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/parser"
 )
 
@@ -31,7 +32,7 @@ func (c *LintCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 			return err
 		}
 	}
-	report, err := lint.Lint(ctx, os.DirFS(g.Dir), opts)
+	report, err := lint.Lint(ctx, migrations.DirFS(g.Dir), opts)
 	if err != nil {
 		return err
 	}

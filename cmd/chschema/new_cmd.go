@@ -26,7 +26,7 @@ func writeNextMigration(g *Globals, env *Env, service, name string, content []by
 	if err := os.MkdirAll(g.Dir, 0o755); err != nil {
 		return err
 	}
-	d, err := migrations.Open(os.DirFS(g.Dir))
+	d, err := migrations.Open(migrations.DirFS(g.Dir))
 	if d == nil {
 		return err
 	}

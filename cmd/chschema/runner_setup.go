@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -23,7 +22,7 @@ type runnerFlags struct {
 
 // loadUnits opens --dir and renders its migrations with the template variables.
 func loadUnits(g *Globals, env *Env) ([]*apply.Unit, []apply.Statement, error) {
-	dir, err := migrations.Open(os.DirFS(g.Dir))
+	dir, err := migrations.Open(migrations.DirFS(g.Dir))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", g.Dir, err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/parser"
@@ -21,7 +20,7 @@ type SchemaCmd struct {
 // JSON with --format json. Unsupported statements are reported on stderr;
 // statements the server would refuse fail the command.
 func (c *SchemaCmd) Run(g *Globals, env *Env) error {
-	d, err := migrations.Open(os.DirFS(g.Dir))
+	d, err := migrations.Open(migrations.DirFS(g.Dir))
 	if err != nil {
 		return fmt.Errorf("%s:\n%w", g.Dir, err)
 	}

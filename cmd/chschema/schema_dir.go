@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/plan"
 	"github.com/chschema/chschema/schema"
@@ -39,7 +40,7 @@ func declarativeSchemas(ctx context.Context, g *Globals, env *Env, src ExpectedS
 	for _, n := range notes {
 		fmt.Fprintf(env.Stderr, "chschema: note: %s\n", n)
 	}
-	desired, findings, err := parser.DesiredSchema(os.DirFS(dir), parser.DesiredOptions{})
+	desired, findings, err := parser.DesiredSchema(migrations.DirFS(dir), parser.DesiredOptions{})
 	for _, f := range findings {
 		fmt.Fprintf(env.Stderr, "chschema: note: %s\n", filepath.Join(dir, f.String()))
 	}

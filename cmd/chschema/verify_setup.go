@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/chschema/chschema/apply"
 	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/drift"
+	"github.com/chschema/chschema/migrations"
 )
 
 // IgnoreFile is the ignore file's name in the migrations root.
@@ -35,7 +35,7 @@ func (f *ignoreFlags) patterns(dir string, environ []string) ([]diff.Pattern, er
 			patterns = append(patterns, diff.SplitPatterns(v)...)
 		}
 	}
-	fromFile, err := diff.ReadIgnoreFile(os.DirFS(dir), IgnoreFile)
+	fromFile, err := diff.ReadIgnoreFile(migrations.DirFS(dir), IgnoreFile)
 	if err != nil {
 		return nil, err
 	}
