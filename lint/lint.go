@@ -39,6 +39,7 @@ const (
 	RuleInsertedBefore  Rule = "inserted-before-sealed"
 	RuleSumFile         Rule = "sum-file"
 	RuleUndefinedVar    Rule = "undefined-variable"
+	RuleUnsafeVariable  Rule = "unsafe-variable"
 	RuleSyntax          Rule = "syntax"
 	RuleOfflineGap      Rule = "offline-parser-gap"
 	RuleInitIdempotent  Rule = "init-idempotent"
@@ -73,6 +74,7 @@ var ruleOf = []struct {
 	{migrations.ErrOutsideSection, RuleSectionMarker},
 	{migrations.ErrUndefinedVar, RuleUndefinedVar},
 	{migrations.ErrBadTemplate, RuleUndefinedVar},
+	{migrations.ErrUnsafeValue, RuleUnsafeVariable},
 	{migrations.ErrSumSyntax, RuleSumFile},
 	{migrations.ErrSumHeader, RuleSumFile},
 	{migrations.ErrSealedEdited, RuleSealedEdited},
@@ -208,13 +210,13 @@ func (l *linter) addMigrationErrors(err error) {
 
 // section renders, splits and parses one section.
 func (l *linter) section(sec *migrations.Section, kind sectionKind) error {
-	rendered, err := sec.Render(l.opts.Vars)
-	if err != nil {
+	rendered, stmts, err := parser.SplitSection(sec, l.opts.Vars)
+	var list migrations.ErrorList
+	if errors.As(err, &list) {
 		l.addMigrationErrors(err)
-		return nil // the SQL still holds ${…}: parsing it would only add noise
+		return nil // the SQL still holds ${…}, or a value would change it: parsing it would only add noise
 	}
 	pos := func(off int) migrations.Pos { return rendered.FilePos(off) }
-	stmts, err := parser.Split(rendered.Text, parser.FileStart)
 	var se *parser.SyntaxError
 	if errors.As(err, &se) {
 		l.add(sec.File, pos(se.Pos.Offset), RuleSyntax, Error, "%s", se.Msg)
