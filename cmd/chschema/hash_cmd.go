@@ -2,22 +2,27 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path"
 	"path/filepath"
 
+	"github.com/chschema/chschema/lint"
 	"github.com/chschema/chschema/migrations"
 )
 
 // HashCmd seals the current migrations into chschema.sum: the release step.
 type HashCmd struct {
-	Force bool `help:"Reseal even when sealed migrations were edited, removed or reordered."`
+	Force bool     `help:"Reseal even when sealed migrations were edited, removed or reordered (never what lint rejects)."`
+	Wait  waitFlag `embed:""`
 }
 
-// Run writes chschema.sum when it changes.
-func (c *HashCmd) Run(g *Globals, env *Env) error {
+// Run writes chschema.sum when it changes. It refuses (exit 1, with lint's
+// findings) when lint reports an error in a migration it would seal anew;
+// with --dsn the server's parser checks what AfterShip's rejects, as lint's.
+func (c *HashCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	d, err := migrations.Open(migrations.DirFS(g.Dir))
 	if err != nil && !(c.Force && d != nil && onlySumErrors(err)) {
 		return fmt.Errorf("cannot seal %s; fix these first:\n%w", g.Dir, err)
@@ -26,6 +31,19 @@ func (c *HashCmd) Run(g *Globals, env *Env) error {
 		if err := d.Verify(); err != nil {
 			return fmt.Errorf("sealed migrations changed; released migrations must stay as they are (reseal anyway with --force):\n%w", err)
 		}
+	}
+	opts, closeConn, err := lintOptions(ctx, g, env, c.Wait.Wait)
+	if err != nil {
+		return err
+	}
+	defer closeConn()
+	blockers, err := lint.SealBlockers(ctx, migrations.DirFS(g.Dir), opts)
+	if err != nil {
+		return err
+	}
+	if len(blockers.Findings) > 0 {
+		fmt.Fprintf(env.Stderr, "chschema hash: not sealed: lint rejects these migrations; fix them, then hash again\n")
+		return writeReport(g, env, "chschema hash", blockers)
 	}
 	data, err := d.SumFile().MarshalText()
 	if err != nil {
