@@ -240,6 +240,16 @@ func TestDeclarativeWorkflowBinary(t *testing.T) {
 	if r := step(0, "plan", "vector", "logs_host"); !strings.Contains(r.stdout, "0003_logs_host.sql") {
 		t.Errorf("plan wrote %q", r.stdout)
 	}
+	// The database is named as the other migrations name it, by its
+	// variable, whose value (prefix+"vector") the schema directory spells.
+	generated, err := os.ReadFile(filepath.Join(dir, "vector", "0003_logs_host.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(generated), "ALTER TABLE ${VECTOR_DB}.`tracking_logs`") || strings.Contains(string(generated), prefix) {
+		t.Errorf("the generated migration names the database literally:\n%s", generated)
+	}
+	step(0, "lint")
 	step(0, "migrate")
 	step(0, "check")
 	step(0, "diff", "--no-cache")

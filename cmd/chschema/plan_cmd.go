@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 
 	"github.com/chschema/chschema/diff"
+	"github.com/chschema/chschema/migrations"
+	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/plan"
 )
 
@@ -45,8 +47,12 @@ func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	if err != nil {
 		return err
 	}
+	d, err := migrations.Open(migrations.DirFS(g.Dir))
+	if err != nil {
+		return fmt.Errorf("%s:\n%w", g.Dir, err)
+	}
 	m, err := plan.Plan(expected, desired, plan.Options{AllowRecreate: c.AllowRecreate, Renames: renames, Confirm: prompt.Confirm,
-		Diff: []diff.Option{diff.WithIgnore(ignore)}})
+		Diff: []diff.Option{diff.WithIgnore(ignore)}, DatabaseVars: parser.DatabaseVariables(d, g.Vars(env.Environ))})
 	if err != nil {
 		return err
 	}
