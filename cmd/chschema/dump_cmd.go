@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/chschema/chschema/apply"
 	"github.com/chschema/chschema/drift"
 	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/schema"
@@ -21,11 +22,12 @@ type DumpCmd struct {
 	schemaDirFlag
 	Database []string `help:"With --dsn, also dump this database (repeatable); the databases the migrations create are always dumped." placeholder:"DB"`
 	Force    bool     `help:"Replace the .sql files already in the schema directory."`
+	historyFlags
 }
 
-// Run computes the expected schema (or, with --dsn, reads the live one) and
-// writes one file per database, objects in dependency order, plus
-// functions.sql for SQL functions.
+// Run computes the expected schema (or, with --dsn, reads the live one,
+// without chschema's own tables) and writes one file per database, objects
+// in dependency order, plus functions.sql for SQL functions.
 func (c *DumpCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSource) error {
 	dir := c.schemaDir(g)
 	existing, err := sqlFiles(dir)
@@ -44,11 +46,15 @@ func (c *DumpCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	}
 	databases := drift.ManagedDatabases(s, "default", c.Database)
 	if g.DSN != "" {
-		conn, err := openConn(ctx, g.DSN, 0)
+		conn, dsnDB, err := c.connect(ctx, g)
 		if err != nil {
 			return err
 		}
 		defer conn.Close()
+		hdb, htable, err := c.historyTable(dsnDB)
+		if err != nil {
+			return err
+		}
 		live, liveNotes, err := schema.ReadLive(ctx, conn, schema.LiveOptions{Databases: databases, Parser: parser.CreateReader{}})
 		if err != nil {
 			return err
@@ -62,6 +68,9 @@ func (c *DumpCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 			_, ok := s.Function(f.Name)
 			return !ok
 		})
+		// chschema's own history, lock and lock tombstones are not part
+		// of the desired schema: plan would generate them.
+		apply.DropOwnTables(live, apply.OwnTable(hdb, htable))
 		s = live
 	}
 	s.KeepDatabases(databases)
