@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -16,6 +17,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/chschema/chschema/apply"
 	"github.com/chschema/chschema/drift"
+	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/schema"
 )
@@ -146,16 +148,18 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	return nil
 }
 
+// maxOfflineSchema is the largest --offline-from file diff reads.
+const maxOfflineSchema = 1 << 30
+
 // live reads the live schema of databases from conn, or from the
 // --offline-from file.
 func (c *DiffCmd) live(ctx context.Context, g *Globals, conn driver.Conn, databases []string) (*schema.Schema, []schema.Note, error) {
 	if c.OfflineFrom != "" {
-		f, err := os.Open(c.OfflineFrom)
+		data, err := migrations.ReadFile(migrations.DirFS(filepath.Dir(c.OfflineFrom)), filepath.Base(c.OfflineFrom), maxOfflineSchema)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--offline-from: %w", err)
+			return nil, nil, fmt.Errorf("--offline-from %s: %w", c.OfflineFrom, err)
 		}
-		defer f.Close()
-		s, err := schema.DecodeJSON(f)
+		s, err := schema.DecodeJSON(bytes.NewReader(data))
 		if err != nil {
 			return nil, nil, fmt.Errorf("--offline-from %s: %w", c.OfflineFrom, err)
 		}

@@ -130,4 +130,21 @@ func TestHostileFiles(t *testing.T) {
 	if res.code != exitError || !strings.Contains(res.stderr, "chschema.ignore: cannot read: a named pipe (FIFO), not a regular file") {
 		t.Errorf("diff with a FIFO chschema.ignore: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
+	must(os.Remove(filepath.Join(root, "chschema.ignore")))
+	must(syscall.Mkfifo(filepath.Join(work, "schema.json"), 0o644))
+	res, _ = runBounded(t, bin, work, 30*time.Second, "diff", "--dir", "m", "--offline-from", "schema.json")
+	if res.code != exitError || !strings.Contains(res.stderr, "schema.json: cannot read: a named pipe (FIFO), not a regular file") {
+		t.Errorf("diff --offline-from a FIFO: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	// The schema directory of dump, check and plan.
+	must(os.MkdirAll(filepath.Join(work, "schema"), 0o755))
+	must(os.Symlink("/dev/zero", filepath.Join(work, "schema", "a.sql")))
+	res, rss := runBounded(t, bin, work, 30*time.Second, "check", "--dir", "m")
+	if res.code != exitError || !strings.Contains(res.stderr, "a.sql: cannot read: a symlink to /dev/zero") || rss > 200<<20 {
+		t.Errorf("check with /dev/zero in the schema directory: exit %d, %d MiB\n%s%s", res.code, rss>>20, res.stdout, res.stderr)
+	}
+	res, _ = runBounded(t, bin, work, 30*time.Second, "dump", "--dir", "m", "--force")
+	if res.code != exitError || !strings.Contains(res.stderr, "a.sql is not a regular file") {
+		t.Errorf("dump over a symlink: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
 }
