@@ -44,7 +44,7 @@ func Version() string {
 type Globals struct {
 	Dir    string            `help:"Migrations root: one subdirectory per service." env:"CHSCHEMA_DIR" default:"migrations" type:"path" placeholder:"DIR"`
 	DSN    string            `name:"dsn" help:"ClickHouse DSN, for example clickhouse://user:pass@127.0.0.1:9000/db." env:"CHSCHEMA_DSN" placeholder:"DSN"`
-	Var    map[string]string `help:"Template variable for $${NAME} in migrations; repeatable. Also from env CHSCHEMA_VAR_<NAME>." placeholder:"NAME=VALUE" mapsep:"none"`
+	Var    map[string]string `help:"Template variable for $${NAME} in migrations; repeatable. Also from env CHSCHEMA_VAR_<NAME>. A value must not end or start a string, comment or statement of the SQL as written." placeholder:"NAME=VALUE" mapsep:"none"`
 	Format string            `help:"Output format: text, json or github (GitHub Actions annotations)." enum:"text,json,github" default:"text"`
 }
 
@@ -89,8 +89,8 @@ type CLI struct {
 
 	Version  VersionCmd  `cmd:"" help:"Print chschema's version, and with --dsn the server's."`
 	New      NewCmd      `cmd:"" help:"Create the next migration of a service, with -- +up and -- +down sections."`
-	Hash     HashCmd     `cmd:"" help:"Seal the current migrations into <dir>/chschema.sum (the release step)."`
-	Lint     LintCmd     `cmd:"" help:"Check the migrations offline (with --dsn, also with the server's parser); exit 1 on findings."`
+	Hash     HashCmd     `cmd:"" help:"Seal the current migrations into <dir>/chschema.sum (the release step); refuses, exit 1, what lint rejects."`
+	Lint     LintCmd     `cmd:"" help:"Check the migrations offline (with --dsn, also with the server's parser; with --base REF, also against the release at git revision REF); exit 1 on findings."`
 	Schema   SchemaCmd   `cmd:"" help:"Print the expected schema (init.sql, then every migration) as canonical SQL, or JSON with --format json."`
 	Migrate  MigrateCmd  `cmd:"" help:"Apply the pending migrations: check chschema.sum, wait for the server, lock, run init.sql, verify, apply in order, record."`
 	Down     DownCmd     `cmd:"" help:"Revert applied migrations, most recent first, with their down sections (after checking chschema.sum)."`
@@ -99,7 +99,7 @@ type CLI struct {
 	Verify   VerifyCmd   `cmd:"" help:"On a scratch server (--dev-dsn): apply all, down to 0, apply again, comparing the schema after each step."`
 	Unlock   UnlockCmd   `cmd:"" help:"Force the release of the migration lock (after a crashed migrate)."`
 	Diff     DiffCmd     `cmd:"" help:"Report drift between what the migrations say and what the server holds."`
-	Dump     DumpCmd     `cmd:"" help:"Write the expected schema (with --dsn, the live one) as the desired schema directory: one .sql file per database."`
+	Dump     DumpCmd     `cmd:"" help:"Write the expected schema (with --dsn, the live one, without chschema's own tables) as the desired schema directory: one .sql file per database."`
 	Plan     PlanCmd     `cmd:"" help:"Generate the next migration of SERVICE from the expected schema to the desired one (--schema-dir), with a down section."`
 	Check    CheckCmd    `cmd:"" help:"Exit 1, printing the diff, when the migrations do not build the desired schema (--schema-dir)."`
 }
