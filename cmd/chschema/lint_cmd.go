@@ -22,7 +22,7 @@ type LintCmd struct {
 func (c *LintCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	var opts chschema.LintOptions
 	if g.DSN != "" {
-		db, err := connect(ctx, g.DSN, c.Wait.Wait)
+		db, err := connect(ctx, g.DSN, c.Wait.Wait, g.eventOptions()...)
 		if err != nil {
 			return err
 		}
