@@ -129,8 +129,8 @@ func TestProgressLinesInAPipe(t *testing.T) {
 		`^took the lock \S+ after \d`,
 		`^drift check: the live schema matches`,
 		`^migration 1/2: up svc 0001_slow \(svc/0001_slow.sql, 7 statements\)$`,
-		`^up svc/0001 statement 6/7 done in 1\.\d+s \(svc/0001_slow.sql:7:1\)$`,
-		`^svc/0001: mutation \S+ on slow: 0 of 4 parts done, 4 to do; waited 0s \(UPDATE v = v \+ sleepEachRow\(0\.05\) WHERE 1\)$`,
+		`^up svc/0001 statement 6/7 done in [1-9][\d.]*s \(svc/0001_slow.sql:7:1\)$`,
+		`^svc/0001: mutation \S+ on slow: 0 of 4 parts done, 4 to do; waited \ds \(UPDATE v = v \+ sleepEachRow\(0\.05\) WHERE 1\)$`,
 		`^up svc/0001 statement 7/7 done in [1-9][\d.]*s \(svc/0001_slow.sql:8:1\)$`,
 		`^applied svc 0001_slow \(7 statements\) in [\d.]+m?s$`,
 		`^migration 2/2: up svc 0002_fast`,
@@ -141,8 +141,12 @@ func TestProgressLinesInAPipe(t *testing.T) {
 			t.Errorf("want one line matching %s in:\n%s", want, r.stderr)
 		}
 	}
-	if fast := matching(msgs, `statement [1-5]/7 done`); len(fast) > 0 {
-		t.Errorf("fast statements logged: %q", fast)
+	// Only slow statements have a line: statements 1 to 5 take milliseconds.
+	for _, m := range matching(msgs, `statement \d/\d done in `) {
+		d, err := time.ParseDuration(regexp.MustCompile(`done in (\S+)`).FindStringSubmatch(m)[1])
+		if err != nil || d < slowStatement {
+			t.Errorf("a statement faster than %s is logged: %q", slowStatement, m)
+		}
 	}
 	if msgs[len(msgs)-1] != matching(msgs, "^migrate done")[0] {
 		t.Errorf("the summary is not the last line:\n%s", r.stderr)
@@ -233,7 +237,7 @@ func TestLockWaitLines(t *testing.T) {
 
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
-			cmd := exec.Command(bin, "migrate", "--dir", dir, "--dsn", db.DSN, "--lock-timeout", "3s", "--log-format", format)
+			cmd := exec.Command(bin, "migrate", "--dir", dir, "--dsn", db.DSN, "--lock-timeout", "5s", "--log-format", format)
 			stderr, err := cmd.StderrPipe()
 			if err != nil {
 				t.Fatal(err)
@@ -257,14 +261,14 @@ func TestLockWaitLines(t *testing.T) {
 				t.Fatalf("migrate: %v, want exit 2 for a held lock\n%s", err, strings.Join(got, "\n"))
 			}
 			all := strings.Join(got, "\n") + "\n"
-			if firstAt == 0 || firstAt > 2*time.Second {
+			if firstAt == 0 || firstAt > 3*time.Second {
 				t.Fatalf("the first lock line came after %s, want at once:\n%s", firstAt, all)
 			}
 			if format == "text" {
 				waits := matching(textLines(t, all), "waiting for the lock")
-				want := fmt.Sprintf(`^waiting for the lock held by chschema \S+ \(host \S+, pid %d\) since \S+Z; its lease expires at \S+Z \(in (1m0s|[1-5]\ds)\) unless renewed; waited 0s of 3s \(lock \S+_lock\)$`, killedPID)
+				want := fmt.Sprintf(`^waiting for the lock held by chschema \S+ \(host \S+, pid %d\) since \S+Z; its lease expires at \S+Z \(in (1m0s|[1-5]\ds)\) unless renewed; waited 0s of 5s \(lock \S+_lock\)$`, killedPID)
 				if len(waits) != 1 || !regexp.MustCompile(want).MatchString(waits[0]) {
-					t.Errorf("lock lines in 3 s of waiting (polled every 500 ms): %q\nwant one matching %s", waits, want)
+					t.Errorf("lock lines in 5 s of waiting (polled every 500 ms): %q\nwant one matching %s", waits, want)
 				}
 				return
 			}
@@ -490,9 +494,19 @@ func TestProgressOnATerminal(t *testing.T) {
 		}
 		screen, row, col := replay(t, raw)
 		noDisplayLeft(t, screen)
+		// A statement of 1 to 5 has a line only if a loaded machine made it
+		// slow; it says so, and is not what this test is about.
+		var kept []string
+		for _, l := range screen {
+			if !regexp.MustCompile(`^  statement [1-5]/7 of up svc/0001 took [1-9][\d.]*s `).MatchString(l) {
+				kept = append(kept, l)
+			}
+		}
+		row -= len(screen) - len(kept)
+		screen = kept
 		want := []string{
 			"✓ drift check: the live schema matches the expected one",
-			`  statement 6/7 of up svc/0001 took 1\.\d+s \(svc/0001_slow.sql:7:1\)`,
+			`  statement 6/7 of up svc/0001 took [1-9][\d.]*s \(svc/0001_slow.sql:7:1\)`,
 			`  statement 7/7 of up svc/0001 took [\d.]+s \(svc/0001_slow.sql:8:1\)`,
 			`✓ applied svc 0001_slow \(7 statements\) in [\d.]+s`,
 			`✓ applied svc 0002_fast \(1 statement\) in [\d.]+m?s`,
