@@ -46,6 +46,9 @@ type Globals struct {
 	DSN    string            `name:"dsn" help:"ClickHouse DSN, for example clickhouse://user:pass@127.0.0.1:9000/db." env:"CHSCHEMA_DSN" placeholder:"DSN"`
 	Var    map[string]string `help:"Template variable for $${NAME} in migrations; repeatable. Also from env CHSCHEMA_VAR_<NAME>. A value must not end or start a string, comment or statement of the SQL as written." placeholder:"NAME=VALUE" mapsep:"none"`
 	Format string            `help:"Output format: text, json or github (GitHub Actions annotations)." enum:"text,json,github" default:"text"`
+
+	// events receives the events of the command's operations (Env.event).
+	events func(chschema.Event)
 }
 
 // Vars returns the template variables: CHSCHEMA_VAR_<NAME> from the
@@ -69,6 +72,7 @@ type Env struct {
 	IsTTY bool
 	// StderrTTY reports whether Stderr is a terminal (for progress).
 	StderrTTY bool
+	logState
 }
 
 func newEnv() *Env {
@@ -112,6 +116,8 @@ type exitPanic int
 // ExpectedSource).
 func run(args []string, env *Env, opts ...kong.Option) (code int) {
 	var cli CLI
+	env.logStart()
+	cli.Globals.events = env.event
 	parser, err := kong.New(&cli, append([]kong.Option{
 		kong.Name("chschema"),
 		kong.Description("Manage ClickHouse schemas: sequential raw-SQL migrations, checksums and drift detection."),
@@ -144,12 +150,16 @@ func run(args []string, env *Env, opts ...kong.Option) (code int) {
 		fmt.Fprintf(env.Stderr, "chschema: %v\n", err)
 		return exitError
 	}
-	if err := kctx.Run(); err != nil {
-		if errors.Is(err, errFindings) {
-			return exitFindings
-		}
-		fmt.Fprintf(env.Stderr, "chschema: %v\n", err)
-		return exitError
+	env.LogFormat = logFormatOf(kctx)
+	err = kctx.Run()
+	code = exitOK
+	if errors.Is(err, errFindings) {
+		code = exitFindings
+	} else if err != nil {
+		code = exitError
 	}
-	return exitOK
+	if logged := env.logEnd(kctx.Command(), err, code); code == exitError && !logged {
+		fmt.Fprintf(env.Stderr, "chschema: %v\n", err)
+	}
+	return code
 }

@@ -18,7 +18,7 @@ func (c *VersionCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		Server   string `json:"server,omitempty"`
 	}{Chschema: Version()}
 	if g.DSN != "" {
-		db, err := connect(ctx, g.DSN, c.Wait.Wait)
+		db, err := connect(ctx, g.DSN, c.Wait.Wait, g.eventOptions()...)
 		if err != nil {
 			return err
 		}
