@@ -168,6 +168,7 @@ func Lint(ctx context.Context, fsys fs.FS, opts Options) (*Report, error) {
 			}
 		}
 	}
+	l.clusterRules(d)
 	slices.SortStableFunc(l.report.Findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col),
 			cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Message, b.Message))

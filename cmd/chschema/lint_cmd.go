@@ -39,7 +39,7 @@ func (c *LintCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		return err
 	}
 	if g.Format == "text" && len(report.Findings) > 0 {
-		fmt.Fprintf(env.Stderr, "chschema lint: %d errors, %d notes\n", report.Errors(), len(report.Findings)-report.Errors())
+		fmt.Fprintf(env.Stderr, "chschema lint: %d errors, %d warnings, %d notes\n", report.Errors(), report.Warnings(), report.Infos())
 	}
 	if report.Errors() > 0 {
 		return errFindings
