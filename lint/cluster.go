@@ -340,8 +340,12 @@ func (c *clusterLint) clusterSite(s *clusterStmt) {
 	}
 	for _, off := range offs {
 		name := tokenText(s.st.Text, off)
+		inner := off
+		if q := s.st.Text[off]; q == '`' || q == '\'' || q == '"' {
+			inner++ // ON CLUSTER `${CLUSTER}`, as plan --cluster writes it
+		}
 		switch {
-		case s.fromVariable(off):
+		case s.fromVariable(off) || s.fromVariable(inner):
 			c.varSites = append(c.varSites, s.site(off))
 		case strings.Contains(name, "{"):
 			// A macro, such as '{cluster}': each server's own setting.

@@ -85,6 +85,9 @@ func TestClusterRules(t *testing.T) {
 			"s/0001_a.sql": up("CREATE TABLE t ${ON_CLUSTER} (x UInt8) ENGINE = Memory")}},
 		{name: "every cluster written out", files: map[string]string{
 			"s/0001_a.sql": up("CREATE TABLE t ON CLUSTER prod (x UInt8) ENGINE = Memory", "DROP TABLE t ON CLUSTER prod")}},
+		{name: "a quoted variable, as plan --cluster writes it", vars: map[string]string{"CLUSTER": "prod"}, files: map[string]string{
+			"s/0001_a.sql": up("CREATE TABLE t ON CLUSTER `${CLUSTER}` (x UInt8) ENGINE = Memory", "DROP TABLE t ON CLUSTER '${CLUSTER}'", "ALTER TABLE t ON CLUSTER prod DELETE WHERE 1")},
+			want: []string{"hardcoded-cluster s/0001_a.sql:4:26"}},
 		{name: "macro beside a variable", vars: map[string]string{"CLUSTER": "prod"}, files: map[string]string{
 			"s/0001_a.sql": up("CREATE TABLE t ON CLUSTER ${CLUSTER} (x UInt8) ENGINE = Memory", "DROP TABLE t ON CLUSTER '{cluster}'")}},
 

@@ -22,6 +22,7 @@ type PlanCmd struct {
 	DryRun        bool     `name:"dry-run" help:"Print the migration instead of writing it."`
 	AllowRecreate bool     `name:"allow-recreate" help:"Rebuild tables ClickHouse cannot change in place (new table, INSERT SELECT, EXCHANGE TABLES, DROP) instead of stopping."`
 	Rename        []string `help:"A rename, not a drop and an add: old=new, table.old=new or db.table.old=new for a column, db.old=db.new for a table or dictionary (repeatable)." placeholder:"OLD=NEW"`
+	Cluster       string   `help:"Write every statement ON CLUSTER NAME (a macro such as '{cluster}', or a template variable as the migrations write it, works too). A table rebuild is refused: its INSERT ... SELECT has no ON CLUSTER." placeholder:"NAME"`
 	ignoreFlags
 }
 
@@ -45,7 +46,7 @@ func (c *PlanCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	if err != nil {
 		return err
 	}
-	m, err := plan.Plan(expected, desired, plan.Options{AllowRecreate: c.AllowRecreate, Renames: renames, Confirm: prompt.Confirm,
+	m, err := plan.Plan(expected, desired, plan.Options{AllowRecreate: c.AllowRecreate, Renames: renames, Confirm: prompt.Confirm, Cluster: c.Cluster,
 		Diff: []diff.Option{diff.WithIgnore(ignore)}})
 	if err != nil {
 		return err
