@@ -78,6 +78,8 @@ type clusterStmt struct {
 type site struct {
 	file string
 	pos  migrations.Pos
+	// variable, when set, is the ${…CLUSTER…} variable found there.
+	variable string
 }
 
 func (s site) String() string { return fmt.Sprintf("%s:%d:%d", s.file, s.pos.Line, s.pos.Col) }
@@ -185,7 +187,7 @@ func (c *clusterLint) statements(sec *migrations.Section) []*clusterStmt {
 	if c.full {
 		for _, m := range clusterVarRE.FindAllStringSubmatchIndex(sec.Text, -1) {
 			if strings.Contains(strings.ToUpper(sec.Text[m[2]:m[3]]), "CLUSTER") && (m[0] == 0 || sec.Text[m[0]-1] != '$') {
-				c.varSites = append(c.varSites, site{sec.File, sec.Start.Advance(sec.Text[:m[0]])})
+				c.varSites = append(c.varSites, site{sec.File, sec.Start.Advance(sec.Text[:m[0]]), sec.Text[m[2]:m[3]]})
 			}
 		}
 	}
@@ -202,7 +204,7 @@ func maybeCreateAsSelect(text string) bool {
 // pos is the file position of byte off of the statement.
 func (s *clusterStmt) pos(off int) migrations.Pos { return s.rendered.FilePos(s.st.Pos.Offset + off) }
 
-func (s *clusterStmt) site(off int) site { return site{s.sec.File, s.pos(off)} }
+func (s *clusterStmt) site(off int) site { return site{file: s.sec.File, pos: s.pos(off)} }
 
 // fromVariable reports whether byte off of the statement was substituted
 // for a template variable.
@@ -234,7 +236,7 @@ func (c *clusterLint) migration(up, down []*clusterStmt, upSec, downSec *migrati
 		if m := clusterVarRE.FindAllStringSubmatchIndex(sec.Text, -1); m != nil {
 			for _, v := range m {
 				if strings.Contains(strings.ToUpper(sec.Text[v[2]:v[3]]), "CLUSTER") {
-					at := site{sec.File, sec.Start.Advance(sec.Text[:v[0]])}
+					at := site{sec.File, sec.Start.Advance(sec.Text[:v[0]]), sec.Text[v[2]:v[3]]}
 					onCluster = &at
 					break
 				}
@@ -319,8 +321,12 @@ func (c *clusterLint) nonReplicated(s *clusterStmt, onCluster *site) {
 	if off < 0 || !strings.HasSuffix(name, "MergeTree") || strings.HasPrefix(name, "Replicated") || strings.HasPrefix(name, "Shared") || s.fromVariable(off) {
 		return
 	}
+	runs := fmt.Sprintf("runs ON CLUSTER (%s)", onCluster)
+	if onCluster.variable != "" {
+		runs = fmt.Sprintf("runs ON CLUSTER where ${%s} (%s) holds a cluster", onCluster.variable, onCluster)
+	}
 	c.warn(s.site(off), RuleNonReplicatedOnCluster,
-		"ENGINE = %s in a migration that runs ON CLUSTER (%s): each node keeps its own rows, which are not replicated to the other replicas of its shard; use Replicated%s", name, onCluster, name)
+		"ENGINE = %s in a migration that %s: each node keeps its own rows, which are not replicated to the other replicas of its shard; use Replicated%s", name, runs, name)
 }
 
 // clusterSite records where a cluster name is written out and where it
