@@ -63,11 +63,12 @@ func (r *Report) Infos() int {
 
 // clusterStmt is one parsed statement of a section, for the cluster rules.
 type clusterStmt struct {
-	sec      *migrations.Section
-	rendered *migrations.Rendered
-	st       parser.Statement // offsets into rendered.Text
-	res      *parser.Result
-	conv     *parser.Conversion
+	sec *migrations.Section
+	// filePos maps an offset of the rendered section to the file.
+	filePos func(int) migrations.Pos
+	st      parser.Statement // offsets into the rendered section
+	res     *parser.Result
+	conv    *parser.Conversion
 	// cluster is the offset in st.Text of the ON CLUSTER clause's name, -1
 	// without one.
 	cluster int
@@ -162,27 +163,34 @@ func mentionsCluster(d *migrations.Dir) bool {
 	return false
 }
 
-// statements renders, splits and parses a section. Statements that do not
-// parse are left out: their syntax errors are reported elsewhere.
+// remember keeps a statement that parsed, as the main pass saw it, for the
+// cluster rules.
+func (l *linter) remember(sec *migrations.Section, st parser.Statement, res *parser.Result, pos func(int) migrations.Pos) {
+	if res == nil {
+		return
+	}
+	if l.parsed == nil {
+		l.parsed = map[*migrations.Section][]*clusterStmt{}
+	}
+	l.parsed[sec] = append(l.parsed[sec], &clusterStmt{sec: sec, filePos: pos, st: st, res: res, cluster: -1})
+}
+
+// statements returns the statements of a section that parsed (those that
+// did not have their syntax errors reported by the main pass), and records
+// where a ${…CLUSTER…} variable is used.
 func (c *clusterLint) statements(sec *migrations.Section) []*clusterStmt {
 	if sec == nil {
 		return nil
 	}
-	rendered, err := sec.Render(c.l.opts.Vars)
-	if err != nil {
-		return nil
-	}
-	stmts, _ := parser.Split(rendered.Text, parser.FileStart)
 	var out []*clusterStmt
-	for _, st := range stmts {
-		if !c.full && !maybeCreateAsSelect(st.Text) {
+	for _, s := range c.l.parsed[sec] {
+		if !c.full && !maybeCreateAsSelect(s.st.Text) {
 			continue
 		}
-		res, err := parser.Parse(st)
-		if err != nil {
-			continue
+		if c.full {
+			s.cluster = clusterNameOffset(s.st.Text)
 		}
-		out = append(out, &clusterStmt{sec: sec, rendered: rendered, st: st, res: res, cluster: clusterNameOffset(st.Text)})
+		out = append(out, s)
 	}
 	if c.full {
 		for _, m := range clusterVarRE.FindAllStringSubmatchIndex(sec.Text, -1) {
@@ -202,7 +210,7 @@ func maybeCreateAsSelect(text string) bool {
 }
 
 // pos is the file position of byte off of the statement.
-func (s *clusterStmt) pos(off int) migrations.Pos { return s.rendered.FilePos(s.st.Pos.Offset + off) }
+func (s *clusterStmt) pos(off int) migrations.Pos { return s.filePos(s.st.Pos.Offset + off) }
 
 func (s *clusterStmt) site(off int) site { return site{file: s.sec.File, pos: s.pos(off)} }
 

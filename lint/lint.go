@@ -180,6 +180,7 @@ type linter struct {
 	ctx    context.Context
 	opts   Options
 	report *Report
+	parsed map[*migrations.Section][]*clusterStmt // for the cluster rules
 }
 
 func (l *linter) add(file string, p migrations.Pos, rule Rule, sev Severity, format string, args ...any) {
@@ -238,6 +239,7 @@ func (l *linter) section(sec *migrations.Section, kind sectionKind) error {
 
 func (l *linter) statement(sec *migrations.Section, st parser.Statement, pos func(int) migrations.Pos, isInit bool) error {
 	res, parseErr := parser.Parse(st)
+	l.remember(sec, st, res, pos)
 	if parseErr == nil && !res.Native() && l.opts.Server == nil {
 		// The gap layer took out what AfterShip cannot read; the
 		// conversion reads those parts, and what it cannot read is an
