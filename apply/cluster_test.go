@@ -112,8 +112,11 @@ func TestClusterBookkeepingStatements(t *testing.T) {
 	if err := old.Acquire(ctx); err != nil {
 		t.Fatal(err)
 	}
-	close(old.stop) // a crashed holder: no more renewals
-	<-old.done
+	old.mu.Lock()
+	stop, done := old.stop, old.done
+	old.mu.Unlock()
+	close(stop) // a crashed holder: no more renewals
+	<-done
 	time.Sleep(400 * time.Millisecond)
 	l, err := NewTableLock(conn, hdb, LockTableName("chschema_migrations"), LockOptions{Lease: 300 * time.Millisecond, Timeout: 5 * time.Second, OnCluster: "my-cluster"})
 	if err != nil {
