@@ -118,14 +118,20 @@ func TestClusterBookkeepingStatements(t *testing.T) {
 	close(stop) // a crashed holder: no more renewals
 	<-done
 	time.Sleep(400 * time.Millisecond)
-	l, err := NewTableLock(conn, hdb, LockTableName("chschema_migrations"), LockOptions{Lease: 300 * time.Millisecond, Timeout: 5 * time.Second, OnCluster: "my-cluster"})
+	l, err := NewTableLock(conn, hdb, LockTableName("chschema_migrations"), LockOptions{Lease: 1500 * time.Millisecond, Timeout: 10 * time.Second, OnCluster: "my-cluster"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := l.Acquire(ctx); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(250 * time.Millisecond) // a renewal at Lease/3
+	// Wait for a renewal (every Lease/3), however loaded the machine is.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(strings.Join(conn.kinds(), ","), "ALTER TABLE"); {
+		if time.Now().After(deadline) {
+			t.Fatal("no renewal of the lock in 10 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	if err := l.Release(ctx); err != nil {
 		t.Fatal(err)
 	}
