@@ -132,6 +132,9 @@ type PlanOptions struct {
 	Renames []plan.Rename
 	// Confirm, when set, is asked about likely renames.
 	Confirm plan.RenameConfirmer
+	// Cluster, when set, writes every statement ON CLUSTER Cluster (a
+	// table rebuild is then an error wrapping plan.ErrCluster).
+	Cluster string
 }
 
 // PlanResult is a generated migration.
@@ -155,7 +158,7 @@ func (p *Project) Plan(schemaDir string, opts PlanOptions) (*PlanResult, error) 
 		return res, err
 	}
 	m, err := plan.Plan(exp.Schema, des.Schema, plan.Options{AllowRecreate: opts.AllowRecreate, Renames: opts.Renames,
-		Confirm: opts.Confirm, Diff: []diff.Option{diff.WithIgnore(p.ignore)},
+		Confirm: opts.Confirm, Cluster: opts.Cluster, Diff: []diff.Option{diff.WithIgnore(p.ignore)},
 		DatabaseVars: parser.DatabaseVariables(p.dir, p.cfg.vars)})
 	if err != nil {
 		return res, err

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -103,6 +104,27 @@ func BenchmarkLint(b *testing.B) {
 		}
 		if r.Errors() != 0 {
 			b.Fatalf("%d errors, first %+v", r.Errors(), r.Findings[0])
+		}
+	}
+}
+
+// BenchmarkLintCluster is BenchmarkLint on migrations that run ON CLUSTER
+// with Replicated engines, so that the cluster rules replay the whole
+// history on a model.
+func BenchmarkLintCluster(b *testing.B) {
+	fsys := fstest.MapFS{}
+	for name, data := range benchFiles(benchMigrations) {
+		data = bytes.ReplaceAll(data, []byte("ENGINE = MergeTree"), []byte("ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')"))
+		data = bytes.ReplaceAll(data, []byte("ADD COLUMN"), []byte("ON CLUSTER ${CLUSTER} ADD COLUMN"))
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	for b.Loop() {
+		r, err := Lint(context.Background(), fsys, Options{Vars: map[string]string{"DB": "analytics", "CLUSTER": "c"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r.Errors() != 0 || r.Warnings() != 0 {
+			b.Fatalf("%d errors, %d warnings, first %+v", r.Errors(), r.Warnings(), r.Findings[0])
 		}
 	}
 }

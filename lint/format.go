@@ -51,7 +51,7 @@ func (r *Report) Write(w io.Writer, format Format, base string) error {
 			Errors   int       `json:"errors"`
 			Warnings int       `json:"warnings"`
 			Infos    int       `json:"infos"`
-		}{Findings: make([]Finding, 0, len(r.Findings)), Errors: r.Errors(), Warnings: r.Warnings(), Infos: len(r.Findings) - r.Errors() - r.Warnings()}
+		}{Findings: make([]Finding, 0, len(r.Findings)), Errors: r.Errors(), Warnings: r.Warnings(), Infos: r.Infos()}
 		for _, f := range r.Findings {
 			f.File = file(f)
 			out.Findings = append(out.Findings, f)

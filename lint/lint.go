@@ -92,7 +92,8 @@ const (
 	// Error findings fail lint.
 	Error Severity = "error"
 	// Warning findings do not fail lint: something that works here but
-	// may not in another deployment.
+	// may not in another deployment (a literal database name where a
+	// variable names it elsewhere, the cluster rules).
 	Warning Severity = "warning"
 	// Info findings are notes: what the offline parser could not check.
 	Info Severity = "info"
@@ -202,6 +203,7 @@ func lintDir(ctx context.Context, d *migrations.Dir, openErr error, opts Options
 	}
 	l.replayFindings()
 	l.literalDatabaseFindings()
+	l.clusterRules(d)
 	slices.SortStableFunc(l.report.Findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col),
 			cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Message, b.Message))
@@ -218,6 +220,7 @@ type linter struct {
 	// dbNames are the database names, literal and templated, for the
 	// literal-database rule.
 	dbNames databaseNames
+	parsed map[*migrations.Section][]*clusterStmt // for the cluster rules
 }
 
 func (l *linter) add(file string, p migrations.Pos, rule Rule, sev Severity, format string, args ...any) {
@@ -294,6 +297,7 @@ func (l *linter) section(sec *migrations.Section, kind sectionKind) error {
 // idempotency). parsed is false when it reported a syntax error.
 func (l *linter) statement(sec *migrations.Section, st parser.Statement, pos func(int) migrations.Pos, isInit bool) (parsed bool, err error) {
 	res, parseErr := parser.Parse(st)
+	l.remember(sec, st, res, pos)
 	if parseErr == nil && !res.Native() && l.opts.Server == nil {
 		// The gap layer took out what AfterShip cannot read; the
 		// conversion reads those parts, and what it cannot read is an

@@ -155,6 +155,7 @@ func goldenFS(t *testing.T) fstest.MapFS {
 		"xapi/0003_bad.sql":         "-- +up\nSELECT 1;\nCREATE TABLE x (a Int8\n  ENGINE = Log;\n-- +down\n",
 		"xapi/0005_gap.sql":         "-- +up\nSELECT 'a,b:c', ${MISSING};\n-- +down\n-- no-op\n",
 		"event_sink/1_bad.sql":      good,
+		"vector/0001_copy.sql":      "-- +up\nCREATE TABLE copy ENGINE = MergeTree ORDER BY n AS SELECT 1 AS n;\n-- +down\nDROP TABLE copy;\n",
 	} {
 		fsys[name] = &fstest.MapFile{Data: []byte(content)}
 	}

@@ -84,6 +84,7 @@ const (
 	ConstructNumberSeparators Construct = "number with _ separators"
 	ConstructAlterParens      Construct = "ALTER TABLE t (command), (command)"
 	ConstructOwnReader        Construct = "a part chschema reads itself (a type, TTL, CODEC or table element)"
+	ConstructAlterDatabase    Construct = "ALTER DATABASE … MODIFY COMMENT"
 )
 
 // Workaround is a recognised construct at a file position.
@@ -94,7 +95,8 @@ type Workaround struct {
 
 // Gap is a statement, or an ALTER command, that AfterShip has no node for:
 // one of *ExchangeTables, *DropFunction, *RenameTables, *AccessControl,
-// *Attach, *AlterTable, *CommentColumn, *ModifyComment and *KeywordCommand.
+// *Attach, *AlterDatabase, *AlterTable, *CommentColumn, *ModifyComment and
+// *KeywordCommand.
 type Gap interface {
 	// Construct names the form.
 	Construct() Construct
@@ -168,6 +170,14 @@ type Attach struct {
 	Cluster     string
 }
 
+// AlterDatabase is ALTER DATABASE Name [ON CLUSTER c] MODIFY COMMENT
+// 'Comment'.
+type AlterDatabase struct {
+	Name    QualifiedName
+	Cluster string
+	Comment string
+}
+
 // AlterTable is an ALTER TABLE with commands AfterShip does not accept.
 type AlterTable struct {
 	Table    QualifiedName
@@ -218,6 +228,9 @@ func (*AccessControl) Construct() Construct { return ConstructAccessControl }
 // Construct names the form: ConstructAttach.
 func (*Attach) Construct() Construct { return ConstructAttach }
 
+// Construct names the form: ConstructAlterDatabase.
+func (*AlterDatabase) Construct() Construct { return ConstructAlterDatabase }
+
 // Construct names the form: ConstructAlterCommand.
 func (*AlterTable) Construct() Construct { return ConstructAlterCommand }
 
@@ -235,6 +248,7 @@ func (*DropFunction) gap()   {}
 func (*RenameTables) gap()   {}
 func (*AccessControl) gap()  {}
 func (*Attach) gap()         {}
+func (*AlterDatabase) gap()  {}
 func (*AlterTable) gap()     {}
 func (*CommentColumn) gap()  {}
 func (*ModifyComment) gap()  {}
@@ -245,7 +259,7 @@ func (*KeywordCommand) gap() {}
 // or an ALTER TABLE read command by command.
 func parseGap(stmt Statement, text string, nativeErr error) (*Result, error) {
 	toks := scanSQL(text)
-	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach} {
+	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, alterDatabase} {
 		c := &cursor{toks: toks, stmt: stmt}
 		if g := read(c); g != nil && c.done() {
 			return &Result{Stmt: stmt, Text: text, Gap: g,
@@ -451,6 +465,24 @@ func attach(c *cursor) Gap {
 		return nil
 	}
 	if g.Cluster, ok = c.cluster(); !ok {
+		return nil
+	}
+	return g
+}
+
+func alterDatabase(c *cursor) Gap {
+	if !c.accept("ALTER", "DATABASE") {
+		return nil
+	}
+	g := &AlterDatabase{}
+	var ok bool
+	if g.Name.Name, g.Name.Pos, ok = c.name(); !ok {
+		return nil
+	}
+	if g.Cluster, ok = c.cluster(); !ok || !c.accept("MODIFY", "COMMENT") {
+		return nil
+	}
+	if g.Comment, ok = c.stringLit(); !ok {
 		return nil
 	}
 	return g

@@ -167,6 +167,13 @@ var gapCases = []gapCase{
 		}},
 	{"named args in index type", "CREATE TABLE t (s String, INDEX i s TYPE text(tokenizer = splitByNonAlpha) GRANULARITY 1) ENGINE = MergeTree ORDER BY tuple()", ConstructIndexArgs, nil},
 	{"index without GRANULARITY", "ALTER TABLE t ADD INDEX i s TYPE minmax", ConstructGranularity, nil},
+	{"ALTER DATABASE MODIFY COMMENT", "ALTER DATABASE `d b` ON CLUSTER '{cluster}' MODIFY COMMENT 'it''s'", ConstructAlterDatabase,
+		func(t *testing.T, r *Result) {
+			g := r.Gap.(*AlterDatabase)
+			if g.Name.Name != "d b" || g.Name.Pos.Col != 16 || g.Cluster != "{cluster}" || g.Comment != "it's" {
+				t.Errorf("gap = %+v", g)
+			}
+		}},
 	{"EXCHANGE TABLES", "EXCHANGE TABLES db.a AND `b`", ConstructExchange,
 		func(t *testing.T, r *Result) {
 			g := r.Gap.(*ExchangeTables)

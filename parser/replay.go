@@ -162,6 +162,13 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 		r.errs = append(r.errs, &ReplayError{Pos: at, Stmt: sql, Err: err})
 		return
 	}
+	r.ReplayConversion(pos, sql, conv)
+}
+
+// ReplayConversion replays one statement that starts at pos, already
+// converted by Convert with the replayer's current database (for callers
+// that read the conversion too). conv must not be reused afterwards.
+func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conversion) {
 	if conv.Use != "" {
 		if _, ok := r.schema.Database(conv.Use); !ok {
 			r.errs = append(r.errs, &ReplayError{Pos: pos, Stmt: sql, Err: fmt.Errorf("USE %s: database %w", schema.QuoteIdent(conv.Use), schema.ErrNotExist)})

@@ -608,8 +608,11 @@ func QuoteIdent(s string) string {
 	if isPlainIdent(s) && !quotedKeywords[strings.ToUpper(s)] {
 		return s
 	}
-	return "`" + strings.NewReplacer("\\", "\\\\", "`", "\\`").Replace(s) + "`"
+	return "`" + identEscaper.Replace(s) + "`"
 }
+
+// identEscaper escapes a back-quoted identifier; built once.
+var identEscaper = strings.NewReplacer("\\", "\\\\", "`", "\\`")
 
 // quotedKeywords are the keywords the server back-quotes when they are
 // identifiers, in any case (26.7's formatQuery, over system.keywords):
@@ -620,7 +623,7 @@ var quotedKeywords = map[string]bool{"ALL": true, "DISTINCT": true, "FROM": true
 // BackQuote always backquotes an identifier, as the server does for column
 // names in create_table_query.
 func BackQuote(s string) string {
-	return "`" + strings.NewReplacer("\\", "\\\\", "`", "\\`").Replace(s) + "`"
+	return "`" + identEscaper.Replace(s) + "`"
 }
 
 func isPlainIdent(s string) bool {

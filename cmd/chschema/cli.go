@@ -94,7 +94,7 @@ type CLI struct {
 	Version  VersionCmd  `cmd:"" help:"Print chschema's version, and with --dsn the server's."`
 	New      NewCmd      `cmd:"" help:"Create the next migration of a service, with -- +up and -- +down sections."`
 	Hash     HashCmd     `cmd:"" help:"Seal the current migrations into <dir>/chschema.sum (the release step); refuses, exit 1, what lint rejects."`
-	Lint     LintCmd     `cmd:"" help:"Check the migrations offline (with --dsn, also with the server's parser; with --base REF, also against the release at git revision REF); exit 1 on findings."`
+	Lint     LintCmd     `cmd:"" help:"Check the migrations offline (with --dsn, also with the server's parser; with --base REF, also against the release at git revision REF); exit 1 on error findings (warnings, such as the cluster rules, and notes do not fail it)."`
 	Schema   SchemaCmd   `cmd:"" help:"Print the expected schema (init.sql, then every migration) as canonical SQL, or JSON with --format json."`
 	Migrate  MigrateCmd  `cmd:"" help:"Apply the pending migrations: check chschema.sum, wait for the server, lock, run init.sql, verify, apply in order, record."`
 	Down     DownCmd     `cmd:"" help:"Revert applied migrations, most recent first, with their down sections (after checking chschema.sum)."`

@@ -93,6 +93,10 @@ func TestDumpCheckPlan(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "vector", "0003_add_host.sql")); err == nil {
 		t.Fatal("--dry-run wrote the migration")
 	}
+	r = runDecl(t, environ, []string{"plan", "vector", "add_host", "--dir", dir, "--dry-run", "--cluster", "{cluster}"})
+	if r.code != exitOK || strings.Count(r.stdout, "ALTER TABLE ${VECTOR_DB}.`tracking_logs` ON CLUSTER `{cluster}`\n") != 2 {
+		t.Fatalf("plan --cluster: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	r = runDecl(t, environ, []string{"plan", "vector", "add_host", "--dir", dir})
 	if r.code != exitOK || !strings.Contains(r.stdout, "0003_add_host.sql") {
 		t.Fatalf("plan: exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -155,6 +159,10 @@ func TestPlanRenamesAndRecreate(t *testing.T) {
 	r = runDecl(t, environ, []string{"plan", "event_sink", "x", "--dir", dir, "--dry-run", "--allow-recreate"})
 	if r.code != exitOK || !strings.Contains(r.stdout, "EXCHANGE TABLES") || !strings.Contains(r.stderr, "destructive: DROP TABLE") {
 		t.Errorf("--allow-recreate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runDecl(t, environ, []string{"plan", "event_sink", "x", "--dir", dir, "--dry-run", "--allow-recreate", "--cluster", "c"})
+	if r.code != exitError || !strings.Contains(r.stderr, "INSERT … SELECT, which has no ON CLUSTER") {
+		t.Errorf("--allow-recreate --cluster: exit %d, want 2 with an explanation\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
 

@@ -68,11 +68,7 @@ func writeReport(g *Globals, env *Env, what string, report *lint.Report) error {
 		return err
 	}
 	if g.Format == "text" && len(report.Findings) > 0 {
-		warnings := ""
-		if n := report.Warnings(); n > 0 {
-			warnings = fmt.Sprintf("%d warnings, ", n)
-		}
-		fmt.Fprintf(env.Stderr, "%s: %d errors, %s%d notes\n", what, report.Errors(), warnings, len(report.Findings)-report.Errors()-report.Warnings())
+		fmt.Fprintf(env.Stderr, "%s: %d errors, %d warnings, %d notes\n", what, report.Errors(), report.Warnings(), report.Infos())
 	}
 	if report.Errors() > 0 {
 		return errFindings

@@ -17,6 +17,7 @@ type PlanCmd struct {
 	DryRun        bool     `name:"dry-run" help:"Print the migration instead of writing it."`
 	AllowRecreate bool     `name:"allow-recreate" help:"Rebuild tables ClickHouse cannot change in place (new table, INSERT SELECT, EXCHANGE TABLES, DROP) instead of stopping."`
 	Rename        []string `help:"A rename, not a drop and an add: old=new, table.old=new or db.table.old=new for a column, db.old=db.new for a table or dictionary (repeatable)." placeholder:"OLD=NEW"`
+	Cluster       string   `help:"Write every statement ON CLUSTER NAME (a macro such as '{cluster}', or a template variable as the migrations write it, works too). A table rebuild is refused: its INSERT ... SELECT has no ON CLUSTER." placeholder:"NAME"`
 	ignoreFlags
 }
 
@@ -37,7 +38,7 @@ func (c *PlanCmd) Run(g *Globals, env *Env, prompt *Prompter) error {
 		return dirError(g, err)
 	}
 	dir := c.schemaDir(g)
-	res, err := p.Plan(dir, chschema.PlanOptions{AllowRecreate: c.AllowRecreate, Renames: renames, Confirm: prompt.Confirm})
+	res, err := p.Plan(dir, chschema.PlanOptions{AllowRecreate: c.AllowRecreate, Renames: renames, Confirm: prompt.Confirm, Cluster: c.Cluster})
 	printDeclarativeFindings(env, g, dir, res.Expected, res.Desired)
 	if err != nil {
 		return err

@@ -11,7 +11,11 @@
 // When none is available the test is skipped with one line; under CI=true it
 // fails instead, so that CI never passes by skipping.
 //
-// A package whose tests use New must have
+// Cluster and ClusterWith give a test a fresh database on every node of a
+// loopback cluster (scripts/clickhouse cluster), shared by the tests of a
+// process in the same way; see cluster.go.
+//
+// A package whose tests use New or Cluster must have
 //
 //	func TestMain(m *testing.M) { os.Exit(chtest.Main(m)) }
 package chtest
@@ -68,7 +72,8 @@ var (
 	mainRunning bool
 )
 
-// Main runs the tests and then stops the server if this process started one.
+// Main runs the tests and then stops the server and the clusters this
+// process started.
 func Main(m *testing.M) int {
 	mu.Lock()
 	mainRunning = true
@@ -82,6 +87,12 @@ func Main(m *testing.M) int {
 			if code == 0 {
 				code = 1
 			}
+		}
+	}
+	if err := stopClusters(); err != nil {
+		fmt.Fprintf(os.Stderr, "chtest: stopping a cluster: %v\n", err)
+		if code == 0 {
+			code = 1
 		}
 	}
 	return code
