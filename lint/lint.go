@@ -220,7 +220,7 @@ type linter struct {
 	// dbNames are the database names, literal and templated, for the
 	// literal-database rule.
 	dbNames databaseNames
-	parsed map[*migrations.Section][]*clusterStmt // for the cluster rules
+	parsed  map[*migrations.Section][]*clusterStmt // for the cluster rules
 }
 
 func (l *linter) add(file string, p migrations.Pos, rule Rule, sev Severity, format string, args ...any) {
