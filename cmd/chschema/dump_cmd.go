@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"context"
 	"fmt"
 	"os"
@@ -15,9 +16,12 @@ const FunctionsFile = chschema.FunctionsFile
 // DumpCmd writes the expected schema as a schema directory, the starting
 // point of the declarative workflow.
 type DumpCmd struct {
+	projectFlags
+	optionalDSNFlag
 	schemaDirFlag
-	Database []string `help:"With --dsn, also dump this database (repeatable); the databases the migrations create are always dumped." placeholder:"DB"`
-	Force    bool     `help:"Replace the .sql files already in the schema directory."`
+	Database []string `help:"With --dsn, also dump this database (repeatable; it must exist); the databases the migrations create are always dumped." placeholder:"DB" env:"CHSCHEMA_DUMP_DATABASE"`
+	Force    bool     `help:"Replace the .sql files already in the schema directory." env:"CHSCHEMA_DUMP_FORCE"`
+	formatFlag
 }
 
 // Run computes the expected schema (or, with --dsn, reads the live one) and
@@ -63,12 +67,21 @@ func (c *DumpCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 			return err
 		}
 	}
+	written := []string{}
 	for _, f := range res.Files {
 		p := filepath.Join(dir, f.Name)
 		if err := os.WriteFile(p, []byte(f.Text), 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintln(env.Stdout, filepath.Join(displayDir(dir), f.Name))
+		written = append(written, filepath.Join(displayDir(dir), f.Name))
+	}
+	if g.Format == "json" {
+		return json.NewEncoder(env.Stdout).Encode(struct {
+			Files []string `json:"files"`
+		}{written})
+	}
+	for _, f := range written {
+		fmt.Fprintln(env.Stdout, f)
 	}
 	return nil
 }

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 
 	"github.com/chschema/chschema"
+	"github.com/chschema/chschema/internal/english"
 )
 
 // HashCmd seals the current migrations into chschema.sum: the release step.
 type HashCmd struct {
-	Force bool `help:"Reseal even when sealed migrations were edited, removed or reordered."`
+	projectFlags
+	Force bool `help:"Reseal even when sealed migrations were edited, removed or reordered." env:"CHSCHEMA_HASH_FORCE"`
+	formatFlag
 }
 
 // Run writes chschema.sum when it changes.
@@ -32,10 +36,14 @@ func (c *HashCmd) Run(g *Globals, env *Env) error {
 		return fmt.Errorf("cannot seal %s; fix these first:\n%w", g.Dir, err)
 	}
 	file := path.Join(displayDir(g.Dir), res.Path)
+	if g.Format == "json" {
+		res.Path = file
+		return json.NewEncoder(env.Stdout).Encode(res)
+	}
 	if !res.Changed {
-		fmt.Fprintf(env.Stdout, "%s is up to date: %d migrations sealed\n", file, res.Sealed)
+		fmt.Fprintf(env.Stdout, "%s is up to date: %s sealed\n", file, english.Plural(res.Sealed, "migration"))
 		return nil
 	}
-	fmt.Fprintf(env.Stdout, "%s: %d migrations sealed\n", file, res.Sealed)
+	fmt.Fprintf(env.Stdout, "%s: %s sealed\n", file, english.Plural(res.Sealed, "migration"))
 	return nil
 }

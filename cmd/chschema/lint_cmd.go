@@ -8,12 +8,16 @@ import (
 	"strings"
 
 	"github.com/chschema/chschema"
+	"github.com/chschema/chschema/internal/english"
 	"github.com/chschema/chschema/lint"
 )
 
 // LintCmd checks the migrations directory and reports every finding.
 type LintCmd struct {
-	Wait waitFlag `embed:""`
+	projectFlags
+	optionalDSNFlag
+	waitFlag
+	annotatedFormatFlag
 }
 
 // Run lints --dir; with --dsn, statements AfterShip's parser rejects are
@@ -22,7 +26,7 @@ type LintCmd struct {
 func (c *LintCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	var opts chschema.LintOptions
 	if g.DSN != "" {
-		db, err := connect(ctx, g.DSN, c.Wait.Wait)
+		db, err := connect(ctx, g.DSN, c.Wait)
 		if err != nil {
 			return err
 		}
@@ -43,7 +47,7 @@ func (c *LintCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		return err
 	}
 	if g.Format == "text" && len(report.Findings) > 0 {
-		fmt.Fprintf(env.Stderr, "chschema lint: %d errors, %d notes\n", report.Errors(), len(report.Findings)-report.Errors())
+		fmt.Fprintf(env.Stderr, "chschema lint: %s, %s\n", english.Plural(report.Errors(), "error"), english.Plural(len(report.Findings)-report.Errors(), "note"))
 	}
 	if report.Errors() > 0 {
 		return errFindings

@@ -166,7 +166,7 @@ func TestMigrateCLIRefusesEditedAppliedFile(t *testing.T) {
 	file := filepath.Join(work, "xapi", "0001_events.sql")
 	writeFile(t, file, "-- +up\nCREATE TABLE events (id UInt64) ENGINE = MergeTree ORDER BY id;\n-- +down\nDROP TABLE events;\n")
 	args := []string{"migrate", "--dir", work, "--dsn", db.DSN}
-	if r := runBinary(t, bin, work, nil, args...); r.code != 0 || !strings.Contains(r.stdout, "applied 1 migrations (1 statements)") {
+	if r := runBinary(t, bin, work, nil, args...); r.code != 0 || !strings.Contains(r.stdout, "applied 1 migration (1 statement)") {
 		t.Fatalf("first migrate: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	if r := runBinary(t, bin, work, nil, args...); r.code != 0 || !strings.Contains(r.stdout, "applied 0 migrations") {
@@ -204,7 +204,7 @@ func TestConcurrentMigrateProcesses(t *testing.T) {
 		outs = append(outs, strings.TrimSpace(r.stdout))
 	}
 	sort.Strings(outs)
-	if diff := cmp.Diff([]string{"applied 0 migrations (0 statements)", "applied 1 migrations (2 statements)"}, outs); diff != "" {
+	if diff := cmp.Diff([]string{"applied 0 migrations (0 statements)", "applied 1 migration (2 statements)"}, outs); diff != "" {
 		t.Errorf("one applies, one waits (-want +got):\n%s", diff)
 	}
 	if n := selectStrings(t, db, "SELECT toString(count()) FROM a"); n[0] != "3" {
@@ -247,13 +247,13 @@ func TestMigrateRefusesDriftUnlessAllowed(t *testing.T) {
 		t.Fatal("migrate applied over drift")
 	}
 	r = runBinary(t, bin, work, nil, append(args, "--allow-drift")...)
-	if r.code != 0 || !strings.Contains(r.stdout, "applied 1 migrations") {
+	if r.code != 0 || !strings.Contains(r.stdout, "applied 1 migration (") {
 		t.Fatalf("--allow-drift: exit %d, %s%s", r.code, r.stdout, r.stderr)
 	}
 	// An ignore rule for the drifted table lets a later migrate through.
 	writeFile(t, filepath.Join(work, "xapi", "0003_last.sql"), "-- +up\nCREATE TABLE last (id UInt64) ENGINE = Log;\n-- +down\nDROP TABLE last;\n")
 	r = runBinary(t, bin, work, nil, append(args, "--ignore", db.Name+".events")...)
-	if r.code != 0 || !strings.Contains(r.stdout, "applied 1 migrations") {
+	if r.code != 0 || !strings.Contains(r.stdout, "applied 1 migration (") {
 		t.Fatalf("--ignore: exit %d, %s%s", r.code, r.stdout, r.stderr)
 	}
 }
@@ -279,11 +279,11 @@ func TestBaselineCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = runBinary(t, bin, work, nil, base...)
-	if r.code != 0 || !strings.Contains(r.stdout, "baselined 1 migrations") {
+	if r.code != 0 || !strings.Contains(r.stdout, "baselined 1 migration") {
 		t.Fatalf("baseline: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	r = runBinary(t, bin, work, nil, "migrate", "--dir", work, "--dsn", db.DSN)
-	if r.code != 0 || !strings.Contains(r.stdout, "applied 1 migrations (1 statements)") {
+	if r.code != 0 || !strings.Contains(r.stdout, "applied 1 migration (1 statement)") {
 		t.Fatalf("migrate after baseline: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	st := runBinary(t, bin, work, nil, "status", "--dir", work, "--dsn", db.DSN, "--format", "json")
@@ -359,7 +359,7 @@ func TestDiffCountsHalfAppliedStatements(t *testing.T) {
 		t.Fatalf("migrate: exit %d\n%s", r.code, r.stderr)
 	}
 	r := runBinary(t, bin, work, nil, append([]string{"diff"}, base...)...)
-	if r.code != 0 || !strings.HasPrefix(r.stdout, "no drift") || !strings.Contains(r.stderr, "svc/0001 is half-applied: its 1 completed statement(s) count as expected") {
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "no drift") || !strings.Contains(r.stderr, "svc/0001 is half-applied: its 1 completed statement counts as expected") {
 		t.Fatalf("diff after a half-applied migration: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	// The half-applied table changed by hand is drift all the same.

@@ -59,7 +59,7 @@ func TestMigrateWaitsForServer(t *testing.T) {
 	if err := migrate.Wait(); err != nil {
 		t.Fatalf("migrate --wait: %v\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), "applied 1 migrations") {
+	if !strings.Contains(out.String(), "applied 1 migration (") {
 		t.Errorf("migrate --wait output: %q", out.String())
 	}
 }
