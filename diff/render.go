@@ -79,11 +79,11 @@ func WriteText(w io.Writer, r *Result, opts TextOptions) error {
 			p.line("", "    "+sub+":")
 			indent = "      "
 		}
-		if e.From != "" {
-			p.line(ansiRed, indent+"- "+e.From)
+		for _, l := range lines(e.From) {
+			p.line(ansiRed, indent+"- "+l)
 		}
-		if e.To != "" {
-			p.line(ansiGreen, indent+"+ "+e.To)
+		for _, l := range lines(e.To) {
+			p.line(ansiGreen, indent+"+ "+l)
 		}
 	}
 	unverified := 0
@@ -109,6 +109,15 @@ func WriteText(w io.Writer, r *Result, opts TextOptions) error {
 		p.line("", fmt.Sprintf("(%s ignored)", english.Plural(r.Ignored, "object")))
 	}
 	return p.err
+}
+
+// lines splits a side of an entry (a database in full is several
+// statements) into its lines; none for "".
+func lines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
 }
 
 type textPrinter struct {
