@@ -10,6 +10,7 @@ import (
 
 	"github.com/chschema/chschema"
 	"github.com/chschema/chschema/apply"
+	"github.com/chschema/chschema/internal/english"
 )
 
 // StatusCmd shows each migration's state on the server.
@@ -63,7 +64,7 @@ func writeStatus(env *Env, res *chschema.StatusResult) error {
 	for _, s := range res.Migrations {
 		note := s.Note
 		if s.State == apply.StateIncomplete {
-			note = fmt.Sprintf("%d/%d statements done; %s", s.Done, s.Total, note)
+			note = fmt.Sprintf("%d/%d %s done; %s", s.Done, s.Total, english.Noun(s.Total, "statement"), note)
 		} else if !s.AppliedAt.IsZero() {
 			note = strings.TrimSpace(s.AppliedAt.UTC().Format("2006-01-02 15:04:05Z") + " " + note)
 		}
