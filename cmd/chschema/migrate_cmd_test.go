@@ -371,3 +371,83 @@ func TestDiffCountsHalfAppliedStatements(t *testing.T) {
 		t.Fatalf("diff after a hand change: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestVerifyExampleTwice: the example project passes verify (every down
+// section undoes its up), and verify cleans up after itself: a second run
+// on the same server passes too, and nothing of it is left afterwards.
+func TestVerifyExampleTwice(t *testing.T) {
+	db, prefix := exampleDB(t)
+	bin := buildBinary(t)
+	abs, err := filepath.Abs(exampleDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := append(exampleEnv(prefix, ""), "CHSCHEMA_DIR="+abs)
+	for run := 1; run <= 2; run++ {
+		r := runBinary(t, bin, t.TempDir(), env, "verify", "--dev-dsn", db.DSN)
+		if r.code != 0 || !strings.Contains(r.stdout, "verified 9 migrations") || !strings.Contains(r.stderr, "cleaned up") {
+			t.Fatalf("verify run %d: exit %d\n%s%s", run, r.code, r.stdout, r.stderr)
+		}
+		if left := serverSnapshot(t, db, prefix); len(left) != 0 {
+			t.Errorf("after verify run %d: %v", run, left)
+		}
+		if tables := serverSnapshot(t, db, db.Name); len(tables) != 1 {
+			t.Errorf("after verify run %d, the session database holds %v", run, tables)
+		}
+	}
+}
+
+// TestVerifyCleansUpAfterAFailure: a round trip that fails still drops what
+// it created, so the fixed migration verifies on the same server.
+func TestVerifyCleansUpAfterAFailure(t *testing.T) {
+	db := chtest.New(t)
+	work := t.TempDir()
+	os.MkdirAll(filepath.Join(work, "xapi"), 0o755)
+	writeFile(t, filepath.Join(work, "xapi", "0001_events.sql"), "-- +up\nCREATE TABLE events (id UInt64) ENGINE = MergeTree ORDER BY id;\n-- +down\nDROP TABLE events;\n")
+	writeFile(t, filepath.Join(work, "xapi", "0002_col.sql"), "-- +up\nALTER TABLE events ADD COLUMN x String;\n-- +down\n-- no-op\n")
+	code, out, errOut := runCLI(t, "verify", "--dir", work, "--dev-dsn", db.DSN)
+	if code != exitFindings || !strings.Contains(errOut, "after down xapi/0002") {
+		t.Fatalf("lossy down: exit %d\n%s%s", code, out, errOut)
+	}
+	if left := serverSnapshot(t, db, db.Name); len(left) != 1 {
+		t.Errorf("after a failed verify: %v", left)
+	}
+	writeFile(t, filepath.Join(work, "xapi", "0002_col.sql"), "-- +up\nALTER TABLE events ADD COLUMN x String;\n-- +down\nALTER TABLE events DROP COLUMN x;\n")
+	if code, out, errOut := runCLI(t, "verify", "--dir", work, "--dev-dsn", db.DSN); code != exitOK {
+		t.Errorf("fixed, on the same server: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestBaselineOneServiceAtATime: a legacy database holds every service's
+// objects, applied without chschema. Each service is stamped on its own:
+// the other services' objects are not drift for it. A change by hand to one
+// service's table refuses that service's baseline only.
+func TestBaselineOneServiceAtATime(t *testing.T) {
+	db, prefix := exampleDB(t)
+	env := exampleEnv(prefix, "")
+	runExampleUp(t, db, env)
+	execAll(t, db, "ALTER TABLE `"+prefix+"event_sink`.course_overviews ADD COLUMN by_hand UInt8")
+	baseline := func(version, service string) (int, string) {
+		envr, out, errOut := testEnv()
+		envr.Environ = env
+		code := run([]string{"baseline", version, "--service", service, "--dir", exampleDir, "--dsn", db.DSN}, envr)
+		return code, out.String() + errOut.String()
+	}
+	if code, out := baseline("3", "event_sink"); code != exitFindings || !strings.Contains(out, "by_hand") {
+		t.Errorf("event_sink with a change by hand: exit %d\n%s", code, out)
+	}
+	for _, s := range []struct{ version, service string }{{"2", "vector"}, {"4", "xapi"}} {
+		if code, out := baseline(s.version, s.service); code != exitOK || !strings.Contains(out, "baselined "+map[string]string{"vector": "2", "xapi": "4"}[s.service]+" migrations") {
+			t.Errorf("baseline %s --service %s: exit %d\n%s", s.version, s.service, code, out)
+		}
+	}
+	execAll(t, db, "ALTER TABLE `"+prefix+"event_sink`.course_overviews DROP COLUMN by_hand")
+	if code, out := baseline("3", "event_sink"); code != exitOK {
+		t.Errorf("event_sink after the fix: exit %d\n%s", code, out)
+	}
+	envr, out, _ := testEnv()
+	envr.Environ = env
+	if code := run([]string{"status", "--exit-code", "--dir", exampleDir, "--dsn", db.DSN}, envr); code != exitOK {
+		t.Errorf("status after baselining every service: exit %d\n%s", code, out)
+	}
+}
