@@ -22,7 +22,9 @@ import (
 func TestFirstDeployToADatabaseInitCreates(t *testing.T) {
 	db := chtest.New(t)
 	xapi := db.Name + "_xapi"
-	t.Cleanup(func() { _ = db.Conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+schema.QuoteIdent(xapi)+" SYNC") })
+	t.Cleanup(func() {
+		_ = db.Conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+schema.QuoteIdent(xapi)+" SYNC")
+	})
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "init.sql"), "CREATE DATABASE IF NOT EXISTS ${XAPI_DB};\n")
@@ -75,7 +77,9 @@ func TestFirstDeployToADatabaseInitCreates(t *testing.T) {
 func TestFirstDeployRefusals(t *testing.T) {
 	db := chtest.New(t)
 	xapi := db.Name + "_xapi"
-	t.Cleanup(func() { _ = db.Conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+schema.QuoteIdent(xapi)+" SYNC") })
+	t.Cleanup(func() {
+		_ = db.Conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+schema.QuoteIdent(xapi)+" SYNC")
+	})
 	dsn := strings.TrimSuffix(db.DSN, "/"+db.Name) + "/" + xapi
 	for _, tt := range []struct {
 		name, init, want string
