@@ -87,7 +87,15 @@ func (p *Project) preflight(db *DB, op string) func(context.Context, apply.Prefl
 		if len(run) == 0 {
 			return nil
 		}
-		once.Do(func() { report, lerr = p.Lint(ctx, LintOptions{}) })
+		once.Do(func() {
+			// The replay rule resolves unqualified names in the session
+			// database, as the server will; offline (Script) it is unknown.
+			lo := LintOptions{}
+			if db != nil {
+				lo.Database = db.database
+			}
+			report, lerr = p.Lint(ctx, lo)
+		})
 		if lerr != nil {
 			return lerr
 		}

@@ -74,7 +74,7 @@ func Open(dir string, opts ...Option) (*Project, error) {
 	if dir == "" {
 		return nil, errors.New("chschema: Open: empty directory name")
 	}
-	return open(os.DirFS(dir), dir, opts)
+	return open(migrations.DirFS(dir), dir, opts)
 }
 
 // OpenFS is Open on a file system, for example an embed.FS or a
@@ -111,7 +111,10 @@ func open(fsys fs.FS, path string, opts []Option) (*Project, error) {
 		return nil, err
 	}
 	for _, e := range list {
-		if e.File == migrations.SumFileName {
+		// The sum file's own syntax and header are the seal's business
+		// (WithoutSumCheck rewrites them); a sum file that cannot be read
+		// at all is a problem of the directory, like any unreadable file.
+		if e.File == migrations.SumFileName && (errors.Is(e, migrations.ErrSumSyntax) || errors.Is(e, migrations.ErrSumHeader)) {
 			p.sumFile = append(p.sumFile, e)
 		} else {
 			p.structural = append(p.structural, e)
@@ -218,15 +221,20 @@ func newSealError(errs migrations.ErrorList) *SealError {
 }
 
 func (e *SealError) Error() string {
-	lines := make([]string, len(e.Findings))
-	for i, f := range e.Findings {
+	return "chschema: the seal (chschema.sum) is broken:\n" + findingLines(e.Findings)
+}
+
+// findingLines prints findings one a line, as file:line:col: rule: message.
+func findingLines(findings []lint.Finding) string {
+	lines := make([]string, len(findings))
+	for i, f := range findings {
 		at := f.File
 		if f.Line > 0 {
 			at = fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Col)
 		}
 		lines[i] = fmt.Sprintf("%s: %s: %s", at, f.Rule, f.Message)
 	}
-	return "chschema: the seal (chschema.sum) is broken:\n" + strings.Join(lines, "\n")
+	return strings.Join(lines, "\n")
 }
 
 // Unwrap returns the migrations.Error of each finding.
@@ -257,6 +265,14 @@ type LintOptions struct {
 	// statement that AfterShip's parser does not accept as written; the
 	// server's verdict wins.
 	Server *DB
+	// Base is the released state (migrations.GitBase, migrations.SumBase):
+	// a migration sealed there that was edited, removed, renamed or
+	// reordered is an error whatever the working tree's chschema.sum says.
+	Base *migrations.Base
+	// Database is the session database unqualified names resolve to, for
+	// the replay check; empty: the Server's, else unknown (an error must
+	// happen in every database the migrations name).
+	Database string
 }
 
 // Lint checks the migrations offline and returns every finding, sorted,
@@ -266,15 +282,36 @@ type LintOptions struct {
 // is how they are listed. It fails only when it cannot run (the server
 // check fails to run).
 func (p *Project) Lint(ctx context.Context, opts LintOptions) (*lint.Report, error) {
-	lo := lint.Options{Vars: p.cfg.vars}
+	lo, err := p.lintOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	return lint.Lint(ctx, p.fsys, lo)
+}
+
+func (p *Project) lintOptions(opts LintOptions) (lint.Options, error) {
+	lo := lint.Options{Vars: p.cfg.vars, Base: opts.Base, Database: opts.Database}
 	if opts.Server != nil {
 		sp, err := newServerParser(opts.Server)
 		if err != nil {
-			return nil, err
+			return lo, err
 		}
 		lo.Server = sp
+		if lo.Database == "" {
+			lo.Database = opts.Server.Database()
+		}
 	}
-	return lint.Lint(ctx, p.fsys, lo)
+	return lo, nil
+}
+
+// UnsealableError is Hash's refusal to seal migrations that lint rejects:
+// Report holds the error findings, each at its file:line:col.
+type UnsealableError struct {
+	Report *lint.Report
+}
+
+func (e *UnsealableError) Error() string {
+	return "chschema: not sealed: lint rejects these migrations; fix them, then hash again:\n" + findingLines(e.Report.Findings)
 }
 
 // New writes the next migration of service (its last ID plus one, with the
@@ -336,9 +373,15 @@ type HashResult struct {
 // removed, renamed or reordered, so that it never launders an edit; on a
 // Project opened WithoutSumCheck it reseals anyway (and ignores a malformed
 // sum file, which it rewrites). Template variables play no part: the sum
-// covers the files as written. It works on a Project that Open reported
-// problems for.
-func (p *Project) Hash() (*HashResult, error) {
+// covers the files as written, but an undefined variable still blocks (the
+// statements after it cannot be checked). It also refuses, with an
+// *UnsealableError holding lint's findings, when lint reports an error in a
+// migration it would seal anew (an empty section, the template as New
+// wrote it, a syntax error...), even WithoutSumCheck: a released migration
+// never changes, so it is sealed only once it is right. opts.Server lets
+// the server's parser judge what AfterShip's rejects, as in Lint. It works
+// on a Project that Open reported problems for.
+func (p *Project) Hash(ctx context.Context, opts LintOptions) (*HashResult, error) {
 	if p.path == "" {
 		return nil, errors.New("chschema: Hash needs a Project opened from a directory on disk")
 	}
@@ -351,13 +394,24 @@ func (p *Project) Hash() (*HashResult, error) {
 	if p.seal != nil {
 		return nil, p.seal
 	}
+	lo, err := p.lintOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	blockers, err := lint.SealBlockers(ctx, p.fsys, lo)
+	if err != nil {
+		return nil, err
+	}
+	if len(blockers.Findings) > 0 {
+		return nil, &UnsealableError{Report: blockers}
+	}
 	data, err := p.dir.SumFile().MarshalText()
 	if err != nil {
 		return nil, err
 	}
 	res := &HashResult{Path: migrations.SumFileName, Sealed: len(p.dir.Migrations())}
 	file := filepath.Join(p.path, migrations.SumFileName)
-	if old, err := os.ReadFile(file); err == nil && string(old) == string(data) {
+	if old, err := migrations.ReadFile(p.fsys, migrations.SumFileName, migrations.MaxFileSize); err == nil && string(old) == string(data) {
 		return res, nil
 	}
 	if err := os.WriteFile(file, data, 0o644); err != nil {

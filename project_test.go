@@ -263,16 +263,22 @@ func TestNewAndHash(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// No variables: New and Hash need none.
+	// No variables: New needs none, but Hash seals only what lint accepts,
+	// and lint needs the values to read the SQL.
 	p, err := Open(dir)
 	if !errors.Is(err, migrations.ErrUndefinedVar) {
 		t.Fatalf("Open without variables: %v", err)
 	}
-	res, err := p.Hash()
+	var ue *UnsealableError
+	if _, err := p.Hash(context.Background(), LintOptions{}); !errors.As(err, &ue) || ue.Report.Findings[0].Rule != lint.RuleUndefinedVar {
+		t.Fatalf("Hash without variables: %v, want an *UnsealableError for the undefined variable", err)
+	}
+	p, _ = Open(dir, shopVars)
+	res, err := p.Hash(context.Background(), LintOptions{})
 	if err != nil || !res.Changed || res.Sealed != 2 {
 		t.Fatalf("Hash = %+v, %v", res, err)
 	}
-	if res, err := p.Hash(); err != nil || res.Changed {
+	if res, err := p.Hash(context.Background(), LintOptions{}); err != nil || res.Changed {
 		t.Errorf("second Hash = %+v, %v; want unchanged", res, err)
 	}
 	rel, err := p.New("shop", "clicks", nil)
@@ -289,18 +295,27 @@ func TestNewAndHash(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "shop", "0002_events.sql"), []byte(eventsSQL+"-- edit\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p, _ = Open(dir)
+	p, _ = Open(dir, shopVars)
 	var se *SealError
-	if _, err := p.Hash(); !errors.As(err, &se) {
+	if _, err := p.Hash(context.Background(), LintOptions{}); !errors.As(err, &se) {
 		t.Errorf("Hash over an edit: %v, want a *SealError", err)
 	}
-	p, _ = Open(dir, WithoutSumCheck())
-	if res, err := p.Hash(); err != nil || !res.Changed {
+	// Not even WithoutSumCheck seals what lint rejects: the template New
+	// wrote has empty sections.
+	p, _ = Open(dir, shopVars, WithoutSumCheck())
+	if _, err := p.Hash(context.Background(), LintOptions{}); !errors.As(err, &ue) || ue.Report.Findings[0].File != "shop/0003_clicks.sql" {
+		t.Errorf("Hash of New's template: %v, want an *UnsealableError at shop/0003_clicks.sql", err)
+	}
+	if err := os.Remove(filepath.Join(dir, "shop", "0003_clicks.sql")); err != nil {
+		t.Fatal(err)
+	}
+	p, _ = Open(dir, shopVars, WithoutSumCheck())
+	if res, err := p.Hash(context.Background(), LintOptions{}); err != nil || !res.Changed {
 		t.Errorf("Hash WithoutSumCheck = %+v, %v", res, err)
 	}
 	// An fs.FS has nowhere to write.
 	pf, _ := OpenFS(shopFS(), shopVars)
-	if _, err := pf.Hash(); err == nil {
+	if _, err := pf.Hash(context.Background(), LintOptions{}); err == nil {
 		t.Error("Hash on an fs.FS succeeded")
 	}
 }

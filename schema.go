@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 
 	"github.com/chschema/chschema/apply"
@@ -88,7 +87,7 @@ type DesiredResult struct {
 
 // desired reads the schema directory dir.
 func desired(dir string) (*DesiredResult, error) {
-	s, findings, err := parser.DesiredSchema(os.DirFS(dir), parser.DesiredOptions{})
+	s, findings, err := parser.DesiredSchema(migrations.DirFS(dir), parser.DesiredOptions{})
 	res := &DesiredResult{Schema: s, Findings: findings}
 	if err != nil {
 		return res, fmt.Errorf("desired schema in %s:\n%w", dir, err)
@@ -163,7 +162,8 @@ func (p *Project) Plan(schemaDir string, opts PlanOptions) (*PlanResult, error) 
 		return res, err
 	}
 	m, err := plan.Plan(exp.Schema, des.Schema, plan.Options{AllowRecreate: opts.AllowRecreate, Renames: opts.Renames,
-		Confirm: opts.Confirm, Diff: []diff.Option{diff.WithIgnore(p.ignore)}})
+		Confirm: opts.Confirm, Diff: []diff.Option{diff.WithIgnore(p.ignore)},
+		DatabaseVars: parser.DatabaseVariables(p.dir, p.cfg.vars)})
 	if err != nil {
 		return res, err
 	}
@@ -229,6 +229,9 @@ func (p *Project) Dump(ctx context.Context, opts DumpOptions) (*DumpResult, erro
 			_, ok := s.Function(f.Name)
 			return !ok
 		})
+		// chschema's own history, lock and lock tombstones are not part
+		// of a desired schema: plan would generate them.
+		apply.DropOwnTables(live, opts.Server.own())
 		s = live
 	}
 	s.KeepDatabases(databases)

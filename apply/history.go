@@ -183,7 +183,7 @@ func (h *TableHistory) Ensure(ctx context.Context) error {
 	host LowCardinality(String),
 	event_time DateTime64(6, 'UTC')
 ) ENGINE = ` + h.engine + `
-COMMENT 'chschema migration history: append-only events; a migration''s state is its latest event'`
+COMMENT ` + quoteString(historyComment)
 	if err := h.conn.Exec(ctx, q); err != nil {
 		return fmt.Errorf("apply: create history table %s: %w", h.Name(), err)
 	}
@@ -308,6 +308,27 @@ func ParseTableName(s, defaultDB string) (db, table string, err error) {
 // LockTableName is the lock table chschema keeps beside a history table.
 func LockTableName(historyTable string) string { return historyTable + "_lock" }
 
+// historyComment is the comment of every history table; IsOwnTable
+// recognises a history table by it.
+const historyComment = "chschema migration history: append-only events; a migration's state is its latest event"
+
+// IsOwnTable reports whether t has the shape of a table chschema itself
+// keeps, whatever its name or database: a history table (by its comment),
+// or a lock or lock tombstone (a Memory table named <history>_lock or
+// <history>_lock_expired_<uuid> whose only column is holder). It finds them
+// where OwnTable cannot: a history table named by a --history-table the
+// caller was not given.
+func IsOwnTable(t *schema.Table) bool {
+	if t == nil {
+		return false
+	}
+	if string(t.Comment) == historyComment {
+		return true
+	}
+	lockName := strings.HasSuffix(t.Name, "_lock") || strings.Contains(t.Name, "_lock_expired_")
+	return lockName && t.Engine.Name == "Memory" && len(t.Columns) == 1 && t.Columns[0].Name == "holder"
+}
+
 // OwnTable reports, for a history table in db, whether a table is one
 // chschema itself keeps there: the history, its lock, or the tombstone of a
 // broken lock. They are never drift.
@@ -315,5 +336,23 @@ func OwnTable(db, historyTable string) func(schema.QualifiedName) bool {
 	lock := LockTableName(historyTable)
 	return func(q schema.QualifiedName) bool {
 		return q.Database == db && (q.Name == historyTable || q.Name == lock || strings.HasPrefix(q.Name, lock+"_expired_"))
+	}
+}
+
+// DropOwnTables removes from s every table chschema itself keeps: those own
+// names (OwnTable of the history table in use), and those IsOwnTable
+// recognises by their shape.
+func DropOwnTables(s *schema.Schema, own func(schema.QualifiedName) bool) {
+	var names []schema.QualifiedName
+	for _, d := range s.Databases {
+		for _, t := range d.Tables {
+			q := schema.QualifiedName{Database: d.Name, Name: t.Name}
+			if own != nil && own(q) || IsOwnTable(t) {
+				names = append(names, q)
+			}
+		}
+	}
+	for _, q := range names {
+		_ = s.Apply(&schema.DropObject{Name: q, Kind: schema.KindTable, IfExists: true})
 	}
 }

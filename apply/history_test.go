@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chschema/chschema/internal/chtest"
+	"github.com/chschema/chschema/schema"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -157,5 +158,28 @@ func TestHistoryOnCluster(t *testing.T) {
 	}
 	if err := l.Acquire(ctx); err == nil || !strings.Contains(err.Error(), "no_such_cluster") {
 		t.Errorf("lock ON CLUSTER: err = %v", err)
+	}
+}
+
+// TestIsOwnTable: chschema's tables are recognised by their shape, and a
+// user's table that merely resembles a lock is not.
+func TestIsOwnTable(t *testing.T) {
+	holder := []*schema.Column{{Name: "holder", Type: "String"}}
+	tests := []struct {
+		t    *schema.Table
+		want bool
+	}{
+		{&schema.Table{Name: "deploy_log", Comment: historyComment}, true},
+		{&schema.Table{Name: "x_lock", Storage: schema.Storage{Engine: schema.Engine{Name: "Memory"}}, Columns: holder}, true},
+		{&schema.Table{Name: "x_lock_expired_1f2e", Storage: schema.Storage{Engine: schema.Engine{Name: "Memory"}}, Columns: holder}, true},
+		{&schema.Table{Name: "x_lock", Storage: schema.Storage{Engine: schema.Engine{Name: "MergeTree"}}, Columns: holder}, false},
+		{&schema.Table{Name: "holders", Storage: schema.Storage{Engine: schema.Engine{Name: "Memory"}}, Columns: holder}, false},
+		{&schema.Table{Name: "events", Comment: "chschema migration history"}, false},
+		{nil, false},
+	}
+	for _, tt := range tests {
+		if got := IsOwnTable(tt.t); got != tt.want {
+			t.Errorf("IsOwnTable(%+v) = %v, want %v", tt.t, got, tt.want)
+		}
 	}
 }

@@ -165,6 +165,8 @@ func Open(fsys fs.FS) (*Dir, error) {
 			continue
 		}
 		switch {
+		case isDir && (name == InitFile || name == SumFileName):
+			errs.add(name, Pos{}, ErrNotRegular, "cannot read: a directory, not a regular file")
 		case isDir && fileNameRE.MatchString(name):
 			errs.add(name, Pos{}, ErrUnexpectedDir, "%s is a directory named like a migration file; a service directory needs a name that is not NNNN_name.sql", name)
 		case isDir:
@@ -356,25 +358,21 @@ func (s *Service) finish(errs *ErrorList) {
 
 func pad(v, width int) string { return fmt.Sprintf("%0*d", width, v) }
 
-// readFile reads a migration file, rejecting files that are too large or
-// are not UTF-8 text.
+// readFile reads a file of the migrations root (a migration, init.sql or
+// chschema.sum) with ReadFile, rejecting anything that is not a regular
+// file, files larger than MaxFileSize and files that are not UTF-8 text.
 func readFile(fsys fs.FS, p string, errs *ErrorList) ([]byte, bool) {
-	fi, err := fs.Stat(fsys, p)
+	data, err := ReadFile(fsys, p, MaxFileSize)
 	if err != nil {
-		errs.add(p, Pos{}, ErrRead, "cannot read: %v", unwrapPathError(err))
-		return nil, false
-	}
-	if fi.Size() > MaxFileSize {
-		errs.add(p, Pos{}, ErrTooLarge, "file is %d bytes, more than the %d MiB limit for a migration file", fi.Size(), MaxFileSize>>20) // plural-ok: never 1
-		return nil, false
-	}
-	data, err := fs.ReadFile(fsys, p)
-	if err != nil {
-		errs.add(p, Pos{}, ErrRead, "cannot read: %v", unwrapPathError(err))
-		return nil, false
-	}
-	if len(data) > MaxFileSize {
-		errs.add(p, Pos{}, ErrTooLarge, "file is %d bytes, more than the %d MiB limit for a migration file", len(data), MaxFileSize>>20) // plural-ok: never 1
+		var e *Error
+		if errors.As(err, &e) {
+			if errors.Is(e.Err, ErrTooLarge) {
+				e.Msg += " for a migration file"
+			}
+			*errs = append(*errs, e)
+		} else {
+			errs.add(p, Pos{}, ErrRead, "cannot read: %v", unwrapPathError(err))
+		}
 		return nil, false
 	}
 	if bad := firstNonText(data); bad >= 0 {

@@ -28,6 +28,9 @@ type Finding struct {
 	Pos     schema.Position
 	Reason  string
 	Objects []schema.QualifiedName
+	// Databases, when set, may have gained or lost objects the model does
+	// not know.
+	Databases []string
 }
 
 // String returns "file:line:col: reason".
@@ -39,6 +42,9 @@ type ReplayError struct {
 	Pos  schema.Position
 	Stmt string
 	Err  error
+	// Change is the change the model refused, or nil when the statement
+	// itself could not be read.
+	Change schema.Change
 }
 
 // Error returns "file:line:col: message".
@@ -136,6 +142,14 @@ func (r *Replayer) ReplayScript(file, src string) {
 	}
 }
 
+// Replay replays one statement that starts at pos, as ReplayStatement does,
+// and returns the errors and findings of that statement alone.
+func (r *Replayer) Replay(pos schema.Position, sql string) (ReplayErrors, []Finding) {
+	ne, nf := len(r.errs), len(r.findings)
+	r.ReplayStatement(pos, sql)
+	return r.errs[ne:len(r.errs):len(r.errs)], r.findings[nf:len(r.findings):len(r.findings)]
+}
+
 // ReplayStatement replays one statement that starts at pos.
 func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 	conv, err := Convert(sql, r.database)
@@ -164,11 +178,11 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 	r.inlineFunctions(conv)
 	for _, c := range conv.Changes {
 		if err := r.schema.Apply(c); err != nil {
-			if r.uncertain(c) {
-				r.findings = append(r.findings, Finding{Pos: pos, Reason: "on an uncertain object: " + err.Error()})
+			if names, ok := r.uncertain(c); ok {
+				r.findings = append(r.findings, Finding{Pos: pos, Reason: "on an uncertain object: " + err.Error(), Objects: names})
 				continue
 			}
-			r.errs = append(r.errs, &ReplayError{Pos: pos, Stmt: sql, Err: err})
+			r.errs = append(r.errs, &ReplayError{Pos: pos, Stmt: sql, Err: err, Change: c})
 		}
 	}
 	for _, u := range conv.Unsupported {
@@ -176,7 +190,7 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 		if u.Offset <= len(sql) {
 			at = advance(pos, sql[:u.Offset])
 		}
-		r.findings = append(r.findings, Finding{Pos: at, Reason: u.Reason, Objects: u.Objects})
+		r.findings = append(r.findings, Finding{Pos: at, Reason: u.Reason, Objects: u.Objects, Databases: u.Databases})
 		mark := &schema.MarkUncertain{Objects: u.Objects, Databases: u.Databases, Reason: schema.Uncertainty{Reason: u.Reason, Pos: at}}
 		_ = r.schema.Apply(mark)
 	}
@@ -206,9 +220,10 @@ func (r *Replayer) fixCodec(conv *Conversion, f codecFixup) {
 
 // uncertain reports whether c targets an object or database already marked
 // uncertain, where a refusal may be the model's ignorance rather than the
-// user's mistake.
-func (r *Replayer) uncertain(c schema.Change) bool {
+// user's mistake, and returns the objects it names.
+func (r *Replayer) uncertain(c schema.Change) ([]schema.QualifiedName, bool) {
 	var name schema.QualifiedName
+	names := func() []schema.QualifiedName { return []schema.QualifiedName{name} }
 	switch c := c.(type) {
 	case *schema.ModifyTable:
 		name = c.Name
@@ -216,16 +231,17 @@ func (r *Replayer) uncertain(c schema.Change) bool {
 		name = c.Name
 	case *schema.RenameObject:
 		name = c.From
+		names = func() []schema.QualifiedName { return []schema.QualifiedName{c.From, c.To} }
 	default:
-		return false
+		return nil, false
 	}
 	if o, ok := r.schema.Object(name); ok && len(o.Uncertainties()) > 0 {
-		return true
+		return names(), true
 	}
 	if d, ok := r.schema.Database(name.Database); ok && len(d.Uncertain) > 0 {
-		return true
+		return names(), true
 	}
-	return false
+	return nil, false
 }
 
 // inferViewColumns fills a view's columns from its SELECT when every column

@@ -143,6 +143,11 @@ type Options struct {
 	Confirm RenameConfirmer
 	// Diff are options for the comparison (ignore rules).
 	Diff []diff.Option
+	// DatabaseVars maps database names to the template variables the
+	// migrations name them with (parser.DatabaseVariables): those names
+	// are written ${VAR} in the generated SQL, so that the migration
+	// follows the variable in every deployment.
+	DatabaseVars map[string]string
 }
 
 // Statement is one statement of a generated section.
@@ -234,6 +239,11 @@ func Plan(from, to *schema.Schema, opts Options) (*Migration, error) {
 	down, err := planOneWay(to, from, downOpts, rev, nil)
 	if err != nil {
 		return nil, fmt.Errorf("plan: the down section: %w", err)
+	}
+	for _, ss := range [][]Statement{up.stmts, down.stmts} {
+		for i := range ss {
+			ss[i].SQL = templateDatabases(ss[i].SQL, opts.DatabaseVars)
+		}
 	}
 	m := &Migration{Up: up.stmts, Down: down.stmts, Warnings: up.warnings}
 	if !opts.AllowRecreate {

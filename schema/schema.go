@@ -93,10 +93,13 @@ type Position struct {
 	Col  int    `json:"col,omitempty"`
 }
 
-// String returns file:line:col.
+// String returns file:line:col, or just file when Line is 0.
 func (p Position) String() string {
-	if p.File == "" {
+	switch {
+	case p.File == "":
 		return fmt.Sprintf("%d:%d", p.Line, p.Col)
+	case p.Line == 0: // the file as a whole
+		return p.File
 	}
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
 }

@@ -52,10 +52,10 @@ func isTerminal(f *os.File) bool {
 type CLI struct {
 	Version  VersionCmd  `cmd:"" help:"Print chschema's version and build (module version, VCS revision), and with --dsn the server's."`
 	New      NewCmd      `cmd:"" help:"Create the next migration of a service, with -- +up and -- +down sections."`
-	Hash     HashCmd     `cmd:"" help:"Seal the current migrations into <dir>/chschema.sum (the release step)."`
-	Lint     LintCmd     `cmd:"" help:"Check the migrations offline (with --dsn, also with the server's parser); exit 1 on findings."`
+	Hash     HashCmd     `cmd:"" help:"Seal the current migrations into <dir>/chschema.sum (the release step); refuses, exit 1, what lint rejects."`
+	Lint     LintCmd     `cmd:"" help:"Check the migrations offline (with --dsn, also with the server's parser; with --base REF, also against the release at git revision REF); exit 1 on findings."`
 	Schema   SchemaCmd   `cmd:"" help:"Print the expected schema (init.sql, then every migration) as canonical SQL, or JSON with --format json."`
-	SQL      SQLCmd      `cmd:"" name:"sql" help:"Print, offline, the statements a first migrate would run: init.sql, then the up sections (or with --down the down sections), rendered."`
+	SQL      SQLCmd      `cmd:"" name:"sql" help:"Print, offline, the statements a first migrate would run: init.sql, then the up sections, rendered."`
 	Migrate  MigrateCmd  `cmd:"" help:"Apply the pending migrations: check chschema.sum, wait for the server, lock, pre-flight checks, init.sql, apply in order, record."`
 	Down     DownCmd     `cmd:"" help:"Revert applied migrations, most recent first, with their down sections (after checking chschema.sum)."`
 	Status   StatusCmd   `cmd:"" help:"Show each migration's state: applied, baselined, pending, incomplete, edited or missing; --exit-code for CI."`
@@ -63,7 +63,7 @@ type CLI struct {
 	Verify   VerifyCmd   `cmd:"" help:"On a scratch server (--dev-dsn): apply all, down to 0, apply again, comparing the schema after each step; then clean up."`
 	Unlock   UnlockCmd   `cmd:"" help:"Force the release of the migration lock (after a crashed migrate)."`
 	Diff     DiffCmd     `cmd:"" help:"Report drift between what the migrations say and what the server holds."`
-	Dump     DumpCmd     `cmd:"" help:"Write the expected schema (with --dsn, the live one) as the desired schema directory: one .sql file per database."`
+	Dump     DumpCmd     `cmd:"" help:"Write the expected schema (with --dsn, the live one, without chschema's own tables) as the desired schema directory: one .sql file per database."`
 	Plan     PlanCmd     `cmd:"" help:"Generate the next migration of SERVICE from the expected schema to the desired one (--schema-dir), with a down section."`
 	Check    CheckCmd    `cmd:"" help:"Exit 1, printing the diff, when the migrations do not build the desired schema (--schema-dir)."`
 }

@@ -1,14 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/chschema/chschema"
 	"github.com/chschema/chschema/internal/english"
+	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/schema"
 )
 
@@ -127,13 +128,17 @@ func printDiffNotes(env *Env, g *Globals, res *chschema.DiffResult) {
 }
 
 // readSchemaFile reads a schema saved with `chschema schema --format json`.
+// maxOfflineSchema is the largest --offline-from file diff reads.
+const maxOfflineSchema = 1 << 30
+
+// readSchemaFile reads a schema saved by 'chschema schema --format json'
+// (regular files only, at most maxOfflineSchema bytes).
 func readSchemaFile(path string) (*schema.Schema, error) {
-	f, err := os.Open(path)
+	data, err := migrations.ReadFile(migrations.DirFS(filepath.Dir(path)), filepath.Base(path), maxOfflineSchema)
 	if err != nil {
-		return nil, fmt.Errorf("--offline-from: %w", err)
+		return nil, fmt.Errorf("--offline-from %s: %w", path, err)
 	}
-	defer f.Close()
-	s, err := schema.DecodeJSON(f)
+	s, err := schema.DecodeJSON(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("--offline-from %s: %w", path, err)
 	}

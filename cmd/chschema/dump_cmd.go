@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/chschema/chschema"
+	"github.com/chschema/chschema/internal/english"
 )
 
 // FunctionsFile is the file of the dumped SQL functions.
@@ -22,11 +23,12 @@ type DumpCmd struct {
 	Database []string `help:"With --dsn, also dump this database (repeatable; it must exist); the databases the migrations create are always dumped." placeholder:"DB" env:"CHSCHEMA_DUMP_DATABASE"`
 	Force    bool     `help:"Replace the .sql files already in the schema directory." env:"CHSCHEMA_DUMP_FORCE"`
 	formatFlag
+	historyFlags
 }
 
-// Run computes the expected schema (or, with --dsn, reads the live one) and
-// writes one file per database, objects in dependency order, plus
-// functions.sql for SQL functions.
+// Run computes the expected schema (or, with --dsn, reads the live one,
+// without chschema's own tables) and writes one file per database, objects
+// in dependency order, plus functions.sql for SQL functions.
 func (c *DumpCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	dir := c.schemaDir(g)
 	existing, err := sqlFiles(dir)
@@ -34,7 +36,7 @@ func (c *DumpCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		return err
 	}
 	if len(existing) > 0 && !c.Force {
-		return fmt.Errorf("%s already holds %d .sql file(s) (%s...): pass --force to replace them", dir, len(existing), existing[0])
+		return fmt.Errorf("%s already holds %s (%s...): pass --force to replace them", dir, english.Plural(len(existing), ".sql file"), existing[0])
 	}
 	p, err := openProject(g, env, chschema.WithoutSumCheck())
 	if err != nil {
@@ -42,7 +44,7 @@ func (c *DumpCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	}
 	opts := chschema.DumpOptions{Databases: c.Database}
 	if g.DSN != "" {
-		db, err := connect(ctx, g.DSN, 0)
+		db, err := c.historyFlags.connect(ctx, g)
 		if err != nil {
 			return err
 		}
@@ -87,6 +89,7 @@ func (c *DumpCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 }
 
 // sqlFiles lists the .sql files directly in dir; none when dir is missing.
+// A .sql entry that is not a regular file is an error.
 func sqlFiles(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -97,9 +100,14 @@ func sqlFiles(dir string) ([]string, error) {
 	}
 	var out []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && filepath.Ext(e.Name()) == ".sql" {
-			out = append(out, e.Name())
+		if filepath.Ext(e.Name()) != ".sql" {
+			continue
 		}
+		if !e.Type().IsRegular() {
+			// A FIFO would block the write, a symlink would redirect it.
+			return nil, fmt.Errorf("%s is not a regular file (%s): remove it before dumping", filepath.Join(dir, e.Name()), e.Type())
+		}
+		out = append(out, e.Name())
 	}
 	return out, nil
 }

@@ -22,7 +22,7 @@ type dirFlag struct {
 
 // varFlag are the template variables.
 type varFlag struct {
-	Var map[string]string `help:"Template variable for $${NAME} in migrations; repeatable; wins over env CHSCHEMA_VAR_<NAME>." placeholder:"NAME=VALUE" mapsep:"none" envprefix:"CHSCHEMA_VAR_"`
+	Var map[string]string `help:"Template variable for $${NAME} in migrations; repeatable; wins over env CHSCHEMA_VAR_<NAME>. A value must not end or start a string, comment or statement of the SQL as written." placeholder:"NAME=VALUE" mapsep:"none" envprefix:"CHSCHEMA_VAR_"`
 }
 
 // projectFlags are the flags of the commands that read the migrations.
