@@ -1,8 +1,6 @@
 package main
 
 import (
-	"strings"
-
 	"github.com/alecthomas/kong"
 	"github.com/chschema/chschema"
 )
@@ -89,9 +87,4 @@ func (g *Globals) Vars(environ []string) map[string]string {
 		vars[k] = v
 	}
 	return vars
-}
-
-// envName is the variable of a flag: CHSCHEMA_ and its name in capitals.
-func envName(flag string) string {
-	return "CHSCHEMA_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
 }

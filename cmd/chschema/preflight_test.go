@@ -114,6 +114,8 @@ func TestRefusedRunChangesNothing(t *testing.T) {
 			{"the empty template of chschema new", "0002_b.sql", "-- +up\n\n-- +down\n\n", exitFindings, "empty-up"},
 			{"a down section with no statement and no no-op", "0002_b.sql", "-- +up\nCREATE TABLE b (x UInt8) ENGINE = Log;\n-- +down\n-- nothing here\n", exitFindings, "missing-down"},
 			{"a syntax error after a good migration", "0002_b.sql", "-- +up\nCREATE TABLE b (x UInt8 ENGINE = Log;\n-- +down\nDROP TABLE b;\n", exitFindings, "0002_b.sql:2:"},
+			{"a table that does not exist", "0002_b.sql", "-- +up\nALTER TABLE nosuch ADD COLUMN x UInt8;\n-- +down\nALTER TABLE nosuch DROP COLUMN x;\n", exitFindings, "error replay: table"},
+			{"a table created twice", "0002_b.sql", "-- +up\nCREATE TABLE a (id UInt64) ENGINE = Log;\n-- +down\nDROP TABLE a;\n", exitFindings, "error replay:"},
 			{"an undefined variable", "0002_b.sql", "-- +up\nCREATE TABLE ${NOPE}.b (x UInt8) ENGINE = Log;\n-- +down\nDROP TABLE b;\n", exitError, "NOPE"},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
