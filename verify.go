@@ -108,8 +108,8 @@ func (p *Project) namedObjects(session string) (*namedSet, error) {
 		}
 	}
 	replay := func(stmts []apply.Statement) {
+		r.UseDatabase(session) // each file starts in the session database, as ReplayApplied's
 		for _, st := range stmts {
-			r.UseDatabase(session)
 			r.ReplayStatement(schema.Position{File: st.File, Line: st.Line, Col: st.Col}, st.SQL)
 			collect()
 		}
