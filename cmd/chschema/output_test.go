@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -24,6 +25,30 @@ func oneJSONObject(t *testing.T, out string) map[string]any {
 		t.Fatalf("stdout holds more than one JSON document: %s", out)
 	}
 	return doc
+}
+
+// nullIn returns the path of the first null in a decoded JSON value, or "".
+func nullIn(v any, path string) string {
+	switch v := v.(type) {
+	case nil:
+		if path == "" {
+			return "the document"
+		}
+		return path
+	case map[string]any:
+		for k, x := range v {
+			if p := nullIn(x, path+"."+k); p != "" {
+				return p
+			}
+		}
+	case []any:
+		for i, x := range v {
+			if p := nullIn(x, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }
 
 // cliProject is a small project: one service, one migration.
@@ -87,6 +112,9 @@ func TestJSONEveryCommand(t *testing.T) {
 					t.Fatalf("%v: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", inv.args, code, inv.code, out, errOut)
 				}
 				doc := oneJSONObject(t, out)
+				if path := nullIn(doc, ""); path != "" {
+					t.Errorf("%v: %s is null (a list is [], an absent value is left out)\n%s", inv.args, path, out)
+				}
 				e, isErr := doc["error"].(map[string]any)
 				if isErr != (inv.code != exitOK) {
 					t.Errorf("%v: exit %d but the document is %v", inv.args, code, doc)
