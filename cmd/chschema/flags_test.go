@@ -187,6 +187,19 @@ func TestCommandsShowOnlyTheirFlags(t *testing.T) {
 			t.Errorf("%s has no --format", cmd.Name)
 		}
 	}
+	// --format github is accepted where findings are annotations, and
+	// refused elsewhere with a usage error.
+	annotations := []string{"lint", "hash", "diff", "check"}
+	for _, cmd := range commands(t) {
+		for _, f := range flagsOf(cmd) {
+			if f.Name == "format" && f.EnumMap()["github"] != slices.Contains(annotations, cmd.Name) {
+				t.Errorf("%s --format takes %s", cmd.Name, f.Enum)
+			}
+		}
+	}
+	if code, _, errOut := runCLI(t, "migrate", "--format", "github"); code != exitError || !strings.Contains(errOut, `--format must be one of "text","json"`) {
+		t.Errorf("migrate --format github: exit %d, %s", code, errOut)
+	}
 	// Through the binary's --help too.
 	code, out, _ := runCLI(t, "new", "--help")
 	if code != exitOK || strings.Contains(out, "--dsn") || !strings.Contains(out, "--dir") {

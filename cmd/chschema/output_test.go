@@ -211,6 +211,10 @@ func TestNothingToDoIsNotSuccess(t *testing.T) {
 			}
 		})
 	}
+	// A directory that does not exist is named as the user wrote it.
+	if code, _, errOut := runCLI(t, "lint", "--dir", "/nonexistent/migrations"); code != exitError || !strings.Contains(errOut, "/nonexistent/migrations") || strings.Contains(errOut, "open .") {
+		t.Errorf("missing --dir: exit %d, %s", code, errOut)
+	}
 	// Nothing was applied by any of them.
 	code, out, _ := runCLI(t, append([]string{"status", "--dir", dir, "--exit-code"}, srv...)...)
 	if code != exitFindings || !strings.Contains(out, "pending") {

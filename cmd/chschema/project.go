@@ -24,7 +24,7 @@ const IgnoreFile = chschema.IgnoreFile
 // waitFlag is embedded by commands that talk to a server: Tutor jobs start
 // together with ClickHouse, so they may have to wait for it.
 type waitFlag struct {
-	Wait time.Duration `help:"How long to keep retrying while the server cannot be reached or is starting; a failed login or an unknown database ends it at once." default:"0s" env:"CHSCHEMA_WAIT"`
+	Wait time.Duration `help:"How long to keep retrying while the server cannot be reached or is starting; an error the server answers with (a failed login) ends it at once." default:"0s" env:"CHSCHEMA_WAIT"`
 }
 
 // historyFlags are the flags of the commands that read or write the history.
