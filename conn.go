@@ -327,6 +327,11 @@ func (db *DB) Unlock(ctx context.Context) (*UnlockResult, error) {
 // yet (see Connect).
 func (db *DB) sessionPending() bool { return db.session != nil && db.session.pending() }
 
+// DatabaseMissing reports whether the session database did not exist when
+// Connect connected and no statement has created it since: a first deploy
+// whose init.sql creates it, or a DSN naming the wrong database.
+func (db *DB) DatabaseMissing() bool { return db.sessionPending() }
+
 // own reports the tables chschema keeps beside the history: never drift.
 func (db *DB) own() func(schema.QualifiedName) bool {
 	return apply.OwnTable(db.history.database, db.history.table)

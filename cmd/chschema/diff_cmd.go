@@ -72,6 +72,7 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 			return fmt.Errorf("%w (or compare with --offline-from FILE)", err)
 		}
 		defer db.Close()
+		noteMissingDatabase(env, g, db)
 		if !c.NoCache {
 			opts = append(opts, chschema.WithDefinitionCache(c.CacheDir))
 		}

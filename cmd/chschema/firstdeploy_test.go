@@ -39,6 +39,9 @@ func TestFirstDeployToADatabaseInitCreates(t *testing.T) {
 	env := []string{"CHSCHEMA_VAR_XAPI_DB=" + xapi, "CHSCHEMA_DIR=" + dir}
 
 	before := serverSnapshot(t, db, xapi)
+	if r := runBinary(t, bin, dir, env, "status", "--dsn", dsn); r.code != 0 || !strings.Contains(r.stdout, "pending") || !strings.Contains(r.stderr, "database "+xapi+" does not exist on the server (yet)") {
+		t.Errorf("status before the first deploy: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	r := runBinary(t, bin, dir, env, "migrate", "--dsn", dsn, "--dry-run")
 	wantScript := []string{"-- init.sql (runs first, every time)", "CREATE DATABASE IF NOT EXISTS " + xapi + ";", "-- xapi/0001 (xapi/0001_events.sql)", "CREATE TABLE events"}
 	for _, w := range wantScript {

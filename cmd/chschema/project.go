@@ -115,6 +115,15 @@ func (h *historyFlags) connect(ctx context.Context, g *Globals, opts ...chschema
 	return connect(ctx, g.DSN, h.Wait, append(opts, chschema.WithHistoryTable(h.HistoryTable))...)
 }
 
+// noteMissingDatabase says, for a command that only reads, that the DSN's
+// database does not exist: every migration shows as pending, which is
+// right before a first deploy and a typo otherwise.
+func noteMissingDatabase(env *Env, g *Globals, db *chschema.DB) {
+	if db.DatabaseMissing() && g.Format == "text" {
+		fmt.Fprintf(env.Stderr, "chschema: note: the DSN's database %s does not exist on the server (yet)\n", db.Database())
+	}
+}
+
 // connectRunner is connect with --cluster.
 func (f *runnerFlags) connect(ctx context.Context, g *Globals) (*chschema.DB, error) {
 	var opts []chschema.ConnectOption

@@ -35,6 +35,7 @@ func (c *StatusCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		return err
 	}
 	defer db.Close()
+	noteMissingDatabase(env, g, db)
 	var opts []chschema.RunOption
 	if c.Service != "" {
 		opts = append(opts, chschema.OnlyService(c.Service))
