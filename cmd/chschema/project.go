@@ -178,7 +178,8 @@ func refusal(env *Env, g *Globals, err error, what string) error {
 		}
 		return &refusedError{What: what, Reason: fmt.Sprintf("%s (see above)%s%s", strings.TrimPrefix(err.Error(), "chschema: "), unchanged, hint), Drift: de.Report.Result, err: err,
 			text: func(w io.Writer) {
-				_ = diff.WriteText(w, de.Report.Result, diff.TextOptions{FromLabel: "expected (applied migrations in " + g.Dir + ")", ToLabel: "live (server)"})
+				_ = diff.WriteText(w, de.Report.Result, diff.TextOptions{FromLabel: "expected (applied migrations in " + g.Dir + ")", ToLabel: "live (server)",
+					Color: env.StderrTTY && !hasEnv(env.Environ, "NO_COLOR")})
 			}}
 	}
 	if errors.Is(err, apply.ErrEdited) || errors.Is(err, apply.ErrMissing) || errors.Is(err, apply.ErrOutOfOrder) {
