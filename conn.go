@@ -172,6 +172,12 @@ func Connect(ctx context.Context, dsn string, opts ...ConnectOption) (*DB, error
 			return err
 		}
 		exists, err = databaseExists(ctx, bare, database)
+		var ex *clickhouse.Exception
+		if errors.As(err, &ex) {
+			// A user who may not read system.databases: connect to the
+			// database as the DSN says, and the server says if it is missing.
+			exists, err = true, nil
+		}
 		return err
 	})
 	if err != nil {
