@@ -49,7 +49,7 @@ func (c *HashCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if errors.As(err, &unsealable) {
 		if g.Format == "json" {
 			return &refusedError{What: "hash", Reason: "not sealed: lint rejects these migrations; fix them, then hash again",
-				Findings: unsealable.Report.Findings, err: err}
+				Findings: underDir(g, unsealable.Report.Findings), err: err}
 		}
 		fmt.Fprintf(env.Stderr, "chschema hash: not sealed: lint rejects these migrations; fix them, then hash again\n")
 		return writeReport(g, env, "chschema hash", unsealable.Report)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -160,7 +161,7 @@ func refusal(env *Env, g *Globals, err error, what string) error {
 	}
 	if se, ok := err.(*chschema.SealError); ok {
 		return &refusedError{What: what, Reason: "the migrations do not match chschema.sum; released migrations stay as they are (add a new migration instead)",
-			Findings: se.Findings, text: lintText(se.Findings), err: err}
+			Findings: underDir(g, se.Findings), text: lintText(se.Findings), err: err}
 	}
 	var pe *chschema.PreflightError
 	if errors.As(err, &pe) {
@@ -168,7 +169,7 @@ func refusal(env *Env, g *Globals, err error, what string) error {
 			return &refusedError{What: what, Reason: pe.Reason + unchanged, err: err}
 		}
 		return &refusedError{What: what, Reason: fmt.Sprintf("lint reports %s in what it would run%s", english.Plural(len(pe.Findings), "error"), unchanged),
-			Findings: pe.Findings, text: lintText(pe.Findings), err: err}
+			Findings: underDir(g, pe.Findings), text: lintText(pe.Findings), err: err}
 	}
 	var de *drift.Error
 	if errors.As(err, &de) {
@@ -186,6 +187,17 @@ func refusal(env *Env, g *Globals, err error, what string) error {
 		return &refusedError{What: what, Reason: err.Error(), err: err}
 	}
 	return dirError(g, err)
+}
+
+// underDir is findings with their paths under --dir as the user named it,
+// as lint's own output has them.
+func underDir(g *Globals, findings []lint.Finding) []lint.Finding {
+	out := make([]lint.Finding, len(findings))
+	for i, f := range findings {
+		f.File = path.Join(displayDir(g.Dir), f.File)
+		out[i] = f
+	}
+	return out
 }
 
 // writeDiff prints a diff in --format: JSON and GitHub annotations on

@@ -98,7 +98,7 @@ func TestApplyRefusesABrokenSeal(t *testing.T) {
 			Refused  string                        `json:"refused"`
 		} `json:"error"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || r.code != exitFindings || doc.Error.Refused != "migrate" || len(doc.Error.Findings) != 1 || doc.Error.Findings[0].Rule != "sealed-edited" {
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || r.code != exitFindings || doc.Error.Refused != "migrate" || len(doc.Error.Findings) != 1 || doc.Error.Findings[0].Rule != "sealed-edited" || doc.Error.Findings[0].File != "migrations/svc/0001_a.sql" {
 		t.Errorf("migrate --format json: exit %d, %v\n%s", r.code, err, r.stdout)
 	}
 	// A reseal (hash --force) is the deliberate way through.
