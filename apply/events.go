@@ -38,6 +38,9 @@ type LockWaiting struct {
 	Waited time.Duration `json:"waited"`
 	// Timeout is how long Acquire waits in all.
 	Timeout time.Duration `json:"timeout"`
+	// Expires is when the holder's lease runs out unless it renews it
+	// (Holder.Expires()); after that the lock is broken.
+	Expires time.Time `json:"expires"`
 }
 
 // LockBroken is sent when Acquire breaks a lock whose lease ran out.
@@ -147,6 +150,17 @@ type MutationWaiting struct {
 	Command    string `json:"command"`
 	// PartsToDo is the server's count of parts the mutation has left.
 	PartsToDo int64 `json:"parts_to_do"`
+	// PartsTotal is the largest PartsToDo seen for this mutation since the
+	// runner started waiting for it: system.mutations keeps no total, and
+	// the first poll, right after the statement returned, sees every part
+	// the mutation will rewrite (fewer when an interrupted run's mutation is
+	// taken up half-way). Parts done are PartsTotal - PartsToDo.
+	PartsTotal int64 `json:"parts_total"`
+	// Created is the mutation's create_time on the server.
+	Created time.Time `json:"created"`
+	// Waited is how long the runner has waited for the statement's
+	// mutations so far.
+	Waited time.Duration `json:"waited"`
 }
 
 // MigrationDone is sent when a migration's section has run to the end and
@@ -189,8 +203,8 @@ func (MigrationFailed) Kind() string    { return "migration_failed" }
 func (RoundTripStep) Kind() string      { return "round_trip_step" }
 
 func (e LockWaiting) String() string {
-	return fmt.Sprintf("waiting for lock %s, held by %s (lease expires %s); waited %s of %s",
-		e.Table, e.Holder, e.Holder.Expires().UTC().Format(time.RFC3339), e.Waited.Round(time.Millisecond), e.Timeout)
+	return fmt.Sprintf("waiting for the lock held by %s (lock %s; lease expires %s); waited %s of %s",
+		e.Holder, e.Table, e.Holder.Expires().UTC().Format(time.RFC3339), e.Waited.Round(time.Millisecond), e.Timeout)
 }
 
 func (e LockBroken) String() string {
@@ -245,7 +259,7 @@ func (e StatementDone) String() string {
 }
 
 func (e MutationWaiting) String() string {
-	return fmt.Sprintf("waiting for mutation %s (%s): %s to do", e.MutationID, e.Command, english.Plural(int(e.PartsToDo), "part"))
+	return fmt.Sprintf("waiting for mutation %s (%s): %d of %d %s done, %d to do", e.MutationID, e.Command, e.PartsTotal-e.PartsToDo, e.PartsTotal, english.Noun(int(e.PartsTotal), "part"), e.PartsToDo)
 }
 
 func (e MigrationDone) String() string {

@@ -202,7 +202,8 @@ func (l *TableLock) Acquire(ctx context.Context) error {
 		if time.Since(start) >= l.opts.Timeout {
 			return &LockedError{Table: table, Holder: cur.holder, Waited: time.Since(start)}
 		}
-		l.opts.Events(LockWaiting{Table: table, Holder: cur.holder, Attempt: attempt, Waited: time.Since(start), Timeout: l.opts.Timeout})
+		l.opts.Events(LockWaiting{Table: table, Holder: cur.holder, Attempt: attempt, Waited: time.Since(start), Timeout: l.opts.Timeout,
+			Expires: cur.holder.Expires()})
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

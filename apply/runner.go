@@ -740,8 +740,10 @@ func (r *Runner) waitMutations(ctx context.Context, k Key, s Statement) error {
 	if !info.Mutation {
 		return nil
 	}
+	begin := time.Now()
+	totals := map[string]int64{}
 	for {
-		rows, err := r.conn.Query(ctx, `SELECT mutation_id, command, parts_to_do, latest_fail_reason
+		rows, err := r.conn.Query(ctx, `SELECT mutation_id, command, parts_to_do, create_time, latest_fail_reason
 			FROM system.mutations
 			WHERE database = if(? = '', currentDatabase(), ?) AND table = ? AND NOT is_done`,
 			info.Database, info.Database, info.Table)
@@ -753,7 +755,8 @@ func (r *Runner) waitMutations(ctx context.Context, k Key, s Statement) error {
 		for rows.Next() {
 			var id, cmd, reason string
 			var parts int64
-			if err := rows.Scan(&id, &cmd, &parts, &reason); err != nil {
+			var created time.Time
+			if err := rows.Scan(&id, &cmd, &parts, &created, &reason); err != nil {
 				rows.Close()
 				return err
 			}
@@ -761,7 +764,9 @@ func (r *Runner) waitMutations(ctx context.Context, k Key, s Statement) error {
 			if reason != "" {
 				fail = fmt.Errorf("%w: %s on %s: %s", ErrMutationFailed, id, info.Table, reason)
 			}
-			r.events(MutationWaiting{Key: k, Database: info.Database, Table: info.Table, MutationID: id, Command: cmd, PartsToDo: parts})
+			totals[id] = max(totals[id], parts)
+			r.events(MutationWaiting{Key: k, Database: info.Database, Table: info.Table, MutationID: id, Command: cmd,
+				PartsToDo: parts, PartsTotal: totals[id], Created: created, Waited: time.Since(begin)})
 		}
 		rows.Close()
 		if fail != nil {

@@ -33,6 +33,7 @@ type Env struct {
 	IsTTY bool
 	// StderrTTY reports whether Stderr is a terminal (for progress).
 	StderrTTY bool
+	logState
 }
 
 func newEnv() *Env {
@@ -76,7 +77,8 @@ type exitPanic int
 // ExpectedSource).
 func run(args []string, env *Env, opts ...kong.Option) (code int) {
 	var cli CLI
-	g := &Globals{Format: formatBeforeParse(args)}
+	env.logStart()
+	g := &Globals{Format: formatBeforeParse(args), events: env.event}
 	base := []kong.Option{
 		kong.Name("chschema"),
 		kong.Description("Manage ClickHouse schemas: sequential raw-SQL migrations, checksums and drift detection. Every flag can also be set by a CHSCHEMA_* environment variable (shown in each command's --help)."),
@@ -93,7 +95,7 @@ func run(args []string, env *Env, opts ...kong.Option) (code int) {
 	}
 	parser, err := kong.New(&cli, append(base, opts...)...)
 	if err != nil {
-		return reportError(env, g, err)
+		return reportError(env, g, err, false)
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -109,13 +111,18 @@ func run(args []string, env *Env, opts ...kong.Option) (code int) {
 	}()
 	kctx, err := parser.Parse(args)
 	if err != nil {
-		return reportError(env, g, err)
+		return reportError(env, g, err, false)
 	}
 	*g = globalsOf(kctx)
-	if err := kctx.Run(); err != nil {
-		return reportError(env, g, err)
+	g.events = env.event
+	env.LogFormat = logFormatOf(kctx)
+	err = kctx.Run()
+	code = exitCode(err)
+	logged := env.logEnd(kctx.Command(), err, code)
+	if err != nil {
+		reportError(env, g, err, logged)
 	}
-	return exitOK
+	return code
 }
 
 // formatBeforeParse is the --format the arguments (or CHSCHEMA_FORMAT)

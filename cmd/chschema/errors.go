@@ -49,19 +49,31 @@ type jsonErrorBody struct {
 	Drift    *diff.JSONReport `json:"drift,omitempty"`
 }
 
-// reportError prints err the way --format asks and returns the exit code:
-// errFindings (already printed) and refusals exit 1, anything else 2. In
-// JSON mode the error is one document on stdout; otherwise it is text on
-// stderr.
-func reportError(env *Env, g *Globals, err error) int {
-	if errors.Is(err, errFindings) {
+// exitCode is the process's exit code for a command's error: 0 for none,
+// 1 for findings already printed (errFindings) and refusals, 2 otherwise.
+func exitCode(err error) int {
+	var ref *refusedError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errFindings), errors.As(err, &ref):
 		return exitFindings
 	}
-	code := exitError
-	var ref *refusedError
-	if errors.As(err, &ref) {
-		code = exitFindings
+	return exitError
+}
+
+// reportError prints err the way --format asks and returns its exit code.
+// errFindings was printed already. In JSON mode the error is one document
+// on stdout; otherwise it is text on stderr: a refusal's details (lint
+// findings, drift), then one "chschema: ..." line, left out when the JSON
+// log lines carried the error (logged).
+func reportError(env *Env, g *Globals, err error, logged bool) int {
+	code := exitCode(err)
+	if errors.Is(err, errFindings) {
+		return code
 	}
+	var ref *refusedError
+	errors.As(err, &ref)
 	// Library errors name their package ("chschema: ..."); the CLI's
 	// prefix says it already.
 	msg := strings.TrimPrefix(err.Error(), "chschema: ")
@@ -84,6 +96,8 @@ func reportError(env *Env, g *Globals, err error) int {
 	if ref != nil && ref.text != nil {
 		ref.text(env.Stderr)
 	}
-	fmt.Fprintf(env.Stderr, "chschema: %s\n", msg)
+	if !logged {
+		fmt.Fprintf(env.Stderr, "chschema: %s\n", msg)
+	}
 	return code
 }

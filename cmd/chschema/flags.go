@@ -58,6 +58,9 @@ type Globals struct {
 	DSN    string
 	Var    map[string]string
 	Format string
+
+	// events receives the events of the command's operations (Env.event).
+	events func(chschema.Event)
 }
 
 // globalsOf reads the shared flags of the selected command.

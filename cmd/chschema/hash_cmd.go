@@ -37,7 +37,7 @@ func (c *HashCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	}
 	var lo chschema.LintOptions
 	if g.DSN != "" {
-		db, err := connect(ctx, g.DSN, c.Wait)
+		db, err := connect(ctx, g.DSN, c.Wait, g.eventOptions()...)
 		if err != nil {
 			return err
 		}

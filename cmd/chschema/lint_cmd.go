@@ -30,7 +30,7 @@ type LintCmd struct {
 func (c *LintCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	opts := chschema.LintOptions{Database: c.SessionDatabase}
 	if g.DSN != "" {
-		db, err := connect(ctx, g.DSN, c.Wait)
+		db, err := connect(ctx, g.DSN, c.Wait, g.eventOptions()...)
 		if err != nil {
 			return err
 		}

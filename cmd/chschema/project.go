@@ -26,6 +26,7 @@ const IgnoreFile = chschema.IgnoreFile
 // together with ClickHouse, so they may have to wait for it.
 type waitFlag struct {
 	Wait time.Duration `help:"How long to keep retrying while the server cannot be reached or is starting; an error the server answers with (a failed login) ends it at once." default:"0s" env:"CHSCHEMA_WAIT"`
+	logFlag
 }
 
 // historyFlags are the flags of the commands that read or write the history.
@@ -92,20 +93,9 @@ func dirError(g *Globals, err error) error {
 	return err
 }
 
-// progress prints, on a terminal, a line per migration and per wait.
-func progress(env *Env) func(chschema.Event) {
-	return func(e chschema.Event) {
-		if !env.StderrTTY {
-			return
-		}
-		switch e := e.(type) {
-		case chschema.MigrationStarted, chschema.InterruptedWaiting:
-			fmt.Fprintln(env.Stderr, e)
-		case chschema.MutationWaiting:
-			fmt.Fprintln(env.Stderr, "  "+e.String())
-		}
-	}
-}
+// progress is where the events of a command go: a live display on a
+// terminal, timestamped lines or JSON lines elsewhere (logs.go).
+func progress(env *Env) func(chschema.Event) { return env.event }
 
 // connect opens the --dsn connection, waiting as --wait says, with the
 // history table of --history-table and opts.
@@ -113,7 +103,7 @@ func (h *historyFlags) connect(ctx context.Context, g *Globals, opts ...chschema
 	if g.DSN == "" {
 		return nil, errors.New("--dsn (or CHSCHEMA_DSN) is required")
 	}
-	return connect(ctx, g.DSN, h.Wait, append(opts, chschema.WithHistoryTable(h.HistoryTable))...)
+	return connect(ctx, g.DSN, h.Wait, append(opts, append(g.eventOptions(), chschema.WithHistoryTable(h.HistoryTable))...)...)
 }
 
 // noteMissingDatabase says, for a command that only reads, that the DSN's
@@ -132,6 +122,14 @@ func (f *runnerFlags) connect(ctx context.Context, g *Globals) (*chschema.DB, er
 		opts = append(opts, chschema.WithCluster(f.Cluster))
 	}
 	return f.historyFlags.connect(ctx, g, opts...)
+}
+
+// eventOptions makes Connect report its waits for the server as events.
+func (g *Globals) eventOptions() []chschema.ConnectOption {
+	if g.events == nil {
+		return nil
+	}
+	return []chschema.ConnectOption{chschema.WithEvents(g.events)}
 }
 
 // connect opens a connection to dsn, waiting up to wait for the server.

@@ -72,7 +72,7 @@ func (c *VersionCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		Server string `json:"server,omitempty"`
 	}{BuildInfo: readBuildInfo()}
 	if g.DSN != "" {
-		db, err := connect(ctx, g.DSN, c.Wait)
+		db, err := connect(ctx, g.DSN, c.Wait, g.eventOptions()...)
 		if err != nil {
 			return err
 		}
