@@ -25,6 +25,8 @@ type DB struct {
 	addr     []string
 	history  historyTable
 	cluster  string
+	// session is set when the DSN's database did not exist at Connect.
+	session *sessionConn
 }
 
 type historyTable struct{ database, table string }
@@ -120,8 +122,17 @@ func (e *DSNError) Unwrap() error { return e.Err }
 
 // Connect opens a connection to the server dsn names (a clickhouse-go DSN,
 // for example clickhouse://user:pass@127.0.0.1:9000/db) and checks that it
-// answers, retrying for as long as WithWait says. The DSN's database (default
-// when it names none) is the session database. Close the DB when done.
+// answers, retrying for as long as WithWait says, and only while the
+// server cannot be reached or is starting (ServerWaiting events): an
+// error the server answers with, such as a failed login, ends the wait at
+// once with the server's message. The DSN's database (default when it
+// names none) is the session database.
+//
+// The session database need not exist yet: on a first deploy, init.sql
+// may create it. Connect then connects without a database, and Migrate
+// and Baseline use the database as soon as a statement creates it; they
+// refuse, before changing anything, when init.sql does not create it
+// before anything would need it. Close the DB when done.
 func Connect(ctx context.Context, dsn string, opts ...ConnectOption) (*DB, error) {
 	cfg, err := newConnectConfig(opts)
 	if err != nil {
@@ -136,6 +147,52 @@ func Connect(ctx context.Context, dsn string, opts ...ConnectOption) (*DB, error
 		database = "default"
 	}
 	server := redact(o)
+	if database == "default" {
+		conn, err := clickhouse.Open(o)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", server, err)
+		}
+		if err := waitFor(ctx, cfg, server, conn.Ping); err != nil {
+			conn.Close()
+			return nil, err
+		}
+		return newDB(conn, true, database, server, o.Addr, cfg)
+	}
+	// Connect without the database first: it may not exist yet, and a
+	// connection to a missing database is an error (code 81).
+	bareOpts := *o
+	bareOpts.Auth.Database = ""
+	bare, err := clickhouse.Open(&bareOpts)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", server, err)
+	}
+	exists := false
+	err = waitFor(ctx, cfg, server, func(ctx context.Context) error {
+		if err := bare.Ping(ctx); err != nil {
+			return err
+		}
+		exists, err = databaseExists(ctx, bare, database)
+		var ex *clickhouse.Exception
+		if errors.As(err, &ex) {
+			// A user who may not read system.databases: connect to the
+			// database as the DSN says, and the server says if it is missing.
+			exists, err = true, nil
+		}
+		return err
+	})
+	if err != nil {
+		bare.Close()
+		return nil, err
+	}
+	if !exists {
+		sc := newSessionConn(bare, o, database)
+		db, err := newDB(sc, true, database, server, o.Addr, cfg)
+		if db != nil {
+			db.session = sc
+		}
+		return db, err
+	}
+	bare.Close()
 	conn, err := clickhouse.Open(o)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", server, err)
@@ -180,7 +237,9 @@ func newDB(conn driver.Conn, owned bool, database, server string, addr []string,
 		history: historyTable{hdb, htable}, cluster: cfg.cluster}, nil
 }
 
-// waitFor calls try until it succeeds, for up to cfg.wait.
+// waitFor calls try until it succeeds, for up to cfg.wait, as long as the
+// error is one a server that is starting gives (see retryable); any other
+// error ends the wait at once.
 func waitFor(ctx context.Context, cfg connectConfig, server string, try func(context.Context) error) error {
 	start := time.Now()
 	deadline := start.Add(cfg.wait)
@@ -189,6 +248,9 @@ func waitFor(ctx context.Context, cfg connectConfig, server string, try func(con
 		if err == nil {
 			cfg.events(ServerReady{Server: server, Attempts: attempt, Waited: time.Since(start)})
 			return nil
+		}
+		if !retryable(err) {
+			return fmt.Errorf("server at %s: %w", server, serverMessage(err))
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			if cfg.wait > 0 {
@@ -266,6 +328,15 @@ func (db *DB) Unlock(ctx context.Context) (*UnlockResult, error) {
 	}
 	return res, nil
 }
+
+// sessionPending reports whether the session database does not exist
+// yet (see Connect).
+func (db *DB) sessionPending() bool { return db.session != nil && db.session.pending() }
+
+// DatabaseMissing reports whether the session database did not exist when
+// Connect connected and no statement has created it since: a first deploy
+// whose init.sql creates it, or a DSN naming the wrong database.
+func (db *DB) DatabaseMissing() bool { return db.sessionPending() }
 
 // own reports the tables chschema keeps beside the history: never drift.
 func (db *DB) own() func(schema.QualifiedName) bool {

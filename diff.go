@@ -140,6 +140,9 @@ func (p *Project) Diff(ctx context.Context, db *DB, opts ...DiffOption) (*DiffRe
 	if err != nil {
 		return nil, err
 	}
+	if err := requireDatabases(ctx, db, cfg.databases); err != nil {
+		return nil, err
+	}
 	res := &DiffResult{}
 	var expected *schema.Schema
 	if cfg.against != nil {
@@ -203,6 +206,28 @@ func (p *Project) Diff(ctx context.Context, db *DB, opts ...DiffOption) (*DiffRe
 	drift.DropOwn(live, db.own())
 	res.Result = drift.Diff(expected, live, res.LiveNotes, p.ignore, res.Databases).Result
 	return res, nil
+}
+
+// ErrUnknownDatabase: a database named to be read is not on the server.
+var ErrUnknownDatabase = errors.New("chschema: unknown database")
+
+// requireDatabases refuses names of databases the server does not have:
+// reading them would silently read nothing.
+func requireDatabases(ctx context.Context, db *DB, names []string) error {
+	var missing []string
+	for _, n := range names {
+		ok, err := databaseExists(ctx, db.conn, n)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: the server has no database %s", ErrUnknownDatabase, strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // DiffOffline compares the schema every migration builds (unqualified

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/chschema/chschema/apply"
+	"github.com/chschema/chschema/internal/english"
 )
 
 // Event is something an operation reports as it happens; WithEvents sets
@@ -92,7 +93,7 @@ func (e ServerWaiting) String() string {
 }
 
 func (e ServerReady) String() string {
-	return fmt.Sprintf("server at %s answered after %d attempts", e.Server, e.Attempts)
+	return fmt.Sprintf("server at %s answered after %s", e.Server, english.Plural(e.Attempts, "attempt"))
 }
 
 var (

@@ -26,7 +26,7 @@ func ExampleOpen() {
 		return
 	}
 	for _, u := range p.Units() {
-		fmt.Printf("%s: %d statements\n", u.Key(), len(u.Up))
+		fmt.Printf("%s: up statements: %d\n", u.Key(), len(u.Up))
 	}
 	res, err := p.Expected(chschema.ExpectedOptions{})
 	if err != nil {
@@ -35,9 +35,9 @@ func ExampleOpen() {
 	}
 	fmt.Print(schema.Render(res.Schema))
 	// Output:
-	// customers/0001: 1 statements
-	// orders/0001: 1 statements
-	// orders/0002: 2 statements
+	// customers/0001: up statements: 1
+	// orders/0001: up statements: 1
+	// orders/0002: up statements: 2
 	// CREATE DATABASE IF NOT EXISTS default ENGINE = Atomic;
 	// CREATE TABLE default.customers (`id` UInt64, `name` String) ENGINE = MergeTree ORDER BY id SETTINGS index_granularity = 8192;
 	// CREATE TABLE default.orders (`id` UInt64, `customer` UInt64, `amount` Decimal(10, 2), `created` DateTime DEFAULT now(), `status` LowCardinality(String) DEFAULT 'new') ENGINE = MergeTree ORDER BY id TTL created + toIntervalDay(30) SETTINGS index_granularity = 8192;
@@ -80,8 +80,8 @@ func ExampleProject_Migrate() {
 	}
 	fmt.Println("drift:", d.Drift())
 	// Output:
-	// [1/3] up customers 0001_customers: 1 statements
-	// [2/3] up orders 0001_orders: 1 statements
+	// [1/3] up customers 0001_customers: 1 statement
+	// [2/3] up orders 0001_orders: 1 statement
 	// [3/3] up orders 0002_status: 2 statements
 	// applied 3 migrations (4 statements)
 	// drift: false
@@ -123,7 +123,7 @@ func ExampleProject_Diff() {
 	fmt.Println(err)
 	// Output:
 	// table orders modified: column `note` `note` String
-	// drift: the live schema differs from the expected one in 1 places
+	// drift: the live schema differs from the expected one in 1 place
 }
 
 // exampleDBs are the databases the examples created, dropped by TestMain.

@@ -95,6 +95,11 @@ func open(fsys fs.FS, path string, opts []Option) (*Project, error) {
 	p := &Project{path: path, fsys: fsys, cfg: cfg}
 	d, err := migrations.Open(fsys)
 	if d == nil {
+		var pe *fs.PathError
+		if path != "" && errors.As(err, &pe) && pe.Path == "." {
+			// os.DirFS names its root ".": name the directory instead.
+			return nil, fmt.Errorf("%w: the migrations root %s: %w", migrations.ErrRead, path, pe.Err)
+		}
 		if path != "" {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}

@@ -178,8 +178,14 @@ func (p *Project) Migrate(ctx context.Context, db *DB, opts ...RunOption) (*Repo
 	if err != nil {
 		return nil, err
 	}
-	var extra []apply.Option
-	if !p.cfg.noDriftCheck && db != nil {
+	if db == nil {
+		return nil, errors.New("chschema: nil *DB")
+	}
+	if err := p.checkTarget("migrate", rc, rc.to, false); err != nil {
+		return nil, err
+	}
+	extra := []apply.Option{apply.WithPreflight(p.preflight(db, "migrate"))}
+	if !p.cfg.noDriftCheck {
 		v, err := p.verifier(db)
 		if err != nil {
 			return nil, err
@@ -208,7 +214,13 @@ func (p *Project) Down(ctx context.Context, db *DB, opts ...RunOption) (*Report,
 	if (rc.to == nil) == (rc.steps == 0) {
 		return nil, errors.New("chschema: Down needs exactly one of ToVersion and Steps")
 	}
-	r, err := p.runner(db, apply.WithStrictDown(rc.strict))
+	if db == nil {
+		return nil, errors.New("chschema: nil *DB")
+	}
+	if err := p.checkTarget("down", rc, rc.to, true); err != nil {
+		return nil, err
+	}
+	r, err := p.runner(db, apply.WithStrictDown(rc.strict), apply.WithPreflight(p.preflight(db, "down")))
 	if err != nil {
 		return nil, err
 	}
@@ -238,11 +250,14 @@ func (p *Project) Baseline(ctx context.Context, db *DB, version uint64, opts ...
 	if db == nil {
 		return nil, errors.New("chschema: nil *DB")
 	}
+	if err := p.checkTarget("baseline", rc, &version, false); err != nil {
+		return nil, err
+	}
 	v, err := p.verifier(db)
 	if err != nil {
 		return nil, err
 	}
-	r, err := p.runner(db, apply.WithVerifier(v))
+	r, err := p.runner(db, apply.WithVerifier(v), apply.WithPreflight(p.preflight(db, "baseline")))
 	if err != nil {
 		return nil, err
 	}
@@ -265,9 +280,16 @@ type StatusResult struct {
 }
 
 // Status reads the history on db and reports each migration's state. It
-// takes no lock and changes nothing.
-func (p *Project) Status(ctx context.Context, db *DB) (*StatusResult, error) {
+// takes no lock and changes nothing. OnlyService limits it to one service.
+func (p *Project) Status(ctx context.Context, db *DB, opts ...RunOption) (*StatusResult, error) {
 	if err := p.ready(); err != nil {
+		return nil, err
+	}
+	rc, err := newRunConfig("Status", opts, "OnlyService")
+	if err != nil {
+		return nil, err
+	}
+	if err := p.checkTarget("status", rc, nil, false); err != nil {
 		return nil, err
 	}
 	r, err := p.runner(db)
@@ -278,37 +300,24 @@ func (p *Project) Status(ctx context.Context, db *DB) (*StatusResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &StatusResult{Migrations: st}, nil
+	res := &StatusResult{Migrations: []MigrationStatus{}}
+	for _, m := range st {
+		if rc.service == "" || m.Service == rc.service {
+			res.Migrations = append(res.Migrations, m)
+		}
+	}
+	return res, nil
 }
 
-// VerifyResult says what Verify checked.
-type VerifyResult struct {
-	// Migrations counts the migrations applied, reverted and applied again.
-	Migrations int `json:"migrations"`
-}
-
-// Verify is the round trip to run before merging, on a scratch server with
-// no chschema history (db): it applies every migration one at a time,
-// reverts them one at a time down to none, and applies them all again,
-// comparing the live schema with the expected one after every step (each a
-// RoundTripStep event). A down section that does not undo its up fails it
-// with a *drift.Error naming the step.
-func (p *Project) Verify(ctx context.Context, db *DB) (*VerifyResult, error) {
-	if err := p.ready(); err != nil {
-		return nil, err
+// Settled reports whether every migration is applied or baselined: none
+// pending, incomplete, edited or missing (status --exit-code).
+func (r *StatusResult) Settled() bool {
+	for _, m := range r.Migrations {
+		if m.State != apply.StateApplied && m.State != apply.StateBaselined {
+			return false
+		}
 	}
-	r, err := p.runner(db)
-	if err != nil {
-		return nil, err
-	}
-	v, err := p.verifier(db)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.RoundTrip(ctx, p.units, v); err != nil {
-		return nil, err
-	}
-	return &VerifyResult{Migrations: len(p.units)}, nil
+	return true
 }
 
 // newServerParser is lint's server check on db.

@@ -2,6 +2,7 @@ package chschema
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -49,6 +50,12 @@ func (p *Project) Expected(opts ExpectedOptions) (*ExpectedResult, error) {
 	if opts.Service != "" {
 		if _, ok := p.dir.Service(opts.Service); !ok {
 			return nil, fmt.Errorf("%w: no service %q in the migrations", migrations.ErrUnknownService, opts.Service)
+		}
+	}
+	if opts.Upto > 0 {
+		rc := &runConfig{service: opts.Service}
+		if err := p.checkTarget("schema", rc, &opts.Upto, false); err != nil && !errors.Is(err, ErrNoMigrations) {
+			return nil, err
 		}
 	}
 	var units []*apply.Unit
@@ -207,7 +214,13 @@ func (p *Project) Dump(ctx context.Context, opts DumpOptions) (*DumpResult, erro
 	}
 	s := exp.Schema
 	databases := drift.ManagedDatabases(s, "default", opts.Databases)
+	if opts.Server == nil && len(opts.Databases) > 0 {
+		return res, errors.New("chschema: Dump: Databases are read from a server, and no Server was given")
+	}
 	if opts.Server != nil {
+		if err := requireDatabases(ctx, opts.Server, opts.Databases); err != nil {
+			return res, err
+		}
 		live, notes, err := schema.ReadLive(ctx, opts.Server.conn, schema.LiveOptions{Databases: databases, Parser: parser.CreateReader{}})
 		if err != nil {
 			return res, err

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/chschema/chschema/internal/english"
 )
 
 // Down reverts applied units, most recent first, running their down sections
@@ -20,63 +22,69 @@ func (r *Runner) Down(ctx context.Context, units []*Unit, target Target, mode Mo
 	if target.Steps < 0 {
 		return &Report{}, errors.New("apply: down steps must be positive")
 	}
-	s, err := r.begin(ctx, "down", units, mode, false)
+	var resumed []Resumed
+	s, pl, err := r.begin(ctx, "down", units, mode, false, func(s *session) (*opPlan, error) {
+		for _, k := range SortedKeys(s.partial) {
+			if p := s.partial[k]; !p.Down {
+				return nil, fmt.Errorf("%w: %s is half-applied (%s done); run migrate to finish it before going down", ErrIncomplete, k, english.Plural(p.Done, "statement"))
+			}
+		}
+		// Candidates: applied or half-reverted units, most recently applied first.
+		type cand struct {
+			unit *Unit
+			at   time.Time
+		}
+		var cands []cand
+		for k, rec := range s.state {
+			if target.Service != "" && k.Service != target.Service {
+				continue
+			}
+			if !rec.Applied() && !s.partial[k].Down {
+				continue
+			}
+			cands = append(cands, cand{s.byKey[k], rec.EventTime})
+		}
+		sort.Slice(cands, func(i, j int) bool {
+			a, b := cands[i], cands[j]
+			if a.unit.Service == b.unit.Service {
+				return a.unit.Version > b.unit.Version
+			}
+			if !a.at.Equal(b.at) {
+				return a.at.After(b.at)
+			}
+			return a.unit.Service > b.unit.Service
+		})
+		resumed = nil
+		pl := &opPlan{}
+		for _, c := range cands {
+			if target.To != nil && c.unit.Version <= *target.To {
+				continue
+			}
+			if target.Steps > 0 && len(pl.plan) == target.Steps {
+				break
+			}
+			if c.unit.DownNoOp && r.strictDown {
+				return nil, fmt.Errorf("%w: %s (strict down refuses sections marked -- no-op)", ErrNoOpDown, c.unit.File)
+			}
+			p := plannedUnit{unit: c.unit, start: s.partial[c.unit.Key()].Done}
+			if p.start > 0 {
+				resumed = append(resumed, Resumed{c.unit.Key(), p.start})
+			}
+			pl.plan = append(pl.plan, p)
+		}
+		return pl, nil
+	})
 	if err != nil {
 		return &Report{}, err
 	}
 	if mode == Execute {
 		defer r.release(ctx)
 	}
-	rep := &Report{Attempt: s.attempt}
-	for k, p := range s.partial {
-		if !p.Down {
-			return rep, fmt.Errorf("%w: %s is half-applied (%d statements done); run migrate to finish it before going down", ErrIncomplete, k, p.Done)
-		}
+	rep := &Report{Attempt: s.attempt, Resumed: resumed}
+	for _, x := range resumed {
+		r.events(Resuming{Key: x.Key, File: s.byKey[x.Key].File, Down: true, Done: x.Done, Total: len(s.byKey[x.Key].Down)})
 	}
-
-	// Candidates: applied or half-reverted units, most recently applied first.
-	type cand struct {
-		unit *Unit
-		at   time.Time
-	}
-	var cands []cand
-	for k, rec := range s.state {
-		if target.Service != "" && k.Service != target.Service {
-			continue
-		}
-		if !rec.Applied() && !s.partial[k].Down {
-			continue
-		}
-		cands = append(cands, cand{s.byKey[k], rec.EventTime})
-	}
-	sort.Slice(cands, func(i, j int) bool {
-		a, b := cands[i], cands[j]
-		if a.unit.Service == b.unit.Service {
-			return a.unit.Version > b.unit.Version
-		}
-		if !a.at.Equal(b.at) {
-			return a.at.After(b.at)
-		}
-		return a.unit.Service > b.unit.Service
-	})
-	var plan []plannedUnit
-	for _, c := range cands {
-		if target.To != nil && c.unit.Version <= *target.To {
-			continue
-		}
-		if target.Steps > 0 && len(plan) == target.Steps {
-			break
-		}
-		if c.unit.DownNoOp && r.strictDown {
-			return rep, fmt.Errorf("%w: %s (strict down refuses sections marked -- no-op)", ErrNoOpDown, c.unit.File)
-		}
-		p := plannedUnit{unit: c.unit, start: s.partial[c.unit.Key()].Done}
-		if p.start > 0 {
-			rep.Resumed = append(rep.Resumed, Resumed{c.unit.Key(), p.start})
-			r.events(Resuming{Key: c.unit.Key(), File: c.unit.File, Down: true, Done: p.start, Total: len(c.unit.Down)})
-		}
-		plan = append(plan, p)
-	}
+	plan := pl.plan
 	if mode == DryRun {
 		for _, p := range plan {
 			for i := p.start; i < len(p.unit.Down); i++ {
@@ -95,29 +103,35 @@ func (r *Runner) Baseline(ctx context.Context, units []*Unit, target Target) ([]
 	if target.To == nil {
 		return nil, errors.New("apply: baseline needs a version")
 	}
-	s, err := r.begin(ctx, "baseline", units, Execute, true)
+	var base []*Unit
+	s, _, err := r.begin(ctx, "baseline", units, Execute, true, func(s *session) (*opPlan, error) {
+		if len(s.partial) > 0 {
+			return nil, fmt.Errorf("%w: baseline needs a history without half-applied migrations", ErrIncomplete)
+		}
+		base = nil
+		for _, u := range units {
+			if (target.Service == "" || u.Service == target.Service) && u.Version <= *target.To {
+				base = append(base, u)
+			}
+		}
+		expected := appliedUnits(s.state, units)
+		var scope []*Unit
+		for _, u := range base {
+			if !s.state[u.Key()].Applied() {
+				expected = append(expected, u)
+			}
+		}
+		if target.Service != "" {
+			// Only the service's objects are compared: on a database that
+			// several services share, the others' are not this baseline's.
+			scope = base
+		}
+		return &opPlan{verify: &AppliedState{Init: r.init, Applied: expected, Only: scope}}, nil
+	})
 	if err != nil {
 		return nil, err
 	}
 	defer r.release(ctx)
-	if len(s.partial) > 0 {
-		return nil, fmt.Errorf("%w: baseline needs a history without half-applied migrations", ErrIncomplete)
-	}
-	var base []*Unit
-	for _, u := range units {
-		if (target.Service == "" || u.Service == target.Service) && u.Version <= *target.To {
-			base = append(base, u)
-		}
-	}
-	expected := appliedUnits(s.state, units)
-	for _, u := range base {
-		if !s.state[u.Key()].Applied() {
-			expected = append(expected, u)
-		}
-	}
-	if err := r.verify(ctx, AppliedState{Init: r.init, Applied: expected}); err != nil {
-		return nil, err
-	}
 	var events []Event
 	var keys []Key
 	now := time.Now()

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/chschema/chschema/drift"
+
+	"github.com/chschema/chschema/internal/english"
 )
 
 // RunEvent is something a run reports as it happens: a wait, a migration or
@@ -213,14 +215,14 @@ func (e LockAcquired) String() string {
 	return fmt.Sprintf("took lock %s after %s", e.Table, e.Waited.Round(time.Millisecond))
 }
 
-func (e InitStarted) String() string { return fmt.Sprintf("init.sql: %d statements", e.Statements) }
+func (e InitStarted) String() string { return "init.sql: " + english.Plural(e.Statements, "statement") }
 
 func (e InitDone) String() string {
-	return fmt.Sprintf("init.sql: %d statements done in %s", e.Statements, e.Duration.Round(time.Millisecond))
+	return fmt.Sprintf("init.sql: %s done in %s", english.Plural(e.Statements, "statement"), e.Duration.Round(time.Millisecond))
 }
 
 func (e InterruptedWaiting) String() string {
-	return fmt.Sprintf("waiting for %d statements of an interrupted run to finish on the server", e.Running)
+	return fmt.Sprintf("waiting for %s of an interrupted run to finish on the server", english.Plural(e.Running, "statement"))
 }
 
 func (e DriftChecked) String() string {
@@ -229,19 +231,19 @@ func (e DriftChecked) String() string {
 	case e.Err == nil:
 		return "drift check: the live schema matches the expected one"
 	case errors.As(e.Err, &de):
-		return fmt.Sprintf("drift check: %d differences", e.Changes)
+		return "drift check: " + english.Plural(e.Changes, "difference")
 	default:
 		return "drift check failed: " + e.Err.Error()
 	}
 }
 
 func (e Resuming) String() string {
-	return fmt.Sprintf("resuming %s %s after %d of %d completed statements", sectionName(e.Down), e.Key, e.Done, e.Total)
+	return fmt.Sprintf("resuming %s %s after %d of %d completed %s", sectionName(e.Down), e.Key, e.Done, e.Total, english.Noun(e.Total, "statement"))
 }
 
 // String is the progress line migrate prints on a terminal.
 func (e MigrationStarted) String() string {
-	s := fmt.Sprintf("%s %s %04d_%s: %d statements", sectionName(e.Down), e.Service, e.Version, e.Name, e.Statements-e.Start)
+	s := fmt.Sprintf("%s %s %04d_%s: %s", sectionName(e.Down), e.Service, e.Version, e.Name, english.Plural(e.Statements-e.Start, "statement"))
 	if e.Start > 0 {
 		s += fmt.Sprintf(" (resuming after %d done)", e.Start)
 	}
@@ -257,7 +259,7 @@ func (e StatementDone) String() string {
 }
 
 func (e MutationWaiting) String() string {
-	return fmt.Sprintf("waiting for mutation %s (%s): %d of %d parts done, %d to do", e.MutationID, e.Command, e.PartsTotal-e.PartsToDo, e.PartsTotal, e.PartsToDo)
+	return fmt.Sprintf("waiting for mutation %s (%s): %d of %d %s done, %d to do", e.MutationID, e.Command, e.PartsTotal-e.PartsToDo, e.PartsTotal, english.Noun(int(e.PartsTotal), "part"), e.PartsToDo)
 }
 
 func (e MigrationDone) String() string {
@@ -265,17 +267,17 @@ func (e MigrationDone) String() string {
 	if e.Down {
 		verb = "reverted"
 	}
-	return fmt.Sprintf("%s %s %04d_%s (%d statements) in %s", verb, e.Service, e.Version, e.Name, e.Statements, e.Duration.Round(time.Millisecond))
+	return fmt.Sprintf("%s %s %04d_%s (%s) in %s", verb, e.Service, e.Version, e.Name, english.Plural(e.Statements, "statement"), e.Duration.Round(time.Millisecond))
 }
 
 func (e MigrationFailed) String() string {
-	return fmt.Sprintf("%s %s %04d_%s failed after %d of %d statements: %v", sectionName(e.Down), e.Service, e.Version, e.Name, e.Done, e.Total, e.Err)
+	return fmt.Sprintf("%s %s %04d_%s failed after %d of %d %s: %v", sectionName(e.Down), e.Service, e.Version, e.Name, e.Done, e.Total, english.Noun(e.Total, "statement"), e.Err)
 }
 
 // String is the line `chschema verify` prints for the step.
 func (e RoundTripStep) String() string {
 	if e.Phase == "up again" {
-		return fmt.Sprintf("ok  up again: all %d migrations", e.Applied)
+		return "ok  up again: all " + english.Plural(e.Applied, "migration")
 	}
 	return fmt.Sprintf("ok  %-4s %s (%d applied)", e.Phase, e.Key, e.Applied)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/chschema/chschema/drift"
+	"github.com/chschema/chschema/internal/english"
 )
 
 // Sentinel errors of the apply package. Errors wrap them with details.
@@ -72,6 +73,10 @@ type AppliedState struct {
 	// Partial gives, for each half-applied unit, how many statements of its
 	// section completed; they count as expected.
 	Partial map[Key]PartialUnit
+	// Only, when set, limits the comparison to the objects these units (of
+	// Applied) create, change or drop: baseline --service compares one
+	// service's objects, not those of the others sharing its databases.
+	Only []*Unit
 }
 
 // PartialUnit is a half-applied unit: Done statements of its section ran.
@@ -90,7 +95,8 @@ type StmtInfo struct {
 }
 
 // Preflight is what a run knows before it changes anything: the history
-// read under the lock, before init.sql runs. See WithPreflight.
+// read under the lock, and what the operation is about to run, before
+// init.sql runs. See WithPreflight.
 type Preflight struct {
 	// Op is "migrate", "down" or "baseline".
 	Op string
@@ -101,6 +107,17 @@ type Preflight struct {
 	State map[Key]Record
 	// Partial are the half-applied units, with their completed statements.
 	Partial map[Key]PartialUnit
+	// Run are the units whose sections the operation is about to run, in
+	// order: up sections for migrate, down sections for down, none for
+	// baseline.
+	Run []*Unit
+	// Init is true when init.sql runs next (migrate and baseline).
+	Init bool
+	// Locked is false for the pass made before the lock is taken on a
+	// server with no history yet (a first deploy): taking the lock may
+	// create the history's database, so a run that is going to be refused
+	// is refused before it. The checks then run again under the lock.
+	Locked bool
 }
 
 // Option configures a Runner.
@@ -213,10 +230,13 @@ func WithStatementHook(fn func(context.Context, StatementStarted) error) Option 
 	}
 }
 
-// WithPreflight sets a check that runs once the lock is held and the
-// history is read, before init.sql or any migration runs (for a dry run,
-// before the plan is made). An error stops the operation with nothing
-// changed on the server but the lock and history tables' creation.
+// WithPreflight sets a check that runs once the history is read and the
+// operation knows what it is about to run (Preflight.Run), before the drift
+// check, init.sql or any migration runs (for a dry run, before the plan is
+// returned). An error stops the operation with nothing changed on the
+// server: under the lock, the lock table is dropped again; on a server
+// with no history yet, the check also runs before the lock is taken (see
+// Preflight.Locked), so that not even the history's database is created.
 func WithPreflight(fn func(context.Context, Preflight) error) Option {
 	return func(r *Runner) error {
 		if fn == nil {
@@ -310,6 +330,9 @@ type Report struct {
 	Resumed []Resumed `json:"resumed,omitempty"`
 	// Statements counts the statements executed.
 	Statements int `json:"statements"`
+	// Init is filled by a dry run of migrate: init.sql's statements, which
+	// run before the plan.
+	Init []Statement `json:"init,omitempty"`
 	// Plan is filled by a dry run: the statements that would run, in order.
 	Plan []PlannedStatement `json:"plan,omitempty"`
 }
@@ -358,41 +381,112 @@ type session struct {
 	partial map[Key]PartialUnit
 }
 
+// opPlan is what an operation is about to do, decided from the history:
+// the sections to run, and the state the drift check compares the live
+// schema with (nil: no drift check).
+type opPlan struct {
+	plan   []plannedUnit
+	verify *AppliedState
+}
+
+// units are the planned units, in order.
+func (p *opPlan) units() []*Unit {
+	out := make([]*Unit, len(p.plan))
+	for i, q := range p.plan {
+		out[i] = q.unit
+	}
+	return out
+}
+
 // begin takes the lock (unless mode is DryRun), reads and checks the
-// history, runs the preflight check and then init.sql (if runInit). The
-// caller must call r.release unless mode is DryRun or begin failed.
-func (r *Runner) begin(ctx context.Context, op string, units []*Unit, mode Mode, runInit bool) (*session, error) {
+// history, decides what to do (prepare), runs the preflight check and the
+// drift check, and then init.sql (if runInit). Nothing changes on the
+// server before those checks pass: on a server with no history, they run
+// once before the lock too (see Preflight.Locked). The caller must call
+// r.release unless mode is DryRun or begin failed.
+func (r *Runner) begin(ctx context.Context, op string, units []*Unit, mode Mode, runInit bool, prepare func(*session) (*opPlan, error)) (*session, *opPlan, error) {
 	if mode != Execute && mode != DryRun {
-		return nil, fmt.Errorf("apply: unknown mode %d", mode)
+		return nil, nil, fmt.Errorf("apply: unknown mode %d", mode)
 	}
 	s := &session{attempt: newAttempt(), byKey: indexUnits(units)}
 	dryRun := mode == DryRun
-	if !dryRun {
-		if err := r.locker.Acquire(ctx); err != nil {
-			return nil, err
+	if !dryRun && (r.preflight != nil || r.verifier != nil) {
+		if err := r.checkFirstDeploy(ctx, op, s, runInit, prepare); err != nil {
+			return s, nil, err
 		}
 	}
-	fail := func(err error) (*session, error) {
+	if !dryRun {
+		if err := r.locker.Acquire(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
+	fail := func(err error) (*session, *opPlan, error) {
 		if !dryRun {
 			r.release(ctx)
 		}
-		return s, err
+		return s, nil, err
 	}
 	if err := r.readState(ctx, s); err != nil {
 		return fail(err)
 	}
-	if r.preflight != nil {
-		pf := Preflight{Op: op, DryRun: dryRun, Units: units, State: s.state, Partial: s.partial}
-		if err := r.preflight(ctx, pf); err != nil {
-			return fail(err)
-		}
+	pl, err := r.check(ctx, op, s, dryRun, runInit, true, prepare)
+	if err != nil {
+		return fail(err)
 	}
 	if !dryRun {
 		if err := r.prepareServer(ctx, s, runInit); err != nil {
 			return fail(err)
 		}
 	}
-	return s, nil
+	return s, pl, nil
+}
+
+// checkFirstDeploy runs the checks before the lock when the server has no
+// history: taking the lock may create the history's database, and a run
+// that is going to be refused must change nothing. When the checks fail
+// but a history has appeared meanwhile (a concurrent first run), the
+// decision is left to the checks under the lock.
+func (r *Runner) checkFirstDeploy(ctx context.Context, op string, s *session, runInit bool, prepare func(*session) (*opPlan, error)) error {
+	events, err := r.history.Load(ctx)
+	if err != nil || len(events) > 0 {
+		return err
+	}
+	first := &session{attempt: s.attempt, byKey: s.byKey, state: map[Key]Record{}, partial: map[Key]PartialUnit{}}
+	if _, err := r.check(ctx, op, first, false, runInit, false, prepare); err != nil {
+		if again, lerr := r.history.Load(ctx); lerr == nil && len(again) > 0 {
+			return nil
+		}
+		return err
+	}
+	return nil
+}
+
+// check decides what the operation does from the session's history and
+// runs the preflight check and the drift check on it.
+func (r *Runner) check(ctx context.Context, op string, s *session, dryRun, runInit, locked bool, prepare func(*session) (*opPlan, error)) (*opPlan, error) {
+	pl, err := prepare(s)
+	if err != nil {
+		return nil, err
+	}
+	if r.preflight != nil {
+		pf := Preflight{Op: op, DryRun: dryRun, Units: unitsOf(s.byKey), State: s.state, Partial: s.partial,
+			Run: pl.units(), Init: runInit, Locked: locked}
+		if err := r.preflight(ctx, pf); err != nil {
+			return nil, err
+		}
+	}
+	if r.verifier != nil && pl.verify != nil {
+		if locked {
+			err = r.verifyWith(ctx, r.verifier, *pl.verify)
+		} else if err = r.verifier.Verify(ctx, *pl.verify); err != nil {
+			// Reported once: the pass under the lock reports its own.
+			r.events(DriftChecked{Err: err, Changes: driftChanges(err)})
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return pl, nil
 }
 
 func (r *Runner) prepareServer(ctx context.Context, s *session, runInit bool) error {
@@ -425,24 +519,20 @@ func (r *Runner) readState(ctx context.Context, s *session) error {
 	return err
 }
 
-// verify runs the verifier, if any, and reports its result.
-func (r *Runner) verify(ctx context.Context, state AppliedState) error {
-	if r.verifier == nil {
-		return nil
-	}
-	return r.verifyWith(ctx, r.verifier, state)
-}
-
 // verifyWith runs v and reports its result as a DriftChecked event.
 func (r *Runner) verifyWith(ctx context.Context, v Verifier, state AppliedState) error {
 	err := v.Verify(ctx, state)
-	ev := DriftChecked{Err: err}
+	r.events(DriftChecked{Err: err, Changes: driftChanges(err)})
+	return err
+}
+
+// driftChanges counts the changes of a drift error.
+func driftChanges(err error) int {
 	var de *drift.Error
 	if errors.As(err, &de) {
-		ev.Changes = len(de.Report.Changes)
+		return len(de.Report.Changes)
 	}
-	r.events(ev)
-	return err
+	return 0
 }
 
 // Migrate brings the server to target: the lock, init.sql, verification,
@@ -450,7 +540,18 @@ func (r *Runner) verifyWith(ctx context.Context, v Verifier, state AppliedState)
 // With mode DryRun it only returns the plan: it takes no lock and changes
 // nothing.
 func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, mode Mode) (*Report, error) {
-	s, err := r.begin(ctx, "migrate", units, mode, true)
+	s, pl, err := r.begin(ctx, "migrate", units, mode, true, func(s *session) (*opPlan, error) {
+		for _, k := range SortedKeys(s.partial) {
+			if p := s.partial[k]; p.Down {
+				return nil, fmt.Errorf("%w: %s was being reverted (%s done); run down to finish it", ErrIncomplete, k, english.Plural(p.Done, "statement"))
+			}
+		}
+		plan, err := planUp(units, s.state, s.partial, target)
+		if err != nil {
+			return nil, err
+		}
+		return &opPlan{plan: plan, verify: &AppliedState{Init: r.init, Applied: appliedUnits(s.state, units), Partial: s.partial}}, nil
+	})
 	if err != nil {
 		return &Report{}, err
 	}
@@ -458,33 +559,22 @@ func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, mode
 		defer r.release(ctx)
 	}
 	rep := &Report{Attempt: s.attempt}
-	for k, p := range s.partial {
-		if p.Down {
-			return rep, fmt.Errorf("%w: %s was being reverted (%d statements done); run down to finish it", ErrIncomplete, k, p.Done)
-		}
-	}
-	if err := r.verify(ctx, AppliedState{Init: r.init, Applied: appliedUnits(s.state, units), Partial: s.partial}); err != nil {
-		return rep, err
-	}
-	plan, err := planUp(units, s.state, s.partial, target)
-	if err != nil {
-		return rep, err
-	}
-	for _, p := range plan {
+	for _, p := range pl.plan {
 		if p.start > 0 {
 			rep.Resumed = append(rep.Resumed, Resumed{p.unit.Key(), p.start})
 			r.events(Resuming{Key: p.unit.Key(), File: p.unit.File, Done: p.start, Total: len(p.unit.Up)})
 		}
 	}
 	if mode == DryRun {
-		for _, p := range plan {
+		rep.Init = r.init
+		for _, p := range pl.plan {
 			for i := p.start; i < len(p.unit.Up); i++ {
 				rep.Plan = append(rep.Plan, PlannedStatement{Key: p.unit.Key(), Index: i, Stmt: p.unit.Up[i]})
 			}
 		}
 		return rep, nil
 	}
-	return rep, r.run(ctx, s, plan, false, rep)
+	return rep, r.run(ctx, s, pl.plan, false, rep)
 }
 
 // run executes planned sections in order and records them.
@@ -765,7 +855,7 @@ func (r *Runner) resolvePartial(ctx context.Context, state map[Key]Record, byKey
 			done, hashes = completedFromLog(logged, rec.Attempts, k)
 		}
 		if done > len(stmts) {
-			return nil, fmt.Errorf("%w: %s: %d statements ran but the file now has %d", ErrEdited, u.File, done, len(stmts))
+			return nil, fmt.Errorf("%w: %s: %s ran but the file now has %d", ErrEdited, u.File, english.Plural(done, "statement"), len(stmts))
 		}
 		for i := 0; i < done; i++ {
 			if h, ok := hashes[i]; ok && h != stmts[i].Hash() {
@@ -776,7 +866,7 @@ func (r *Runner) resolvePartial(ctx context.Context, state map[Key]Record, byKey
 		if journal == JournalTable && done > 0 && rec.RawChecksum != u.RawChecksum && rec.Status != StatusFailed {
 			// The table journal keeps no per-statement hashes: only a failed
 			// statement (recorded as such) may be fixed.
-			return nil, fmt.Errorf("%w: %s changed while half-applied (%d statements done)", ErrEdited, u.File, done)
+			return nil, fmt.Errorf("%w: %s changed while half-applied (%s done)", ErrEdited, u.File, english.Plural(done, "statement"))
 		}
 		partial[k] = PartialUnit{Unit: u, Done: done, Down: down}
 	}
@@ -899,6 +989,15 @@ func newAttempt() string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	return time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
+}
+
+// unitsOf lists the units of an index, in service then version order.
+func unitsOf(byKey map[Key]*Unit) []*Unit {
+	out := make([]*Unit, 0, len(byKey))
+	for _, k := range SortedKeys(byKey) {
+		out = append(out, byKey[k])
+	}
+	return out
 }
 
 func indexUnits(units []*Unit) map[Key]*Unit {

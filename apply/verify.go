@@ -2,8 +2,10 @@ package apply
 
 import (
 	"context"
+	"fmt"
 	"sort"
 
+	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/drift"
 	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/schema"
@@ -35,20 +37,110 @@ func NewDriftVerifier(q schema.Querier, opts drift.Options) (*DriftVerifier, err
 	return &DriftVerifier{check: check, database: opts.Session}, nil
 }
 
-// Verify implements Verifier.
+// Verify implements Verifier. The live schema is compared as it will be
+// once init.sql has run: init.sql is replayed onto it first (it runs on
+// every migrate, before any migration, and must be idempotent), so an
+// object init.sql creates that the server does not have yet is not drift,
+// and the check can run before init.sql changes anything. With
+// state.Only, only the objects those units create, change or drop count.
 func (v *DriftVerifier) Verify(ctx context.Context, state AppliedState) error {
 	expected, _, err := ReplayApplied(state, v.database)
 	if err != nil {
 		return err
 	}
-	rep, err := v.check.Compare(ctx, expected)
+	rep, err := v.check.CompareAfter(ctx, expected, func(live *schema.Schema) error {
+		return replayInit(live, state.Init, v.database)
+	})
 	if err != nil {
 		return err
+	}
+	if state.Only != nil {
+		if rep, err = v.scope(rep, state); err != nil {
+			return err
+		}
 	}
 	if rep.Drift() {
 		return &drift.Error{Report: rep}
 	}
 	return nil
+}
+
+// replayInit replays init.sql's statements onto the live schema, the way
+// the server is about to run them. A statement the model says the server
+// would refuse is an error: init.sql would fail on this server.
+func replayInit(live *schema.Schema, init []Statement, session string) error {
+	if len(init) == 0 {
+		return nil
+	}
+	for _, name := range []string{"default", session} {
+		if _, ok := live.Database(name); !ok {
+			live.AddDatabase(&schema.Database{Name: name, Engine: schema.Engine{Name: "Atomic"}})
+		}
+	}
+	r, err := parser.NewReplayer(live, session)
+	if err != nil {
+		return err
+	}
+	for _, st := range init {
+		r.ReplayStatement(schema.Position{File: st.File, Line: st.Line, Col: st.Col}, st.SQL)
+	}
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("apply: init.sql cannot run on the server's current schema:\n%w", err)
+	}
+	return nil
+}
+
+// scope keeps, of a drift report, the changes of the objects the units of
+// state.Only create, change or drop: the objects that differ between the
+// expected schema without those units and with them.
+func (v *DriftVerifier) scope(rep *drift.Report, state AppliedState) (*drift.Report, error) {
+	only := map[Key]bool{}
+	for _, u := range state.Only {
+		only[u.Key()] = true
+	}
+	without := state
+	without.Applied, without.Only = nil, nil
+	for _, u := range state.Applied {
+		if !only[u.Key()] {
+			without.Applied = append(without.Applied, u)
+		}
+	}
+	before, _, err := ReplayApplied(without, v.database)
+	if err != nil {
+		return nil, err
+	}
+	after, _, err := ReplayApplied(state, v.database)
+	if err != nil {
+		return nil, err
+	}
+	objects, databases := map[string]bool{}, map[string]bool{}
+	for _, e := range diff.Entries(diff.Schemas(before, after)) {
+		if e.Object == "" {
+			databases[e.Database] = true
+		}
+		objects[e.Database+"\x00"+e.Object] = true
+	}
+	inScope := func(e diff.Entry) bool {
+		return objects[e.Database+"\x00"+e.Object] || e.Object == "" && databases[e.Database]
+	}
+	res := *rep.Result
+	res.Changes, res.Unverified = nil, nil
+	for _, c := range rep.Changes {
+		for _, e := range diff.Entries(&diff.Result{Changes: []schema.Change{c}, From: rep.From, To: rep.To}) {
+			if inScope(e) {
+				res.Changes = append(res.Changes, c)
+				break
+			}
+		}
+	}
+	for _, u := range rep.Unverified {
+		if inScope(diff.Entry{Database: u.Name.Database, Object: u.Name.Name}) {
+			res.Unverified = append(res.Unverified, u)
+		}
+	}
+	out := *rep
+	out.Result = &res
+	return &out, nil
 }
 
 // ReplayApplied replays state into the schema the server should hold:

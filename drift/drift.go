@@ -7,10 +7,10 @@ package drift
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 
 	"github.com/chschema/chschema/diff"
+	"github.com/chschema/chschema/internal/english"
 	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/schema"
 )
@@ -63,6 +63,14 @@ type Report struct {
 // extra ones) and diffs expected against it. expected is narrowed to those
 // databases.
 func (c *Check) Compare(ctx context.Context, expected *schema.Schema) (*Report, error) {
+	return c.CompareAfter(ctx, expected, nil)
+}
+
+// CompareAfter is Compare with prepare applied to the live schema, as read,
+// before the comparison; nil is Compare. Migrate's check before init.sql
+// uses it to replay init.sql onto the live schema: init.sql runs next, so
+// what it creates is not missing, and what it would find different is.
+func (c *Check) CompareAfter(ctx context.Context, expected *schema.Schema, prepare func(live *schema.Schema) error) (*Report, error) {
 	dbs := ManagedDatabases(expected, c.opts.Session, c.opts.Databases)
 	expected.KeepDatabases(dbs)
 	if len(dbs) == 0 && len(expected.Functions) == 0 {
@@ -78,6 +86,13 @@ func (c *Check) Compare(ctx context.Context, expected *schema.Schema) (*Report, 
 		return nil, err
 	}
 	DropOwn(live, c.opts.Own)
+	if prepare != nil {
+		if err := prepare(live); err != nil {
+			return nil, err
+		}
+		live.KeepDatabases(dbs)
+		DropOwn(live, c.opts.Own)
+	}
 	return Diff(expected, live, notes, c.opts.Ignore, dbs), nil
 }
 
@@ -137,5 +152,5 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("drift: the live schema differs from the expected one in %d places", len(e.Report.Changes))
+	return "drift: the live schema differs from the expected one in " + english.Plural(len(e.Report.Changes), "place")
 }

@@ -288,13 +288,13 @@ func (s *Service) pendingMap() map[string]*pendingPair {
 func (s *Service) addFile(name, p string, errs *ErrorList) {
 	m := fileNameRE.FindStringSubmatch(name)
 	if m == nil {
-		errs.add(p, Pos{}, ErrFileName, "malformed migration file name %q: expected NNNN_name.sql or NNNN_name.up.sql / NNNN_name.down.sql, NNNN being %d digits or more", name, MinIDWidth)
+		errs.add(p, Pos{}, ErrFileName, "malformed migration file name %q: expected NNNN_name.sql or NNNN_name.up.sql / NNNN_name.down.sql, NNNN being %d digits or more", name, MinIDWidth) // plural-ok: never 1
 		return
 	}
 	id, mname, kind := m[1], m[2], m[3]
 	version, err := strconv.Atoi(id)
 	if len(id) < MinIDWidth || err != nil {
-		errs.add(p, Pos{}, ErrFileName, "malformed migration ID %q in %q: expected a zero-padded integer of %d digits or more", id, name, MinIDWidth)
+		errs.add(p, Pos{}, ErrFileName, "malformed migration ID %q in %q: expected a zero-padded integer of %d digits or more", id, name, MinIDWidth) // plural-ok: never 1
 		return
 	}
 	data, ok := readFile(s.Dir.FS, p, errs)

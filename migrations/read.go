@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+
+	"github.com/chschema/chschema/internal/english"
 )
 
 // ErrNotRegular is the sentinel for a path that is not a regular file (after
@@ -43,7 +45,7 @@ func ReadFile(fsys fs.FS, name string, limit int64) ([]byte, error) {
 		return nil, fail(ErrNotRegular, "cannot read: %s, not a regular file", what)
 	}
 	if fi.Size() > limit {
-		return nil, fail(ErrTooLarge, "file is %d bytes, more than the %s limit", fi.Size(), sizeText(limit))
+		return nil, fail(ErrTooLarge, "file is %d bytes, more than the %s limit", fi.Size(), sizeText(limit)) // plural-ok: more than the limit
 	}
 	f, err := fsys.Open(name)
 	if err != nil {
@@ -90,5 +92,5 @@ func sizeText(limit int64) string {
 	if limit%(1<<20) == 0 {
 		return fmt.Sprintf("%d MiB", limit>>20)
 	}
-	return fmt.Sprintf("%d bytes", limit)
+	return english.Plural(int(limit), "byte")
 }

@@ -6,15 +6,19 @@ import (
 	"fmt"
 
 	"github.com/chschema/chschema"
+	"github.com/chschema/chschema/internal/english"
 )
 
 // BaselineCmd records migrations as applied without running them, for a
 // database that already holds their schema.
 type BaselineCmd struct {
+	projectFlags
+	dsnFlag
 	runnerFlags
-	Version uint64 `arg:"" help:"Record every migration up to and including this version."`
-	Service string `help:"Baseline only this service." placeholder:"NAME"`
+	Version uint64 `arg:"" help:"Record every migration up to and including this version; it must name a migration."`
+	Service string `help:"Baseline only this service, comparing only its objects; it must be a service of --dir." placeholder:"NAME" env:"CHSCHEMA_SERVICE"`
 	ignoreFlags
+	formatFlag
 }
 
 // Run checks the sum file, verifies that the live schema equals the
@@ -41,6 +45,6 @@ func (c *BaselineCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if g.Format == "json" {
 		return json.NewEncoder(env.Stdout).Encode(res)
 	}
-	fmt.Fprintf(env.Stdout, "baselined %d migrations\n", len(res.Baselined))
+	fmt.Fprintf(env.Stdout, "baselined %s\n", english.Plural(len(res.Baselined), "migration"))
 	return nil
 }

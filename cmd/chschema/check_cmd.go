@@ -7,8 +7,10 @@ import (
 // CheckCmd fails when the migrations do not build the desired schema: a
 // schema edit that no migration makes yet. It needs no server.
 type CheckCmd struct {
+	projectFlags
 	schemaDirFlag
 	ignoreFlags
+	annotatedFormatFlag
 }
 
 // Run compares the expected schema (every migration) with the desired one

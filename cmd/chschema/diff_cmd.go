@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/chschema/chschema"
+	"github.com/chschema/chschema/internal/english"
 	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/schema"
 )
@@ -30,12 +31,15 @@ func (migrationsSource) ExpectedSchema() *schema.Schema { return nil }
 // DiffCmd reports drift between what the migrations say and what the
 // server holds.
 type DiffCmd struct {
-	Database    []string `help:"Also read this database from the server, to report objects that no migration manages (repeatable)." placeholder:"DB"`
-	OfflineFrom string   `name:"offline-from" help:"Compare against a schema saved with 'chschema schema --format json' instead of a server." type:"existingfile" placeholder:"FILE"`
-	CacheDir    string   `name:"cache-dir" help:"Where to keep the table definitions already read from a server, keyed by metadata modification time, to make later runs fast (default: the user cache directory)." type:"path" placeholder:"DIR"`
-	NoCache     bool     `name:"no-cache" help:"Read every table definition from the server, and keep none."`
+	projectFlags
+	optionalDSNFlag
+	Database    []string `help:"Also read this database from the server, to report objects that no migration manages (repeatable); it must exist." placeholder:"DB" env:"CHSCHEMA_DIFF_DATABASE"`
+	OfflineFrom string   `name:"offline-from" help:"Compare against a schema saved with 'chschema schema --format json' instead of a server." type:"existingfile" placeholder:"FILE" env:"CHSCHEMA_DIFF_OFFLINE_FROM"`
+	CacheDir    string   `name:"cache-dir" help:"Where to keep the table definitions already read from a server, keyed by metadata modification time, to make later runs fast (default: the user cache directory)." type:"path" placeholder:"DIR" env:"CHSCHEMA_CACHE_DIR"`
+	NoCache     bool     `name:"no-cache" help:"Read every table definition from the server, and keep none." env:"CHSCHEMA_NO_CACHE"`
 	ignoreFlags
 	historyFlags
+	annotatedFormatFlag
 }
 
 // Run computes the expected schema, reads the live one and prints the
@@ -68,6 +72,7 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 			return fmt.Errorf("%w (or compare with --offline-from FILE)", err)
 		}
 		defer db.Close()
+		noteMissingDatabase(env, g, db)
 		if !c.NoCache {
 			opts = append(opts, chschema.WithDefinitionCache(c.CacheDir))
 		}
@@ -106,10 +111,14 @@ func printDiffNotes(env *Env, g *Globals, res *chschema.DiffResult) {
 		for i, k := range res.NotApplied {
 			names[i] = k.String()
 		}
-		note("%d migration(s) not applied on the server, left out of the expected schema: %s", len(names), strings.Join(names, ", "))
+		note("%s not applied on the server, left out of the expected schema: %s", english.Plural(len(names), "migration"), strings.Join(names, ", "))
 	}
 	for _, h := range res.HalfApplied {
-		note("%s is half-applied: its %d completed statement(s) count as expected", h.Key, h.Done)
+		verb := "count"
+		if h.Done == 1 {
+			verb = "counts"
+		}
+		note("%s is half-applied: its %s %s as expected", h.Key, english.Plural(h.Done, "completed statement"), verb)
 	}
 	for _, f := range res.Findings {
 		note("%s", filepath.Join(g.Dir, f.String()))

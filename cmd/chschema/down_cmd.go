@@ -9,12 +9,15 @@ import (
 
 // DownCmd reverts applied migrations by running their down sections.
 type DownCmd struct {
+	projectFlags
+	dsnFlag
 	runnerFlags
-	To      *uint64 `help:"Revert every migration above this version (0 reverts all)." placeholder:"VERSION" xor:"target"`
-	Steps   int     `help:"Revert this many migrations, most recently applied first." placeholder:"N" xor:"target"`
-	Service string  `help:"Revert only this service's migrations." placeholder:"NAME"`
-	Strict  bool    `help:"Refuse down sections marked -- no-op instead of recording them as reverted."`
-	DryRun  bool    `help:"Print the statements that would run and change nothing."`
+	To      *uint64 `help:"Revert every migration above this version (0 reverts all); it must name a migration." placeholder:"VERSION" xor:"target" env:"CHSCHEMA_DOWN_TO"`
+	Steps   int     `help:"Revert this many migrations, most recently applied first." placeholder:"N" xor:"target" env:"CHSCHEMA_DOWN_STEPS"`
+	Service string  `help:"Revert only this service's migrations; it must be a service of --dir." placeholder:"NAME" env:"CHSCHEMA_SERVICE"`
+	Strict  bool    `help:"Refuse down sections marked -- no-op instead of recording them as reverted." env:"CHSCHEMA_DOWN_STRICT"`
+	DryRun  bool    `help:"Print the statements that would run and change nothing." env:"CHSCHEMA_DRY_RUN"`
+	formatFlag
 }
 
 // Run checks the sum file, then reverts in reverse order and records each

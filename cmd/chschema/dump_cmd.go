@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/chschema/chschema"
+	"github.com/chschema/chschema/internal/english"
 )
 
 // FunctionsFile is the file of the dumped SQL functions.
@@ -15,9 +17,12 @@ const FunctionsFile = chschema.FunctionsFile
 // DumpCmd writes the expected schema as a schema directory, the starting
 // point of the declarative workflow.
 type DumpCmd struct {
+	projectFlags
+	optionalDSNFlag
 	schemaDirFlag
-	Database []string `help:"With --dsn, also dump this database (repeatable); the databases the migrations create are always dumped." placeholder:"DB"`
-	Force    bool     `help:"Replace the .sql files already in the schema directory."`
+	Database []string `help:"With --dsn, also dump this database (repeatable; it must exist); the databases the migrations create are always dumped." placeholder:"DB" env:"CHSCHEMA_DUMP_DATABASE"`
+	Force    bool     `help:"Replace the .sql files already in the schema directory." env:"CHSCHEMA_DUMP_FORCE"`
+	formatFlag
 	historyFlags
 }
 
@@ -31,7 +36,7 @@ func (c *DumpCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		return err
 	}
 	if len(existing) > 0 && !c.Force {
-		return fmt.Errorf("%s already holds %d .sql file(s) (%s...): pass --force to replace them", dir, len(existing), existing[0])
+		return fmt.Errorf("%s already holds %s (%s...): pass --force to replace them", dir, english.Plural(len(existing), ".sql file"), existing[0])
 	}
 	p, err := openProject(g, env, chschema.WithoutSumCheck())
 	if err != nil {
@@ -64,12 +69,21 @@ func (c *DumpCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 			return err
 		}
 	}
+	written := []string{}
 	for _, f := range res.Files {
 		p := filepath.Join(dir, f.Name)
 		if err := os.WriteFile(p, []byte(f.Text), 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintln(env.Stdout, filepath.Join(displayDir(dir), f.Name))
+		written = append(written, filepath.Join(displayDir(dir), f.Name))
+	}
+	if g.Format == "json" {
+		return json.NewEncoder(env.Stdout).Encode(struct {
+			Files []string `json:"files"`
+		}{written})
+	}
+	for _, f := range written {
+		fmt.Fprintln(env.Stdout, f)
 	}
 	return nil
 }

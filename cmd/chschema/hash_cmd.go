@@ -2,17 +2,22 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
 
 	"github.com/chschema/chschema"
+	"github.com/chschema/chschema/internal/english"
 )
 
 // HashCmd seals the current migrations into chschema.sum: the release step.
 type HashCmd struct {
-	Force bool     `help:"Reseal even when sealed migrations were edited, removed or reordered (never what lint rejects)."`
-	Wait  waitFlag `embed:""`
+	projectFlags
+	optionalDSNFlag
+	waitFlag
+	Force bool `help:"Reseal even when sealed migrations were edited, removed or reordered (never what lint rejects)." env:"CHSCHEMA_HASH_FORCE"`
+	annotatedFormatFlag
 }
 
 // Run writes chschema.sum when it changes. It refuses (exit 1, with lint's
@@ -32,7 +37,7 @@ func (c *HashCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	}
 	var lo chschema.LintOptions
 	if g.DSN != "" {
-		db, err := connect(ctx, g.DSN, c.Wait.Wait)
+		db, err := connect(ctx, g.DSN, c.Wait, g.eventOptions()...)
 		if err != nil {
 			return err
 		}
@@ -42,6 +47,10 @@ func (c *HashCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	res, err := p.Hash(ctx, lo)
 	var unsealable *chschema.UnsealableError
 	if errors.As(err, &unsealable) {
+		if g.Format == "json" {
+			return &refusedError{What: "hash", Reason: "not sealed: lint rejects these migrations; fix them, then hash again",
+				Findings: underDir(g, unsealable.Report.Findings), err: err}
+		}
 		fmt.Fprintf(env.Stderr, "chschema hash: not sealed: lint rejects these migrations; fix them, then hash again\n")
 		return writeReport(g, env, "chschema hash", unsealable.Report)
 	}
@@ -52,10 +61,14 @@ func (c *HashCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		return fmt.Errorf("cannot seal %s; fix these first:\n%w", g.Dir, err)
 	}
 	file := path.Join(displayDir(g.Dir), res.Path)
+	if g.Format == "json" {
+		res.Path = file
+		return json.NewEncoder(env.Stdout).Encode(res)
+	}
 	if !res.Changed {
-		fmt.Fprintf(env.Stdout, "%s is up to date: %d migrations sealed\n", file, res.Sealed)
+		fmt.Fprintf(env.Stdout, "%s is up to date: %s sealed\n", file, english.Plural(res.Sealed, "migration"))
 		return nil
 	}
-	fmt.Fprintf(env.Stdout, "%s: %d migrations sealed\n", file, res.Sealed)
+	fmt.Fprintf(env.Stdout, "%s: %s sealed\n", file, english.Plural(res.Sealed, "migration"))
 	return nil
 }

@@ -53,7 +53,7 @@ func TestHashSealsOnlyWhatLintAccepts(t *testing.T) {
 	writeFile(t, filepath.Join(xapi, "0001_create_events.sql"), body)
 	expect(run(nil, "hash"), 1, "migrations/xapi/0001_create_events.sql:2:14: error undefined-variable:")
 	noSum()
-	expect(run(nil, "hash", "--var", "DB=default"), 0, "1 migrations sealed")
+	expect(run(nil, "hash", "--var", "DB=default"), 0, "1 migration sealed")
 
 	// A new migration that cannot replay (the table does not exist) is
 	// refused, even with --force. Without DB's value, nothing after 0001

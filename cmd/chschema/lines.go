@@ -13,6 +13,7 @@ import (
 
 	"github.com/chschema/chschema"
 	"github.com/chschema/chschema/apply"
+	"github.com/chschema/chschema/internal/english"
 )
 
 // lineLog writes events as lines for a job log: text ("<time> <LEVEL>
@@ -214,7 +215,7 @@ func describe(e chschema.Event, now time.Time) (level, msg string) {
 		return "info", fmt.Sprintf("waiting for the server at %s: attempt %d failed: %v (waited %s of %s)",
 			e.Server, e.Attempt, e.Err, e.Waited.Round(time.Second), e.Wait)
 	case chschema.ServerReady:
-		return "info", fmt.Sprintf("server at %s answered after %s (%s)", e.Server, plural(e.Attempts, "attempt"), e.Waited.Round(time.Millisecond))
+		return "info", fmt.Sprintf("server at %s answered after %s (%s)", e.Server, english.Plural(e.Attempts, "attempt"), e.Waited.Round(time.Millisecond))
 	case chschema.LockWaiting:
 		return "warn", lockWaitText(e, now)
 	case chschema.LockBroken:
@@ -222,7 +223,7 @@ func describe(e chschema.Event, now time.Time) (level, msg string) {
 	case chschema.LockAcquired:
 		return "info", fmt.Sprintf("took the lock %s after %s", e.Table, e.Waited.Round(time.Millisecond))
 	case chschema.InitStarted:
-		return "info", fmt.Sprintf("running init.sql: %s", plural(e.Statements, "statement"))
+		return "info", fmt.Sprintf("running init.sql: %s", english.Plural(e.Statements, "statement"))
 	case chschema.InterruptedWaiting, chschema.Resuming:
 		return "warn", e.String()
 	case chschema.DriftChecked:
@@ -231,7 +232,7 @@ func describe(e chschema.Event, now time.Time) (level, msg string) {
 		}
 		return "info", e.String()
 	case chschema.MigrationStarted:
-		s := fmt.Sprintf("migration %d/%d: %s %s %04d_%s (%s, %s)", e.Index, e.Count, section(e.Down), e.Service, e.Version, e.Name, e.File, plural(e.Statements, "statement"))
+		s := fmt.Sprintf("migration %d/%d: %s %s %04d_%s (%s, %s)", e.Index, e.Count, section(e.Down), e.Service, e.Version, e.Name, e.File, english.Plural(e.Statements, "statement"))
 		if e.Start > 0 {
 			s += fmt.Sprintf(", resuming after %d done", e.Start)
 		}
@@ -257,7 +258,7 @@ func migrationDoneText(e chschema.MigrationDone) string {
 	if e.Down {
 		verb = "reverted"
 	}
-	return fmt.Sprintf("%s %s %04d_%s (%s) in %s", verb, e.Service, e.Version, e.Name, plural(e.Statements, "statement"), e.Duration.Round(time.Millisecond))
+	return fmt.Sprintf("%s %s %04d_%s (%s) in %s", verb, e.Service, e.Version, e.Name, english.Plural(e.Statements, "statement"), e.Duration.Round(time.Millisecond))
 }
 
 // lockWaitText says who holds the lock, since when, and when it expires.
@@ -281,8 +282,8 @@ func mutationText(e chschema.MutationWaiting) string {
 	if e.Database != "" {
 		table = e.Database + "." + e.Table
 	}
-	return fmt.Sprintf("%s: mutation %s on %s: %d of %d parts done, %d to do; waited %s (%s)",
-		e.Key, e.MutationID, table, e.PartsTotal-e.PartsToDo, e.PartsTotal, e.PartsToDo, e.Waited.Round(time.Second), mutationCommand(e.Command, 120))
+	return fmt.Sprintf("%s: mutation %s on %s: %d of %d %s done, %d to do; waited %s (%s)",
+		e.Key, e.MutationID, table, e.PartsTotal-e.PartsToDo, e.PartsTotal, english.Noun(int(e.PartsTotal), "part"), e.PartsToDo, e.Waited.Round(time.Second), mutationCommand(e.Command, 120))
 }
 
 // mutationCommand is system.mutations' command on one line of at most n

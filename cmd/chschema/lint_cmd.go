@@ -8,16 +8,20 @@ import (
 	"strings"
 
 	"github.com/chschema/chschema"
+	"github.com/chschema/chschema/internal/english"
 	"github.com/chschema/chschema/lint"
 	"github.com/chschema/chschema/migrations"
 )
 
 // LintCmd checks the migrations directory and reports every finding.
 type LintCmd struct {
-	Wait            waitFlag `embed:""`
-	Base            string   `help:"Also check against the release at this git revision (for a pull request: origin/main): a migration sealed there that was edited, removed, renamed or reordered fails, whatever the working tree's chschema.sum says." env:"CHSCHEMA_LINT_BASE" placeholder:"REF" xor:"base"`
-	BaseSum         string   `name:"base-sum" help:"Like --base, with the released chschema.sum fetched another way (hashes only: edits are reported at line 1)." env:"CHSCHEMA_LINT_BASE_SUM" type:"path" placeholder:"FILE" xor:"base"`
-	SessionDatabase string   `name:"session-database" help:"The database unqualified names are in (the DSN's), for the replay check (default: the --dsn's, else unknown: an error must happen in every database the migrations name)." env:"CHSCHEMA_LINT_SESSION_DATABASE" placeholder:"DB"`
+	projectFlags
+	optionalDSNFlag
+	waitFlag
+	annotatedFormatFlag
+	Base            string `help:"Also check against the release at this git revision (for a pull request: origin/main): a migration sealed there that was edited, removed, renamed or reordered fails, whatever the working tree's chschema.sum says." env:"CHSCHEMA_LINT_BASE" placeholder:"REF" xor:"base"`
+	BaseSum         string `name:"base-sum" help:"Like --base, with the released chschema.sum fetched another way (hashes only: edits are reported at line 1)." env:"CHSCHEMA_LINT_BASE_SUM" type:"path" placeholder:"FILE" xor:"base"`
+	SessionDatabase string `name:"session-database" help:"The database unqualified names are in (the DSN's), for the replay check (default: the --dsn's, else unknown: an error must happen in every database the migrations name)." env:"CHSCHEMA_LINT_SESSION_DATABASE" placeholder:"DB"`
 }
 
 // Run lints --dir; with --dsn, statements AfterShip's parser rejects are
@@ -26,7 +30,7 @@ type LintCmd struct {
 func (c *LintCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	opts := chschema.LintOptions{Database: c.SessionDatabase}
 	if g.DSN != "" {
-		db, err := connect(ctx, g.DSN, c.Wait.Wait, g.eventOptions()...)
+		db, err := connect(ctx, g.DSN, c.Wait, g.eventOptions()...)
 		if err != nil {
 			return err
 		}
@@ -68,7 +72,11 @@ func writeReport(g *Globals, env *Env, what string, report *lint.Report) error {
 		return err
 	}
 	if g.Format == "text" && len(report.Findings) > 0 {
-		fmt.Fprintf(env.Stderr, "%s: %d errors, %d warnings, %d notes\n", what, report.Errors(), report.Warnings(), report.Infos())
+		warnings := ""
+		if n := report.Warnings(); n > 0 {
+			warnings = english.Plural(n, "warning") + ", "
+		}
+		fmt.Fprintf(env.Stderr, "%s: %s, %s%s\n", what, english.Plural(report.Errors(), "error"), warnings, english.Plural(report.Infos(), "note"))
 	}
 	if report.Errors() > 0 {
 		return errFindings

@@ -74,7 +74,7 @@ func TestLintWarningsExitZero(t *testing.T) {
 	env, stdout, stderr := testEnv()
 	if code := run([]string{"lint", "--dir", dir}, env); code != exitOK ||
 		!strings.Contains(stdout.String(), "0001_a.sql:2:48: warning non-replicated-on-cluster: ENGINE = MergeTree") ||
-		!strings.Contains(stderr.String(), "chschema lint: 0 errors, 1 warnings, 0 notes") {
+		!strings.Contains(stderr.String(), "chschema lint: 0 errors, 1 warning, 0 notes") {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 	}
 	env, stdout, _ = testEnv()
@@ -83,7 +83,7 @@ func TestLintWarningsExitZero(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(dir, "0002_b.sql"), "-- +up\nCREAT TABLE u;\n-- +down\n-- no-op\n")
 	env, _, stderr = testEnv()
-	if code := run([]string{"lint", "--dir", dir}, env); code != exitFindings || !strings.Contains(stderr.String(), "1 errors, 1 warnings") {
+	if code := run([]string{"lint", "--dir", dir}, env); code != exitFindings || !strings.Contains(stderr.String(), "1 error, 1 warning") {
 		t.Errorf("with an error: exit %d\n%s", code, stderr)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/chschema/chschema"
+	"github.com/chschema/chschema/internal/english"
 )
 
 // How the event log paces itself. A wait that goes on (for the server, the
@@ -105,13 +106,13 @@ func (o outcome) String() string {
 	d := o.duration.Round(time.Millisecond)
 	var did []string
 	if o.tally.applied > 0 {
-		did = append(did, plural(o.tally.applied, "migration")+" applied")
+		did = append(did, english.Plural(o.tally.applied, "migration")+" applied")
 	}
 	if o.tally.reverted > 0 {
-		did = append(did, plural(o.tally.reverted, "migration")+" reverted")
+		did = append(did, english.Plural(o.tally.reverted, "migration")+" reverted")
 	}
 	if o.tally.statements > 0 {
-		did = append(did, plural(o.tally.statements, "statement")+" run")
+		did = append(did, english.Plural(o.tally.statements, "statement")+" run")
 	}
 	what := ""
 	if len(did) > 0 {
@@ -126,13 +127,6 @@ func (o outcome) String() string {
 		return fmt.Sprintf("%s interrupted after %s (exit %d)%s", o.command, d, o.code, what)
 	}
 	return fmt.Sprintf("%s failed after %s (exit %d)%s", o.command, d, o.code, what)
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // runLog turns a command's events into its log: it picks the sink on the

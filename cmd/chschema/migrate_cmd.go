@@ -7,20 +7,24 @@ import (
 
 	"github.com/chschema/chschema"
 	"github.com/chschema/chschema/apply"
+	"github.com/chschema/chschema/internal/english"
 )
 
 // MigrateCmd applies the pending migrations.
 type MigrateCmd struct {
+	projectFlags
+	dsnFlag
 	runnerFlags
-	To         *uint64 `help:"Apply up to and including this version (with --service, of that service)." placeholder:"VERSION"`
-	Service    string  `help:"Apply only this service's migrations." placeholder:"NAME"`
-	DryRun     bool    `help:"Print the statements that would run, rendered, and change nothing."`
-	AllowDrift bool    `help:"Apply even when the live schema differs from the expected one."`
+	To         *uint64 `help:"Apply up to and including this version (with --service, of that service); it must name a migration." placeholder:"VERSION" env:"CHSCHEMA_MIGRATE_TO"`
+	Service    string  `help:"Apply only this service's migrations; it must be a service of --dir." placeholder:"NAME" env:"CHSCHEMA_SERVICE"`
+	DryRun     bool    `help:"Print the statements that would run (init.sql, then the pending migrations), rendered, and change nothing." env:"CHSCHEMA_DRY_RUN"`
+	AllowDrift bool    `help:"Apply even when the live schema differs from the expected one." env:"CHSCHEMA_ALLOW_DRIFT"`
 	ignoreFlags
+	formatFlag
 }
 
-// Run checks the sum file, waits for the server, takes the lock, runs
-// init.sql, verifies the history (and the schema), applies the pending
+// Run checks the sum file, waits for the server, takes the lock, runs the
+// pre-flight and drift checks, runs init.sql, applies the pending
 // migrations in order and records them.
 func (c *MigrateCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	opts := append(c.runnerFlags.options(), c.ignoreFlags.options(env.Environ)...)
@@ -63,22 +67,38 @@ func printReport(env *Env, g *Globals, rep *chschema.Report, dryRun bool, verb s
 		return json.NewEncoder(env.Stdout).Encode(rep)
 	}
 	if dryRun {
-		if len(rep.Plan) == 0 {
-			fmt.Fprintln(env.Stdout, "-- nothing to do")
-		}
-		var last apply.Key
-		for _, p := range rep.Plan {
-			if p.Key != last {
-				fmt.Fprintf(env.Stdout, "-- %s/%04d (%s)\n", p.Key.Service, p.Key.Version, p.Stmt.File)
-				last = p.Key
-			}
-			fmt.Fprintf(env.Stdout, "%s;\n", p.Stmt.SQL)
-		}
+		printScript(env, rep)
 		return nil
 	}
 	for _, r := range rep.Resumed {
-		fmt.Fprintf(env.Stdout, "resumed %s after %d completed statements\n", r.Key, r.Done)
+		fmt.Fprintf(env.Stdout, "resumed %s after %s\n", r.Key, english.Plural(r.Done, "completed statement"))
 	}
-	fmt.Fprintf(env.Stdout, "%s %d migrations (%d statements)\n", verb, len(rep.Applied), rep.Statements)
+	fmt.Fprintf(env.Stdout, "%s %s (%s)\n", verb, english.Plural(len(rep.Applied), "migration"), english.Plural(rep.Statements, "statement"))
 	return nil
+}
+
+// printScript prints a dry run's statements as SQL: init.sql's, then each
+// migration's under a comment naming it.
+func printScript(env *Env, rep *chschema.Report) {
+	if len(rep.Init) == 0 && len(rep.Plan) == 0 {
+		fmt.Fprintln(env.Stdout, "-- nothing to do")
+		return
+	}
+	if len(rep.Init) > 0 {
+		fmt.Fprintf(env.Stdout, "-- %s (runs first, every time)\n", rep.Init[0].File)
+		for _, st := range rep.Init {
+			fmt.Fprintf(env.Stdout, "%s;\n", st.SQL)
+		}
+	}
+	if len(rep.Plan) == 0 {
+		fmt.Fprintln(env.Stdout, "-- no pending migration")
+	}
+	var last apply.Key
+	for _, p := range rep.Plan {
+		if p.Key != last {
+			fmt.Fprintf(env.Stdout, "-- %s (%s)\n", p.Key, p.Stmt.File)
+			last = p.Key
+		}
+		fmt.Fprintf(env.Stdout, "%s;\n", p.Stmt.SQL)
+	}
 }

@@ -166,7 +166,7 @@ func TestMigrateCLIRefusesEditedAppliedFile(t *testing.T) {
 	file := filepath.Join(work, "xapi", "0001_events.sql")
 	writeFile(t, file, "-- +up\nCREATE TABLE events (id UInt64) ENGINE = MergeTree ORDER BY id;\n-- +down\nDROP TABLE events;\n")
 	args := []string{"migrate", "--dir", work, "--dsn", db.DSN}
-	if r := runBinary(t, bin, work, nil, args...); r.code != 0 || !strings.Contains(r.stdout, "applied 1 migrations (1 statements)") {
+	if r := runBinary(t, bin, work, nil, args...); r.code != 0 || !strings.Contains(r.stdout, "applied 1 migration (1 statement)") {
 		t.Fatalf("first migrate: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	if r := runBinary(t, bin, work, nil, args...); r.code != 0 || !strings.Contains(r.stdout, "applied 0 migrations") {
@@ -204,7 +204,7 @@ func TestConcurrentMigrateProcesses(t *testing.T) {
 		outs = append(outs, strings.TrimSpace(r.stdout))
 	}
 	sort.Strings(outs)
-	if diff := cmp.Diff([]string{"applied 0 migrations (0 statements)", "applied 1 migrations (2 statements)"}, outs); diff != "" {
+	if diff := cmp.Diff([]string{"applied 0 migrations (0 statements)", "applied 1 migration (2 statements)"}, outs); diff != "" {
 		t.Errorf("one applies, one waits (-want +got):\n%s", diff)
 	}
 	if n := selectStrings(t, db, "SELECT toString(count()) FROM a"); n[0] != "3" {
@@ -247,13 +247,13 @@ func TestMigrateRefusesDriftUnlessAllowed(t *testing.T) {
 		t.Fatal("migrate applied over drift")
 	}
 	r = runBinary(t, bin, work, nil, append(args, "--allow-drift")...)
-	if r.code != 0 || !strings.Contains(r.stdout, "applied 1 migrations") {
+	if r.code != 0 || !strings.Contains(r.stdout, "applied 1 migration (") {
 		t.Fatalf("--allow-drift: exit %d, %s%s", r.code, r.stdout, r.stderr)
 	}
 	// An ignore rule for the drifted table lets a later migrate through.
 	writeFile(t, filepath.Join(work, "xapi", "0003_last.sql"), "-- +up\nCREATE TABLE last (id UInt64) ENGINE = Log;\n-- +down\nDROP TABLE last;\n")
 	r = runBinary(t, bin, work, nil, append(args, "--ignore", db.Name+".events")...)
-	if r.code != 0 || !strings.Contains(r.stdout, "applied 1 migrations") {
+	if r.code != 0 || !strings.Contains(r.stdout, "applied 1 migration (") {
 		t.Fatalf("--ignore: exit %d, %s%s", r.code, r.stdout, r.stderr)
 	}
 }
@@ -279,11 +279,11 @@ func TestBaselineCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = runBinary(t, bin, work, nil, base...)
-	if r.code != 0 || !strings.Contains(r.stdout, "baselined 1 migrations") {
+	if r.code != 0 || !strings.Contains(r.stdout, "baselined 1 migration") {
 		t.Fatalf("baseline: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	r = runBinary(t, bin, work, nil, "migrate", "--dir", work, "--dsn", db.DSN)
-	if r.code != 0 || !strings.Contains(r.stdout, "applied 1 migrations (1 statements)") {
+	if r.code != 0 || !strings.Contains(r.stdout, "applied 1 migration (1 statement)") {
 		t.Fatalf("migrate after baseline: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	st := runBinary(t, bin, work, nil, "status", "--dir", work, "--dsn", db.DSN, "--format", "json")
@@ -359,7 +359,7 @@ func TestDiffCountsHalfAppliedStatements(t *testing.T) {
 		t.Fatalf("migrate: exit %d\n%s", r.code, r.stderr)
 	}
 	r := runBinary(t, bin, work, nil, append([]string{"diff"}, base...)...)
-	if r.code != 0 || !strings.HasPrefix(r.stdout, "no drift") || !strings.Contains(r.stderr, "svc/0001 is half-applied: its 1 completed statement(s) count as expected") {
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "no drift") || !strings.Contains(r.stderr, "svc/0001 is half-applied: its 1 completed statement counts as expected") {
 		t.Fatalf("diff after a half-applied migration: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	// The half-applied table changed by hand is drift all the same.
@@ -369,5 +369,85 @@ func TestDiffCountsHalfAppliedStatements(t *testing.T) {
 	r = runBinary(t, bin, work, nil, append([]string{"diff"}, base...)...)
 	if r.code != exitFindings || !strings.Contains(r.stdout, "`y`") {
 		t.Fatalf("diff after a hand change: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestVerifyExampleTwice: the example project passes verify (every down
+// section undoes its up), and verify cleans up after itself: a second run
+// on the same server passes too, and nothing of it is left afterwards.
+func TestVerifyExampleTwice(t *testing.T) {
+	db, prefix := exampleDB(t)
+	bin := buildBinary(t)
+	abs, err := filepath.Abs(exampleDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := append(exampleEnv(prefix, ""), "CHSCHEMA_DIR="+abs)
+	for run := 1; run <= 2; run++ {
+		r := runBinary(t, bin, t.TempDir(), env, "verify", "--dev-dsn", db.DSN)
+		if r.code != 0 || !strings.Contains(r.stdout, "verified 9 migrations") || !strings.Contains(r.stderr, "cleaned up") {
+			t.Fatalf("verify run %d: exit %d\n%s%s", run, r.code, r.stdout, r.stderr)
+		}
+		if left := serverSnapshot(t, db, prefix); len(left) != 0 {
+			t.Errorf("after verify run %d: %v", run, left)
+		}
+		if tables := serverSnapshot(t, db, db.Name); len(tables) != 1 {
+			t.Errorf("after verify run %d, the session database holds %v", run, tables)
+		}
+	}
+}
+
+// TestVerifyCleansUpAfterAFailure: a round trip that fails still drops what
+// it created, so the fixed migration verifies on the same server.
+func TestVerifyCleansUpAfterAFailure(t *testing.T) {
+	db := chtest.New(t)
+	work := t.TempDir()
+	os.MkdirAll(filepath.Join(work, "xapi"), 0o755)
+	writeFile(t, filepath.Join(work, "xapi", "0001_events.sql"), "-- +up\nCREATE TABLE events (id UInt64) ENGINE = MergeTree ORDER BY id;\n-- +down\nDROP TABLE events;\n")
+	writeFile(t, filepath.Join(work, "xapi", "0002_col.sql"), "-- +up\nALTER TABLE events ADD COLUMN x String;\n-- +down\n-- no-op\n")
+	code, out, errOut := runCLI(t, "verify", "--dir", work, "--dev-dsn", db.DSN)
+	if code != exitFindings || !strings.Contains(errOut, "after down xapi/0002") {
+		t.Fatalf("lossy down: exit %d\n%s%s", code, out, errOut)
+	}
+	if left := serverSnapshot(t, db, db.Name); len(left) != 1 {
+		t.Errorf("after a failed verify: %v", left)
+	}
+	writeFile(t, filepath.Join(work, "xapi", "0002_col.sql"), "-- +up\nALTER TABLE events ADD COLUMN x String;\n-- +down\nALTER TABLE events DROP COLUMN x;\n")
+	if code, out, errOut := runCLI(t, "verify", "--dir", work, "--dev-dsn", db.DSN); code != exitOK {
+		t.Errorf("fixed, on the same server: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestBaselineOneServiceAtATime: a legacy database holds every service's
+// objects, applied without chschema. Each service is stamped on its own:
+// the other services' objects are not drift for it. A change by hand to one
+// service's table refuses that service's baseline only.
+func TestBaselineOneServiceAtATime(t *testing.T) {
+	db, prefix := exampleDB(t)
+	env := exampleEnv(prefix, "")
+	runExampleUp(t, db, env)
+	execAll(t, db, "ALTER TABLE `"+prefix+"event_sink`.course_overviews ADD COLUMN by_hand UInt8")
+	baseline := func(version, service string) (int, string) {
+		envr, out, errOut := testEnv()
+		envr.Environ = env
+		code := run([]string{"baseline", version, "--service", service, "--dir", exampleDir, "--dsn", db.DSN}, envr)
+		return code, out.String() + errOut.String()
+	}
+	if code, out := baseline("3", "event_sink"); code != exitFindings || !strings.Contains(out, "by_hand") {
+		t.Errorf("event_sink with a change by hand: exit %d\n%s", code, out)
+	}
+	for _, s := range []struct{ version, service string }{{"2", "vector"}, {"4", "xapi"}} {
+		if code, out := baseline(s.version, s.service); code != exitOK || !strings.Contains(out, "baselined "+map[string]string{"vector": "2", "xapi": "4"}[s.service]+" migrations") {
+			t.Errorf("baseline %s --service %s: exit %d\n%s", s.version, s.service, code, out)
+		}
+	}
+	execAll(t, db, "ALTER TABLE `"+prefix+"event_sink`.course_overviews DROP COLUMN by_hand")
+	if code, out := baseline("3", "event_sink"); code != exitOK {
+		t.Errorf("event_sink after the fix: exit %d\n%s", code, out)
+	}
+	envr, out, _ := testEnv()
+	envr.Environ = env
+	if code := run([]string{"status", "--exit-code", "--dir", exampleDir, "--dsn", db.DSN}, envr); code != exitOK {
+		t.Errorf("status after baselining every service: exit %d\n%s", code, out)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,26 @@ import (
 type NewCmd struct {
 	Service string `arg:"" help:"Service: a subdirectory of --dir, created if needed; \"default\" is the root sequence."`
 	Name    string `arg:"" help:"Migration name: letters, digits, '_' and '-'."`
+	dirFlag
+	formatFlag
+}
+
+// createNextMigration creates the file and returns its path, under --dir
+// as the user named it.
+func createNextMigration(g *Globals, env *Env, service, name string, content []byte) (string, error) {
+	if err := os.MkdirAll(g.Dir, 0o755); err != nil {
+		return "", err
+	}
+	// New needs neither the template variables nor a valid directory.
+	p, err := openProject(g, env)
+	if p == nil {
+		return "", err
+	}
+	rel, err := p.New(service, name, content)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(displayDir(g.Dir), filepath.FromSlash(rel)), nil
 }
 
 // Run creates the file and prints its path.
@@ -19,20 +40,18 @@ func (c *NewCmd) Run(g *Globals, env *Env) error {
 
 // writeNextMigration creates the next migration of service under --dir
 // (creating --dir if needed), with content (nil: the template with empty
-// sections), never replacing a file, and prints its path.
+// sections), never replacing a file, and prints its path ({"path": ...}
+// in JSON).
 func writeNextMigration(g *Globals, env *Env, service, name string, content []byte) error {
-	if err := os.MkdirAll(g.Dir, 0o755); err != nil {
-		return err
-	}
-	// New needs neither the template variables nor a valid directory.
-	p, err := openProject(g, env)
-	if p == nil {
-		return err
-	}
-	rel, err := p.New(service, name, content)
+	path, err := createNextMigration(g, env, service, name, content)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(env.Stdout, filepath.Join(displayDir(g.Dir), filepath.FromSlash(rel)))
+	if g.Format == "json" {
+		return json.NewEncoder(env.Stdout).Encode(struct {
+			Path string `json:"path"`
+		}{path})
+	}
+	fmt.Fprintln(env.Stdout, path)
 	return nil
 }

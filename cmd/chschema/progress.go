@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chschema/chschema"
+	"github.com/chschema/chschema/internal/english"
 	"github.com/vbauerster/cupwriter"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
@@ -109,7 +110,7 @@ func (d *display) event(e chschema.Event, _ *tally) {
 	case chschema.ServerReady:
 		setActivity("")
 		if e.Attempts > 1 {
-			lines = append(lines, d.mark(green, "✓", fmt.Sprintf("server at %s answered after %s (%s)", e.Server, plural(e.Attempts, "attempt"), e.Waited.Round(time.Millisecond))))
+			lines = append(lines, d.mark(green, "✓", fmt.Sprintf("server at %s answered after %s (%s)", e.Server, english.Plural(e.Attempts, "attempt"), e.Waited.Round(time.Millisecond))))
 		}
 	case chschema.LockWaiting:
 		setActivity(lockWaitText(e, now))
@@ -122,7 +123,7 @@ func (d *display) event(e chschema.Event, _ *tally) {
 		}
 		setActivity("reading the history")
 	case chschema.InitStarted:
-		setActivity(fmt.Sprintf("running init.sql (%s)", plural(e.Statements, "statement")))
+		setActivity(fmt.Sprintf("running init.sql (%s)", english.Plural(e.Statements, "statement")))
 	case chschema.InitDone:
 		lines = append(lines, d.mark(green, "✓", e.String()))
 		setActivity("checking the live schema")
@@ -226,7 +227,7 @@ func (d *display) draw(lines []string) {
 		d.section = d.p.AddBar(int64(st.stmtCount), mpb.BarPriority(2), mpb.BarRemoveOnComplete(),
 			mpb.PrependDecorators(decor.Name("  "+label, decor.WCSyncSpaceR)),
 			mpb.AppendDecorators(decor.Any(func(s decor.Statistics) string {
-				return fmt.Sprintf("%d/%d statements · %s", s.Current, s.Total, since(began))
+				return fmt.Sprintf("%d/%d %s · %s", s.Current, s.Total, english.Noun(int(s.Total), "statement"), since(began))
 			})))
 	}
 	if d.section != nil {
@@ -252,7 +253,7 @@ func (d *display) draw(lines []string) {
 			d.mutation = d.p.AddBar(m.PartsTotal, mpb.BarPriority(3), mpb.BarRemoveOnComplete(),
 				mpb.PrependDecorators(decor.Name(fmt.Sprintf("  mutation %s on %s", m.MutationID, m.Table), decor.WCSyncSpaceR)),
 				mpb.AppendDecorators(decor.Any(func(s decor.Statistics) string {
-					return fmt.Sprintf("%d/%d parts · %s", s.Current, s.Total, since(began))
+					return fmt.Sprintf("%d/%d %s · %s", s.Current, s.Total, english.Noun(int(s.Total), "part"), since(began))
 				})))
 		}
 		d.mutationTotal = st.mutation.PartsTotal

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/chschema/chschema/apply"
 	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/drift"
+	"github.com/chschema/chschema/internal/english"
 	"github.com/chschema/chschema/lint"
 	"github.com/chschema/chschema/migrations"
 )
@@ -22,7 +25,7 @@ const IgnoreFile = chschema.IgnoreFile
 // waitFlag is embedded by commands that talk to a server: Tutor jobs start
 // together with ClickHouse, so they may have to wait for it.
 type waitFlag struct {
-	Wait time.Duration `help:"How long to wait for the server to answer before giving up." default:"0s"`
+	Wait time.Duration `help:"How long to keep retrying while the server cannot be reached or is starting; an error the server answers with (a failed login) ends it at once." default:"0s" env:"CHSCHEMA_WAIT"`
 	logFlag
 }
 
@@ -35,24 +38,29 @@ type historyFlags struct {
 // runnerFlags are the flags of the commands that change the server.
 type runnerFlags struct {
 	historyFlags
-	LockTimeout time.Duration `help:"How long to wait for another run's lock before failing." default:"5m"`
-	LockLease   time.Duration `help:"How long a lock lives without renewal; a crashed holder's lock expires after it." default:"1m"`
-	Journal     string        `help:"How completed statements are recorded: auto (query log if the server has one), querylog, or table (a history row per statement)." enum:"auto,querylog,table" default:"auto"`
-	Cluster     string        `help:"Create the history and lock tables ON CLUSTER, the history as ReplicatedMergeTree." placeholder:"NAME"`
+	LockTimeout time.Duration `help:"How long to wait for another run's lock before failing." default:"5m" env:"CHSCHEMA_LOCK_TIMEOUT"`
+	LockLease   time.Duration `help:"How long a lock lives without renewal; a crashed holder's lock expires after it." default:"1m" env:"CHSCHEMA_LOCK_LEASE"`
+	Journal     string        `help:"How completed statements are recorded: auto (query log if the server has one), querylog, or table (a history row per statement)." enum:"auto,querylog,table" default:"auto" env:"CHSCHEMA_JOURNAL"`
+	Cluster     string        `help:"Create the history and lock tables ON CLUSTER, the history as ReplicatedMergeTree." placeholder:"NAME" env:"CHSCHEMA_CLUSTER"`
 }
 
 // ignoreFlags select objects that drift checks leave out.
 type ignoreFlags struct {
-	Ignore []string `help:"Leave out objects matching db.table or db.* (globs allowed; a name without a dot is a SQL function). Repeatable; also env CHSCHEMA_IGNORE and <dir>/chschema.ignore." placeholder:"PATTERN"`
+	Ignore []string `help:"Leave out objects matching db.table or db.* (globs allowed; a name without a dot is a SQL function). Repeatable or comma-separated; the patterns of env CHSCHEMA_IGNORE and <dir>/chschema.ignore count too." placeholder:"PATTERN" env:"CHSCHEMA_IGNORE"`
 }
 
-// options are the ignore patterns of the flag and CHSCHEMA_IGNORE (Open
-// adds the ignore file's).
+// options are the ignore patterns of the flag and of CHSCHEMA_IGNORE, all
+// together (Open adds the ignore file's). Kong fills the flag from the
+// variable when the flag is absent; each pattern counts once.
 func (f *ignoreFlags) options(environ []string) []chschema.Option {
 	patterns := append([]string(nil), f.Ignore...)
 	for _, kv := range environ {
 		if v, ok := strings.CutPrefix(kv, "CHSCHEMA_IGNORE="); ok {
-			patterns = append(patterns, v)
+			for _, p := range strings.Split(v, ",") {
+				if !slices.Contains(patterns, p) {
+					patterns = append(patterns, p)
+				}
+			}
 		}
 	}
 	return []chschema.Option{chschema.WithIgnore(patterns...)}
@@ -98,6 +106,15 @@ func (h *historyFlags) connect(ctx context.Context, g *Globals, opts ...chschema
 	return connect(ctx, g.DSN, h.Wait, append(opts, append(g.eventOptions(), chschema.WithHistoryTable(h.HistoryTable))...)...)
 }
 
+// noteMissingDatabase says, for a command that only reads, that the DSN's
+// database does not exist: every migration shows as pending, which is
+// right before a first deploy and a typo otherwise.
+func noteMissingDatabase(env *Env, g *Globals, db *chschema.DB) {
+	if db.DatabaseMissing() && g.Format == "text" {
+		fmt.Fprintf(env.Stderr, "chschema: note: the DSN's database %s does not exist on the server (yet)\n", db.Database())
+	}
+}
+
 // connectRunner is connect with --cluster.
 func (f *runnerFlags) connect(ctx context.Context, g *Globals) (*chschema.DB, error) {
 	var opts []chschema.ConnectOption
@@ -125,38 +142,60 @@ func connect(ctx context.Context, dsn string, wait time.Duration, opts ...chsche
 	return db, err
 }
 
-// refusal turns refusals into findings (exit 1) after printing them: a
-// broken seal as lint findings, drift the way `chschema diff` prints it,
-// and edited, missing or out-of-order migrations as messages. Other errors
-// stay errors (exit 2).
+// refusal turns refusals into a *refusedError (exit 1), which reportError
+// prints: a broken seal and pre-flight lint errors as lint findings, drift
+// the way `chschema diff` prints it, and edited, missing or out-of-order
+// migrations as messages. Other errors stay errors (exit 2).
 func refusal(env *Env, g *Globals, err error, what string) error {
+	unchanged := ""
+	switch what {
+	case "migrate", "down", "baseline":
+		unchanged = "; nothing was changed on the server"
+	}
+	lintText := func(findings []lint.Finding) func(io.Writer) {
+		return func(w io.Writer) {
+			_ = (&lint.Report{Findings: findings}).Write(w, lint.Text, displayDir(g.Dir))
+		}
+	}
 	if se, ok := err.(*chschema.SealError); ok {
-		rep := &lint.Report{Findings: se.Findings}
-		w := env.Stderr
-		if g.Format != "text" {
-			w = env.Stdout
+		return &refusedError{What: what, Reason: "the migrations do not match chschema.sum; released migrations stay as they are (add a new migration instead)",
+			Findings: underDir(g, se.Findings), text: lintText(se.Findings), err: err}
+	}
+	var pe *chschema.PreflightError
+	if errors.As(err, &pe) {
+		if pe.Reason != "" {
+			return &refusedError{What: what, Reason: pe.Reason + unchanged, err: err}
 		}
-		if werr := rep.Write(w, lint.Format(g.Format), displayDir(g.Dir)); werr != nil {
-			return werr
-		}
-		fmt.Fprintf(env.Stderr, "chschema: %s refused: the migrations do not match chschema.sum; released migrations stay as they are (add a new migration instead)\n", what)
-		return errFindings
+		return &refusedError{What: what, Reason: fmt.Sprintf("lint reports %s in what it would run%s", english.Plural(len(pe.Findings), "error"), unchanged),
+			Findings: underDir(g, pe.Findings), text: lintText(pe.Findings), err: err}
 	}
 	var de *drift.Error
-	if !errors.As(err, &de) {
-		if errors.Is(err, apply.ErrEdited) || errors.Is(err, apply.ErrMissing) || errors.Is(err, apply.ErrOutOfOrder) {
-			fmt.Fprintf(env.Stderr, "chschema: %s refused: %v\n", what, err)
-			return errFindings
+	if errors.As(err, &de) {
+		hint := ""
+		if what == "migrate" {
+			hint = "; fix the drift, or run with --allow-drift"
 		}
-		return dirError(g, err)
+		return &refusedError{What: what, Reason: fmt.Sprintf("%s (see above)%s%s", strings.TrimPrefix(err.Error(), "chschema: "), unchanged, hint), Drift: de.Report.Result, err: err,
+			text: func(w io.Writer) {
+				_ = diff.WriteText(w, de.Report.Result, diff.TextOptions{FromLabel: "expected (applied migrations in " + g.Dir + ")", ToLabel: "live (server)",
+					Color: env.StderrTTY && !hasEnv(env.Environ, "NO_COLOR")})
+			}}
 	}
-	_ = writeDiff(env, g, env.Stderr, de.Report.Result, "expected (applied migrations in "+g.Dir+")", "live (server)")
-	hint := ""
-	if what == "migrate" {
-		hint = "; fix the drift, or run with --allow-drift"
+	if errors.Is(err, apply.ErrEdited) || errors.Is(err, apply.ErrMissing) || errors.Is(err, apply.ErrOutOfOrder) {
+		return &refusedError{What: what, Reason: err.Error(), err: err}
 	}
-	fmt.Fprintf(env.Stderr, "chschema: %s refused: %v (see above)%s\n", what, err, hint)
-	return errFindings
+	return dirError(g, err)
+}
+
+// underDir is findings with their paths under --dir as the user named it,
+// as lint's own output has them.
+func underDir(g *Globals, findings []lint.Finding) []lint.Finding {
+	out := make([]lint.Finding, len(findings))
+	for i, f := range findings {
+		f.File = path.Join(displayDir(g.Dir), f.File)
+		out[i] = f
+	}
+	return out
 }
 
 // writeDiff prints a diff in --format: JSON and GitHub annotations on

@@ -13,8 +13,10 @@ import (
 // SchemaCmd prints the expected schema: what the server holds after
 // init.sql and every migration, computed offline.
 type SchemaCmd struct {
-	Service string `help:"Only this service's migrations (after init.sql)." placeholder:"S"`
-	Upto    uint64 `help:"Stop after the migration with this version." placeholder:"VERSION"`
+	projectFlags
+	Service string `help:"Only this service's migrations (after init.sql); it must be a service of --dir." placeholder:"S" env:"CHSCHEMA_SERVICE"`
+	Upto    uint64 `help:"Stop after the migration with this version; it must name a migration." placeholder:"VERSION" env:"CHSCHEMA_SCHEMA_UPTO"`
+	formatFlag
 }
 
 // Run replays the migrations and prints the schema as canonical SQL, or as
@@ -28,6 +30,9 @@ func (c *SchemaCmd) Run(g *Globals, env *Env) error {
 	res, err := p.Expected(chschema.ExpectedOptions{Service: c.Service, Upto: c.Upto})
 	if errors.Is(err, migrations.ErrUnknownService) {
 		return fmt.Errorf("--service: no service %q in %s", c.Service, g.Dir)
+	}
+	if errors.Is(err, chschema.ErrUnknownVersion) {
+		return fmt.Errorf("--upto: %w", err)
 	}
 	if res != nil {
 		for _, f := range res.Findings {

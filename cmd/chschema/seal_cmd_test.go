@@ -93,17 +93,19 @@ func TestApplyRefusesABrokenSeal(t *testing.T) {
 	writeFile(t, filepath.Join(svc, "0001_a.sql"), a+"-- edited\n")
 	r := runBinary(t, bin, work, nil, "migrate", "--dsn", db.DSN, "--format", "json")
 	var doc struct {
-		Findings []struct{ File, Rule string } `json:"findings"`
-		Errors   int                           `json:"errors"`
+		Error struct {
+			Findings []struct{ File, Rule string } `json:"findings"`
+			Refused  string                        `json:"refused"`
+		} `json:"error"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || r.code != exitFindings || doc.Errors != 1 || doc.Findings[0].Rule != "sealed-edited" {
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || r.code != exitFindings || doc.Error.Refused != "migrate" || len(doc.Error.Findings) != 1 || doc.Error.Findings[0].Rule != "sealed-edited" || doc.Error.Findings[0].File != "migrations/svc/0001_a.sql" {
 		t.Errorf("migrate --format json: exit %d, %v\n%s", r.code, err, r.stdout)
 	}
 	// A reseal (hash --force) is the deliberate way through.
 	if r := runBinary(t, bin, work, nil, "hash", "--force"); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
-	if r := runBinary(t, bin, work, nil, "migrate", "--dsn", db.DSN); r.code != 0 || !strings.Contains(r.stdout, "applied 1 migrations") {
+	if r := runBinary(t, bin, work, nil, "migrate", "--dsn", db.DSN); r.code != 0 || !strings.Contains(r.stdout, "applied 1 migration (") {
 		t.Errorf("migrate after a reseal: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -9,7 +9,9 @@ import (
 // UnlockCmd forces the release of the migration lock, for a holder that
 // crashed and whose lease has not run out yet.
 type UnlockCmd struct {
+	dsnFlag
 	historyFlags
+	formatFlag
 }
 
 // Run drops the lock and says whose it was.

@@ -2,20 +2,25 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/chschema/chschema"
 	"github.com/chschema/chschema/apply"
+	"github.com/chschema/chschema/internal/english"
 )
 
 // VerifyCmd runs the round trip on a scratch server: every migration up one
 // at a time, all down to zero, all up again, comparing the live schema with
-// the expected one after every step.
+// the expected one after every step; then it drops what it created.
 type VerifyCmd struct {
+	projectFlags
 	DevDSN string `name:"dev-dsn" help:"A scratch ClickHouse (with no chschema history) to run the round trip on." env:"CHSCHEMA_DEV_DSN" required:"" placeholder:"DSN"`
 	runnerFlags
 	ignoreFlags
+	formatFlag
 }
 
 // Run performs the round trip and reports each step.
@@ -23,7 +28,9 @@ func (c *VerifyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	show := progress(env)
 	steps := func(e chschema.Event) {
 		if s, ok := e.(chschema.RoundTripStep); ok {
-			fmt.Fprintln(env.Stdout, s)
+			if g.Format != "json" {
+				fmt.Fprintln(env.Stdout, s)
+			}
 			return
 		}
 		show(e)
@@ -41,6 +48,9 @@ func (c *VerifyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	}
 	defer db.Close()
 	res, err := p.Verify(ctx, db)
+	if res != nil && len(res.CleanedUp) > 0 && g.Format != "json" {
+		fmt.Fprintf(env.Stderr, "chschema: cleaned up %s: %s\n", english.Plural(len(res.CleanedUp), "object"), strings.Join(res.CleanedUp, ", "))
+	}
 	if err != nil {
 		var stmt *apply.StmtError
 		if errors.As(err, &stmt) {
@@ -48,6 +58,9 @@ func (c *VerifyCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		}
 		return refusal(env, g, err, "verify")
 	}
-	fmt.Fprintf(env.Stdout, "verified %d migrations: up, down to 0 and up again match the expected schema at every step\n", res.Migrations)
+	if g.Format == "json" {
+		return json.NewEncoder(env.Stdout).Encode(res)
+	}
+	fmt.Fprintf(env.Stdout, "verified %s: up, down to 0 and up again match the expected schema at every step\n", english.Plural(res.Migrations, "migration"))
 	return nil
 }
