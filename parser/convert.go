@@ -74,7 +74,7 @@ func Convert(sql string, database string) (*Conversion, error) {
 	// AfterShip knows neither '#' nor nested block comments; the server
 	// drops comments anyway. Blanking keeps every offset.
 	c := &converter{sql: blankComments(sql), db: database, out: &Conversion{}}
-	if err := c.convert(); err != nil {
+	if err := c.convertSafely(); err != nil {
 		var oe *offsetError
 		if !errors.As(err, &oe) {
 			return nil, err
@@ -97,6 +97,17 @@ func Convert(sql string, database string) (*Conversion, error) {
 		c.unsupported(0, "expression form not normalised: "+u, c.guessObjects()...)
 	}
 	return c.out, nil
+}
+
+// convertSafely runs convert under recoverAfterShip: a panic inside
+// AfterShip's parser, or on its tree, makes the statement unreadable at its
+// first byte instead of ending the run.
+func (c *converter) convertSafely() (err error) {
+	defer recoverAfterShip(func(perr error) {
+		c.toks = scanSQL(c.sql)
+		err = &offsetError{Offset: 0, Err: perr}
+	})
+	return c.convert()
 }
 
 type converter struct {
@@ -138,8 +149,9 @@ func (c *converter) ttlIn(from, to int, tableLevel bool) (string, bool, error) {
 }
 
 // parseAfterShip is the one place that calls AfterShip's parser. It parses
-// exactly one statement.
-func parseAfterShip(sql string) (ch.Expr, error) {
+// exactly one statement; a panic inside the parser is an error.
+func parseAfterShip(sql string) (ast ch.Expr, err error) {
+	defer recoverAfterShip(func(perr error) { ast, err = nil, perr })
 	p := ch.NewParser(sql)
 	stmts, err := p.ParseStmts()
 	if err != nil {

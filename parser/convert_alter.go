@@ -224,7 +224,7 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 		return c.unsupportedAction(table, off, fmt.Errorf("unexpected %T", st)), false, nil
 	}
 	switch w(0) {
-	case "UPDATE", "DELETE", "MATERIALIZE", "CLEAR", "FREEZE", "UNFREEZE", "FETCH", "MOVE", "APPLY", "UNLOCK":
+	case "UPDATE", "DELETE", "MATERIALIZE", "CLEAR", "FREEZE", "UNFREEZE", "FETCH", "MOVE", "APPLY", "UNLOCK", "FORGET", "REWRITE":
 		return nil, true, nil
 	case "ATTACH", "DETACH", "REPLACE":
 		if w(1) == "PARTITION" || w(1) == "PART" {

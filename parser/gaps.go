@@ -84,6 +84,7 @@ const (
 	ConstructNumberSeparators Construct = "number with _ separators"
 	ConstructAlterParens      Construct = "ALTER TABLE t (command), (command)"
 	ConstructOwnReader        Construct = "a part chschema reads itself (a type, TTL, CODEC or table element)"
+	ConstructPartition        Construct = "PARTITION ALL, PARTITION ID or PART"
 )
 
 // Workaround is a recognised construct at a file position.
@@ -528,6 +529,13 @@ var alterKeywordCommands = []struct {
 	{[]string{"DROP", "STATISTICS"}, ConstructAlterCommand},
 	{[]string{"CLEAR", "STATISTICS"}, ConstructAlterCommand},
 	{[]string{"MATERIALIZE", "STATISTICS"}, ConstructAlterCommand},
+	{[]string{"DROP", "DETACHED", "PART"}, ConstructPartition},
+	{[]string{"DROP", "PART"}, ConstructPartition},
+	{[]string{"DETACH", "PART"}, ConstructPartition},
+	{[]string{"ATTACH", "PART"}, ConstructPartition},
+	{[]string{"FORGET", "PARTITION"}, ConstructPartition},
+	{[]string{"DELETE", "IN", "PARTITION"}, ConstructPartition},
+	{[]string{"REWRITE", "PARTS"}, ConstructAlterCommand},
 }
 
 // alterByCommand reads an ALTER TABLE whose prepared text AfterShip still
@@ -781,6 +789,7 @@ func prepareAlter(text string, toks []sqlTok) *prepared {
 	}
 	p.extractTTLs(toks)
 	p.alterTypes(rest)
+	p.partitions(rest)
 	if settingsAt >= 0 {
 		s := toks[c.i+settingsAt:]
 		p.settings = parseSettings(text, s[1:])
@@ -789,6 +798,27 @@ func prepareAlter(text string, toks []sqlTok) *prepared {
 	}
 	p.rewriteInline(scanSQL(p.text()))
 	return p
+}
+
+// partitions rewrites the partition forms AfterShip cannot read in an
+// ALTER's commands: PARTITION ALL (on which it panics) becomes
+// PARTITION 000, and PARTITION ID 'id' loses its ID. Commands on PART
+// 'name' are keyword commands (alterKeywordCommands). None of them changes
+// the schema.
+func (p *prepared) partitions(toks []sqlTok) {
+	for i := 0; i+1 < len(toks); i++ {
+		if !toks[i].is("PARTITION") {
+			continue
+		}
+		switch n := toks[i+1]; {
+		case n.is("ALL"):
+			copy(p.b[n.off:n.end], "000")
+			p.note(ConstructPartition, n.off)
+		case n.is("ID") && i+2 < len(toks) && toks[i+2].kind == 's':
+			p.blank(n.off, n.end)
+			p.note(ConstructPartition, n.off)
+		}
+	}
 }
 
 // columnTailKeywords end a column definition's default expression.

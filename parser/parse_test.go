@@ -255,6 +255,13 @@ var gapCases = []gapCase{
 	{"lambda without parentheses", "CREATE FUNCTION f AS x -> x + 1", ConstructLambda, nil},
 	{"COMMENT after a view's query", "CREATE VIEW v AS SELECT 1 AS a COMMENT 'the view'", ConstructViewComment, nil},
 	{"TTL GROUP BY SET", "CREATE TABLE t (k UInt64, d DateTime, v UInt64) ENGINE = MergeTree ORDER BY k TTL d + INTERVAL 1 DAY GROUP BY k SET v = max(v)", ConstructOwnReader, nil},
+	// AfterShip panics on PARTITION ALL (issue 11); it rejects PARTITION ID
+	// and PART.
+	{"ATTACH PARTITION ALL", "ALTER TABLE t ATTACH PARTITION ALL", ConstructPartition, nil},
+	{"DROP PARTITION ID", "ALTER TABLE t DROP PARTITION ID '2024', DETACH PARTITION ID '2023'", ConstructPartition, nil},
+	{"DROP PART", "ALTER TABLE t DROP PART 'all_1_1_0'", ConstructPartition, nil},
+	{"DELETE IN PARTITION", "ALTER TABLE t DELETE IN PARTITION 1 WHERE x = 1", ConstructPartition, nil},
+	{"FORGET PARTITION", "ALTER TABLE t FORGET PARTITION '2024'", ConstructPartition, nil},
 }
 
 func TestParseErrors(t *testing.T) {

@@ -138,6 +138,14 @@ func (r *Replayer) ReplayScript(file, src string) {
 
 // ReplayStatement replays one statement that starts at pos.
 func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
+	// A panic while replaying (chschema's bug) makes the statement one the
+	// model cannot follow, and its database uncertain, rather than ending
+	// the run.
+	defer recoverAfterShip(func(err error) {
+		reason := "cannot replay the statement: " + err.Error()
+		r.findings = append(r.findings, Finding{Pos: pos, Reason: reason})
+		_ = r.schema.Apply(&schema.MarkUncertain{Databases: []string{r.database}, Reason: schema.Uncertainty{Reason: reason, Pos: pos}})
+	})
 	conv, err := Convert(sql, r.database)
 	if err != nil {
 		at := pos
