@@ -117,7 +117,7 @@ func (c *config) databases(r *Result, name string, df, dt *schema.Database) {
 			r.Changes = append(r.Changes, &schema.DropDatabase{Name: name}, &schema.AddDatabase{D: dt})
 			return
 		}
-		if df.Comment != dt.Comment {
+		if df.Comment != dt.Comment && !df.CommentUnknown && !dt.CommentUnknown {
 			r.Changes = append(r.Changes, &schema.ModifyDatabaseComment{Name: name, Comment: dt.Comment})
 		}
 	}

@@ -421,3 +421,26 @@ func TestNormExpr(t *testing.T) {
 		})
 	}
 }
+
+// TestUndeclaredDatabaseProperties: what no statement declared about a
+// database (its engine, the comment of one that existed before the
+// migrations) is unknown and never drift; what was declared still is.
+func TestUndeclaredDatabaseProperties(t *testing.T) {
+	from, to := base(), base()
+	fd, _ := from.Database("shop")
+	td, _ := to.Database("shop")
+	fd.Engine, fd.CommentUnknown = schema.Engine{}, true
+	td.Engine, td.Comment = schema.Engine{Name: "Ordinary"}, "set by hand"
+	if r := Schemas(from, to); r.Drift() {
+		t.Errorf("undeclared engine and comment reported: %v", r.Changes)
+	}
+	fd.Engine, fd.CommentUnknown = schema.Engine{Name: "Atomic"}, false
+	r := Schemas(from, to)
+	if len(r.Changes) != 2 {
+		t.Fatalf("declared engine: changes %v, want a drop and an add", r.Changes)
+	}
+	fd.Engine = schema.Engine{Name: "Ordinary"}
+	if r := Schemas(from, to); len(r.Changes) != 1 {
+		t.Errorf("declared comment: changes %v, want the comment", r.Changes)
+	}
+}

@@ -83,12 +83,12 @@ func Entries(r *Result) []Entry {
 func entriesOf(r *Result, c schema.Change) []Entry {
 	switch c := c.(type) {
 	case *schema.AddDatabase:
-		to := "database " + schema.QuoteIdent(c.D.Name) + " ENGINE = " + c.D.Engine.String() + contents(c.D)
+		to := "database " + schema.QuoteIdent(c.D.Name) + engineText(c.D.Engine) + contents(c.D)
 		return []Entry{{Database: c.D.Name, Kind: "database", Action: "added", Change: "AddDatabase", To: to}}
 	case *schema.DropDatabase:
 		from := "database " + schema.QuoteIdent(c.Name)
 		if d, ok := r.From.Database(c.Name); ok {
-			from += " ENGINE = " + d.Engine.String() + contents(d)
+			from += engineText(d.Engine) + contents(d)
 		}
 		return []Entry{{Database: c.Name, Kind: "database", Action: "dropped", Change: "DropDatabase", From: from}}
 	case *schema.ModifyDatabaseComment:
@@ -480,4 +480,12 @@ func columnNames(cs []*schema.Column) string {
 
 func quoteString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// engineText is " ENGINE = e", or nothing for an engine nobody declared.
+func engineText(e schema.Engine) string {
+	if e.Name == "" {
+		return ""
+	}
+	return " ENGINE = " + e.String()
 }

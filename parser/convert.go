@@ -631,7 +631,9 @@ func firstLine(s string) string {
 }
 
 func (c *converter) createDatabase(st *ch.CreateDatabase) error {
-	d := &schema.Database{Name: strings.Trim(c.fmt.expr(st.Name), "`"), Engine: schema.Engine{Name: "Atomic"}}
+	// Without ENGINE the server's default_database_engine decides: the
+	// engine is unknown (empty), not Atomic.
+	d := &schema.Database{Name: strings.Trim(c.fmt.expr(st.Name), "`")}
 	if id, ok := st.Name.(*ch.Ident); ok {
 		d.Name = id.Name
 	}

@@ -33,9 +33,6 @@ func (s *Schema) Apply(c Change) error {
 			return fmt.Errorf("database %s: %w", QuoteIdent(c.D.Name), ErrExists)
 		}
 		d := *c.D
-		if d.Engine.Name == "" {
-			d.Engine = Engine{Name: "Atomic"}
-		}
 		s.AddDatabase(&d)
 		return nil
 	case *DropDatabase:
@@ -53,7 +50,7 @@ func (s *Schema) Apply(c Change) error {
 		if !ok {
 			return fmt.Errorf("database %s: %w", QuoteIdent(c.Name), ErrNotExist)
 		}
-		d.Comment = c.Comment
+		d.Comment, d.CommentUnknown = c.Comment, false
 		return nil
 	case *AddTable:
 		return s.addTable(c)

@@ -113,9 +113,16 @@ type Uncertainty struct {
 type Database struct {
 	Schema *Schema `json:"-"`
 	Name   string  `json:"name"`
-	// Engine is the database engine, "Atomic" unless told otherwise.
+	// Engine is the database engine. It is empty when no statement
+	// declared it (CREATE DATABASE without ENGINE, or a database that
+	// existed before the migrations): the server's default_database_engine
+	// decides, so it is unknown, and never compared.
 	Engine  Engine  `json:"engine"`
 	Comment Comment `json:"comment,omitempty"`
+	// CommentUnknown says no statement declared the comment: the database
+	// existed before the migrations (default, the session's database) and
+	// none has set its comment since. It is then never compared.
+	CommentUnknown bool `json:"comment_unknown,omitempty"`
 
 	Tables       []*Table      `json:"tables,omitempty"`
 	Views        []*View       `json:"views,omitempty"`

@@ -1,10 +1,16 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/chschema/chschema/internal/chtest"
 )
 
 // writeMigrations writes a migrations root with one migration per up
@@ -33,5 +39,126 @@ ALTER TABLE t DROP PART 'all_1_1_0';`)
 	code, stdout, stderr := runCLI(t, "lint", "--dir", dir)
 	if code != 0 || !strings.Contains(stdout+stderr, "0 errors, 4 notes") || !strings.Contains(stdout, "PARTITION ALL, PARTITION ID or PART") {
 		t.Fatalf("lint: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// corpusProject writes the oracle corpus (parser/testdata/oracle) as a
+// migrations root: service "corpus", one migration per file, in order.
+func corpusProject(t *testing.T) string {
+	t.Helper()
+	files, err := filepath.Glob("../../parser/testdata/oracle/*.sql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus: %v", err)
+	}
+	dir := t.TempDir()
+	svc := filepath.Join(dir, "corpus")
+	if err := os.MkdirAll(svc, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("%04d_%s", i+1, strings.TrimSuffix(filepath.Base(f), ".sql"))
+		writeFile(t, filepath.Join(svc, name+".sql"), "-- +up\n"+string(b)+"\n-- +down\n-- no-op\n")
+	}
+	return dir
+}
+
+// TestDefaultDatabaseEngines is issue 11's done criterion: the example
+// project and the oracle corpus migrate and diff clean with the DSN's
+// database default, on a server as shipped (chDB's default is Overlay) and
+// on one whose default database is Ordinary, as on long-lived servers. No
+// migration declares default's engine, so it is never compared.
+func TestDefaultDatabaseEngines(t *testing.T) {
+	srv := chtest.Private(t)
+	admin := srv.Connect(t, "system")
+	ctx := context.Background()
+	bin := buildBinary(t)
+	example, err := filepath.Abs(exampleDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	corpus := corpusProject(t)
+	inDefault := writeMigrations(t, "CREATE TABLE in_default (k UInt64, v String) ENGINE = MergeTree ORDER BY k;",
+		"CREATE VIEW in_default_view AS SELECT k FROM in_default;")
+	for _, engine := range []string{"as shipped", "Ordinary"} {
+		if engine == "Ordinary" {
+			// Long-lived servers have an Ordinary default; here it is made
+			// by dropping the shipped one.
+			if err := admin.Exec(ctx, "DROP DATABASE default SYNC"); err != nil {
+				t.Fatal(err)
+			}
+			octx := clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"allow_deprecated_database_ordinary": 1}))
+			if err := admin.Exec(octx, "CREATE DATABASE default ENGINE = Ordinary"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var got string
+		if err := admin.QueryRow(ctx, "SELECT engine FROM system.databases WHERE name = 'default'").Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if engine == "Ordinary" && got != "Ordinary" || engine != "Ordinary" && got == "Atomic" {
+			t.Fatalf("default's engine is %s (%s)", got, engine)
+		}
+		t.Logf("default database: %s", got)
+		// The corpus runs in a database of its own, as the oracle test runs
+		// it (chDB's Overlay default refuses DETACH PERMANENTLY); the
+		// third project puts its tables in default itself.
+		if err := admin.Exec(ctx, "CREATE DATABASE corpus"); err != nil {
+			t.Fatal(err)
+		}
+		corpusDSN := strings.TrimSuffix(srv.DSN, "/default") + "/corpus"
+		for _, p := range []struct {
+			name, dir, dsn string
+			env            []string
+		}{
+			{"example", example, srv.DSN, append(exampleEnv("", ""), "CHSCHEMA_HISTORY_TABLE=xapi.chschema_migrations")},
+			{"corpus", corpus, corpusDSN, []string{"CHSCHEMA_VAR_db=corpus", "CHSCHEMA_VAR_fn=chs_corpus_"}},
+			{"default", inDefault, srv.DSN, nil},
+		} {
+			env := append(p.env, "CHSCHEMA_DIR="+p.dir, "CHSCHEMA_DSN="+p.dsn)
+			if r := runBinary(t, bin, t.TempDir(), env, "migrate"); r.code != 0 {
+				t.Fatalf("%s, default %s: migrate: exit %d\n%s%s", p.name, got, r.code, r.stdout, r.stderr)
+			}
+			if r := runBinary(t, bin, t.TempDir(), env, "diff", "--no-cache"); r.code != 0 || !strings.HasPrefix(r.stdout, "no drift") {
+				t.Errorf("%s, default %s: diff: exit %d\n%s%s", p.name, got, r.code, r.stdout, r.stderr)
+			}
+		}
+		// Start the next round afresh.
+		for _, db := range []string{"xapi", "event_sink", "vector", "corpus"} {
+			if err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+db+" SYNC"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, table := range []string{"chschema_migrations", "in_default", "in_default_view"} {
+			if err := admin.Exec(ctx, "DROP TABLE IF EXISTS default."+table+" SYNC"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, db := range []string{} {
+			if err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+db+" SYNC"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows, err := admin.Query(ctx, "SELECT name FROM system.functions WHERE origin = 'SQLUserDefined'")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fns []string
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			fns = append(fns, n)
+		}
+		rows.Close()
+		for _, f := range fns {
+			if err := admin.Exec(ctx, "DROP FUNCTION "+f); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }
