@@ -325,6 +325,14 @@ func dictParams(ps []DictParam) string {
 // QuoteString single-quotes s with backslash escapes, as the server's
 // formatter does.
 func QuoteString(s string) string {
-	r := strings.NewReplacer("\\", `\\`, "'", `\'`, "\n", `\n`, "\t", `\t`, "\r", `\r`, "\x00", `\0`, "\b", `\b`, "\f", `\f`)
-	return "'" + r.Replace(s) + "'"
+	return "'" + stringEscaper.Replace(s) + "'"
 }
+
+// stringEscaper and identEscaper escape what the server's formatter escapes
+// in a quoted string and in a backquoted identifier: the backslash, the
+// quote, and the control characters \b, \f, \n, \r, \t and NUL; other
+// bytes are written as they are.
+var (
+	stringEscaper = strings.NewReplacer("\\", `\\`, "'", `\'`, "\n", `\n`, "\t", `\t`, "\r", `\r`, "\x00", `\0`, "\b", `\b`, "\f", `\f`)
+	identEscaper  = strings.NewReplacer("\\", `\\`, "`", "\\`", "\n", `\n`, "\t", `\t`, "\r", `\r`, "\x00", `\0`, "\b", `\b`, "\f", `\f`)
+)

@@ -612,7 +612,7 @@ func QuoteIdent(s string) string {
 	if isPlainIdent(s) && !quotedKeywords[strings.ToUpper(s)] {
 		return s
 	}
-	return "`" + strings.NewReplacer("\\", "\\\\", "`", "\\`").Replace(s) + "`"
+	return "`" + identEscaper.Replace(s) + "`"
 }
 
 // quotedKeywords are the keywords the server back-quotes when they are
@@ -624,7 +624,7 @@ var quotedKeywords = map[string]bool{"ALL": true, "DISTINCT": true, "FROM": true
 // BackQuote always backquotes an identifier, as the server does for column
 // names in create_table_query.
 func BackQuote(s string) string {
-	return "`" + strings.NewReplacer("\\", "\\\\", "`", "\\`").Replace(s) + "`"
+	return "`" + identEscaper.Replace(s) + "`"
 }
 
 func isPlainIdent(s string) bool {

@@ -1,0 +1,17 @@
+-- Issue 11: defects found on real projects' histories and on ClickHouse's
+-- own tests, one block per defect; each was once modelled wrong.
+
+-- String escapes: the server keeps the backslash of an escape it does not
+-- know ('[\w\-]' stays \w\-), drops it before \ ' " ` / =, and reads \a \e
+-- \v \0 \xHH \N; the same in strings, identifiers, comments, enum values,
+-- dictionary and function bodies.
+CREATE TABLE i11_esc (
+    `k\w` String DEFAULT '[\w\-]+\.\d' COMMENT 'col \w\-\N\=\/\e',
+    e Enum8('a\wb' = 1, 'c\-d' = 2, 'e\'f' = 3),
+    r String MATERIALIZED replaceRegexpAll(`k\w`, '\s+\(\)', '\x41\0')
+) ENGINE = MergeTree ORDER BY `k\w` COMMENT 'table \w\-\N';
+CREATE VIEW i11_esc_view AS SELECT match(`k\w`, '^[\w\-]+$') AS m, extract(`k\w`, '(\d+)\.') AS n FROM i11_esc;
+CREATE FUNCTION ${fn}i11_esc AS (s) -> replaceRegexpOne(s, '\\d\w+\-', '\1');
+CREATE DICTIONARY i11_esc_dict (k String, v String DEFAULT '\w\-') PRIMARY KEY k
+SOURCE(CLICKHOUSE(QUERY 'SELECT k, v FROM ${db}.i11_esc_src WHERE match(k, ''\w'')')) LAYOUT(COMPLEX_KEY_HASHED()) LIFETIME(0);
+CREATE TABLE i11_esc_src (k String, v String) ENGINE = MergeTree ORDER BY k;
