@@ -866,15 +866,29 @@ func unparenKeep(e ch.Expr) ch.Expr {
 	}
 }
 
-// keyList renders a sorting or primary key as system.tables prints it:
-// elements joined by ", ".
+// keyList renders a sorting or primary key, or a skip index's expression,
+// as the server prints it: a tuple's elements joined by ", " (parentheses
+// around the tuple go, ((a, b)) is a, b), and one expression as the
+// formatter prints it (parentheses around it collapse to one pair, ((a)) is
+// (a)).
 func (c *converter) keyList(items []ch.Expr) string {
 	if len(items) == 1 {
-		if p, ok := unparenKeep(items[0]).(*ch.ParamExprList); ok {
-			if inner, ok := singleParen(p); ok {
-				return "(" + c.fmt.expr(inner) + ")"
+		e := items[0]
+		for {
+			p, ok := unparenKeep(e).(*ch.ParamExprList)
+			if !ok {
+				break
 			}
+			inner, ok := singleParen(p)
+			if !ok {
+				break
+			}
+			if !isTupleExpr(inner) {
+				return c.fmt.expr(items[0])
+			}
+			e = inner
 		}
+		items = []ch.Expr{e}
 	}
 	elems := keyElems(items)
 	parts := make([]string, len(elems))
@@ -884,29 +898,25 @@ func (c *converter) keyList(items []ch.Expr) string {
 	return strings.Join(parts, ", ")
 }
 
-// partitionKey renders PARTITION BY as system.tables prints it: a tuple
-// keeps its parentheses, a single element loses them, tuple() is empty.
+// isTupleExpr reports whether e is a tuple: (a, b) or tuple(...).
+func isTupleExpr(e ch.Expr) bool {
+	switch x := unparen(e).(type) {
+	case *ch.ParamExprList:
+		return x.ColumnArgList == nil && (x.Items == nil || len(x.Items.Items) != 1)
+	case *ch.FunctionExpr:
+		return strings.EqualFold(x.Name.Name, "tuple")
+	}
+	return false
+}
+
+// partitionKey renders PARTITION BY as system.tables prints it: the
+// expression as the formatter prints it, tuple() included (the server
+// keeps an explicit PARTITION BY tuple()).
 func (c *converter) partitionKey(e ch.Expr) string {
 	if l, ok := e.(*ch.ColumnExprList); ok && len(l.Items) == 1 {
 		e = l.Items[0]
 	}
-	if p, ok := unparenKeep(e).(*ch.ParamExprList); ok {
-		if inner, ok := singleParen(p); ok {
-			return "(" + c.fmt.expr(inner) + ")"
-		}
-	}
-	elems := keyElems([]ch.Expr{e})
-	switch len(elems) {
-	case 0:
-		return ""
-	case 1:
-		return c.fmt.expr(elems[0])
-	}
-	parts := make([]string, len(elems))
-	for i, x := range elems {
-		parts[i] = c.fmt.expr(x)
-	}
-	return "(" + strings.Join(parts, ", ") + ")"
+	return c.fmt.expr(e)
 }
 
 // tableElements converts the column list of CREATE TABLE: columns, skip

@@ -15,3 +15,20 @@ CREATE FUNCTION ${fn}i11_esc AS (s) -> replaceRegexpOne(s, '\\d\w+\-', '\1');
 CREATE DICTIONARY i11_esc_dict (k String, v String DEFAULT '\w\-') PRIMARY KEY k
 SOURCE(CLICKHOUSE(QUERY 'SELECT k, v FROM ${db}.i11_esc_src WHERE match(k, ''\w'')')) LAYOUT(COMPLEX_KEY_HASHED()) LIFETIME(0);
 CREATE TABLE i11_esc_src (k String, v String) ENGINE = MergeTree ORDER BY k;
+
+-- Parentheses in keys and index expressions: around one expression they
+-- collapse to one pair (INDEX i ((a)) is (a)), around a tuple they go.
+CREATE TABLE i11_parens (
+    a UInt8, b UInt8,
+    INDEX i1 ((a)) TYPE bloom_filter,
+    INDEX i2 (((a, b))) TYPE minmax,
+    INDEX i3 ((a), b) TYPE minmax,
+    INDEX i4 ((a + 1)) TYPE minmax GRANULARITY 2,
+    INDEX i5 tuple(a) TYPE set(10)
+) ENGINE = MergeTree PARTITION BY ((a)) ORDER BY ((a, b)) PRIMARY KEY ((a));
+CREATE TABLE i11_parens2 (a UInt8, b UInt8) ENGINE = MergeTree PARTITION BY ((a, b)) ORDER BY ((a), b);
+CREATE TABLE i11_parens3 (a UInt8, b UInt8) ENGINE = MergeTree PARTITION BY tuple(a, b) ORDER BY tuple(a);
+ALTER TABLE i11_parens3 ADD INDEX i6 ((b)) TYPE minmax;
+-- PARTITION BY tuple() written out is kept by the server.
+CREATE TABLE i11_partition_tuple (a UInt8) ENGINE = MergeTree PARTITION BY tuple() ORDER BY a;
+
