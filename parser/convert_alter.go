@@ -393,14 +393,33 @@ func (c *converter) readIndex(toks []sqlTok, skip int) (*schema.Index, error) {
 		return nil, &offsetError{Offset: toks[typeAt+1].off, Err: fmt.Errorf("%w: index type: %v", ErrSyntax, firstLine(err.Error()))}
 	}
 	ix.Type = schema.Expr(c.fmt.expr(te))
-	if granAt+1 < len(toks) {
+	written := granAt+1 < len(toks)
+	if written {
 		g, err := strconv.ParseUint(toks[granAt+1].text, 10, 64)
 		if err != nil {
 			return nil, c.syntax(toks[granAt+1].off, "GRANULARITY: %v", err)
 		}
 		ix.Granularity = g
 	}
+	ix.Granularity = storedGranularity(string(ix.Type), written, ix.Granularity)
 	return ix, nil
+}
+
+// storedGranularity is the GRANULARITY the server stores for an index of
+// type typ (its type_full) given the one written, if any: a text index
+// always covers 100000000 granules, whatever is written, a
+// vector_similarity one when none is written; the other types default
+// to 1. Derived from ClickHouse 26.7 for every index type it lists
+// (TestIndexGranularity).
+func storedGranularity(typ string, written bool, g uint64) uint64 {
+	name, _, _ := strings.Cut(typ, "(")
+	switch {
+	case name == "text":
+		return 100000000
+	case name == "vector_similarity" && !written:
+		return 100000000
+	}
+	return g
 }
 
 // readConstraint reads "CONSTRAINT name CHECK|ASSUME expr".

@@ -32,3 +32,16 @@ ALTER TABLE i11_parens3 ADD INDEX i6 ((b)) TYPE minmax;
 -- PARTITION BY tuple() written out is kept by the server.
 CREATE TABLE i11_partition_tuple (a UInt8) ENGINE = MergeTree PARTITION BY tuple() ORDER BY a;
 
+-- text indexes are stored with GRANULARITY 100000000 whatever is written;
+-- vector_similarity ones when none is written. Every other type: 1.
+CREATE TABLE i11_granularity (
+    k UInt8, s String, s2 String, s3 String, s4 String, v Array(Float32),
+    INDEX t1 s TYPE text(tokenizer = splitByNonAlpha),
+    INDEX t2 s2 TYPE text(tokenizer = ngrams(3)) GRANULARITY 1,
+    INDEX t3 lower(s3) TYPE text(tokenizer = 'array') GRANULARITY 4,
+    INDEX v1 v TYPE vector_similarity('hnsw', 'L2Distance', 2),
+    INDEX v2 v TYPE vector_similarity('hnsw', 'cosineDistance', 2) GRANULARITY 3,
+    INDEX g1 s TYPE sparse_grams(3, 100, 256, 2, 0),
+    INDEX g2 s TYPE ngrambf_v1(3, 256, 2, 0) GRANULARITY 5
+) ENGINE = MergeTree ORDER BY k;
+ALTER TABLE i11_granularity ADD INDEX t4 s4 TYPE text(tokenizer = splitByNonAlpha) GRANULARITY 2, ADD INDEX v3 v TYPE vector_similarity('hnsw', 'L2Distance', 2);
