@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"sort"
 	"strconv"
@@ -73,6 +74,11 @@ type StmtInfo struct {
 	Mutation bool
 	// Database and Table name the mutated table (Database empty: the connection's).
 	Database, Table string
+	// Set holds the settings of a SET statement. They apply to the
+	// statements after it in the same section, as in a session: the runner
+	// sends every statement with its own settings, since a pooled
+	// connection keeps no session.
+	Set map[string]string
 }
 
 // Option configures a Runner.
@@ -255,7 +261,7 @@ func (r *Runner) begin(ctx context.Context, units []*Unit, dryRun, runInit bool)
 func (r *Runner) prepareServer(ctx context.Context, s *session, runInit bool) error {
 	if runInit {
 		for i, st := range r.init {
-			if err := r.exec(ctx, st, queryID(s.attempt, "init", 0, i, st)); err != nil {
+			if err := r.exec(ctx, st, queryID(s.attempt, "init", 0, i, st), r.settings); err != nil {
 				return &StmtError{Service: "init", Index: i, Stmt: st, Err: err}
 			}
 		}
@@ -348,6 +354,12 @@ func (r *Runner) run(ctx context.Context, s *session, plan []plannedUnit, down b
 	for pi, p := range plan {
 		u, stmts := p.unit, section(p.unit)
 		begin := time.Now()
+		// A section is a session: its SET statements apply to the
+		// statements after them, also those after a resume.
+		settings := maps.Clone(r.settings)
+		for i := 0; i < p.start; i++ {
+			r.sessionSettings(settings, stmts[i])
+		}
 		verb := "up"
 		if down {
 			verb = "down"
@@ -369,10 +381,11 @@ func (r *Runner) run(ctx context.Context, s *session, plan []plannedUnit, down b
 		}
 		for i := p.start; i < len(stmts); i++ {
 			st := stmts[i]
-			err := r.exec(ctx, st, queryID(s.attempt, u.Service, u.Version, i, st))
+			err := r.exec(ctx, st, queryID(s.attempt, u.Service, u.Version, i, st), settings)
 			if err == nil {
 				err = r.waitMutations(ctx, st)
 			}
+			r.sessionSettings(settings, st)
 			if err != nil {
 				failed := r.event(u, failSt, s.attempt, i, len(stmts), begin)
 				failed.Error = err.Error()
@@ -434,9 +447,16 @@ func (r *Runner) event(u *Unit, st Status, attempt string, done, total int, star
 		ChschemaVersion: r.version, Host: r.host}
 }
 
-// exec runs one statement with its deterministic query_id.
-func (r *Runner) exec(ctx context.Context, s Statement, id string) error {
-	qctx := clickhouse.Context(ctx, clickhouse.WithQueryID(id), clickhouse.WithSettings(r.settings))
+// sessionSettings adds the settings of a SET statement to settings.
+func (r *Runner) sessionSettings(settings clickhouse.Settings, s Statement) {
+	for k, v := range r.classify(s).Set {
+		settings[k] = v
+	}
+}
+
+// exec runs one statement with its deterministic query_id and settings.
+func (r *Runner) exec(ctx context.Context, s Statement, id string, settings clickhouse.Settings) error {
+	qctx := clickhouse.Context(ctx, clickhouse.WithQueryID(id), clickhouse.WithSettings(settings))
 	err := r.conn.Exec(qctx, s.SQL)
 	if isCode(err, codeUnfinished) {
 		// The server ran the mutation synchronously and it failed.

@@ -807,6 +807,24 @@ func (c *converter) storage(e *ch.EngineExpr) schema.Storage {
 	if e.SampleBy != nil {
 		s.SampleBy = schema.SampleBy(c.fmt.expr(e.SampleBy.Expr))
 	}
+	if e.OrderBy == nil && e.PartitionBy == nil && e.PrimaryKey == nil && e.SampleBy == nil && e.Settings == nil && e.Params != nil && e.Params.Items != nil {
+		if date, sample, key, ok := s.Engine.OldSyntax(); ok {
+			// MergeTree(date, [sampling,] key, granularity): the server
+			// derives the keys from the arguments.
+			args := e.Params.Items.Items
+			s.PartitionBy = schema.PartitionBy("toYYYYMM(" + string(s.Engine.Params[date]) + ")")
+			s.OrderBy = schema.OrderBy(c.keyList(args[key : key+1]))
+			if sample >= 0 {
+				s.SampleBy = schema.SampleBy(s.Engine.Params[sample])
+			}
+			if s.Engine.Name == "VersionedCollapsingMergeTree" && len(s.Engine.Params) > key+3 {
+				// It appends its version column to the sorting key, not to
+				// the primary key.
+				s.PrimaryKey, s.PrimaryKeyExplicit = schema.PrimaryKey(s.OrderBy), true
+				s.OrderBy = schema.OrderBy(strings.Join(append(schema.SplitKey(string(s.OrderBy)), string(s.Engine.Params[len(s.Engine.Params)-1])), ", "))
+			}
+		}
+	}
 	if t, ok, err := c.ttlIn(int(e.Pos()), len(c.sql), true); ok && err == nil {
 		s.TTL = schema.TTL(t)
 	} else if err != nil {

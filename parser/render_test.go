@@ -2,6 +2,7 @@ package parser_test
 
 import (
 	"context"
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"sort"
 	"strings"
 	"testing"
@@ -42,8 +43,10 @@ func TestRenderRecreates(t *testing.T) {
 		}
 	})
 	stmts := schema.Statements(expected)
+	// Old-style MergeTree tables are rendered as they were written.
+	sctx := clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"allow_deprecated_syntax_for_merge_tree": 1}))
 	for _, st := range stmts {
-		if err := db.Conn.Exec(ctx, st); err != nil {
+		if err := db.Conn.Exec(sctx, st); err != nil {
 			t.Fatalf("server refused rendered %q: %v", st, err)
 		}
 	}

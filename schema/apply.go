@@ -266,7 +266,7 @@ func (st *Storage) Normalize() {
 			}
 		}
 	}
-	if st.Engine.IsMergeTree() {
+	if _, _, _, old := st.Engine.OldSyntax(); st.Engine.IsMergeTree() && !old {
 		if _, ok := st.Settings.Get("index_granularity"); !ok {
 			st.Settings = append(st.Settings, Setting{Name: "index_granularity", Value: "8192"})
 		}

@@ -220,6 +220,9 @@ func renderStorage(st Storage) string {
 		return ""
 	}
 	s := " ENGINE = " + st.Engine.String()
+	if _, _, _, old := st.Engine.OldSyntax(); old {
+		return s // the keys are the engine's arguments
+	}
 	if st.PartitionBy != "" {
 		s += " PARTITION BY " + string(st.PartitionBy)
 	}

@@ -326,6 +326,36 @@ func (e Engine) String() string {
 // IsMergeTree reports whether the engine is of the MergeTree family.
 func (e Engine) IsMergeTree() bool { return strings.HasSuffix(e.Name, "MergeTree") }
 
+// OldSyntax locates the keys in a MergeTree engine of the deprecated form
+// MergeTree(date, [sampling,] key, granularity[, engine arguments]), the
+// Replicated ones after their path and replica: it returns the indexes of
+// the date column, the sampling expression (-1 when there is none) and the
+// key among e.Params. The server derives PARTITION BY toYYYYMM(date), ORDER
+// BY and PRIMARY KEY key, and SAMPLE BY sampling from them, and prints no
+// clause and no SETTINGS after such an engine.
+func (e Engine) OldSyntax() (date, sample, key int, ok bool) {
+	if !e.IsMergeTree() {
+		return 0, 0, 0, false
+	}
+	off := 0
+	if strings.HasPrefix(e.Name, "Replicated") {
+		off = 2
+	}
+	isGranularity := func(i int) bool {
+		if i >= len(e.Params) || e.Params[i] == "" {
+			return false
+		}
+		return strings.Trim(string(e.Params[i]), "0123456789") == ""
+	}
+	switch {
+	case isGranularity(off + 2):
+		return off, -1, off + 1, true
+	case isGranularity(off + 3):
+		return off, off + 1, off + 2, true
+	}
+	return 0, 0, 0, false
+}
+
 // Expr is an SQL expression in the canonical form the server prints it.
 type Expr string
 

@@ -162,3 +162,26 @@ func TestDefaultDatabaseEngines(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrateSetCarriesOver: a SET statement applies to the statements after
+// it in its migration, as in a session, though the runner's pooled
+// connections keep none: old-style MergeTree tables (issue 11) need
+// allow_deprecated_syntax_for_merge_tree, and diff then models their keys.
+func TestMigrateSetCarriesOver(t *testing.T) {
+	db := chtest.New(t)
+	var creates []string
+	for i := range 4 {
+		creates = append(creates, fmt.Sprintf("CREATE TABLE old%d (d Date, k UInt64, s UInt32) ENGINE = MergeTree(d, intHash32(s), (k, intHash32(s)), 8192);", i))
+	}
+	dir := writeMigrations(t, "SET allow_deprecated_syntax_for_merge_tree = 1, max_threads = 2;\n"+strings.Join(creates, "\n"))
+	// Connections that live a millisecond: every statement gets a new
+	// one, so a session's SET is lost unless the runner carries it.
+	code, stdout, stderr := runCLI(t, "--dir", dir, "--dsn", db.DSN+"?conn_max_lifetime=1ms", "migrate")
+	if code != 0 {
+		t.Fatalf("migrate: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "--dir", dir, "--dsn", db.DSN, "diff", "--no-cache")
+	if code != 0 || stdout != "no drift\n" {
+		t.Fatalf("diff: exit %d\n%s%s", code, stdout, stderr)
+	}
+}

@@ -45,3 +45,16 @@ CREATE TABLE i11_granularity (
     INDEX g2 s TYPE ngrambf_v1(3, 256, 2, 0) GRANULARITY 5
 ) ENGINE = MergeTree ORDER BY k;
 ALTER TABLE i11_granularity ADD INDEX t4 s4 TYPE text(tokenizer = splitByNonAlpha) GRANULARITY 2, ADD INDEX v3 v TYPE vector_similarity('hnsw', 'L2Distance', 2);
+
+-- Old-style MergeTree(date, [sampling,] key, granularity[, args]): the
+-- server derives PARTITION BY toYYYYMM(date), ORDER BY, PRIMARY KEY and
+-- SAMPLE BY from the arguments, also for a materialized view's inner table.
+SET allow_deprecated_syntax_for_merge_tree = 1;
+CREATE TABLE i11_old (d Date, k UInt64, s UInt32) ENGINE = MergeTree(d, (k, s), 8192);
+CREATE TABLE i11_old_sample (d Date, k UInt64, s UInt32) ENGINE = MergeTree(d, intHash32(s), (k, intHash32(s)), 8192);
+CREATE TABLE i11_old_replacing (d Date, k UInt64, s UInt32, ver UInt8) ENGINE = ReplacingMergeTree(d, intHash32(s), (k, intHash32(s)), 8192, ver);
+CREATE TABLE i11_old_versioned (d Date, k UInt64, sign Int8, ver UInt8) ENGINE = VersionedCollapsingMergeTree(d, k, 8192, sign, ver);
+CREATE TABLE i11_old_collapsing (d Date, k UInt64, sign Int8) ENGINE = CollapsingMergeTree(d, (k, d), 8192, sign);
+CREATE TABLE i11_old_summing (d Date, k UInt64, x UInt64) ENGINE = SummingMergeTree(d, k, 8192, (x));
+CREATE TABLE i11_old_empty (d Date, k UInt64) ENGINE = MergeTree(d, tuple(), 8192);
+CREATE MATERIALIZED VIEW i11_old_mv ENGINE = SummingMergeTree(d, k, 8192) AS SELECT d, k FROM i11_old;
