@@ -738,11 +738,8 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 		t.Storage = c.storage(st.Engine)
 		if t.Storage.Engine.Name == "TimeSeries" {
 			c.unsupported(int(st.Engine.Pos()), "the columns and inner tables of a TimeSeries table come from the engine", name)
-		}
-		if t.Storage.Engine.IsMergeTree() {
-			// A query setting applies to the CREATE itself; the table
-			// stores only MergeTree settings.
-			t.Storage.Settings = slices.DeleteFunc(t.Storage.Settings, func(x schema.Setting) bool { return !mergeTreeSettings[x.Name] })
+		} else {
+			c.dropQuerySettings(t, name, int(st.Engine.Pos()))
 		}
 	}
 	if st.Comment != nil {
@@ -753,6 +750,45 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	}
 	c.out.Changes = append(c.out.Changes, add)
 	return nil
+}
+
+// engineSettings are the settings each engine other than MergeTree stores,
+// derived from ClickHouse 26.7 (TestEngineSettings): a query-level setting
+// of another name in a CREATE TABLE's SETTINGS applies to the CREATE and is
+// not stored.
+var engineSettings = map[string]map[string]bool{
+	"Memory": {"min_bytes_to_keep": true, "max_bytes_to_keep": true, "min_rows_to_keep": true, "max_rows_to_keep": true, "compress": true},
+	"Set":    {"persistent": true, "disk": true},
+	"Join": {"persistent": true, "disk": true, "join_use_nulls": true, "max_rows_in_join": true, "max_bytes_in_join": true,
+		"join_overflow_mode": true, "join_any_take_last_row": true},
+	"Log":             {"disk": true},
+	"TinyLog":         {"disk": true},
+	"StripeLog":       {"disk": true},
+	"EmbeddedRocksDB": {"optimize_for_bulk_insert": true, "bulk_insert_block_size": true},
+	"Null":            {},
+	"Buffer":          {},
+}
+
+// dropQuerySettings leaves out of t's SETTINGS those the server applies to the
+// CREATE itself rather than storing: for MergeTree engines every setting
+// that is not a MergeTree setting, for the engines of engineSettings the
+// query-level settings that are not the engine's own. For another engine
+// it is not known which query-level settings it keeps: the table is
+// uncertain.
+func (c *converter) dropQuerySettings(t *schema.Table, name schema.QualifiedName, off int) {
+	st := &t.Storage
+	if st.Engine.IsMergeTree() {
+		st.Settings = slices.DeleteFunc(st.Settings, func(x schema.Setting) bool { return !mergeTreeSettings[x.Name] })
+		return
+	}
+	own, known := engineSettings[st.Engine.Name]
+	for _, x := range st.Settings {
+		if querySettings[x.Name] && !own[x.Name] && !known {
+			c.unsupported(off, fmt.Sprintf("whether a %s table keeps the query-level setting %s is not known", st.Engine.Name, x.Name), name)
+			return
+		}
+	}
+	st.Settings = slices.DeleteFunc(st.Settings, func(x schema.Setting) bool { return querySettings[x.Name] && !own[x.Name] })
 }
 
 // addElements adds the INDEX, CONSTRAINT and PROJECTION elements that

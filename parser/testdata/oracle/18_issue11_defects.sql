@@ -58,3 +58,10 @@ CREATE TABLE i11_old_collapsing (d Date, k UInt64, sign Int8) ENGINE = Collapsin
 CREATE TABLE i11_old_summing (d Date, k UInt64, x UInt64) ENGINE = SummingMergeTree(d, k, 8192, (x));
 CREATE TABLE i11_old_empty (d Date, k UInt64) ENGINE = MergeTree(d, tuple(), 8192);
 CREATE MATERIALIZED VIEW i11_old_mv ENGINE = SummingMergeTree(d, k, 8192) AS SELECT d, k FROM i11_old;
+
+-- A Memory, Set, Join or Log table does not store the query-level
+-- settings of its SETTINGS, only the engine's own.
+CREATE TABLE i11_set_memory (a UInt8) ENGINE = Memory SETTINGS max_threads = 1, min_rows_to_keep = 10, max_rows_to_keep = 100;
+CREATE TABLE i11_set_set (a UInt8) ENGINE = Set SETTINGS persistent = 0, max_threads = 2;
+CREATE TABLE i11_set_join (a UInt8, b String) ENGINE = Join(ANY, LEFT, a) SETTINGS join_use_nulls = 1, max_threads = 2;
+CREATE TABLE i11_set_log (a UInt8) ENGINE = Log SETTINGS max_threads = 2;
