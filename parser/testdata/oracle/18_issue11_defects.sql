@@ -65,3 +65,10 @@ CREATE TABLE i11_set_memory (a UInt8) ENGINE = Memory SETTINGS max_threads = 1, 
 CREATE TABLE i11_set_set (a UInt8) ENGINE = Set SETTINGS persistent = 0, max_threads = 2;
 CREATE TABLE i11_set_join (a UInt8, b String) ENGINE = Join(ANY, LEFT, a) SETTINGS join_use_nulls = 1, max_threads = 2;
 CREATE TABLE i11_set_log (a UInt8) ENGINE = Log SETTINGS max_threads = 2;
+
+-- A table of the Dictionary engine is a dictionary to DROP DICTIONARY.
+CREATE TABLE i11_dict_src (k UInt64, v String) ENGINE = MergeTree ORDER BY k;
+CREATE DICTIONARY i11_dict (k UInt64, v String) PRIMARY KEY k SOURCE(CLICKHOUSE(TABLE 'i11_dict_src')) LAYOUT(HASHED()) LIFETIME(0);
+CREATE TABLE i11_dict_table (k UInt64, v String) ENGINE = Dictionary(${db}.i11_dict);
+CREATE TABLE i11_dict_table2 (k UInt64, v String) ENGINE = Dictionary(${db}.i11_dict);
+DROP DICTIONARY ${db}.i11_dict_table;
