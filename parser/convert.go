@@ -89,6 +89,7 @@ func Convert(sql string, database string) (*Conversion, error) {
 		if w := c.word(0); w == "CREATE" || w == "ATTACH" {
 			c.addPlaceholder()
 		}
+		c.touchSomething()
 		return c.out, nil
 	}
 	c.out.views = c.views
@@ -96,7 +97,23 @@ func Convert(sql string, database string) (*Conversion, error) {
 	for _, u := range c.fmt.unsupported {
 		c.unsupported(0, "expression form not normalised: "+u, c.guessObjects()...)
 	}
+	c.touchSomething()
 	return c.out, nil
+}
+
+// touchSomething makes every Unsupported name what it may touch: one that
+// names nothing marks the objects the statement names, or else its
+// database. A part of a statement the model cannot follow is never dropped
+// silently (issue 11: a TTL it could not read left no trace).
+func (c *converter) touchSomething() {
+	for i := range c.out.Unsupported {
+		u := &c.out.Unsupported[i]
+		if len(u.Objects) == 0 && len(u.Databases) == 0 {
+			if u.Objects = c.guessObjects(); len(u.Objects) == 0 {
+				u.Databases = []string{c.db}
+			}
+		}
+	}
 }
 
 // convertSafely runs convert under recoverAfterShip: a panic inside
@@ -541,7 +558,7 @@ func (c *converter) create() error {
 	}
 	c.orig = c.sql
 	p := prepareCreate(c.sql, c.toks)
-	c.names, c.ttls, c.fmt.marks = p.names, p.ttls, p.marks
+	c.names, c.ttls, c.fmt.marks, c.fmt.intervals = p.names, p.ttls, p.marks, p.intervals
 	c.sql = p.text()
 	ephemeral := p.ephemeral
 	st, err := parseAfterShip(c.sql)
@@ -554,7 +571,7 @@ func (c *converter) create() error {
 	c.elems, c.comment = p.elems, p.comment
 	for _, e := range p.elems {
 		if e.kind == "PRIMARY" && len(e.toks) > 2 {
-			k, err := parseExprText(c.orig[e.toks[2].off:e.toks[len(e.toks)-1].end])
+			k, err := c.fmt.parse(c.orig[e.toks[2].off:e.toks[len(e.toks)-1].end])
 			if err != nil {
 				return &offsetError{Offset: e.toks[2].off, Err: fmt.Errorf("%w: PRIMARY KEY: %v", ErrSyntax, firstLine(err.Error()))}
 			}

@@ -32,7 +32,7 @@ func (c *converter) alterTable() error {
 		return c.syntax(rest[0].off, "expected an ALTER command, got %q", rest[0].text)
 	}
 	p := prepareAlter(c.sql, c.toks)
-	c.names, c.ttls, c.fmt.marks = p.names, p.ttls, p.marks
+	c.names, c.ttls, c.fmt.marks, c.fmt.intervals = p.names, p.ttls, p.marks, p.intervals
 	c.sql = p.text()
 	ephemeral := p.ephemeral
 	m := &schema.ModifyTable{Name: name}
@@ -254,7 +254,7 @@ func (c *converter) unsupportedAction(table schema.QualifiedName, off int, err e
 
 // exprSpan parses and formats the expression at c.sql[start:end].
 func (c *converter) exprSpan(start, end int) (string, error) {
-	e, err := parseExprText(c.sql[start:end])
+	e, err := c.fmt.parse(c.sql[start:end])
 	if err != nil {
 		return "", err
 	}
@@ -381,14 +381,14 @@ func (c *converter) readIndex(toks []sqlTok, skip int) (*schema.Index, error) {
 	if typeAt < 0 || typeAt == skip+1 || typeAt+1 >= granAt {
 		return nil, c.syntax(toks[0].off, "expected INDEX name expr TYPE type")
 	}
-	e, err := parseExprText(c.orig[toks[skip+1].off:toks[typeAt-1].end])
+	e, err := c.fmt.parse(c.orig[toks[skip+1].off:toks[typeAt-1].end])
 	if err != nil {
 		return nil, &offsetError{Offset: toks[skip+1].off, Err: fmt.Errorf("%w: index expression: %v", ErrSyntax, firstLine(err.Error()))}
 	}
 	// system.data_skipping_indices prints the expression like a key: a
 	// tuple as its elements, "a, b".
 	ix.Expr = schema.Expr(c.keyList([]ch.Expr{e}))
-	te, err := parseExprText(c.orig[toks[typeAt+1].off:toks[granAt-1].end])
+	te, err := c.fmt.parse(c.orig[toks[typeAt+1].off:toks[granAt-1].end])
 	if err != nil {
 		return nil, &offsetError{Offset: toks[typeAt+1].off, Err: fmt.Errorf("%w: index type: %v", ErrSyntax, firstLine(err.Error()))}
 	}
@@ -431,7 +431,7 @@ func (c *converter) readConstraint(toks []sqlTok, skip int) (*schema.Constraint,
 	if kind != schema.Check && kind != schema.Assume {
 		return nil, c.syntax(toks[skip+1].off, "expected CHECK or ASSUME")
 	}
-	e, err := parseExprText(c.orig[toks[skip+2].off:toks[len(toks)-1].end])
+	e, err := c.fmt.parse(c.orig[toks[skip+2].off:toks[len(toks)-1].end])
 	if err != nil {
 		return nil, &offsetError{Offset: toks[skip+2].off, Err: fmt.Errorf("%w: constraint: %v", ErrSyntax, firstLine(err.Error()))}
 	}
@@ -504,7 +504,7 @@ func (c *converter) columnProperties(mc *schema.ModifyColumn, toks []sqlTok) err
 		case "DEFAULT", "MATERIALIZED", "ALIAS", "EPHEMERAL":
 			d := &schema.ColumnDefault{Kind: schema.DefaultKind(p.word)}
 			if len(p.toks) > 0 {
-				e, err := parseExprText(c.orig[p.toks[0].off:p.toks[len(p.toks)-1].end])
+				e, err := c.fmt.parse(c.orig[p.toks[0].off:p.toks[len(p.toks)-1].end])
 				if err != nil {
 					return fmt.Errorf("%w: %s: %v", ErrSyntax, p.word, firstLine(err.Error()))
 				}

@@ -85,6 +85,7 @@ const (
 	ConstructAlterParens      Construct = "ALTER TABLE t (command), (command)"
 	ConstructOwnReader        Construct = "a part chschema reads itself (a type, TTL, CODEC or table element)"
 	ConstructPartition        Construct = "PARTITION ALL, PARTITION ID or PART"
+	ConstructInterval         Construct = "INTERVAL 'n unit' or an abbreviated unit"
 )
 
 // Workaround is a recognised construct at a file position.
@@ -564,8 +565,10 @@ func alterByCommand(stmt Statement, p *prepared, toks []sqlTok) (*Result, error)
 		from, to := seg[0].off, seg[len(seg)-1].end
 		ac := AlterCommand{Pos: stmt.PosAt(from), Text: stmt.Text[from:to]}
 		var err error
-		ac.AST, ac.Gap, err = readCommand(text, seg, stmt)
-		if err != nil {
+		if len(seg) > 1 && seg[0].is("MODIFY") && seg[1].is("TTL") && p.ttlAt(seg[0].end) {
+			// MODIFY TTL whose clause the gap layer took out.
+			ac.Gap = &KeywordCommand{Head: "MODIFY TTL", construct: ConstructOwnReader}
+		} else if ac.AST, ac.Gap, err = readCommand(text, seg, stmt); err != nil {
 			return nil, err
 		}
 		if ac.Gap != nil {
@@ -701,6 +704,8 @@ type prepared struct {
 	elems []tableElement
 	// names maps placeholders back to keyword column names.
 	names map[string]string
+	// intervals are the INTERVALs AfterShip cannot read, by placeholder.
+	intervals map[string]interval
 	// comment is the COMMENT string after a view's query.
 	comment *sqlTok
 	// ttls are the TTL clauses.
@@ -710,6 +715,16 @@ type prepared struct {
 }
 
 func (p *prepared) text() string { return string(p.b) }
+
+// ttlAt reports whether a TTL clause was taken out right after off.
+func (p *prepared) ttlAt(off int) bool {
+	for _, s := range p.ttls {
+		if s.off >= off && strings.TrimSpace(p.orig[off:s.off]) == "" {
+			return true
+		}
+	}
+	return false
+}
 
 func (p *prepared) note(c Construct, off int) {
 	p.found = append(p.found, Workaround{Construct: c, Pos: Pos{Offset: off}})
@@ -755,7 +770,8 @@ func prepare(text string, toks []sqlTok) *prepared {
 }
 
 func newPrepared(text string) *prepared {
-	return &prepared{orig: text, b: []byte(text), ephemeral: map[string]bool{}, marks: map[int]string{}, names: map[string]string{}}
+	return &prepared{orig: text, b: []byte(text), ephemeral: map[string]bool{}, marks: map[int]string{}, names: map[string]string{},
+		intervals: map[string]interval{}}
 }
 
 // prepareCreate rewrites a CREATE or ATTACH statement.
@@ -834,6 +850,10 @@ var columnPropertyWords = map[string]bool{"DEFAULT": true, "MATERIALIZED": true,
 // rewriteInline rewrites the constructs that may appear in any statement:
 // two-word types, NULLS FIRST/LAST, Enum lists, EPHEMERAL, MOD and DIV.
 func (p *prepared) rewriteInline(toks []sqlTok) {
+	for _, sp := range intervalSpans(p.text(), toks) {
+		copy(p.b[sp.from:sp.to], addInterval(p.intervals, sp.to-sp.from, sp.iv))
+		p.note(ConstructInterval, sp.from)
+	}
 	segStart := 0 // index of the first token of the current comma segment
 	depth := 0
 	segAtDepth := map[int]int{}

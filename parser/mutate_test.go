@@ -62,6 +62,11 @@ func TestCorpusMutations(t *testing.T) {
 					if strings.Contains(u.Reason, parser.ErrInternal.Error()) {
 						t.Errorf("Convert(%q): %s", text, u.Reason)
 					}
+					// What the model cannot follow always names what it
+					// may touch.
+					if len(u.Objects)+len(u.Databases) == 0 {
+						t.Errorf("Convert(%q): %s names nothing it may touch", text, u.Reason)
+					}
 				}
 			}
 			r, err := parser.NewReplayer(parser.StartingSchema("db"), "db")

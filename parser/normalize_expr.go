@@ -36,6 +36,9 @@ type exprFormatter struct {
 	// unsupported collects node types the formatter does not know; the
 	// caller turns them into findings.
 	unsupported []string
+	// intervals are the INTERVALs AfterShip cannot read, by the
+	// placeholder identifier that stands for each (see intervalSpans).
+	intervals map[string]interval
 }
 
 // FormatExpr formats e canonically.
@@ -169,6 +172,10 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 			b.WriteString(ident(e.Alias))
 		}
 	case *ch.Ident:
+		if iv, ok := f.intervals[e.Name]; ok && e.QuoteType == ch.Unquoted {
+			f.writeInterval(b, iv)
+			break
+		}
 		b.WriteString(identOrKeyword(e))
 	case *ch.NestedIdentifier:
 		b.WriteString(ident(e.Ident))
@@ -261,10 +268,12 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		b.WriteString(f.exprs(args))
 		b.WriteByte(')')
 	case *ch.IntervalExpr:
-		unit := strings.ToLower(e.Unit.Name)
-		unit = strings.TrimSuffix(unit, "s")
+		unit, ok := intervalUnit(e.Unit.Name)
+		if !ok {
+			f.unsupported = append(f.unsupported, "INTERVAL unit "+e.Unit.Name)
+		}
 		b.WriteString("toInterval")
-		b.WriteString(strings.ToUpper(unit[:1]) + unit[1:])
+		b.WriteString(unit)
 		b.WriteByte('(')
 		f.write(b, e.Expr)
 		b.WriteByte(')')
@@ -660,14 +669,36 @@ var dateArith = map[string]string{
 	"datesub": "minus", "date_sub": "minus", "timestampsub": "minus", "timestamp_sub": "minus",
 }
 
-// intervalUnit returns the toInterval suffix of an interval unit keyword.
+// intervalUnit returns the toInterval suffix of an interval unit keyword,
+// in any case.
 func intervalUnit(w string) (string, bool) {
-	u := strings.TrimSuffix(strings.ToLower(w), "s")
-	switch u {
-	case "nanosecond", "microsecond", "millisecond", "second", "minute", "hour", "day", "week", "month", "quarter", "year":
-		return strings.ToUpper(u[:1]) + u[1:], true
+	u, ok := intervalUnits[strings.ToUpper(w)]
+	return u, ok
+}
+
+// intervalUnits are the interval unit keywords the server accepts, with
+// the toInterval suffix of each (ClickHouse 26.7 lists them in its syntax
+// error; TestIntervalUnits checks this table against that list).
+var intervalUnits = map[string]string{}
+
+func init() {
+	for unit, kws := range map[string][]string{
+		"Nanosecond":  {"NANOSECOND", "NANOSECONDS", "SQL_TSI_NANOSECOND", "NS"},
+		"Microsecond": {"MICROSECOND", "MICROSECONDS", "SQL_TSI_MICROSECOND"},
+		"Millisecond": {"MILLISECOND", "MILLISECONDS", "SQL_TSI_MILLISECOND", "MS"},
+		"Second":      {"SECOND", "SECONDS", "SQL_TSI_SECOND", "SS", "S"},
+		"Minute":      {"MINUTE", "MINUTES", "SQL_TSI_MINUTE", "MI", "N"},
+		"Hour":        {"HOUR", "HOURS", "SQL_TSI_HOUR", "HH", "H"},
+		"Day":         {"DAY", "DAYS", "SQL_TSI_DAY", "DD", "D"},
+		"Week":        {"WEEK", "WEEKS", "SQL_TSI_WEEK", "WK", "WW"},
+		"Month":       {"MONTH", "MONTHS", "SQL_TSI_MONTH", "MM", "M"},
+		"Quarter":     {"QUARTER", "QUARTERS", "SQL_TSI_QUARTER", "QQ", "Q"},
+		"Year":        {"YEAR", "YEARS", "SQL_TSI_YEAR", "YYYY", "YY"},
+	} {
+		for _, k := range kws {
+			intervalUnits[k] = unit
+		}
 	}
-	return "", false
 }
 
 var extractFuncs = map[string]string{
@@ -1272,4 +1303,193 @@ func identOrKeyword(i *ch.Ident) string {
 		}
 	}
 	return ident(i)
+}
+
+// interval is an INTERVAL that AfterShip cannot read (a unit abbreviation
+// such as D or SQL_TSI_DAY, or the string form INTERVAL '7 days'), which
+// the gap layer replaces by a same-length placeholder identifier.
+type interval struct {
+	// operand is the expression of INTERVAL expr unit, as written, and
+	// unit the toInterval suffix of its unit.
+	operand, unit string
+	// pairs are the numbers and unit suffixes of INTERVAL 'n unit ...'.
+	pairs [][2]string
+}
+
+// writeInterval prints iv as the server does: toIntervalUnit(n), or a
+// tuple of them for a string with several units.
+func (f *exprFormatter) writeInterval(b *strings.Builder, iv interval) {
+	if iv.pairs == nil {
+		e, err := f.parse(iv.operand)
+		if err != nil {
+			f.unsupported = append(f.unsupported, "INTERVAL "+iv.operand+": "+firstLine(err.Error()))
+			return
+		}
+		b.WriteString("toInterval" + iv.unit + "(")
+		f.write(b, e)
+		b.WriteByte(')')
+		return
+	}
+	parts := make([]string, len(iv.pairs))
+	for i, p := range iv.pairs {
+		n := strings.TrimPrefix(p[0], "+")
+		if strings.Trim(n, "0123456789_") == "" {
+			n = strings.ReplaceAll(n, "_", "")
+		}
+		e, err := parseExprText(n)
+		if err != nil {
+			f.unsupported = append(f.unsupported, "INTERVAL number "+p[0])
+			return
+		}
+		parts[i] = "toInterval" + p[1] + "(" + f.expr(e) + ")"
+	}
+	if len(parts) == 1 {
+		b.WriteString(parts[0])
+		return
+	}
+	b.WriteString("(" + strings.Join(parts, ", ") + ")")
+}
+
+// parse parses a lone expression, first replacing the INTERVALs AfterShip
+// cannot read by placeholders that f prints.
+func (f *exprFormatter) parse(s string) (ch.Expr, error) {
+	toks := scanSQL(s)
+	spans := intervalSpans(s, toks)
+	if len(spans) == 0 {
+		return parseExprText(s)
+	}
+	b := []byte(s)
+	for _, sp := range spans {
+		copy(b[sp.from:sp.to], f.addInterval(sp.to-sp.from, sp.iv))
+	}
+	return parseExprText(string(b))
+}
+
+// addInterval records iv and returns the placeholder of length n that
+// stands for it.
+func (f *exprFormatter) addInterval(n int, iv interval) string {
+	if f.intervals == nil {
+		f.intervals = map[string]interval{}
+	}
+	return addInterval(f.intervals, n, iv)
+}
+
+// addInterval records iv in reg and returns the placeholder identifier of
+// length n that stands for it.
+func addInterval(reg map[string]interval, n int, iv interval) string {
+	name := "_chsiv" + strconv.Itoa(len(reg))
+	name += strings.Repeat("_", max(0, n-len(name)))
+	reg[name] = iv
+	return name
+}
+
+// intervalSpan is an INTERVAL AfterShip cannot read at [from, to).
+type intervalSpan struct {
+	from, to int
+	iv       interval
+}
+
+// afterShipUnits are the interval units AfterShip v0.5.6 reads.
+var afterShipUnits = map[string]bool{"MILLISECOND": true, "SECOND": true, "MINUTE": true, "HOUR": true,
+	"DAY": true, "WEEK": true, "MONTH": true, "QUARTER": true, "YEAR": true}
+
+// intervalSpans finds, in s (toks are its tokens), the INTERVALs AfterShip
+// cannot read: INTERVAL 'n unit [n unit ...]', and INTERVAL expr unit with
+// a unit AfterShip does not know. Each span is at least twelve bytes long
+// (INTERVAL 1 D), room for a placeholder.
+func intervalSpans(s string, toks []sqlTok) []intervalSpan {
+	var out []intervalSpan
+	for i := 0; i+1 < len(toks); i++ {
+		if !toks[i].is("INTERVAL") {
+			continue
+		}
+		if n := toks[i+1]; n.kind == 's' && (i+2 >= len(toks) || !isIntervalUnit(toks[i+2])) {
+			if pairs, ok := intervalString(unquoteLiteral(n.text)); ok {
+				out = append(out, intervalSpan{toks[i].off, n.end, interval{pairs: pairs}})
+				i++
+			}
+			continue
+		}
+		if j := intervalUnitAt(toks, i+1); j > i+1 {
+			if t := toks[j]; !afterShipUnits[t.upper()] {
+				unit, _ := intervalUnit(t.text)
+				out = append(out, intervalSpan{toks[i].off, t.end, interval{operand: s[toks[i+1].off:toks[j-1].end], unit: unit}})
+			}
+			i = j
+		}
+	}
+	return out
+}
+
+// intervalUnitAt returns the index of the unit keyword that ends the
+// INTERVAL operand starting at toks[from], or -1: the first unit keyword
+// at the operand's bracket depth, before a comma or a closing bracket.
+func intervalUnitAt(toks []sqlTok, from int) int {
+	depth := 0
+	for j := from; j < len(toks); j++ {
+		switch t := toks[j]; t.kind {
+		case '(', '[':
+			depth++
+		case ')', ']':
+			if depth == 0 {
+				return -1
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				return -1
+			}
+		default:
+			if depth == 0 && j > from && isIntervalUnit(t) && endsOperand(toks, j+1) {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// endsOperand reports whether toks[i] cannot continue an expression: the
+// end, punctuation other than an opening parenthesis or a dot, or a
+// keyword that follows an expression. A unit keyword before it ends an
+// INTERVAL (in INTERVAL x + m DAY the column m is no unit).
+func endsOperand(toks []sqlTok, i int) bool {
+	if i >= len(toks) {
+		return true
+	}
+	switch t := toks[i]; t.kind {
+	case 'w':
+		switch t.upper() {
+		case "AS", "AND", "OR", "FROM", "WHERE", "THEN", "ELSE", "END", "WHEN", "ASC", "DESC", "DELETE", "TO",
+			"RECOMPRESS", "GROUP", "SETTINGS", "COMMENT", "CODEC", "TTL", "NOT", "IN", "IS", "LIKE", "ILIKE", "BETWEEN",
+			"ORDER", "LIMIT", "HAVING", "UNION", "GRANULARITY", "TYPE", "DEFAULT", "MATERIALIZED", "ALIAS", "FORMAT":
+			return true
+		}
+		return false
+	case 'n', 's', 'q', '(', '.':
+		return false
+	}
+	return true
+}
+
+func isIntervalUnit(t sqlTok) bool {
+	_, ok := intervalUnits[t.upper()]
+	return t.kind == 'w' && ok
+}
+
+// intervalString reads the text of INTERVAL 'n unit [n unit ...]'.
+func intervalString(s string) ([][2]string, bool) {
+	f := strings.Fields(s)
+	if len(f) == 0 || len(f)%2 != 0 {
+		return nil, false
+	}
+	var out [][2]string
+	for i := 0; i < len(f); i += 2 {
+		n := strings.TrimLeft(f[i], "+-")
+		unit, ok := intervalUnit(f[i+1])
+		if n == "" || !isDigit(n[0]) || !ok {
+			return nil, false
+		}
+		out = append(out, [2]string{f[i], unit})
+	}
+	return out, true
 }

@@ -262,6 +262,10 @@ var gapCases = []gapCase{
 	{"DROP PART", "ALTER TABLE t DROP PART 'all_1_1_0'", ConstructPartition, nil},
 	{"DELETE IN PARTITION", "ALTER TABLE t DELETE IN PARTITION 1 WHERE x = 1", ConstructPartition, nil},
 	{"FORGET PARTITION", "ALTER TABLE t FORGET PARTITION '2024'", ConstructPartition, nil},
+	// Issue 11: TTL d + INTERVAL '7 days' passed lint and was dropped.
+	{"INTERVAL string", "CREATE TABLE t (d DateTime, e DateTime DEFAULT d + INTERVAL '7 days') ENGINE = MergeTree ORDER BY d", ConstructInterval, nil},
+	{"INTERVAL string in a SELECT", "INSERT INTO t SELECT now() - INTERVAL '1 day 2 hours'", ConstructInterval, nil},
+	{"INTERVAL unit abbreviation", "CREATE TABLE t (d DateTime, e DateTime DEFAULT d + INTERVAL 1 + 1 SQL_TSI_DAY) ENGINE = Memory", ConstructInterval, nil},
 }
 
 func TestParseErrors(t *testing.T) {

@@ -72,3 +72,14 @@ CREATE DICTIONARY i11_dict (k UInt64, v String) PRIMARY KEY k SOURCE(CLICKHOUSE(
 CREATE TABLE i11_dict_table (k UInt64, v String) ENGINE = Dictionary(${db}.i11_dict);
 CREATE TABLE i11_dict_table2 (k UInt64, v String) ENGINE = Dictionary(${db}.i11_dict);
 DROP DICTIONARY ${db}.i11_dict_table;
+
+-- INTERVAL 'n unit' and abbreviated units, in TTLs (once dropped from the
+-- model without a trace), defaults and view queries.
+CREATE TABLE i11_interval (
+    d DateTime,
+    x UInt8 TTL d + INTERVAL '1 hour',
+    e DateTime DEFAULT d + INTERVAL 1 SQL_TSI_DAY,
+    f DateTime DEFAULT d - INTERVAL '1 day 2 hours'
+) ENGINE = MergeTree ORDER BY d TTL d + INTERVAL '7 days';
+ALTER TABLE i11_interval ADD COLUMN g DateTime DEFAULT d + INTERVAL '-3 weeks', MODIFY TTL d + INTERVAL 2 MM;
+CREATE VIEW i11_interval_view AS SELECT d + INTERVAL '1.5 hours' AS h, d - INTERVAL 3 D AS p FROM i11_interval;
