@@ -152,6 +152,31 @@ type converter struct {
 	more []schema.Change
 	// codecFixups are codecs to renormalise with the column's type.
 	codecFixups []codecFixup
+	// noEngine is the span of the storage clauses of a CREATE TABLE
+	// without ENGINE, which prepareCreate took out.
+	noEngine *[2]int
+	// typeless are the defaults of the columns without a type, which the
+	// gap layer took out.
+	typeless map[string]*schema.ColumnDefault
+}
+
+// checkTypeless reads the default expressions of the columns without a
+// type that the gap layer took out: the server infers their types, so the
+// model does not know them (column marks the table uncertain), but the
+// expressions must be valid, and are kept.
+func (c *converter) checkTypeless(defs []typelessDefault) error {
+	for _, d := range defs {
+		e, err := c.fmt.parse(c.orig[d.from:d.to])
+		if err != nil {
+			off, msg := afterShipError(err) // in "SELECT " + the expression
+			return &offsetError{Offset: min(d.from+max(0, off-len("SELECT ")), d.to), Err: fmt.Errorf("%w: column default: %s", ErrSyntax, msg)}
+		}
+		if c.typeless == nil {
+			c.typeless = map[string]*schema.ColumnDefault{}
+		}
+		c.typeless[d.column] = &schema.ColumnDefault{Kind: d.kind, Expr: schema.Expr(c.fmt.expr(e))}
+	}
+	return nil
 }
 
 // ttlIn returns the TTL clause whose keyword lies in [from, to), read.
@@ -569,6 +594,10 @@ func (c *converter) create() error {
 		return nil
 	}
 	c.elems, c.comment = p.elems, p.comment
+	c.noEngine = p.storage
+	if err := c.checkTypeless(p.typelessExprs); err != nil {
+		return err
+	}
 	for _, e := range p.elems {
 		if e.kind == "PRIMARY" && len(e.toks) > 2 {
 			k, err := c.fmt.parse(c.orig[e.toks[2].off:e.toks[len(e.toks)-1].end])
@@ -750,6 +779,19 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	}
 	if st.SubQuery != nil && (st.TableSchema == nil || len(st.TableSchema.Columns) == 0) {
 		c.unsupported(int(st.SubQuery.Pos()), "CREATE TABLE ... AS SELECT: column types are inferred by the server", name)
+	}
+	switch {
+	case c.noEngine != nil:
+		// ORDER BY ... without ENGINE: check the clauses as those of a
+		// MergeTree; the engine is the server's default_table_engine.
+		const prefix = "CREATE TABLE t (x UInt8) ENGINE = MergeTree "
+		if _, err := parseAfterShip(prefix + c.orig[c.noEngine[0]:c.noEngine[1]]); err != nil {
+			off, msg := afterShipError(err)
+			return &offsetError{Offset: c.noEngine[0] + max(0, off-len(prefix)), Err: fmt.Errorf("%w: %s", ErrSyntax, msg)}
+		}
+		c.unsupported(c.noEngine[0], "CREATE TABLE without ENGINE: the engine is the server's default_table_engine", name)
+	case st.Engine == nil && add.AsTable == nil && st.TableFunction == nil && (st.TableSchema == nil || st.TableSchema.TableFunction == nil):
+		c.unsupported(int(st.Pos()), "CREATE TABLE without ENGINE: the engine is the server's default_table_engine", name)
 	}
 	if st.Engine != nil {
 		t.Storage = c.storage(st.Engine)
@@ -1051,6 +1093,8 @@ func (c *converter) column(d *ch.ColumnDef, ephemeral map[string]bool, limit int
 		col.Default = &schema.ColumnDefault{Kind: schema.Materialized, Expr: schema.Expr(c.fmt.expr(d.MaterializedExpr))}
 	case d.AliasExpr != nil:
 		col.Default = &schema.ColumnDefault{Kind: schema.Alias, Expr: schema.Expr(c.fmt.expr(d.AliasExpr))}
+	case d.Type == nil && c.typeless[col.Name] != nil:
+		col.Default = c.typeless[col.Name]
 	}
 	if d.Codec != nil {
 		col.Codec = schema.Codec(c.codec(d.Codec, col.Type))

@@ -34,6 +34,9 @@ func (c *converter) alterTable() error {
 	p := prepareAlter(c.sql, c.toks)
 	c.names, c.ttls, c.fmt.marks, c.fmt.intervals = p.names, p.ttls, p.marks, p.intervals
 	c.sql = p.text()
+	if err := c.checkTypeless(p.typelessExprs); err != nil {
+		return err
+	}
 	ephemeral := p.ephemeral
 	m := &schema.ModifyTable{Name: name}
 	allData := true
@@ -109,6 +112,9 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 		cols, err := c.column(a.Column, ephemeral, seg[len(seg)-1].end)
 		if err != nil {
 			return nil, false, err
+		}
+		if cols[0].Type == "" {
+			c.unsupported(off, "column "+schema.BackQuote(cols[0].Name)+" has no type: the server infers it", table)
 		}
 		if a.After != nil {
 			after = nestedName(a.After)

@@ -50,6 +50,8 @@ import (
 	"sync"
 
 	clickhouse "github.com/AfterShip/clickhouse-sql-parser/parser"
+
+	"github.com/chschema/chschema/schema"
 )
 
 // Construct names a ClickHouse construct that AfterShip v0.5.6 rejects or
@@ -86,6 +88,10 @@ const (
 	ConstructOwnReader        Construct = "a part chschema reads itself (a type, TTL, CODEC or table element)"
 	ConstructPartition        Construct = "PARTITION ALL, PARTITION ID or PART"
 	ConstructInterval         Construct = "INTERVAL 'n unit' or an abbreviated unit"
+	ConstructTypeless         Construct = "column with a DEFAULT, MATERIALIZED or ALIAS and no type"
+	ConstructNoEngine         Construct = "CREATE TABLE without ENGINE"
+	ConstructSettingFloat     Construct = "float in SETTINGS"
+	ConstructInsertQuery      Construct = "INSERT with WITH, a parenthesised query or SETTINGS before the query"
 )
 
 // Workaround is a recognised construct at a file position.
@@ -268,6 +274,11 @@ func parseGap(stmt Statement, text string, nativeErr error) (*Result, error) {
 	if len(toks) > 1 && toks[0].is("ALTER") && toks[1].is("TABLE") {
 		if r, cmdErr := alterByCommand(stmt, p, toks); r != nil || cmdErr != nil {
 			return r, cmdErr
+		}
+	}
+	if p.insertQuery > 0 {
+		if r, partErr := insertByParts(stmt, p); r != nil || partErr != nil {
+			return r, partErr
 		}
 	}
 	// Both attempts got at least as far as their errors: the later one is
@@ -706,6 +717,15 @@ type prepared struct {
 	names map[string]string
 	// intervals are the INTERVALs AfterShip cannot read, by placeholder.
 	intervals map[string]interval
+	// typelessExprs are the defaults of columns without a type, which
+	// were blanked.
+	typelessExprs []typelessDefault
+	// storage is the span of the storage clauses of a CREATE TABLE
+	// without ENGINE, which were blanked.
+	storage *[2]int
+	// insertQuery is where the query of an INSERT ... [(columns)]
+	// [SETTINGS ...] WITH|( starts, which AfterShip reads only alone.
+	insertQuery int
 	// comment is the COMMENT string after a view's query.
 	comment *sqlTok
 	// ttls are the TTL clauses.
@@ -715,6 +735,183 @@ type prepared struct {
 }
 
 func (p *prepared) text() string { return string(p.b) }
+
+// settingFloats rewrites the float values of SETTINGS lists, which
+// AfterShip rejects (SETTINGS ratio = 0.9, n = 1e9), to same-length
+// integers, and marks each with its text for the formatter.
+func (p *prepared) settingFloats(toks []sqlTok) {
+	in := false
+	for i, t := range toks {
+		switch {
+		case t.is("SETTINGS") || t.is("SETTING"):
+			in = true
+			continue
+		case !in:
+			continue
+		}
+		switch t.kind {
+		case 'w', '=', ',', 's', '-':
+			continue
+		case '.':
+			// .5: a float without its leading zero.
+			if i > 0 && toks[i-1].kind == '=' && i+1 < len(toks) && toks[i+1].kind == 'n' && toks[i+1].off == t.end {
+				n := toks[i+1]
+				p.marks[t.off] = "NUMBER " + p.orig[t.off:n.end]
+				copy(p.b[t.off:n.end], "0"+strings.Repeat(" ", n.end-t.off-1))
+				p.note(ConstructSettingFloat, t.off)
+			}
+			continue
+		case 'n':
+			lower := strings.ToLower(t.text)
+			if i > 0 && (toks[i-1].kind == '=' || toks[i-1].kind == '-') && strings.ContainsAny(lower, ".e") && !strings.HasPrefix(lower, "0x") {
+				p.marks[t.off] = "NUMBER " + t.text
+				copy(p.b[t.off:t.end], "0"+strings.Repeat(" ", len(t.text)-1))
+				p.note(ConstructSettingFloat, t.off)
+			}
+			continue
+		}
+		in = false
+	}
+}
+
+// insert rewrites what AfterShip rejects in an INSERT's head: keyword
+// column names in its column list become placeholders, and a SETTINGS list
+// before the query is blanked (its values checked as name = value). It
+// records where a query that starts with WITH or a parenthesis begins:
+// AfterShip reads such a query only on its own (insertByParts).
+func (p *prepared) insert(toks []sqlTok) {
+	c := &cursor{toks: toks}
+	if !c.accept("INSERT", "INTO") {
+		return
+	}
+	if !c.accept("TABLE") && c.accept("FUNCTION") {
+		return
+	}
+	if _, ok := c.qualified(); !ok {
+		return
+	}
+	if c.peek().kind == '(' {
+		end := closingParen(toks, c.i)
+		if end < 0 {
+			return
+		}
+		for _, seg := range splitTopLevel(toks[c.i+1 : end]) {
+			if len(seg) == 1 && seg[0].kind == 'w' && isReservedWord(seg[0].text) {
+				p.placeholder(seg[0], ConstructKeywordColumn)
+			}
+		}
+		c.i = end + 1
+	}
+	if c.peek().is("SETTINGS") {
+		start := c.i
+		for c.i < len(toks) && !c.peek().is("SELECT") && !c.peek().is("WITH") && !c.peek().is("VALUES") && !c.peek().is("FORMAT") && c.peek().kind != '(' {
+			c.i++
+		}
+		if c.i > start+1 {
+			p.blank(toks[start].off, toks[c.i-1].end)
+			p.note(ConstructInsertQuery, toks[start].off)
+		}
+	}
+	if t := c.peek(); !c.done() && (t.is("WITH") || t.kind == '(') {
+		p.insertQuery = t.off
+	}
+}
+
+// insertByParts reads an INSERT whose query starts with WITH or a
+// parenthesis: its head with the query replaced by SELECT 1, and the query
+// alone at its own offsets.
+func insertByParts(stmt Statement, p *prepared) (*Result, error) {
+	text := p.text()
+	q := p.insertQuery
+	if _, err := parseOne(text[:q] + "SELECT 1"); err != nil {
+		return nil, newParseError(stmt, 0, err)
+	}
+	ast, err := parseOne(strings.Repeat(" ", q) + text[q:])
+	if err != nil {
+		return nil, newParseError(stmt, 0, err)
+	}
+	r := p.result(stmt)
+	r.AST = ast
+	r.Workarounds = append(r.Workarounds, Workaround{Construct: ConstructInsertQuery, Pos: stmt.PosAt(q)})
+	return r, nil
+}
+
+// storageWords start the storage clauses of a CREATE TABLE.
+var storageWords = map[string]bool{"PARTITION": true, "ORDER": true, "PRIMARY": true, "SAMPLE": true, "TTL": true, "SETTINGS": true}
+
+// noEngine blanks the storage clauses of a CREATE TABLE t (columns) without
+// ENGINE (ORDER BY a, ...), which AfterShip rejects, and keeps their span
+// for the conversion: the engine is the server's default_table_engine.
+func (p *prepared) noEngine(toks []sqlTok) {
+	i := 1
+	for i < len(toks) && (toks[i].is("OR") || toks[i].is("REPLACE")) {
+		i++
+	}
+	if i >= len(toks) || !toks[i].is("TABLE") {
+		return
+	}
+	open := -1
+	for j := i; j < len(toks); j++ {
+		if toks[j].kind == '(' {
+			open = j
+			break
+		}
+		if toks[j].is("AS") || toks[j].is("ENGINE") {
+			return
+		}
+	}
+	if open < 0 {
+		return
+	}
+	close := closingParen(toks, open)
+	if close < 0 || close+1 >= len(toks) || !storageWords[toks[close+1].upper()] {
+		return
+	}
+	end := len(toks)
+	for j := close + 1; j < len(toks); j++ {
+		if toks[j].is("AS") || toks[j].is("COMMENT") || toks[j].is("EMPTY") {
+			end = j
+			break
+		}
+	}
+	from, to := toks[close+1].off, toks[end-1].end
+	p.storage = &[2]int{from, to}
+	p.blank(from, to)
+	p.note(ConstructNoEngine, from)
+}
+
+// typeless blanks the default of a column without a type, seg[i] being
+// DEFAULT, MATERIALIZED or ALIAS right after the name (AfterShip reads the
+// keyword as a type), and keeps the expression's span for the conversion,
+// which checks it: the column's type is the server's to infer.
+func (p *prepared) typeless(seg []sqlTok, i int) bool {
+	if i+1 >= len(seg) || !(seg[i].is("DEFAULT") || seg[i].is("MATERIALIZED") || seg[i].is("ALIAS")) {
+		return false
+	}
+	end := len(seg)
+	for j := i + 1; j < len(seg); j++ {
+		if seg[j].kind == 'w' && (columnTailKeywords[seg[j].upper()] && !seg[j].is("PRIMARY") || seg[j].is("EPHEMERAL")) && j > i+1 {
+			end = j
+			break
+		}
+	}
+	if end <= i+1 {
+		return false
+	}
+	p.typelessExprs = append(p.typelessExprs, typelessDefault{column: identText(seg[i-1]), kind: schema.DefaultKind(seg[i].upper()),
+		from: seg[i+1].off, to: seg[end-1].end})
+	p.blank(seg[i].off, seg[len(seg)-1].end)
+	p.note(ConstructTypeless, seg[i].off)
+	return true
+}
+
+// typelessDefault is the default of a column without a type, at
+// [from, to) of the statement.
+type typelessDefault struct {
+	column   string
+	kind     schema.DefaultKind
+	from, to int
+}
 
 // ttlAt reports whether a TTL clause was taken out right after off.
 func (p *prepared) ttlAt(off int) bool {
@@ -761,6 +958,9 @@ func prepare(text string, toks []sqlTok) *prepared {
 		return prepareAlter(text, toks)
 	}
 	p := newPrepared(text)
+	if len(toks) > 0 && toks[0].is("INSERT") {
+		p.insert(toks)
+	}
 	if n := len(toks); n > 2 && toks[0].is("DETACH") && toks[n-1].is("PERMANENTLY") {
 		p.blank(toks[n-1].off, toks[n-1].end)
 		p.note(ConstructPermanently, toks[n-1].off)
@@ -778,6 +978,7 @@ func newPrepared(text string) *prepared {
 func prepareCreate(text string, toks []sqlTok) *prepared {
 	p := newPrepared(text)
 	p.lambdaParams(toks)
+	p.noEngine(toks)
 	p.createElements(toks)
 	p.extractTTLs(scanSQL(p.text()))
 	p.rewriteInline(scanSQL(p.text()))
@@ -837,6 +1038,35 @@ func (p *prepared) partitions(toks []sqlTok) {
 	}
 }
 
+// ttlClauseAt reports whether the word TTL at toks[i] starts a TTL clause
+// rather than naming a table or column (issue 11: a table named ttl): a
+// clause follows an expression, a type or MODIFY, and is followed by an
+// expression.
+func ttlClauseAt(toks []sqlTok, i int) bool {
+	if i == 0 || i+1 >= len(toks) {
+		return false
+	}
+	switch n := toks[i+1]; n.kind {
+	case '.', ',', ')', ';':
+		return false
+	case 'w':
+		if n.is("TO") || n.is("AFTER") || n.is("FIRST") {
+			return false // RENAME TABLE ttl TO, RENAME COLUMN ttl TO, AFTER ttl
+		}
+	}
+	p := toks[i-1]
+	if p.kind == 'w' {
+		switch p.upper() {
+		case "MODIFY":
+			return true
+		case "TABLE", "COLUMN", "EXISTS", "AFTER", "VIEW", "DICTIONARY", "INDEX", "PROJECTION", "FROM", "JOIN", "AS", "TO",
+			"INTO", "AND", "CONSTRAINT":
+			return false
+		}
+	}
+	return isOperandEnd(p)
+}
+
 // columnTailKeywords end a column definition's default expression.
 var columnTailKeywords = map[string]bool{
 	"COMMENT": true, "CODEC": true, "TTL": true, "PRIMARY": true, "SETTINGS": true, "STATISTICS": true,
@@ -850,6 +1080,7 @@ var columnPropertyWords = map[string]bool{"DEFAULT": true, "MATERIALIZED": true,
 // rewriteInline rewrites the constructs that may appear in any statement:
 // two-word types, NULLS FIRST/LAST, Enum lists, EPHEMERAL, MOD and DIV.
 func (p *prepared) rewriteInline(toks []sqlTok) {
+	p.settingFloats(toks)
 	for _, sp := range intervalSpans(p.text(), toks) {
 		copy(p.b[sp.from:sp.to], addInterval(p.intervals, sp.to-sp.from, sp.iv))
 		p.note(ConstructInterval, sp.from)
@@ -1153,7 +1384,9 @@ func (p *prepared) createElements(toks []sqlTok) {
 				if seg[0].kind == 'w' && isReservedWord(seg[0].text) {
 					p.placeholder(seg[0], ConstructKeywordColumn)
 				}
-				p.blankType(seg, 1)
+				if !p.typeless(seg, 1) {
+					p.blankType(seg, 1)
+				}
 			}
 			pos += len(seg) + 1
 		}
@@ -1321,7 +1554,7 @@ func (p *prepared) extractTTLs(toks []sqlTok) {
 			depth--
 			continue
 		}
-		if !t.is("TTL") {
+		if !t.is("TTL") || !ttlClauseAt(toks, i) {
 			continue
 		}
 		// "REMOVE TTL" and "MODIFY COLUMN x REMOVE TTL" have no clause.
@@ -1460,6 +1693,9 @@ func (p *prepared) alterTypes(toks []sqlTok) {
 		i++ // the name
 		if i+1 < len(seg) && seg[i].kind == '.' {
 			i += 2
+		}
+		if head == "ADD COLUMN" && p.typeless(seg, i) {
+			continue
 		}
 		if i < len(seg) && seg[i].kind == 'w' && columnPropertyWords[seg[i].upper()] {
 			continue

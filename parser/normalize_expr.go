@@ -193,6 +193,11 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 	case *ch.TableIdentifier:
 		b.WriteString(f.tableName(e))
 	case *ch.NumberLiteral:
+		if m, ok := f.marks[int(e.NumPos)]; ok && strings.HasPrefix(m, "NUMBER ") {
+			// A float the gap layer rewrote for AfterShip.
+			b.WriteString(formatNumber(&ch.NumberLiteral{Literal: m[len("NUMBER "):]}))
+			break
+		}
 		b.WriteString(formatNumber(e))
 	case *ch.StringLiteral:
 		b.WriteString(schema.QuoteString(unescape(e.Literal)))
@@ -806,7 +811,7 @@ func (f *exprFormatter) takeNulls(pos int, items []ch.Expr, i int) string {
 	}
 	best := -1
 	for off, v := range f.marks {
-		if v != "DIV" && off > pos && (limit < 0 || off < limit) && (best < 0 || off < best) {
+		if strings.HasPrefix(v, "NULLS ") && off > pos && (limit < 0 || off < limit) && (best < 0 || off < best) {
 			best = off
 		}
 	}

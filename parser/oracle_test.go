@@ -166,13 +166,14 @@ func runOracle(t *testing.T, db *chtest.DB, files map[string]string, fnPrefix st
 			t.Logf("finding: %s", f)
 			continue
 		}
-		key := ""
+		// The nearest announced statement at or before the finding.
+		key, keyLine := "", 0
 		for k := range expectFindings {
 			var line int
 			file, ls, _ := strings.Cut(k, ":")
 			fmt.Sscan(ls, &line)
-			if f.Pos.File == file && f.Pos.Line >= line && f.Pos.Line < line+20 {
-				key = k
+			if f.Pos.File == file && f.Pos.Line >= line && f.Pos.Line < line+20 && line > keyLine {
+				key, keyLine = k, line
 			}
 		}
 		if key == "" {

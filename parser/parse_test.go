@@ -265,6 +265,15 @@ var gapCases = []gapCase{
 	// Issue 11: TTL d + INTERVAL '7 days' passed lint and was dropped.
 	{"INTERVAL string", "CREATE TABLE t (d DateTime, e DateTime DEFAULT d + INTERVAL '7 days') ENGINE = MergeTree ORDER BY d", ConstructInterval, nil},
 	{"INTERVAL string in a SELECT", "INSERT INTO t SELECT now() - INTERVAL '1 day 2 hours'", ConstructInterval, nil},
+	// Issue 11: valid SQL that offline lint rejected.
+	{"INSERT ... WITH", "INSERT INTO t (x) WITH 1 AS y SELECT y", ConstructInsertQuery, nil},
+	{"INSERT ... SETTINGS", "INSERT INTO t (x) SETTINGS max_threads = 1 SELECT 1", ConstructInsertQuery, nil},
+	{"keyword column in INSERT", "INSERT INTO t (Window, order) SELECT 'x', 1", ConstructKeywordColumn, nil},
+	{"float in SETTINGS", "CREATE TABLE t (a UInt8) ENGINE = MergeTree ORDER BY a SETTINGS min_compress_block_size = 1e6, ratio_of_defaults_for_sparse_serialization = 0.9", ConstructSettingFloat, nil},
+	{"float in MODIFY SETTING", "ALTER TABLE t MODIFY SETTING ratio_of_defaults_for_sparse_serialization = .5", ConstructSettingFloat, nil},
+	{"ALIAS without a type", "CREATE TABLE t (a UInt8, b ALIAS a + 1 COMMENT 'b', c MATERIALIZED a * 2) ENGINE = Memory", ConstructTypeless, nil},
+	{"ADD COLUMN ALIAS without a type", "ALTER TABLE t ADD COLUMN b ALIAS a + 1", ConstructTypeless, nil},
+	{"CREATE TABLE without ENGINE", "CREATE TABLE t (a UInt8) ORDER BY a SETTINGS index_granularity = 64", ConstructNoEngine, nil},
 	{"INTERVAL unit abbreviation", "CREATE TABLE t (d DateTime, e DateTime DEFAULT d + INTERVAL 1 + 1 SQL_TSI_DAY) ENGINE = Memory", ConstructInterval, nil},
 }
 
@@ -282,6 +291,8 @@ func TestParseErrors(t *testing.T) {
 		{"MOD inside an unclosed paren", "SELECT (5 MOD 2", 1, 16, "expected ')'"},
 		{"DROP FUNCTION without a name", "DROP FUNCTION", 1, 6, ""},
 		{"EXCHANGE without AND", "EXCHANGE TABLES a b", 1, 1, ""},
+		{"broken INSERT query", "INSERT INTO t (x) WITH 1 AS SELECT y", 1, 36, ""},
+		{"broken INSERT head", "INSERT INTO t (x,) WITH 1 AS y SELECT y", 1, 20, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

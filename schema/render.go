@@ -157,7 +157,10 @@ func RenderFunction(f *Function) string {
 
 // RenderColumn returns a column definition as create_table_query prints it.
 func RenderColumn(c *Column) string {
-	s := BackQuote(c.Name) + " " + string(c.Type)
+	s := BackQuote(c.Name)
+	if c.Type != "" {
+		s += " " + string(c.Type) // empty: the server infers it
+	}
 	if c.Default != nil {
 		s += " " + string(c.Default.Kind)
 		if c.Default.Expr != "" {

@@ -185,3 +185,31 @@ func TestMigrateSetCarriesOver(t *testing.T) {
 		t.Fatalf("diff: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestLintValidSQL: valid ClickHouse that offline lint rejected (issue
+// 11) passes with info findings, and the same forms broken are still
+// syntax errors at their positions.
+func TestLintValidSQL(t *testing.T) {
+	dir := writeMigrations(t, `INSERT INTO t (x) WITH 1 AS y SELECT y;
+INSERT INTO t (Window) SELECT 'x';
+INSERT INTO t (x) SELECT now() - INTERVAL '7 days';
+CREATE TABLE s1 (a UInt8) ENGINE = MergeTree ORDER BY a SETTINGS min_compress_block_size = 1e6, ratio_of_defaults_for_sparse_serialization = 0.9;
+CREATE TABLE s2 (a UInt8, b ALIAS a + 1) ENGINE = MergeTree ORDER BY a;
+CREATE TABLE s3 (a UInt8) ORDER BY a;
+ALTER TABLE s1 DETACH PARTITION ID 'all', DROP PARTITION ID 'all';
+CREATE TABLE ttl (a UInt8, d DateTime) ENGINE = MergeTree ORDER BY a TTL d + INTERVAL 1 DAY;
+ALTER TABLE ttl ADD COLUMN b UInt8 TTL d + INTERVAL '1 day';`)
+	code, stdout, stderr := runCLI(t, "lint", "--dir", dir)
+	if code != 0 || !strings.Contains(stdout+stderr, "0 errors") {
+		t.Fatalf("lint: exit %d\n%s%s", code, stdout, stderr)
+	}
+	broken := writeMigrations(t, `CREATE TABLE s2 (a UInt8, b ALIAS a +) ENGINE = MergeTree ORDER BY a;
+CREATE TABLE s3 (a UInt8) ORDER BY a SETTINGS;
+INSERT INTO t (x) WITH 1 AS SELECT y;`)
+	code, stdout, stderr = runCLI(t, "lint", "--dir", broken)
+	for _, want := range []string{"0001_m.sql:2:38: error syntax", "0001_m.sql:3:", "0001_m.sql:4:36: error syntax", "3 errors"} {
+		if code != 1 || !strings.Contains(stdout+stderr, want) {
+			t.Errorf("broken: exit %d, want %q in\n%s%s", code, want, stdout, stderr)
+		}
+	}
+}

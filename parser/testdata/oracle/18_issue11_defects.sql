@@ -83,3 +83,20 @@ CREATE TABLE i11_interval (
 ) ENGINE = MergeTree ORDER BY d TTL d + INTERVAL '7 days';
 ALTER TABLE i11_interval ADD COLUMN g DateTime DEFAULT d + INTERVAL '-3 weeks', MODIFY TTL d + INTERVAL 2 MM;
 CREATE VIEW i11_interval_view AS SELECT d + INTERVAL '1.5 hours' AS h, d - INTERVAL 3 D AS p FROM i11_interval;
+
+-- Valid SQL that offline lint rejected.
+CREATE TABLE i11_lint (a UInt8, `Window` String) ENGINE = MergeTree ORDER BY a
+SETTINGS min_compress_block_size = 1e6, ratio_of_defaults_for_sparse_serialization = 0.9;
+ALTER TABLE i11_lint MODIFY SETTING ratio_of_defaults_for_sparse_serialization = .5;
+INSERT INTO i11_lint (a) WITH 1 AS y SELECT y;
+INSERT INTO i11_lint (Window) SELECT 'x';
+INSERT INTO i11_lint (a) SETTINGS max_threads = 1 SELECT 2;
+-- expect-unsupported: the server infers the type of a column without one
+CREATE TABLE i11_lint_alias (a UInt8, b ALIAS a + 1) ENGINE = MergeTree ORDER BY a;
+-- expect-unsupported: the engine is the server's default_table_engine
+CREATE TABLE i11_lint_no_engine (a UInt8) ORDER BY a;
+ALTER TABLE i11_lint DETACH PARTITION ID 'all';
+ALTER TABLE i11_lint ATTACH PARTITION ALL;
+CREATE TABLE ttl (a UInt8, d DateTime) ENGINE = MergeTree ORDER BY a TTL d + INTERVAL 1 DAY;
+ALTER TABLE ttl ADD COLUMN ttl UInt8 TTL d + INTERVAL '1 day' AFTER a;
+CREATE VIEW i11_ttl_view AS SELECT ttl.a AS a, ttl FROM ${db}.ttl;
