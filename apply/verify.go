@@ -81,6 +81,9 @@ func ExpectedSchema(init []Statement, applied []*Unit, partial map[Key]PartialUn
 	if err != nil {
 		return nil, nil, err
 	}
+	// The server ran these statements (or, without a history, is taken
+	// to have): what the model refuses is its own failure.
+	r.TrustStatements()
 	replay := func(stmts []Statement) {
 		r.UseDatabase(database)
 		for _, st := range stmts {

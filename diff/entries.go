@@ -68,6 +68,9 @@ func Entries(r *Result) []Entry {
 			Database: u.Name.Database, Object: u.Name.Name, Kind: kindName(u.Kind),
 			Action: "unverified", Detail: strings.Join(reasons, "; "),
 		}
+		if u.Name.Name == "" {
+			e.Kind = "database"
+		}
 		for _, x := range u.Reasons {
 			if x.Pos.File != "" && x.Pos.Line > 0 {
 				pos := x.Pos

@@ -33,6 +33,14 @@ type Conversion struct {
 	views []viewSource
 	// codecFixups are MODIFY COLUMN codecs given without a type.
 	codecFixups []codecFixup
+	// temporary names the table a CREATE TEMPORARY TABLE makes in the
+	// session.
+	temporary string
+	// sessionDrops are the indexes in Changes of the DROPs of an
+	// unqualified name, which drop a temporary table of that name first.
+	sessionDrops []int
+	// dropTemporary names the temporary table DROP TEMPORARY TABLE drops.
+	dropTemporary string
 }
 
 // codecFixup is a MODIFY COLUMN x CODEC(...) without a type: the codec's
@@ -83,9 +91,6 @@ func Convert(sql string, database string) (*Conversion, error) {
 		// report it and mark what it touches, rather than fail the run.
 		c.out = &Conversion{OnCluster: c.out.OnCluster}
 		c.unreadable(oe.Offset, "cannot read the statement: "+firstLine(oe.Err.Error()), c.guessObjects()...)
-		if len(c.out.Unsupported[0].Objects) == 0 {
-			c.out.Unsupported[0].Databases = []string{database}
-		}
 		if w := c.word(0); w == "CREATE" || w == "ATTACH" {
 			c.addPlaceholder()
 		}
@@ -110,7 +115,9 @@ func (c *converter) touchSomething() {
 		u := &c.out.Unsupported[i]
 		if len(u.Objects) == 0 && len(u.Databases) == 0 {
 			if u.Objects = c.guessObjects(); len(u.Objects) == 0 {
-				u.Databases = []string{c.db}
+				if u.Databases = c.guessDatabases(); len(u.Databases) == 0 {
+					u.Databases = []string{c.db}
+				}
 			}
 		}
 	}
@@ -239,6 +246,9 @@ func (c *converter) qualify(t *ch.TableIdentifier) schema.QualifiedName {
 	}
 	if t.Database != nil {
 		q.Database = t.Database.Name
+		if n, ok := c.names[q.Database]; ok {
+			q.Database = n
+		}
 	}
 	return q
 }
@@ -288,9 +298,6 @@ func (c *converter) convert() error {
 		return nil
 	}
 	c.unsupported(0, "statement not modelled: "+firstWords(c.toks, 3), c.guessObjects()...)
-	if len(c.out.Unsupported[0].Objects) == 0 {
-		c.out.Unsupported[0].Databases = []string{c.db}
-	}
 	return nil
 }
 
@@ -302,24 +309,75 @@ func firstWords(toks []sqlTok, n int) string {
 	return strings.Join(ws, " ")
 }
 
-// guessObjects finds "TABLE|VIEW|DICTIONARY [IF [NOT] EXISTS] name" in a
-// statement the converter cannot read, to mark what it may touch.
+// guessObjects finds "TABLE|VIEW|DICTIONARY [IF [NOT] EXISTS|EMPTY] name"
+// in a statement the converter cannot read, to mark what it may touch: with
+// every name of the forms that take several (DROP TABLE a, b; RENAME TABLE
+// a TO b, c TO d; EXCHANGE TABLES a AND b).
 func (c *converter) guessObjects() []schema.QualifiedName {
+	more := map[string]bool{",": true}
+	switch c.word(0) {
+	case "RENAME":
+		more["TO"] = true
+	case "EXCHANGE":
+		more["AND"] = true
+	}
 	for i := 0; i < len(c.toks); i++ {
 		switch c.word(i) {
-		case "TABLE", "VIEW", "DICTIONARY":
+		case "TABLE", "VIEW", "DICTIONARY", "TABLES", "DICTIONARIES":
 			j := i + 1
-			if c.word(j) == "IF" {
+			for c.word(j) == "IF" {
 				j++
 				if c.word(j) == "NOT" {
 					j++
 				}
 				j++
 			}
-			if q, _, ok := c.nameAt(j); ok {
-				return []schema.QualifiedName{q}
+			var out []schema.QualifiedName
+			for {
+				q, k, ok := c.nameAt(j)
+				if !ok {
+					break
+				}
+				out = append(out, q)
+				if k < len(c.toks) && (c.toks[k].kind == ',' && more[","] || more[c.word(k)]) {
+					j = k + 1
+					continue
+				}
+				break
+			}
+			if len(out) > 0 {
+				return out
 			}
 		}
+	}
+	return nil
+}
+
+// guessDatabases finds "DATABASE [IF [NOT] EXISTS] name" (and RENAME
+// DATABASE a TO b) in a statement the converter cannot read.
+func (c *converter) guessDatabases() []string {
+	for i := 0; i < len(c.toks); i++ {
+		if c.word(i) != "DATABASE" {
+			continue
+		}
+		j := i + 1
+		for c.word(j) == "IF" {
+			j++
+			if c.word(j) == "NOT" {
+				j++
+			}
+			j++
+		}
+		var out []string
+		for j < len(c.toks) && c.toks[j].isName() {
+			out = append(out, identText(c.toks[j]))
+			if c.word(j+1) == "TO" || j+1 < len(c.toks) && c.toks[j+1].kind == ',' {
+				j += 2
+				continue
+			}
+			break
+		}
+		return out
 	}
 	return nil
 }
@@ -398,6 +456,14 @@ func (c *converter) drop() error {
 	case "DICTIONARY":
 		kind, i = schema.KindDictionary, 2
 	case "TEMPORARY":
+		// DROP TEMPORARY TABLE [IF EXISTS] name: the session's own.
+		j := 3
+		if c.word(j) == "IF" && c.word(j+1) == "EXISTS" {
+			j += 2
+		}
+		if c.word(2) == "TABLE" && j < len(c.toks) && c.toks[j].isName() {
+			c.out.dropTemporary = identText(c.toks[j])
+		}
 		c.out.NoEffect = true
 		return nil
 	case "USER", "ROLE", "QUOTA", "PROFILE", "SETTINGS", "ROW", "POLICY", "NAMED":
@@ -411,12 +477,30 @@ func (c *converter) drop() error {
 	if c.word(i) == "IF" && c.word(i+1) == "EXISTS" {
 		ifExists, i = true, i+2
 	}
-	name, j, ok := c.nameAt(i)
-	if !ok {
-		return c.syntax(c.offAt(i), "expected a name")
+	// IF EMPTY: the statement fails unless the table is empty, so once it
+	// has run the table is gone.
+	if c.word(i) == "IF" && c.word(i+1) == "EMPTY" {
+		i += 2
+	}
+	// DROP TABLE a, b drops each.
+	var names []schema.QualifiedName
+	var qualified []bool
+	j := i
+	for {
+		name, k, ok := c.nameAt(j)
+		if !ok {
+			return c.syntax(c.offAt(j), "expected a name")
+		}
+		names, qualified = append(names, name), append(qualified, k == j+3)
+		j = k
+		if j >= len(c.toks) || c.toks[j].kind != ',' {
+			break
+		}
+		j++
 	}
 	j = c.onCluster(j)
 	permanently, sync := false, false
+tail:
 	for ; j < len(c.toks); j++ {
 		switch c.word(j) {
 		case "PERMANENTLY":
@@ -424,15 +508,23 @@ func (c *converter) drop() error {
 		case "SYNC":
 			sync = true
 		case "NO", "DELAY":
+		case "SETTINGS":
+			break tail // query settings of the DROP itself
 		default:
 			return c.syntax(c.toks[j].off, "unexpected %q", c.toks[j].text)
 		}
 	}
-	if detach {
-		c.out.Changes = append(c.out.Changes, &schema.DetachObject{Name: name, Kind: kind, IfExists: ifExists, Permanently: permanently})
-		return nil
+	for k, name := range names {
+		if detach {
+			c.out.Changes = append(c.out.Changes, &schema.DetachObject{Name: name, Kind: kind, IfExists: ifExists, Permanently: permanently})
+			continue
+		}
+		if !qualified[k] && kind != schema.KindDictionary {
+			// It may name a temporary table of the session.
+			c.out.sessionDrops = append(c.out.sessionDrops, len(c.out.Changes))
+		}
+		c.out.Changes = append(c.out.Changes, &schema.DropObject{Name: name, Kind: kind, IfExists: ifExists, Sync: sync})
 	}
-	c.out.Changes = append(c.out.Changes, &schema.DropObject{Name: name, Kind: kind, IfExists: ifExists, Sync: sync})
 	return nil
 }
 
@@ -557,6 +649,15 @@ func (c *converter) create() error {
 		i += 2
 	}
 	if c.word(i) == "TEMPORARY" {
+		if c.word(i+1) == "TABLE" {
+			j := i + 2
+			if c.word(j) == "IF" && c.word(j+1) == "NOT" && c.word(j+2) == "EXISTS" {
+				j += 3
+			}
+			if j < len(c.toks) && c.toks[j].isName() {
+				c.out.temporary = identText(c.toks[j])
+			}
+		}
 		c.out.NoEffect = true
 		return nil
 	}
@@ -583,7 +684,7 @@ func (c *converter) create() error {
 	}
 	c.orig = c.sql
 	p := prepareCreate(c.sql, c.toks)
-	c.names, c.ttls, c.fmt.marks, c.fmt.intervals = p.names, p.ttls, p.marks, p.intervals
+	c.names, c.ttls, c.fmt.marks, c.fmt.intervals, c.fmt.names = p.names, p.ttls, p.marks, p.intervals, p.names
 	c.sql = p.text()
 	ephemeral := p.ephemeral
 	st, err := parseAfterShip(c.sql)
@@ -682,6 +783,9 @@ func (c *converter) createDatabase(st *ch.CreateDatabase) error {
 	d := &schema.Database{Name: strings.Trim(c.fmt.expr(st.Name), "`")}
 	if id, ok := st.Name.(*ch.Ident); ok {
 		d.Name = id.Name
+		if n, ok := c.names[d.Name]; ok {
+			d.Name = n
+		}
 	}
 	if st.OnCluster != nil {
 		c.out.OnCluster = clusterName(st.OnCluster.Expr)

@@ -32,7 +32,7 @@ func (c *converter) alterTable() error {
 		return c.syntax(rest[0].off, "expected an ALTER command, got %q", rest[0].text)
 	}
 	p := prepareAlter(c.sql, c.toks)
-	c.names, c.ttls, c.fmt.marks, c.fmt.intervals = p.names, p.ttls, p.marks, p.intervals
+	c.names, c.ttls, c.fmt.marks, c.fmt.intervals, c.fmt.names = p.names, p.ttls, p.marks, p.intervals, p.names
 	c.sql = p.text()
 	if err := c.checkTypeless(p.typelessExprs); err != nil {
 		return err
@@ -228,6 +228,9 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 			return mq, false, nil
 		}
 		return c.unsupportedAction(table, off, fmt.Errorf("unexpected %T", st)), false, nil
+	}
+	if head == "MODIFY SQL" || head == "MODIFY DEFINER" {
+		return nil, true, nil // who runs a view's query: not modelled
 	}
 	switch w(0) {
 	case "UPDATE", "DELETE", "MATERIALIZE", "CLEAR", "FREEZE", "UNFREEZE", "FETCH", "MOVE", "APPLY", "UNLOCK", "FORGET", "REWRITE":
@@ -463,7 +466,7 @@ func (c *converter) readProjection(toks []sqlTok, skip int) (*schema.Projection,
 	for i, it := range q.SelectItems {
 		items[i] = f.expr(it.Expr)
 		if it.Alias != nil {
-			items[i] += " AS " + ident(it.Alias)
+			items[i] += " AS " + c.fmt.ident(it.Alias)
 		}
 	}
 	parts := []string{"SELECT " + strings.Join(items, ", ")}

@@ -92,6 +92,9 @@ const (
 	ConstructNoEngine         Construct = "CREATE TABLE without ENGINE"
 	ConstructSettingFloat     Construct = "float in SETTINGS"
 	ConstructInsertQuery      Construct = "INSERT with WITH, a parenthesised query or SETTINGS before the query"
+	ConstructDigitName        Construct = "name that starts with a digit"
+	ConstructSQLSecurity      Construct = "DEFINER or SQL SECURITY"
+	ConstructDrop             Construct = "DROP of several objects, IF EMPTY or SETTINGS"
 )
 
 // Workaround is a recognised construct at a file position.
@@ -253,7 +256,7 @@ func (*KeywordCommand) gap() {}
 // or an ALTER TABLE read command by command.
 func parseGap(stmt Statement, text string, nativeErr error) (*Result, error) {
 	toks := scanSQL(text)
-	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach} {
+	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, dropObjects} {
 		c := &cursor{toks: toks, stmt: stmt}
 		if g := read(c); g != nil && c.done() {
 			return &Result{Stmt: stmt, Text: text, Gap: g,
@@ -391,6 +394,70 @@ func exchangeTables(c *cursor) Gap {
 	}
 	if g.Cluster, ok = c.cluster(); !ok {
 		return nil
+	}
+	return g
+}
+
+// DropObjects is DROP|DETACH TABLE|VIEW|DICTIONARY in the forms AfterShip
+// rejects: several names, IF EMPTY, trailing SETTINGS.
+type DropObjects struct {
+	Verb, Kind string
+	Names      []QualifiedName
+}
+
+func (*DropObjects) Construct() Construct { return ConstructDrop }
+func (*DropObjects) gap()                 {}
+
+func dropObjects(c *cursor) Gap {
+	g := &DropObjects{}
+	switch {
+	case c.accept("DROP"):
+		g.Verb = "DROP"
+	case c.accept("DETACH"):
+		g.Verb = "DETACH"
+	default:
+		return nil
+	}
+	for _, k := range []string{"TABLE", "VIEW", "DICTIONARY"} {
+		if c.accept(k) {
+			g.Kind = k
+		}
+	}
+	if g.Kind == "" {
+		return nil
+	}
+	c.accept("IF", "EXISTS")
+	gap := c.accept("IF", "EMPTY")
+	for {
+		q, ok := c.qualified()
+		if !ok {
+			return nil
+		}
+		g.Names = append(g.Names, q)
+		if !c.acceptPunct(',') {
+			break
+		}
+	}
+	if _, ok := c.cluster(); !ok {
+		return nil
+	}
+	c.accept("PERMANENTLY")
+	c.accept("SYNC")
+	c.accept("NO", "DELAY")
+	if c.accept("SETTINGS") {
+		gap = true
+		for {
+			if _, _, ok := c.name(); !ok || !c.acceptPunct('=') || c.done() {
+				return nil
+			}
+			c.i++ // the value
+			if !c.acceptPunct(',') {
+				break
+			}
+		}
+	}
+	if !gap && len(g.Names) == 1 {
+		return nil // a form the other readers take
 	}
 	return g
 }
@@ -548,6 +615,8 @@ var alterKeywordCommands = []struct {
 	{[]string{"FORGET", "PARTITION"}, ConstructPartition},
 	{[]string{"DELETE", "IN", "PARTITION"}, ConstructPartition},
 	{[]string{"REWRITE", "PARTS"}, ConstructAlterCommand},
+	{[]string{"MODIFY", "SQL", "SECURITY"}, ConstructSQLSecurity},
+	{[]string{"MODIFY", "DEFINER"}, ConstructSQLSecurity},
 }
 
 // alterByCommand reads an ALTER TABLE whose prepared text AfterShip still
@@ -836,6 +905,34 @@ func insertByParts(stmt Statement, p *prepared) (*Result, error) {
 	return r, nil
 }
 
+// sqlSecurity blanks a view's DEFINER = name and SQL SECURITY
+// DEFINER|INVOKER|NONE before its AS: who runs the query is not part of the
+// model.
+func (p *prepared) sqlSecurity(toks []sqlTok) {
+	depth := 0
+	for i, t := range toks {
+		switch t.kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+		if depth != 0 || t.kind != 'w' {
+			continue
+		}
+		switch {
+		case t.is("AS") && i > 0 && !toks[i-1].is("SECURITY"):
+			return // the query
+		case t.is("DEFINER") && i+2 < len(toks) && toks[i+1].kind == '=':
+			p.blank(t.off, toks[i+2].end)
+			p.note(ConstructSQLSecurity, t.off)
+		case t.is("SQL") && i+2 < len(toks) && toks[i+1].is("SECURITY"):
+			p.blank(t.off, toks[i+2].end)
+			p.note(ConstructSQLSecurity, t.off)
+		}
+	}
+}
+
 // storageWords start the storage clauses of a CREATE TABLE.
 var storageWords = map[string]bool{"PARTITION": true, "ORDER": true, "PRIMARY": true, "SAMPLE": true, "TTL": true, "SETTINGS": true}
 
@@ -979,6 +1076,7 @@ func prepareCreate(text string, toks []sqlTok) *prepared {
 	p := newPrepared(text)
 	p.lambdaParams(toks)
 	p.noEngine(toks)
+	p.sqlSecurity(toks)
 	p.createElements(toks)
 	p.extractTTLs(scanSQL(p.text()))
 	p.rewriteInline(scanSQL(p.text()))
@@ -1107,6 +1205,11 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 		}
 		segStart = segAtDepth[depth]
 		if t.kind != 'w' {
+			continue
+		}
+		if isDigit(t.text[0]) {
+			// 02725_cnf: AfterShip reads a number.
+			p.placeholder(t, ConstructDigitName)
 			continue
 		}
 		if i > 0 && objectNameAt(toks, i) && isReservedTableName(t.text) {

@@ -39,6 +39,9 @@ type exprFormatter struct {
 	// intervals are the INTERVALs AfterShip cannot read, by the
 	// placeholder identifier that stands for each (see intervalSpans).
 	intervals map[string]interval
+	// names are the identifiers the gap layer replaced by placeholders
+	// (keywords and names that start with a digit), by placeholder.
+	names map[string]string
 }
 
 // FormatExpr formats e canonically.
@@ -169,26 +172,26 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		f.write(b, e.Expr)
 		if e.Alias != nil {
 			b.WriteString(" AS ")
-			b.WriteString(ident(e.Alias))
+			b.WriteString(f.ident(e.Alias))
 		}
 	case *ch.Ident:
 		if iv, ok := f.intervals[e.Name]; ok && e.QuoteType == ch.Unquoted {
 			f.writeInterval(b, iv)
 			break
 		}
-		b.WriteString(identOrKeyword(e))
+		b.WriteString(f.identOrKeyword(e))
 	case *ch.NestedIdentifier:
-		b.WriteString(ident(e.Ident))
+		b.WriteString(f.ident(e.Ident))
 		if e.DotIdent != nil {
 			b.WriteByte('.')
-			b.WriteString(ident(e.DotIdent))
+			b.WriteString(f.ident(e.DotIdent))
 		}
 	case *ch.Path:
 		for i, p := range e.Fields {
 			if i > 0 {
 				b.WriteByte('.')
 			}
-			b.WriteString(ident(p))
+			b.WriteString(f.ident(p))
 		}
 	case *ch.TableIdentifier:
 		b.WriteString(f.tableName(e))
@@ -296,7 +299,7 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		f.write(b, e.OverExpr)
 	case *ch.WindowExpr:
 		if e.WindowName != nil {
-			b.WriteString(ident(e.WindowName))
+			b.WriteString(f.ident(e.WindowName))
 			return
 		}
 		var parts []string
@@ -385,7 +388,7 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		b.WriteString(" AS ")
 		f.write(b, e.Alias)
 	case *ch.ColumnTypeExpr:
-		b.WriteString(ident(e.Name))
+		b.WriteString(f.ident(e.Name))
 	case *ch.QueryParam:
 		// {name:Type}, a parameterized view's parameter.
 		f.params = true
@@ -655,7 +658,7 @@ func (f *exprFormatter) dictionaryArg(name string, args []ch.Expr) (string, bool
 			return schema.QuoteString(f.Database + "." + d), true
 		}
 	case *ch.Ident:
-		return schema.QuoteIdent(f.Database) + "." + ident(a), true
+		return schema.QuoteIdent(f.Database) + "." + f.ident(a), true
 	}
 	return "", false
 }
@@ -749,7 +752,7 @@ func (f *exprFormatter) orderItems(items []ch.Expr) string {
 		if o, ok := it.(*ch.OrderExpr); ok {
 			s := f.expr(o.Expr)
 			if o.Alias != nil {
-				s += " AS " + ident(o.Alias)
+				s += " AS " + f.ident(o.Alias)
 			}
 			dir := "ASC"
 			if o.Direction == ch.OrderDirectionDesc {
@@ -825,12 +828,12 @@ func (f *exprFormatter) takeNulls(pos int, items []ch.Expr, i int) string {
 
 func (f *exprFormatter) tableName(t *ch.TableIdentifier) string {
 	if t.Database != nil {
-		return ident(t.Database) + "." + ident(t.Table)
+		return f.ident(t.Database) + "." + f.ident(t.Table)
 	}
 	if f.Database != "" && !f.ctes[t.Table.Name] {
-		return schema.QuoteIdent(f.Database) + "." + ident(t.Table)
+		return schema.QuoteIdent(f.Database) + "." + f.ident(t.Table)
 	}
-	return ident(t.Table)
+	return f.ident(t.Table)
 }
 
 // selectQuery prints a SELECT the way system.tables.as_select does.
@@ -872,7 +875,7 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 	for i, it := range q.SelectItems {
 		s := f.expr(it.Expr)
 		if it.Alias != nil {
-			s += " AS " + ident(it.Alias)
+			s += " AS " + f.ident(it.Alias)
 		}
 		for _, m := range it.Modifiers {
 			s += " " + f.modifier(m)
@@ -917,7 +920,7 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 	if q.Window != nil {
 		var ws []string
 		for _, w := range q.Window.Windows {
-			ws = append(ws, ident(w.Name)+" AS "+f.expr(w.Expr))
+			ws = append(ws, f.ident(w.Name)+" AS "+f.expr(w.Expr))
 		}
 		parts = append(parts, "WINDOW "+strings.Join(ws, ", "))
 	}
@@ -928,7 +931,7 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 		// DISTINCT ON (a) is stored as LIMIT 1 BY a.
 		var cols []string
 		for _, n := range q.DistinctOn.Idents {
-			cols = append(cols, nestedNameQuoted(n))
+			cols = append(cols, f.nestedNameQuoted(n))
 		}
 		parts = append(parts, "LIMIT 1 BY "+strings.Join(cols, ", "))
 	}
@@ -1264,6 +1267,18 @@ func ident(i *ch.Ident) string {
 	return schema.QuoteIdent(identValue(i))
 }
 
+// ident prints an identifier as ident does, with the name a gap-layer
+// placeholder stands for.
+func (f *exprFormatter) ident(i *ch.Ident) string {
+	if i == nil {
+		return ""
+	}
+	if n, ok := f.names[i.Name]; ok && i.QuoteType == ch.Unquoted {
+		return schema.QuoteIdent(n)
+	}
+	return ident(i)
+}
+
 // identValue is the name a quoted identifier stands for: AfterShip keeps
 // its escapes (\n, \`) as written.
 func identValue(i *ch.Ident) string {
@@ -1283,15 +1298,15 @@ func identValue(i *ch.Ident) string {
 func identName(name string, _ int) string { return schema.QuoteIdent(name) }
 
 // nestedNameQuoted prints a NestedIdentifier as the server does.
-func nestedNameQuoted(n *ch.NestedIdentifier) string {
+func (f *exprFormatter) nestedNameQuoted(n *ch.NestedIdentifier) string {
 	if n.DotIdent != nil {
-		return ident(n.Ident) + "." + ident(n.DotIdent)
+		return f.ident(n.Ident) + "." + f.ident(n.DotIdent)
 	}
-	return ident(n.Ident)
+	return f.ident(n.Ident)
 }
 
 // identOrKeyword prints an unquoted NULL, true or false as the literal.
-func identOrKeyword(i *ch.Ident) string {
+func (f *exprFormatter) identOrKeyword(i *ch.Ident) string {
 	if i.Name == "*" && i.QuoteType != ch.BackTicks && i.QuoteType != ch.DoubleQuote {
 		return "*"
 	}
@@ -1307,7 +1322,7 @@ func identOrKeyword(i *ch.Ident) string {
 			return "*"
 		}
 	}
-	return ident(i)
+	return f.ident(i)
 }
 
 // interval is an INTERVAL that AfterShip cannot read (a unit abbreviation

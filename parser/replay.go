@@ -3,6 +3,7 @@ package parser
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,6 +21,68 @@ type Replayer struct {
 	database string
 	findings []Finding
 	errs     ReplayErrors
+	// temporary are the temporary tables of the session, which a DROP
+	// TABLE of their name drops before any table of the database.
+	temporary map[string]bool
+	// trusted says the statements have run on the server (see
+	// TrustStatements).
+	trusted bool
+}
+
+// TrustStatements makes the replayer take the statements it replays as
+// ones the server has run: what the model then refuses (an ALTER of a table
+// it does not have, a USE of a database it does not know) is the model's
+// failure, not the user's. Such a statement becomes a finding at its
+// position, the objects and databases it names become uncertain, and the
+// rest of the schema is still built: one statement never voids the
+// comparison. Drift checks (diff, migrate, baseline, verify) and the
+// declarative commands replay this way; `chschema schema` does not.
+func (r *Replayer) TrustStatements() { r.trusted = true }
+
+// refused records a statement the model refuses: an error, or, for a
+// trusted statement, a finding that makes what it names uncertain.
+func (r *Replayer) refused(pos schema.Position, sql string, err error, objs []schema.QualifiedName, dbs []string) {
+	if !r.trusted {
+		r.errs = append(r.errs, &ReplayError{Pos: pos, Stmt: sql, Err: err})
+		return
+	}
+	reason := "the model cannot replay this statement, which the server ran: " + err.Error()
+	if len(objs)+len(dbs) == 0 {
+		dbs = []string{r.database}
+	}
+	r.findings = append(r.findings, Finding{Pos: pos, Reason: reason, Objects: objs, Refused: err})
+	_ = r.schema.Apply(&schema.MarkUncertain{Objects: objs, Databases: dbs, Reason: schema.Uncertainty{Reason: reason, Pos: pos}})
+}
+
+// touched names the objects and databases a change may touch.
+func touched(c schema.Change) (objs []schema.QualifiedName, dbs []string) {
+	switch c := c.(type) {
+	case *schema.AddDatabase:
+		return nil, []string{c.D.Name}
+	case *schema.DropDatabase:
+		return nil, []string{c.Name}
+	case *schema.ModifyDatabaseComment:
+		return nil, []string{c.Name}
+	case *schema.AddTable:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.AddView:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.AddDictionary:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.DropObject:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.DetachObject:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.AttachObject:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.RenameObject:
+		return []schema.QualifiedName{c.From, c.To}, nil
+	case *schema.ExchangeObjects:
+		return []schema.QualifiedName{c.A, c.B}, nil
+	case *schema.ModifyTable:
+		return []schema.QualifiedName{c.Name}, nil
+	}
+	return nil, nil
 }
 
 // Finding reports a statement, or part of one, that the model cannot
@@ -28,6 +91,9 @@ type Finding struct {
 	Pos     schema.Position
 	Reason  string
 	Objects []schema.QualifiedName
+	// Refused is, for a statement the model refused though the server ran
+	// it (see TrustStatements), the model's error.
+	Refused error
 }
 
 // String returns "file:line:col: reason".
@@ -153,12 +219,15 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 		if errors.As(err, &oe) && oe.Offset <= len(sql) {
 			at = advance(pos, sql[:oe.Offset])
 		}
-		r.errs = append(r.errs, &ReplayError{Pos: at, Stmt: sql, Err: err})
+		r.refused(at, sql, err, nil, nil)
 		return
 	}
 	if conv.Use != "" {
 		if _, ok := r.schema.Database(conv.Use); !ok {
-			r.errs = append(r.errs, &ReplayError{Pos: pos, Stmt: sql, Err: fmt.Errorf("USE %s: database %w", schema.QuoteIdent(conv.Use), schema.ErrNotExist)})
+			r.refused(pos, sql, fmt.Errorf("USE %s: database %w", schema.QuoteIdent(conv.Use), schema.ErrNotExist), nil, []string{conv.Use})
+			if r.trusted {
+				r.database = conv.Use // the server had it
+			}
 		} else {
 			r.database = conv.Use
 		}
@@ -170,13 +239,25 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 		r.fixCodec(conv, f)
 	}
 	r.inlineFunctions(conv)
-	for _, c := range conv.Changes {
+	if conv.temporary != "" {
+		if r.temporary == nil {
+			r.temporary = map[string]bool{}
+		}
+		r.temporary[conv.temporary] = true
+	}
+	delete(r.temporary, conv.dropTemporary)
+	for i, c := range conv.Changes {
+		if d, ok := c.(*schema.DropObject); ok && slices.Contains(conv.sessionDrops, i) && r.temporary[d.Name.Name] {
+			delete(r.temporary, d.Name.Name) // the session's temporary table
+			continue
+		}
 		if err := r.schema.Apply(c); err != nil {
 			if r.uncertain(c) {
 				r.findings = append(r.findings, Finding{Pos: pos, Reason: "on an uncertain object: " + err.Error()})
 				continue
 			}
-			r.errs = append(r.errs, &ReplayError{Pos: pos, Stmt: sql, Err: err})
+			objs, dbs := touched(c)
+			r.refused(pos, sql, err, objs, dbs)
 		}
 	}
 	for _, u := range conv.Unsupported {
@@ -230,7 +311,7 @@ func (r *Replayer) uncertain(c schema.Change) bool {
 	if o, ok := r.schema.Object(name); ok && len(o.Uncertainties()) > 0 {
 		return true
 	}
-	if d, ok := r.schema.Database(name.Database); ok && len(d.Uncertain) > 0 {
+	if d, ok := r.schema.Database(name.Database); ok && len(d.UncertaintiesOf(name.Name)) > 0 {
 		return true
 	}
 	return false

@@ -8,7 +8,7 @@ import (
 
 // UseDatabase sets the session database for the unqualified names of the
 // statements replayed next, as when a new file (a new session) starts.
-func (r *Replayer) UseDatabase(db string) { r.database = db }
+func (r *Replayer) UseDatabase(db string) { r.database, r.temporary = db, nil }
 
 // StartingSchema is the schema a server holds before any migration runs: its
 // default database and the session's database (the DSN's, which the

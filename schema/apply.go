@@ -156,19 +156,41 @@ func (s *Schema) Apply(c Change) error {
 		s.Functions = slices.Delete(s.Functions, i, i+1)
 		return nil
 	case *MarkUncertain:
+		// Nothing is dropped: an object the model does not have is marked
+		// by name in its database, and a database the model does not have
+		// is added, unknown, as a whole uncertain one.
 		for _, n := range c.Objects {
 			if o, ok := s.Object(n); ok {
 				o.MarkUncertain(c.Reason)
+				continue
 			}
+			d := s.uncertainDatabase(n.Database, c.Reason)
+			u := c.Reason
+			u.Object = n.Name
+			d.Uncertain = append(d.Uncertain, u)
 		}
 		for _, n := range c.Databases {
 			if d, ok := s.Database(n); ok {
 				d.Uncertain = append(d.Uncertain, c.Reason)
+			} else {
+				s.uncertainDatabase(n, c.Reason)
 			}
 		}
 		return nil
 	}
 	return fmt.Errorf("%T is not a top-level change: %w", c, ErrInvalid)
+}
+
+// uncertainDatabase returns the database called name, adding it when the
+// model does not have it: its engine and comment unknown, and every object
+// in it uncertain for reason.
+func (s *Schema) uncertainDatabase(name string, reason Uncertainty) *Database {
+	if d, ok := s.Database(name); ok {
+		return d
+	}
+	reason.Object = ""
+	reason.Reason = "database " + QuoteIdent(name) + " is not in the model: " + reason.Reason
+	return s.AddDatabase(&Database{Name: name, CommentUnknown: true, Uncertain: []Uncertainty{reason}})
 }
 
 func kindWord(k ObjectKind) string {
@@ -576,6 +598,15 @@ func insertAt(cols []*Column, c *Column, after string, first bool) ([]*Column, e
 		return slices.Insert(cols, 0, c), nil
 	case after != "":
 		j := slices.IndexFunc(cols, func(x *Column) bool { return x.Name == after })
+		if j < 0 {
+			// AFTER n, n a Nested column: after the last of its n.x
+			// columns, as the server places it.
+			for k, x := range cols {
+				if strings.HasPrefix(x.Name, after+".") {
+					j = k
+				}
+			}
+		}
 		if j < 0 {
 			return nil, fmt.Errorf("column %s (in AFTER): %w", BackQuote(after), ErrNotExist)
 		}

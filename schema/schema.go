@@ -107,6 +107,11 @@ func (p Position) String() string {
 type Uncertainty struct {
 	Reason string   `json:"reason"`
 	Pos    Position `json:"pos"`
+	// Object, in a database's uncertainties, names the one object of the
+	// database it is about, which the model does not have (a statement
+	// that could not be read may have created it); empty, it is about
+	// every object of the database.
+	Object string `json:"object,omitempty"`
 }
 
 // Database is a ClickHouse database and the objects in it.
@@ -132,6 +137,29 @@ type Database struct {
 	Detached []Object `json:"-"`
 
 	Uncertain []Uncertainty `json:"uncertain,omitempty"`
+}
+
+// UncertaintiesOf returns the database's uncertainties that concern the
+// object called name: those about every object, and those about it.
+func (d *Database) UncertaintiesOf(name string) []Uncertainty {
+	var out []Uncertainty
+	for _, u := range d.Uncertain {
+		if u.Object == "" || u.Object == name {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// UncertainWhole reports whether an uncertainty concerns every object of
+// the database.
+func (d *Database) UncertainWhole() bool {
+	for _, u := range d.Uncertain {
+		if u.Object == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // Table returns the table called name.

@@ -213,3 +213,87 @@ INSERT INTO t (x) WITH 1 AS SELECT y;`)
 		}
 	}
 }
+
+// TestRefusedStatementDoesNotVoid is issue 11 §3: a statement the server
+// ran but the model refuses (here an ALTER of a table made by hand, which
+// the model does not have) used to make diff, migrate, dump and plan exit
+// 2 for the whole directory. Now its table is unverified, at the
+// statement's position, and everything else is still compared.
+func TestRefusedStatementDoesNotVoid(t *testing.T) {
+	db := chtest.New(t)
+	execAll(t, db, "CREATE TABLE handmade (a UInt8) ENGINE = MergeTree ORDER BY a")
+	dir := writeMigrations(t, `CREATE TABLE t1 (a UInt8) ENGINE = MergeTree ORDER BY a;
+ALTER TABLE handmade ADD COLUMN b UInt8;
+CREATE TABLE t2 (a UInt8) ENGINE = MergeTree ORDER BY a;`)
+	base := []string{"--dir", dir, "--dsn", db.DSN}
+	if code, out, errOut := runCLI(t, append(base, "migrate")...); code != 0 {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut := runCLI(t, append(base, "diff", "--no-cache")...)
+	t.Logf("diff:\n%s%s", out, errOut)
+	if code != 0 || !strings.HasSuffix(out, "no drift; 1 unverified\n") ||
+		!strings.Contains(out+errOut, "0001_m.sql:3:1") || !strings.Contains(out, "handmade") {
+		t.Fatalf("diff: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	// Everything else is still compared.
+	execAll(t, db, "ALTER TABLE t2 ADD COLUMN hand UInt8")
+	code, out, errOut = runCLI(t, append(base, "diff", "--no-cache")...)
+	if code != 1 || !strings.Contains(out, "`hand`") || !strings.Contains(out, "handmade") {
+		t.Fatalf("diff after a hand change: exit %d\n%s%s", code, out, errOut)
+	}
+	// migrate's drift check sees it too, and does not fail on the refusal.
+	writeFile(t, filepath.Join(dir, "0002_m.sql"), "-- +up\nCREATE TABLE t3 (a UInt8) ENGINE = Memory;\n-- +down\n-- no-op\n")
+	code, out, errOut = runCLI(t, append(base, "migrate")...)
+	if code == 0 || !strings.Contains(out+errOut, "hand") {
+		t.Fatalf("migrate over drift: exit %d\n%s%s", code, out, errOut)
+	}
+	execAll(t, db, "ALTER TABLE t2 DROP COLUMN hand")
+	if code, out, errOut := runCLI(t, append(base, "migrate")...); code != 0 {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	// dump and plan go on, and say which statement the model refused.
+	schemaDir := t.TempDir()
+	code, out, errOut = runCLI(t, "--dir", dir, "dump", "--schema-dir", schemaDir, "--force")
+	if code != 0 || !strings.Contains(errOut, "0001_m.sql:3:1") {
+		t.Fatalf("dump: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "--dir", dir, "plan", "default", "next", "--schema-dir", schemaDir, "--dry-run")
+	if code != 0 {
+		t.Fatalf("plan: exit %d\n%s%s", code, out, errOut)
+	}
+	// schema stays strict: offline, the statement is an error.
+	if code, _, errOut := runCLI(t, "--dir", dir, "schema"); code != 2 || !strings.Contains(errOut, "0001_m.sql:3:1") {
+		t.Errorf("schema: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestUnreadableIsVisible: what the model cannot follow is shown, never
+// silently left out (issue 11: a database named 01681_db was never read,
+// and diff said "no drift"). A database created with a name that starts
+// with a digit is now read and compared; a RENAME DATABASE, which the
+// model does not follow, makes both databases unverified instead of a
+// false drift or a database never read.
+func TestUnreadableIsVisible(t *testing.T) {
+	db := chtest.New(t)
+	a, b, digits := db.Name+"_a", db.Name+"_b", "01681_"+db.Name
+	t.Cleanup(func() {
+		execAll(t, db, "DROP DATABASE IF EXISTS "+a, "DROP DATABASE IF EXISTS "+b, "DROP DATABASE IF EXISTS `"+digits+"`")
+	})
+	dir := writeMigrations(t,
+		"CREATE DATABASE "+digits+";\nCREATE TABLE "+digits+".02725_cnf (a UInt8, 1c String) ENGINE = MergeTree ORDER BY (a, 1c);",
+		"CREATE DATABASE "+a+";\nCREATE TABLE "+a+".t (a UInt8) ENGINE = MergeTree ORDER BY a;\nRENAME DATABASE "+a+" TO "+b+";")
+	base := []string{"--dir", dir, "--dsn", db.DSN}
+	if code, out, errOut := runCLI(t, append(base, "migrate")...); code != 0 {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut := runCLI(t, append(base, "diff", "--no-cache")...)
+	if code != 0 || !strings.HasSuffix(out, "no drift; 2 unverified\n") || !strings.Contains(out, "database "+a+":") ||
+		!strings.Contains(out, "table "+b+".t:") || !strings.Contains(out, "0002_m.sql:4:1") {
+		t.Fatalf("diff: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	execAll(t, db, "ALTER TABLE `"+digits+"`.`02725_cnf` ADD COLUMN hand UInt8")
+	code, out, errOut = runCLI(t, append(base, "diff", "--no-cache")...)
+	if code != 1 || !strings.Contains(out, "`hand`") {
+		t.Fatalf("diff after a hand change in %s: exit %d\n%s%s", digits, code, out, errOut)
+	}
+}

@@ -100,3 +100,36 @@ ALTER TABLE i11_lint ATTACH PARTITION ALL;
 CREATE TABLE ttl (a UInt8, d DateTime) ENGINE = MergeTree ORDER BY a TTL d + INTERVAL 1 DAY;
 ALTER TABLE ttl ADD COLUMN ttl UInt8 TTL d + INTERVAL '1 day' AFTER a;
 CREATE VIEW i11_ttl_view AS SELECT ttl.a AS a, ttl FROM ${db}.ttl;
+
+-- Names that start with a digit are names, not numbers.
+CREATE TABLE 02725_cnf (a UInt8, 1c String DEFAULT 'x', INDEX 2i a TYPE minmax) ENGINE = MergeTree ORDER BY (a, 1c);
+ALTER TABLE ${db}.02725_cnf ADD COLUMN 4d UInt8 AFTER 1c;
+CREATE VIEW 3v AS SELECT 1c, 4d FROM 02725_cnf WHERE a > 1;
+CREATE TABLE 02725_gone (a UInt8) ENGINE = Memory;
+RENAME TABLE 02725_gone TO 02725_back;
+
+-- DROP forms once unreadable: SETTINGS, IF EMPTY, several tables, a
+-- temporary table, and the RENAME that follows them.
+CREATE TABLE i11_drop_a (x UInt8) ENGINE = Memory;
+CREATE TABLE i11_drop_b (x UInt8) ENGINE = Memory;
+DROP TABLE i11_drop_a SYNC SETTINGS max_table_size_to_drop = 0;
+CREATE TABLE i11_drop_g (x UInt8) ENGINE = Memory;
+DROP TABLE IF EXISTS IF EMPTY i11_drop_g SYNC;
+CREATE TABLE i11_drop_t1 (x UInt8) ENGINE = Memory;
+CREATE TABLE i11_drop_t2 (x UInt8) ENGINE = Memory;
+DROP TABLE i11_drop_t1, ${db}.i11_drop_t2;
+DROP TABLE IF EXISTS i11_drop_nope1, i11_drop_nope2 SYNC SETTINGS max_table_size_to_drop = 0;
+CREATE TEMPORARY TABLE i11_drop_b (y String);
+DROP TABLE i11_drop_b;
+RENAME TABLE i11_drop_b TO i11_drop_renamed;
+
+-- ADD COLUMN ... AFTER a Nested column goes after its last field.
+CREATE TABLE i11_nested (a UInt8, n Nested(x UInt8, y String), z UInt8) ENGINE = MergeTree ORDER BY a;
+ALTER TABLE i11_nested ADD COLUMN w UInt8 AFTER n, ADD COLUMN w2 UInt8 AFTER n.x;
+
+-- Views with DEFINER and SQL SECURITY are compared like the others.
+CREATE VIEW i11_secure AS SELECT 1 AS a;
+CREATE VIEW i11_invoker SQL SECURITY INVOKER AS SELECT a FROM 02725_cnf;
+CREATE VIEW i11_definer DEFINER = default SQL SECURITY DEFINER AS SELECT a FROM 02725_cnf WHERE a > 2;
+CREATE MATERIALIZED VIEW i11_secure_mv TO 02725_back SQL SECURITY DEFINER AS SELECT a FROM 02725_cnf;
+ALTER TABLE i11_invoker MODIFY SQL SECURITY DEFINER;
