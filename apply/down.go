@@ -114,6 +114,7 @@ func (r *Runner) Baseline(ctx context.Context, units []*Unit, target Target) ([]
 		}
 	}
 	if r.verifier != nil {
+		setUnits(r.verifier, units)
 		if err := r.verifier.Verify(ctx, expected, nil); err != nil {
 			return nil, err
 		}

@@ -28,6 +28,7 @@ func (r *Runner) RoundTrip(ctx context.Context, units []*Unit, v Verifier, onSte
 	if onStep == nil {
 		onStep = func(RoundTripStep) {}
 	}
+	setUnits(v, units)
 	order := append([]*Unit(nil), units...)
 	sort.SliceStable(order, func(i, j int) bool {
 		if order[i].Service != order[j].Service {

@@ -303,6 +303,7 @@ func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, dryR
 		}
 	}
 	if r.verifier != nil {
+		setUnits(r.verifier, units)
 		if err := r.verifier.Verify(ctx, appliedUnits(s.state, units), s.partial); err != nil {
 			return rep, err
 		}
@@ -325,6 +326,13 @@ func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, dryR
 		return rep, nil
 	}
 	return rep, r.run(ctx, s, plan, false, rep)
+}
+
+// setUnits tells a UnitsAware verifier every unit.
+func setUnits(v Verifier, units []*Unit) {
+	if ua, ok := v.(UnitsAware); ok {
+		ua.SetUnits(units)
+	}
 }
 
 // run executes planned sections in order and records them.

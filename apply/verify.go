@@ -18,9 +18,28 @@ type DriftVerifier struct {
 	check    *drift.Check
 	database string
 	init     []Statement
+	// footprint is what the units touch at any version (SetUnits).
+	footprint *drift.Footprint
 }
 
-var _ Verifier = (*DriftVerifier)(nil)
+var (
+	_ Verifier   = (*DriftVerifier)(nil)
+	_ UnitsAware = (*DriftVerifier)(nil)
+)
+
+// UnitsAware is a Verifier that wants to know every unit of the
+// directory, not only the applied ones: the runner tells it before it
+// verifies.
+type UnitsAware interface {
+	SetUnits(units []*Unit)
+}
+
+// SetUnits implements UnitsAware: the check reads every database the
+// units touch at any version, so that what a reverted migration left
+// behind is seen.
+func (v *DriftVerifier) SetUnits(units []*Unit) {
+	v.footprint = MigrationsFootprint(v.init, units, v.database)
+}
 
 // NewDriftVerifier returns a verifier that compares with check. database is
 // the session's database for unqualified names (the DSN's).
@@ -40,7 +59,7 @@ func (v *DriftVerifier) Verify(ctx context.Context, applied []*Unit, partial map
 	if err != nil {
 		return err
 	}
-	rep, err := v.check.Compare(ctx, expected)
+	rep, err := v.check.Compare(ctx, expected, v.footprint)
 	if err != nil {
 		return err
 	}
@@ -144,4 +163,43 @@ func (r *Runner) Progress(ctx context.Context, units []*Unit) (*Progress, error)
 		return nil, err
 	}
 	return &Progress{State: state, Partial: partial}, nil
+}
+
+// MigrationsFootprint is what init and every section of units (up or
+// down, at any version) touch, database being the session's at the start
+// of each: the databases they name, and those and the objects their up
+// sections create (see drift.Footprint).
+func MigrationsFootprint(init []Statement, units []*Unit, database string) *drift.Footprint {
+	fp := &drift.Footprint{CreatedDatabases: map[string]bool{}, Created: map[schema.QualifiedName]bool{}}
+	seen := map[string]bool{}
+	section := func(stmts []Statement, up bool) {
+		db := database
+		for _, st := range stmts {
+			f := parser.Footprint(st.SQL, db)
+			for _, d := range f.Databases {
+				if !seen[d] {
+					seen[d] = true
+					fp.Databases = append(fp.Databases, d)
+				}
+			}
+			if up {
+				for _, d := range f.CreatedDatabases {
+					fp.CreatedDatabases[d] = true
+				}
+				for _, o := range f.Created {
+					fp.Created[o] = true
+				}
+			}
+			if f.Use != "" {
+				db = f.Use
+			}
+		}
+	}
+	section(init, true)
+	for _, u := range units {
+		section(u.Up, true)
+		section(u.Down, false)
+	}
+	sort.Strings(fp.Databases)
+	return fp
 }

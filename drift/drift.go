@@ -59,11 +59,12 @@ type Report struct {
 	Databases []string
 }
 
-// Compare reads the live schema of the databases expected manages (and the
-// extra ones) and diffs expected against it. expected is narrowed to those
-// databases.
-func (c *Check) Compare(ctx context.Context, expected *schema.Schema) (*Report, error) {
-	dbs := ManagedDatabases(expected, c.opts.Session, c.opts.Databases)
+// Compare reads the live schema of the databases expected manages, of
+// Options.Databases and of fp (the migrations' footprint; nil: none), and
+// diffs expected against it. expected is narrowed to those databases.
+func (c *Check) Compare(ctx context.Context, expected *schema.Schema, fp *Footprint) (*Report, error) {
+	managed := ManagedDatabases(expected, c.opts.Session, c.opts.Databases)
+	dbs := fp.Read(managed)
 	expected.KeepDatabases(dbs)
 	if len(dbs) == 0 && len(expected.Functions) == 0 {
 		// Nothing is managed yet (a first deploy): there is nothing to read.
@@ -77,12 +78,15 @@ func (c *Check) Compare(ctx context.Context, expected *schema.Schema) (*Report, 
 	if err != nil {
 		return nil, err
 	}
-	DropOwn(live, c.opts.Own)
+	DropOwn(live, c.opts.Own, expected)
+	fp.Narrow(expected, live, managed)
 	return Diff(expected, live, notes, c.opts.Ignore, dbs), nil
 }
 
-// DropOwn removes from s the tables own reports (nil: none).
-func DropOwn(s *schema.Schema, own func(schema.QualifiedName) bool) {
+// DropOwn removes from s, a live schema, the tables own reports (nil:
+// none). A database they leave empty that expected does not have is
+// removed too: it holds chschema's history, nothing of the migrations'.
+func DropOwn(s *schema.Schema, own func(schema.QualifiedName) bool, expected *schema.Schema) {
 	if own == nil {
 		return
 	}
@@ -96,6 +100,10 @@ func DropOwn(s *schema.Schema, own func(schema.QualifiedName) bool) {
 	}
 	for _, q := range names {
 		_ = s.Apply(&schema.DropObject{Name: q, Kind: schema.KindTable, IfExists: true})
+		d, _ := s.Database(q.Database)
+		if _, ok := expected.Database(q.Database); !ok && len(d.Tables)+len(d.Views)+len(d.Dictionaries) == 0 {
+			_ = s.Apply(&schema.DropDatabase{Name: q.Database, IfExists: true})
+		}
 	}
 }
 

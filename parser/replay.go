@@ -525,3 +525,86 @@ func functionResult(fn string, arg schema.Type) (schema.Type, bool) {
 	}
 	return "", false
 }
+
+// StatementFootprint is what one statement touches: the databases it
+// names, the databases and objects it creates (CREATE, RENAME ... TO,
+// EXCHANGE, ATTACH, or an unreadable CREATE), and the database a USE
+// switches to.
+type StatementFootprint struct {
+	Databases        []string
+	CreatedDatabases []string
+	Created          []schema.QualifiedName
+	Use              string
+}
+
+// Footprint returns what sql touches, database being the session's. A
+// statement the converter cannot read touches the session's database.
+func Footprint(sql, database string) StatementFootprint {
+	var f StatementFootprint
+	conv, err := Convert(sql, database)
+	if err != nil {
+		f.Databases = []string{database}
+		return f
+	}
+	seen := map[string]bool{}
+	add := func(d string) {
+		if d != "" && !seen[d] {
+			seen[d] = true
+			f.Databases = append(f.Databases, d)
+		}
+	}
+	for _, c := range conv.Changes {
+		objs, ds := touched(c)
+		for _, o := range objs {
+			add(o.Database)
+		}
+		for _, d := range ds {
+			add(d)
+		}
+		switch c := c.(type) {
+		case *schema.AddDatabase:
+			f.CreatedDatabases = append(f.CreatedDatabases, c.D.Name)
+		case *schema.AddTable:
+			f.Created = append(f.Created, c.Name)
+			if c.AsTable != nil {
+				add(c.AsTable.Database)
+			}
+		case *schema.AddView:
+			f.Created = append(f.Created, c.Name)
+		case *schema.AddDictionary:
+			f.Created = append(f.Created, c.Name)
+		case *schema.RenameObject:
+			f.Created = append(f.Created, c.To)
+		case *schema.ExchangeObjects:
+			f.Created = append(f.Created, c.A, c.B)
+		case *schema.AttachObject:
+			f.Created = append(f.Created, c.Name)
+		}
+	}
+	create := strings.EqualFold(firstWord(sql), "CREATE") || strings.EqualFold(firstWord(sql), "ATTACH")
+	for _, u := range conv.Unsupported {
+		for _, o := range u.Objects {
+			add(o.Database)
+			if create {
+				f.Created = append(f.Created, o)
+			}
+		}
+		for _, d := range u.Databases {
+			add(d)
+			if create {
+				f.CreatedDatabases = append(f.CreatedDatabases, d)
+			}
+		}
+	}
+	add(conv.Use)
+	f.Use = conv.Use
+	return f
+}
+
+func firstWord(sql string) string {
+	toks := scanSQL(blankComments(sql))
+	if len(toks) == 0 {
+		return ""
+	}
+	return toks[0].text
+}

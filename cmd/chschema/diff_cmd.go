@@ -118,7 +118,11 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	for _, n := range expectedNotes {
 		fmt.Fprintf(env.Stderr, "chschema: note: %s\n", n)
 	}
-	databases := drift.ManagedDatabases(expected, dsnDB, c.Database)
+	// Every database a migration touches at any version is read: what a
+	// down left behind is drift too.
+	footprint := apply.MigrationsFootprint(init, units, dsnDB)
+	managed := drift.ManagedDatabases(expected, dsnDB, c.Database)
+	databases := footprint.Read(managed)
 	expected.KeepDatabases(databases)
 	live, notes, err := c.live(ctx, g, conn, databases)
 	if err != nil {
@@ -127,7 +131,8 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	for _, n := range notes {
 		fmt.Fprintf(env.Stderr, "chschema: note: %s\n", n)
 	}
-	drift.DropOwn(live, own)
+	drift.DropOwn(live, own, expected)
+	footprint.Narrow(expected, live, managed)
 	res := drift.Diff(expected, live, notes, ignore, databases).Result
 	// Positions in the expected schema are relative to the migrations root.
 	for i := range res.Unverified {

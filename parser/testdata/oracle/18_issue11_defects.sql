@@ -108,8 +108,9 @@ CREATE VIEW 3v AS SELECT 1c, 4d FROM 02725_cnf WHERE a > 1;
 CREATE TABLE 02725_gone (a UInt8) ENGINE = Memory;
 RENAME TABLE 02725_gone TO 02725_back;
 
--- DROP forms once unreadable: SETTINGS, IF EMPTY, several tables, a
--- temporary table, and the RENAME that follows them.
+-- DROP forms once unreadable: SETTINGS, IF EMPTY, several tables, and the
+-- RENAME that follows them. (DROP TABLE of a temporary table, which lives
+-- in one connection, is in TestTemporaryTableShadows.)
 CREATE TABLE i11_drop_a (x UInt8) ENGINE = Memory;
 CREATE TABLE i11_drop_b (x UInt8) ENGINE = Memory;
 DROP TABLE i11_drop_a SYNC SETTINGS max_table_size_to_drop = 0;
@@ -119,8 +120,6 @@ CREATE TABLE i11_drop_t1 (x UInt8) ENGINE = Memory;
 CREATE TABLE i11_drop_t2 (x UInt8) ENGINE = Memory;
 DROP TABLE i11_drop_t1, ${db}.i11_drop_t2;
 DROP TABLE IF EXISTS i11_drop_nope1, i11_drop_nope2 SYNC SETTINGS max_table_size_to_drop = 0;
-CREATE TEMPORARY TABLE i11_drop_b (y String);
-DROP TABLE i11_drop_b;
 RENAME TABLE i11_drop_b TO i11_drop_renamed;
 
 -- ADD COLUMN ... AFTER a Nested column goes after its last field.
