@@ -406,8 +406,11 @@ func (r *Runner) run(ctx context.Context, s *session, plan []plannedUnit, down b
 					}
 					ev := r.event(q.unit, back, s.attempt, q.start, len(section(q.unit)), begin)
 					if down {
+						// Still applied, since it was: keep when.
+						prev := s.state[q.unit.Key()]
 						ev.Statements = uint32(len(q.unit.Up))
-						ev.RawChecksum = s.state[q.unit.Key()].RawChecksum
+						ev.RawChecksum = prev.RawChecksum
+						ev.StartedAt, ev.FinishedAt = prev.StartedAt, prev.AppliedAt()
 					}
 					events = append(events, ev)
 				}

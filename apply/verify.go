@@ -69,23 +69,30 @@ func (v *DriftVerifier) Verify(ctx context.Context, applied []*Unit, partial map
 	return nil
 }
 
-// ExpectedSchema replays init, then the applied units and the first Done
-// statements of the partial ones (up sections only), services in name order
-// and versions in order, into the schema the server should hold. database is
-// the session database, reset for every file. The findings are the
-// statements the model cannot follow (their objects are marked uncertain).
+// ExpectedSchema replays init, then the applied units, the first Done
+// statements of the half-applied ones, and the whole up section then the
+// first Done down statements of the half-reverted ones, services in name
+// order and versions in order, into the schema the server should hold.
+// database is the session database, reset for every section. The findings
+// are the statements the model cannot follow (their objects are marked
+// uncertain).
 func ExpectedSchema(init []Statement, applied []*Unit, partial map[Key]PartialUnit, database string) (*schema.Schema, []parser.Finding, error) {
 	type step struct {
 		u *Unit
 		n int
+		// down is how many down statements ran after the whole up.
+		down int
 	}
 	var steps []step
 	for _, u := range applied {
-		steps = append(steps, step{u, len(u.Up)})
+		steps = append(steps, step{u: u, n: len(u.Up)})
 	}
 	for _, p := range partial {
-		if !p.Down && p.Done > 0 {
-			steps = append(steps, step{p.Unit, p.Done})
+		switch {
+		case p.Down:
+			steps = append(steps, step{u: p.Unit, n: len(p.Unit.Up), down: p.Done})
+		case p.Done > 0:
+			steps = append(steps, step{u: p.Unit, n: p.Done})
 		}
 	}
 	sort.SliceStable(steps, func(i, j int) bool {
@@ -112,6 +119,9 @@ func ExpectedSchema(init []Statement, applied []*Unit, partial map[Key]PartialUn
 	replay(init)
 	for _, st := range steps {
 		replay(st.u.Up[:st.n])
+		if st.down > 0 {
+			replay(st.u.Down[:min(st.down, len(st.u.Down))])
+		}
 	}
 	if err := r.Err(); err != nil {
 		return nil, nil, err
@@ -127,8 +137,9 @@ type Progress struct {
 	Partial map[Key]PartialUnit
 }
 
-// Split sorts units by progress: the applied ones, the half-applied ones
-// (up sections, with their completed statements), and the keys of the rest.
+// Split sorts units by progress: the applied ones, the half-applied and
+// half-reverted ones (with the statements of their section that completed),
+// and the keys of the rest.
 func (p *Progress) Split(units []*Unit) (applied []*Unit, partial map[Key]PartialUnit, left []Key) {
 	partial = map[Key]PartialUnit{}
 	for _, u := range units {
@@ -136,7 +147,7 @@ func (p *Progress) Split(units []*Unit) (applied []*Unit, partial map[Key]Partia
 		switch pu, half := p.Partial[k]; {
 		case p.State[k].Applied():
 			applied = append(applied, u)
-		case half && !pu.Down:
+		case half:
 			partial[k] = pu
 		default:
 			left = append(left, k)

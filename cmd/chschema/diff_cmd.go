@@ -50,6 +50,10 @@ func (migrationsSource) ExpectedSchema(ctx context.Context, dir string, units []
 			notes = append(notes, fmt.Sprintf("%d migration(s) not applied on the server, left out of the expected schema: %s", len(left), strings.Join(names, ", ")))
 		}
 		for _, k := range apply.SortedKeys(partial) {
+			if partial[k].Down {
+				notes = append(notes, fmt.Sprintf("%s is half-reverted: its up section and its %d completed down statement(s) count as expected", k, partial[k].Done))
+				continue
+			}
 			notes = append(notes, fmt.Sprintf("%s is half-applied: its %d completed statement(s) count as expected", k, partial[k].Done))
 		}
 	}

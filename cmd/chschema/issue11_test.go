@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 
@@ -333,5 +334,40 @@ func TestDownLeavesDrift(t *testing.T) {
 	code, out, errOut = runCLI(t, "--dir", dir, "verify", "--dev-dsn", scratch.DSN)
 	if code != exitFindings || !strings.Contains(errOut, "after down default/0002") {
 		t.Fatalf("verify: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestFailedDown: after a down section fails part way (code 44: a column
+// another's default depends on), the half-reverted migration's up and its
+// completed down statements are expected, so diff finds no drift (issue
+// 11: it took the migration for not applied and reported its columns);
+// status shows when the migrations still applied were applied, never
+// 1970-01-01.
+func TestFailedDown(t *testing.T) {
+	db := chtest.New(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "0001_a.sql"), "-- +up\nCREATE TABLE a (x UInt8) ENGINE = Memory;\n-- +down\nDROP TABLE a;\n")
+	writeFile(t, filepath.Join(dir, "0002_t.sql"), "-- +up\nCREATE TABLE t (x UInt8, y UInt8, h UInt8 DEFAULT y + 1) ENGINE = MergeTree ORDER BY x;\n"+
+		"-- +down\nALTER TABLE t ADD COLUMN tmp UInt8;\nALTER TABLE t DROP COLUMN y;\nDROP TABLE t;\n")
+	base := []string{"--dir", dir, "--dsn", db.DSN}
+	if code, out, errOut := runCLI(t, append(base, "migrate")...); code != 0 {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut := runCLI(t, append(base, "down", "--to", "0")...)
+	if code != exitError || !strings.Contains(errOut, "code 44") {
+		t.Fatalf("down: exit %d, want the failure of code 44\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, append(base, "diff", "--no-cache")...)
+	if code != 0 || out != "no drift\n" || !strings.Contains(errOut, "default/0002 is half-reverted: its up section and its 1 completed down statement(s) count as expected") {
+		t.Fatalf("diff after a failed down: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, append(base, "status")...)
+	if code != 0 || strings.Contains(out, "1970") || !strings.Contains(out, "applied") || !strings.Contains(out, "incomplete") {
+		t.Fatalf("status: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, " applied ") && !strings.Contains(line, time.Now().UTC().Format("2006-01-02")) {
+			t.Errorf("status line %q: want today's date", line)
+		}
 	}
 }
