@@ -639,6 +639,10 @@ func unionNames[T any](a, b []T, name func(T) string) []string {
 	return out
 }
 
+// EqualExpr reports whether two expressions, types or queries are the same
+// for the diff: equal once white space is collapsed outside quotes.
+func EqualExpr(a, b schema.Expr) bool { return eqExpr(a, b) }
+
 // eqExpr compares two expressions after normalisation.
 func eqExpr(a, b schema.Expr) bool {
 	return a == b || normExpr(string(a)) == normExpr(string(b))

@@ -80,6 +80,9 @@ func (c *Check) Compare(ctx context.Context, expected *schema.Schema, fp *Footpr
 	}
 	DropOwn(live, c.opts.Own, expected)
 	fp.Narrow(expected, live, managed)
+	if _, err := Canonicalize(ctx, c.q, expected, live); err != nil {
+		notes = append(notes, schema.Note{Message: err.Error() + "; compared as computed offline"})
+	}
 	return Diff(expected, live, notes, c.opts.Ignore, dbs), nil
 }
 

@@ -42,6 +42,10 @@ type exprFormatter struct {
 	// names are the identifiers the gap layer replaced by placeholders
 	// (keywords and names that start with a digit), by placeholder.
 	names map[string]string
+	// foldCurrentDatabase prints currentDatabase() as Database, quoted:
+	// the server evaluates a dictionary source's arguments at CREATE, in
+	// the statement's session.
+	foldCurrentDatabase bool
 }
 
 // FormatExpr formats e canonically.
@@ -516,6 +520,11 @@ func (f *exprFormatter) inRHS(b *strings.Builder, e ch.Expr) {
 }
 
 func (f *exprFormatter) function(b *strings.Builder, e *ch.FunctionExpr) {
+	if f.foldCurrentDatabase && strings.EqualFold(e.Name.Name, "currentDatabase") && f.Database != "" &&
+		(e.Params == nil || e.Params.Items == nil || len(e.Params.Items.Items) == 0) {
+		b.WriteString(schema.QuoteString(f.Database))
+		return
+	}
 	name := e.Name.Name
 	var args []ch.Expr
 	distinct := false

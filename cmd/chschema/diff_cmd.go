@@ -137,6 +137,13 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	}
 	drift.DropOwn(live, own, expected)
 	footprint.Narrow(expected, live, managed)
+	if conn != nil {
+		if _, err := drift.Canonicalize(ctx, conn, expected, live); err != nil {
+			fmt.Fprintf(env.Stderr, "chschema: note: %v; compared as computed offline\n", err)
+		}
+	} else {
+		drift.MarkServerEvaluated(expected)
+	}
 	res := drift.Diff(expected, live, notes, ignore, databases).Result
 	// Positions in the expected schema are relative to the migrations root.
 	for i := range res.Unverified {

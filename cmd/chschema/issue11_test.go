@@ -371,3 +371,31 @@ func TestFailedDown(t *testing.T) {
 		}
 	}
 }
+
+// TestDictionarySourceCalls: a dictionary source's function calls are
+// evaluated by the server when it creates the dictionary (issue 11: PORT
+// tcpPort() DB currentDatabase() was false drift). diff lets the server
+// evaluate them; --offline-from, with no server, leaves the dictionary
+// unverified.
+func TestDictionarySourceCalls(t *testing.T) {
+	db := chtest.New(t)
+	dir := writeMigrations(t, "CREATE TABLE src (k UInt64, v String) ENGINE = MergeTree ORDER BY k;\n"+
+		"CREATE DICTIONARY dict (k UInt64, v String) PRIMARY KEY k SOURCE(CLICKHOUSE(HOST 'localhost' PORT tcpPort() USER 'default' DB currentDatabase() TABLE 'src')) LAYOUT(HASHED()) LIFETIME(0);")
+	base := []string{"--dir", dir, "--dsn", db.DSN}
+	if code, out, errOut := runCLI(t, append(base, "migrate")...); code != 0 {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := runCLI(t, append(base, "diff", "--no-cache")...); code != 0 || out != "no drift\n" {
+		t.Fatalf("diff: exit %d\n%s%s", code, out, errOut)
+	}
+	saved := filepath.Join(t.TempDir(), "saved.json")
+	code, out, errOut := runCLI(t, "--dir", dir, "--format", "json", "schema")
+	if code != 0 {
+		t.Fatalf("schema: exit %d\n%s", code, errOut)
+	}
+	writeFile(t, saved, out)
+	code, out, errOut = runCLI(t, "--dir", dir, "diff", "--offline-from", saved)
+	if code != 0 || !strings.Contains(out, "dictionary") || !strings.Contains(out, "evaluated by the server") {
+		t.Fatalf("diff --offline-from: exit %d\n%s%s", code, out, errOut)
+	}
+}

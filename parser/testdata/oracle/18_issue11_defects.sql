@@ -132,3 +132,8 @@ CREATE VIEW i11_invoker SQL SECURITY INVOKER AS SELECT a FROM 02725_cnf;
 CREATE VIEW i11_definer DEFINER = default SQL SECURITY DEFINER AS SELECT a FROM 02725_cnf WHERE a > 2;
 CREATE MATERIALIZED VIEW i11_secure_mv TO 02725_back SQL SECURITY DEFINER AS SELECT a FROM 02725_cnf;
 ALTER TABLE i11_invoker MODIFY SQL SECURITY DEFINER;
+
+-- A dictionary source's currentDatabase() is stored as the session's
+-- database (other calls the server evaluates: see TestCanonicalize).
+CREATE DICTIONARY i11_dict_db (k UInt64, v String) PRIMARY KEY k
+SOURCE(CLICKHOUSE(HOST 'localhost' USER 'default' DB currentDatabase() TABLE 'i11_dict_src')) LAYOUT(HASHED()) LIFETIME(0);
