@@ -292,8 +292,25 @@ func (c *converter) convert() error {
 			c.out.NoEffect = true
 			return nil
 		}
-	case "INSERT", "SELECT", "WITH", "OPTIMIZE", "SET", "SYSTEM", "TRUNCATE", "SHOW", "DESCRIBE", "DESC",
-		"EXPLAIN", "KILL", "CHECK", "GRANT", "REVOKE", "DELETE", "UPDATE", "EXISTS", "BACKUP", "RESTORE":
+	case "TRUNCATE":
+		if c.word(1) == "DATABASE" {
+			// TRUNCATE DATABASE drops every object of the database
+			// (ClickHouse 26.7: tables, views and dictionaries alike).
+			i, ifExists := 2, false
+			if c.word(i) == "IF" && c.word(i+1) == "EXISTS" {
+				i, ifExists = i+2, true
+			}
+			if i >= len(c.toks) || !c.toks[i].isName() {
+				return c.syntax(c.offAt(i), "expected a database name")
+			}
+			c.onCluster(i + 1)
+			c.out.Changes = append(c.out.Changes, &schema.TruncateDatabase{Name: identText(c.toks[i]), IfExists: ifExists})
+			return nil
+		}
+		c.out.NoEffect = true // the data of tables
+		return nil
+	case "INSERT", "SELECT", "WITH", "OPTIMIZE", "SET", "SYSTEM", "SHOW", "DESCRIBE", "DESC",
+		"EXPLAIN", "KILL", "CHECK", "GRANT", "REVOKE", "DELETE", "UPDATE", "EXISTS", "BACKUP":
 		c.out.NoEffect = true
 		return nil
 	}

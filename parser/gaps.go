@@ -95,6 +95,7 @@ const (
 	ConstructDigitName        Construct = "name that starts with a digit"
 	ConstructSQLSecurity      Construct = "DEFINER or SQL SECURITY"
 	ConstructDrop             Construct = "DROP of several objects, IF EMPTY or SETTINGS"
+	ConstructTruncate         Construct = "TRUNCATE DATABASE or TRUNCATE ALL TABLES"
 )
 
 // Workaround is a recognised construct at a file position.
@@ -256,7 +257,7 @@ func (*KeywordCommand) gap() {}
 // or an ALTER TABLE read command by command.
 func parseGap(stmt Statement, text string, nativeErr error) (*Result, error) {
 	toks := scanSQL(text)
-	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, dropObjects} {
+	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, dropObjects, truncate} {
 		c := &cursor{toks: toks, stmt: stmt}
 		if g := read(c); g != nil && c.done() {
 			return &Result{Stmt: stmt, Text: text, Gap: g,
@@ -458,6 +459,49 @@ func dropObjects(c *cursor) Gap {
 	}
 	if !gap && len(g.Names) == 1 {
 		return nil // a form the other readers take
+	}
+	return g
+}
+
+// Truncate is TRUNCATE DATABASE db or TRUNCATE ALL TABLES FROM db [[NOT]
+// LIKE 'pattern'], which AfterShip has no node for.
+type Truncate struct {
+	Database string
+	// Database says TRUNCATE DATABASE, which drops every object; the other
+	// form empties the tables.
+	WholeDatabase bool
+}
+
+func (*Truncate) Construct() Construct { return ConstructTruncate }
+func (*Truncate) gap()                 {}
+
+func truncate(c *cursor) Gap {
+	if !c.accept("TRUNCATE") {
+		return nil
+	}
+	g := &Truncate{}
+	switch {
+	case c.accept("DATABASE"):
+		g.WholeDatabase = true
+	case c.accept("ALL", "TABLES", "FROM"), c.accept("TABLES", "FROM"):
+	default:
+		return nil
+	}
+	c.accept("IF", "EXISTS")
+	var ok bool
+	if g.Database, _, ok = c.name(); !ok {
+		return nil
+	}
+	if !g.WholeDatabase {
+		c.accept("NOT")
+		if c.accept("LIKE") || c.accept("ILIKE") {
+			if _, ok := c.stringLit(); !ok {
+				return nil
+			}
+		}
+	}
+	if _, ok := c.cluster(); !ok {
+		return nil
 	}
 	return g
 }

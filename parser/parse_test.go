@@ -276,6 +276,8 @@ var gapCases = []gapCase{
 	{"CREATE TABLE without ENGINE", "CREATE TABLE t (a UInt8) ORDER BY a SETTINGS index_granularity = 64", ConstructNoEngine, nil},
 	{"name that starts with a digit", "CREATE TABLE 01681_db.02725_cnf (a UInt8, 1c String, INDEX 2i a TYPE minmax) ENGINE = MergeTree ORDER BY (a, 1c)", ConstructDigitName, nil},
 	{"DROP several tables", "DROP TABLE IF EXISTS IF EMPTY a, db.b SYNC SETTINGS max_table_size_to_drop = 0", ConstructDrop, nil},
+	{"TRUNCATE DATABASE", "TRUNCATE DATABASE IF EXISTS db ON CLUSTER c", ConstructTruncate, nil},
+	{"TRUNCATE ALL TABLES", "TRUNCATE ALL TABLES FROM db NOT LIKE 'keep%'", ConstructTruncate, nil},
 	{"SQL SECURITY", "CREATE VIEW v DEFINER = default SQL SECURITY DEFINER AS SELECT 1 AS a", ConstructSQLSecurity, nil},
 	{"MODIFY SQL SECURITY", "ALTER TABLE v MODIFY SQL SECURITY INVOKER", ConstructSQLSecurity, nil},
 	{"INTERVAL unit abbreviation", "CREATE TABLE t (d DateTime, e DateTime DEFAULT d + INTERVAL 1 + 1 SQL_TSI_DAY) ENGINE = Memory", ConstructInterval, nil},

@@ -63,6 +63,8 @@ func touched(c schema.Change) (objs []schema.QualifiedName, dbs []string) {
 		return nil, []string{c.Name}
 	case *schema.ModifyDatabaseComment:
 		return nil, []string{c.Name}
+	case *schema.TruncateDatabase:
+		return nil, []string{c.Name}
 	case *schema.AddTable:
 		return []schema.QualifiedName{c.Name}, nil
 	case *schema.AddView:

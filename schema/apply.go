@@ -45,6 +45,16 @@ func (s *Schema) Apply(c Change) error {
 		}
 		s.Databases = slices.Delete(s.Databases, i, i+1)
 		return nil
+	case *TruncateDatabase:
+		d, ok := s.Database(c.Name)
+		if !ok {
+			if c.IfExists {
+				return nil
+			}
+			return fmt.Errorf("database %s: %w", QuoteIdent(c.Name), ErrNotExist)
+		}
+		d.Tables, d.Views, d.Dictionaries, d.Detached = nil, nil, nil, nil
+		return nil
 	case *ModifyDatabaseComment:
 		d, ok := s.Database(c.Name)
 		if !ok {
