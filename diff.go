@@ -114,6 +114,9 @@ type DiffResult struct {
 	// HalfApplied lists the half-applied migrations, with the number of
 	// their statements that completed and count as expected.
 	HalfApplied []apply.Resumed
+	// HalfReverted lists the migrations a down left half-done: their up
+	// section and the completed down statements count as expected.
+	HalfReverted []apply.Resumed
 	// Findings are the statements the model cannot follow, relative to the
 	// migrations root.
 	Findings []parser.Finding
@@ -166,6 +169,10 @@ func (p *Project) Diff(ctx context.Context, db *DB, opts ...DiffOption) (*DiffRe
 			state.Applied, state.Partial = applied, partial
 			res.NotApplied = left
 			for _, k := range apply.SortedKeys(partial) {
+				if partial[k].Down {
+					res.HalfReverted = append(res.HalfReverted, apply.Resumed{Key: k, Done: partial[k].Done})
+					continue
+				}
 				res.HalfApplied = append(res.HalfApplied, apply.Resumed{Key: k, Done: partial[k].Done})
 			}
 		}
@@ -175,7 +182,11 @@ func (p *Project) Diff(ctx context.Context, db *DB, opts ...DiffOption) (*DiffRe
 		}
 		expected, res.Findings = exp.Schema, exp.Findings
 	}
-	res.Databases = drift.ManagedDatabases(expected, db.database, cfg.databases)
+	// Every database a migration touches at any version is read: what a
+	// down left behind is drift too.
+	footprint := apply.MigrationsFootprint(p.init, p.units, db.database)
+	managed := drift.ManagedDatabases(expected, db.database, cfg.databases)
+	res.Databases = footprint.Read(managed)
 	expected.KeepDatabases(res.Databases)
 
 	lo := schema.LiveOptions{Databases: res.Databases, Parser: parser.CreateReader{}, ParserVersion: parserVersion(p.cfg.version)}
@@ -203,7 +214,11 @@ func (p *Project) Diff(ctx context.Context, db *DB, opts ...DiffOption) (*DiffRe
 		}
 	}
 	res.LiveNotes = append(res.LiveNotes, inspectNotes...)
-	drift.DropOwn(live, db.own())
+	drift.DropOwn(live, db.own(), expected)
+	footprint.Narrow(expected, live, managed)
+	if _, err := drift.Canonicalize(ctx, db.conn, expected, live); err != nil {
+		res.LiveNotes = append(res.LiveNotes, schema.Note{Message: err.Error() + "; compared as computed offline"})
+	}
 	res.Result = drift.Diff(expected, live, res.LiveNotes, p.ignore, res.Databases).Result
 	return res, nil
 }
@@ -262,9 +277,15 @@ func (p *Project) DiffOffline(live *schema.Schema, opts ...DiffOption) (*DiffRes
 		}
 		expected, res.Findings = exp.Schema, exp.Findings
 	}
-	res.Databases = drift.ManagedDatabases(expected, "default", cfg.databases)
+	footprint := apply.MigrationsFootprint(p.init, p.units, "default")
+	managed := drift.ManagedDatabases(expected, "default", cfg.databases)
+	res.Databases = footprint.Read(managed)
 	expected.KeepDatabases(res.Databases)
 	live.KeepDatabases(res.Databases)
+	footprint.Narrow(expected, live, managed)
+	// Values only a server computes (a dictionary source's tcpPort()) cannot
+	// be compared offline.
+	drift.MarkServerEvaluated(expected)
 	res.Result = drift.Diff(expected, live, nil, p.ignore, res.Databases).Result
 	return res, nil
 }

@@ -38,7 +38,7 @@ func ExampleOpen() {
 	// customers/0001: up statements: 1
 	// orders/0001: up statements: 1
 	// orders/0002: up statements: 2
-	// CREATE DATABASE IF NOT EXISTS default ENGINE = Atomic;
+	// CREATE DATABASE IF NOT EXISTS default;
 	// CREATE TABLE default.customers (`id` UInt64, `name` String) ENGINE = MergeTree ORDER BY id SETTINGS index_granularity = 8192;
 	// CREATE TABLE default.orders (`id` UInt64, `customer` UInt64, `amount` Decimal(10, 2), `created` DateTime DEFAULT now(), `status` LowCardinality(String) DEFAULT 'new') ENGINE = MergeTree ORDER BY id TTL created + toIntervalDay(30) SETTINGS index_granularity = 8192;
 }

@@ -250,6 +250,11 @@ func TestExpected(t *testing.T) {
 	if _, err := p.Expected(ExpectedOptions{}); !errors.As(err, &replay) || !strings.Contains(err.Error(), "shop/0004_bad.sql:2:1") {
 		t.Errorf("replay error = %v", err)
 	}
+	// Lenient, as for a server that ran it: a finding, the rest modelled.
+	res, err := p.Expected(ExpectedOptions{Lenient: true})
+	if err != nil || len(res.Findings) != 1 || res.Findings[0].Refused == nil || res.Findings[0].Pos.String() != "shop/0004_bad.sql:2:1" {
+		t.Errorf("lenient: %v, findings %v", err, res.Findings)
+	}
 }
 
 // TestNewAndHash write files in a directory on disk, never on an fs.FS.

@@ -25,6 +25,10 @@ type ExpectedOptions struct {
 	// Database is the session database, in which unqualified names are
 	// created; "default" when empty.
 	Database string
+	// Lenient takes the statements as ones a server has run, as Diff and
+	// Migrate do: a statement the model cannot replay is a finding, and
+	// the objects it names are uncertain, instead of an error.
+	Lenient bool
 }
 
 // ExpectedResult is the expected schema and what the model could not
@@ -64,7 +68,7 @@ func (p *Project) Expected(opts ExpectedOptions) (*ExpectedResult, error) {
 			units = append(units, u)
 		}
 	}
-	return p.replay(apply.AppliedState{Init: p.init, Applied: units}, opts.Database)
+	return p.replay(apply.AppliedState{Init: p.init, Applied: units, Strict: !opts.Lenient}, opts.Database)
 }
 
 // replay is the one way the Project computes an expected schema.
@@ -98,7 +102,7 @@ func desired(dir string) (*DesiredResult, error) {
 // expectedAndDesired is the declarative pair: every migration, and the
 // schema directory.
 func (p *Project) expectedAndDesired(schemaDir string) (*ExpectedResult, *DesiredResult, error) {
-	exp, err := p.Expected(ExpectedOptions{})
+	exp, err := p.Expected(ExpectedOptions{Lenient: true})
 	if err != nil {
 		return exp, nil, fmt.Errorf("expected schema: %w", err)
 	}
@@ -207,7 +211,7 @@ type DumpResult struct {
 // the files of a schema directory: the starting point of the declarative
 // workflow (Check, Plan).
 func (p *Project) Dump(ctx context.Context, opts DumpOptions) (*DumpResult, error) {
-	exp, err := p.Expected(ExpectedOptions{})
+	exp, err := p.Expected(ExpectedOptions{Lenient: true})
 	res := &DumpResult{Expected: exp}
 	if err != nil {
 		return res, fmt.Errorf("expected schema: %w", err)

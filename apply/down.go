@@ -198,12 +198,12 @@ func (r *Runner) Status(ctx context.Context, units []*Unit) ([]UnitStatus, error
 				st.Note += ": " + rec.Error
 			}
 		case rec.Applied() && rec.RawChecksum != u.RawChecksum:
-			st.State, st.AppliedAt = StateEdited, rec.FinishedAt
+			st.State, st.AppliedAt = StateEdited, rec.AppliedAt()
 			st.Note = "the file changed after it was applied"
 		case rec.Status == StatusBaselined:
-			st.State, st.AppliedAt = StateBaselined, rec.FinishedAt
+			st.State, st.AppliedAt = StateBaselined, rec.AppliedAt()
 		case rec.Applied():
-			st.State, st.AppliedAt = StateApplied, rec.FinishedAt
+			st.State, st.AppliedAt = StateApplied, rec.AppliedAt()
 		}
 		out = append(out, st)
 	}

@@ -83,7 +83,15 @@ type Record struct {
 	// Attempts lists, oldest first, the attempts of the current incomplete
 	// section (empty when the latest event is terminal).
 	Attempts []string
+	// appliedAt is when the up section last completed (or was baselined).
+	appliedAt time.Time
 }
+
+// AppliedAt is when the migration was last applied or baselined: the
+// finish time of the latest such event that has one. Events written back
+// after a failed down by older versions carry no time (1970-01-01): they
+// are skipped.
+func (r Record) AppliedAt() time.Time { return r.appliedAt }
 
 // Incomplete reports whether a section was started and did not finish.
 func (r Record) Incomplete() bool {
@@ -272,6 +280,9 @@ func State(events []Event) map[Key]Record {
 			r.Attempts = append(r.Attempts, e.Attempt)
 		}
 		r.Event = e
+		if (e.Status == StatusApplied || e.Status == StatusBaselined) && e.FinishedAt.Unix() > 0 {
+			r.appliedAt = e.FinishedAt
+		}
 		state[k] = r
 	}
 	return state

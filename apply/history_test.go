@@ -183,3 +183,20 @@ func TestIsOwnTable(t *testing.T) {
 		}
 	}
 }
+
+// TestAppliedAtSkipsTimelessEvents: an applied event written back after a
+// failed down by an older version has no finish time (1970-01-01); the
+// record still says when the migration was applied.
+func TestAppliedAtSkipsTimelessEvents(t *testing.T) {
+	at := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	k := Key{"s", 1}
+	events := []Event{
+		{Service: k.Service, Version: k.Version, Status: StatusApplied, FinishedAt: at, EventTime: at},
+		{Service: k.Service, Version: k.Version, Status: StatusReverting, EventTime: at.Add(time.Hour)},
+		{Service: k.Service, Version: k.Version, Status: StatusApplied, FinishedAt: time.Unix(0, 0), EventTime: at.Add(2 * time.Hour)},
+	}
+	rec := State(events)[k]
+	if !rec.Applied() || !rec.AppliedAt().Equal(at) {
+		t.Errorf("record %s applied at %v, want applied at %v", rec.Status, rec.AppliedAt(), at)
+	}
+}

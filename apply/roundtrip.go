@@ -27,6 +27,7 @@ func (r *Runner) RoundTrip(ctx context.Context, units []*Unit, v Verifier) error
 	if v == nil {
 		return errors.New("apply: RoundTrip needs a verifier")
 	}
+	setUnits(v, units)
 	order := append([]*Unit(nil), units...)
 	sort.SliceStable(order, func(i, j int) bool {
 		if order[i].Service != order[j].Service {

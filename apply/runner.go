@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"sort"
 	"strconv"
@@ -77,6 +78,12 @@ type AppliedState struct {
 	// Applied) create, change or drop: baseline --service compares one
 	// service's objects, not those of the others sharing its databases.
 	Only []*Unit
+	// Strict makes ReplayApplied fail on a statement the model cannot
+	// replay, as chschema schema does. Otherwise the statements are taken
+	// as ones the server has run: such a statement is the model's failure,
+	// a finding whose objects become uncertain, and everything else is
+	// still compared.
+	Strict bool
 }
 
 // PartialUnit is a half-applied unit: Done statements of its section ran.
@@ -92,6 +99,11 @@ type StmtInfo struct {
 	Mutation bool
 	// Database and Table name the mutated table (Database empty: the connection's).
 	Database, Table string
+	// Set holds the settings of a SET statement. They apply to the
+	// statements after it in the same section, as in a session: the runner
+	// sends every statement with its own settings, since a pooled
+	// connection keeps no session.
+	Set map[string]string
 }
 
 // Preflight is what a run knows before it changes anything: the history
@@ -476,6 +488,7 @@ func (r *Runner) check(ctx context.Context, op string, s *session, dryRun, runIn
 		}
 	}
 	if r.verifier != nil && pl.verify != nil {
+		setUnits(r.verifier, unitsOf(s.byKey))
 		if locked {
 			err = r.verifyWith(ctx, r.verifier, *pl.verify)
 		} else if err = r.verifier.Verify(ctx, *pl.verify); err != nil {
@@ -494,7 +507,7 @@ func (r *Runner) prepareServer(ctx context.Context, s *session, runInit bool) er
 		r.events(InitStarted{Statements: len(r.init)})
 		begin := time.Now()
 		for i, st := range r.init {
-			if err := r.exec(ctx, st, queryID(s.attempt, "init", 0, i, st)); err != nil {
+			if err := r.exec(ctx, st, queryID(s.attempt, "init", 0, i, st), r.settings); err != nil {
 				return &StmtError{Service: "init", Index: i, Stmt: st, Err: err}
 			}
 		}
@@ -577,6 +590,13 @@ func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, mode
 	return rep, r.run(ctx, s, pl.plan, false, rep)
 }
 
+// setUnits tells a UnitsAware verifier every unit.
+func setUnits(v Verifier, units []*Unit) {
+	if ua, ok := v.(UnitsAware); ok {
+		ua.SetUnits(units)
+	}
+}
+
 // run executes planned sections in order and records them.
 func (r *Runner) run(ctx context.Context, s *session, plan []plannedUnit, down bool, rep *Report) error {
 	if err := r.checkLock(); err != nil || len(plan) == 0 {
@@ -619,8 +639,11 @@ func (r *Runner) run(ctx context.Context, s *session, plan []plannedUnit, down b
 				}
 				ev := r.event(q.unit, back, s.attempt, q.start, len(section(q.unit)), begin)
 				if down {
+					// Still applied, since it was: keep when.
+					prev := s.state[q.unit.Key()]
 					ev.Statements = uint32(len(q.unit.Up))
-					ev.RawChecksum = s.state[q.unit.Key()].RawChecksum
+					ev.RawChecksum = prev.RawChecksum
+					ev.StartedAt, ev.FinishedAt = prev.StartedAt, prev.AppliedAt()
 				}
 				events = append(events, ev)
 			}
@@ -630,6 +653,12 @@ func (r *Runner) run(ctx context.Context, s *session, plan []plannedUnit, down b
 			}
 			r.events(MigrationFailed{Key: u.Key(), Name: u.Name, Down: down, Done: done, Total: len(stmts), Err: err, Duration: time.Since(begin)})
 			return errors.Join(err, werr)
+		}
+		// A section is a session: its SET statements apply to the
+		// statements after them, also those after a resume.
+		settings := maps.Clone(r.settings)
+		for i := 0; i < p.start; i++ {
+			r.sessionSettings(settings, stmts[i])
 		}
 		if p.start > 0 {
 			// An interrupted run may have left a mutation of its last
@@ -649,11 +678,12 @@ func (r *Runner) run(ctx context.Context, s *session, plan []plannedUnit, down b
 			}
 			if err == nil {
 				r.events(ev)
-				err = r.exec(ctx, st, id)
+				err = r.exec(ctx, st, id, settings)
 			}
 			if err == nil {
 				err = r.waitMutations(ctx, u.Key(), st)
 			}
+			r.sessionSettings(settings, st)
 			if err != nil {
 				return fail(i, &StmtError{Service: u.Service, Version: u.Version, Index: i, Stmt: st, Err: err, Down: down})
 			}
@@ -697,9 +727,16 @@ func (r *Runner) event(u *Unit, st Status, attempt string, done, total int, star
 		ChschemaVersion: r.version, Host: r.host}
 }
 
-// exec runs one statement with its deterministic query_id.
-func (r *Runner) exec(ctx context.Context, s Statement, id string) error {
-	qctx := clickhouse.Context(ctx, clickhouse.WithQueryID(id), clickhouse.WithSettings(r.settings))
+// sessionSettings adds the settings of a SET statement to settings.
+func (r *Runner) sessionSettings(settings clickhouse.Settings, s Statement) {
+	for k, v := range r.classify(s).Set {
+		settings[k] = v
+	}
+}
+
+// exec runs one statement with its deterministic query_id and settings.
+func (r *Runner) exec(ctx context.Context, s Statement, id string, settings clickhouse.Settings) error {
+	qctx := clickhouse.Context(ctx, clickhouse.WithQueryID(id), clickhouse.WithSettings(settings))
 	err := r.conn.Exec(qctx, s.SQL)
 	if isCode(err, codeUnfinished) {
 		// The server ran the mutation synchronously and it failed.

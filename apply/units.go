@@ -59,10 +59,14 @@ func section(sec *migrations.Section, vars map[string]string, errs *migrations.E
 	return out
 }
 
-// MutationClassifier tells the runner which statements start mutations, by
-// the parser's reading of them.
+// MutationClassifier tells the runner which statements start mutations,
+// and the settings of SET statements, by the parser's reading of them.
 func MutationClassifier(s Statement) StmtInfo {
-	q, ok := parser.MutatedTable(parser.Statement{Text: s.SQL, Pos: parser.FileStart})
+	stmt := parser.Statement{Text: s.SQL, Pos: parser.FileStart}
+	if set, ok := parser.SessionSettings(stmt); ok {
+		return StmtInfo{Set: set}
+	}
+	q, ok := parser.MutatedTable(stmt)
 	if !ok {
 		return StmtInfo{}
 	}

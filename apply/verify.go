@@ -18,9 +18,29 @@ import (
 type DriftVerifier struct {
 	check    *drift.Check
 	database string
+	// units are every unit of the directory (SetUnits), for the footprint:
+	// what the units touch at any version.
+	units []*Unit
 }
 
-var _ Verifier = (*DriftVerifier)(nil)
+var (
+	_ Verifier   = (*DriftVerifier)(nil)
+	_ UnitsAware = (*DriftVerifier)(nil)
+)
+
+// UnitsAware is a Verifier that wants to know every unit of the
+// directory, not only the applied ones: the runner tells it before it
+// verifies.
+type UnitsAware interface {
+	SetUnits(units []*Unit)
+}
+
+// SetUnits implements UnitsAware: the check reads every database the
+// units touch at any version, so that what a reverted migration left
+// behind is seen.
+func (v *DriftVerifier) SetUnits(units []*Unit) {
+	v.units = units
+}
 
 // NewDriftVerifier returns a verifier that reads the live schema from q and
 // compares as opts say. opts.Session, the session's database (the DSN's), is
@@ -48,7 +68,11 @@ func (v *DriftVerifier) Verify(ctx context.Context, state AppliedState) error {
 	if err != nil {
 		return err
 	}
-	rep, err := v.check.CompareAfter(ctx, expected, func(live *schema.Schema) error {
+	var fp *drift.Footprint
+	if v.units != nil {
+		fp = MigrationsFootprint(state.Init, v.units, v.database)
+	}
+	rep, err := v.check.CompareAfter(ctx, expected, fp, func(live *schema.Schema) error {
 		return replayInit(live, state.Init, v.database)
 	})
 	if err != nil {
@@ -74,7 +98,7 @@ func replayInit(live *schema.Schema, init []Statement, session string) error {
 	}
 	for _, name := range []string{"default", session} {
 		if _, ok := live.Database(name); !ok {
-			live.AddDatabase(&schema.Database{Name: name, Engine: schema.Engine{Name: "Atomic"}})
+			live.AddDatabase(parser.ImplicitDatabase(name))
 		}
 	}
 	r, err := parser.NewReplayer(live, session)
@@ -145,8 +169,9 @@ func (v *DriftVerifier) scope(rep *drift.Report, state AppliedState) (*drift.Rep
 
 // ReplayApplied replays state into the schema the server should hold:
 // init.sql, then the applied units and the first Done statements of the
-// partial ones (up sections only), services in name order and versions in
-// order. database is the session database, reset for every file. The
+// partial ones, and the whole up section then the first Done down
+// statements of the half-reverted ones, services in name order and
+// versions in order. database is the session database, reset for every file. The
 // findings are the statements the model cannot follow (their objects are
 // marked uncertain). It is the expected schema of units already rendered;
 // parser.ExpectedSchema computes the same from a migrations directory.
@@ -154,14 +179,19 @@ func ReplayApplied(state AppliedState, database string) (*schema.Schema, []parse
 	type step struct {
 		u *Unit
 		n int
+		// down is how many down statements ran after the whole up.
+		down int
 	}
 	var steps []step
 	for _, u := range state.Applied {
-		steps = append(steps, step{u, len(u.Up)})
+		steps = append(steps, step{u: u, n: len(u.Up)})
 	}
 	for _, p := range state.Partial {
-		if !p.Down && p.Done > 0 {
-			steps = append(steps, step{p.Unit, p.Done})
+		switch {
+		case p.Down:
+			steps = append(steps, step{u: p.Unit, n: len(p.Unit.Up), down: p.Done})
+		case p.Done > 0:
+			steps = append(steps, step{u: p.Unit, n: p.Done})
 		}
 	}
 	sort.SliceStable(steps, func(i, j int) bool {
@@ -179,6 +209,11 @@ func ReplayApplied(state AppliedState, database string) (*schema.Schema, []parse
 	if err != nil {
 		return nil, nil, err
 	}
+	if !state.Strict {
+		// The server ran these statements (or, without a history, is
+		// taken to have): what the model refuses is its own failure.
+		r.TrustStatements()
+	}
 	replay := func(stmts []Statement) {
 		r.UseDatabase(database)
 		for _, st := range stmts {
@@ -188,6 +223,9 @@ func ReplayApplied(state AppliedState, database string) (*schema.Schema, []parse
 	replay(state.Init)
 	for _, st := range steps {
 		replay(st.u.Up[:st.n])
+		if st.down > 0 {
+			replay(st.u.Down[:min(st.down, len(st.u.Down))])
+		}
 	}
 	if err := r.Err(); err != nil {
 		return nil, nil, err
@@ -203,8 +241,9 @@ type Progress struct {
 	Partial map[Key]PartialUnit
 }
 
-// Split sorts units by progress: the applied ones, the half-applied ones
-// (up sections, with their completed statements), and the keys of the rest.
+// Split sorts units by progress: the applied ones, the half-applied and
+// half-reverted ones (with the statements of their section that completed),
+// and the keys of the rest.
 func (p *Progress) Split(units []*Unit) (applied []*Unit, partial map[Key]PartialUnit, left []Key) {
 	partial = map[Key]PartialUnit{}
 	for _, u := range units {
@@ -212,7 +251,7 @@ func (p *Progress) Split(units []*Unit) (applied []*Unit, partial map[Key]Partia
 		switch pu, half := p.Partial[k]; {
 		case p.State[k].Applied():
 			applied = append(applied, u)
-		case half && !pu.Down:
+		case half:
 			partial[k] = pu
 		default:
 			left = append(left, k)
@@ -239,4 +278,43 @@ func (r *Runner) Progress(ctx context.Context, units []*Unit) (*Progress, error)
 		return nil, err
 	}
 	return &Progress{State: state, Partial: partial}, nil
+}
+
+// MigrationsFootprint is what init and every section of units (up or
+// down, at any version) touch, database being the session's at the start
+// of each: the databases they name, and those and the objects their up
+// sections create (see drift.Footprint).
+func MigrationsFootprint(init []Statement, units []*Unit, database string) *drift.Footprint {
+	fp := &drift.Footprint{CreatedDatabases: map[string]bool{}, Created: map[schema.QualifiedName]bool{}}
+	seen := map[string]bool{}
+	section := func(stmts []Statement, up bool) {
+		db := database
+		for _, st := range stmts {
+			f := parser.Footprint(st.SQL, db)
+			for _, d := range f.Databases {
+				if !seen[d] {
+					seen[d] = true
+					fp.Databases = append(fp.Databases, d)
+				}
+			}
+			if up {
+				for _, d := range f.CreatedDatabases {
+					fp.CreatedDatabases[d] = true
+				}
+				for _, o := range f.Created {
+					fp.Created[o] = true
+				}
+			}
+			if f.Use != "" {
+				db = f.Use
+			}
+		}
+	}
+	section(init, true)
+	for _, u := range units {
+		section(u.Up, true)
+		section(u.Down, false)
+	}
+	sort.Strings(fp.Databases)
+	return fp
 }

@@ -68,6 +68,9 @@ func Entries(r *Result) []Entry {
 			Database: u.Name.Database, Object: u.Name.Name, Kind: kindName(u.Kind),
 			Action: "unverified", Detail: strings.Join(reasons, "; "),
 		}
+		if u.Name.Name == "" {
+			e.Kind = "database"
+		}
 		for _, x := range u.Reasons {
 			if x.Pos.File != "" && x.Pos.Line > 0 {
 				pos := x.Pos
@@ -473,4 +476,12 @@ func columnNames(cs []*schema.Column) string {
 
 func quoteString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// engineText is " ENGINE = e", or nothing for an engine nobody declared.
+func engineText(e schema.Engine) string {
+	if e.Name == "" {
+		return ""
+	}
+	return " ENGINE = " + e.String()
 }

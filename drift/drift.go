@@ -59,19 +59,20 @@ type Report struct {
 	Databases []string
 }
 
-// Compare reads the live schema of the databases expected manages (and the
-// extra ones) and diffs expected against it. expected is narrowed to those
-// databases.
-func (c *Check) Compare(ctx context.Context, expected *schema.Schema) (*Report, error) {
-	return c.CompareAfter(ctx, expected, nil)
+// Compare reads the live schema of the databases expected manages, of
+// Options.Databases and of fp (the migrations' footprint; nil: none), and
+// diffs expected against it. expected is narrowed to those databases.
+func (c *Check) Compare(ctx context.Context, expected *schema.Schema, fp *Footprint) (*Report, error) {
+	return c.CompareAfter(ctx, expected, fp, nil)
 }
 
 // CompareAfter is Compare with prepare applied to the live schema, as read,
 // before the comparison; nil is Compare. Migrate's check before init.sql
 // uses it to replay init.sql onto the live schema: init.sql runs next, so
 // what it creates is not missing, and what it would find different is.
-func (c *Check) CompareAfter(ctx context.Context, expected *schema.Schema, prepare func(live *schema.Schema) error) (*Report, error) {
-	dbs := ManagedDatabases(expected, c.opts.Session, c.opts.Databases)
+func (c *Check) CompareAfter(ctx context.Context, expected *schema.Schema, fp *Footprint, prepare func(live *schema.Schema) error) (*Report, error) {
+	managed := ManagedDatabases(expected, c.opts.Session, c.opts.Databases)
+	dbs := fp.Read(managed)
 	expected.KeepDatabases(dbs)
 	if len(dbs) == 0 && len(expected.Functions) == 0 {
 		// Nothing is managed yet (a first deploy): there is nothing to read.
@@ -85,19 +86,25 @@ func (c *Check) CompareAfter(ctx context.Context, expected *schema.Schema, prepa
 	if err != nil {
 		return nil, err
 	}
-	DropOwn(live, c.opts.Own)
+	DropOwn(live, c.opts.Own, expected)
 	if prepare != nil {
 		if err := prepare(live); err != nil {
 			return nil, err
 		}
 		live.KeepDatabases(dbs)
-		DropOwn(live, c.opts.Own)
+		DropOwn(live, c.opts.Own, expected)
+	}
+	fp.Narrow(expected, live, managed)
+	if _, err := Canonicalize(ctx, c.q, expected, live); err != nil {
+		notes = append(notes, schema.Note{Message: err.Error() + "; compared as computed offline"})
 	}
 	return Diff(expected, live, notes, c.opts.Ignore, dbs), nil
 }
 
-// DropOwn removes from s the tables own reports (nil: none).
-func DropOwn(s *schema.Schema, own func(schema.QualifiedName) bool) {
+// DropOwn removes from s, a live schema, the tables own reports (nil:
+// none). A database they leave empty that expected does not have is
+// removed too: it holds chschema's history, nothing of the migrations'.
+func DropOwn(s *schema.Schema, own func(schema.QualifiedName) bool, expected *schema.Schema) {
 	if own == nil {
 		return
 	}
@@ -111,6 +118,10 @@ func DropOwn(s *schema.Schema, own func(schema.QualifiedName) bool) {
 	}
 	for _, q := range names {
 		_ = s.Apply(&schema.DropObject{Name: q, Kind: schema.KindTable, IfExists: true})
+		d, _ := s.Database(q.Database)
+		if _, ok := expected.Database(q.Database); !ok && len(d.Tables)+len(d.Views)+len(d.Dictionaries) == 0 {
+			_ = s.Apply(&schema.DropDatabase{Name: q.Database, IfExists: true})
+		}
 	}
 }
 

@@ -198,7 +198,12 @@ func (c *converter) dictArgs(args []*ch.DictionaryArgExpr) []schema.DictParam {
 			// model.
 			p.Value = "'[HIDDEN]'"
 		case a.Value != nil:
+			// The server evaluates a function call here when it creates
+			// the dictionary: currentDatabase() is the session's; the
+			// rest is left to the server (see drift.Canonicalize).
+			c.fmt.foldCurrentDatabase = true
 			p.Value = schema.Expr(c.fmt.expr(a.Value))
+			c.fmt.foldCurrentDatabase = false
 		default:
 			var sub []string
 			for _, s := range c.dictArgs(a.Args) {

@@ -36,7 +36,7 @@ func (c *converter) readTTL(items []sqlTok) (string, error) {
 				}
 			}
 		}
-		e, err := parseExprText(c.orig[seg[0].off:seg[cut-1].end])
+		e, err := c.fmt.parse(c.orig[seg[0].off:seg[cut-1].end])
 		if err != nil {
 			return "", &offsetError{Offset: seg[0].off, Err: fmt.Errorf("%w: TTL: %v", ErrSyntax, firstLine(err.Error()))}
 		}
@@ -76,7 +76,10 @@ func (c *converter) readTTL(items []sqlTok) (string, error) {
 							break
 						}
 					}
-					we, err := parseExprText(c.orig[rest[1].off:rest[end-1].end])
+					if end < 2 {
+						return "", c.syntax(rest[0].off, "TTL: expected a condition after WHERE")
+					}
+					we, err := c.fmt.parse(c.orig[rest[1].off:rest[end-1].end])
 					if err != nil {
 						return "", &offsetError{Offset: rest[1].off, Err: fmt.Errorf("%w: TTL WHERE: %v", ErrSyntax, firstLine(err.Error()))}
 					}
@@ -115,7 +118,7 @@ func (c *converter) ttlGroupBy(toks []sqlTok) (string, error) {
 		if len(seg) == 0 {
 			continue
 		}
-		e, err := parseExprText(c.orig[seg[0].off:seg[len(seg)-1].end])
+		e, err := c.fmt.parse(c.orig[seg[0].off:seg[len(seg)-1].end])
 		if err != nil {
 			return "", &offsetError{Offset: seg[0].off, Err: fmt.Errorf("%w: TTL GROUP BY: %v", ErrSyntax, firstLine(err.Error()))}
 		}
@@ -128,7 +131,7 @@ func (c *converter) ttlGroupBy(toks []sqlTok) (string, error) {
 			if len(seg) < 3 || seg[1].kind != '=' {
 				return "", c.syntax(toks[setAt].off, "TTL: expected SET name = expr")
 			}
-			e, err := parseExprText(c.orig[seg[2].off:seg[len(seg)-1].end])
+			e, err := c.fmt.parse(c.orig[seg[2].off:seg[len(seg)-1].end])
 			if err != nil {
 				return "", &offsetError{Offset: seg[2].off, Err: fmt.Errorf("%w: TTL SET: %v", ErrSyntax, firstLine(err.Error()))}
 			}

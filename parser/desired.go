@@ -60,7 +60,7 @@ func DesiredSchema(fsys fs.FS, opts DesiredOptions) (*schema.Schema, []Finding, 
 	}
 	sort.Strings(files)
 	s := schema.New()
-	s.AddDatabase(&schema.Database{Name: "default", Engine: schema.Engine{Name: "Atomic"}})
+	s.AddDatabase(ImplicitDatabase("default"))
 	r, err := NewReplayer(s, opts.Database)
 	if err != nil {
 		return nil, nil, err

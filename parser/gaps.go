@@ -50,6 +50,8 @@ import (
 	"sync"
 
 	clickhouse "github.com/AfterShip/clickhouse-sql-parser/parser"
+
+	"github.com/chschema/chschema/schema"
 )
 
 // Construct names a ClickHouse construct that AfterShip v0.5.6 rejects or
@@ -85,6 +87,16 @@ const (
 	ConstructAlterParens      Construct = "ALTER TABLE t (command), (command)"
 	ConstructOwnReader        Construct = "a part chschema reads itself (a type, TTL, CODEC or table element)"
 	ConstructAlterDatabase    Construct = "ALTER DATABASE … MODIFY COMMENT"
+	ConstructPartition        Construct = "PARTITION ALL, PARTITION ID or PART"
+	ConstructInterval         Construct = "INTERVAL 'n unit' or an abbreviated unit"
+	ConstructTypeless         Construct = "column with a DEFAULT, MATERIALIZED or ALIAS and no type"
+	ConstructNoEngine         Construct = "CREATE TABLE without ENGINE"
+	ConstructSettingFloat     Construct = "float in SETTINGS"
+	ConstructInsertQuery      Construct = "INSERT with WITH, a parenthesised query or SETTINGS before the query"
+	ConstructDigitName        Construct = "name that starts with a digit"
+	ConstructSQLSecurity      Construct = "DEFINER or SQL SECURITY"
+	ConstructDrop             Construct = "DROP of several objects, IF EMPTY or SETTINGS"
+	ConstructTruncate         Construct = "TRUNCATE DATABASE or TRUNCATE ALL TABLES"
 )
 
 // Workaround is a recognised construct at a file position.
@@ -259,7 +271,7 @@ func (*KeywordCommand) gap() {}
 // or an ALTER TABLE read command by command.
 func parseGap(stmt Statement, text string, nativeErr error) (*Result, error) {
 	toks := scanSQL(text)
-	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, alterDatabase} {
+	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, alterDatabase, dropObjects, truncate} {
 		c := &cursor{toks: toks, stmt: stmt}
 		if g := read(c); g != nil && c.done() {
 			return &Result{Stmt: stmt, Text: text, Gap: g,
@@ -280,6 +292,11 @@ func parseGap(stmt Statement, text string, nativeErr error) (*Result, error) {
 	if len(toks) > 1 && toks[0].is("ALTER") && toks[1].is("TABLE") {
 		if r, cmdErr := alterByCommand(stmt, p, toks); r != nil || cmdErr != nil {
 			return r, cmdErr
+		}
+	}
+	if p.insertQuery > 0 {
+		if r, partErr := insertByParts(stmt, p); r != nil || partErr != nil {
+			return r, partErr
 		}
 	}
 	// Both attempts got at least as far as their errors: the later one is
@@ -391,6 +408,113 @@ func exchangeTables(c *cursor) Gap {
 		return nil
 	}
 	if g.Cluster, ok = c.cluster(); !ok {
+		return nil
+	}
+	return g
+}
+
+// DropObjects is DROP|DETACH TABLE|VIEW|DICTIONARY in the forms AfterShip
+// rejects: several names, IF EMPTY, trailing SETTINGS.
+type DropObjects struct {
+	Verb, Kind string
+	Names      []QualifiedName
+}
+
+func (*DropObjects) Construct() Construct { return ConstructDrop }
+func (*DropObjects) gap()                 {}
+
+func dropObjects(c *cursor) Gap {
+	g := &DropObjects{}
+	switch {
+	case c.accept("DROP"):
+		g.Verb = "DROP"
+	case c.accept("DETACH"):
+		g.Verb = "DETACH"
+	default:
+		return nil
+	}
+	for _, k := range []string{"TABLE", "VIEW", "DICTIONARY"} {
+		if c.accept(k) {
+			g.Kind = k
+		}
+	}
+	if g.Kind == "" {
+		return nil
+	}
+	c.accept("IF", "EXISTS")
+	gap := c.accept("IF", "EMPTY")
+	for {
+		q, ok := c.qualified()
+		if !ok {
+			return nil
+		}
+		g.Names = append(g.Names, q)
+		if !c.acceptPunct(',') {
+			break
+		}
+	}
+	if _, ok := c.cluster(); !ok {
+		return nil
+	}
+	c.accept("PERMANENTLY")
+	c.accept("SYNC")
+	c.accept("NO", "DELAY")
+	if c.accept("SETTINGS") {
+		gap = true
+		for {
+			if _, _, ok := c.name(); !ok || !c.acceptPunct('=') || c.done() {
+				return nil
+			}
+			c.i++ // the value
+			if !c.acceptPunct(',') {
+				break
+			}
+		}
+	}
+	if !gap && len(g.Names) == 1 {
+		return nil // a form the other readers take
+	}
+	return g
+}
+
+// Truncate is TRUNCATE DATABASE db or TRUNCATE ALL TABLES FROM db [[NOT]
+// LIKE 'pattern'], which AfterShip has no node for.
+type Truncate struct {
+	Database string
+	// Database says TRUNCATE DATABASE, which drops every object; the other
+	// form empties the tables.
+	WholeDatabase bool
+}
+
+func (*Truncate) Construct() Construct { return ConstructTruncate }
+func (*Truncate) gap()                 {}
+
+func truncate(c *cursor) Gap {
+	if !c.accept("TRUNCATE") {
+		return nil
+	}
+	g := &Truncate{}
+	switch {
+	case c.accept("DATABASE"):
+		g.WholeDatabase = true
+	case c.accept("ALL", "TABLES", "FROM"), c.accept("TABLES", "FROM"):
+	default:
+		return nil
+	}
+	c.accept("IF", "EXISTS")
+	var ok bool
+	if g.Database, _, ok = c.name(); !ok {
+		return nil
+	}
+	if !g.WholeDatabase {
+		c.accept("NOT")
+		if c.accept("LIKE") || c.accept("ILIKE") {
+			if _, ok := c.stringLit(); !ok {
+				return nil
+			}
+		}
+	}
+	if _, ok := c.cluster(); !ok {
 		return nil
 	}
 	return g
@@ -560,6 +684,15 @@ var alterKeywordCommands = []struct {
 	{[]string{"DROP", "STATISTICS"}, ConstructAlterCommand},
 	{[]string{"CLEAR", "STATISTICS"}, ConstructAlterCommand},
 	{[]string{"MATERIALIZE", "STATISTICS"}, ConstructAlterCommand},
+	{[]string{"DROP", "DETACHED", "PART"}, ConstructPartition},
+	{[]string{"DROP", "PART"}, ConstructPartition},
+	{[]string{"DETACH", "PART"}, ConstructPartition},
+	{[]string{"ATTACH", "PART"}, ConstructPartition},
+	{[]string{"FORGET", "PARTITION"}, ConstructPartition},
+	{[]string{"DELETE", "IN", "PARTITION"}, ConstructPartition},
+	{[]string{"REWRITE", "PARTS"}, ConstructAlterCommand},
+	{[]string{"MODIFY", "SQL", "SECURITY"}, ConstructSQLSecurity},
+	{[]string{"MODIFY", "DEFINER"}, ConstructSQLSecurity},
 }
 
 // alterByCommand reads an ALTER TABLE whose prepared text AfterShip still
@@ -588,8 +721,10 @@ func alterByCommand(stmt Statement, p *prepared, toks []sqlTok) (*Result, error)
 		from, to := seg[0].off, seg[len(seg)-1].end
 		ac := AlterCommand{Pos: stmt.PosAt(from), Text: stmt.Text[from:to]}
 		var err error
-		ac.AST, ac.Gap, err = readCommand(text, seg, stmt)
-		if err != nil {
+		if len(seg) > 1 && seg[0].is("MODIFY") && seg[1].is("TTL") && p.ttlAt(seg[0].end) {
+			// MODIFY TTL whose clause the gap layer took out.
+			ac.Gap = &KeywordCommand{Head: "MODIFY TTL", construct: ConstructOwnReader}
+		} else if ac.AST, ac.Gap, err = readCommand(text, seg, stmt); err != nil {
 			return nil, err
 		}
 		if ac.Gap != nil {
@@ -725,6 +860,17 @@ type prepared struct {
 	elems []tableElement
 	// names maps placeholders back to keyword column names.
 	names map[string]string
+	// intervals are the INTERVALs AfterShip cannot read, by placeholder.
+	intervals map[string]interval
+	// typelessExprs are the defaults of columns without a type, which
+	// were blanked.
+	typelessExprs []typelessDefault
+	// storage is the span of the storage clauses of a CREATE TABLE
+	// without ENGINE, which were blanked.
+	storage *[2]int
+	// insertQuery is where the query of an INSERT ... [(columns)]
+	// [SETTINGS ...] WITH|( starts, which AfterShip reads only alone.
+	insertQuery int
 	// comment is the COMMENT string after a view's query.
 	comment *sqlTok
 	// ttls are the TTL clauses.
@@ -734,6 +880,221 @@ type prepared struct {
 }
 
 func (p *prepared) text() string { return string(p.b) }
+
+// settingFloats rewrites the float values of SETTINGS lists, which
+// AfterShip rejects (SETTINGS ratio = 0.9, n = 1e9), to same-length
+// integers, and marks each with its text for the formatter.
+func (p *prepared) settingFloats(toks []sqlTok) {
+	in := false
+	for i, t := range toks {
+		switch {
+		case t.is("SETTINGS") || t.is("SETTING"):
+			in = true
+			continue
+		case !in:
+			continue
+		}
+		switch t.kind {
+		case 'w', '=', ',', 's', '-':
+			continue
+		case '.':
+			// .5: a float without its leading zero.
+			if i > 0 && toks[i-1].kind == '=' && i+1 < len(toks) && toks[i+1].kind == 'n' && toks[i+1].off == t.end {
+				n := toks[i+1]
+				p.marks[t.off] = "NUMBER " + p.orig[t.off:n.end]
+				copy(p.b[t.off:n.end], "0"+strings.Repeat(" ", n.end-t.off-1))
+				p.note(ConstructSettingFloat, t.off)
+			}
+			continue
+		case 'n':
+			lower := strings.ToLower(t.text)
+			if i > 0 && (toks[i-1].kind == '=' || toks[i-1].kind == '-') && strings.ContainsAny(lower, ".e") && !strings.HasPrefix(lower, "0x") {
+				p.marks[t.off] = "NUMBER " + t.text
+				copy(p.b[t.off:t.end], "0"+strings.Repeat(" ", len(t.text)-1))
+				p.note(ConstructSettingFloat, t.off)
+			}
+			continue
+		}
+		in = false
+	}
+}
+
+// insert rewrites what AfterShip rejects in an INSERT's head: keyword
+// column names in its column list become placeholders, and a SETTINGS list
+// before the query is blanked (its values checked as name = value). It
+// records where a query that starts with WITH or a parenthesis begins:
+// AfterShip reads such a query only on its own (insertByParts).
+func (p *prepared) insert(toks []sqlTok) {
+	c := &cursor{toks: toks}
+	if !c.accept("INSERT", "INTO") {
+		return
+	}
+	if !c.accept("TABLE") && c.accept("FUNCTION") {
+		return
+	}
+	if _, ok := c.qualified(); !ok {
+		return
+	}
+	if c.peek().kind == '(' {
+		end := closingParen(toks, c.i)
+		if end < 0 {
+			return
+		}
+		for _, seg := range splitTopLevel(toks[c.i+1 : end]) {
+			if len(seg) == 1 && seg[0].kind == 'w' && isReservedWord(seg[0].text) {
+				p.placeholder(seg[0], ConstructKeywordColumn)
+			}
+		}
+		c.i = end + 1
+	}
+	if c.peek().is("SETTINGS") {
+		start := c.i
+		for c.i < len(toks) && !c.peek().is("SELECT") && !c.peek().is("WITH") && !c.peek().is("VALUES") && !c.peek().is("FORMAT") && c.peek().kind != '(' {
+			c.i++
+		}
+		if c.i > start+1 {
+			p.blank(toks[start].off, toks[c.i-1].end)
+			p.note(ConstructInsertQuery, toks[start].off)
+		}
+	}
+	if t := c.peek(); !c.done() && (t.is("WITH") || t.kind == '(') {
+		p.insertQuery = t.off
+	}
+}
+
+// insertByParts reads an INSERT whose query starts with WITH or a
+// parenthesis: its head with the query replaced by SELECT 1, and the query
+// alone at its own offsets.
+func insertByParts(stmt Statement, p *prepared) (*Result, error) {
+	text := p.text()
+	q := p.insertQuery
+	if _, err := parseOne(text[:q] + "SELECT 1"); err != nil {
+		return nil, newParseError(stmt, 0, err)
+	}
+	ast, err := parseOne(strings.Repeat(" ", q) + text[q:])
+	if err != nil {
+		return nil, newParseError(stmt, 0, err)
+	}
+	r := p.result(stmt)
+	r.AST = ast
+	r.Workarounds = append(r.Workarounds, Workaround{Construct: ConstructInsertQuery, Pos: stmt.PosAt(q)})
+	return r, nil
+}
+
+// sqlSecurity blanks a view's DEFINER = name and SQL SECURITY
+// DEFINER|INVOKER|NONE before its AS: who runs the query is not part of the
+// model.
+func (p *prepared) sqlSecurity(toks []sqlTok) {
+	depth := 0
+	for i, t := range toks {
+		switch t.kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+		if depth != 0 || t.kind != 'w' {
+			continue
+		}
+		switch {
+		case t.is("AS") && i > 0 && !toks[i-1].is("SECURITY"):
+			return // the query
+		case t.is("DEFINER") && i+2 < len(toks) && toks[i+1].kind == '=':
+			p.blank(t.off, toks[i+2].end)
+			p.note(ConstructSQLSecurity, t.off)
+		case t.is("SQL") && i+2 < len(toks) && toks[i+1].is("SECURITY"):
+			p.blank(t.off, toks[i+2].end)
+			p.note(ConstructSQLSecurity, t.off)
+		}
+	}
+}
+
+// storageWords start the storage clauses of a CREATE TABLE.
+var storageWords = map[string]bool{"PARTITION": true, "ORDER": true, "PRIMARY": true, "SAMPLE": true, "TTL": true, "SETTINGS": true}
+
+// noEngine blanks the storage clauses of a CREATE TABLE t (columns) without
+// ENGINE (ORDER BY a, ...), which AfterShip rejects, and keeps their span
+// for the conversion: the engine is the server's default_table_engine.
+func (p *prepared) noEngine(toks []sqlTok) {
+	i := 1
+	for i < len(toks) && (toks[i].is("OR") || toks[i].is("REPLACE")) {
+		i++
+	}
+	if i >= len(toks) || !toks[i].is("TABLE") {
+		return
+	}
+	open := -1
+	for j := i; j < len(toks); j++ {
+		if toks[j].kind == '(' {
+			open = j
+			break
+		}
+		if toks[j].is("AS") || toks[j].is("ENGINE") {
+			return
+		}
+	}
+	if open < 0 {
+		return
+	}
+	close := closingParen(toks, open)
+	if close < 0 || close+1 >= len(toks) || !storageWords[toks[close+1].upper()] {
+		return
+	}
+	end := len(toks)
+	for j := close + 1; j < len(toks); j++ {
+		if toks[j].is("AS") || toks[j].is("COMMENT") || toks[j].is("EMPTY") {
+			end = j
+			break
+		}
+	}
+	from, to := toks[close+1].off, toks[end-1].end
+	p.storage = &[2]int{from, to}
+	p.blank(from, to)
+	p.note(ConstructNoEngine, from)
+}
+
+// typeless blanks the default of a column without a type, seg[i] being
+// DEFAULT, MATERIALIZED or ALIAS right after the name (AfterShip reads the
+// keyword as a type), and keeps the expression's span for the conversion,
+// which checks it: the column's type is the server's to infer.
+func (p *prepared) typeless(seg []sqlTok, i int) bool {
+	if i+1 >= len(seg) || !(seg[i].is("DEFAULT") || seg[i].is("MATERIALIZED") || seg[i].is("ALIAS")) {
+		return false
+	}
+	end := len(seg)
+	for j := i + 1; j < len(seg); j++ {
+		if seg[j].kind == 'w' && (columnTailKeywords[seg[j].upper()] && !seg[j].is("PRIMARY") || seg[j].is("EPHEMERAL")) && j > i+1 {
+			end = j
+			break
+		}
+	}
+	if end <= i+1 {
+		return false
+	}
+	p.typelessExprs = append(p.typelessExprs, typelessDefault{column: identText(seg[i-1]), kind: schema.DefaultKind(seg[i].upper()),
+		from: seg[i+1].off, to: seg[end-1].end})
+	p.blank(seg[i].off, seg[len(seg)-1].end)
+	p.note(ConstructTypeless, seg[i].off)
+	return true
+}
+
+// typelessDefault is the default of a column without a type, at
+// [from, to) of the statement.
+type typelessDefault struct {
+	column   string
+	kind     schema.DefaultKind
+	from, to int
+}
+
+// ttlAt reports whether a TTL clause was taken out right after off.
+func (p *prepared) ttlAt(off int) bool {
+	for _, s := range p.ttls {
+		if s.off >= off && strings.TrimSpace(p.orig[off:s.off]) == "" {
+			return true
+		}
+	}
+	return false
+}
 
 func (p *prepared) note(c Construct, off int) {
 	p.found = append(p.found, Workaround{Construct: c, Pos: Pos{Offset: off}})
@@ -770,6 +1131,9 @@ func prepare(text string, toks []sqlTok) *prepared {
 		return prepareAlter(text, toks)
 	}
 	p := newPrepared(text)
+	if len(toks) > 0 && toks[0].is("INSERT") {
+		p.insert(toks)
+	}
 	if n := len(toks); n > 2 && toks[0].is("DETACH") && toks[n-1].is("PERMANENTLY") {
 		p.blank(toks[n-1].off, toks[n-1].end)
 		p.note(ConstructPermanently, toks[n-1].off)
@@ -779,13 +1143,16 @@ func prepare(text string, toks []sqlTok) *prepared {
 }
 
 func newPrepared(text string) *prepared {
-	return &prepared{orig: text, b: []byte(text), ephemeral: map[string]bool{}, marks: map[int]string{}, names: map[string]string{}}
+	return &prepared{orig: text, b: []byte(text), ephemeral: map[string]bool{}, marks: map[int]string{}, names: map[string]string{},
+		intervals: map[string]interval{}}
 }
 
 // prepareCreate rewrites a CREATE or ATTACH statement.
 func prepareCreate(text string, toks []sqlTok) *prepared {
 	p := newPrepared(text)
 	p.lambdaParams(toks)
+	p.noEngine(toks)
+	p.sqlSecurity(toks)
 	p.createElements(toks)
 	p.extractTTLs(scanSQL(p.text()))
 	p.rewriteInline(scanSQL(p.text()))
@@ -813,6 +1180,7 @@ func prepareAlter(text string, toks []sqlTok) *prepared {
 	}
 	p.extractTTLs(toks)
 	p.alterTypes(rest)
+	p.partitions(rest)
 	if settingsAt >= 0 {
 		s := toks[c.i+settingsAt:]
 		p.settings = parseSettings(text, s[1:])
@@ -821,6 +1189,56 @@ func prepareAlter(text string, toks []sqlTok) *prepared {
 	}
 	p.rewriteInline(scanSQL(p.text()))
 	return p
+}
+
+// partitions rewrites the partition forms AfterShip cannot read in an
+// ALTER's commands: PARTITION ALL (on which it panics) becomes
+// PARTITION 000, and PARTITION ID 'id' loses its ID. Commands on PART
+// 'name' are keyword commands (alterKeywordCommands). None of them changes
+// the schema.
+func (p *prepared) partitions(toks []sqlTok) {
+	for i := 0; i+1 < len(toks); i++ {
+		if !toks[i].is("PARTITION") {
+			continue
+		}
+		switch n := toks[i+1]; {
+		case n.is("ALL"):
+			copy(p.b[n.off:n.end], "000")
+			p.note(ConstructPartition, n.off)
+		case n.is("ID") && i+2 < len(toks) && toks[i+2].kind == 's':
+			p.blank(n.off, n.end)
+			p.note(ConstructPartition, n.off)
+		}
+	}
+}
+
+// ttlClauseAt reports whether the word TTL at toks[i] starts a TTL clause
+// rather than naming a table or column (issue 11: a table named ttl): a
+// clause follows an expression, a type or MODIFY, and is followed by an
+// expression.
+func ttlClauseAt(toks []sqlTok, i int) bool {
+	if i == 0 || i+1 >= len(toks) {
+		return false
+	}
+	switch n := toks[i+1]; n.kind {
+	case '.', ',', ')', ';':
+		return false
+	case 'w':
+		if n.is("TO") || n.is("AFTER") || n.is("FIRST") {
+			return false // RENAME TABLE ttl TO, RENAME COLUMN ttl TO, AFTER ttl
+		}
+	}
+	p := toks[i-1]
+	if p.kind == 'w' {
+		switch p.upper() {
+		case "MODIFY":
+			return true
+		case "TABLE", "COLUMN", "EXISTS", "AFTER", "VIEW", "DICTIONARY", "INDEX", "PROJECTION", "FROM", "JOIN", "AS", "TO",
+			"INTO", "AND", "CONSTRAINT":
+			return false
+		}
+	}
+	return isOperandEnd(p)
 }
 
 // columnTailKeywords end a column definition's default expression.
@@ -836,6 +1254,11 @@ var columnPropertyWords = map[string]bool{"DEFAULT": true, "MATERIALIZED": true,
 // rewriteInline rewrites the constructs that may appear in any statement:
 // two-word types, NULLS FIRST/LAST, Enum lists, EPHEMERAL, MOD and DIV.
 func (p *prepared) rewriteInline(toks []sqlTok) {
+	p.settingFloats(toks)
+	for _, sp := range intervalSpans(p.text(), toks) {
+		copy(p.b[sp.from:sp.to], addInterval(p.intervals, sp.to-sp.from, sp.iv))
+		p.note(ConstructInterval, sp.from)
+	}
 	segStart := 0 // index of the first token of the current comma segment
 	depth := 0
 	segAtDepth := map[int]int{}
@@ -858,6 +1281,11 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 		}
 		segStart = segAtDepth[depth]
 		if t.kind != 'w' {
+			continue
+		}
+		if isDigit(t.text[0]) {
+			// 02725_cnf: AfterShip reads a number.
+			p.placeholder(t, ConstructDigitName)
 			continue
 		}
 		if i > 0 && objectNameAt(toks, i) && isReservedTableName(t.text) {
@@ -1135,7 +1563,9 @@ func (p *prepared) createElements(toks []sqlTok) {
 				if seg[0].kind == 'w' && isReservedWord(seg[0].text) {
 					p.placeholder(seg[0], ConstructKeywordColumn)
 				}
-				p.blankType(seg, 1)
+				if !p.typeless(seg, 1) {
+					p.blankType(seg, 1)
+				}
 			}
 			pos += len(seg) + 1
 		}
@@ -1303,7 +1733,7 @@ func (p *prepared) extractTTLs(toks []sqlTok) {
 			depth--
 			continue
 		}
-		if !t.is("TTL") {
+		if !t.is("TTL") || !ttlClauseAt(toks, i) {
 			continue
 		}
 		// "REMOVE TTL" and "MODIFY COLUMN x REMOVE TTL" have no clause.
@@ -1442,6 +1872,9 @@ func (p *prepared) alterTypes(toks []sqlTok) {
 		i++ // the name
 		if i+1 < len(seg) && seg[i].kind == '.' {
 			i += 2
+		}
+		if head == "ADD COLUMN" && p.typeless(seg, i) {
+			continue
 		}
 		if i < len(seg) && seg[i].kind == 'w' && columnPropertyWords[seg[i].upper()] {
 			continue

@@ -119,7 +119,11 @@ func isIdentByte(c byte) bool {
 }
 
 // unquoteAt reads a quoted string or identifier starting at s[i] and
-// returns the index after it and its unescaped text.
+// returns the index after it and its unescaped text, with the server's
+// escape rules (derived from ClickHouse 26.7; TestServerEscapes checks every
+// ASCII character after a backslash against the server): the C escapes,
+// \e, \0 (one NUL, never octal), \xHH, \N (nothing), a backslash before \, ',
+// ", `, / or = drops, and before anything else the backslash stays.
 func unquoteAt(s string, i int) (int, string, error) {
 	q := s[i]
 	var b strings.Builder
@@ -128,7 +132,7 @@ func unquoteAt(s string, i int) (int, string, error) {
 		switch {
 		case c == '\\' && j+1 < len(s):
 			j++
-			switch s[j] {
+			switch e := s[j]; e {
 			case 'n':
 				b.WriteByte('\n')
 			case 't':
@@ -141,8 +145,28 @@ func unquoteAt(s string, i int) (int, string, error) {
 				b.WriteByte('\b')
 			case 'f':
 				b.WriteByte('\f')
+			case 'a':
+				b.WriteByte('\a')
+			case 'v':
+				b.WriteByte('\v')
+			case 'e':
+				b.WriteByte(0x1b)
+			case 'N':
+			case 'x':
+				if j+2 >= len(s) {
+					return 0, "", fmt.Errorf("incomplete \\x escape in %q", s)
+				}
+				v, err := strconv.ParseUint(s[j+1:j+3], 16, 8)
+				if err != nil {
+					return 0, "", fmt.Errorf("bad \\x escape in %q", s)
+				}
+				b.WriteByte(byte(v))
+				j += 2
+			case '\\', '\'', '"', '`', '/', '=':
+				b.WriteByte(e)
 			default:
-				b.WriteByte(s[j])
+				b.WriteByte('\\')
+				b.WriteByte(e)
 			}
 		case c == q && j+1 < len(s) && s[j+1] == q:
 			b.WriteByte(q)

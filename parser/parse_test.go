@@ -262,6 +262,32 @@ var gapCases = []gapCase{
 	{"lambda without parentheses", "CREATE FUNCTION f AS x -> x + 1", ConstructLambda, nil},
 	{"COMMENT after a view's query", "CREATE VIEW v AS SELECT 1 AS a COMMENT 'the view'", ConstructViewComment, nil},
 	{"TTL GROUP BY SET", "CREATE TABLE t (k UInt64, d DateTime, v UInt64) ENGINE = MergeTree ORDER BY k TTL d + INTERVAL 1 DAY GROUP BY k SET v = max(v)", ConstructOwnReader, nil},
+	// AfterShip panics on PARTITION ALL (issue 11); it rejects PARTITION ID
+	// and PART.
+	{"ATTACH PARTITION ALL", "ALTER TABLE t ATTACH PARTITION ALL", ConstructPartition, nil},
+	{"DROP PARTITION ID", "ALTER TABLE t DROP PARTITION ID '2024', DETACH PARTITION ID '2023'", ConstructPartition, nil},
+	{"DROP PART", "ALTER TABLE t DROP PART 'all_1_1_0'", ConstructPartition, nil},
+	{"DELETE IN PARTITION", "ALTER TABLE t DELETE IN PARTITION 1 WHERE x = 1", ConstructPartition, nil},
+	{"FORGET PARTITION", "ALTER TABLE t FORGET PARTITION '2024'", ConstructPartition, nil},
+	// Issue 11: TTL d + INTERVAL '7 days' passed lint and was dropped.
+	{"INTERVAL string", "CREATE TABLE t (d DateTime, e DateTime DEFAULT d + INTERVAL '7 days') ENGINE = MergeTree ORDER BY d", ConstructInterval, nil},
+	{"INTERVAL string in a SELECT", "INSERT INTO t SELECT now() - INTERVAL '1 day 2 hours'", ConstructInterval, nil},
+	// Issue 11: valid SQL that offline lint rejected.
+	{"INSERT ... WITH", "INSERT INTO t (x) WITH 1 AS y SELECT y", ConstructInsertQuery, nil},
+	{"INSERT ... SETTINGS", "INSERT INTO t (x) SETTINGS max_threads = 1 SELECT 1", ConstructInsertQuery, nil},
+	{"keyword column in INSERT", "INSERT INTO t (Window, order) SELECT 'x', 1", ConstructKeywordColumn, nil},
+	{"float in SETTINGS", "CREATE TABLE t (a UInt8) ENGINE = MergeTree ORDER BY a SETTINGS min_compress_block_size = 1e6, ratio_of_defaults_for_sparse_serialization = 0.9", ConstructSettingFloat, nil},
+	{"float in MODIFY SETTING", "ALTER TABLE t MODIFY SETTING ratio_of_defaults_for_sparse_serialization = .5", ConstructSettingFloat, nil},
+	{"ALIAS without a type", "CREATE TABLE t (a UInt8, b ALIAS a + 1 COMMENT 'b', c MATERIALIZED a * 2) ENGINE = Memory", ConstructTypeless, nil},
+	{"ADD COLUMN ALIAS without a type", "ALTER TABLE t ADD COLUMN b ALIAS a + 1", ConstructTypeless, nil},
+	{"CREATE TABLE without ENGINE", "CREATE TABLE t (a UInt8) ORDER BY a SETTINGS index_granularity = 64", ConstructNoEngine, nil},
+	{"name that starts with a digit", "CREATE TABLE 01681_db.02725_cnf (a UInt8, 1c String, INDEX 2i a TYPE minmax) ENGINE = MergeTree ORDER BY (a, 1c)", ConstructDigitName, nil},
+	{"DROP several tables", "DROP TABLE IF EXISTS IF EMPTY a, db.b SYNC SETTINGS max_table_size_to_drop = 0", ConstructDrop, nil},
+	{"TRUNCATE DATABASE", "TRUNCATE DATABASE IF EXISTS db ON CLUSTER c", ConstructTruncate, nil},
+	{"TRUNCATE ALL TABLES", "TRUNCATE ALL TABLES FROM db NOT LIKE 'keep%'", ConstructTruncate, nil},
+	{"SQL SECURITY", "CREATE VIEW v DEFINER = default SQL SECURITY DEFINER AS SELECT 1 AS a", ConstructSQLSecurity, nil},
+	{"MODIFY SQL SECURITY", "ALTER TABLE v MODIFY SQL SECURITY INVOKER", ConstructSQLSecurity, nil},
+	{"INTERVAL unit abbreviation", "CREATE TABLE t (d DateTime, e DateTime DEFAULT d + INTERVAL 1 + 1 SQL_TSI_DAY) ENGINE = Memory", ConstructInterval, nil},
 }
 
 func TestParseErrors(t *testing.T) {
@@ -278,6 +304,8 @@ func TestParseErrors(t *testing.T) {
 		{"MOD inside an unclosed paren", "SELECT (5 MOD 2", 1, 16, "expected ')'"},
 		{"DROP FUNCTION without a name", "DROP FUNCTION", 1, 6, ""},
 		{"EXCHANGE without AND", "EXCHANGE TABLES a b", 1, 1, ""},
+		{"broken INSERT query", "INSERT INTO t (x) WITH 1 AS SELECT y", 1, 36, ""},
+		{"broken INSERT head", "INSERT INTO t (x,) WITH 1 AS y SELECT y", 1, 20, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

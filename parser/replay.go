@@ -3,6 +3,7 @@ package parser
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,6 +21,70 @@ type Replayer struct {
 	database string
 	findings []Finding
 	errs     ReplayErrors
+	// temporary are the temporary tables of the session, which a DROP
+	// TABLE of their name drops before any table of the database.
+	temporary map[string]bool
+	// trusted says the statements have run on the server (see
+	// TrustStatements).
+	trusted bool
+}
+
+// TrustStatements makes the replayer take the statements it replays as
+// ones the server has run: what the model then refuses (an ALTER of a table
+// it does not have, a USE of a database it does not know) is the model's
+// failure, not the user's. Such a statement becomes a finding at its
+// position, the objects and databases it names become uncertain, and the
+// rest of the schema is still built: one statement never voids the
+// comparison. Drift checks (diff, migrate, baseline, verify) and the
+// declarative commands replay this way; `chschema schema` does not.
+func (r *Replayer) TrustStatements() { r.trusted = true }
+
+// refused records a statement the model refuses: an error, or, for a
+// trusted statement, a finding that makes what it names uncertain.
+func (r *Replayer) refused(pos schema.Position, sql string, err error, change schema.Change, objs []schema.QualifiedName, dbs []string) {
+	if !r.trusted {
+		r.errs = append(r.errs, &ReplayError{Pos: pos, Stmt: sql, Err: err, Change: change})
+		return
+	}
+	reason := "the model cannot replay this statement, which the server ran: " + err.Error()
+	if len(objs)+len(dbs) == 0 {
+		dbs = []string{r.database}
+	}
+	r.findings = append(r.findings, Finding{Pos: pos, Reason: reason, Objects: objs, Refused: err})
+	_ = r.schema.Apply(&schema.MarkUncertain{Objects: objs, Databases: dbs, Reason: schema.Uncertainty{Reason: reason, Pos: pos}})
+}
+
+// touched names the objects and databases a change may touch.
+func touched(c schema.Change) (objs []schema.QualifiedName, dbs []string) {
+	switch c := c.(type) {
+	case *schema.AddDatabase:
+		return nil, []string{c.D.Name}
+	case *schema.DropDatabase:
+		return nil, []string{c.Name}
+	case *schema.ModifyDatabaseComment:
+		return nil, []string{c.Name}
+	case *schema.TruncateDatabase:
+		return nil, []string{c.Name}
+	case *schema.AddTable:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.AddView:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.AddDictionary:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.DropObject:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.DetachObject:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.AttachObject:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.RenameObject:
+		return []schema.QualifiedName{c.From, c.To}, nil
+	case *schema.ExchangeObjects:
+		return []schema.QualifiedName{c.A, c.B}, nil
+	case *schema.ModifyTable:
+		return []schema.QualifiedName{c.Name}, nil
+	}
+	return nil, nil
 }
 
 // Finding reports a statement, or part of one, that the model cannot
@@ -31,6 +96,9 @@ type Finding struct {
 	// Databases, when set, may have gained or lost objects the model does
 	// not know.
 	Databases []string
+	// Refused is, for a statement the model refused though the server ran
+	// it (see TrustStatements), the model's error.
+	Refused error
 }
 
 // String returns "file:line:col: reason".
@@ -152,6 +220,14 @@ func (r *Replayer) Replay(pos schema.Position, sql string) (ReplayErrors, []Find
 
 // ReplayStatement replays one statement that starts at pos.
 func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
+	// A panic while replaying (chschema's bug) makes the statement one the
+	// model cannot follow, and its database uncertain, rather than ending
+	// the run.
+	defer recoverAfterShip(func(err error) {
+		reason := "cannot replay the statement: " + err.Error()
+		r.findings = append(r.findings, Finding{Pos: pos, Reason: reason, Databases: []string{r.database}})
+		_ = r.schema.Apply(&schema.MarkUncertain{Databases: []string{r.database}, Reason: schema.Uncertainty{Reason: reason, Pos: pos}})
+	})
 	conv, err := Convert(sql, r.database)
 	if err != nil {
 		at := pos
@@ -159,7 +235,7 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 		if errors.As(err, &oe) && oe.Offset <= len(sql) {
 			at = advance(pos, sql[:oe.Offset])
 		}
-		r.errs = append(r.errs, &ReplayError{Pos: at, Stmt: sql, Err: err})
+		r.refused(at, sql, err, nil, nil, nil)
 		return
 	}
 	r.ReplayConversion(pos, sql, conv)
@@ -171,7 +247,10 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conversion) {
 	if conv.Use != "" {
 		if _, ok := r.schema.Database(conv.Use); !ok {
-			r.errs = append(r.errs, &ReplayError{Pos: pos, Stmt: sql, Err: fmt.Errorf("USE %s: database %w", schema.QuoteIdent(conv.Use), schema.ErrNotExist)})
+			r.refused(pos, sql, fmt.Errorf("USE %s: database %w", schema.QuoteIdent(conv.Use), schema.ErrNotExist), nil, nil, []string{conv.Use})
+			if r.trusted {
+				r.database = conv.Use // the server had it
+			}
 		} else {
 			r.database = conv.Use
 		}
@@ -183,13 +262,25 @@ func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conve
 		r.fixCodec(conv, f)
 	}
 	r.inlineFunctions(conv)
-	for _, c := range conv.Changes {
+	if conv.temporary != "" {
+		if r.temporary == nil {
+			r.temporary = map[string]bool{}
+		}
+		r.temporary[conv.temporary] = true
+	}
+	delete(r.temporary, conv.dropTemporary)
+	for i, c := range conv.Changes {
+		if d, ok := c.(*schema.DropObject); ok && slices.Contains(conv.sessionDrops, i) && r.temporary[d.Name.Name] {
+			delete(r.temporary, d.Name.Name) // the session's temporary table
+			continue
+		}
 		if err := r.schema.Apply(c); err != nil {
 			if names, ok := r.uncertain(c); ok {
 				r.findings = append(r.findings, Finding{Pos: pos, Reason: "on an uncertain object: " + err.Error(), Objects: names})
 				continue
 			}
-			r.errs = append(r.errs, &ReplayError{Pos: pos, Stmt: sql, Err: err, Change: c})
+			objs, dbs := touched(c)
+			r.refused(pos, sql, err, c, objs, dbs)
 		}
 	}
 	for _, u := range conv.Unsupported {
@@ -245,7 +336,7 @@ func (r *Replayer) uncertain(c schema.Change) ([]schema.QualifiedName, bool) {
 	if o, ok := r.schema.Object(name); ok && len(o.Uncertainties()) > 0 {
 		return names(), true
 	}
-	if d, ok := r.schema.Database(name.Database); ok && len(d.Uncertain) > 0 {
+	if d, ok := r.schema.Database(name.Database); ok && len(d.UncertaintiesOf(name.Name)) > 0 {
 		return names(), true
 	}
 	return nil, false
@@ -458,4 +549,87 @@ func functionResult(fn string, arg schema.Type) (schema.Type, bool) {
 		}
 	}
 	return "", false
+}
+
+// StatementFootprint is what one statement touches: the databases it
+// names, the databases and objects it creates (CREATE, RENAME ... TO,
+// EXCHANGE, ATTACH, or an unreadable CREATE), and the database a USE
+// switches to.
+type StatementFootprint struct {
+	Databases        []string
+	CreatedDatabases []string
+	Created          []schema.QualifiedName
+	Use              string
+}
+
+// Footprint returns what sql touches, database being the session's. A
+// statement the converter cannot read touches the session's database.
+func Footprint(sql, database string) StatementFootprint {
+	var f StatementFootprint
+	conv, err := Convert(sql, database)
+	if err != nil {
+		f.Databases = []string{database}
+		return f
+	}
+	seen := map[string]bool{}
+	add := func(d string) {
+		if d != "" && !seen[d] {
+			seen[d] = true
+			f.Databases = append(f.Databases, d)
+		}
+	}
+	for _, c := range conv.Changes {
+		objs, ds := touched(c)
+		for _, o := range objs {
+			add(o.Database)
+		}
+		for _, d := range ds {
+			add(d)
+		}
+		switch c := c.(type) {
+		case *schema.AddDatabase:
+			f.CreatedDatabases = append(f.CreatedDatabases, c.D.Name)
+		case *schema.AddTable:
+			f.Created = append(f.Created, c.Name)
+			if c.AsTable != nil {
+				add(c.AsTable.Database)
+			}
+		case *schema.AddView:
+			f.Created = append(f.Created, c.Name)
+		case *schema.AddDictionary:
+			f.Created = append(f.Created, c.Name)
+		case *schema.RenameObject:
+			f.Created = append(f.Created, c.To)
+		case *schema.ExchangeObjects:
+			f.Created = append(f.Created, c.A, c.B)
+		case *schema.AttachObject:
+			f.Created = append(f.Created, c.Name)
+		}
+	}
+	create := strings.EqualFold(firstWord(sql), "CREATE") || strings.EqualFold(firstWord(sql), "ATTACH")
+	for _, u := range conv.Unsupported {
+		for _, o := range u.Objects {
+			add(o.Database)
+			if create {
+				f.Created = append(f.Created, o)
+			}
+		}
+		for _, d := range u.Databases {
+			add(d)
+			if create {
+				f.CreatedDatabases = append(f.CreatedDatabases, d)
+			}
+		}
+	}
+	add(conv.Use)
+	f.Use = conv.Use
+	return f
+}
+
+func firstWord(sql string) string {
+	toks := scanSQL(blankComments(sql))
+	if len(toks) == 0 {
+		return ""
+	}
+	return toks[0].text
 }

@@ -24,6 +24,12 @@ type (
 		Name    string
 		Comment Comment
 	}
+	// TruncateDatabase is TRUNCATE DATABASE: it drops every table, view
+	// and dictionary of the database, and keeps the database.
+	TruncateDatabase struct {
+		Name     string
+		IfExists bool
+	}
 )
 
 // Changes of whole objects (tables, views, dictionaries).
@@ -229,6 +235,7 @@ type MarkUncertain struct {
 func (*AddDatabase) change()           {}
 func (*DropDatabase) change()          {}
 func (*ModifyDatabaseComment) change() {}
+func (*TruncateDatabase) change()      {}
 func (*AddTable) change()              {}
 func (*AddView) change()               {}
 func (*AddDictionary) change()         {}

@@ -157,7 +157,10 @@ func RenderFunction(f *Function) string {
 
 // RenderColumn returns a column definition as create_table_query prints it.
 func RenderColumn(c *Column) string {
-	s := BackQuote(c.Name) + " " + string(c.Type)
+	s := BackQuote(c.Name)
+	if c.Type != "" {
+		s += " " + string(c.Type) // empty: the server infers it
+	}
 	if c.Default != nil {
 		s += " " + string(c.Default.Kind)
 		if c.Default.Expr != "" {
@@ -220,6 +223,9 @@ func renderStorage(st Storage) string {
 		return ""
 	}
 	s := " ENGINE = " + st.Engine.String()
+	if _, _, _, old := st.Engine.OldSyntax(); old {
+		return s // the keys are the engine's arguments
+	}
 	if st.PartitionBy != "" {
 		s += " PARTITION BY " + string(st.PartitionBy)
 	}
@@ -328,6 +334,12 @@ func QuoteString(s string) string {
 	return "'" + stringEscaper.Replace(s) + "'"
 }
 
-// stringEscaper is built once: a Replacer builds its tables on first use,
-// which cost more than the replacing in replay's hot path.
-var stringEscaper = strings.NewReplacer("\\", `\\`, "'", `\'`, "\n", `\n`, "\t", `\t`, "\r", `\r`, "\x00", `\0`, "\b", `\b`, "\f", `\f`)
+// stringEscaper and identEscaper escape what the server's formatter escapes
+// in a quoted string and in a backquoted identifier: the backslash, the
+// quote, and the control characters \b, \f, \n, \r, \t and NUL; other
+// bytes are written as they are. Built once: a Replacer builds its tables
+// on first use, which cost more than the replacing in replay's hot path.
+var (
+	stringEscaper = strings.NewReplacer("\\", `\\`, "'", `\'`, "\n", `\n`, "\t", `\t`, "\r", `\r`, "\x00", `\0`, "\b", `\b`, "\f", `\f`)
+	identEscaper  = strings.NewReplacer("\\", `\\`, "`", "\\`", "\n", `\n`, "\t", `\t`, "\r", `\r`, "\x00", `\0`, "\b", `\b`, "\f", `\f`)
+)

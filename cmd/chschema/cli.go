@@ -63,7 +63,7 @@ type CLI struct {
 	Baseline BaselineCmd `cmd:"" help:"Record migrations up to VERSION as applied without running them, after checking chschema.sum and the schema."`
 	Verify   VerifyCmd   `cmd:"" help:"On a scratch server (--dev-dsn): apply all, down to 0, apply again, comparing the schema after each step; then clean up."`
 	Unlock   UnlockCmd   `cmd:"" help:"Force the release of the migration lock (after a crashed migrate)."`
-	Diff     DiffCmd     `cmd:"" help:"Report drift between what the migrations say and what the server holds."`
+	Diff     DiffCmd     `cmd:"" help:"Report drift between what the migrations say and what the server holds, in every database the migrations touch."`
 	Dump     DumpCmd     `cmd:"" help:"Write the expected schema (with --dsn, the live one, without chschema's own tables) as the desired schema directory: one .sql file per database."`
 	Plan     PlanCmd     `cmd:"" help:"Generate the next migration of SERVICE from the expected schema to the desired one (--schema-dir), with a down section."`
 	Check    CheckCmd    `cmd:"" help:"Exit 1, printing the diff, when the migrations do not build the desired schema (--schema-dir)."`

@@ -278,7 +278,7 @@ func objectHeads(sql string) []string {
 		if !strings.HasPrefix(line, "CREATE ") {
 			continue
 		}
-		f := strings.Fields(line)
+		f := strings.Fields(strings.TrimSuffix(line, ";"))
 		n := 3
 		if f[1] == "MATERIALIZED" || f[1] == "OR" {
 			n = 4

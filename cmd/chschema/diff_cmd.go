@@ -120,6 +120,9 @@ func printDiffNotes(env *Env, g *Globals, res *chschema.DiffResult) {
 		}
 		note("%s is half-applied: its %s %s as expected", h.Key, english.Plural(h.Done, "completed statement"), verb)
 	}
+	for _, h := range res.HalfReverted {
+		note("%s is half-reverted: its up section and its %s count as expected", h.Key, english.Plural(h.Done, "completed down statement"))
+	}
 	for _, f := range res.Findings {
 		note("%s", filepath.Join(g.Dir, f.String()))
 	}
@@ -128,7 +131,6 @@ func printDiffNotes(env *Env, g *Globals, res *chschema.DiffResult) {
 	}
 }
 
-// readSchemaFile reads a schema saved with `chschema schema --format json`.
 // maxOfflineSchema is the largest --offline-from file diff reads.
 const maxOfflineSchema = 1 << 30
 

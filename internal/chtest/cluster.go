@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/chschema/chschema/internal/english"
 	"net"
 	"os"
 	"os/exec"
@@ -175,7 +176,7 @@ func SharedCluster(t testing.TB, opts ClusterOptions) *LoopbackCluster {
 		opts.Keeper = TestKeeper
 	}
 	if opts.Nodes < 1 {
-		t.Fatalf("chtest: a cluster of %d nodes", opts.Nodes)
+		t.Fatalf("chtest: a cluster of %s", english.Plural(opts.Nodes, "node"))
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -214,7 +215,7 @@ func startCluster(opts ClusterOptions) (*LoopbackCluster, error) {
 			return nil, err
 		}
 		if len(c.Nodes) < opts.Nodes {
-			return nil, fmt.Errorf("CHSCHEMA_TEST_CLUSTER has %d nodes; the test needs %d", len(c.Nodes), opts.Nodes)
+			return nil, fmt.Errorf("CHSCHEMA_TEST_CLUSTER has %s; the test needs %d", english.Plural(len(c.Nodes), "node"), opts.Nodes)
 		}
 		if c.Keeper != opts.Keeper {
 			return nil, fmt.Errorf("CHSCHEMA_TEST_CLUSTER's keeper is %q; the test needs %q", c.Keeper, opts.Keeper)
