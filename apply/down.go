@@ -20,9 +20,11 @@ func (r *Runner) Down(ctx context.Context, units []*Unit, target Target, mode Mo
 	if target.Steps < 0 {
 		return &Report{}, errors.New("apply: down steps must be positive")
 	}
-	s, err := r.begin(ctx, "down", units, mode, false)
+	pctx, cancel := r.stoppable(ctx)
+	defer cancel()
+	s, err := r.begin(pctx, "down", units, mode, false)
 	if err != nil {
-		return &Report{}, err
+		return &Report{}, r.beforeStatements(ctx, err)
 	}
 	if mode == Execute {
 		defer r.release(ctx)
@@ -95,9 +97,11 @@ func (r *Runner) Baseline(ctx context.Context, units []*Unit, target Target) ([]
 	if target.To == nil {
 		return nil, errors.New("apply: baseline needs a version")
 	}
-	s, err := r.begin(ctx, "baseline", units, Execute, true)
+	pctx, cancel := r.stoppable(ctx)
+	defer cancel()
+	s, err := r.begin(pctx, "baseline", units, Execute, true)
 	if err != nil {
-		return nil, err
+		return nil, r.beforeStatements(ctx, err)
 	}
 	defer r.release(ctx)
 	if len(s.partial) > 0 {
@@ -115,8 +119,8 @@ func (r *Runner) Baseline(ctx context.Context, units []*Unit, target Target) ([]
 			expected = append(expected, u)
 		}
 	}
-	if err := r.verify(ctx, AppliedState{Init: r.init, Applied: expected}); err != nil {
-		return nil, err
+	if err := r.verify(pctx, AppliedState{Init: r.init, Applied: expected}); err != nil {
+		return nil, r.beforeStatements(ctx, err)
 	}
 	var events []Event
 	var keys []Key
@@ -129,6 +133,9 @@ func (r *Runner) Baseline(ctx context.Context, units []*Unit, target Target) ([]
 		e.FinishedAt = now.UTC()
 		events = append(events, e)
 		keys = append(keys, u.Key())
+	}
+	if err := r.held(); err != nil {
+		return nil, err
 	}
 	return keys, r.history.Append(ctx, events...)
 }

@@ -53,6 +53,35 @@ const (
 	JournalTable
 )
 
+// String names the journal as --journal does: auto, querylog or table.
+func (j Journal) String() string {
+	switch j {
+	case JournalQueryLog:
+		return "querylog"
+	case JournalTable:
+		return "table"
+	}
+	return "auto"
+}
+
+// recorded is the journal as the history stores it: "" when unknown.
+func (j Journal) recorded() string {
+	if j == JournalAuto {
+		return ""
+	}
+	return j.String()
+}
+
+func parseJournal(s string) Journal {
+	switch s {
+	case "querylog":
+		return JournalQueryLog
+	case "table":
+		return JournalTable
+	}
+	return JournalAuto
+}
+
 // Verifier checks the live schema against the expected one before anything
 // runs. It returns an error describing the drift, if any (a *drift.Error for
 // DriftVerifier).
@@ -242,6 +271,8 @@ type Runner struct {
 	noMutationWait   bool
 	beforeStmt       func(context.Context, StatementStarted) error
 	preflight        func(context.Context, Preflight) error
+	stop             <-chan struct{}
+	leaseLost        bool
 	version          string
 	host             string
 	strictDown       bool
@@ -400,6 +431,9 @@ func (r *Runner) prepareServer(ctx context.Context, s *session, runInit bool) er
 		r.events(InitStarted{Statements: len(r.init)})
 		begin := time.Now()
 		for i, st := range r.init {
+			if err := r.held(); err != nil {
+				return err
+			}
 			if err := r.exec(ctx, st, queryID(s.attempt, "init", 0, i, st)); err != nil {
 				return &StmtError{Service: "init", Index: i, Stmt: st, Err: err}
 			}
@@ -450,9 +484,11 @@ func (r *Runner) verifyWith(ctx context.Context, v Verifier, state AppliedState)
 // With mode DryRun it only returns the plan: it takes no lock and changes
 // nothing.
 func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, mode Mode) (*Report, error) {
-	s, err := r.begin(ctx, "migrate", units, mode, true)
+	pctx, cancel := r.stoppable(ctx)
+	defer cancel()
+	s, err := r.begin(pctx, "migrate", units, mode, true)
 	if err != nil {
-		return &Report{}, err
+		return &Report{}, r.beforeStatements(ctx, err)
 	}
 	if mode == Execute {
 		defer r.release(ctx)
@@ -463,8 +499,8 @@ func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, mode
 			return rep, fmt.Errorf("%w: %s was being reverted (%d statements done); run down to finish it", ErrIncomplete, k, p.Done)
 		}
 	}
-	if err := r.verify(ctx, AppliedState{Init: r.init, Applied: appliedUnits(s.state, units), Partial: s.partial}); err != nil {
-		return rep, err
+	if err := r.verify(pctx, AppliedState{Init: r.init, Applied: appliedUnits(s.state, units), Partial: s.partial}); err != nil {
+		return rep, r.beforeStatements(ctx, err)
 	}
 	plan, err := planUp(units, s.state, s.partial, target)
 	if err != nil {
@@ -485,119 +521,6 @@ func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, mode
 		return rep, nil
 	}
 	return rep, r.run(ctx, s, plan, false, rep)
-}
-
-// run executes planned sections in order and records them.
-func (r *Runner) run(ctx context.Context, s *session, plan []plannedUnit, down bool, rep *Report) error {
-	if err := r.checkLock(); err != nil || len(plan) == 0 {
-		return err
-	}
-	startSt, failSt, doneSt := StatusStarted, StatusFailed, StatusApplied
-	if down {
-		startSt, failSt, doneSt = StatusReverting, StatusRevertFailed, StatusReverted
-	}
-	section := func(u *Unit) []Statement {
-		if down {
-			return u.Down
-		}
-		return u.Up
-	}
-	now := time.Now()
-	started := make([]Event, len(plan))
-	for i, p := range plan {
-		started[i] = r.event(p.unit, startSt, s.attempt, p.start, len(section(p.unit)), now)
-	}
-	if err := r.history.Append(ctx, started...); err != nil {
-		return err
-	}
-	w := newEventWriter(ctx, r.history)
-	for pi, p := range plan {
-		u, stmts := p.unit, section(p.unit)
-		begin := time.Now()
-		r.events(MigrationStarted{Key: u.Key(), Name: u.Name, File: u.File, Down: down, Index: pi + 1, Count: len(plan),
-			Statements: len(stmts), Start: p.start})
-		// fail records the unit as failed after done statements, and the
-		// units planned after it as not started, and returns err.
-		fail := func(done int, err error) error {
-			failed := r.event(u, failSt, s.attempt, done, len(stmts), begin)
-			failed.Error = err.Error()
-			events := []Event{failed}
-			for _, q := range plan[pi+1:] {
-				back := StatusPending
-				if down {
-					back = StatusApplied
-				}
-				ev := r.event(q.unit, back, s.attempt, q.start, len(section(q.unit)), begin)
-				if down {
-					ev.Statements = uint32(len(q.unit.Up))
-					ev.RawChecksum = s.state[q.unit.Key()].RawChecksum
-				}
-				events = append(events, ev)
-			}
-			werr := w.close()
-			if herr := r.history.Append(context.WithoutCancel(ctx), events...); herr != nil {
-				werr = errors.Join(werr, herr)
-			}
-			r.events(MigrationFailed{Key: u.Key(), Name: u.Name, Down: down, Done: done, Total: len(stmts), Err: err, Duration: time.Since(begin)})
-			return errors.Join(err, werr)
-		}
-		if p.start > 0 {
-			// An interrupted run may have left a mutation of its last
-			// completed statement running (or failed): see it through first.
-			if err := r.waitMutations(ctx, u.Key(), stmts[p.start-1]); err != nil {
-				return fail(p.start, &StmtError{Service: u.Service, Version: u.Version, Index: p.start - 1, Stmt: stmts[p.start-1], Err: err, Down: down})
-			}
-		}
-		for i := p.start; i < len(stmts); i++ {
-			st := stmts[i]
-			id := queryID(s.attempt, u.Service, u.Version, i, st)
-			ev := StatementStarted{Key: u.Key(), Down: down, Index: i + 1, Count: len(stmts), Statement: st, QueryID: id}
-			stmtBegin := time.Now()
-			var err error
-			if r.beforeStmt != nil {
-				err = r.beforeStmt(ctx, ev)
-			}
-			if err == nil {
-				r.events(ev)
-				err = r.exec(ctx, st, id)
-			}
-			if err == nil {
-				err = r.waitMutations(ctx, u.Key(), st)
-			}
-			if err != nil {
-				return fail(i, &StmtError{Service: u.Service, Version: u.Version, Index: i, Stmt: st, Err: err, Down: down})
-			}
-			rep.Statements++
-			r.events(StatementDone{Key: u.Key(), Down: down, Index: i + 1, Count: len(stmts), Statement: st, Duration: time.Since(stmtBegin)})
-			if s.journal == JournalTable {
-				if err := r.history.Append(ctx, r.event(u, startSt, s.attempt, i+1, len(stmts), begin)); err != nil {
-					return errors.Join(err, w.close())
-				}
-			}
-		}
-		done := r.event(u, doneSt, s.attempt, len(stmts), len(stmts), begin)
-		done.FinishedAt = time.Now().UTC()
-		done.Duration = time.Since(begin)
-		w.add(done)
-		rep.Applied = append(rep.Applied, u.Key())
-		r.events(MigrationDone{Key: u.Key(), Name: u.Name, Down: down, Statements: len(stmts), Duration: done.Duration})
-	}
-	if err := w.close(); err != nil {
-		return err
-	}
-	return r.checkLock()
-}
-
-func (r *Runner) release(ctx context.Context) {
-	_ = r.locker.Release(context.WithoutCancel(ctx))
-}
-
-// checkLock fails when the lock was lost while the run held it.
-func (r *Runner) checkLock() error {
-	if tl, ok := r.locker.(interface{ Lost() error }); ok {
-		return tl.Lost()
-	}
-	return nil
 }
 
 func (r *Runner) event(u *Unit, st Status, attempt string, done, total int, started time.Time) Event {
@@ -991,6 +914,7 @@ func planUp(units []*Unit, state map[Key]Record, partial map[Key]PartialUnit, ta
 // Losing a batch to a kill is harmless, since resume reads system.query_log.
 type eventWriter struct {
 	h        HistoryStore
+	guard    func() error
 	ctx      context.Context
 	interval time.Duration
 	mu       sync.Mutex
@@ -1001,8 +925,8 @@ type eventWriter struct {
 	done     chan struct{}
 }
 
-func newEventWriter(ctx context.Context, h HistoryStore) *eventWriter {
-	w := &eventWriter{h: h, ctx: context.WithoutCancel(ctx), interval: time.Second,
+func newEventWriter(ctx context.Context, h HistoryStore, guard func() error) *eventWriter {
+	w := &eventWriter{h: h, guard: guard, ctx: context.WithoutCancel(ctx), interval: time.Second,
 		kick: make(chan struct{}, 1), closing: make(chan struct{}), done: make(chan struct{})}
 	go w.loop()
 	return w
@@ -1047,7 +971,12 @@ func (w *eventWriter) flush() {
 	if len(batch) == 0 {
 		return
 	}
-	if err := w.h.Append(w.ctx, batch...); err != nil {
+	// Another run may hold the lock once the lease is lost: write nothing.
+	err := w.guard()
+	if err == nil {
+		err = w.h.Append(w.ctx, batch...)
+	}
+	if err != nil {
 		w.mu.Lock()
 		w.err = errors.Join(w.err, err)
 		w.mu.Unlock()
