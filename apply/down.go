@@ -13,7 +13,15 @@ import (
 // selected service (To = 0 reverts everything); target.Steps reverts that many
 // units. A down section interrupted earlier is resumed first. With mode
 // DryRun it only returns the plan: it takes no lock and changes nothing.
+//
+// Before it runs anything, it looks for data the statements would destroy
+// (Report.DataLoss, also in a dry run) and refuses with a *DataLossError
+// unless WithDataLossAllowed.
 func (r *Runner) Down(ctx context.Context, units []*Unit, target Target, mode Mode) (*Report, error) {
+	return r.down(ctx, units, target, mode, r.allowDataLoss)
+}
+
+func (r *Runner) down(ctx context.Context, units []*Unit, target Target, mode Mode, allowLoss bool) (*Report, error) {
 	if (target.To == nil) == (target.Steps == 0) {
 		return &Report{}, errors.New("apply: down needs exactly one of a target version or a number of steps")
 	}
@@ -79,6 +87,12 @@ func (r *Runner) Down(ctx context.Context, units []*Unit, target Target, mode Mo
 		}
 		plan = append(plan, p)
 	}
+	losses, err := r.dataLoss(pctx, plan)
+	if err != nil {
+		return rep, r.beforeStatements(ctx, err)
+	}
+	rep.DataLoss = losses
+	r.events(DataLossChecked{Losses: losses, Allowed: allowLoss && len(losses) > 0})
 	if mode == DryRun {
 		for _, p := range plan {
 			for i := p.start; i < len(p.unit.Down); i++ {
@@ -86,6 +100,9 @@ func (r *Runner) Down(ctx context.Context, units []*Unit, target Target, mode Mo
 			}
 		}
 		return rep, nil
+	}
+	if len(losses) > 0 && !allowLoss {
+		return rep, &DataLossError{Losses: losses}
 	}
 	return rep, r.run(ctx, s, plan, true, rep)
 }

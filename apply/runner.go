@@ -273,6 +273,9 @@ type Runner struct {
 	preflight        func(context.Context, Preflight) error
 	stop             <-chan struct{}
 	leaseLost        bool
+	matcher          StateMatcher
+	resumeAt         map[Key]int
+	allowDataLoss    bool
 	version          string
 	host             string
 	strictDown       bool
@@ -343,6 +346,9 @@ type Report struct {
 	Statements int `json:"statements"`
 	// Plan is filled by a dry run: the statements that would run, in order.
 	Plan []PlannedStatement `json:"plan,omitempty"`
+	// DataLoss lists, for a down, the data its statements destroy (or, in
+	// a dry run, would destroy), as the server held it before.
+	DataLoss []DataLoss `json:"data_loss,omitempty"`
 }
 
 // MarshalJSON encodes the report with Applied as [] when it is empty.
@@ -455,7 +461,7 @@ func (r *Runner) readState(ctx context.Context, s *session) error {
 	if s.journal, err = r.journalMode(ctx); err != nil {
 		return err
 	}
-	s.partial, err = r.resolvePartial(ctx, s.state, s.byKey, s.journal)
+	s.partial, err = r.resolvePartial(ctx, events, s.state, s.byKey)
 	return err
 }
 
@@ -641,145 +647,6 @@ func (r *Runner) hasQueryLog(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	return exists()
-}
-
-// resolvePartial finds, for every incomplete unit, how many statements of its
-// section really completed, and checks that those were not edited since.
-func (r *Runner) resolvePartial(ctx context.Context, state map[Key]Record, byKey map[Key]*Unit, journal Journal) (map[Key]PartialUnit, error) {
-	partial := map[Key]PartialUnit{}
-	var attempts []string
-	for _, k := range SortedKeys(state) {
-		if rec := state[k]; rec.Incomplete() {
-			attempts = append(attempts, rec.Attempts...)
-		}
-	}
-	if len(attempts) == 0 {
-		return partial, nil
-	}
-	var logged map[string]map[Key]map[int]loggedStmt
-	if journal == JournalQueryLog {
-		var err error
-		if logged, err = r.readQueryLog(ctx, attempts); err != nil {
-			return nil, err
-		}
-	}
-	for _, k := range SortedKeys(state) {
-		rec := state[k]
-		if !rec.Incomplete() {
-			continue
-		}
-		u, ok := byKey[k]
-		if !ok {
-			return nil, fmt.Errorf("%w: %s (%s) is half-applied but its file is gone", ErrMissing, k, rec.Name)
-		}
-		down := rec.Status.Down()
-		stmts := u.Up
-		if down {
-			stmts = u.Down
-		}
-		done := int(rec.Statements)
-		var hashes map[int]string
-		if journal == JournalQueryLog {
-			done, hashes = completedFromLog(logged, rec.Attempts, k)
-		}
-		if done > len(stmts) {
-			return nil, fmt.Errorf("%w: %s: %d statements ran but the file now has %d", ErrEdited, u.File, done, len(stmts))
-		}
-		for i := 0; i < done; i++ {
-			if h, ok := hashes[i]; ok && h != stmts[i].Hash() {
-				return nil, fmt.Errorf("%w: %s: statement %d (%s) already ran and has changed since; restore it, or revert by hand and record the state with baseline",
-					ErrEdited, u.File, i+1, stmts[i].Pos())
-			}
-		}
-		if journal == JournalTable && done > 0 && rec.RawChecksum != u.RawChecksum && rec.Status != StatusFailed {
-			// The table journal keeps no per-statement hashes: only a failed
-			// statement (recorded as such) may be fixed.
-			return nil, fmt.Errorf("%w: %s changed while half-applied (%d statements done)", ErrEdited, u.File, done)
-		}
-		partial[k] = PartialUnit{Unit: u, Done: done, Down: down}
-	}
-	return partial, nil
-}
-
-type loggedStmt struct {
-	hash     string
-	finished bool
-}
-
-// readQueryLog reads the log entries of the given attempts in one query, after
-// flushing the logs and making sure none of their statements still runs.
-func (r *Runner) readQueryLog(ctx context.Context, attempts []string) (map[string]map[Key]map[int]loggedStmt, error) {
-	var conds []string
-	var args []any
-	for _, a := range attempts {
-		conds = append(conds, "startsWith(query_id, ?)")
-		args = append(args, queryIDPrefix+a+":")
-	}
-	where := strings.Join(conds, " OR ")
-	for {
-		var running uint64
-		if err := r.conn.QueryRow(ctx, "SELECT count() FROM system.processes WHERE "+where, args...).Scan(&running); err != nil {
-			return nil, fmt.Errorf("apply: read system.processes: %w", err)
-		}
-		if running == 0 {
-			break
-		}
-		r.events(InterruptedWaiting{Running: int(running)})
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("%w: %v", ErrStillRunning, ctx.Err())
-		case <-time.After(r.poll):
-		}
-	}
-	if err := r.conn.Exec(ctx, "SYSTEM FLUSH LOGS"); err != nil {
-		return nil, fmt.Errorf("apply: SYSTEM FLUSH LOGS: %w", err)
-	}
-	rows, err := r.conn.Query(ctx, "SELECT query_id, type = 'QueryFinish' FROM system.query_log WHERE type != 'QueryStart' AND ("+where+")", args...)
-	if err != nil {
-		return nil, fmt.Errorf("apply: read system.query_log: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]map[Key]map[int]loggedStmt{}
-	for rows.Next() {
-		var id string
-		var finished bool
-		if err := rows.Scan(&id, &finished); err != nil {
-			return nil, err
-		}
-		attempt, k, idx, hash, ok := parseQueryID(id)
-		if !ok {
-			continue
-		}
-		if out[attempt] == nil {
-			out[attempt] = map[Key]map[int]loggedStmt{}
-		}
-		if out[attempt][k] == nil {
-			out[attempt][k] = map[int]loggedStmt{}
-		}
-		prev := out[attempt][k][idx]
-		out[attempt][k][idx] = loggedStmt{hash: hash, finished: finished || prev.finished}
-	}
-	return out, rows.Err()
-}
-
-// completedFromLog counts the leading statements of k that finished in any
-// of the attempts, and returns the hash each ran with.
-func completedFromLog(logged map[string]map[Key]map[int]loggedStmt, attempts []string, k Key) (int, map[int]string) {
-	hashes := map[int]string{}
-	finished := map[int]bool{}
-	for _, a := range attempts {
-		for idx, st := range logged[a][k] {
-			if st.finished {
-				finished[idx] = true
-				hashes[idx] = st.hash
-			}
-		}
-	}
-	done := 0
-	for finished[done] {
-		done++
-	}
-	return done, hashes
 }
 
 const queryIDPrefix = "chschema:"

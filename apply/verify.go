@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"errors"
 	"sort"
 
 	"github.com/chschema/chschema/drift"
@@ -53,8 +54,9 @@ func (v *DriftVerifier) Verify(ctx context.Context, state AppliedState) error {
 
 // ReplayApplied replays state into the schema the server should hold:
 // init.sql, then the applied units and the first Done statements of the
-// partial ones (up sections only), services in name order and versions in
-// order. database is the session database, reset for every file. The
+// partial ones (for a unit being reverted: its up section, then the first
+// Done statements of its down section), services in name order and
+// versions in order. database is the session database, reset for every file. The
 // findings are the statements the model cannot follow (their objects are
 // marked uncertain). It is the expected schema of units already rendered;
 // parser.ExpectedSchema computes the same from a migrations directory.
@@ -62,14 +64,20 @@ func ReplayApplied(state AppliedState, database string) (*schema.Schema, []parse
 	type step struct {
 		u *Unit
 		n int
+		// down statements of the unit's down section follow its up section.
+		down int
 	}
 	var steps []step
 	for _, u := range state.Applied {
-		steps = append(steps, step{u, len(u.Up)})
+		steps = append(steps, step{u, len(u.Up), 0})
 	}
 	for _, p := range state.Partial {
-		if !p.Down && p.Done > 0 {
-			steps = append(steps, step{p.Unit, p.Done})
+		switch {
+		case p.Down:
+			// Being reverted: applied, then the completed down statements.
+			steps = append(steps, step{p.Unit, len(p.Unit.Up), p.Done})
+		case p.Done > 0:
+			steps = append(steps, step{p.Unit, p.Done, 0})
 		}
 	}
 	sort.SliceStable(steps, func(i, j int) bool {
@@ -96,6 +104,9 @@ func ReplayApplied(state AppliedState, database string) (*schema.Schema, []parse
 	replay(state.Init)
 	for _, st := range steps {
 		replay(st.u.Up[:st.n])
+		if st.down > 0 {
+			replay(st.u.Down[:st.down])
+		}
 	}
 	if err := r.Err(); err != nil {
 		return nil, nil, err
@@ -138,13 +149,30 @@ func (r *Runner) Progress(ctx context.Context, units []*Unit) (*Progress, error)
 		return nil, err
 	}
 	state := State(events)
-	journal, err := r.journalMode(ctx)
-	if err != nil {
-		return nil, err
+	partial, err := r.resolvePartial(ctx, events, state, indexUnits(units))
+	var re *ResumeError
+	if errors.As(err, &re) {
+		// Undecided: what is certain is what completed.
+		partial, err = re.Certain, nil
 	}
-	partial, err := r.resolvePartial(ctx, state, indexUnits(units), journal)
 	if err != nil {
 		return nil, err
 	}
 	return &Progress{State: state, Partial: partial}, nil
+}
+
+var _ StateMatcher = (*DriftVerifier)(nil)
+
+// Match implements StateMatcher: it replays each state and asks the live
+// schema which one it is, on the objects where they differ (drift.Check.Match).
+func (v *DriftVerifier) Match(ctx context.Context, states []AppliedState) ([]bool, error) {
+	schemas := make([]*schema.Schema, len(states))
+	for i, st := range states {
+		s, _, err := ReplayApplied(st, v.database)
+		if err != nil {
+			return nil, err
+		}
+		schemas[i] = s
+	}
+	return v.check.Match(ctx, schemas)
 }

@@ -139,3 +139,88 @@ type Error struct {
 func (e *Error) Error() string {
 	return fmt.Sprintf("drift: the live schema differs from the expected one in %d places", len(e.Report.Changes))
 }
+
+// objectKey names an object (Object empty: a whole database; Database
+// empty: a SQL function) in Match.
+type objectKey struct{ Database, Object string }
+
+// Match tells which of several candidate schemas the server holds, reading
+// the live schema once. Only the objects where the candidates differ from
+// one another are compared, so that drift elsewhere does not hide which
+// one it is: candidate i matches when the live schema has none of those
+// objects different from it. Candidates that differ nowhere all match.
+// It is how a resume finds how far an interrupted migration got.
+func (c *Check) Match(ctx context.Context, candidates []*schema.Schema) ([]bool, error) {
+	match := make([]bool, len(candidates))
+	if len(candidates) == 0 {
+		return match, nil
+	}
+	touched := map[objectKey]bool{}
+	for _, cand := range candidates[1:] {
+		for _, e := range diff.Entries(diff.Schemas(candidates[0], cand)) {
+			if e.Action != "unverified" {
+				touched[objectKey{e.Database, e.Object}] = true
+			}
+		}
+	}
+	if len(touched) == 0 {
+		for i := range match {
+			match[i] = true
+		}
+		return match, nil
+	}
+	var dbs []string
+	functions := false
+	add := func(d string) {
+		if !slices.Contains(dbs, d) {
+			dbs = append(dbs, d)
+		}
+	}
+	for _, cand := range candidates {
+		for _, d := range ManagedDatabases(cand, c.opts.Session, c.opts.Databases) {
+			add(d)
+		}
+		functions = functions || len(cand.Functions) > 0
+	}
+	for k := range touched {
+		if k.Database != "" {
+			add(k.Database)
+		} else {
+			functions = true
+		}
+	}
+	slices.Sort(dbs)
+	live, notes, err := schema.ReadLive(ctx, c.q, schema.LiveOptions{
+		Databases: dbs, Parser: parser.CreateReader{}, Cache: c.opts.Cache, ParserVersion: c.opts.ParserVersion,
+		NoFunctions: !functions})
+	if err != nil {
+		return nil, err
+	}
+	DropOwn(live, c.opts.Own)
+	relevant := func(e diff.Entry) bool {
+		if e.Action == "unverified" {
+			return false
+		}
+		if touched[objectKey{e.Database, e.Object}] || (e.Database != "" && touched[objectKey{e.Database, ""}]) {
+			return true
+		}
+		if e.Object == "" && e.Database != "" {
+			for k := range touched {
+				if k.Database == e.Database {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for i, cand := range candidates {
+		match[i] = true
+		for _, e := range diff.Entries(Diff(cand, live, notes, c.opts.Ignore, dbs).Result) {
+			if relevant(e) {
+				match[i] = false
+				break
+			}
+		}
+	}
+	return match, nil
+}

@@ -69,11 +69,15 @@ type Env struct {
 	IsTTY bool
 	// StderrTTY reports whether Stderr is a terminal (for progress).
 	StderrTTY bool
+	// interrupts handles SIGINT and SIGTERM (nil in tests that run
+	// commands in-process).
+	interrupts *interrupts
 }
 
 func newEnv() *Env {
-	return &Env{Ctx: context.Background(), Stdout: os.Stdout, Stderr: os.Stderr, Environ: os.Environ(),
-		IsTTY: isTerminal(os.Stdout), StderrTTY: isTerminal(os.Stderr)}
+	ctx, in := notifyInterrupts(context.Background(), os.Stderr)
+	return &Env{Ctx: ctx, Stdout: os.Stdout, Stderr: os.Stderr, Environ: os.Environ(),
+		IsTTY: isTerminal(os.Stdout), StderrTTY: isTerminal(os.Stderr), interrupts: in}
 }
 
 // isTerminal reports whether f is a terminal (not merely a character
@@ -149,6 +153,9 @@ func run(args []string, env *Env, opts ...kong.Option) (code int) {
 			return exitFindings
 		}
 		fmt.Fprintf(env.Stderr, "chschema: %v\n", err)
+		if code, ok := env.interruptedCode(err); ok {
+			return code
+		}
 		return exitError
 	}
 	return exitOK

@@ -5,16 +5,19 @@ import (
 	"errors"
 
 	"github.com/chschema/chschema"
+	"github.com/chschema/chschema/apply"
 )
 
 // DownCmd reverts applied migrations by running their down sections.
 type DownCmd struct {
 	runnerFlags
-	To      *uint64 `help:"Revert every migration above this version (0 reverts all)." placeholder:"VERSION" xor:"target"`
-	Steps   int     `help:"Revert this many migrations, most recently applied first." placeholder:"N" xor:"target"`
-	Service string  `help:"Revert only this service's migrations." placeholder:"NAME"`
-	Strict  bool    `help:"Refuse down sections marked -- no-op instead of recording them as reverted."`
-	DryRun  bool    `help:"Print the statements that would run and change nothing."`
+	To            *uint64 `help:"Revert every migration above this version (0 reverts all)." placeholder:"VERSION" xor:"target"`
+	Steps         int     `help:"Revert this many migrations, most recently applied first." placeholder:"N" xor:"target"`
+	Service       string  `help:"Revert only this service's migrations." placeholder:"NAME"`
+	Strict        bool    `help:"Refuse down sections marked -- no-op instead of recording them as reverted."`
+	DryRun        bool    `help:"Print the statements that would run, and the data they would destroy, and change nothing."`
+	AllowDataLoss bool    `help:"Run statements that destroy data (drop a database, table, column or partition that holds rows, truncate, delete, update). Without it such a down lists the data and refuses." env:"CHSCHEMA_ALLOW_DATA_LOSS"`
+	resumeFlag
 }
 
 // Run checks the sum file, then reverts in reverse order and records each
@@ -22,6 +25,10 @@ type DownCmd struct {
 func (c *DownCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if c.To == nil && c.Steps == 0 {
 		return errors.New("down needs --to VERSION or --steps N")
+	}
+	resume, err := c.resumeFlag.options()
+	if err != nil {
+		return err
 	}
 	p, err := openProject(g, env, c.runnerFlags.options()...)
 	if err != nil {
@@ -32,7 +39,10 @@ func (c *DownCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		return err
 	}
 	defer db.Close()
-	rep, err := p.Down(ctx, db, c.target()...)
+	rep, err := p.Down(ctx, db, append(append(c.target(), resume...), env.stopOptions()...)...)
+	if errors.Is(err, apply.ErrInterrupted) && rep != nil {
+		_ = printReport(env, g, rep, false, "reverted")
+	}
 	if err != nil {
 		return refusal(env, g, err, "down")
 	}
@@ -55,6 +65,9 @@ func (c *DownCmd) target() []chschema.RunOption {
 	}
 	if c.DryRun {
 		opts = append(opts, chschema.DryRun())
+	}
+	if c.AllowDataLoss {
+		opts = append(opts, chschema.AllowDataLoss())
 	}
 	return opts
 }

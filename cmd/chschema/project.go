@@ -91,7 +91,8 @@ func progress(env *Env) func(chschema.Event) {
 			return
 		}
 		switch e := e.(type) {
-		case chschema.MigrationStarted, chschema.InterruptedWaiting:
+		case chschema.MigrationStarted, chschema.InterruptedWaiting, chschema.ResumeDecided, chschema.LeaseLost,
+			chschema.StatementCancelled, chschema.Stopped:
 			fmt.Fprintln(env.Stderr, e)
 		case chschema.MutationWaiting:
 			fmt.Fprintln(env.Stderr, "  "+e.String())
@@ -146,7 +147,8 @@ func refusal(env *Env, g *Globals, err error, what string) error {
 	}
 	var de *drift.Error
 	if !errors.As(err, &de) {
-		if errors.Is(err, apply.ErrEdited) || errors.Is(err, apply.ErrMissing) || errors.Is(err, apply.ErrOutOfOrder) {
+		if errors.Is(err, apply.ErrEdited) || errors.Is(err, apply.ErrMissing) || errors.Is(err, apply.ErrOutOfOrder) ||
+			errors.Is(err, apply.ErrUndecided) || errors.Is(err, apply.ErrDataLoss) {
 			fmt.Fprintf(env.Stderr, "chschema: %s refused: %v\n", what, err)
 			return errFindings
 		}
