@@ -82,7 +82,7 @@ func (r *Runner) down(ctx context.Context, units []*Unit, target Target, mode Mo
 		}
 		p := plannedUnit{unit: c.unit, start: s.partial[c.unit.Key()].Done}
 		if p.start > 0 {
-			rep.Resumed = append(rep.Resumed, Resumed{c.unit.Key(), p.start})
+			rep.Resumed = append(rep.Resumed, Resumed{Key: c.unit.Key(), Done: p.start, From: s.partial[c.unit.Key()].From})
 			r.events(Resuming{Key: c.unit.Key(), File: c.unit.File, Down: true, Done: p.start, Total: len(c.unit.Down)})
 		}
 		plan = append(plan, p)

@@ -249,7 +249,11 @@ func effectNote(s Statement) string {
 	}
 	switch {
 	case c.NoEffect:
-		return "   (changes data, not the schema)"
+		switch firstWord(s.SQL) {
+		case "INSERT", "DELETE", "UPDATE", "TRUNCATE", "ALTER", "OPTIMIZE":
+			return "   (changes data, not the schema)"
+		}
+		return "   (no schema change)"
 	case len(c.Unsupported) > 0:
 		return "   (its effect on the schema is not modelled)"
 	case len(c.Changes) == 0:
@@ -492,7 +496,7 @@ func (r *Runner) resolvePartial(ctx context.Context, events []Event, state map[K
 			return nil, err
 		}
 		r.events(ResumeDecided{Key: h.key, Down: h.down, Done: h.lo, Total: len(h.stmts), From: h.from, Detail: h.why})
-		partial[h.key] = PartialUnit{Unit: h.unit, Done: h.lo, Down: h.down}
+		partial[h.key] = PartialUnit{Unit: h.unit, Done: h.lo, Down: h.down, From: h.from}
 	}
 	return partial, nil
 }
@@ -582,6 +586,8 @@ func (r *Runner) facts(h *halfUnit, logged *logEvidence) error {
 		// event may have run unrecorded.
 		h.hi = min(h.lo+1, n)
 		h.why = "the run was interrupted between a statement and its history event"
+	case logged == nil && h.rec.Journal == JournalQueryLog:
+		h.why = "the run recorded its statements in the query log, which is gone (the server restarted, or the log was dropped)"
 	case logged == nil:
 		h.why = "the server keeps no query log"
 	default:
@@ -744,6 +750,12 @@ func (r *Runner) decideFromSchema(ctx context.Context, halves []*halfUnit, appli
 func idempotentRun(stmts []Statement, ds []int) bool {
 	for i := ds[0]; i < ds[len(ds)-1]; i++ {
 		if ok, _ := parser.Idempotent(parser.Statement{Text: stmts[i].SQL, Pos: parser.FileStart}); !ok {
+			return false
+		}
+		// CREATE OR REPLACE TABLE is idempotent for the schema, not for
+		// the rows: it empties the table again.
+		effects, _ := destructive(stmts[i].SQL, "default")
+		if len(effects) > 0 {
 			return false
 		}
 	}

@@ -108,6 +108,9 @@ type PartialUnit struct {
 	Unit *Unit
 	Done int
 	Down bool
+	// From says how Done was decided (FromHistory, FromQueryLog,
+	// FromLiveSchema, FromResumeAt).
+	From string
 }
 
 // StmtInfo is what the runner needs to know about a statement beyond its text.
@@ -366,6 +369,9 @@ type Resumed struct {
 	Key
 	// Done is how many statements had completed before.
 	Done int `json:"done"`
+	// From says how that was decided: "history", "query log", "live
+	// schema" or "resume-at".
+	From string `json:"from,omitempty"`
 }
 
 // ResumedAt returns how many statements of k had completed when the run
@@ -514,7 +520,7 @@ func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, mode
 	}
 	for _, p := range plan {
 		if p.start > 0 {
-			rep.Resumed = append(rep.Resumed, Resumed{p.unit.Key(), p.start})
+			rep.Resumed = append(rep.Resumed, Resumed{Key: p.unit.Key(), Done: p.start, From: s.partial[p.unit.Key()].From})
 			r.events(Resuming{Key: p.unit.Key(), File: p.unit.File, Done: p.start, Total: len(p.unit.Up)})
 		}
 	}

@@ -110,7 +110,14 @@ func printReport(env *Env, g *Globals, rep *chschema.Report, dryRun bool, verb s
 		return nil
 	}
 	for _, r := range rep.Resumed {
-		fmt.Fprintf(env.Stdout, "resumed %s after %d completed statements\n", r.Key, r.Done)
+		from := ""
+		if r.From != "" {
+			from = " (from the " + r.From + ")"
+			if r.From == apply.FromResumeAt {
+				from = " (as --resume-at says)"
+			}
+		}
+		fmt.Fprintf(env.Stdout, "resumed %s after %d completed statements%s\n", r.Key, r.Done, from)
 	}
 	for _, l := range rep.DataLoss {
 		fmt.Fprintf(env.Stdout, "destroyed data (allowed): %s\n", l)

@@ -1,0 +1,400 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/chschema/chschema/internal/chtest"
+	"github.com/google/go-cmp/cmp"
+)
+
+// The tests of issue 12: no statement runs twice, whatever fails. Each runs
+// the built binary the way a user or a deploy job does, and stops, kills or
+// signals it (or the server) at a point it finds on the server.
+
+// proc is a chschema process started in the background.
+type proc struct {
+	cmd    *exec.Cmd
+	stdout bytes.Buffer
+	stderr bytes.Buffer
+	exited chan struct{}
+	code   int
+}
+
+func startBinary(t *testing.T, bin string, env []string, args ...string) *proc {
+	t.Helper()
+	p := &proc{cmd: exec.Command(bin, args...), exited: make(chan struct{})}
+	p.cmd.Env = append(os.Environ(), env...)
+	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		err := p.cmd.Wait()
+		p.code = 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			p.code = ee.ExitCode()
+			if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+				p.code = 128 + int(ws.Signal())
+			}
+		}
+		close(p.exited)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-p.exited:
+		default:
+			_ = p.cmd.Process.Kill()
+			<-p.exited
+		}
+	})
+	return p
+}
+
+func (p *proc) signal(t *testing.T, sig syscall.Signal) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wait waits for the exit, at most limit (a bound on failure, never a
+// timing assumption), and returns the exit code.
+func (p *proc) wait(t *testing.T, limit time.Duration) int {
+	t.Helper()
+	select {
+	case <-p.exited:
+		return p.code
+	case <-time.After(limit):
+		t.Fatalf("chschema did not exit within %s\nstdout:\n%s\nstderr:\n%s", limit, p.stdout.String(), p.stderr.String())
+		return 0
+	}
+}
+
+func (p *proc) running() bool {
+	select {
+	case <-p.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+func (p *proc) output() string { return "stdout:\n" + p.stdout.String() + "\nstderr:\n" + p.stderr.String() }
+
+// waitUntil polls cond until it holds, failing t after limit. The limit
+// only bounds a failure: the condition is a state on the server.
+func waitUntil(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %s for %s", limit, what)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
+
+func count(t *testing.T, conn driver.Conn, q string, args ...any) uint64 {
+	t.Helper()
+	var n uint64
+	if err := conn.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+// runningStatement reports whether statement idx (0-based) of svc/version
+// runs on the server under a chschema query_id.
+func runningStatement(t *testing.T, conn driver.Conn, svc string, version, idx int) bool {
+	return count(t, conn, "SELECT count() FROM system.processes WHERE startsWith(query_id, 'chschema:') AND query_id LIKE ?",
+		fmt.Sprintf("%%:%s:%d:%d:%%", svc, version, idx)) > 0
+}
+
+func lockExists(t *testing.T, conn driver.Conn, db string) bool {
+	return count(t, conn, "SELECT count() FROM system.tables WHERE database = ? AND name = 'chschema_migrations_lock'", db) > 0
+}
+
+// historyEvents lists the history of a database as "status attempt" lines,
+// in order.
+func historyEvents(t *testing.T, conn driver.Conn, db string) []historyEvent {
+	t.Helper()
+	rows, err := conn.Query(context.Background(), "SELECT service, version, status, attempt, statements, written_rows, error FROM `"+db+"`.chschema_migrations ORDER BY event_time")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []historyEvent
+	for rows.Next() {
+		var e historyEvent
+		if err := rows.Scan(&e.service, &e.version, &e.status, &e.attempt, &e.statements, &e.writtenRows, &e.err); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+type historyEvent struct {
+	service     string
+	version     uint64
+	status      string
+	attempt     string
+	statements  uint32
+	writtenRows uint64
+	err         string
+}
+
+func writeMigration(t *testing.T, dir, svc, file string, up []string, down string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(dir, svc), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, svc, file), "-- +up\n"+strings.Join(up, ";\n")+";\n-- +down\n"+down+"\n")
+}
+
+// TestStaleHolderStopsAfterItsLease stops a migrate with SIGSTOP in the
+// middle of a slow INSERT, past its lease; a second migrate breaks the
+// lock, resumes and finishes; then the first is continued. It must not run
+// another statement nor write to the history: every row is inserted once,
+// it exits 2 saying it lost the lock, and the history's last word is the
+// second run's.
+func TestStaleHolderStopsAfterItsLease(t *testing.T) {
+	db := chtest.New(t)
+	bin := buildBinary(t)
+	work := t.TempDir()
+	up := []string{"CREATE TABLE seen (k UInt8) ENGINE = MergeTree ORDER BY k"}
+	for k := 1; k <= 4; k++ {
+		up = append(up, fmt.Sprintf("INSERT INTO seen SELECT %d FROM numbers(1) WHERE sleepEachRow(1) = 0", k))
+	}
+	writeMigration(t, work, "svc", "0001_slow.sql", up, "-- no-op")
+	args := []string{"migrate", "--dir", work, "--dsn", db.DSN, "--lock-lease", "4s", "--lock-timeout", "2m"}
+
+	a := startBinary(t, bin, nil, args...)
+	waitUntil(t, time.Minute, "the first INSERT to run", func() bool {
+		if !a.running() {
+			t.Fatalf("the first migrate exited early:\n%s", a.output())
+		}
+		return runningStatement(t, db.Conn, "svc", 1, 1)
+	})
+	a.signal(t, syscall.SIGSTOP)
+	stopped := true
+	defer func() {
+		if stopped {
+			a.signal(t, syscall.SIGCONT)
+		}
+	}()
+
+	b := runBinary(t, bin, work, nil, args...)
+	if b.code != 0 {
+		t.Fatalf("second migrate: exit %d\n%s%s", b.code, b.stdout, b.stderr)
+	}
+	if !strings.Contains(b.stdout, "resumed svc/0001 after 2 completed statements (from the query log)") {
+		t.Errorf("second migrate did not resume after the INSERT the first one left running:\n%s", b.stdout)
+	}
+	before := historyEvents(t, db.Conn, db.Name)
+
+	a.signal(t, syscall.SIGCONT)
+	stopped = false
+	if code := a.wait(t, time.Minute); code != 2 {
+		t.Errorf("the stale migrate exited %d, want 2\n%s", code, a.output())
+	}
+	if !strings.Contains(a.stderr.String(), "migration lock was lost") {
+		t.Errorf("the stale migrate does not say it lost the lock:\n%s", a.output())
+	}
+	rows := selectStrings(t, db, "SELECT toString(k) FROM seen ORDER BY k")
+	if diff := cmp.Diff([]string{"1", "2", "3", "4"}, rows); diff != "" {
+		t.Errorf("rows (-want +got): every INSERT must run once\n%s", diff)
+	}
+	after := historyEvents(t, db.Conn, db.Name)
+	if diff := cmp.Diff(before, after, cmp.AllowUnexported(historyEvent{})); diff != "" {
+		t.Errorf("the stale migrate wrote to the history after it lost the lock (-before +after):\n%s", diff)
+	}
+	if last := after[len(after)-1]; last.status != "applied" {
+		t.Errorf("last history event = %+v, want the second run's applied", last)
+	}
+	for q, n := range queryFinishedCounts(t, db) {
+		if n != 1 {
+			t.Errorf("the server finished %q %d times", q, n)
+		}
+	}
+}
+
+// TestUnlockStopsTheHolder drops the lock with chschema unlock while a
+// migrate runs: the migrate notices within a second (at most one more
+// statement), stops with exit 2, and the next migrate resumes where it
+// stopped, running every statement once.
+func TestUnlockStopsTheHolder(t *testing.T) {
+	db := chtest.New(t)
+	bin := buildBinary(t)
+	work := t.TempDir()
+	up := []string{"CREATE TABLE seen (k UInt8) ENGINE = MergeTree ORDER BY k"}
+	for k := 1; k <= 8; k++ {
+		up = append(up, fmt.Sprintf("INSERT INTO seen SELECT %d FROM numbers(1) WHERE sleepEachRow(1.5) = 0", k))
+	}
+	writeMigration(t, work, "svc", "0001_slow.sql", up, "-- no-op")
+	args := []string{"migrate", "--dir", work, "--dsn", db.DSN}
+
+	a := startBinary(t, bin, nil, args...)
+	waitUntil(t, time.Minute, "the second INSERT to run", func() bool {
+		if !a.running() {
+			t.Fatalf("migrate exited early:\n%s", a.output())
+		}
+		return runningStatement(t, db.Conn, "svc", 1, 2)
+	})
+	u := runBinary(t, bin, work, nil, "unlock", "--dsn", db.DSN)
+	if u.code != 0 || !strings.Contains(u.stdout, "released the lock held by") {
+		t.Fatalf("unlock: exit %d\n%s%s", u.code, u.stdout, u.stderr)
+	}
+	if code := a.wait(t, time.Minute); code != 2 {
+		t.Fatalf("migrate after unlock exited %d, want 2\n%s", code, a.output())
+	}
+	if !strings.Contains(a.stderr.String(), "migration lock was lost") || !strings.Contains(a.stderr.String(), "chschema unlock") {
+		t.Errorf("migrate does not say it lost the lock to unlock:\n%s", a.output())
+	}
+	// Statement 3 (index 2) ran when the lock was dropped; at most the next
+	// one may start before the check a second later.
+	if n := count(t, db.Conn, "SELECT count() FROM seen"); n > 3 {
+		t.Errorf("migrate went on for %d INSERTs after the unlock, want at most one more", n-2)
+	}
+	r := runBinary(t, bin, work, nil, args...)
+	if r.code != 0 {
+		t.Fatalf("migrate after the stop: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	rows := selectStrings(t, db, "SELECT toString(k) FROM seen ORDER BY k")
+	if diff := cmp.Diff([]string{"1", "2", "3", "4", "5", "6", "7", "8"}, rows); diff != "" {
+		t.Errorf("rows (-want +got): every INSERT must run once\n%s", diff)
+	}
+}
+
+// conn opens a connection to dsn, closed when t ends.
+func conn(t *testing.T, dsn string) driver.Conn {
+	t.Helper()
+	opts, err := clickhouse.ParseDSN(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := clickhouse.Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// TestServerCrashResumesFromTheLiveSchema kills the server (kill -9)
+// while a migrate runs, at several points, restarts it on the same path
+// (its query log is then gone, as the unflushed tail of a real server's
+// would be) and reruns: the rerun decides from the live schema where the
+// migration stopped, resumes there when only one state fits (or the
+// statements in question are idempotent), and otherwise refuses, naming
+// the statements and the --resume-at points; no statement runs twice.
+func TestServerCrashResumesFromTheLiveSchema(t *testing.T) {
+	srv := chtest.Launch(t)
+	bin := buildBinary(t)
+	up := []string{
+		"CREATE TABLE t1 (k UInt8) ENGINE = MergeTree ORDER BY k", // 1
+		"SELECT sleep(2)",                                         // 2: kill point A
+		"CREATE TABLE t2 (k UInt8) ENGINE = MergeTree ORDER BY k", // 3
+		"INSERT INTO t1 VALUES (1)",                               // 4
+		"SELECT sleep(2)",                                         // 5: kill point B
+		"CREATE TABLE t3 (k UInt8) ENGINE = Log",                  // 6
+	}
+	for _, tc := range []struct {
+		name    string
+		journal string
+		killAt  int // 0-based statement running when the server dies
+		// refused: the rerun refuses and this --resume-at goes on.
+		refused  []string
+		resumeAt string
+		// resumed is the rerun's "resumed" line.
+		resumed string
+	}{
+		{name: "querylog_at_idempotent", journal: "querylog", killAt: 1,
+			resumed: "resumed svc/0001 after 1 completed statements (from the live schema)"},
+		{name: "querylog_after_insert", journal: "querylog", killAt: 4,
+			refused: []string{"cannot tell how far up svc/0001", "fits 3, 4 or 5 completed statements", "4. ", "INSERT INTO t1 VALUES (1)", "(changes data, not the schema)",
+				"--resume-at svc/0001:4   (3 completed)", "--resume-at svc/0001:6   (5 completed)"},
+			resumeAt: "svc/0001:5",
+			resumed:  "resumed svc/0001 after 4 completed statements (as --resume-at says)"},
+		{name: "table_after_insert", journal: "table", killAt: 4,
+			resumed: "resumed svc/0001 after 4 completed statements (from the live schema)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			admin := conn(t, srv.DSN)
+			ctx := context.Background()
+			name := "crash_" + tc.name
+			if err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+				t.Fatal(err)
+			}
+			dsn := strings.TrimSuffix(srv.DSN, "default") + name
+			work := t.TempDir()
+			writeMigration(t, work, "svc", "0001_steps.sql", up, "-- no-op")
+			args := []string{"migrate", "--dir", work, "--dsn", dsn, "--journal", tc.journal, "--lock-lease", "2s", "--lock-timeout", "1m"}
+
+			a := startBinary(t, bin, nil, args...)
+			waitUntil(t, time.Minute, fmt.Sprintf("statement %d to run", tc.killAt+1), func() bool {
+				if !a.running() {
+					t.Fatalf("migrate exited early:\n%s", a.output())
+				}
+				return runningStatement(t, admin, "svc", 1, tc.killAt)
+			})
+			srv.Kill(t)
+			a.wait(t, time.Minute)
+			srv.Restart(t)
+			c := conn(t, dsn)
+
+			r := runBinary(t, bin, work, nil, args...)
+			if tc.refused != nil {
+				if r.code != 1 {
+					t.Fatalf("rerun: exit %d, want 1 (refused)\n%s%s", r.code, r.stdout, r.stderr)
+				}
+				for _, f := range tc.refused {
+					if !strings.Contains(r.stderr, f) {
+						t.Errorf("the refusal lacks %q:\n%s", f, r.stderr)
+					}
+				}
+				r = runBinary(t, bin, work, nil, append(args, "--resume-at", tc.resumeAt)...)
+			}
+			if r.code != 0 {
+				t.Fatalf("rerun: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stdout, tc.resumed) {
+				t.Errorf("rerun output lacks %q:\n%s", tc.resumed, r.stdout)
+			}
+			var tables []string
+			rows, err := c.Query(ctx, "SELECT name FROM system.tables WHERE database = ? AND name NOT LIKE 'chschema%' ORDER BY name", name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var s string
+				if err := rows.Scan(&s); err != nil {
+					t.Fatal(err)
+				}
+				tables = append(tables, s)
+			}
+			rows.Close()
+			if diff := cmp.Diff([]string{"t1", "t2", "t3"}, tables); diff != "" {
+				t.Errorf("tables (-want +got):\n%s", diff)
+			}
+			if n := count(t, c, "SELECT count() FROM t1"); n != 1 {
+				t.Errorf("t1 holds %d rows, want 1: the INSERT ran %d times", n, n)
+			}
+			st := runBinary(t, bin, work, nil, "status", "--dir", work, "--dsn", dsn)
+			if !strings.Contains(st.stdout, "applied") || strings.Contains(st.stdout, "incomplete") {
+				t.Errorf("status after the rerun:\n%s", st.stdout)
+			}
+		})
+	}
+}
