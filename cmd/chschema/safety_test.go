@@ -90,7 +90,9 @@ func (p *proc) running() bool {
 	}
 }
 
-func (p *proc) output() string { return "stdout:\n" + p.stdout.String() + "\nstderr:\n" + p.stderr.String() }
+func (p *proc) output() string {
+	return "stdout:\n" + p.stdout.String() + "\nstderr:\n" + p.stderr.String()
+}
 
 // waitUntil polls cond until it holds, failing t after limit. The limit
 // only bounds a failure: the condition is a state on the server.
@@ -304,7 +306,7 @@ func TestServerCrashResumesFromTheLiveSchema(t *testing.T) {
 	bin := buildBinary(t)
 	up := []string{
 		"CREATE TABLE t1 (k UInt8) ENGINE = MergeTree ORDER BY k", // 1
-		"SELECT sleep(2)",                                         // 2: kill point A
+		"SELECT sleep(2)", // 2: kill point A
 		"CREATE TABLE t2 (k UInt8) ENGINE = MergeTree ORDER BY k", // 3
 		"INSERT INTO t1 VALUES (1)",                               // 4
 		"SELECT sleep(2)",                                         // 5: kill point B
