@@ -560,7 +560,12 @@ func (r *Runner) facts(h *halfUnit, logged *logEvidence) error {
 		h.exact, h.from = true, FromHistory
 		h.why = fmt.Sprintf("the run %s there", h.rec.Status)
 		if h.rec.WrittenRows > 0 && h.lo == int(h.rec.Statements) && h.lo < n {
-			h.partial = &PartialStatement{Index: h.lo, Stmt: h.stmts[h.lo], WrittenRows: h.rec.WrittenRows, Error: h.rec.Error}
+			h.partial = &PartialStatement{Index: h.lo, Stmt: h.stmts[h.lo], WrittenRows: h.rec.WrittenRows}
+			if h.rec.Status == StatusFailed || h.rec.Status == StatusRevertFailed {
+				h.partial.Error = h.rec.Error
+			} else {
+				h.partial.Error = "cancelled by a stop request"
+			}
 		}
 	case StatusStarted, StatusReverting:
 		if logged != nil && logged.complete[h.last] {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -399,4 +401,225 @@ func TestServerCrashResumesFromTheLiveSchema(t *testing.T) {
 			}
 		})
 	}
+}
+
+// partialInsert is an INSERT … SELECT that writes one row per block, one
+// block every 0.2 s: a kill or a stop lands while it has written some.
+const partialInsert = "INSERT INTO dst SELECT number FROM numbers(20) WHERE sleepEachRow(0.2) = 0 SETTINGS max_block_size = 1, min_insert_block_size_rows = 1, max_insert_block_size = 1"
+
+// TestKilledInsertSelectIsPartlyDone kills migrate (kill -9) while a
+// multi-block INSERT … SELECT runs: the server cancels it with some rows
+// written. The rerun must not run it again whole: it refuses with the
+// facts (rows written, statement, position) and the two ways on; after the
+// rows are removed, --resume-at runs it again, once.
+func TestKilledInsertSelectIsPartlyDone(t *testing.T) {
+	db := chtest.New(t)
+	bin := buildBinary(t)
+	work := t.TempDir()
+	up := []string{"CREATE TABLE dst (n UInt64) ENGINE = MergeTree ORDER BY n", partialInsert, "CREATE TABLE after (k UInt8) ENGINE = Log"}
+	writeMigration(t, work, "svc", "0001_copy.sql", up, "-- no-op")
+	args := []string{"migrate", "--dir", work, "--dsn", db.DSN, "--lock-lease", "2s", "--lock-timeout", "1m"}
+
+	a := startBinary(t, bin, nil, args...)
+	waitUntil(t, time.Minute, "the INSERT to write 3 rows", func() bool {
+		if !a.running() {
+			t.Fatalf("migrate exited early:\n%s", a.output())
+		}
+		return count(t, db.Conn, "SELECT toUInt64(sum(rows)) FROM system.parts WHERE active AND database = ? AND table = 'dst'", db.Name) >= 3
+	})
+	if err := a.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	a.wait(t, time.Minute)
+
+	r := runBinary(t, bin, work, nil, args...)
+	written := count(t, db.Conn, "SELECT count() FROM dst")
+	if r.code != 1 {
+		t.Fatalf("rerun: exit %d, want 1 (refused)\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// The query log counts the rows the INSERT wrote; the table may hold
+	// fewer when the last block was cut off.
+	m := regexp.MustCompile(`up svc/0001 statement 2 of 3 \(svc/0001_copy.sql:3:1\) wrote (\d+) rows and did not finish`).FindStringSubmatch(r.stderr)
+	if m == nil {
+		t.Fatalf("the refusal does not name the statement and its rows:\n%s", r.stderr)
+	}
+	if n, _ := strconv.Atoi(m[1]); n < int(written) || n == 0 {
+		t.Errorf("the refusal says %s rows were written; the table holds %d", m[1], written)
+	}
+	for _, f := range []string{
+		"statement: INSERT INTO dst SELECT number",
+		"chschema migrate --resume-at svc/0001:2", "chschema migrate --resume-at svc/0001:3",
+	} {
+		if !strings.Contains(r.stderr, f) {
+			t.Errorf("the refusal lacks %q:\n%s", f, r.stderr)
+		}
+	}
+	if written == 0 || written >= 20 {
+		t.Fatalf("dst holds %d rows after the refusal: the kill was meant to leave it partly written", written)
+	}
+
+	if err := db.Conn.Exec(context.Background(), "TRUNCATE TABLE dst"); err != nil {
+		t.Fatal(err)
+	}
+	r = runBinary(t, bin, work, nil, append(args, "--resume-at", "svc/0001:2")...)
+	if r.code != 0 || !strings.Contains(r.stdout, "resumed svc/0001 after 1 completed statements (as --resume-at says)") {
+		t.Fatalf("rerun with --resume-at: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if n := count(t, db.Conn, "SELECT count() FROM dst"); n != 20 {
+		t.Errorf("dst holds %d rows, want 20", n)
+	}
+	if n := count(t, db.Conn, "SELECT count() FROM system.tables WHERE database = ? AND name = 'after'", db.Name); n != 1 {
+		t.Errorf("the statement after the INSERT did not run")
+	}
+}
+
+// statusLines runs chschema status and returns its lines.
+func statusLines(t *testing.T, bin, work, dsn string) string {
+	t.Helper()
+	r := runBinary(t, bin, work, nil, "status", "--dir", work, "--dsn", dsn)
+	if r.code != 0 {
+		t.Fatalf("status: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	return r.stdout
+}
+
+// TestSignalsStopCleanly sends SIGINT and SIGTERM to migrate and down at
+// known points: the first signal says so, lets a schema statement finish
+// (or cancels a running INSERT … SELECT on the server), records the
+// progress, releases the lock and exits 128 + the signal; a second signal
+// cancels the running statement at once. Migrations never started stay
+// pending, the lock is gone at exit, and the next run resumes without
+// running anything twice.
+func TestSignalsStopCleanly(t *testing.T) {
+	bin := buildBinary(t)
+
+	t.Run("sigterm_lets_the_statement_finish", func(t *testing.T) {
+		db := chtest.New(t)
+		work := t.TempDir()
+		writeMigration(t, work, "svc", "0001_first.sql", []string{"CREATE TABLE a (k UInt8) ENGINE = Log", "SELECT sleep(2)", "CREATE TABLE b (k UInt8) ENGINE = Log"},
+			"SELECT sleep(2);\nDROP TABLE b;\nDROP TABLE a;")
+		writeMigration(t, work, "svc", "0002_second.sql", []string{"CREATE TABLE c (k UInt8) ENGINE = Log"}, "DROP TABLE c;")
+		args := []string{"migrate", "--dir", work, "--dsn", db.DSN}
+		a := startBinary(t, bin, nil, args...)
+		waitUntil(t, time.Minute, "the sleep to run", func() bool { return runningStatement(t, db.Conn, "svc", 1, 1) })
+		a.signal(t, syscall.SIGTERM)
+		if code := a.wait(t, time.Minute); code != 143 {
+			t.Fatalf("exit %d, want 143\n%s", code, a.output())
+		}
+		if lockExists(t, db.Conn, db.Name) {
+			t.Error("the lock is still there after the stop")
+		}
+		for _, f := range []string{"SIGTERM received: stopping after the running statement", "interrupted: stopped on request before svc/0001 statement 3 of 3"} {
+			if !strings.Contains(a.stderr.String(), f) {
+				t.Errorf("stderr lacks %q:\n%s", f, a.output())
+			}
+		}
+		st := statusLines(t, bin, work, db.DSN)
+		if !regexp.MustCompile(`svc\s+0002\s.*pending`).MatchString(st) || !regexp.MustCompile(`svc\s+0001\s.*incomplete`).MatchString(st) {
+			t.Errorf("status after the stop: want 0001 incomplete and 0002 pending\n%s", st)
+		}
+		r := runBinary(t, bin, work, nil, args...)
+		if r.code != 0 || !strings.Contains(r.stdout, "resumed svc/0001 after 2 completed statements (from the history)") {
+			t.Fatalf("next migrate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		for q, n := range queryFinishedCounts(t, db) {
+			if n != 1 {
+				t.Errorf("the server finished %q %d times", q, n)
+			}
+		}
+
+		// The same for down: 0002 is reverted, then the sleep of 0001's
+		// down finishes and its DROPs do not run.
+		d := startBinary(t, bin, nil, "down", "--dir", work, "--dsn", db.DSN, "--to", "0")
+		waitUntil(t, time.Minute, "the down's sleep to run", func() bool { return runningStatement(t, db.Conn, "svc", 1, 0) })
+		d.signal(t, syscall.SIGTERM)
+		if code := d.wait(t, time.Minute); code != 143 {
+			t.Fatalf("down: exit %d, want 143\n%s", code, d.output())
+		}
+		if lockExists(t, db.Conn, db.Name) {
+			t.Error("the lock is still there after the down stopped")
+		}
+		st = statusLines(t, bin, work, db.DSN)
+		if !regexp.MustCompile(`svc\s+0001\s.*incomplete\s+1/3 statements done; revert_stopped`).MatchString(st) || !regexp.MustCompile(`svc\s+0002\s.*pending`).MatchString(st) {
+			t.Errorf("status after the down stopped: want 0001 half reverted, 0002 reverted\n%s", st)
+		}
+		if n := count(t, db.Conn, "SELECT count() FROM system.tables WHERE database = ? AND name IN ('a', 'b')", db.Name); n != 2 {
+			t.Errorf("the down ran a DROP after the stop: %d of tables a and b left", n)
+		}
+		r = runBinary(t, bin, work, nil, "down", "--dir", work, "--dsn", db.DSN, "--to", "0")
+		if r.code != 0 || !strings.Contains(r.stdout, "resumed svc/0001 after 1 completed statements") {
+			t.Fatalf("next down: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+	})
+
+	t.Run("sigint_cancels_an_insert_select", func(t *testing.T) {
+		db := chtest.New(t)
+		work := t.TempDir()
+		writeMigration(t, work, "svc", "0001_copy.sql", []string{"CREATE TABLE dst (n UInt64) ENGINE = MergeTree ORDER BY n", partialInsert}, "DROP TABLE dst;")
+		writeMigration(t, work, "svc", "0002_next.sql", []string{"CREATE TABLE c (k UInt8) ENGINE = Log"}, "DROP TABLE c;")
+		args := []string{"migrate", "--dir", work, "--dsn", db.DSN}
+		a := startBinary(t, bin, nil, args...)
+		waitUntil(t, time.Minute, "the INSERT to write 2 rows", func() bool {
+			return count(t, db.Conn, "SELECT toUInt64(sum(rows)) FROM system.parts WHERE active AND database = ? AND table = 'dst'", db.Name) >= 2
+		})
+		a.signal(t, syscall.SIGINT)
+		if code := a.wait(t, time.Minute); code != 130 {
+			t.Fatalf("exit %d, want 130\n%s", code, a.output())
+		}
+		if lockExists(t, db.Conn, db.Name) {
+			t.Error("the lock is still there after the stop")
+		}
+		if n := count(t, db.Conn, "SELECT count() FROM dst"); n >= 20 {
+			t.Errorf("the INSERT ran to the end (%d rows): it should have been cancelled", n)
+		}
+		if !strings.Contains(a.stderr.String(), "by cancelling svc/0001 statement 2 of 2") || !strings.Contains(a.stderr.String(), "it is partly done") {
+			t.Errorf("stderr does not say the INSERT was cancelled partly done:\n%s", a.output())
+		}
+		st := statusLines(t, bin, work, db.DSN)
+		if !regexp.MustCompile(`svc\s+0002\s.*pending`).MatchString(st) || !regexp.MustCompile(`svc\s+0001\s.*incomplete`).MatchString(st) {
+			t.Errorf("status after the stop: want 0001 incomplete and 0002 pending\n%s", st)
+		}
+		before := count(t, db.Conn, "SELECT count() FROM dst")
+		r := runBinary(t, bin, work, nil, args...)
+		if r.code != 1 || !strings.Contains(r.stderr, "running it again would write those rows twice") {
+			t.Fatalf("next migrate: exit %d, want the refusal of a partly done INSERT\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		if n := count(t, db.Conn, "SELECT count() FROM dst"); n != before {
+			t.Errorf("dst went from %d to %d rows on a refused run", before, n)
+		}
+	})
+
+	t.Run("second_sigint_cancels_at_once", func(t *testing.T) {
+		db := chtest.New(t)
+		work := t.TempDir()
+		writeMigration(t, work, "svc", "0001_wait.sql", []string{"CREATE TABLE a (k UInt8) ENGINE = Log", "SELECT sleep(3)", "CREATE TABLE b (k UInt8) ENGINE = Log"}, "-- no-op")
+		args := []string{"migrate", "--dir", work, "--dsn", db.DSN}
+		a := startBinary(t, bin, nil, args...)
+		waitUntil(t, time.Minute, "the sleep to run", func() bool { return runningStatement(t, db.Conn, "svc", 1, 1) })
+		a.signal(t, syscall.SIGINT)
+		waitUntil(t, time.Minute, "the first signal to be acknowledged", func() bool {
+			return strings.Contains(a.stderr.String(), "SIGINT received: stopping after the running statement")
+		})
+		a.signal(t, syscall.SIGINT)
+		if code := a.wait(t, time.Minute); code != 130 {
+			t.Fatalf("exit %d, want 130\n%s", code, a.output())
+		}
+		if !strings.Contains(a.stderr.String(), "SIGINT received again: cancelling the running statement") {
+			t.Errorf("stderr lacks the second signal's line:\n%s", a.output())
+		}
+		if lockExists(t, db.Conn, db.Name) {
+			t.Error("the lock is still there after the stop")
+		}
+		r := runBinary(t, bin, work, nil, args...)
+		if r.code != 0 || !strings.Contains(r.stdout, "resumed svc/0001 after 1 completed statements (from the history)") {
+			t.Fatalf("next migrate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		// The cancelled sleep did not finish: the server finished each
+		// statement once, the sleep in the second run.
+		for q, n := range queryFinishedCounts(t, db) {
+			if n != 1 {
+				t.Errorf("the server finished %q %d times", q, n)
+			}
+		}
+	})
 }
