@@ -48,13 +48,14 @@ func (d DataLoss) String() string {
 	}
 	switch {
 	case d.Column != "":
-		obj = "column " + quoteIdent(d.Column) + " of " + obj
+		obj = quoteIdent(d.Column) + " of " + obj
 	case d.Partition != "":
-		obj = "partition " + d.Partition + " of " + obj
-	case d.Table == "":
-		obj = "database " + obj
+		obj = d.Partition + " of " + obj
 	}
-	amount := fmt.Sprintf("%d rows, %s", d.Rows, bytesText(d.Bytes))
+	amount := fmt.Sprintf("%d rows", d.Rows)
+	if d.Bytes > 0 {
+		amount += ", " + bytesText(d.Bytes)
+	}
 	if d.AtMost {
 		amount = "up to " + amount
 	}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -175,7 +176,7 @@ func writeMigration(t *testing.T, dir, svc, file string, up []string, down strin
 // second run's.
 func TestStaleHolderStopsAfterItsLease(t *testing.T) {
 	db := chtest.New(t)
-	bin := buildBinary(t)
+	bin := sharedBinary(t)
 	work := t.TempDir()
 	up := []string{"CREATE TABLE seen (k UInt8) ENGINE = MergeTree ORDER BY k"}
 	for k := 1; k <= 4; k++ {
@@ -240,7 +241,7 @@ func TestStaleHolderStopsAfterItsLease(t *testing.T) {
 // stopped, running every statement once.
 func TestUnlockStopsTheHolder(t *testing.T) {
 	db := chtest.New(t)
-	bin := buildBinary(t)
+	bin := sharedBinary(t)
 	work := t.TempDir()
 	up := []string{"CREATE TABLE seen (k UInt8) ENGINE = MergeTree ORDER BY k"}
 	for k := 1; k <= 8; k++ {
@@ -305,7 +306,7 @@ func conn(t *testing.T, dsn string) driver.Conn {
 // the statements and the --resume-at points; no statement runs twice.
 func TestServerCrashResumesFromTheLiveSchema(t *testing.T) {
 	srv := chtest.Launch(t)
-	bin := buildBinary(t)
+	bin := sharedBinary(t)
 	up := []string{
 		"CREATE TABLE t1 (k UInt8) ENGINE = MergeTree ORDER BY k", // 1
 		"SELECT sleep(2)", // 2: kill point A
@@ -414,7 +415,7 @@ const partialInsert = "INSERT INTO dst SELECT number FROM numbers(20) WHERE slee
 // rows are removed, --resume-at runs it again, once.
 func TestKilledInsertSelectIsPartlyDone(t *testing.T) {
 	db := chtest.New(t)
-	bin := buildBinary(t)
+	bin := sharedBinary(t)
 	work := t.TempDir()
 	up := []string{"CREATE TABLE dst (n UInt64) ENGINE = MergeTree ORDER BY n", partialInsert, "CREATE TABLE after (k UInt8) ENGINE = Log"}
 	writeMigration(t, work, "svc", "0001_copy.sql", up, "-- no-op")
@@ -491,7 +492,7 @@ func statusLines(t *testing.T, bin, work, dsn string) string {
 // pending, the lock is gone at exit, and the next run resumes without
 // running anything twice.
 func TestSignalsStopCleanly(t *testing.T) {
-	bin := buildBinary(t)
+	bin := sharedBinary(t)
 
 	t.Run("sigterm_lets_the_statement_finish", func(t *testing.T) {
 		db := chtest.New(t)
@@ -622,4 +623,135 @@ func TestSignalsStopCleanly(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestDownRefusesDataLoss reverts migrations whose down sections drop
+// tables, a column, a partition, a database, a materialized view, and
+// truncate and delete rows. While the tables are empty the down runs;
+// once they hold rows, down --to 0 lists what would be lost (rows and
+// bytes per statement, from system.tables, system.parts and
+// system.columns) and refuses, reverting nothing; --dry-run shows the same
+// list; CHSCHEMA_ALLOW_DATA_LOSS=1 (or --allow-data-loss) goes on.
+func TestDownRefusesDataLoss(t *testing.T) {
+	db := chtest.New(t)
+	ctx := context.Background()
+	other := db.Name + "_other"
+	t.Cleanup(func() { _ = db.Conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+other+"`") })
+	work := t.TempDir()
+	writeMigration(t, work, "svc", "0001_events.sql",
+		[]string{"CREATE TABLE events (id UInt64, day Date, note String) ENGINE = MergeTree PARTITION BY toYYYYMM(day) ORDER BY id"}, "DROP TABLE events;")
+	writeMigration(t, work, "svc", "0002_extra.sql", []string{"ALTER TABLE events ADD COLUMN extra String"}, "ALTER TABLE events DROP COLUMN extra;")
+	writeMigration(t, work, "svc", "0003_empty.sql", []string{"CREATE TABLE empty (k UInt8) ENGINE = MergeTree ORDER BY k"}, "DROP TABLE empty;")
+	writeMigration(t, work, "svc", "0004_views.sql", []string{"CREATE TABLE logt (k UInt8) ENGINE = Log",
+		"CREATE MATERIALIZED VIEW mv ENGINE = MergeTree ORDER BY id AS SELECT id FROM events"}, "DROP TABLE mv;\nTRUNCATE TABLE logt;\nDROP TABLE logt;")
+	writeMigration(t, work, "svc", "0005_cleanup.sql", []string{"SELECT 1"}, "ALTER TABLE events DELETE WHERE id > 150;\nALTER TABLE events DROP PARTITION 202401;")
+	writeMigration(t, work, "other", "0001_db.sql", []string{"CREATE DATABASE ${OTHER}", "CREATE TABLE ${OTHER}.t (k UInt8) ENGINE = MergeTree ORDER BY k"}, "DROP DATABASE ${OTHER};")
+	t.Setenv("CHSCHEMA_VAR_OTHER", other)
+	run := func(env []string, args ...string) result {
+		return runBinary(t, sharedBinary(t), work, env, append(args, "--dir", work, "--dsn", db.DSN)...)
+	}
+	migrate := func() {
+		t.Helper()
+		if r := run(nil, "migrate"); r.code != 0 {
+			t.Fatalf("migrate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+	}
+
+	migrate()
+	if r := run(nil, "down", "--to", "0"); r.code != 0 {
+		t.Fatalf("down over empty tables: exit %d, want 0\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	migrate()
+	for _, q := range []string{
+		"INSERT INTO events (id, day, note) SELECT number + 1, if(number < 100, toDate('2024-01-15'), toDate('2024-02-15')), 'x' FROM numbers(190)",
+		"INSERT INTO logt SELECT number FROM numbers(5)",
+		"INSERT INTO `" + other + "`.t SELECT number FROM numbers(7)",
+	} {
+		if err := db.Conn.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q := func(name string) string { return "`" + db.Name + "`.`" + name + "`" }
+	want := []string{
+		"svc/0005 down statement 1: delete " + q("events") + ": up to 190 rows",
+		"svc/0005 down statement 2: drop partition 202401 of " + q("events") + ": 100 rows",
+		"svc/0004 down statement 1: drop table " + q("mv") + ": 190 rows",
+		"svc/0004 down statement 2: truncate " + q("logt") + ": 5 rows",
+		"svc/0004 down statement 3: drop table " + q("logt") + ": 5 rows",
+		"svc/0002 down statement 1: drop column `extra` of " + q("events") + ": 190 rows",
+		"svc/0001 down statement 1: drop table " + q("events") + ": 190 rows",
+		"other/0001 down statement 1: drop database `" + other + "`: 7 rows",
+	}
+	r := run(nil, "down", "--to", "0")
+	if r.code != 1 {
+		t.Fatalf("down over data: exit %d, want 1 (refused)\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, w := range append(want, "--allow-data-loss", "it ran nothing") {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("the refusal lacks %q:\n%s", w, r.stderr)
+		}
+	}
+	if strings.Contains(r.stderr, q("empty")) {
+		t.Errorf("the refusal lists the empty table:\n%s", r.stderr)
+	}
+	if n := count(t, db.Conn, "SELECT count() FROM events"); n != 190 {
+		t.Fatalf("a refused down changed events: %d rows", n)
+	}
+	if st := statusLines(t, sharedBinary(t), work, db.DSN); strings.Contains(st, "pending") || strings.Contains(st, "incomplete") {
+		t.Errorf("a refused down reverted something:\n%s", st)
+	}
+
+	r = run(nil, "down", "--to", "0", "--dry-run")
+	if r.code != 0 {
+		t.Fatalf("down --dry-run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(r.stdout, "-- destroys data: ") || !strings.Contains(r.stdout, w) {
+			t.Errorf("the dry run lacks %q:\n%s", w, r.stdout)
+		}
+	}
+
+	r = run([]string{"CHSCHEMA_ALLOW_DATA_LOSS=1"}, "down", "--to", "0")
+	if r.code != 0 {
+		t.Fatalf("down with CHSCHEMA_ALLOW_DATA_LOSS=1: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "reverted 6 migrations") || !strings.Contains(r.stdout, "destroyed data (allowed): ") {
+		t.Errorf("down with the data loss allowed:\n%s", r.stdout)
+	}
+	if n := count(t, db.Conn, "SELECT count() FROM system.tables WHERE database = ? AND name NOT LIKE 'chschema%'", db.Name); n != 0 {
+		t.Errorf("%d tables left after down --to 0", n)
+	}
+}
+
+var builtBinary struct {
+	sync.Once
+	path string
+	err  error
+}
+
+// removeBuiltBinary removes what sharedBinary built, after the tests.
+func removeBuiltBinary() {
+	if builtBinary.path != "" {
+		_ = os.RemoveAll(filepath.Dir(builtBinary.path))
+	}
+}
+
+// sharedBinary builds the binary once for the tests that share it.
+func sharedBinary(t *testing.T) string {
+	t.Helper()
+	builtBinary.Do(func() {
+		dir, err := os.MkdirTemp("", "chschema-bin-")
+		if err != nil {
+			builtBinary.err = err
+			return
+		}
+		builtBinary.path = filepath.Join(dir, "chschema")
+		if out, err := exec.Command("go", "build", "-o", builtBinary.path, ".").CombinedOutput(); err != nil {
+			builtBinary.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if builtBinary.err != nil {
+		t.Fatal(builtBinary.err)
+	}
+	return builtBinary.path
 }
