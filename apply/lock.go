@@ -107,7 +107,8 @@ var ErrLockLost = errors.New("apply: the migration lock was lost to another hold
 //
 // Other runs break the lock when their wall clock passes Renewed + Lease.
 // The holder itself trusts its lease only until half a lease after it sent
-// the last renewal the server confirmed, on its monotonic clock (Held): a
+// the last renewal the server confirmed, on a clock that wall-clock steps
+// do not move and that counts a suspended machine's sleep (Held): a
 // process stopped for longer (SIGSTOP, a pause, a slow network) finds its
 // lease gone when it resumes, before it runs anything else, and the other
 // half of the lease covers a difference of up to Lease/2 between the
@@ -125,10 +126,11 @@ type TableLock struct {
 	uuid   string // of the lock table this holder created
 	holder LockHolder
 	// validUntil is the end of the lease as this holder may rely on it:
-	// half a lease after sending the last confirmed renewal (monotonic).
-	validUntil time.Time
-	// lastSent is when the last confirmed renewal (or the CREATE) was sent.
-	lastSent time.Time
+	// half a lease after sending the last confirmed renewal, on leaseClock.
+	validUntil time.Duration
+	// lastSent is when the last confirmed renewal (or the CREATE) was
+	// sent, on leaseClock.
+	lastSent time.Duration
 	stop     chan struct{}
 	done     chan struct{}
 	lostErr  error
@@ -240,7 +242,7 @@ func (l *TableLock) create(ctx context.Context, h LockHolder) error {
 		return err
 	}
 	q := fmt.Sprintf("CREATE TABLE %s%s (holder String) ENGINE = Memory COMMENT %s", l.name(), l.onCluster(), quoteString(string(info)))
-	sent := time.Now()
+	sent := leaseClock()
 	if err := l.conn.Exec(ctx, q); err != nil {
 		return err
 	}
@@ -253,7 +255,7 @@ func (l *TableLock) create(ctx context.Context, h LockHolder) error {
 	}
 	l.mu.Lock()
 	l.uuid, l.holder, l.lostErr = cur.uuid, h, nil
-	l.lastSent, l.validUntil = sent, sent.Add(l.opts.Lease/2)
+	l.lastSent, l.validUntil = sent, sent+l.opts.Lease/2
 	l.stop, l.done = make(chan struct{}), make(chan struct{})
 	l.mu.Unlock()
 	go l.renew(l.stop, l.done)
@@ -314,12 +316,13 @@ func (l *TableLock) renew(stop, done chan struct{}) {
 			return
 		}
 		l.mu.Lock()
-		due := time.Since(l.lastSent) >= l.opts.Lease/5
-		until := l.validUntil
+		now := leaseClock()
+		due := now-l.lastSent >= l.opts.Lease/5
+		left := l.validUntil - now
 		l.mu.Unlock()
 		// Never wait past the lease's end: a confirmation after it does
 		// not count.
-		ctx, cancel := context.WithDeadline(context.Background(), until)
+		ctx, cancel := context.WithTimeout(context.Background(), left)
 		err := l.renewOnce(ctx, due)
 		cancel()
 		if errors.Is(err, ErrLockLost) {
@@ -351,25 +354,25 @@ func (l *TableLock) renewOnce(ctx context.Context, due bool) error {
 	}
 	h.Renewed = time.Now().UTC().Truncate(time.Millisecond)
 	info, _ := json.Marshal(h)
-	sent := time.Now()
+	sent := leaseClock()
 	if err := l.conn.Exec(ctx, fmt.Sprintf("ALTER TABLE %s%s MODIFY COMMENT %s", l.name(), l.onCluster(), quoteString(string(info)))); err != nil {
 		if isCode(err, codeUnknownTable) {
 			return fmt.Errorf("%w: the lock table %s is gone (was it dropped with chschema unlock?)", ErrLockLost, l.name())
 		}
 		return fmt.Errorf("apply: renew lock %s: %w", l.name(), err)
 	}
-	confirmed := time.Now()
+	confirmed := leaseClock()
 	l.mu.Lock()
-	late := !confirmed.Before(l.validUntil)
+	late := confirmed >= l.validUntil
 	l.mu.Unlock()
 	if late {
-		return fmt.Errorf("%w: the renewal sent %s ago was confirmed after the lease's end", ErrLockLost, time.Since(sent).Round(time.Millisecond))
+		return fmt.Errorf("%w: the renewal sent %s ago was confirmed after the lease's end", ErrLockLost, (confirmed - sent).Round(time.Millisecond))
 	}
 	if err := l.mine(ctx, mine, &h); err != nil {
 		return err
 	}
 	l.mu.Lock()
-	l.holder, l.lastSent, l.validUntil = h, sent, sent.Add(l.opts.Lease/2)
+	l.holder, l.lastSent, l.validUntil = h, sent, sent+l.opts.Lease/2
 	l.mu.Unlock()
 	return nil
 }
@@ -404,9 +407,9 @@ func (l *TableLock) Held() error {
 	if l.uuid == "" {
 		return fmt.Errorf("%w: the lock %s is not held", ErrLockLost, l.name())
 	}
-	if !time.Now().Before(l.validUntil) {
+	if now := leaseClock(); now >= l.validUntil {
 		l.lostErr = fmt.Errorf("%w: no renewal of %s was confirmed for %s (the process was stopped or the server did not answer); another run may break the lease",
-			ErrLockLost, l.name(), time.Since(l.lastSent).Round(time.Millisecond))
+			ErrLockLost, l.name(), (now - l.lastSent).Round(time.Millisecond))
 	}
 	return l.lostErr
 }
