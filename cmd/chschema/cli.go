@@ -97,7 +97,7 @@ type CLI struct {
 	Lint     LintCmd     `cmd:"" help:"Check the migrations offline (with --dsn, also with the server's parser); exit 1 on findings."`
 	Schema   SchemaCmd   `cmd:"" help:"Print the expected schema (init.sql, then every migration) as canonical SQL, or JSON with --format json."`
 	Migrate  MigrateCmd  `cmd:"" help:"Apply the pending migrations: check chschema.sum, wait for the server, lock, run init.sql, verify, apply in order, record."`
-	Down     DownCmd     `cmd:"" help:"Revert applied migrations, most recent first, with their down sections (after checking chschema.sum)."`
+	Down     DownCmd     `cmd:"" help:"Revert applied migrations, most recent first, with their down sections (after checking chschema.sum); refuses to destroy data without --allow-data-loss."`
 	Status   StatusCmd   `cmd:"" help:"Show each migration's state: applied, pending, incomplete, edited or missing."`
 	Baseline BaselineCmd `cmd:"" help:"Record migrations up to VERSION as applied without running them, after checking chschema.sum and the schema."`
 	Verify   VerifyCmd   `cmd:"" help:"On a scratch server (--dev-dsn): apply all, down to 0, apply again, comparing the schema after each step."`

@@ -35,7 +35,7 @@ type historyFlags struct {
 type runnerFlags struct {
 	historyFlags
 	LockTimeout time.Duration `help:"How long to wait for another run's lock before failing." default:"5m"`
-	LockLease   time.Duration `help:"How long a lock lives without renewal; a crashed holder's lock expires after it." default:"1m"`
+	LockLease   time.Duration `help:"How long a lock lives without renewal (at least 1s); a crashed holder's lock expires after it. The holder renews it every fifth and stops, exit 2, half a lease after its last confirmed renewal." default:"1m"`
 	Journal     string        `help:"How completed statements are recorded: auto (query log if the server has one), querylog, or table (a history row per statement)." enum:"auto,querylog,table" default:"auto"`
 	Cluster     string        `help:"Create the history and lock tables ON CLUSTER, the history as ReplicatedMergeTree." placeholder:"NAME"`
 }
