@@ -618,6 +618,9 @@ func (r *Runner) waitMutations(ctx context.Context, k Key, s Statement) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-r.stop:
+			// A stop request ends the wait; the mutation goes on.
+			return fmt.Errorf("%w: stopped waiting for mutation of %s", ErrInterrupted, info.Table)
 		case <-time.After(r.poll):
 		}
 	}

@@ -85,7 +85,7 @@ func TestMigrateSurvivesKillNine(t *testing.T) {
 		}
 	}
 	writeFile(t, filepath.Join(work, "svc", "0001_ten.sql"), "-- +up\n"+strings.Join(up, ";\n")+";\n-- +down\n-- no-op\n")
-	args := []string{"migrate", "--dir", work, "--dsn", db.DSN, "--lock-lease", "1s", "--lock-timeout", "60s"}
+	args := []string{"migrate", "--dir", work, "--dsn", db.DSN, "--lock-lease", "3s", "--lock-timeout", "60s"}
 
 	ctx := context.Background()
 	kills := 0

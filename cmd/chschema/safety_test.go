@@ -183,7 +183,7 @@ func TestStaleHolderStopsAfterItsLease(t *testing.T) {
 		up = append(up, fmt.Sprintf("INSERT INTO seen SELECT %d FROM numbers(1) WHERE sleepEachRow(1) = 0", k))
 	}
 	writeMigration(t, work, "svc", "0001_slow.sql", up, "-- no-op")
-	args := []string{"migrate", "--dir", work, "--dsn", db.DSN, "--lock-lease", "4s", "--lock-timeout", "2m"}
+	args := []string{"migrate", "--dir", work, "--dsn", db.DSN, "--lock-lease", "6s", "--lock-timeout", "2m"}
 
 	a := startBinary(t, bin, nil, args...)
 	waitUntil(t, time.Minute, "the first INSERT to run", func() bool {
@@ -345,7 +345,7 @@ func TestServerCrashResumesFromTheLiveSchema(t *testing.T) {
 			dsn := strings.TrimSuffix(srv.DSN, "default") + name
 			work := t.TempDir()
 			writeMigration(t, work, "svc", "0001_steps.sql", up, "-- no-op")
-			args := []string{"migrate", "--dir", work, "--dsn", dsn, "--journal", tc.journal, "--lock-lease", "2s", "--lock-timeout", "1m"}
+			args := []string{"migrate", "--dir", work, "--dsn", dsn, "--journal", tc.journal, "--lock-lease", "5s", "--lock-timeout", "1m"}
 
 			a := startBinary(t, bin, nil, args...)
 			waitUntil(t, time.Minute, fmt.Sprintf("statement %d to run", tc.killAt+1), func() bool {
@@ -419,7 +419,7 @@ func TestKilledInsertSelectIsPartlyDone(t *testing.T) {
 	work := t.TempDir()
 	up := []string{"CREATE TABLE dst (n UInt64) ENGINE = MergeTree ORDER BY n", partialInsert, "CREATE TABLE after (k UInt8) ENGINE = Log"}
 	writeMigration(t, work, "svc", "0001_copy.sql", up, "-- no-op")
-	args := []string{"migrate", "--dir", work, "--dsn", db.DSN, "--lock-lease", "2s", "--lock-timeout", "1m"}
+	args := []string{"migrate", "--dir", work, "--dsn", db.DSN, "--lock-lease", "5s", "--lock-timeout", "1m"}
 
 	a := startBinary(t, bin, nil, args...)
 	waitUntil(t, time.Minute, "the INSERT to write 3 rows", func() bool {
