@@ -25,6 +25,18 @@
 // these is turned off only by an option that names it: WithoutSumCheck,
 // WithoutDriftCheck, WithoutMutationWait.
 //
+// # No statement runs twice
+//
+// A run checks before every statement that it still holds the lock's lease
+// and stops (apply.ErrLockLost) as soon as it does not. A half-applied
+// migration resumes only where the history, the query log or the live
+// schema says it stopped; otherwise Migrate refuses with an
+// *apply.ResumeError and ResumeAt says where to go on. StopOn asks a run
+// to stop cleanly (the chschema command does it on SIGINT and SIGTERM),
+// and cancelling the context cancels the running statement on the server;
+// either way progress is recorded and the lock released. Down refuses to
+// destroy data (*apply.DataLossError) unless AllowDataLoss.
+//
 // # Offline and online
 //
 // Offline questions need only the directory: Lint, Expected, Plan, Check,

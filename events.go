@@ -58,6 +58,22 @@ type (
 	MigrationFailed = apply.MigrationFailed
 	// RoundTripStep: a step of Verify passed.
 	RoundTripStep = apply.RoundTripStep
+	// LeaseLost: the run no longer holds the lock's lease (it was stopped
+	// past it, or the lock was taken or dropped); it stops there and
+	// records nothing more.
+	LeaseLost = apply.LeaseLost
+	// ResumeDecided: how many statements of a half-applied migration count
+	// as completed, and from what (history, query log, live schema,
+	// resume-at).
+	ResumeDecided = apply.ResumeDecided
+	// StatementCancelled: the run cancelled a running statement (StopOn,
+	// or a cancelled context), with the rows it had written.
+	StatementCancelled = apply.StatementCancelled
+	// Stopped: the run stopped early on request and recorded where.
+	Stopped = apply.Stopped
+	// DataLossChecked: what a down's statements destroy, and whether that
+	// is allowed.
+	DataLossChecked = apply.DataLossChecked
 )
 
 // ServerWaiting is sent by Connect (and NewDB) with WithWait each time the

@@ -49,6 +49,8 @@ const (
 	DefaultLockTimeout = 5 * time.Minute
 	// DefaultLockLease is how long a lock lives without renewal.
 	DefaultLockLease = time.Minute
+	// MinLockLease is the shortest lease WithLockLease accepts.
+	MinLockLease = time.Second
 	// DefaultHistoryTable is the history table's name, in the session
 	// database unless the name says db.table.
 	DefaultHistoryTable = "chschema_migrations"
@@ -182,12 +184,18 @@ func WithLockTimeout(d time.Duration) Option {
 }
 
 // WithLockLease sets how long the lock lives without renewal
-// (DefaultLockLease): a crashed holder's lock expires after it, and the
-// holder renews it every third of it.
+// (DefaultLockLease; at least MinLockLease): a crashed holder's lock
+// expires after it for other runs. The holder renews it every fifth of it,
+// and stops (apply.ErrLockLost) before its next statement once half of it
+// passed without a renewal the server confirmed: the other half covers a
+// difference between the clocks of the hosts involved.
 func WithLockLease(d time.Duration) Option {
 	return projectOption(func(c *projectConfig) error {
 		if d <= 0 {
 			return fmt.Errorf("chschema: WithLockLease: the lease must be positive, not %s", d)
+		}
+		if d < MinLockLease {
+			return fmt.Errorf("chschema: WithLockLease: %s is shorter than the minimum lease, %s: a holder renews every fifth of it", d, MinLockLease)
 		}
 		if c.lockLeaseSet {
 			return errors.New("chschema: WithLockLease given twice")

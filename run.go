@@ -29,13 +29,27 @@ type RunOption interface {
 }
 
 type runConfig struct {
-	to      *uint64
-	service string
-	steps   int
-	dryRun  bool
-	strict  bool
-	used    map[string]bool
+	to            *uint64
+	service       string
+	steps         int
+	dryRun        bool
+	strict        bool
+	resumeAt      []ResumePoint
+	stop          <-chan struct{}
+	allowDataLoss bool
+	used          map[string]bool
 }
+
+// ResumePoint says where to resume a half-applied migration: Next is the
+// 1-based statement of its current section to run next. See ResumeAt.
+type ResumePoint = apply.ResumePoint
+
+// ParseResumePoint reads a resume point as --resume-at takes it:
+// "service/version:statement", e.g. "xapi/0003:4".
+func ParseResumePoint(s string) (ResumePoint, error) { return apply.ParseResumePoint(s) }
+
+// DataLoss is data a down statement would destroy; see AllowDataLoss.
+type DataLoss = apply.DataLoss
 
 type runOption struct {
 	name string
@@ -90,6 +104,64 @@ func DryRun() RunOption {
 // (apply.ErrNoOpDown) instead of recording them as reverted.
 func StrictDown() RunOption {
 	return runOption{"StrictDown", func(c *runConfig) error { c.strict = true; return nil }}
+}
+
+// ResumeAt tells Migrate or Down where to resume half-applied migrations
+// when the evidence cannot tell how far an interrupted run got, or a
+// statement is partly done (an error wrapping apply.ErrUndecided, an
+// *apply.ResumeError that says what to check and which points fit). A
+// point never goes back before a statement known to have completed. The
+// decision is reported as a ResumeDecided event from "resume-at".
+func ResumeAt(points ...ResumePoint) RunOption {
+	return runOption{"ResumeAt", func(c *runConfig) error {
+		if len(points) == 0 {
+			return errors.New("chschema: ResumeAt: no resume point")
+		}
+		c.resumeAt = points
+		return nil
+	}}
+}
+
+// StopOn makes Migrate or Down stop early, cleanly, when stop is closed (a
+// first SIGINT or SIGTERM, in the chschema command): a running schema
+// statement finishes, a running data statement (INSERT, OPTIMIZE) is
+// cancelled on the server, progress is recorded (migrations never started
+// stay pending), the lock is released, and the error wraps
+// apply.ErrInterrupted. Cancelling the context instead cancels the running
+// statement at once, whatever its kind, and records and releases the same
+// way.
+func StopOn(stop <-chan struct{}) RunOption {
+	return runOption{"StopOn", func(c *runConfig) error {
+		if stop == nil {
+			return errors.New("chschema: StopOn: nil channel")
+		}
+		c.stop = stop
+		return nil
+	}}
+}
+
+// AllowDataLoss lets Down run statements that destroy data: drop a
+// database, table or column that holds rows, truncate, delete, update,
+// drop a partition. By default such a down refuses before running anything
+// with an *apply.DataLossError listing what would be lost (rows and bytes,
+// per statement); Report.DataLoss lists it in a dry run too.
+func AllowDataLoss() RunOption {
+	return runOption{"AllowDataLoss", func(c *runConfig) error { c.allowDataLoss = true; return nil }}
+}
+
+// options are the apply options of the run options.
+func (c *runConfig) options() []apply.Option {
+	var opts []apply.Option
+	if len(c.resumeAt) > 0 {
+		opts = append(opts, apply.WithResumeAt(c.resumeAt...))
+	}
+	if c.stop != nil {
+		opts = append(opts, apply.WithStop(c.stop))
+	}
+	if c.allowDataLoss {
+		opts = append(opts, apply.WithDataLossAllowed())
+	}
+	return opts
 }
 
 // newRunConfig applies opts, allowing only the named ones.
@@ -166,7 +238,17 @@ func (p *Project) verifier(db *DB) (*apply.DriftVerifier, error) {
 // drift (a *drift.Error; see WithoutDriftCheck), resumes a half-applied
 // migration after its completed statements, applies the rest statement by
 // statement, waiting for the mutations they start, records each in the
-// history, and releases the lock. Options: ToVersion, OnlyService, DryRun.
+// history, and releases the lock. Options: ToVersion, OnlyService, DryRun,
+// ResumeAt, StopOn.
+//
+// A half-applied migration (an interrupted run) is resumed after its
+// completed statements, decided from the history, the query log while it
+// holds the whole run, or else the live schema (a ResumeDecided event says
+// which); when none can tell, or a statement is partly done, Migrate
+// refuses with an *apply.ResumeError (apply.ErrUndecided) that says what to
+// check and which ResumeAt points fit. A run that loses its lock's lease
+// stops before its next statement (apply.ErrLockLost) and records nothing
+// more.
 //
 // A failed statement is an *apply.StmtError at its file:line:col; the
 // report then says what was done before it.
@@ -174,7 +256,7 @@ func (p *Project) Migrate(ctx context.Context, db *DB, opts ...RunOption) (*Repo
 	if err := p.ready(); err != nil {
 		return nil, err
 	}
-	rc, err := newRunConfig("Migrate", opts, "ToVersion", "OnlyService", "DryRun")
+	rc, err := newRunConfig("Migrate", opts, "ToVersion", "OnlyService", "DryRun", "ResumeAt", "StopOn")
 	if err != nil {
 		return nil, err
 	}
@@ -184,12 +266,14 @@ func (p *Project) Migrate(ctx context.Context, db *DB, opts ...RunOption) (*Repo
 	if err := p.checkTarget("migrate", rc, rc.to, false); err != nil {
 		return nil, err
 	}
-	extra := []apply.Option{apply.WithPreflight(p.preflight(db, "migrate"))}
+	v, err := p.verifier(db)
+	if err != nil {
+		return nil, err
+	}
+	// The live schema decides where to resume when the query log cannot,
+	// drift check or not.
+	extra := append(rc.options(), apply.WithPreflight(p.preflight(db, "migrate")), apply.WithStateMatcher(v))
 	if !p.cfg.noDriftCheck {
-		v, err := p.verifier(db)
-		if err != nil {
-			return nil, err
-		}
 		extra = append(extra, apply.WithVerifier(v))
 	}
 	r, err := p.runner(db, extra...)
@@ -202,12 +286,14 @@ func (p *Project) Migrate(ctx context.Context, db *DB, opts ...RunOption) (*Repo
 // Down reverts applied migrations, most recently applied first, running
 // their down sections in reverse order and recording each. It needs exactly
 // one of ToVersion (revert every migration above it; 0 reverts all) and
-// Steps; OnlyService, StrictDown and DryRun also apply.
+// Steps; OnlyService, StrictDown, DryRun, ResumeAt, StopOn and
+// AllowDataLoss also apply. A down that would destroy data refuses unless
+// AllowDataLoss (see there); Report.DataLoss lists the data.
 func (p *Project) Down(ctx context.Context, db *DB, opts ...RunOption) (*Report, error) {
 	if err := p.ready(); err != nil {
 		return nil, err
 	}
-	rc, err := newRunConfig("Down", opts, "ToVersion", "Steps", "OnlyService", "StrictDown", "DryRun")
+	rc, err := newRunConfig("Down", opts, "ToVersion", "Steps", "OnlyService", "StrictDown", "DryRun", "ResumeAt", "StopOn", "AllowDataLoss")
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +306,13 @@ func (p *Project) Down(ctx context.Context, db *DB, opts ...RunOption) (*Report,
 	if err := p.checkTarget("down", rc, rc.to, true); err != nil {
 		return nil, err
 	}
-	r, err := p.runner(db, apply.WithStrictDown(rc.strict), apply.WithPreflight(p.preflight(db, "down")))
+	extra := append(rc.options(), apply.WithStrictDown(rc.strict), apply.WithPreflight(p.preflight(db, "down")))
+	v, err := p.verifier(db)
+	if err != nil {
+		return nil, err
+	}
+	extra = append(extra, apply.WithStateMatcher(v))
+	r, err := p.runner(db, extra...)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +335,7 @@ func (p *Project) Baseline(ctx context.Context, db *DB, version uint64, opts ...
 	if err := p.ready(); err != nil {
 		return nil, err
 	}
-	rc, err := newRunConfig("Baseline", opts, "OnlyService")
+	rc, err := newRunConfig("Baseline", opts, "OnlyService", "StopOn")
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +349,7 @@ func (p *Project) Baseline(ctx context.Context, db *DB, version uint64, opts ...
 	if err != nil {
 		return nil, err
 	}
-	r, err := p.runner(db, apply.WithVerifier(v), apply.WithPreflight(p.preflight(db, "baseline")))
+	r, err := p.runner(db, append(rc.options(), apply.WithVerifier(v), apply.WithPreflight(p.preflight(db, "baseline")))...)
 	if err != nil {
 		return nil, err
 	}

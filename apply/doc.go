@@ -8,4 +8,17 @@
 // (WithStatementHook) and one once the history is read, before init.sql
 // (WithPreflight). Most programs use the root package chschema, which
 // builds the Runner from a migrations directory and a DSN.
+//
+// No statement runs twice, whatever fails. Before every statement and
+// history write a run checks, without a round trip, that its Locker still
+// holds the lease (Locker.Held; TableLock's lease is local and ends half a
+// lease after the last confirmed renewal), and stops with ErrLockLost when
+// it does not. A half-applied migration is resumed from the best evidence:
+// the history, the query log while it holds the whole attempt, the live
+// schema (WithStateMatcher), or the user's word (WithResumeAt); when they
+// leave it open, or a data statement is partly done, the run refuses with
+// a *ResumeError. WithStop asks a run to stop at the next statement
+// boundary; a cancelled context cancels the running statement on the
+// server; both record progress and release the lock (ErrInterrupted). Down
+// refuses to destroy data (*DataLossError) unless WithDataLossAllowed.
 package apply

@@ -15,15 +15,25 @@ import (
 // selected service (To = 0 reverts everything); target.Steps reverts that many
 // units. A down section interrupted earlier is resumed first. With mode
 // DryRun it only returns the plan: it takes no lock and changes nothing.
+//
+// Before it runs anything, it looks for data the statements would destroy
+// (Report.DataLoss, also in a dry run) and refuses with a *DataLossError
+// unless WithDataLossAllowed.
 func (r *Runner) Down(ctx context.Context, units []*Unit, target Target, mode Mode) (*Report, error) {
+	return r.down(ctx, units, target, mode, r.allowDataLoss)
+}
+
+func (r *Runner) down(ctx context.Context, units []*Unit, target Target, mode Mode, allowLoss bool) (*Report, error) {
 	if (target.To == nil) == (target.Steps == 0) {
 		return &Report{}, errors.New("apply: down needs exactly one of a target version or a number of steps")
 	}
 	if target.Steps < 0 {
 		return &Report{}, errors.New("apply: down steps must be positive")
 	}
+	pctx, cancel := r.stoppable(ctx)
+	defer cancel()
 	var resumed []Resumed
-	s, pl, err := r.begin(ctx, "down", units, mode, false, func(s *session) (*opPlan, error) {
+	s, pl, err := r.begin(pctx, "down", units, mode, false, func(s *session) (*opPlan, error) {
 		for _, k := range SortedKeys(s.partial) {
 			if p := s.partial[k]; !p.Down {
 				return nil, fmt.Errorf("%w: %s is half-applied (%s done); run migrate to finish it before going down", ErrIncomplete, k, english.Plural(p.Done, "statement"))
@@ -68,14 +78,14 @@ func (r *Runner) Down(ctx context.Context, units []*Unit, target Target, mode Mo
 			}
 			p := plannedUnit{unit: c.unit, start: s.partial[c.unit.Key()].Done}
 			if p.start > 0 {
-				resumed = append(resumed, Resumed{c.unit.Key(), p.start})
+				resumed = append(resumed, Resumed{Key: c.unit.Key(), Done: p.start, From: s.partial[c.unit.Key()].From})
 			}
 			pl.plan = append(pl.plan, p)
 		}
 		return pl, nil
 	})
 	if err != nil {
-		return &Report{}, err
+		return &Report{}, r.beforeStatements(ctx, err)
 	}
 	if mode == Execute {
 		defer r.release(ctx)
@@ -85,6 +95,12 @@ func (r *Runner) Down(ctx context.Context, units []*Unit, target Target, mode Mo
 		r.events(Resuming{Key: x.Key, File: s.byKey[x.Key].File, Down: true, Done: x.Done, Total: len(s.byKey[x.Key].Down)})
 	}
 	plan := pl.plan
+	losses, err := r.dataLoss(pctx, plan)
+	if err != nil {
+		return rep, r.beforeStatements(ctx, err)
+	}
+	rep.DataLoss = losses
+	r.events(DataLossChecked{Losses: losses, Allowed: allowLoss && len(losses) > 0})
 	if mode == DryRun {
 		for _, p := range plan {
 			for i := p.start; i < len(p.unit.Down); i++ {
@@ -92,6 +108,9 @@ func (r *Runner) Down(ctx context.Context, units []*Unit, target Target, mode Mo
 			}
 		}
 		return rep, nil
+	}
+	if len(losses) > 0 && !allowLoss {
+		return rep, &DataLossError{Losses: losses}
 	}
 	return rep, r.run(ctx, s, plan, true, rep)
 }
@@ -103,8 +122,10 @@ func (r *Runner) Baseline(ctx context.Context, units []*Unit, target Target) ([]
 	if target.To == nil {
 		return nil, errors.New("apply: baseline needs a version")
 	}
+	pctx, cancel := r.stoppable(ctx)
+	defer cancel()
 	var base []*Unit
-	s, _, err := r.begin(ctx, "baseline", units, Execute, true, func(s *session) (*opPlan, error) {
+	s, _, err := r.begin(pctx, "baseline", units, Execute, true, func(s *session) (*opPlan, error) {
 		if len(s.partial) > 0 {
 			return nil, fmt.Errorf("%w: baseline needs a history without half-applied migrations", ErrIncomplete)
 		}
@@ -129,7 +150,7 @@ func (r *Runner) Baseline(ctx context.Context, units []*Unit, target Target) ([]
 		return &opPlan{verify: &AppliedState{Init: r.init, Applied: expected, Only: scope}}, nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, r.beforeStatements(ctx, err)
 	}
 	defer r.release(ctx)
 	var events []Event
@@ -143,6 +164,9 @@ func (r *Runner) Baseline(ctx context.Context, units []*Unit, target Target) ([]
 		e.FinishedAt = now.UTC()
 		events = append(events, e)
 		keys = append(keys, u.Key())
+	}
+	if err := r.held(); err != nil {
+		return nil, err
 	}
 	return keys, r.history.Append(ctx, events...)
 }

@@ -185,8 +185,50 @@ type MigrationFailed struct {
 	Duration time.Duration `json:"duration"`
 }
 
+// LeaseLost is sent when the run finds, before a statement or a history
+// write, that it no longer holds the lock's lease: the process was stopped
+// or the server did not confirm a renewal for half a lease, or the lock
+// table is gone (chschema unlock) or another run's. The run stops there
+// and records nothing more.
+type LeaseLost struct {
+	Err error `json:"-"`
+}
+
+// StatementCancelled is sent when the run cancelled a running statement on
+// the server (a stop request for a data statement, or a cancelled context)
+// and the statement did not finish.
+type StatementCancelled struct {
+	Key
+	Down      bool      `json:"down,omitempty"`
+	Index     int       `json:"index"`
+	Count     int       `json:"count"`
+	Statement Statement `json:"statement"`
+	// WrittenRows are the rows it wrote before it stopped: when not 0, it
+	// is partly done.
+	WrittenRows uint64 `json:"written_rows"`
+	// Unknown is true when the server kept no record of the statement's
+	// end (no query log): the next run decides from the live schema.
+	Unknown bool `json:"unknown,omitempty"`
+}
+
+// Stopped is sent when a run stops early on request (WithStop) or because
+// its context was cancelled, after recording where it stopped.
+type Stopped struct {
+	// Key is the migration the run was at.
+	Key
+	Down bool `json:"down,omitempty"`
+	// Done statements of Total completed.
+	Done  int `json:"done"`
+	Total int `json:"total"`
+	// Where says at which point it stopped.
+	Where string `json:"where"`
+}
+
 // Kind implements RunEvent.
 func (LockWaiting) Kind() string        { return "lock_waiting" }
+func (LeaseLost) Kind() string          { return "lease_lost" }
+func (StatementCancelled) Kind() string { return "statement_cancelled" }
+func (Stopped) Kind() string            { return "stopped" }
 func (LockBroken) Kind() string         { return "lock_broken" }
 func (LockAcquired) Kind() string       { return "lock_acquired" }
 func (InitStarted) Kind() string        { return "init_started" }
@@ -213,6 +255,25 @@ func (e LockBroken) String() string {
 
 func (e LockAcquired) String() string {
 	return fmt.Sprintf("took lock %s after %s", e.Table, e.Waited.Round(time.Millisecond))
+}
+
+func (e LeaseLost) String() string { return "lost the migration lock: " + e.Err.Error() }
+
+func (e StatementCancelled) String() string {
+	s := fmt.Sprintf("cancelled %s %s statement %d/%d at %s", sectionName(e.Down), e.Key, e.Index, e.Count, e.Statement.Pos())
+	switch {
+	case e.Unknown:
+		s += " (the server did not log its end)"
+	case e.WrittenRows > 0:
+		s += " after it wrote " + english.Plural(int(e.WrittenRows), "row") + ": it is partly done"
+	default:
+		s += ": it wrote nothing"
+	}
+	return s
+}
+
+func (e Stopped) String() string {
+	return fmt.Sprintf("stopped %s: %s %s has %d of %s done", e.Where, sectionName(e.Down), e.Key, e.Done, english.Plural(e.Total, "statement"))
 }
 
 func (e InitStarted) String() string { return "init.sql: " + english.Plural(e.Statements, "statement") }
@@ -291,6 +352,9 @@ func sectionName(down bool) string {
 
 var (
 	_ RunEvent = LockWaiting{}
+	_ RunEvent = LeaseLost{}
+	_ RunEvent = StatementCancelled{}
+	_ RunEvent = Stopped{}
 	_ RunEvent = LockBroken{}
 	_ RunEvent = LockAcquired{}
 	_ RunEvent = InitStarted{}

@@ -35,11 +35,16 @@ const (
 	StatusRevertFailed Status = "revert_failed"
 	// StatusReverted: the down section completed; the migration is pending again.
 	StatusReverted Status = "reverted"
+	// StatusStopped: the run was asked to stop (a signal) in the middle of
+	// the up section; Statements says how many completed.
+	StatusStopped Status = "stopped"
+	// StatusRevertStopped: the same for a down section.
+	StatusRevertStopped Status = "revert_stopped"
 )
 
 // Down reports whether the status belongs to a down section.
 func (s Status) Down() bool {
-	return s == StatusReverting || s == StatusRevertFailed || s == StatusReverted
+	return s == StatusReverting || s == StatusRevertFailed || s == StatusReverted || s == StatusRevertStopped
 }
 
 // Event is one row of the history table. The table is append-only: the state
@@ -64,6 +69,15 @@ type Event struct {
 	Error            string
 	ChschemaVersion  string
 	Host             string
+	// Journal is how the attempt records completed statements (recorded
+	// with every event of an attempt; JournalAuto in events written before
+	// chschema recorded it). A resume reads each attempt by its own journal.
+	Journal Journal
+	// WrittenRows, on a failed or stopped event, is how many rows the
+	// statement after the completed ones wrote before it stopped: a
+	// statement that wrote rows and did not finish is partly done, and a
+	// resume refuses to run it again without being told (see ResumeAt).
+	WrittenRows uint64
 	// EventTime orders events; set by Append when zero.
 	EventTime time.Time
 }
@@ -95,7 +109,11 @@ func (r Record) AppliedAt() time.Time { return r.appliedAt }
 
 // Incomplete reports whether a section was started and did not finish.
 func (r Record) Incomplete() bool {
-	return r.Status == StatusStarted || r.Status == StatusFailed || r.Status == StatusReverting || r.Status == StatusRevertFailed
+	switch r.Status {
+	case StatusStarted, StatusFailed, StatusStopped, StatusReverting, StatusRevertFailed, StatusRevertStopped:
+		return true
+	}
+	return false
 }
 
 // Applied reports whether the migration counts as applied: done, baselined,
@@ -122,6 +140,9 @@ type TableHistory struct {
 	db, table string
 	engine    string
 	cluster   string
+	// upgraded is set once the table is known to have every column (see
+	// Ensure).
+	upgraded bool
 }
 
 // DefaultHistoryEngine is the history table's engine on a single server.
@@ -189,22 +210,48 @@ func (h *TableHistory) Ensure(ctx context.Context) error {
 	error String,
 	chschema_version LowCardinality(String),
 	host LowCardinality(String),
-	event_time DateTime64(6, 'UTC')
+	event_time DateTime64(6, 'UTC'),
+	journal LowCardinality(String) DEFAULT '',
+	written_rows UInt64 DEFAULT 0
 ) ENGINE = ` + h.engine + `
 COMMENT ` + quoteString(historyComment)
 	if err := h.conn.Exec(ctx, q); err != nil {
 		return fmt.Errorf("apply: create history table %s: %w", h.Name(), err)
 	}
+	if h.upgraded {
+		return nil
+	}
+	// A table created by an older chschema lacks the columns added since:
+	// add them (a metadata change; old rows read as '' and 0).
+	var missing uint64
+	if err := h.conn.QueryRow(ctx, "SELECT toUInt64(2 - count()) FROM system.columns WHERE database = ? AND table = ? AND name IN ('journal', 'written_rows')",
+		h.db, h.table).Scan(&missing); err != nil {
+		return fmt.Errorf("apply: read the columns of history table %s: %w", h.Name(), err)
+	}
+	if missing > 0 {
+		if err := h.conn.Exec(ctx, "ALTER TABLE "+h.Name()+on+
+			" ADD COLUMN IF NOT EXISTS journal LowCardinality(String) DEFAULT '', ADD COLUMN IF NOT EXISTS written_rows UInt64 DEFAULT 0"); err != nil {
+			return fmt.Errorf("apply: add the new columns to history table %s: %w", h.Name(), err)
+		}
+	}
+	h.upgraded = true
 	return nil
 }
 
 // Load reads every event in one query, oldest first. A missing table is an
 // empty history.
 func (h *TableHistory) Load(ctx context.Context) ([]Event, error) {
-	rows, err := h.conn.Query(ctx, `SELECT service, version, name, status, attempt, statements, total,
+	const columns = `service, version, name, status, attempt, statements, total,
 		raw_checksum, rendered_checksum, started_at, finished_at, duration_ms, error,
-		chschema_version, host, event_time
-		FROM `+h.Name()+` ORDER BY event_time, service, version`)
+		chschema_version, host, event_time`
+	rows, err := h.conn.Query(ctx, `SELECT `+columns+`, journal, written_rows FROM `+h.Name()+` ORDER BY event_time, service, version`)
+	legacy := false
+	if isCode(err, codeUnknownIdentifier) {
+		// A table of an older chschema, without the newer columns (Ensure
+		// adds them): read what it has.
+		legacy = true
+		rows, err = h.conn.Query(ctx, `SELECT `+columns+`, '', toUInt64(0) FROM `+h.Name()+` ORDER BY event_time, service, version`)
+	}
 	if isCode(err, codeUnknownTable) || isCode(err, codeUnknownDatabase) {
 		return nil, nil // nothing applied yet
 	}
@@ -215,18 +262,22 @@ func (h *TableHistory) Load(ctx context.Context) ([]Event, error) {
 	var events []Event
 	for rows.Next() {
 		var e Event
-		var status string
+		var status, journal string
 		var durMS uint64
 		if err := rows.Scan(&e.Service, &e.Version, &e.Name, &status, &e.Attempt, &e.Statements, &e.Total,
 			&e.RawChecksum, &e.RenderedChecksum, &e.StartedAt, &e.FinishedAt, &durMS, &e.Error,
-			&e.ChschemaVersion, &e.Host, &e.EventTime); err != nil {
+			&e.ChschemaVersion, &e.Host, &e.EventTime, &journal, &e.WrittenRows); err != nil {
 			return nil, fmt.Errorf("apply: read history %s: %w", h.Name(), err)
 		}
 		e.Status, e.Duration = Status(status), time.Duration(durMS)*time.Millisecond
+		e.Journal = parseJournal(journal)
 		events = append(events, e)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("apply: read history %s: %w", h.Name(), err)
+	}
+	if !legacy {
+		h.upgraded = true
 	}
 	return events, nil
 }
@@ -240,8 +291,10 @@ func (h *TableHistory) Append(ctx context.Context, events ...Event) error {
 	// A synchronous insert: the event is durable when Append returns (a
 	// server whose profile turns async_insert on would otherwise buffer it
 	// and hold the call up to the buffer's timeout).
-	ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"async_insert": 0}))
-	batch, err := h.conn.PrepareBatch(ctx, "INSERT INTO "+h.Name())
+	// log_queries: the insert that opens an attempt is how a resume tells
+	// whether the query log still holds that attempt (see the runner).
+	ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"async_insert": 0, "log_queries": 1}))
+	batch, err := h.conn.PrepareBatch(ctx, "INSERT INTO "+h.Name()+" ("+historyColumns+")")
 	if err != nil {
 		return fmt.Errorf("apply: write history %s: %w", h.Name(), err)
 	}
@@ -252,7 +305,7 @@ func (h *TableHistory) Append(ctx context.Context, events ...Event) error {
 		}
 		if err := batch.Append(e.Service, e.Version, e.Name, string(e.Status), e.Attempt, e.Statements, e.Total,
 			e.RawChecksum, e.RenderedChecksum, e.StartedAt, e.FinishedAt, uint64(e.Duration/time.Millisecond), e.Error,
-			e.ChschemaVersion, e.Host, e.EventTime); err != nil {
+			e.ChschemaVersion, e.Host, e.EventTime, e.Journal.recorded(), e.WrittenRows); err != nil {
 			return fmt.Errorf("apply: write history %s: %w", h.Name(), err)
 		}
 	}
@@ -261,6 +314,11 @@ func (h *TableHistory) Append(ctx context.Context, events ...Event) error {
 	}
 	return nil
 }
+
+// historyColumns are the columns Append writes, in its order.
+const historyColumns = `service, version, name, status, attempt, statements, total, raw_checksum,
+	rendered_checksum, started_at, finished_at, duration_ms, error, chschema_version, host, event_time,
+	journal, written_rows`
 
 // State derives each migration's record from its events.
 func State(events []Event) map[Key]Record {

@@ -119,7 +119,7 @@ func (h *recordingHistory) Append(_ context.Context, e ...Event) error {
 
 func TestEventWriterBatches(t *testing.T) {
 	h := &recordingHistory{}
-	w := newEventWriter(context.Background(), h)
+	w := newEventWriter(context.Background(), h, func() error { return nil })
 	for i := 0; i < 100; i++ {
 		w.add(Event{Version: uint64(i)})
 	}

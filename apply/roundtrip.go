@@ -62,7 +62,8 @@ func (r *Runner) RoundTrip(ctx context.Context, units []*Unit, v Verifier) error
 	}
 	for i := len(order) - 1; i >= 0; i-- {
 		u := order[i]
-		rep, err := r.Down(ctx, units, Target{Steps: 1}, Execute)
+		// A scratch server: the data the migrations inserted may go.
+		rep, err := r.down(ctx, units, Target{Steps: 1}, Execute, true)
 		if err != nil {
 			return fmt.Errorf("down %s: %w", u.Key(), err)
 		}

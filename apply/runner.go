@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"sort"
 	"strconv"
@@ -55,6 +54,35 @@ const (
 	JournalTable
 )
 
+// String names the journal as --journal does: auto, querylog or table.
+func (j Journal) String() string {
+	switch j {
+	case JournalQueryLog:
+		return "querylog"
+	case JournalTable:
+		return "table"
+	}
+	return "auto"
+}
+
+// recorded is the journal as the history stores it: "" when unknown.
+func (j Journal) recorded() string {
+	if j == JournalAuto {
+		return ""
+	}
+	return j.String()
+}
+
+func parseJournal(s string) Journal {
+	switch s {
+	case "querylog":
+		return JournalQueryLog
+	case "table":
+		return JournalTable
+	}
+	return JournalAuto
+}
+
 // Verifier checks the live schema against the expected one before anything
 // runs. It returns an error describing the drift, if any (a *drift.Error for
 // DriftVerifier).
@@ -91,6 +119,9 @@ type PartialUnit struct {
 	Unit *Unit
 	Done int
 	Down bool
+	// From says how Done was decided (FromHistory, FromQueryLog,
+	// FromLiveSchema, FromResumeAt).
+	From string
 }
 
 // StmtInfo is what the runner needs to know about a statement beyond its text.
@@ -274,6 +305,11 @@ type Runner struct {
 	noMutationWait   bool
 	beforeStmt       func(context.Context, StatementStarted) error
 	preflight        func(context.Context, Preflight) error
+	stop             <-chan struct{}
+	leaseLost        bool
+	matcher          StateMatcher
+	resumeAt         map[Key]int
+	allowDataLoss    bool
 	version          string
 	host             string
 	strictDown       bool
@@ -347,6 +383,9 @@ type Report struct {
 	Init []Statement `json:"init,omitempty"`
 	// Plan is filled by a dry run: the statements that would run, in order.
 	Plan []PlannedStatement `json:"plan,omitempty"`
+	// DataLoss lists, for a down, the data its statements destroy (or, in
+	// a dry run, would destroy), as the server held it before.
+	DataLoss []DataLoss `json:"data_loss,omitempty"`
 }
 
 // MarshalJSON encodes the report with Applied as [] when it is empty.
@@ -364,6 +403,9 @@ type Resumed struct {
 	Key
 	// Done is how many statements had completed before.
 	Done int `json:"done"`
+	// From says how that was decided: "history", "query log", "live
+	// schema" or "resume-at".
+	From string `json:"from,omitempty"`
 }
 
 // ResumedAt returns how many statements of k had completed when the run
@@ -507,6 +549,9 @@ func (r *Runner) prepareServer(ctx context.Context, s *session, runInit bool) er
 		r.events(InitStarted{Statements: len(r.init)})
 		begin := time.Now()
 		for i, st := range r.init {
+			if err := r.held(); err != nil {
+				return err
+			}
 			if err := r.exec(ctx, st, queryID(s.attempt, "init", 0, i, st), r.settings); err != nil {
 				return &StmtError{Service: "init", Index: i, Stmt: st, Err: err}
 			}
@@ -528,7 +573,7 @@ func (r *Runner) readState(ctx context.Context, s *session) error {
 	if s.journal, err = r.journalMode(ctx); err != nil {
 		return err
 	}
-	s.partial, err = r.resolvePartial(ctx, s.state, s.byKey, s.journal)
+	s.partial, err = r.resolvePartial(ctx, events, s.state, s.byKey)
 	return err
 }
 
@@ -553,7 +598,9 @@ func driftChanges(err error) int {
 // With mode DryRun it only returns the plan: it takes no lock and changes
 // nothing.
 func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, mode Mode) (*Report, error) {
-	s, pl, err := r.begin(ctx, "migrate", units, mode, true, func(s *session) (*opPlan, error) {
+	pctx, cancel := r.stoppable(ctx)
+	defer cancel()
+	s, pl, err := r.begin(pctx, "migrate", units, mode, true, func(s *session) (*opPlan, error) {
 		for _, k := range SortedKeys(s.partial) {
 			if p := s.partial[k]; p.Down {
 				return nil, fmt.Errorf("%w: %s was being reverted (%s done); run down to finish it", ErrIncomplete, k, english.Plural(p.Done, "statement"))
@@ -566,7 +613,7 @@ func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, mode
 		return &opPlan{plan: plan, verify: &AppliedState{Init: r.init, Applied: appliedUnits(s.state, units), Partial: s.partial}}, nil
 	})
 	if err != nil {
-		return &Report{}, err
+		return &Report{}, r.beforeStatements(ctx, err)
 	}
 	if mode == Execute {
 		defer r.release(ctx)
@@ -574,7 +621,7 @@ func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, mode
 	rep := &Report{Attempt: s.attempt}
 	for _, p := range pl.plan {
 		if p.start > 0 {
-			rep.Resumed = append(rep.Resumed, Resumed{p.unit.Key(), p.start})
+			rep.Resumed = append(rep.Resumed, Resumed{Key: p.unit.Key(), Done: p.start, From: s.partial[p.unit.Key()].From})
 			r.events(Resuming{Key: p.unit.Key(), File: p.unit.File, Done: p.start, Total: len(p.unit.Up)})
 		}
 	}
@@ -595,129 +642,6 @@ func setUnits(v Verifier, units []*Unit) {
 	if ua, ok := v.(UnitsAware); ok {
 		ua.SetUnits(units)
 	}
-}
-
-// run executes planned sections in order and records them.
-func (r *Runner) run(ctx context.Context, s *session, plan []plannedUnit, down bool, rep *Report) error {
-	if err := r.checkLock(); err != nil || len(plan) == 0 {
-		return err
-	}
-	startSt, failSt, doneSt := StatusStarted, StatusFailed, StatusApplied
-	if down {
-		startSt, failSt, doneSt = StatusReverting, StatusRevertFailed, StatusReverted
-	}
-	section := func(u *Unit) []Statement {
-		if down {
-			return u.Down
-		}
-		return u.Up
-	}
-	now := time.Now()
-	started := make([]Event, len(plan))
-	for i, p := range plan {
-		started[i] = r.event(p.unit, startSt, s.attempt, p.start, len(section(p.unit)), now)
-	}
-	if err := r.history.Append(ctx, started...); err != nil {
-		return err
-	}
-	w := newEventWriter(ctx, r.history)
-	for pi, p := range plan {
-		u, stmts := p.unit, section(p.unit)
-		begin := time.Now()
-		r.events(MigrationStarted{Key: u.Key(), Name: u.Name, File: u.File, Down: down, Index: pi + 1, Count: len(plan),
-			Statements: len(stmts), Start: p.start})
-		// fail records the unit as failed after done statements, and the
-		// units planned after it as not started, and returns err.
-		fail := func(done int, err error) error {
-			failed := r.event(u, failSt, s.attempt, done, len(stmts), begin)
-			failed.Error = err.Error()
-			events := []Event{failed}
-			for _, q := range plan[pi+1:] {
-				back := StatusPending
-				if down {
-					back = StatusApplied
-				}
-				ev := r.event(q.unit, back, s.attempt, q.start, len(section(q.unit)), begin)
-				if down {
-					// Still applied, since it was: keep when.
-					prev := s.state[q.unit.Key()]
-					ev.Statements = uint32(len(q.unit.Up))
-					ev.RawChecksum = prev.RawChecksum
-					ev.StartedAt, ev.FinishedAt = prev.StartedAt, prev.AppliedAt()
-				}
-				events = append(events, ev)
-			}
-			werr := w.close()
-			if herr := r.history.Append(context.WithoutCancel(ctx), events...); herr != nil {
-				werr = errors.Join(werr, herr)
-			}
-			r.events(MigrationFailed{Key: u.Key(), Name: u.Name, Down: down, Done: done, Total: len(stmts), Err: err, Duration: time.Since(begin)})
-			return errors.Join(err, werr)
-		}
-		// A section is a session: its SET statements apply to the
-		// statements after them, also those after a resume.
-		settings := maps.Clone(r.settings)
-		for i := 0; i < p.start; i++ {
-			r.sessionSettings(settings, stmts[i])
-		}
-		if p.start > 0 {
-			// An interrupted run may have left a mutation of its last
-			// completed statement running (or failed): see it through first.
-			if err := r.waitMutations(ctx, u.Key(), stmts[p.start-1]); err != nil {
-				return fail(p.start, &StmtError{Service: u.Service, Version: u.Version, Index: p.start - 1, Stmt: stmts[p.start-1], Err: err, Down: down})
-			}
-		}
-		for i := p.start; i < len(stmts); i++ {
-			st := stmts[i]
-			id := queryID(s.attempt, u.Service, u.Version, i, st)
-			ev := StatementStarted{Key: u.Key(), Down: down, Index: i + 1, Count: len(stmts), Statement: st, QueryID: id}
-			stmtBegin := time.Now()
-			var err error
-			if r.beforeStmt != nil {
-				err = r.beforeStmt(ctx, ev)
-			}
-			if err == nil {
-				r.events(ev)
-				err = r.exec(ctx, st, id, settings)
-			}
-			if err == nil {
-				err = r.waitMutations(ctx, u.Key(), st)
-			}
-			r.sessionSettings(settings, st)
-			if err != nil {
-				return fail(i, &StmtError{Service: u.Service, Version: u.Version, Index: i, Stmt: st, Err: err, Down: down})
-			}
-			rep.Statements++
-			r.events(StatementDone{Key: u.Key(), Down: down, Index: i + 1, Count: len(stmts), Statement: st, Duration: time.Since(stmtBegin)})
-			if s.journal == JournalTable {
-				if err := r.history.Append(ctx, r.event(u, startSt, s.attempt, i+1, len(stmts), begin)); err != nil {
-					return errors.Join(err, w.close())
-				}
-			}
-		}
-		done := r.event(u, doneSt, s.attempt, len(stmts), len(stmts), begin)
-		done.FinishedAt = time.Now().UTC()
-		done.Duration = time.Since(begin)
-		w.add(done)
-		rep.Applied = append(rep.Applied, u.Key())
-		r.events(MigrationDone{Key: u.Key(), Name: u.Name, Down: down, Statements: len(stmts), Duration: done.Duration})
-	}
-	if err := w.close(); err != nil {
-		return err
-	}
-	return r.checkLock()
-}
-
-func (r *Runner) release(ctx context.Context) {
-	_ = r.locker.Release(context.WithoutCancel(ctx))
-}
-
-// checkLock fails when the lock was lost while the run held it.
-func (r *Runner) checkLock() error {
-	if tl, ok := r.locker.(interface{ Lost() error }); ok {
-		return tl.Lost()
-	}
-	return nil
 }
 
 func (r *Runner) event(u *Unit, st Status, attempt string, done, total int, started time.Time) Event {
@@ -815,6 +739,9 @@ func (r *Runner) waitMutations(ctx context.Context, k Key, s Statement) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-r.stop:
+			// A stop request ends the wait; the mutation goes on.
+			return fmt.Errorf("%w: stopped waiting for mutation of %s", ErrInterrupted, info.Table)
 		case <-time.After(r.poll):
 		}
 	}
@@ -850,145 +777,6 @@ func (r *Runner) hasQueryLog(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	return exists()
-}
-
-// resolvePartial finds, for every incomplete unit, how many statements of its
-// section really completed, and checks that those were not edited since.
-func (r *Runner) resolvePartial(ctx context.Context, state map[Key]Record, byKey map[Key]*Unit, journal Journal) (map[Key]PartialUnit, error) {
-	partial := map[Key]PartialUnit{}
-	var attempts []string
-	for _, k := range SortedKeys(state) {
-		if rec := state[k]; rec.Incomplete() {
-			attempts = append(attempts, rec.Attempts...)
-		}
-	}
-	if len(attempts) == 0 {
-		return partial, nil
-	}
-	var logged map[string]map[Key]map[int]loggedStmt
-	if journal == JournalQueryLog {
-		var err error
-		if logged, err = r.readQueryLog(ctx, attempts); err != nil {
-			return nil, err
-		}
-	}
-	for _, k := range SortedKeys(state) {
-		rec := state[k]
-		if !rec.Incomplete() {
-			continue
-		}
-		u, ok := byKey[k]
-		if !ok {
-			return nil, fmt.Errorf("%w: %s (%s) is half-applied but its file is gone", ErrMissing, k, rec.Name)
-		}
-		down := rec.Status.Down()
-		stmts := u.Up
-		if down {
-			stmts = u.Down
-		}
-		done := int(rec.Statements)
-		var hashes map[int]string
-		if journal == JournalQueryLog {
-			done, hashes = completedFromLog(logged, rec.Attempts, k)
-		}
-		if done > len(stmts) {
-			return nil, fmt.Errorf("%w: %s: %s ran but the file now has %d", ErrEdited, u.File, english.Plural(done, "statement"), len(stmts))
-		}
-		for i := 0; i < done; i++ {
-			if h, ok := hashes[i]; ok && h != stmts[i].Hash() {
-				return nil, fmt.Errorf("%w: %s: statement %d (%s) already ran and has changed since; restore it, or revert by hand and record the state with baseline",
-					ErrEdited, u.File, i+1, stmts[i].Pos())
-			}
-		}
-		if journal == JournalTable && done > 0 && rec.RawChecksum != u.RawChecksum && rec.Status != StatusFailed {
-			// The table journal keeps no per-statement hashes: only a failed
-			// statement (recorded as such) may be fixed.
-			return nil, fmt.Errorf("%w: %s changed while half-applied (%s done)", ErrEdited, u.File, english.Plural(done, "statement"))
-		}
-		partial[k] = PartialUnit{Unit: u, Done: done, Down: down}
-	}
-	return partial, nil
-}
-
-type loggedStmt struct {
-	hash     string
-	finished bool
-}
-
-// readQueryLog reads the log entries of the given attempts in one query, after
-// flushing the logs and making sure none of their statements still runs.
-func (r *Runner) readQueryLog(ctx context.Context, attempts []string) (map[string]map[Key]map[int]loggedStmt, error) {
-	var conds []string
-	var args []any
-	for _, a := range attempts {
-		conds = append(conds, "startsWith(query_id, ?)")
-		args = append(args, queryIDPrefix+a+":")
-	}
-	where := strings.Join(conds, " OR ")
-	for {
-		var running uint64
-		if err := r.conn.QueryRow(ctx, "SELECT count() FROM system.processes WHERE "+where, args...).Scan(&running); err != nil {
-			return nil, fmt.Errorf("apply: read system.processes: %w", err)
-		}
-		if running == 0 {
-			break
-		}
-		r.events(InterruptedWaiting{Running: int(running)})
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("%w: %v", ErrStillRunning, ctx.Err())
-		case <-time.After(r.poll):
-		}
-	}
-	if err := r.conn.Exec(ctx, "SYSTEM FLUSH LOGS"); err != nil {
-		return nil, fmt.Errorf("apply: SYSTEM FLUSH LOGS: %w", err)
-	}
-	rows, err := r.conn.Query(ctx, "SELECT query_id, type = 'QueryFinish' FROM system.query_log WHERE type != 'QueryStart' AND ("+where+")", args...)
-	if err != nil {
-		return nil, fmt.Errorf("apply: read system.query_log: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]map[Key]map[int]loggedStmt{}
-	for rows.Next() {
-		var id string
-		var finished bool
-		if err := rows.Scan(&id, &finished); err != nil {
-			return nil, err
-		}
-		attempt, k, idx, hash, ok := parseQueryID(id)
-		if !ok {
-			continue
-		}
-		if out[attempt] == nil {
-			out[attempt] = map[Key]map[int]loggedStmt{}
-		}
-		if out[attempt][k] == nil {
-			out[attempt][k] = map[int]loggedStmt{}
-		}
-		prev := out[attempt][k][idx]
-		out[attempt][k][idx] = loggedStmt{hash: hash, finished: finished || prev.finished}
-	}
-	return out, rows.Err()
-}
-
-// completedFromLog counts the leading statements of k that finished in any
-// of the attempts, and returns the hash each ran with.
-func completedFromLog(logged map[string]map[Key]map[int]loggedStmt, attempts []string, k Key) (int, map[int]string) {
-	hashes := map[int]string{}
-	finished := map[int]bool{}
-	for _, a := range attempts {
-		for idx, st := range logged[a][k] {
-			if st.finished {
-				finished[idx] = true
-				hashes[idx] = st.hash
-			}
-		}
-	}
-	done := 0
-	for finished[done] {
-		done++
-	}
-	return done, hashes
 }
 
 const queryIDPrefix = "chschema:"
@@ -1132,6 +920,7 @@ func planUp(units []*Unit, state map[Key]Record, partial map[Key]PartialUnit, ta
 // Losing a batch to a kill is harmless, since resume reads system.query_log.
 type eventWriter struct {
 	h        HistoryStore
+	guard    func() error
 	ctx      context.Context
 	interval time.Duration
 	mu       sync.Mutex
@@ -1142,8 +931,8 @@ type eventWriter struct {
 	done     chan struct{}
 }
 
-func newEventWriter(ctx context.Context, h HistoryStore) *eventWriter {
-	w := &eventWriter{h: h, ctx: context.WithoutCancel(ctx), interval: time.Second,
+func newEventWriter(ctx context.Context, h HistoryStore, guard func() error) *eventWriter {
+	w := &eventWriter{h: h, guard: guard, ctx: context.WithoutCancel(ctx), interval: time.Second,
 		kick: make(chan struct{}, 1), closing: make(chan struct{}), done: make(chan struct{})}
 	go w.loop()
 	return w
@@ -1188,7 +977,12 @@ func (w *eventWriter) flush() {
 	if len(batch) == 0 {
 		return
 	}
-	if err := w.h.Append(w.ctx, batch...); err != nil {
+	// Another run may hold the lock once the lease is lost: write nothing.
+	err := w.guard()
+	if err == nil {
+		err = w.h.Append(w.ctx, batch...)
+	}
+	if err != nil {
 		w.mu.Lock()
 		w.err = errors.Join(w.err, err)
 		w.mu.Unlock()

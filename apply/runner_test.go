@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/chschema/chschema/internal/chtest"
 	"github.com/google/go-cmp/cmp"
 )
@@ -121,7 +122,9 @@ func (f *fixture) interrupted(t *testing.T, r *Runner, u *Unit, done int) {
 		t.Fatal(err)
 	}
 	attempt := newAttempt()
-	if err := f.history.Append(ctx, r.event(u, StatusStarted, attempt, 0, len(u.Up), time.Now())); err != nil {
+	started := r.event(u, StatusStarted, attempt, 0, len(u.Up), time.Now())
+	started.Journal = JournalQueryLog
+	if err := f.history.Append(clickhouse.Context(ctx, clickhouse.WithQueryID(sentinelQueryID(attempt))), started); err != nil {
 		t.Fatal(err)
 	}
 	for i := range done {

@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -269,11 +270,12 @@ func (r *Runner) Progress(ctx context.Context, units []*Unit) (*Progress, error)
 		return nil, err
 	}
 	state := State(events)
-	journal, err := r.journalMode(ctx)
-	if err != nil {
-		return nil, err
+	partial, err := r.resolvePartial(ctx, events, state, indexUnits(units))
+	var re *ResumeError
+	if errors.As(err, &re) {
+		// Undecided: what is certain is what completed.
+		partial, err = re.Certain, nil
 	}
-	partial, err := r.resolvePartial(ctx, state, indexUnits(units), journal)
 	if err != nil {
 		return nil, err
 	}
@@ -317,4 +319,20 @@ func MigrationsFootprint(init []Statement, units []*Unit, database string) *drif
 	}
 	sort.Strings(fp.Databases)
 	return fp
+}
+
+var _ StateMatcher = (*DriftVerifier)(nil)
+
+// Match implements StateMatcher: it replays each state and asks the live
+// schema which one it is, on the objects where they differ (drift.Check.Match).
+func (v *DriftVerifier) Match(ctx context.Context, states []AppliedState) ([]bool, error) {
+	schemas := make([]*schema.Schema, len(states))
+	for i, st := range states {
+		s, _, err := ReplayApplied(st, v.database)
+		if err != nil {
+			return nil, err
+		}
+		schemas[i] = s
+	}
+	return v.check.Match(ctx, schemas)
 }

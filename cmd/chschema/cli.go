@@ -34,11 +34,15 @@ type Env struct {
 	// StderrTTY reports whether Stderr is a terminal (for progress).
 	StderrTTY bool
 	logState
+	// interrupts handles SIGINT and SIGTERM (nil in tests that run
+	// commands in-process).
+	interrupts *interrupts
 }
 
 func newEnv() *Env {
-	return &Env{Ctx: context.Background(), Stdout: os.Stdout, Stderr: os.Stderr, Environ: os.Environ(),
-		IsTTY: isTerminal(os.Stdout), StderrTTY: isTerminal(os.Stderr)}
+	ctx, in := notifyInterrupts(context.Background(), os.Stderr)
+	return &Env{Ctx: ctx, Stdout: os.Stdout, Stderr: os.Stderr, Environ: os.Environ(),
+		IsTTY: isTerminal(os.Stdout), StderrTTY: isTerminal(os.Stderr), interrupts: in}
 }
 
 // isTerminal reports whether f is a terminal (not merely a character
@@ -58,7 +62,7 @@ type CLI struct {
 	Schema   SchemaCmd   `cmd:"" help:"Print the expected schema (init.sql, then every migration) as canonical SQL, or JSON with --format json."`
 	SQL      SQLCmd      `cmd:"" name:"sql" help:"Print, offline, the statements a first migrate would run: init.sql, then the up sections, rendered."`
 	Migrate  MigrateCmd  `cmd:"" help:"Apply the pending migrations: check chschema.sum, wait for the server, lock, pre-flight checks, init.sql, apply in order, record."`
-	Down     DownCmd     `cmd:"" help:"Revert applied migrations, most recent first, with their down sections (after checking chschema.sum)."`
+	Down     DownCmd     `cmd:"" help:"Revert applied migrations, most recent first, with their down sections (after checking chschema.sum); refuses to destroy data without --allow-data-loss."`
 	Status   StatusCmd   `cmd:"" help:"Show each migration's state: applied, baselined, pending, incomplete, edited or missing; --exit-code for CI."`
 	Baseline BaselineCmd `cmd:"" help:"Record migrations up to VERSION as applied without running them, after checking chschema.sum and the schema."`
 	Verify   VerifyCmd   `cmd:"" help:"On a scratch server (--dev-dsn): apply all, down to 0, apply again, comparing the schema after each step; then clean up."`
@@ -118,6 +122,9 @@ func run(args []string, env *Env, opts ...kong.Option) (code int) {
 	env.LogFormat = logFormatOf(kctx)
 	err = kctx.Run()
 	code = exitCode(err)
+	if c, ok := env.interruptedCode(err); ok {
+		code = c
+	}
 	logged := env.logEnd(kctx.Command(), err, code)
 	if err != nil {
 		reportError(env, g, err, logged)

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/chschema/chschema"
+	"github.com/chschema/chschema/apply"
 )
 
 // DownCmd reverts applied migrations by running their down sections.
@@ -16,8 +17,10 @@ type DownCmd struct {
 	Steps   int     `help:"Revert this many migrations, most recently applied first." placeholder:"N" xor:"target" env:"CHSCHEMA_DOWN_STEPS"`
 	Service string  `help:"Revert only this service's migrations; it must be a service of --dir." placeholder:"NAME" env:"CHSCHEMA_SERVICE"`
 	Strict  bool    `help:"Refuse down sections marked -- no-op instead of recording them as reverted." env:"CHSCHEMA_DOWN_STRICT"`
-	DryRun  bool    `help:"Print the statements that would run and change nothing." env:"CHSCHEMA_DRY_RUN"`
+	DryRun  bool    `help:"Print the statements that would run, and the data they would destroy, and change nothing." env:"CHSCHEMA_DRY_RUN"`
 	formatFlag
+	AllowDataLoss bool `help:"Run statements that destroy data (drop a database, table, column or partition that holds rows, truncate, delete, update). Without it such a down lists the data and refuses." env:"CHSCHEMA_ALLOW_DATA_LOSS"`
+	resumeFlag
 }
 
 // Run checks the sum file, then reverts in reverse order and records each
@@ -25,6 +28,10 @@ type DownCmd struct {
 func (c *DownCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if c.To == nil && c.Steps == 0 {
 		return errors.New("down needs --to VERSION or --steps N")
+	}
+	resume, err := c.resumeFlag.options()
+	if err != nil {
+		return err
 	}
 	p, err := openProject(g, env, c.runnerFlags.options()...)
 	if err != nil {
@@ -35,7 +42,10 @@ func (c *DownCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		return err
 	}
 	defer db.Close()
-	rep, err := p.Down(ctx, db, c.target()...)
+	rep, err := p.Down(ctx, db, append(append(c.target(), resume...), env.stopOptions()...)...)
+	if errors.Is(err, apply.ErrInterrupted) && rep != nil {
+		_ = printReport(env, g, rep, false, "reverted")
+	}
 	if err != nil {
 		return refusal(env, g, err, "down")
 	}
@@ -58,6 +68,9 @@ func (c *DownCmd) target() []chschema.RunOption {
 	}
 	if c.DryRun {
 		opts = append(opts, chschema.DryRun())
+	}
+	if c.AllowDataLoss {
+		opts = append(opts, chschema.AllowDataLoss())
 	}
 	return opts
 }

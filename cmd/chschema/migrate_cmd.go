@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/chschema/chschema"
@@ -19,8 +20,30 @@ type MigrateCmd struct {
 	Service    string  `help:"Apply only this service's migrations; it must be a service of --dir." placeholder:"NAME" env:"CHSCHEMA_SERVICE"`
 	DryRun     bool    `help:"Print the statements that would run (init.sql, then the pending migrations), rendered, and change nothing." env:"CHSCHEMA_DRY_RUN"`
 	AllowDrift bool    `help:"Apply even when the live schema differs from the expected one." env:"CHSCHEMA_ALLOW_DRIFT"`
+	resumeFlag
 	ignoreFlags
 	formatFlag
+}
+
+// resumeFlag is --resume-at, of migrate and down.
+type resumeFlag struct {
+	ResumeAt []string `help:"Where to resume a half-applied migration when chschema cannot tell how far an interrupted run got (it refuses and says which points fit): the 1-based statement to run next, as SERVICE/VERSION:N (N past the last statement: the section is complete). Repeatable." placeholder:"SERVICE/VERSION:N" env:"CHSCHEMA_RESUME_AT"`
+}
+
+// options parses --resume-at.
+func (f *resumeFlag) options() ([]chschema.RunOption, error) {
+	if len(f.ResumeAt) == 0 {
+		return nil, nil
+	}
+	var points []chschema.ResumePoint
+	for _, s := range f.ResumeAt {
+		p, err := chschema.ParseResumePoint(s)
+		if err != nil {
+			return nil, fmt.Errorf("--resume-at: %w", err)
+		}
+		points = append(points, p)
+	}
+	return []chschema.RunOption{chschema.ResumeAt(points...)}, nil
 }
 
 // Run checks the sum file, waits for the server, takes the lock, runs the
@@ -31,6 +54,10 @@ func (c *MigrateCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if c.AllowDrift {
 		opts = append(opts, chschema.WithoutDriftCheck())
 	}
+	resume, err := c.resumeFlag.options()
+	if err != nil {
+		return err
+	}
 	p, err := openProject(g, env, opts...)
 	if err != nil {
 		return refusal(env, g, err, "migrate")
@@ -40,7 +67,10 @@ func (c *MigrateCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 		return err
 	}
 	defer db.Close()
-	rep, err := p.Migrate(ctx, db, c.target()...)
+	rep, err := p.Migrate(ctx, db, append(append(c.target(), resume...), env.stopOptions()...)...)
+	if errors.Is(err, apply.ErrInterrupted) && rep != nil {
+		_ = printReport(env, g, rep, false, "applied")
+	}
 	if err != nil {
 		return refusal(env, g, err, "migrate")
 	}
@@ -67,11 +97,24 @@ func printReport(env *Env, g *Globals, rep *chschema.Report, dryRun bool, verb s
 		return json.NewEncoder(env.Stdout).Encode(rep)
 	}
 	if dryRun {
+		for _, l := range rep.DataLoss {
+			fmt.Fprintf(env.Stdout, "-- destroys data: %s\n", l)
+		}
 		printScript(env, rep)
 		return nil
 	}
 	for _, r := range rep.Resumed {
-		fmt.Fprintf(env.Stdout, "resumed %s after %s\n", r.Key, english.Plural(r.Done, "completed statement"))
+		from := ""
+		if r.From != "" {
+			from = " (from the " + r.From + ")"
+			if r.From == apply.FromResumeAt {
+				from = " (as --resume-at says)"
+			}
+		}
+		fmt.Fprintf(env.Stdout, "resumed %s after %s%s\n", r.Key, english.Plural(r.Done, "completed statement"), from)
+	}
+	for _, l := range rep.DataLoss {
+		fmt.Fprintf(env.Stdout, "destroyed data (allowed): %s\n", l)
 	}
 	fmt.Fprintf(env.Stdout, "%s %s (%s)\n", verb, english.Plural(len(rep.Applied), "migration"), english.Plural(rep.Statements, "statement"))
 	return nil

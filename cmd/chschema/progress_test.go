@@ -152,7 +152,7 @@ func TestProgressLinesInAPipe(t *testing.T) {
 		t.Errorf("the summary is not the last line:\n%s", r.stderr)
 	}
 
-	r = runBinary(t, bin, dir, []string{"CHSCHEMA_LOG_FORMAT=json"}, "down", "--to", "0", "--dir", dir, "--dsn", db.DSN)
+	r = runBinary(t, bin, dir, []string{"CHSCHEMA_LOG_FORMAT=json"}, "down", "--to", "0", "--allow-data-loss", "--dir", dir, "--dsn", db.DSN)
 	if r.code != 0 {
 		t.Fatalf("down: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}

@@ -39,7 +39,7 @@ type historyFlags struct {
 type runnerFlags struct {
 	historyFlags
 	LockTimeout time.Duration `help:"How long to wait for another run's lock before failing." default:"5m" env:"CHSCHEMA_LOCK_TIMEOUT"`
-	LockLease   time.Duration `help:"How long a lock lives without renewal; a crashed holder's lock expires after it." default:"1m" env:"CHSCHEMA_LOCK_LEASE"`
+	LockLease   time.Duration `help:"How long a lock lives without renewal (at least 1s); a crashed holder's lock expires after it. The holder renews it every fifth and stops, exit 2, half a lease after its last confirmed renewal." default:"1m" env:"CHSCHEMA_LOCK_LEASE"`
 	Journal     string        `help:"How completed statements are recorded: auto (query log if the server has one), querylog, or table (a history row per statement)." enum:"auto,querylog,table" default:"auto" env:"CHSCHEMA_JOURNAL"`
 	Cluster     string        `help:"Create the history and lock tables ON CLUSTER, the history as ReplicatedMergeTree." placeholder:"NAME" env:"CHSCHEMA_CLUSTER"`
 }
@@ -181,7 +181,8 @@ func refusal(env *Env, g *Globals, err error, what string) error {
 					Color: env.StderrTTY && !hasEnv(env.Environ, "NO_COLOR")})
 			}}
 	}
-	if errors.Is(err, apply.ErrEdited) || errors.Is(err, apply.ErrMissing) || errors.Is(err, apply.ErrOutOfOrder) {
+	if errors.Is(err, apply.ErrEdited) || errors.Is(err, apply.ErrMissing) || errors.Is(err, apply.ErrOutOfOrder) ||
+		errors.Is(err, apply.ErrUndecided) || errors.Is(err, apply.ErrDataLoss) {
 		return &refusedError{What: what, Reason: err.Error(), err: err}
 	}
 	return dirError(g, err)
