@@ -223,6 +223,9 @@ func (p *Project) runner(db *DB, extra ...apply.Option) (*apply.Runner, error) {
 	if p.cfg.noMutationWait {
 		opts = append(opts, apply.WithoutMutationWait())
 	}
+	if db.sessions != nil {
+		opts = append(opts, apply.WithSessions(db.sessions))
+	}
 	return apply.New(db.conn, history, lock, append(opts, extra...)...)
 }
 
