@@ -197,8 +197,14 @@ func (s *httpSession) Exec(ctx context.Context, query string, args ...any) error
 		if s.database != "" {
 			use = "USE " + quoteIdent(s.database)
 		}
+		// Queries of their own (clickhouse-go's HTTP dial asks the server
+		// its version with the context it is given): the query log must
+		// hold the statement's query_id for the statement only.
 		uctx := clickhouse.Context(ctx, clickhouse.WithQueryID(""), clickhouse.WithSettings(clickhouse.Settings{}))
 		if err := s.create.Exec(uctx, use); err != nil {
+			return err
+		}
+		if err := s.checked.Ping(uctx); err != nil {
 			return err
 		}
 		s.mu.Lock()
