@@ -12,6 +12,7 @@ import (
 
 	"github.com/chschema/chschema/apply"
 	"github.com/chschema/chschema/drift"
+	"github.com/chschema/chschema/internal/english"
 	"github.com/chschema/chschema/parser"
 )
 
@@ -163,7 +164,7 @@ func (e *ClusterDriftError) Error() string {
 		nodes = append(nodes, n.Node)
 		changes += len(n.Err.Report.Changes)
 	}
-	return fmt.Sprintf("chschema: drift on %s of cluster %s (%d changes in all)", nodes, e.Cluster, changes)
+	return fmt.Sprintf("chschema: drift on %s of cluster %s (%s in all)", nodes, e.Cluster, english.Plural(changes, "change"))
 }
 
 // Unwrap returns each node's *drift.Error.

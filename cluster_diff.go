@@ -216,12 +216,14 @@ func (r *ClusterDiffResult) compareNodes(lives []*schema.Schema, ignore *diff.Ig
 // for the database itself).
 func objectKey(e diff.Entry) string { return e.Database + "\x00" + e.Object }
 
-// driftObjects are the objects a node's drift reports, changed or
-// unverified.
+// driftObjects are the objects a node's drift reports as changed (not the
+// unverified ones: those are what the nodes are compared on).
 func driftObjects(r *diff.Result) map[string]bool {
 	out := map[string]bool{}
 	for _, e := range diff.Entries(r) {
-		out[objectKey(e)] = true
+		if e.Action != "unverified" {
+			out[objectKey(e)] = true
+		}
 	}
 	return out
 }

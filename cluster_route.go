@@ -205,7 +205,7 @@ func (c *routedConn) Exec(ctx context.Context, query string, args ...any) error 
 		return ctx.Err()
 	}
 	if s.group.err != nil {
-		return fmt.Errorf("not run on this replica: %s runs it for the replicas of %s (system.replicas), and it failed there: %w",
+		return fmt.Errorf("not run on this replica: %s runs it for the replicas of %s (system.replicas), and it failed there: %v",
 			s.group.runner, s.group.table, s.group.err)
 	}
 	return c.Conn.Exec(ctx, s.marker)

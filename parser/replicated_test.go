@@ -3,6 +3,8 @@ package parser
 import (
 	"fmt"
 	"testing"
+
+	"github.com/chschema/chschema/schema"
 )
 
 // TestOnClusterFindsEveryClause runs OnCluster on every statement the ON
@@ -79,5 +81,33 @@ func TestReplicatedWrite(t *testing.T) {
 				t.Errorf("ReplicatedWrite = %q, %v; want %q", q.String(), ok, tt.table)
 			}
 		})
+	}
+}
+
+// TestKeeperMacrosUnfolded: a Replicated table's {database} and {table}
+// macros are replaced with its own names on CREATE, as the server stores
+// them; ATTACH keeps them, and other macros stay.
+func TestKeeperMacrosUnfolded(t *testing.T) {
+	tests := []struct{ sql, path, replica string }{
+		{"CREATE TABLE t (x UInt8) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{database}/{table}', '{replica}') ORDER BY x", "'/clickhouse/tables/db/t'", "'{replica}'"},
+		{"CREATE TABLE other.`my t` (x UInt8) ENGINE = ReplicatedReplacingMergeTree('/p/{shard}/{database}.{table}/{uuid}', '{replica}_{table}') ORDER BY x", "'/p/{shard}/other.my t/{uuid}'", "'{replica}_my t'"},
+		{"ATTACH TABLE t (x UInt8) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{database}/{table}', '{replica}') ORDER BY x", "'/clickhouse/tables/{database}/{table}'", "'{replica}'"},
+	}
+	for _, tt := range tests {
+		conv, err := Convert(tt.sql, "db")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var params []string
+		for _, ch := range conv.Changes {
+			if add, ok := ch.(*schema.AddTable); ok {
+				for _, p := range add.T.Storage.Engine.Params {
+					params = append(params, string(p))
+				}
+			}
+		}
+		if len(params) != 2 || params[0] != tt.path || params[1] != tt.replica {
+			t.Errorf("%s: engine parameters %v, want [%s %s]", tt.sql, params, tt.path, tt.replica)
+		}
 	}
 }
