@@ -508,7 +508,9 @@ func warmKeeper(t *testing.T, db *chtest.ClusterDB) {
 // TestMergeOrders: the nodes' plans are merged into one order, or refused
 // when no order keeps each node's.
 func TestMergeOrders(t *testing.T) {
-	s := func(svc string, v uint64, i int) stmtRef { return stmtRef{Key: Key{Service: svc, Version: v}, Down: true, Index: i} }
+	s := func(svc string, v uint64, i int) stmtRef {
+		return stmtRef{Key: Key{Service: svc, Version: v}, Down: true, Index: i}
+	}
 	a0, a1, b0, c0 := s("a", 1, 0), s("a", 1, 1), s("b", 1, 0), s("c", 1, 0)
 	got, err := mergeOrders([][]stmtRef{{a1, b0}, {a0, a1, b0}, {b0, c0}})
 	if err != nil {
