@@ -30,6 +30,9 @@ func (c *DownCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if c.To == nil && c.Steps == 0 {
 		return errors.New("down needs --to VERSION or --steps N")
 	}
+	if c.PerNode && c.Cluster == "" {
+		return errors.New("--per-node needs --cluster NAME: the nodes to apply on")
+	}
 	resume, err := c.resumeFlag.options()
 	if err != nil {
 		return err
@@ -37,9 +40,6 @@ func (c *DownCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	p, err := openProject(g, env, c.runnerFlags.options()...)
 	if err != nil {
 		return refusal(env, g, err, "down")
-	}
-	if c.PerNode && c.Cluster == "" {
-		return errors.New("--per-node needs --cluster NAME: the nodes to apply on")
 	}
 	if c.PerNode {
 		run := func(ctx context.Context, p *chschema.Project, cl *chschema.Cluster, opts []chschema.RunOption) (*chschema.ClusterReport, error) {

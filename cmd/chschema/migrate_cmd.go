@@ -51,6 +51,9 @@ func (f *resumeFlag) options() ([]chschema.RunOption, error) {
 // pre-flight and drift checks, runs init.sql, applies the pending
 // migrations in order and records them.
 func (c *MigrateCmd) Run(ctx context.Context, g *Globals, env *Env) error {
+	if c.PerNode && c.Cluster == "" {
+		return errors.New("--per-node needs --cluster NAME: the nodes to apply on")
+	}
 	opts := append(c.runnerFlags.options(), c.ignoreFlags.options(env.Environ)...)
 	if c.AllowDrift {
 		opts = append(opts, chschema.WithoutDriftCheck())
@@ -62,9 +65,6 @@ func (c *MigrateCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	p, err := openProject(g, env, opts...)
 	if err != nil {
 		return refusal(env, g, err, "migrate")
-	}
-	if c.PerNode && c.Cluster == "" {
-		return errors.New("--per-node needs --cluster NAME: the nodes to apply on")
 	}
 	if c.Cluster != "" {
 		run := func(ctx context.Context, p *chschema.Project, cl *chschema.Cluster, opts []chschema.RunOption) (*chschema.ClusterReport, error) {
