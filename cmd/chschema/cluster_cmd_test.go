@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -109,6 +110,38 @@ func crashedNodes(t *testing.T, db *chtest.ClusterDB) []int {
 		out = append(out, n.Index)
 	}
 	return out
+}
+
+// signalDuringMutation is killDuringMutation with a signal that lets the run
+// stop cleanly; it returns the run's exit code and output.
+func signalDuringMutation(t *testing.T, bin string, args []string, sig os.Signal) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var stdout strings.Builder
+	cmd.Stdout = &stdout
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var seen strings.Builder
+	sent := false
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		seen.WriteString(sc.Text() + "\n")
+		var line struct{ Kind, Msg string }
+		if !sent && json.Unmarshal(sc.Bytes(), &line) == nil && line.Kind == "mutation_waiting" && strings.Contains(line.Msg, "svc/0002") {
+			_ = cmd.Process.Signal(sig)
+			sent = true
+		}
+	}
+	_ = cmd.Wait()
+	if !sent {
+		t.Fatalf("the run never waited for svc/0002's mutation:\n%s", seen.String())
+	}
+	return cmd.ProcessState.ExitCode(), stdout.String(), seen.String()
 }
 
 // killDuringMutation runs the migrate and kills it with SIGKILL once some
@@ -247,6 +280,62 @@ ALTER TABLE t_local DROP COLUMN y;
 	if d.code != 0 || !strings.Contains(d.stdout, "== nodes 1, 2 and 3 (") || !strings.Contains(d.stdout, "no drift on nodes 1, 2 and 3") {
 		t.Errorf("diff --cluster after the rerun: exit %d\n%s\n%s", d.code, d.stdout, d.stderr)
 	}
+}
+
+// TestPerNodeSignal sends SIGINT to a per-node migrate while every node
+// waits for a mutation: every node stops at its next statement boundary,
+// records where, and releases its lock; the run exits 130; the next run
+// resumes each node from its own history.
+func TestPerNodeSignal(t *testing.T) {
+	db := chtest.Cluster(t, 3)
+	bin := buildBinary(t)
+	dir := clusterDir(t, map[string]string{
+		"svc/0001_local.sql": localAndDistributed,
+		"svc/0002_data.sql": `-- +up
+ALTER TABLE t_local ADD COLUMN y UInt8 DEFAULT 7;
+INSERT INTO t_local (x) VALUES (1), (2), (3), (4);
+ALTER TABLE t_local UPDATE y = y + 1 + sleepEachRow(0.5) WHERE 1;
+INSERT INTO t_local (x, y) VALUES (5, 0);
+-- +down
+ALTER TABLE t_local DROP COLUMN y;
+`,
+	})
+	args := []string{"migrate", "--dir", dir, "--var", "DB=" + db.Name, "--dsn", db.Node(1).DSN,
+		"--cluster", chtest.ShardedCluster, "--per-node", "--log-format", "json"}
+	code, _, log := signalDuringMutation(t, bin, args, syscall.SIGINT)
+	if code != 130 {
+		t.Fatalf("exit %d after SIGINT, want 130\n%s", code, log)
+	}
+	for _, n := range db.Nodes {
+		st := runBinary(t, bin, dir, nil, "status", "--dir", dir, "--var", "DB="+db.Name, "--dsn", n.DSN)
+		if !strings.Contains(st.stdout, "incomplete  3/4 statements done") || !strings.Contains(st.stdout, "stopped while waiting for the mutation of svc/0002 statement 3") {
+			t.Errorf("node %d after SIGINT: status\n%s", n.Index, st.stdout)
+		}
+		if got := nodeTables(t, n.Conn); slicesContain(got, "chschema_migrations_lock") {
+			t.Errorf("node %d: the lock is still there after a clean stop: %v", n.Index, got)
+		}
+	}
+	r := runBinary(t, bin, dir, nil, args[:len(args)-2]...)
+	if r.code != 0 {
+		t.Fatalf("the run after SIGINT: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, n := range db.Nodes {
+		if want := fmt.Sprintf("node %d (127.0.0.1:%s): resumed svc/0002 after 3 completed statements (from the history)", n.Index, portOf(n.Node.DSN)); !strings.Contains(r.stdout, want) {
+			t.Errorf("the rerun's report lacks %q:\n%s", want, r.stdout)
+		}
+		if got, want := nodeRows(t, n.Conn), []string{"1:8", "2:8", "3:8", "4:8", "5:0"}; !cmp.Equal(got, want) {
+			t.Errorf("node %d: rows %v, want %v", n.Index, got, want)
+		}
+	}
+}
+
+func slicesContain(s []string, x string) bool {
+	for _, v := range s {
+		if v == x {
+			return true
+		}
+	}
+	return false
 }
 
 // TestPerNodeNodeDown stops a node: migrate --per-node refuses before it
