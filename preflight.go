@@ -93,6 +93,10 @@ func (p *Project) preflight(db *DB, op string) func(context.Context, apply.Prefl
 			lo := LintOptions{}
 			if db != nil {
 				lo.Database = db.database
+				// The server at hand judges the syntax of what AfterShip's
+				// parser rejects, as lint --dsn does: valid ClickHouse the
+				// offline parser does not know never blocks a deploy.
+				lo.Server = db
 			}
 			report, lerr = p.Lint(ctx, lo)
 		})

@@ -41,8 +41,11 @@ type Env struct {
 
 func newEnv() *Env {
 	ctx, in := notifyInterrupts(context.Background(), os.Stderr)
-	return &Env{Ctx: ctx, Stdout: os.Stdout, Stderr: os.Stderr, Environ: os.Environ(),
+	env := &Env{Ctx: ctx, Stdout: os.Stdout, Stderr: os.Stderr, Environ: os.Environ(),
 		IsTTY: isTerminal(os.Stdout), StderrTTY: isTerminal(os.Stderr), interrupts: in}
+	emit := env.event
+	in.emit.Store(&emit)
+	return env
 }
 
 // isTerminal reports whether f is a terminal (not merely a character

@@ -256,8 +256,14 @@ func describe(e chschema.Event, now time.Time) (level, msg string) {
 		return "info", mutationText(e)
 	case chschema.MigrationDone:
 		return "info", migrationDoneText(e)
-	case chschema.MigrationFailed:
+	case chschema.MigrationFailed, chschema.LeaseLost:
 		return "error", e.String()
+	case chschema.StatementCancelled, chschema.Stopped, signalReceived:
+		return "warn", e.String()
+	case chschema.DataLossChecked:
+		if len(e.Losses) > 0 {
+			return "warn", e.String()
+		}
 	}
 	return "info", e.String()
 }

@@ -190,3 +190,29 @@ func TestRefusedRunChangesNothing(t *testing.T) {
 		})
 	})
 }
+
+// TestPreflightLetsTheServerJudgeSyntax: valid ClickHouse that the offline
+// parser rejects (here SYSTEM STOP MERGES, which offline lint calls a
+// syntax error) does not block migrate, whose pre-flight asks the server's
+// parser, as lint --dsn does; a real syntax error still refuses the run
+// before anything changes.
+func TestPreflightLetsTheServerJudgeSyntax(t *testing.T) {
+	db := chtest.New(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "0001_a.sql"), "-- +up\nCREATE TABLE t (x UInt8) ENGINE = MergeTree ORDER BY x;\nSYSTEM STOP MERGES t;\n-- +down\nDROP TABLE t;\n")
+	if code, out, errOut := runCLI(t, "lint", "--dir", dir); code != exitFindings || !strings.Contains(out, "0001_a.sql:3:") {
+		t.Fatalf("offline lint: exit %d, want a syntax error at 0001_a.sql:3\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := runCLI(t, "migrate", "--dir", dir, "--dsn", db.DSN); code != exitOK {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	writeFile(t, filepath.Join(dir, "0002_b.sql"), "-- +up\nCREAT TABLE u (x UInt8) ENGINE = Memory;\n-- +down\n-- no-op\n")
+	before := serverSnapshot(t, db, db.Name)
+	code, out, errOut := runCLI(t, "migrate", "--dir", dir, "--dsn", db.DSN)
+	if code != exitFindings || !strings.Contains(out+errOut, "0002_b.sql:2:") {
+		t.Fatalf("migrate over a syntax error: exit %d\n%s%s", code, out, errOut)
+	}
+	if diff := cmp.Diff(before, serverSnapshot(t, db, db.Name)); diff != "" {
+		t.Errorf("the refused run changed the server (-before +after):\n%s", diff)
+	}
+}

@@ -24,7 +24,11 @@ import (
 // exits at once. Other commands stop at the first signal. The exit code
 // after a signal is 128 + its number: 130 for SIGINT, 143 for SIGTERM.
 type interrupts struct {
-	stderr   io.Writer
+	stderr io.Writer
+	// emit, when set, reports a signal as an event of the command's log
+	// (a line, a JSON line, or a kept line of the live display) instead
+	// of a bare line on stderr.
+	emit     atomic.Pointer[func(chschema.Event)]
 	cancel   context.CancelFunc
 	stop     chan struct{}
 	stopOnce sync.Once
@@ -57,19 +61,53 @@ func (in *interrupts) receive(sig os.Signal) {
 	case n == 1:
 		in.first.Store(sig)
 		if in.graceful.Load() {
-			fmt.Fprintf(in.stderr, "chschema: %s received: stopping after the running statement (a running INSERT or OPTIMIZE is cancelled on the server), then recording progress and releasing the lock; send %s again to cancel the running statement now\n", name, name)
+			in.say(signalReceived{Signal: name, Count: 1, Action: fmt.Sprintf("stopping after the running statement (a running INSERT or OPTIMIZE is cancelled on the server), then recording progress and releasing the lock; send %s again to cancel the running statement now", name)})
 			in.stopOnce.Do(func() { close(in.stop) })
 			return
 		}
-		fmt.Fprintf(in.stderr, "chschema: %s received: stopping\n", name)
+		in.say(signalReceived{Signal: name, Count: 1, Action: "stopping"})
 		in.cancel()
 	case n == 2:
-		fmt.Fprintf(in.stderr, "chschema: %s received again: cancelling the running statement on the server; progress is still recorded and the lock released (a third signal exits at once)\n", name)
+		in.say(signalReceived{Signal: name, Count: 2, Action: "cancelling the running statement on the server; progress is still recorded and the lock released (a third signal exits at once)"})
 		in.cancel()
 	default:
-		fmt.Fprintf(in.stderr, "chschema: %s received a third time: exiting now; the lock stays until its lease expires (or chschema unlock)\n", name)
+		in.say(signalReceived{Signal: name, Count: int(n), Action: "exiting now; the lock stays until its lease expires (or chschema unlock)"})
 		os.Exit(exitCodeFor(sig))
 	}
+}
+
+// say reports a signal in the command's log, or on stderr.
+func (in *interrupts) say(e signalReceived) {
+	if emit := in.emit.Load(); emit != nil {
+		(*emit)(e)
+		return
+	}
+	fmt.Fprintf(in.stderr, "chschema: %s\n", e)
+}
+
+// signalReceived is the event of a signal received: the command's own,
+// since the library never sees signals.
+type signalReceived struct {
+	Signal string `json:"signal"`
+	// Count is how many signals have arrived, this one included.
+	Count int `json:"count"`
+	// Action is what chschema does about it.
+	Action string `json:"action"`
+}
+
+// Kind implements chschema.Event.
+func (e signalReceived) Kind() string { return "signal_received" }
+
+func (e signalReceived) String() string {
+	again := ""
+	switch e.Count {
+	case 1:
+	case 2:
+		again = " again"
+	default:
+		again = " a third time"
+	}
+	return fmt.Sprintf("%s received%s: %s", e.Signal, again, e.Action)
 }
 
 // stopOptions are the run options of a command that stops cleanly on the
