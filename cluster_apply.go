@@ -453,9 +453,12 @@ func (cr *clusterRun) run(ctx context.Context) (*ClusterReport, error) {
 		report.Nodes[i].Node = nr.node.NodeInfo
 	}
 	if cr.rc.dryRun {
-		plans, err := cr.dryRun(ctx, report)
+		plans, err := cr.dryRun(ctx)
 		if err == nil {
-			_, err = cr.check(plans)
+			err = cr.check(plans)
+		}
+		for i := range report.Nodes {
+			report.Nodes[i].Report = plans[i]
 		}
 		return report, err
 	}
@@ -466,9 +469,9 @@ func (cr *clusterRun) run(ctx context.Context) (*ClusterReport, error) {
 		return report, err
 	}
 	if fresh {
-		plans, err := cr.dryRun(ctx, report)
+		plans, err := cr.dryRun(ctx)
 		if err == nil {
-			_, err = cr.check(plans)
+			err = cr.check(plans)
 		}
 		if err != nil {
 			return report, err
@@ -497,18 +500,14 @@ func (cr *clusterRun) run(ctx context.Context) (*ClusterReport, error) {
 		return report, err
 	}
 	defer func() { _ = cl.Release(context.WithoutCancel(ctx)) }()
-	plans, err := cr.dryRun(ctx, report)
+	plans, err := cr.dryRun(ctx)
 	if err != nil {
 		return report, err
 	}
-	seq, err := cr.check(plans)
-	if err != nil {
+	if err := cr.check(plans); err != nil {
 		return report, err
 	}
-	for i := range report.Nodes {
-		report.Nodes[i].Report = nil
-	}
-	return report, cr.execute(ctx, cl, member, plans, seq, report)
+	return report, cr.execute(ctx, cl, member, plans, report)
 }
 
 // anyFresh reports whether some node has no history yet.
@@ -560,7 +559,7 @@ func (cr *clusterRun) operate(ctx context.Context, r *apply.Runner, mode apply.M
 // dryRun plans the operation on every node, concurrently, with every check
 // a run makes before it changes anything (history, pre-flight, drift, data
 // loss), and changes nothing.
-func (cr *clusterRun) dryRun(ctx context.Context, report *ClusterReport) ([]*Report, error) {
+func (cr *clusterRun) dryRun(ctx context.Context) ([]*Report, error) {
 	plans := make([]*Report, len(cr.nodes))
 	errs := make([]error, len(cr.nodes))
 	var wg sync.WaitGroup
@@ -585,7 +584,6 @@ func (cr *clusterRun) dryRun(ctx context.Context, report *ClusterReport) ([]*Rep
 	var failed []error
 	drifted := &ClusterDriftError{Cluster: cr.c.Name}
 	for i, err := range errs {
-		report.Nodes[i].Report = plans[i]
 		var de *drift.Error
 		switch {
 		case err == nil:
@@ -612,9 +610,8 @@ type stmtRef struct {
 // check refuses what per-node apply cannot do safely, before anything
 // runs: data loss not allowed on any node, statements with ON CLUSTER, and
 // plans whose order differs between nodes (the lockstep would wait for
-// ever). It returns every planned statement in one order that agrees with
-// every node's.
-func (cr *clusterRun) check(plans []*Report) ([]stmtRef, error) {
+// ever).
+func (cr *clusterRun) check(plans []*Report) error {
 	if !cr.rc.allowDataLoss {
 		var losses []error
 		for i, pl := range plans {
@@ -623,7 +620,7 @@ func (cr *clusterRun) check(plans []*Report) ([]stmtRef, error) {
 			}
 		}
 		if len(losses) > 0 {
-			return nil, errors.Join(losses...)
+			return errors.Join(losses...)
 		}
 	}
 	var errs []error
@@ -643,7 +640,7 @@ func (cr *clusterRun) check(plans []*Report) ([]stmtRef, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, &PreflightError{Op: cr.op, Reason: errors.Join(errs...).Error()}
+		return &PreflightError{Op: cr.op, Reason: errors.Join(errs...).Error()}
 	}
 	seqs := make([][]stmtRef, len(plans))
 	for i, pl := range plans {
@@ -651,11 +648,10 @@ func (cr *clusterRun) check(plans []*Report) ([]stmtRef, error) {
 			seqs[i] = append(seqs[i], stmtRef{Key: ps.Key, Down: cr.op == "down", Index: ps.Index})
 		}
 	}
-	order, err := mergeOrders(seqs)
-	if err != nil {
-		return nil, &PreflightError{Op: cr.op, Reason: err.Error() + "; bring the nodes' histories in line (run the operation on one node with its own DSN)"}
+	if _, err := mergeOrders(seqs); err != nil {
+		return &PreflightError{Op: cr.op, Reason: err.Error() + "; bring the nodes' histories in line (run the operation on one node with its own DSN)"}
 	}
-	return order, nil
+	return nil
 }
 
 // mergeOrders returns one order of every statement of seqs that keeps the
@@ -728,7 +724,7 @@ func uniqueStrings(in []string) []string {
 
 // execute runs every node's operation in lockstep under the held cluster
 // lock.
-func (cr *clusterRun) execute(ctx context.Context, cl *apply.ClusterLock, member []int, plans []*Report, seq []stmtRef, report *ClusterReport) error {
+func (cr *clusterRun) execute(ctx context.Context, cl *apply.ClusterLock, member []int, plans []*Report, report *ClusterReport) error {
 	ls := newLockstep(cr, plans)
 	errs := make([]error, len(cr.nodes))
 	var wg sync.WaitGroup

@@ -588,3 +588,61 @@ DROP TABLE ${DB}.events SYNC;
 		}
 	}
 }
+
+// TestPerNodeRefusals: per-node apply refuses, before anything runs on any
+// node, a statement with ON CLUSTER, and a down that would destroy data on
+// some node; a PerNode run takes no ResumeAt.
+func TestPerNodeRefusals(t *testing.T) {
+	db := chtest.Cluster(t, 3)
+	ctx := context.Background()
+	c := connectTestCluster(t, db, chtest.ShardedCluster)
+	vars := WithVars(map[string]string{"DB": db.Name})
+
+	onCluster := fstest.MapFS{"svc/0001_t.sql": {Data: []byte("-- +up\nCREATE TABLE ${DB}.t ON CLUSTER chschema_sharded (x UInt8) ENGINE = Memory;\n-- +down\nDROP TABLE ${DB}.t;\n")}}
+	p, err := OpenFS(onCluster, vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := tablesEverywhere(t, db)
+	_, err = p.MigrateCluster(ctx, c, PerNode())
+	var pe *PreflightError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "svc/0001_t.sql:2:1: svc/0001 statement 1 carries ON CLUSTER chschema_sharded") {
+		t.Errorf("a statement with ON CLUSTER: %v, want a pre-flight refusal naming it", err)
+	}
+	if after := tablesEverywhere(t, db); !cmp.Equal(before, after) {
+		t.Errorf("the refusal changed the nodes' tables: before %v, after %v", before, after)
+	}
+
+	p, err = OpenFS(shardedFS(), vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.MigrateCluster(ctx, c, PerNode(), ToVersion(1), OnlyService("svc")); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Node(2).Conn.Exec(ctx, "INSERT INTO t_local VALUES (42)"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.DownCluster(ctx, c, PerNode(), ToVersion(0), OnlyService("svc"))
+	var ne *NodeError
+	if !errors.Is(err, apply.ErrDataLoss) || !errors.As(err, &ne) || ne.Node.Index != 2 || strings.Contains(err.Error(), "node 1") {
+		t.Errorf("down with rows on node 2: %v, want a data loss refusal naming node 2 alone", err)
+	}
+	for _, n := range db.Nodes {
+		if got := tablesOf(t, n.Conn, db.Name); !slices.Contains(got, "t_local") {
+			t.Errorf("node %d: t_local is gone after a refused down: %v", n.Index, got)
+		}
+	}
+	rep, err := p.DownCluster(ctx, c, PerNode(), ToVersion(0), OnlyService("svc"), AllowDataLoss())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range rep.Nodes {
+		if len(n.Applied) != 1 {
+			t.Errorf("%s: reverted %v, want svc/0001", n.Node, n.Applied)
+		}
+	}
+	if _, err := p.MigrateCluster(ctx, c, PerNode(), ResumeAt(ResumePoint{Key: Key{Service: "svc", Version: 1}, Next: 2})); err == nil || !strings.Contains(err.Error(), "ResumeAt with PerNode") {
+		t.Errorf("ResumeAt with PerNode: %v", err)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/chschema/chschema/internal/english"
 )
 
 // ClusterLock is the migration lock of several servers taken as one: the
@@ -38,7 +40,7 @@ func NewClusterLock(locks []Locker, names []string) (*ClusterLock, error) {
 		return nil, errors.New("apply: NewClusterLock: no server")
 	}
 	if len(names) != len(locks) {
-		return nil, fmt.Errorf("apply: NewClusterLock: %d locks but %d names", len(locks), len(names))
+		return nil, fmt.Errorf("apply: NewClusterLock: %s but %s", english.Plural(len(locks), "lock"), english.Plural(len(names), "name"))
 	}
 	for i, l := range locks {
 		if l == nil {
