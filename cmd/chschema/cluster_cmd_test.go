@@ -203,7 +203,7 @@ func killDuringMutation(t *testing.T, bin string, args []string) string {
 // node, and the run tried again, up to four times.
 func TestPerNodeKill9(t *testing.T) {
 	db := chtest.Cluster(t, 3)
-	bin := buildBinary(t)
+	bin := sharedBinary(t)
 	dir := clusterDir(t, map[string]string{
 		"svc/0001_local.sql": localAndDistributed,
 		"svc/0002_data.sql": `-- +up
@@ -288,7 +288,7 @@ ALTER TABLE t_local DROP COLUMN y;
 // resumes each node from its own history.
 func TestPerNodeSignal(t *testing.T) {
 	db := chtest.Cluster(t, 3)
-	bin := buildBinary(t)
+	bin := sharedBinary(t)
 	dir := clusterDir(t, map[string]string{
 		"svc/0001_local.sql": localAndDistributed,
 		"svc/0002_data.sql": `-- +up
@@ -344,7 +344,7 @@ func slicesContain(s []string, x string) bool {
 // text and JSON); with the node back, migrate applies everywhere.
 func TestPerNodeNodeDown(t *testing.T) {
 	db := chtest.Cluster(t, 3)
-	bin := buildBinary(t)
+	bin := sharedBinary(t)
 	dir := clusterDir(t, map[string]string{"svc/0001_local.sql": localAndDistributed})
 	base := []string{"--dir", dir, "--var", "DB=" + db.Name, "--dsn", db.Node(1).DSN, "--cluster", chtest.ShardedCluster}
 	migrate := append([]string{"migrate", "--per-node"}, base...)
@@ -409,7 +409,7 @@ func portOf(dsn string) string {
 // groups the nodes, GitHub annotations name them, JSON lists them.
 func TestDiffClusterFormats(t *testing.T) {
 	db := chtest.Cluster(t, 3)
-	bin := buildBinary(t)
+	bin := sharedBinary(t)
 	dir := clusterDir(t, map[string]string{"svc/0001_local.sql": localAndDistributed})
 	base := []string{"--dir", dir, "--var", "DB=" + db.Name, "--dsn", db.Node(1).DSN, "--cluster", chtest.ShardedCluster}
 	if r := runBinary(t, bin, dir, nil, append([]string{"migrate", "--per-node"}, base...)...); r.code != 0 {

@@ -46,7 +46,7 @@ type runnerFlags struct {
 
 // perNodeFlag is --per-node, of migrate and down.
 type perNodeFlag struct {
-	PerNode bool `name:"per-node" help:"With --cluster: apply every statement on every node yourself, without ON CLUSTER: each node keeps its own history, statement k runs on every node before statement k+1 runs on any, the lock of every node is held for the run, and every node is checked before anything runs (an unreachable node refuses the run). See README, Clusters." env:"CHSCHEMA_PER_NODE"`
+	PerNode bool `name:"per-node" help:"With --cluster: chschema sends every statement to every node itself, without ON CLUSTER: each node keeps its own history, statement k runs on every node before statement k+1 runs on any, the lock of every node is held for the run, and every node is checked before anything runs (an unreachable node refuses the run). See README, Clusters." env:"CHSCHEMA_PER_NODE"`
 }
 
 // ignoreFlags select objects that drift checks leave out.
