@@ -178,6 +178,11 @@ func Connect(ctx context.Context, dsn string, opts ...ConnectOption) (*DB, error
 	if err != nil {
 		return nil, &DSNError{Err: err}
 	}
+	return connectWith(ctx, o, cfg)
+}
+
+// connectWith is Connect on parsed options.
+func connectWith(ctx context.Context, o *clickhouse.Options, cfg connectConfig) (*DB, error) {
 	database := o.Auth.Database
 	if database == "" {
 		database = "default"

@@ -840,6 +840,29 @@ func (c *converter) engine(e *ch.EngineExpr) schema.Engine {
 	return en
 }
 
+// unfoldKeeperMacros replaces the {database} and {table} macros in a
+// Replicated engine's keeper path and replica name with the table's own,
+// as the server does when it creates the table and stores its definition
+// ("Unfold {database} and {table} macro on table creation, so table can be
+// renamed", TableZnodeInfo::resolve); {uuid}, {shard} and {replica} stay.
+// ATTACH keeps them, as the server does.
+func unfoldKeeperMacros(e *schema.Engine, table schema.QualifiedName) {
+	if !strings.HasPrefix(e.Name, "Replicated") {
+		return
+	}
+	r := strings.NewReplacer("{database}", table.Database, "{table}", table.Name)
+	for i := 0; i < 2 && i < len(e.Params); i++ {
+		p := string(e.Params[i])
+		if !strings.HasPrefix(p, "'") {
+			continue
+		}
+		v := unquoteLiteral(p)
+		if u := r.Replace(v); u != v {
+			e.Params[i] = schema.Expr(schema.QuoteString(u))
+		}
+	}
+}
+
 // nameArg reports whether argument i of engine is a database or table
 // name, which the server stores as a string literal.
 func nameArg(engine string, i int) bool {
@@ -923,6 +946,9 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	}
 	if st.Engine != nil {
 		t.Storage = c.storage(st.Engine)
+		if c.word(0) == "CREATE" {
+			unfoldKeeperMacros(&t.Storage.Engine, name)
+		}
 		if t.Storage.Engine.Name == "TimeSeries" {
 			c.unsupported(int(st.Engine.Pos()), "the columns and inner tables of a TimeSeries table come from the engine", name)
 		} else {
