@@ -196,29 +196,16 @@ func New(t testing.TB) *DB {
 	return &DB{Name: name, DSN: dsn, Conn: conn, Server: srv}
 }
 
-// Private starts a server of the test's own with scripts/clickhouse on free
-// loopback ports and a temporary path, stopped when t ends: for tests that
-// change what every test shares (the default database, say), or that make
-// the local server abort (a failed login). It skips t, or fails it under
-// CI=true, when the launcher cannot run, and under -short.
+// Private is a server of the test's own (a Launch instance), for tests
+// that change what every test shares (the default database, say), or that
+// make the local server abort (a failed login). It skips t, or fails it
+// under CI=true, when the launcher cannot run, and under -short.
 func Private(t testing.TB) *Server {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("chtest: starts its own server")
 	}
-	srv, err := startLauncher()
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("chtest: no private ClickHouse (CI=true forbids skipping): %v", err)
-		}
-		t.Skipf("chtest: no private ClickHouse, skipping: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := srv.stop(); err != nil {
-			t.Errorf("chtest: stop the private server: %v", err)
-		}
-	})
-	return srv
+	return &Server{DSN: Launch(t).DSN, Source: "instance"}
 }
 
 // Connect opens a new connection to the server with database as the default
