@@ -238,19 +238,11 @@ func TestInitSQLIsASession(t *testing.T) {
 // point land in the USE'd database with the setting. A section whose
 // temporary table was alive at the kill point is refused instead, naming
 // the temporary table and where it was created, since its rows are gone
-// with the session; --resume-at, after a look at the server, goes on.
+// with the session; --resume-at, after a look at the server, goes on. Each
+// case runs on a server of its own (see retryOnChDBAbort).
 func TestResumeReplaysTheSessionAfterKill9(t *testing.T) {
 	bin := sharedBinary(t)
-	for _, tc := range []struct {
-		name string
-		up   []string
-		// killAt is the 0-based statement running at the kill.
-		killAt int
-		// refused: the rerun is refused, saying this; resumeAt goes on.
-		refused  []string
-		resumeAt string
-		wantRows uint64
-	}{
+	for _, tc := range []killCase{
 		{name: "use_and_set", killAt: 4, up: []string{
 			"CREATE DATABASE ${OTHER}",
 			"USE ${OTHER}",
@@ -274,88 +266,110 @@ func TestResumeReplaysTheSessionAfterKill9(t *testing.T) {
 		}, resumeAt: "svc/0001:8"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			db := chtest.New(t)
-			other := db.Name + "_o"
-			t.Cleanup(func() {
-				_ = db.Conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+schema.QuoteIdent(other)+" SYNC")
-			})
-			work := t.TempDir()
-			up := make([]string, len(tc.up))
-			for i, s := range tc.up {
-				up[i] = strings.ReplaceAll(s, "${OTHER}", other)
-			}
-			writeMigration(t, work, "svc", "0001_steps.sql", up, "-- no-op")
-			args := []string{"migrate", "--dir", work, "--dsn", db.DSN, "--lock-lease", "5s", "--lock-timeout", "1m"}
-			a := startBinary(t, bin, nil, args...)
-			waitUntil(t, time.Minute, fmt.Sprintf("statement %d to run", tc.killAt+1), func() bool {
-				if !a.running() {
-					t.Fatalf("migrate exited early:\n%s", a.output())
-				}
-				return runningStatement(t, db.Conn, "svc", 1, tc.killAt)
-			})
-			if err := a.cmd.Process.Kill(); err != nil {
-				t.Fatal(err)
-			}
-			a.wait(t, time.Minute)
-
-			r := runBinary(t, bin, work, nil, args...)
-			if tc.refused != nil {
-				if r.code != 1 {
-					t.Fatalf("rerun: exit %d, want 1 (refused)\n%s%s", r.code, r.stdout, r.stderr)
-				}
-				for _, f := range tc.refused {
-					if !strings.Contains(r.stderr, f) {
-						t.Errorf("the refusal lacks %q:\n%s", f, r.stderr)
-					}
-				}
-				if n := count(t, db.Conn, "SELECT count() FROM system.tables WHERE database = ? AND name = 'after_kill'", other); n != 0 {
-					t.Fatalf("the refused rerun ran a statement")
-				}
-				// What the user does: the rest of the section by hand, then
-				// go on after it.
-				for _, q := range []string{
-					"CREATE TABLE " + schema.QuoteIdent(other) + ".after_kill (d Date, k UInt64) ENGINE = MergeTree ORDER BY k",
-					"INSERT INTO " + schema.QuoteIdent(other) + ".after_kill VALUES ('2026-01-01', 1), ('2026-01-02', 2)",
-				} {
-					if err := db.Conn.Exec(context.Background(), q); err != nil {
-						t.Fatal(err)
-					}
-				}
-				r = runBinary(t, bin, work, nil, append(args, "--resume-at", tc.resumeAt)...)
-			}
-			if r.code != 0 {
-				t.Fatalf("rerun: exit %d\n%s%s", r.code, r.stdout, r.stderr)
-			}
-			if !strings.Contains(r.stdout, "resumed svc/0001 after") {
-				t.Errorf("the rerun did not resume:\n%s", r.stdout)
-			}
-			if tc.refused == nil {
-				// Where the statements after the kill point ran: the USE'd
-				// database, with the SET.
-				logged := loggedStatements(t, db.Conn, "svc", 1)
-				for i := tc.killAt + 1; i < len(up); i++ {
-					if logged[i].Database != other {
-						t.Errorf("statement %d (%s) ran in %q, want %q", i+1, up[i], logged[i].Database, other)
-					}
-				}
-				if logged[5].Deprecated != "1" {
-					t.Errorf("statement 6 ran without the SET of statement 3")
-				}
-				if n := count(t, db.Conn, "SELECT count() FROM "+schema.QuoteIdent(other)+".after_kill"); n != tc.wantRows {
-					t.Errorf("after_kill holds %d rows, want %d", n, tc.wantRows)
-				}
-				// The schema statements before the kill ran once: a second
-				// CREATE DATABASE or CREATE TABLE would have failed the rerun;
-				// the USE and SET ran again under their own query_ids.
-				if n := count(t, db.Conn, "SELECT count() FROM system.query_log WHERE type = 'QueryFinish' AND startsWith(query_id, 'chschema-session:') AND current_database = ? AND (query LIKE 'USE %' OR query LIKE 'SET %')", db.Name); n != 1 {
-					t.Errorf("the USE was run again %d times, want once", n)
-				}
-			}
-			if r := runBinary(t, bin, work, nil, "diff", "--dir", work, "--dsn", db.DSN); r.code != 0 {
-				t.Errorf("diff: exit %d\n%s%s", r.code, r.stdout, r.stderr)
-			}
+			retryOnChDBAbort(t, func(in *chtest.Instance) bool { return resumeAfterKill(t, bin, in.NewDB(t), in, tc) })
 		})
 	}
+}
+
+// killCase is one case of TestResumeReplaysTheSessionAfterKill9.
+type killCase struct {
+	name string
+	up   []string
+	// killAt is the 0-based statement running at the kill.
+	killAt int
+	// refused: the rerun is refused, saying this; resumeAt goes on.
+	refused  []string
+	resumeAt string
+	wantRows uint64
+}
+
+// resumeAfterKill is one case on db, a database of in; false when the kill
+// made chDB abort (see retryOnChDBAbort).
+func resumeAfterKill(t *testing.T, bin string, db *chtest.DB, in *chtest.Instance, tc killCase) bool {
+	t.Helper()
+	other := db.Name + "_o"
+	t.Cleanup(func() {
+		_ = db.Conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+schema.QuoteIdent(other)+" SYNC")
+	})
+	work := t.TempDir()
+	up := make([]string, len(tc.up))
+	for i, s := range tc.up {
+		up[i] = strings.ReplaceAll(s, "${OTHER}", other)
+	}
+	writeMigration(t, work, "svc", "0001_steps.sql", up, "-- no-op")
+	args := []string{"migrate", "--dir", work, "--dsn", db.DSN, "--lock-lease", "5s", "--lock-timeout", "1m"}
+	a := startBinary(t, bin, nil, args...)
+	waitUntil(t, time.Minute, fmt.Sprintf("statement %d to run", tc.killAt+1), func() bool {
+		if !a.running() {
+			t.Fatalf("migrate exited early:\n%s", a.output())
+		}
+		return runningStatement(t, db.Conn, "svc", 1, tc.killAt)
+	})
+	if err := a.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	a.wait(t, time.Minute)
+	if in.AbortedOnReset() {
+		return false
+	}
+
+	r := runBinary(t, bin, work, nil, args...)
+	if tc.refused != nil {
+		if r.code != 1 {
+			t.Fatalf("rerun: exit %d, want 1 (refused)\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		for _, f := range tc.refused {
+			if !strings.Contains(r.stderr, f) {
+				t.Errorf("the refusal lacks %q:\n%s", f, r.stderr)
+			}
+		}
+		if n := count(t, db.Conn, "SELECT count() FROM system.tables WHERE database = ? AND name = 'after_kill'", other); n != 0 {
+			t.Fatalf("the refused rerun ran a statement")
+		}
+		// What the user does: the rest of the section by hand, then
+		// go on after it.
+		for _, q := range []string{
+			"CREATE TABLE " + schema.QuoteIdent(other) + ".after_kill (d Date, k UInt64) ENGINE = MergeTree ORDER BY k",
+			"INSERT INTO " + schema.QuoteIdent(other) + ".after_kill VALUES ('2026-01-01', 1), ('2026-01-02', 2)",
+		} {
+			if err := db.Conn.Exec(context.Background(), q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r = runBinary(t, bin, work, nil, append(args, "--resume-at", tc.resumeAt)...)
+	}
+	if r.code != 0 {
+		t.Fatalf("rerun: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "resumed svc/0001 after") {
+		t.Errorf("the rerun did not resume:\n%s", r.stdout)
+	}
+	if tc.refused == nil {
+		// Where the statements after the kill point ran: the USE'd
+		// database, with the SET.
+		logged := loggedStatements(t, db.Conn, "svc", 1)
+		for i := tc.killAt + 1; i < len(up); i++ {
+			if logged[i].Database != other {
+				t.Errorf("statement %d (%s) ran in %q, want %q", i+1, up[i], logged[i].Database, other)
+			}
+		}
+		if logged[5].Deprecated != "1" {
+			t.Errorf("statement 6 ran without the SET of statement 3")
+		}
+		if n := count(t, db.Conn, "SELECT count() FROM "+schema.QuoteIdent(other)+".after_kill"); n != tc.wantRows {
+			t.Errorf("after_kill holds %d rows, want %d", n, tc.wantRows)
+		}
+		// The schema statements before the kill ran once: a second
+		// CREATE DATABASE or CREATE TABLE would have failed the rerun;
+		// the USE and SET ran again under their own query_ids.
+		if n := count(t, db.Conn, "SELECT count() FROM system.query_log WHERE type = 'QueryFinish' AND startsWith(query_id, 'chschema-session:') AND current_database = ? AND (query LIKE 'USE %' OR query LIKE 'SET %')", db.Name); n != 1 {
+			t.Errorf("the USE was run again %d times, want once", n)
+		}
+	}
+	if r := runBinary(t, bin, work, nil, "diff", "--dir", work, "--dsn", db.DSN); r.code != 0 {
+		t.Errorf("diff: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	return true
 }
 
 // TestHTTPSectionIsASession: over HTTP (an http:// DSN) a section is a
