@@ -85,6 +85,9 @@ func ConnectCluster(ctx context.Context, dsn, name string, opts ...ConnectOption
 	if cfg.cluster != "" {
 		return nil, errors.New("chschema: ConnectCluster does not take WithCluster: the cluster is its name argument")
 	}
+	if cfg.sessions != nil {
+		return nil, errors.New("chschema: WithSessionOpener is for NewDB: ConnectCluster opens every node's sessions from its DSN")
+	}
 	o, err := clickhouse.ParseDSN(dsn)
 	if err != nil {
 		return nil, &DSNError{Err: err}

@@ -440,6 +440,7 @@ func (cr *clusterRun) run(ctx context.Context) (*ClusterReport, error) {
 		conn := &routedConn{Conn: n.DB.conn}
 		db := *n.DB
 		db.conn, db.owned, db.cluster = conn, false, ""
+		db.sessions = conn.sessions(n.DB.sessions)
 		nr := &nodeRun{node: n, conn: conn, db: &db, events: cr.nodeEvents(n.NodeInfo)}
 		lock, err := cr.p.tableLock(nr.db, nr.events)
 		if err != nil {

@@ -183,6 +183,11 @@ func (c *routedConn) arm(s *routeStep) {
 }
 
 func (c *routedConn) Exec(ctx context.Context, query string, args ...any) error {
+	return c.route(ctx, query, args, c.Conn.Exec)
+}
+
+// route runs query with exec, as the armed step says.
+func (c *routedConn) route(ctx context.Context, query string, args []any, exec func(context.Context, string, ...any) error) error {
 	c.mu.Lock()
 	s := c.armed
 	if s != nil && s.sql == query {
@@ -192,10 +197,10 @@ func (c *routedConn) Exec(ctx context.Context, query string, args ...any) error 
 	}
 	c.mu.Unlock()
 	if s == nil {
-		return c.Conn.Exec(ctx, query, args...)
+		return exec(ctx, query, args...)
 	}
 	if s.runs {
-		err := c.Conn.Exec(ctx, query, args...)
+		err := exec(ctx, query, args...)
 		s.group.finish(err)
 		return err
 	}
@@ -208,5 +213,40 @@ func (c *routedConn) Exec(ctx context.Context, query string, args ...any) error 
 		return fmt.Errorf("not run on this replica: %s runs it for the replicas of %s (system.replicas), and it failed there: %v",
 			s.group.runner, s.group.table, s.group.err)
 	}
-	return c.Conn.Exec(ctx, s.marker)
+	return exec(ctx, s.marker)
+}
+
+// sessions wraps the node's session opener: the statements of a section
+// run on its session (see apply.WithSessions), and are routed there the
+// same way.
+func (c *routedConn) sessions(o apply.SessionOpener) apply.SessionOpener {
+	if o == nil {
+		return nil
+	}
+	return &routedOpener{inner: o, c: c}
+}
+
+type routedOpener struct {
+	inner apply.SessionOpener
+	c     *routedConn
+}
+
+var _ apply.SessionOpener = (*routedOpener)(nil)
+
+func (o *routedOpener) OpenSession(ctx context.Context) (apply.Session, error) {
+	s, err := o.inner.OpenSession(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &routedSession{Session: s, c: o.c}, nil
+}
+
+// routedSession is a section's session on a node of a per-node run.
+type routedSession struct {
+	apply.Session
+	c *routedConn
+}
+
+func (s *routedSession) Exec(ctx context.Context, query string, args ...any) error {
+	return s.c.route(ctx, query, args, s.Session.Exec)
 }

@@ -47,6 +47,13 @@
 // carries the session database (unqualified names in migrations resolve to
 // it) and where chschema keeps its history and lock tables.
 //
+// Each section of a migration (init.sql, an up or down section) runs in one
+// ClickHouse session, as clickhouse-client --multiquery would run the file:
+// a USE, SET or temporary table reaches the statements after it in the
+// section, and no other section. A DB from Connect opens the sessions from
+// its DSN; one from NewDB needs WithSessionOpener for that, and otherwise
+// refuses a section that needs a session (apply.ErrNeedsSession).
+//
 // # Clusters
 //
 // ConnectCluster connects to every node that system.clusters lists for a

@@ -234,6 +234,9 @@ func (p *Project) runnerWith(db *DB, lock apply.Locker, events func(Event), extr
 	if p.cfg.noMutationWait {
 		opts = append(opts, apply.WithoutMutationWait())
 	}
+	if db.sessions != nil {
+		opts = append(opts, apply.WithSessions(db.sessions))
+	}
 	return apply.New(db.conn, history, lock, append(opts, extra...)...)
 }
 

@@ -79,9 +79,14 @@ func (e *offsetError) Unwrap() error { return e.Err }
 // a Conversion with one Unsupported entry that names the objects it may
 // touch, not as an error: the server may well accept it.
 func Convert(sql string, database string) (*Conversion, error) {
+	return convertIn(sql, database, nil)
+}
+
+// convertIn is Convert in a session whose statements so far SET sess.
+func convertIn(sql string, database string, sess sessionSettings) (*Conversion, error) {
 	// AfterShip knows neither '#' nor nested block comments; the server
 	// drops comments anyway. Blanking keeps every offset.
-	c := &converter{sql: blankComments(sql), db: database, out: &Conversion{}}
+	c := &converter{sql: blankComments(sql), db: database, out: &Conversion{}, sess: sess}
 	if err := c.convertSafely(); err != nil {
 		var oe *offsetError
 		if !errors.As(err, &oe) {
@@ -165,6 +170,8 @@ type converter struct {
 	// typeless are the defaults of the columns without a type, which the
 	// gap layer took out.
 	typeless map[string]*schema.ColumnDefault
+	// sess are the settings the session SET before this statement.
+	sess sessionSettings
 }
 
 // checkTypeless reads the default expressions of the columns without a
@@ -1222,6 +1229,10 @@ func (c *converter) column(d *ch.ColumnDef, ephemeral map[string]bool, limit int
 		col.Type = typ
 		if d.Nullable != nil {
 			col.Type = "Nullable(" + col.Type + ")"
+		} else if d.NotNull == nil && !c.inAlter {
+			if col.Type, err = c.defaultNullable(col.Name, col.Type); err != nil {
+				return nil, err
+			}
 		}
 	} else if !c.inAlter {
 		// x DEFAULT expr without a type: the server infers the type from
@@ -1256,7 +1267,7 @@ func (c *converter) column(d *ch.ColumnDef, ephemeral map[string]bool, limit int
 	} else if t, ok, err := c.ttlIn(int(d.NamePos), limit, true); err == nil && ok && c.inAlter {
 		col.TTL = schema.Expr(t)
 	}
-	if strings.HasPrefix(string(col.Type), "Nested(") {
+	if strings.HasPrefix(string(col.Type), "Nested(") && c.flattenNested() {
 		return flattenNested(col)
 	}
 	return []*schema.Column{col}, nil

@@ -187,7 +187,7 @@ func refusal(env *Env, g *Globals, err error, what string) error {
 			}}
 	}
 	if errors.Is(err, apply.ErrEdited) || errors.Is(err, apply.ErrMissing) || errors.Is(err, apply.ErrOutOfOrder) ||
-		errors.Is(err, apply.ErrUndecided) || errors.Is(err, apply.ErrDataLoss) {
+		errors.Is(err, apply.ErrUndecided) || errors.Is(err, apply.ErrDataLoss) || errors.Is(err, apply.ErrNeedsSession) {
 		return &refusedError{What: what, Reason: err.Error(), err: err}
 	}
 	return dirError(g, err)
