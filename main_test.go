@@ -26,12 +26,13 @@ func TestMain(m *testing.M) {
 	} else {
 		exampleServer = srv.DSN
 	}
-	code := chtest.Main(m)
-	if err := dropExampleDatabases(); err != nil {
-		fmt.Fprintf(os.Stderr, "chschema examples: dropping their databases: %v\n", err)
-		if code == 0 {
-			code = 1
+	// The examples' databases are dropped while the server still runs:
+	// Main stops a server it started once the tests are done.
+	chtest.Cleanup(func() error {
+		if err := dropExampleDatabases(); err != nil {
+			return fmt.Errorf("chschema examples: dropping their databases: %w", err)
 		}
-	}
-	os.Exit(code)
+		return nil
+	})
+	os.Exit(chtest.Main(m))
 }

@@ -108,10 +108,21 @@ var (
 	server      *Server
 	serverErr   error
 	mainRunning bool
+	cleanups    []func() error
 )
 
-// Main runs the tests and then stops the server and the clusters this
-// process started.
+// Cleanup registers f to run when Main's tests are done, before Main stops
+// the server: what a TestMain made on the server (the examples' databases)
+// is removed while the server still answers. Cleanups run in reverse order
+// of registration; an error fails the run.
+func Cleanup(f func() error) {
+	mu.Lock()
+	defer mu.Unlock()
+	cleanups = append(cleanups, f)
+}
+
+// Main runs the tests, then the functions given to Cleanup, and then stops
+// the server and the clusters this process started.
 func Main(m *testing.M) int {
 	mu.Lock()
 	mainRunning = true
@@ -119,6 +130,15 @@ func Main(m *testing.M) int {
 	code := m.Run()
 	mu.Lock()
 	defer mu.Unlock()
+	for i := len(cleanups) - 1; i >= 0; i-- {
+		if err := cleanups[i](); err != nil {
+			fmt.Fprintf(os.Stderr, "chtest: %v\n", err)
+			if code == 0 {
+				code = 1
+			}
+		}
+	}
+	cleanups = nil
 	if server != nil && server.stop != nil {
 		if err := server.stop(); err != nil {
 			fmt.Fprintf(os.Stderr, "chtest: stopping the %s server: %v\n", server.Source, err)
