@@ -1285,16 +1285,19 @@ func (c *converter) typeText(t ch.Expr) string {
 		return ""
 	}
 	end := first.end
-	prev := first
-	t2, after, ok := nextSQLTok(rest, next)
-	for ok && t2.kind == 'w' {
-		two := strings.ToUpper(prev.text + " " + t2.text)
-		if _, alias := typeAliases[two]; !alias && !stringAliases[two] {
+	// A multi-word alias: its words, as far as they form one.
+	words := []sqlTok{first}
+	for at := next; len(words) < 5; {
+		w, after, ok := nextSQLTok(rest, at)
+		if !ok || w.kind != 'w' {
 			break
 		}
-		end, prev, next = t2.end, t2, after
-		t2, after, ok = nextSQLTok(rest, next)
+		words, at = append(words, w), after
 	}
+	if n := typeWordsAt(words, 0); n > 1 {
+		end, next = words[n-1].end, words[n-1].end
+	}
+	t2, after, ok := nextSQLTok(rest, next)
 	if ok && t2.kind == '(' {
 		depth := 0
 		for tok, at, more := t2, after, true; more; tok, at, more = nextSQLTok(rest, at) {

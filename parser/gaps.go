@@ -21,7 +21,7 @@ package parser
 //     list are blanked (named index arguments, no GRANULARITY, ASSUME);
 //   - column types with arguments become a same-length placeholder type
 //     (Dynamic(max_types=10), JSON settings, Enum lists with implicit
-//     values), and two-word types (INT UNSIGNED) one word;
+//     values), and multi-word types (INT UNSIGNED, CHAR LARGE OBJECT) one word;
 //   - TTL clauses are blanked (WHERE without DELETE, GROUP BY … SET,
 //     RECOMPRESS, TO DISK);
 //   - CODEC lists become CODEC(NONE);
@@ -76,7 +76,7 @@ const (
 	ConstructCommentColumn    Construct = "ALTER … COMMENT COLUMN"
 	ConstructModifyComment    Construct = "ALTER … MODIFY COMMENT"
 	ConstructAlterCommand     Construct = "ALTER command AfterShip has no node for"
-	ConstructTypeWords        Construct = "two-word type name"
+	ConstructTypeWords        Construct = "multi-word type name"
 	ConstructNulls            Construct = "NULLS FIRST or LAST"
 	ConstructLambda           Construct = "one-parameter lambda without parentheses"
 	ConstructViewComment      Construct = "COMMENT after a view's query"
@@ -1252,7 +1252,7 @@ var columnPropertyWords = map[string]bool{"DEFAULT": true, "MATERIALIZED": true,
 	"EPHEMERAL": true, "COMMENT": true, "CODEC": true, "TTL": true}
 
 // rewriteInline rewrites the constructs that may appear in any statement:
-// two-word types, NULLS FIRST/LAST, Enum lists, EPHEMERAL, MOD and DIV.
+// multi-word types, NULLS FIRST/LAST, Enum lists, EPHEMERAL, MOD and DIV.
 func (p *prepared) rewriteInline(toks []sqlTok) {
 	p.settingFloats(toks)
 	for _, sp := range intervalSpans(p.text(), toks) {
@@ -1292,16 +1292,20 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 			p.placeholder(t, ConstructKeywordTable)
 			continue
 		}
-		// Multi-word type names become one word: INT UNSIGNED → INT_UNSIGNED.
-		if i+1 < len(toks) && toks[i+1].kind == 'w' {
-			two := t.upper() + " " + toks[i+1].upper()
-			if _, ok := typeAliases[two]; ok || stringAliases[two] {
-				if strings.Trim(p.orig[t.end:toks[i+1].off], " \t") == "" {
-					for k := t.end; k < toks[i+1].off; k++ {
-						p.b[k] = '_'
+		// Multi-word type names become one word: INT UNSIGNED →
+		// INT_UNSIGNED, CHAR LARGE OBJECT → CHAR_LARGE_OBJECT.
+		if n := typeWordsAt(toks, i); n > 1 {
+			spaced := true
+			for k := i; k < i+n-1; k++ {
+				spaced = spaced && strings.Trim(p.orig[toks[k].end:toks[k+1].off], " \t") == ""
+			}
+			if spaced {
+				for k := i; k < i+n-1; k++ {
+					for o := toks[k].end; o < toks[k+1].off; o++ {
+						p.b[o] = '_'
 					}
-					p.note(ConstructTypeWords, t.off)
 				}
+				p.note(ConstructTypeWords, t.off)
 			}
 		}
 		switch t.upper() {
@@ -1811,12 +1815,8 @@ func (p *prepared) blankType(seg []sqlTok, i int) {
 		return
 	}
 	j := i + 1
-	for j < len(seg) && seg[j].kind == 'w' {
-		two := strings.ToUpper(seg[j-1].text + " " + seg[j].text)
-		if _, ok := typeAliases[two]; !ok && !stringAliases[two] {
-			break
-		}
-		j++
+	if n := typeWordsAt(seg, i); n > 1 {
+		j = i + n
 	}
 	if j >= len(seg) || seg[j].kind != '(' {
 		return
@@ -1881,6 +1881,19 @@ func (p *prepared) alterTypes(toks []sqlTok) {
 		}
 		p.blankType(seg, i)
 	}
+}
+
+// typeWordsAt returns how many words from toks[i] form a multi-word type
+// alias (DOUBLE PRECISION, NATIONAL CHARACTER VARYING), or 0.
+func typeWordsAt(toks []sqlTok, i int) int {
+	var words []string
+	for k := i; k < len(toks) && toks[k].kind == 'w' && len(words) < 5; k++ {
+		words = append(words, toks[k].upper())
+	}
+	if len(words) < 2 {
+		return 0
+	}
+	return aliasWords(words)
 }
 
 func upperWords(toks []sqlTok, n int) string {
