@@ -97,6 +97,9 @@ const (
 	ConstructSQLSecurity      Construct = "DEFINER or SQL SECURITY"
 	ConstructDrop             Construct = "DROP of several objects, IF EMPTY or SETTINGS"
 	ConstructTruncate         Construct = "TRUNCATE DATABASE or TRUNCATE ALL TABLES"
+	ConstructSystem           Construct = "SYSTEM statement"
+	ConstructInsertData       Construct = "INSERT data for the server's input format (VALUES rows without commas, map literals, FORMAT data)"
+	ConstructInsertColumns    Construct = "INSERT column list with * or a transformer"
 )
 
 // Workaround is a recognised construct at a file position.
@@ -271,7 +274,7 @@ func (*KeywordCommand) gap() {}
 // or an ALTER TABLE read command by command.
 func parseGap(stmt Statement, text string, nativeErr error) (*Result, error) {
 	toks := scanSQL(text)
-	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, alterDatabase, dropObjects, truncate} {
+	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, alterDatabase, dropObjects, truncate, systemStatement} {
 		c := &cursor{toks: toks, stmt: stmt}
 		if g := read(c); g != nil && c.done() {
 			return &Result{Stmt: stmt, Text: text, Gap: g,
@@ -612,6 +615,38 @@ func alterDatabase(c *cursor) Gap {
 	return g
 }
 
+// System is a SYSTEM statement (SYSTEM STOP TTL MERGES t, SYSTEM FLUSH
+// LOGS, …) in a form AfterShip rejects. Command is its command's words, one
+// of those the server lists (systemCommands); what follows (a table, ON
+// CLUSTER, a replica) is not checked offline. No SYSTEM statement changes
+// the schema.
+type System struct {
+	Command string
+}
+
+// Construct names the form: ConstructSystem.
+func (*System) Construct() Construct { return ConstructSystem }
+func (*System) gap()                 {}
+
+func systemStatement(c *cursor) Gap {
+	if !c.accept("SYSTEM") {
+		return nil
+	}
+	// The longest command the server knows.
+	best := ""
+	for n := 1; n <= 6 && c.i+n <= len(c.toks); n++ {
+		w := upperWords(c.toks[c.i:], n)
+		if systemCommands[w] {
+			best = w
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	c.i = len(c.toks) // the rest is not checked offline
+	return &System{Command: best}
+}
+
 // accessObjects are the objects of access-control statements, longest first.
 var accessObjects = [][]string{{"SETTINGS", "PROFILE"}, {"ROW", "POLICY"}, {"MASKING", "POLICY"},
 	{"USER"}, {"ROLE"}, {"QUOTA"}, {"POLICY"}, {"PROFILE"}}
@@ -935,14 +970,25 @@ func (p *prepared) insert(toks []sqlTok) {
 	if _, ok := c.qualified(); !ok {
 		return
 	}
-	if c.peek().kind == '(' {
+	if c.peek().kind == '(' && c.i+1 < len(toks) && !toks[c.i+1].is("SELECT") && !toks[c.i+1].is("WITH") {
 		end := closingParen(toks, c.i)
 		if end < 0 {
 			return
 		}
-		for _, seg := range splitTopLevel(toks[c.i+1 : end]) {
-			if len(seg) == 1 && seg[0].kind == 'w' && isReservedWord(seg[0].text) {
-				p.placeholder(seg[0], ConstructKeywordColumn)
+		star := false
+		for _, t := range toks[c.i+1 : end] {
+			star = star || t.kind == '*' || t.is("COLUMNS")
+		}
+		if star {
+			// (*), (* EXCEPT a), (COLUMNS('re')): the server matches the
+			// columns; nothing here changes the schema.
+			p.blank(toks[c.i].off, toks[end].end)
+			p.note(ConstructInsertColumns, toks[c.i].off)
+		} else {
+			for _, seg := range splitTopLevel(toks[c.i+1 : end]) {
+				if len(seg) == 1 && seg[0].kind == 'w' && isReservedWord(seg[0].text) {
+					p.placeholder(seg[0], ConstructKeywordColumn)
+				}
 			}
 		}
 		c.i = end + 1
@@ -959,6 +1005,40 @@ func (p *prepared) insert(toks []sqlTok) {
 	}
 	if t := c.peek(); !c.done() && (t.is("WITH") || t.kind == '(') {
 		p.insertQuery = t.off
+	}
+	p.insertData(toks[c.i:])
+}
+
+// insertData blanks the data of an INSERT … VALUES or … FORMAT name, which
+// the server reads with the input format's parser, not the SQL parser:
+// VALUES rows may go without commas and hold map literals, and FORMAT data
+// is not SQL at all. VALUES data must still be rows: parenthesised groups,
+// balanced, with or without commas between them.
+func (p *prepared) insertData(toks []sqlTok) {
+	switch {
+	case len(toks) > 1 && toks[0].is("VALUES"):
+		data := toks[1:]
+		if data[len(data)-1].kind == ';' {
+			data = data[:len(data)-1]
+		}
+		for i := 0; i < len(data); {
+			if data[i].kind != '(' {
+				return
+			}
+			j := closingParen(data, i)
+			if j < 0 {
+				return
+			}
+			i = j + 1
+			if i < len(data) && data[i].kind == ',' {
+				i++
+			}
+		}
+		p.blank(data[0].off, len(p.b))
+		p.note(ConstructInsertData, data[0].off)
+	case len(toks) > 2 && toks[0].is("FORMAT") && toks[1].isName():
+		p.blank(toks[2].off, len(p.b))
+		p.note(ConstructInsertData, toks[2].off)
 	}
 }
 
@@ -1263,6 +1343,9 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 	depth := 0
 	segAtDepth := map[int]int{}
 	for i, t := range toks {
+		if t.off < len(p.b) && p.b[t.off] == ' ' {
+			continue // blanked: taken out already
+		}
 		switch t.kind {
 		case '(':
 			depth++
