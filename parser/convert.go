@@ -82,6 +82,8 @@ func Convert(sql string, database string) (*Conversion, error) {
 	// AfterShip knows neither '#' nor nested block comments; the server
 	// drops comments anyway. Blanking keeps every offset.
 	c := &converter{sql: blankComments(sql), db: database, out: &Conversion{}}
+	c.syn = rewriteSynonyms(c.sql)
+	c.sql = c.syn.text
 	if err := c.convertSafely(); err != nil {
 		var oe *offsetError
 		if !errors.As(err, &oe) {
@@ -159,6 +161,8 @@ type converter struct {
 	more []schema.Change
 	// codecFixups are codecs to renormalise with the column's type.
 	codecFixups []codecFixup
+	// syn is what rewriteSynonyms rewrote in the statement.
+	syn *synonyms
 	// noEngine is the span of the storage clauses of a CREATE TABLE
 	// without ENGINE, which prepareCreate took out.
 	noEngine *[2]int
@@ -269,7 +273,19 @@ func (c *converter) convert() error {
 	}
 	switch first := c.word(0); first {
 	case "CREATE", "ATTACH":
-		return c.create()
+		if err := c.create(); err != nil || !c.syn.orReplace {
+			return err
+		}
+		// REPLACE TABLE|DICTIONARY: CREATE OR REPLACE of what exists.
+		for _, x := range c.out.Changes {
+			switch x := x.(type) {
+			case *schema.AddTable:
+				x.OrReplace, x.IfNotExists = true, false
+			case *schema.AddDictionary:
+				x.OrReplace, x.IfNotExists = true, false
+			}
+		}
+		return nil
 	case "DROP", "DETACH", "UNDROP":
 		return c.drop()
 	case "ALTER":

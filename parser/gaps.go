@@ -269,10 +269,10 @@ func (*CommentColumn) gap()  {}
 func (*ModifyComment) gap()  {}
 func (*KeywordCommand) gap() {}
 
-// parseGap is Parse's second attempt, for a statement AfterShip rejected as
-// written (nativeErr): a statement form read here, the prepared statement,
-// or an ALTER TABLE read command by command.
-func parseGap(stmt Statement, text string, nativeErr error) (*Result, error) {
+// parseGapForms is Parse's second attempt, for a statement AfterShip
+// rejected as written (nativeErr): a statement form read here, the prepared
+// statement, or an ALTER TABLE read command by command.
+func parseGapForms(stmt Statement, text string, nativeErr error) (*Result, error) {
 	toks := scanSQL(text)
 	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, alterDatabase, dropObjects, truncate, systemStatement} {
 		c := &cursor{toks: toks, stmt: stmt}

@@ -211,7 +211,13 @@ INSERT INTO ttl VALUES (1, now()) (2, now());
 INSERT INTO mw VALUES ({'k':'v'}, 'x', 'y');
 INSERT INTO ttl (*) VALUES (1, now());
 INSERT INTO ttl SETTINGS max_threads = 1 VALUES (1, now());
-INSERT INTO ttl FORMAT JSONEachRow {"a": 1};`)
+INSERT INTO ttl FORMAT JSONEachRow {"a": 1};
+REPLACE TABLE mw (a UInt8) ENGINE = Memory;
+CREATE TABLE mw2 ENGINE = Memory AS mw;
+CREATE TABLE mw3 ENGINE = Memory EMPTY AS SELECT 1 AS x;
+ALTER TABLE mw ALTER COLUMN a TYPE UInt16;
+CREATE TABLE co (x varchar(255) COLLATE utf8_unicode_ci NOT NULL) ENGINE = Memory;
+CREATE DICTIONARY dl (k UInt64, v Int64 DEFAULT -1, a Array(Int64) DEFAULT [1, 2]) PRIMARY KEY k LAYOUT(HASHED) SOURCE(CLICKHOUSE(TABLE 'mw')) LIFETIME(0);`)
 	code, stdout, stderr := runCmd(t, "lint", "--dir", dir)
 	if code != 0 || !strings.Contains(stdout+stderr, "0 errors") {
 		t.Fatalf("lint: exit %d\n%s%s", code, stdout, stderr)
@@ -220,9 +226,10 @@ INSERT INTO ttl FORMAT JSONEachRow {"a": 1};`)
 CREATE TABLE s3 (a UInt8) ORDER BY a SETTINGS;
 INSERT INTO t (x) WITH 1 AS SELECT y;
 SYSTEM STOPP MERGES t;
-INSERT INTO t VALUES (1) x (2);`)
+INSERT INTO t VALUES (1) x (2);
+CREATE DICTIONARY dl (k UInt64, a Array(Int64) DEFAULT [1, k]) PRIMARY KEY k LAYOUT(HASHED) SOURCE(CLICKHOUSE(TABLE 'mw')) LIFETIME(0);`)
 	code, stdout, stderr = runCmd(t, "lint", "--dir", broken)
-	for _, want := range []string{"0001_m.sql:2:38: error syntax", "0001_m.sql:3:", "0001_m.sql:4:36: error syntax", "0001_m.sql:5:", "0001_m.sql:6:", "5 errors"} {
+	for _, want := range []string{"0001_m.sql:2:38: error syntax", "0001_m.sql:3:", "0001_m.sql:4:36: error syntax", "0001_m.sql:5:", "0001_m.sql:6:", "0001_m.sql:7:56: error syntax", "6 errors"} {
 		if code != 1 || !strings.Contains(stdout+stderr, want) {
 			t.Errorf("broken: exit %d, want %q in\n%s%s", code, want, stdout, stderr)
 		}

@@ -9,3 +9,48 @@ CREATE TABLE c19_multiword_types (a DOUBLE, b DOUBLE PRECISION, c CHAR DEFAULT '
   k BINARY VARYING, l NATIONAL CHAR, m NATIONAL CHARACTER, n NATIONAL CHARACTER LARGE OBJECT,
   o NATIONAL CHARACTER VARYING, p NATIONAL CHAR VARYING, q INT1 SIGNED, r BIGINT SIGNED, s FLOAT(3)) ENGINE = Memory;
 ALTER TABLE c19_multiword_types ADD COLUMN t NATIONAL CHARACTER LARGE OBJECT AFTER a, MODIFY COLUMN q TINYINT UNSIGNED;
+
+-- F11: REPLACE TABLE and REPLACE DICTIONARY (without CREATE OR) replace an
+-- object that exists (ClickHouse tests 01157, 01185, 01913).
+CREATE TABLE c19_replace (n UInt64) ENGINE = MergeTree ORDER BY n;
+REPLACE TABLE c19_replace (n UInt64, s String) ENGINE = MergeTree ORDER BY n;
+CREATE TABLE c19_dict_src (key1 UInt64, value String) ENGINE = Memory;
+CREATE DICTIONARY c19_replace_dict (key1 UInt64, value String) PRIMARY KEY key1 SOURCE(CLICKHOUSE(TABLE 'c19_dict_src')) LAYOUT(FLAT()) LIFETIME(0);
+REPLACE DICTIONARY c19_replace_dict (key1 UInt64, value String DEFAULT 'x') PRIMARY KEY key1 SOURCE(CLICKHOUSE(TABLE 'c19_dict_src')) LAYOUT(HASHED) LIFETIME(MIN 1 MAX 10);
+
+-- F15: the engine before AS table (ClickHouse test 01056).
+CREATE TABLE c19_as_src (key Int32, s String DEFAULT 'a') ENGINE = Memory;
+CREATE TABLE c19_as_engine_first ENGINE = Memory AS c19_as_src;
+CREATE TABLE c19_as_engine_first_mt ENGINE = MergeTree ORDER BY key AS ${db}.c19_as_src;
+CREATE TABLE c19_as_engine_after AS c19_as_src ENGINE = Log;
+
+-- F20: ALTER COLUMN x TYPE T is MODIFY COLUMN x T (ClickHouse test 02126).
+CREATE TABLE c19_alter_type (a Int32, x Int32, y String) ENGINE = MergeTree ORDER BY a;
+ALTER TABLE c19_alter_type ALTER COLUMN x TYPE Float32;
+ALTER TABLE c19_alter_type ALTER COLUMN IF EXISTS y TYPE LowCardinality(String), ALTER COLUMN x TYPE Float64;
+
+-- F21: COLLATE after a column type is ignored (ClickHouse test 02269).
+CREATE TABLE c19_collate (x varchar(255) COLLATE utf8_unicode_ci NOT NULL, y String COLLATE binary DEFAULT 'b') ENGINE = Memory;
+
+-- F28: a LAYOUT without parentheses (ClickHouse tests 01110, 01552, 01721).
+CREATE DICTIONARY c19_layout_bare (key1 UInt64, value String) PRIMARY KEY key1 LAYOUT(HASHED)
+SOURCE(CLICKHOUSE(TABLE 'c19_dict_src')) LIFETIME(MIN 1 MAX 10);
+CREATE DICTIONARY c19_layout_flat (key1 UInt64, value String) PRIMARY KEY key1 LAYOUT(flat) SOURCE(CLICKHOUSE(TABLE 'c19_dict_src')) LIFETIME(0);
+
+-- F30: a dictionary attribute DEFAULT that is a negative number, a float
+-- or an array (ClickHouse tests 01043, 01902).
+CREATE TABLE c19_dict_default_src (key Int64, v String, a Array(Int64), f Float64, g Float64) ENGINE = Memory;
+CREATE DICTIONARY c19_dict_default (key Int64 DEFAULT -1, v String DEFAULT 'x', a Array(Int64) DEFAULT [1,2,3], f Float64 DEFAULT 1.5e3, g Float64 DEFAULT -2.5)
+PRIMARY KEY key SOURCE(CLICKHOUSE(TABLE 'c19_dict_default_src')) LAYOUT(FLAT()) LIFETIME(0);
+
+-- F32: EMPTY AS SELECT creates the object without its data (02343).
+-- expect-unsupported
+CREATE TABLE c19_empty ENGINE = Memory EMPTY AS SELECT 1 AS x;
+
+-- F38: a POLYGON or IP_TRIE dictionary keeps its key's type; a simple key
+-- is UInt64 (ClickHouse test 01904).
+CREATE TABLE c19_polygon_src (key Array(Array(Array(Tuple(Float64, Float64)))), value UInt64) ENGINE = TinyLog;
+CREATE DICTIONARY c19_polygon (key Array(Array(Array(Tuple(Float64, Float64)))), value UInt64) PRIMARY KEY key
+SOURCE(CLICKHOUSE(TABLE 'c19_polygon_src')) LIFETIME(0) LAYOUT(POLYGON());
+CREATE TABLE c19_trie_src (prefix String, asn UInt32) ENGINE = Memory;
+CREATE DICTIONARY c19_trie (prefix String, asn UInt32) PRIMARY KEY prefix SOURCE(CLICKHOUSE(TABLE 'c19_trie_src')) LAYOUT(IP_TRIE) LIFETIME(0);
