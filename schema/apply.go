@@ -408,7 +408,18 @@ func (s *Schema) alter(c *ModifyTable) error {
 	switch o := o.(type) {
 	case *Table:
 		t := o.clone()
+		skipNested := map[string]bool{} // ADD COLUMN IF NOT EXISTS n Nested(…) with n.x present
 		for _, a := range c.Changes {
+			if add, ok := a.(*AddColumn); ok && add.Nested != "" && add.IfNotExists {
+				present, seen := skipNested[add.Nested]
+				if !seen {
+					present = slices.ContainsFunc(t.Columns, func(x *Column) bool { return strings.HasPrefix(x.Name, add.Nested+".") })
+					skipNested[add.Nested] = present
+				}
+				if present {
+					continue
+				}
+			}
 			if err := t.alter(a); err != nil {
 				return fmt.Errorf("ALTER TABLE %s: %w", c.Name, err)
 			}
@@ -462,6 +473,14 @@ func (t *Table) alter(c Change) error {
 		i := slices.IndexFunc(t.Columns, func(x *Column) bool { return x.Name == c.Name })
 		if i < 0 {
 			if c.IfExists {
+				// Even for a Nested n with n.x columns: the server's
+				// IF EXISTS looks for a column named n.
+				return nil
+			}
+			// DROP COLUMN n, n a Nested column: every n.x goes.
+			nested := func(x *Column) bool { return strings.HasPrefix(x.Name, c.Name+".") }
+			if slices.ContainsFunc(t.Columns, nested) {
+				t.Columns = slices.DeleteFunc(t.Columns, nested)
 				return nil
 			}
 			return fmt.Errorf("column %s: %w", BackQuote(c.Name), ErrNotExist)

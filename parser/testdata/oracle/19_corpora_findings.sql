@@ -54,3 +54,14 @@ CREATE DICTIONARY c19_polygon (key Array(Array(Array(Tuple(Float64, Float64)))),
 SOURCE(CLICKHOUSE(TABLE 'c19_polygon_src')) LIFETIME(0) LAYOUT(POLYGON());
 CREATE TABLE c19_trie_src (prefix String, asn UInt32) ENGINE = Memory;
 CREATE DICTIONARY c19_trie (prefix String, asn UInt32) PRIMARY KEY prefix SOURCE(CLICKHOUSE(TABLE 'c19_trie_src')) LAYOUT(IP_TRIE) LIFETIME(0);
+
+-- F5, F5b: a Nested column by its base name (ClickHouse tests 00030,
+-- 00061): DROP COLUMN n drops every n.x; ADD COLUMN IF NOT EXISTS n
+-- Nested(…) adds nothing when any n.x exists; DROP COLUMN IF EXISTS n
+-- looks for a column named n and drops nothing.
+CREATE TABLE c19_nested (k UInt64, n Nested(a UInt8, s String), m Nested(a UInt32, b UInt64), z UInt8) ENGINE = MergeTree ORDER BY k;
+ALTER TABLE c19_nested DROP COLUMN n;
+ALTER TABLE c19_nested DROP COLUMN m.b;
+ALTER TABLE c19_nested ADD COLUMN IF NOT EXISTS m Nested(a UInt32, b UInt64);
+ALTER TABLE c19_nested DROP COLUMN IF EXISTS m;
+ALTER TABLE c19_nested ADD COLUMN IF NOT EXISTS p Nested(a UInt32, b UInt64) AFTER k, ADD COLUMN x String AFTER p;
