@@ -99,6 +99,9 @@ func (c *converter) createFunction(st *ch.CreateFunction) error {
 		c.out.OnCluster = clusterName(st.OnCluster.Expr)
 	}
 	f := &schema.Function{Name: st.FunctionName.Name}
+	if n, ok := c.names[f.Name]; ok {
+		f.Name = n // 01856_f: a name that starts with a digit, a placeholder for AfterShip
+	}
 	var params []string
 	if st.Params != nil && st.Params.Items != nil {
 		for _, p := range st.Params.Items.Items {

@@ -526,6 +526,9 @@ func (f *exprFormatter) function(b *strings.Builder, e *ch.FunctionExpr) {
 		return
 	}
 	name := e.Name.Name
+	if n, ok := f.names[name]; ok && e.Name.QuoteType == ch.Unquoted {
+		name = n // 01856_f(…): a placeholder for AfterShip
+	}
 	var args []ch.Expr
 	distinct := false
 	if e.Params != nil && e.Params.Items != nil {

@@ -65,3 +65,12 @@ ALTER TABLE c19_nested DROP COLUMN m.b;
 ALTER TABLE c19_nested ADD COLUMN IF NOT EXISTS m Nested(a UInt32, b UInt64);
 ALTER TABLE c19_nested DROP COLUMN IF EXISTS m;
 ALTER TABLE c19_nested ADD COLUMN IF NOT EXISTS p Nested(a UInt32, b UInt64) AFTER k, ADD COLUMN x String AFTER p;
+
+-- F40: SQL functions whose names start with a digit (ClickHouse tests
+-- 01856, 02483), called from other functions and from defaults, which
+-- the server inlines.
+CREATE FUNCTION 01856_${fn}f1 AS (a) -> a + 1;
+CREATE FUNCTION 01856_${fn}f2 AS (a, b) -> a + b;
+CREATE FUNCTION 02483_${fn}f3 AS (x) -> 01856_${fn}f2(x, 1) * 2;
+DROP FUNCTION 01856_${fn}f1;
+CREATE TABLE c19_digit_fn (a UInt8, b UInt8 DEFAULT 01856_${fn}f2(a, 1), c UInt16 MATERIALIZED 02483_${fn}f3(a)) ENGINE = Memory;
