@@ -177,7 +177,17 @@ type converter struct {
 // expressions must be valid, and are kept.
 func (c *converter) checkTypeless(defs []typelessDefault) error {
 	for _, d := range defs {
-		e, err := c.fmt.parse(c.orig[d.from:d.to])
+		// Names that start with a digit (02015_db.d) get placeholders, as
+		// the gap layer gives them in the rest of the statement.
+		text := []byte(c.orig[d.from:d.to])
+		for _, t := range scanSQL(string(text)) {
+			if t.kind == 'w' && isDigit(t.text[0]) && c.fmt.names != nil {
+				ph := placeholder(len(t.text), len(c.fmt.names))
+				c.fmt.names[ph] = t.text
+				copy(text[t.off:t.end], ph)
+			}
+		}
+		e, err := c.fmt.parse(string(text))
 		if err != nil {
 			off, msg := afterShipError(err) // in "SELECT " + the expression
 			return &offsetError{Offset: min(d.from+max(0, off-len("SELECT ")), d.to), Err: fmt.Errorf("%w: column default: %s", ErrSyntax, msg)}

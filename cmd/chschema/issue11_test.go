@@ -217,7 +217,8 @@ CREATE TABLE mw2 ENGINE = Memory AS mw;
 CREATE TABLE mw3 ENGINE = Memory EMPTY AS SELECT 1 AS x;
 ALTER TABLE mw ALTER COLUMN a TYPE UInt16;
 CREATE TABLE co (x varchar(255) COLLATE utf8_unicode_ci NOT NULL) ENGINE = Memory;
-CREATE DICTIONARY dl (k UInt64, v Int64 DEFAULT -1, a Array(Int64) DEFAULT [1, 2]) PRIMARY KEY k LAYOUT(HASHED) SOURCE(CLICKHOUSE(TABLE 'mw')) LIFETIME(0);`)
+CREATE DICTIONARY dl (k UInt64, v Int64 DEFAULT -1, a Array(Int64) DEFAULT [1, 2]) PRIMARY KEY k LAYOUT(HASHED) SOURCE(CLICKHOUSE(TABLE 'mw')) LIFETIME(0);
+CREATE TABLE dg (d1 DEFAULT dictGet(02015_db.test_dictionary, 'data_column_2', toUInt64(0)), 1c MATERIALIZED 02015_f(1)) ENGINE = TinyLog;`)
 	code, stdout, stderr := runCmd(t, "lint", "--dir", dir)
 	if code != 0 || !strings.Contains(stdout+stderr, "0 errors") {
 		t.Fatalf("lint: exit %d\n%s%s", code, stdout, stderr)

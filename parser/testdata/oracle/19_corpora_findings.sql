@@ -74,3 +74,8 @@ CREATE FUNCTION 01856_${fn}f2 AS (a, b) -> a + b;
 CREATE FUNCTION 02483_${fn}f3 AS (x) -> 01856_${fn}f2(x, 1) * 2;
 DROP FUNCTION 01856_${fn}f1;
 CREATE TABLE c19_digit_fn (a UInt8, b UInt8 DEFAULT 01856_${fn}f2(a, 1), c UInt16 MATERIALIZED 02483_${fn}f3(a)) ENGINE = Memory;
+
+-- A name that starts with a digit inside the default of a column without
+-- a type (ClickHouse test 02015): read, and the table is uncertain.
+-- expect-unsupported
+CREATE TABLE c19_digit_typeless (a UInt64, 1b DEFAULT a + 1, c MATERIALIZED 1b * 2) ENGINE = TinyLog;
