@@ -62,6 +62,9 @@ type Unsupported struct {
 	// Unreadable says the text itself could not be read (a syntax error
 	// to chschema), as opposed to a form that is read but not modelled.
 	Unreadable bool
+	// Exists says the objects certainly exist after the statement: only
+	// their definitions are unknown (schema.Uncertainty.Exists).
+	Exists bool
 }
 
 // offsetError is an error at a byte offset of the statement.
@@ -926,6 +929,7 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	}
 	if st.SubQuery != nil && (st.TableSchema == nil || len(st.TableSchema.Columns) == 0) {
 		c.unsupported(int(st.SubQuery.Pos()), "CREATE TABLE ... AS SELECT: column types are inferred by the server", name)
+		c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
 	}
 	switch {
 	case c.noEngine != nil:
@@ -937,8 +941,10 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 			return &offsetError{Offset: c.noEngine[0] + max(0, off-len(prefix)), Err: fmt.Errorf("%w: %s", ErrSyntax, msg)}
 		}
 		c.unsupported(c.noEngine[0], "CREATE TABLE without ENGINE: the engine is the server's default_table_engine", name)
+		c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
 	case st.Engine == nil && add.AsTable == nil && st.TableFunction == nil && (st.TableSchema == nil || st.TableSchema.TableFunction == nil):
 		c.unsupported(int(st.Pos()), "CREATE TABLE without ENGINE: the engine is the server's default_table_engine", name)
+		c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
 	}
 	if st.Engine != nil {
 		t.Storage = c.storage(st.Engine)
@@ -1227,6 +1233,7 @@ func (c *converter) column(d *ch.ColumnDef, ephemeral map[string]bool, limit int
 		// x DEFAULT expr without a type: the server infers the type from
 		// the expression.
 		c.unsupported(int(d.NamePos), "column "+schema.BackQuote(col.Name)+" has no type: the server infers it", c.guessObjects()...)
+		c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
 	}
 	switch {
 	case ephemeral[col.Name]:

@@ -115,6 +115,7 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 		}
 		if cols[0].Type == "" {
 			c.unsupported(off, "column "+schema.BackQuote(cols[0].Name)+" has no type: the server infers it", table)
+			c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
 		}
 		if a.After != nil {
 			after = nestedName(a.After)

@@ -79,3 +79,13 @@ CREATE TABLE c19_digit_fn (a UInt8, b UInt8 DEFAULT 01856_${fn}f2(a, 1), c UInt1
 -- a type (ClickHouse test 02015): read, and the table is uncertain.
 -- expect-unsupported
 CREATE TABLE c19_digit_typeless (a UInt64, 1b DEFAULT a + 1, c MATERIALIZED 1b * 2) ENGINE = TinyLog;
+
+-- F13, F35: CREATE TABLE AS a table whose columns the model does not know
+-- (a CREATE … AS SELECT, a system table) is uncertain too (ClickHouse
+-- tests 01109, 02184).
+-- expect-unsupported
+CREATE TABLE c19_ctas ENGINE = Memory AS SELECT 1 AS x;
+-- expect-unsupported
+CREATE TABLE c19_as_ctas AS c19_ctas;
+-- expect-unsupported
+CREATE TABLE c19_as_system AS system.one ENGINE = Null();

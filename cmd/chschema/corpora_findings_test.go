@@ -1,0 +1,34 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chschema/chschema/internal/chtest"
+)
+
+// TestUnverifiedExistence: an object whose definition alone the model does
+// not know (CREATE TABLE … AS SELECT, CREATE TABLE b AS a of such a table,
+// a table AS system.one) is unverified while it exists, and dropped when
+// the server no longer has it (issue 11 F13, F22, F35): its existence is
+// certain even when its columns are not.
+func TestUnverifiedExistence(t *testing.T) {
+	db := chtest.New(t)
+	dir := writeMigrations(t, `CREATE TABLE a ENGINE = Memory AS SELECT 1 AS x;
+CREATE TABLE b AS a;
+CREATE TABLE null_t AS system.one ENGINE = Null();
+CREATE TABLE c (x UInt8) ENGINE = Memory;`)
+	base := []string{"--dir", dir, "--dsn", db.DSN}
+	if code, out, errOut := runCmd(t, append(base, "migrate")...); code != 0 {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut := runCmd(t, append(base, "diff", "--no-cache")...)
+	if code != 0 || !strings.HasSuffix(out, "no drift; 3 unverified\n") || !strings.Contains(out, "0001_m.sql:3:1") {
+		t.Fatalf("diff: exit %d\n%s%s", code, out, errOut)
+	}
+	execAll(t, db, "DROP TABLE a", "DROP TABLE null_t")
+	code, out, errOut = runCmd(t, append(base, "diff", "--no-cache")...)
+	if code != 1 || !strings.Contains(out, "table a: dropped") || !strings.Contains(out, "table null_t: dropped") || strings.Contains(out, "table b: dropped") {
+		t.Fatalf("diff after DROP TABLE a on the server: exit %d\n%s%s", code, out, errOut)
+	}
+}
