@@ -1339,6 +1339,7 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 		copy(p.b[sp.from:sp.to], addInterval(p.intervals, sp.to-sp.from, sp.iv))
 		p.note(ConstructInterval, sp.from)
 	}
+	p.oneTuples(toks)
 	segStart := 0 // index of the first token of the current comma segment
 	depth := 0
 	segAtDepth := map[int]int{}
@@ -1451,6 +1452,49 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 					p.marks[-t.off-1] = "DIV"
 				}
 				p.note(ConstructMod, t.off)
+			}
+		}
+	}
+}
+
+// tupleKeywords are the words after which a parenthesis opens an
+// expression, not a call's arguments.
+var tupleKeywords = map[string]bool{"SELECT": true, "DEFAULT": true, "MATERIALIZED": true, "ALIAS": true, "WHERE": true,
+	"PREWHERE": true, "HAVING": true, "AND": true, "OR": true, "NOT": true, "IN": true, "BY": true, "THEN": true, "ELSE": true,
+	"WHEN": true, "CASE": true, "ON": true, "CHECK": true, "ASSUME": true, "DISTINCT": true, "TTL": true, "AS": true, "LIKE": true}
+
+// oneTuples rewrites a one-element tuple (x,), which AfterShip reads as
+// (x), to (x ) and marks its parenthesis: the formatter prints tuple(x),
+// as the server does (issue 11 F23: (*,).1 in a view).
+func (p *prepared) oneTuples(toks []sqlTok) {
+	var opens []int // indexes of the open parentheses
+	commas := map[int]int{}
+	for i, t := range toks {
+		switch t.kind {
+		case '(':
+			opens = append(opens, i)
+		case ')':
+			if len(opens) == 0 {
+				return
+			}
+			open := opens[len(opens)-1]
+			opens = opens[:len(opens)-1]
+			n := commas[open]
+			delete(commas, open)
+			if n != 1 || i < 2 || toks[i-1].kind != ',' || i-1 == open+1 {
+				continue
+			}
+			// Not a call's argument list: f(x,) is no tuple.
+			if open > 0 {
+				if prev := toks[open-1]; prev.kind == 'q' || prev.kind == ')' || prev.kind == ']' || prev.kind == 'w' && !tupleKeywords[prev.upper()] {
+					continue
+				}
+			}
+			p.b[toks[i-1].off] = ' '
+			p.marks[toks[open].off] = "TUPLE"
+		case ',':
+			if len(opens) > 0 {
+				commas[opens[len(opens)-1]]++
 			}
 		}
 	}

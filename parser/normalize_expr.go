@@ -318,6 +318,13 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		}
 		b.WriteString("(" + strings.Join(parts, " ") + ")")
 	case *ch.ParamExprList:
+		if x, ok := singleParen(e); ok && f.marks[int(e.LeftParenPos)] == "TUPLE" {
+			// (x,): a one-element tuple, which the gap layer wrote (x ).
+			b.WriteString("tuple(")
+			f.write(b, x)
+			b.WriteByte(')')
+			return
+		}
 		if _, ok := singleParen(e); ok {
 			// Written parentheses are kept, doubled ones collapsed:
 			// ((a)) -> (a).

@@ -89,3 +89,9 @@ CREATE TABLE c19_ctas ENGINE = Memory AS SELECT 1 AS x;
 CREATE TABLE c19_as_ctas AS c19_ctas;
 -- expect-unsupported
 CREATE TABLE c19_as_system AS system.one ENGINE = Null();
+
+-- F23: a one-element tuple (x,) is tuple(x), in views and defaults
+-- (ClickHouse test 01155).
+CREATE TABLE c19_tuple1 (a String, t Tuple(String) DEFAULT (a,), u Tuple(UInt8) DEFAULT (1,)) ENGINE = Memory;
+CREATE VIEW c19_tuple1_view AS SELECT (*,).1 AS s, (a, ).1 AS x, ((a),) AS y, (a) AS z, tuple(a, 1) AS w, tupleElement((1, 2), 1) AS n FROM c19_tuple1;
+CREATE MATERIALIZED VIEW c19_tuple1_mv ENGINE = Memory AS SELECT (*,).1 || 'mv1' AS s FROM c19_tuple1;
