@@ -497,6 +497,9 @@ func (t *Table) alter(c Change) error {
 		if _, ok := t.Column(c.To); ok {
 			return fmt.Errorf("column %s: %w", BackQuote(c.To), ErrExists)
 		}
+		if err := t.renameColumnRefs(c.From, c.To); err != nil {
+			return err
+		}
 		col.Name = c.To
 	case *ModifyColumn:
 		i := slices.IndexFunc(t.Columns, func(x *Column) bool { return x.Name == c.To.Name })
