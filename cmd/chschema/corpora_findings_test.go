@@ -32,3 +32,29 @@ CREATE TABLE c (x UInt8) ENGINE = Memory;`)
 		t.Fatalf("diff after DROP TABLE a on the server: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestDictionaryDatabase: a database of the Dictionary engine lists every
+// dictionary of the server as a table; they are not its objects, and not
+// drift (issue 11 F29), even for a dictionary made later by someone else.
+func TestDictionaryDatabase(t *testing.T) {
+	db := chtest.New(t)
+	dicts := db.Name + "_dicts"
+	t.Cleanup(func() { execAll(t, db, "DROP DATABASE IF EXISTS "+dicts) })
+	dir := writeMigrations(t, `CREATE TABLE dict_data (key UInt64, val UInt64) ENGINE = Memory;
+CREATE DICTIONARY dict (key UInt64, val UInt64) PRIMARY KEY key SOURCE(CLICKHOUSE(TABLE 'dict_data')) LIFETIME(0) LAYOUT(FLAT());
+CREATE DATABASE `+dicts+` ENGINE = Dictionary;`)
+	base := []string{"--dir", dir, "--dsn", db.DSN}
+	if code, out, errOut := runCmd(t, append(base, "migrate")...); code != 0 {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	execAll(t, db, "CREATE DICTIONARY other (key UInt64, val UInt64) PRIMARY KEY key SOURCE(CLICKHOUSE(TABLE 'dict_data')) LIFETIME(0) LAYOUT(FLAT())")
+	code, out, errOut := runCmd(t, append(base, "diff", "--no-cache")...)
+	if code != 1 || !strings.Contains(out, "dictionary other: added") || strings.Contains(out, dicts) {
+		t.Fatalf("diff: exit %d\n%s%s", code, out, errOut)
+	}
+	execAll(t, db, "DROP DICTIONARY other", "DROP DATABASE "+dicts, "CREATE DATABASE "+dicts+" ENGINE = Atomic")
+	code, out, errOut = runCmd(t, append(base, "diff", "--no-cache")...)
+	if code != 1 || !strings.Contains(out, "database "+dicts) {
+		t.Fatalf("diff after the database changed engine: exit %d\n%s%s", code, out, errOut)
+	}
+}
