@@ -95,3 +95,22 @@ CREATE TABLE c19_as_system AS system.one ENGINE = Null();
 CREATE TABLE c19_tuple1 (a String, t Tuple(String) DEFAULT (a,), u Tuple(UInt8) DEFAULT (1,)) ENGINE = Memory;
 CREATE VIEW c19_tuple1_view AS SELECT (*,).1 AS s, (a, ).1 AS x, ((a),) AS y, (a) AS z, tuple(a, 1) AS w, tupleElement((1, 2), 1) AS n FROM c19_tuple1;
 CREATE MATERIALIZED VIEW c19_tuple1_mv ENGINE = Memory AS SELECT (*,).1 || 'mv1' AS s FROM c19_tuple1;
+
+-- F34: in a column's expression the server folds the constant expression
+-- that names a dictionary or a Join table into its value; a literal
+-- dictionary name is qualified, a Join table's is not; views keep what
+-- is written; a Dictionary table's name argument is evaluated (ClickHouse
+-- tests 02433, 02155).
+CREATE TABLE c19_fold_join (country String, location Array(Int32)) ENGINE = Join(ANY, LEFT, country);
+CREATE TABLE c19_fold_src (k UInt64, v String) ENGINE = Memory;
+CREATE DICTIONARY c19_fold_dict (k UInt64, v String) PRIMARY KEY k SOURCE(CLICKHOUSE(TABLE 'c19_fold_src')) LAYOUT(FLAT()) LIFETIME(0);
+CREATE TABLE c19_fold_t (id Int32,
+  p UInt16 MATERIALIZED if(id IN joinGet(concat(currentDatabase(), '.c19_fold_join'), 'location', 'CLICK'), 123, 456),
+  q String DEFAULT dictGet(concat(currentDatabase(), '.c19_fold_dict'), 'v', toUInt64(id)),
+  r String DEFAULT currentDatabase(), s String DEFAULT concat(currentDatabase(), 'x'),
+  t UInt8 DEFAULT dictHas(currentDatabase() || '.c19_fold_dict', toUInt64(id)),
+  w Array(Int32) DEFAULT joinGetOrNull('c19_fold_join', 'location', 'x')) ENGINE = MergeTree ORDER BY tuple();
+-- (Not in an ALTER: ADD COLUMN x String DEFAULT dictGet(concat(…), …)
+-- keeps the call, which a rendered CREATE would fold; parser/convert.go.)
+CREATE VIEW c19_fold_view AS SELECT dictGet(concat(currentDatabase(), '.c19_fold_dict'), 'v', toUInt64(1)) AS x, joinGet('c19_fold_join', 'location', 'x') AS y, dictGet('c19_fold_dict', 'v', toUInt64(2)) AS z;
+CREATE TABLE c19_fold_w_dict_table (k UInt64, v String) ENGINE = Dictionary(concat(currentDatabase(), '.c19_fold_dict'));
