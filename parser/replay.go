@@ -509,6 +509,14 @@ func inferColumns(s *schema.Schema, db string, q *ch.SelectQuery) ([]*schema.Col
 		}
 		out = append(out, &schema.Column{Name: outName, Type: typ})
 	}
+	for _, c := range out {
+		if c.Type == "" {
+			// A source column without a type (a DEFAULT without one):
+			// the server infers it, the model does not know it (issue
+			// 11 F39).
+			return nil, false
+		}
+	}
 	return out, true
 }
 

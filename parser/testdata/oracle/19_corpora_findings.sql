@@ -114,3 +114,10 @@ CREATE TABLE c19_fold_t (id Int32,
 -- keeps the call, which a rendered CREATE would fold; parser/convert.go.)
 CREATE VIEW c19_fold_view AS SELECT dictGet(concat(currentDatabase(), '.c19_fold_dict'), 'v', toUInt64(1)) AS x, joinGet('c19_fold_join', 'location', 'x') AS y, dictGet('c19_fold_dict', 'v', toUInt64(2)) AS z;
 CREATE TABLE c19_fold_w_dict_table (k UInt64, v String) ENGINE = Dictionary(concat(currentDatabase(), '.c19_fold_dict'));
+
+-- F39: a view that selects columns without a type leaves its columns to
+-- the server (ClickHouse test 00794).
+-- expect-unsupported
+CREATE TABLE c19_typeless_src (d Date, z UInt64, a ALIAS z == 1, b DEFAULT z * 3) ENGINE = MergeTree ORDER BY d;
+CREATE MATERIALIZED VIEW c19_typeless_mv ENGINE = MergeTree ORDER BY d AS SELECT d, a, b FROM c19_typeless_src;
+CREATE VIEW c19_typeless_view AS SELECT * FROM c19_typeless_src;
