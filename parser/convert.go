@@ -288,8 +288,12 @@ func (c *converter) convert() error {
 	}
 	switch first := c.word(0); first {
 	case "CREATE", "ATTACH":
-		if err := c.create(); err != nil || !c.syn.orReplace {
+		if err := c.create(); err != nil {
 			return err
+		}
+		c.innerTables()
+		if !c.syn.orReplace {
+			return nil
 		}
 		// REPLACE TABLE|DICTIONARY: CREATE OR REPLACE of what exists.
 		for _, x := range c.out.Changes {
@@ -775,6 +779,29 @@ func (c *converter) create() error {
 	}
 	c.unsupported(0, fmt.Sprintf("%T is not modelled", st), c.guessObjects()...)
 	return nil
+}
+
+// innerTables follows what the server does with the tables named
+// .inner_id.<uuid> (issue 11 F25): a materialized view with UUID u and its
+// own engine takes the table .inner_id.u as its inner table, so the model
+// has no such table any more (the replay makes a table created under such
+// a name uncertain: see Replayer.asUnknown).
+func (c *converter) innerTables() {
+	for _, x := range c.out.Changes {
+		switch x := x.(type) {
+		case *schema.AddView:
+			if c.syn.uuid == "" || !x.V.Materialized || x.V.To != nil || c.word(0) != "ATTACH" {
+				continue
+			}
+			inner := schema.QualifiedName{Database: x.Name.Database, Name: ".inner_id." + c.syn.uuid}
+			c.out.Changes = append(c.out.Changes, &schema.DropObject{Name: inner, Kind: schema.KindTable, IfExists: true})
+			// ATTACH stores the definition as written, without the
+			// defaults a CREATE adds (index_granularity).
+			c.unsupported(0, "ATTACH MATERIALIZED VIEW with a definition: the server keeps it as written, which the model does not follow", x.Name)
+			c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
+			return
+		}
+	}
 }
 
 // addPlaceholder adds, for a CREATE the converter cannot read, an empty

@@ -300,6 +300,7 @@ var gapCases = []gapCase{
 				t.Errorf("AST = %#v", r.AST)
 			}
 		}},
+	{"UUID clauses", "ATTACH MATERIALIZED VIEW mv UUID 'e15f3ab5-6cae-4df3-b879-f40deafd82c2' TO INNER UUID '3bd68e3c-2693-4352-ad66-a66eba9e345e' (n Int32) ENGINE = MergeTree ORDER BY n AS SELECT n FROM src", ConstructUUID, nil},
 	{"ALTER COLUMN TYPE", "ALTER TABLE t ALTER COLUMN x TYPE Float32", ConstructAlterType, nil},
 	{"ENGINE before AS table", "CREATE TABLE t2 ENGINE = Memory AS t1", ConstructEngineBefore, nil},
 	{"EMPTY AS SELECT", "CREATE TABLE t ENGINE = Memory EMPTY AS SELECT 1 AS x", ConstructEmpty, nil},

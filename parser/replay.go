@@ -274,6 +274,19 @@ func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conve
 			delete(r.temporary, d.Name.Name) // the session's temporary table
 			continue
 		}
+		if at, ok := c.(*schema.AddTable); ok && strings.HasPrefix(at.Name.Name, ".inner") {
+			// Named as a materialized view's inner table: no live schema
+			// reads it as a table (issue 11 F25).
+			if err := r.schema.Apply(c); err != nil {
+				objs, dbs := touched(c)
+				r.refused(pos, sql, err, c, objs, dbs)
+				continue
+			}
+			reason := "table " + schema.BackQuote(at.Name.Name) + " is named as a materialized view's inner table, which the live schema does not read"
+			r.findings = append(r.findings, Finding{Pos: pos, Reason: reason, Objects: []schema.QualifiedName{at.Name}})
+			_ = r.schema.Apply(&schema.MarkUncertain{Objects: []schema.QualifiedName{at.Name}, Reason: schema.Uncertainty{Reason: reason, Pos: pos}})
+			continue
+		}
 		if at, ok := c.(*schema.AddTable); ok && at.AsTable != nil {
 			if reason := r.asUnknown(at); reason != "" {
 				if isSystemDatabase(at.AsTable.Database) {

@@ -24,7 +24,9 @@ import (
 //     LAYOUT(HASHED()): the name loses two letters for the parentheses and
 //     layout keeps it;
 //   - a dictionary attribute's DEFAULT literal AfterShip cannot read (-1,
-//     1.5, [1, 2], F30) becomes 0 and is kept in dictDefaults.
+//     1.5, [1, 2], F30) becomes 0 and is kept in dictDefaults;
+//   - UUID 'u' and TO INNER UUID 'u' of a CREATE or ATTACH (F25) are
+//     blanked; uuid keeps the object's.
 type synonyms struct {
 	orig, text string
 	orReplace  bool
@@ -32,7 +34,9 @@ type synonyms struct {
 	// dictDefaults are the taken-out DEFAULT literals, by the offset of
 	// their placeholder: [from, to) of the statement.
 	dictDefaults map[int][2]int
-	found        []Workaround // Pos.Offset only
+	// uuid is the UUID 'u' clause of the object a CREATE or ATTACH makes.
+	uuid  string
+	found []Workaround // Pos.Offset only
 }
 
 // Constructs of the synonyms.
@@ -44,6 +48,7 @@ const (
 	ConstructCollate      Construct = "COLLATE after a column type"
 	ConstructBareLayout   Construct = "LAYOUT without parentheses"
 	ConstructDictDefault  Construct = "dictionary DEFAULT literal (negative, float, array)"
+	ConstructUUID         Construct = "UUID clause"
 )
 
 // rewriteSynonyms rewrites text (comments blanked) as described above.
@@ -117,6 +122,15 @@ func (s *synonyms) create(toks []sqlTok, b []byte, note func(Construct, int), bl
 			depth--
 		}
 		switch {
+		case depth == 0 && t.is("UUID") && i+1 < len(toks) && toks[i+1].kind == 's' && i > 1:
+			from := t.off
+			if toks[i-1].is("INNER") && i > 2 && toks[i-2].is("TO") {
+				from = toks[i-2].off
+			} else if s.uuid == "" {
+				s.uuid = unquoteLiteral(toks[i+1].text)
+			}
+			blank(from, toks[i+1].end)
+			note(ConstructUUID, from)
 		case depth == 0 && t.is("EMPTY") && i+1 < len(toks) && toks[i+1].is("AS"):
 			blank(t.off, t.end)
 			note(ConstructEmpty, t.off)

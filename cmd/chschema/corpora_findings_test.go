@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -56,5 +57,40 @@ CREATE DATABASE `+dicts+` ENGINE = Dictionary;`)
 	code, out, errOut = runCmd(t, append(base, "diff", "--no-cache")...)
 	if code != 1 || !strings.Contains(out, "database "+dicts) {
 		t.Fatalf("diff after the database changed engine: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestInnerIDTable: a table created as .inner_id.<uuid>, which a
+// materialized view then ATTACHed with that UUID takes as its inner table,
+// and ATTACH … TO INNER UUID (ClickHouse test 01153, issue 11 F25): lint
+// passes, migrate runs, and diff finds no drift (the view is unverified:
+// ATTACH keeps its definition as written) until the view is dropped.
+func TestInnerIDTable(t *testing.T) {
+	db := chtest.New(t)
+	var u1, u2 string
+	if err := db.Conn.QueryRow(context.Background(), "SELECT toString(generateUUIDv4(1)), toString(generateUUIDv4(2))").Scan(&u1, &u2); err != nil {
+		t.Fatal(err)
+	}
+	dir := writeMigrations(t, `CREATE TABLE src (n UInt64) ENGINE = MergeTree ORDER BY n;
+CREATE TABLE ".inner_id.`+u1+`" (n Int32, n2 Int64) ENGINE = MergeTree PARTITION BY n % 10 ORDER BY n;
+ATTACH MATERIALIZED VIEW mv UUID '`+u1+`' (n Int32, n2 Int64) ENGINE = MergeTree PARTITION BY n % 10 ORDER BY n AS SELECT n, n * n AS n2 FROM src;`,
+		`DROP TABLE mv SYNC;
+CREATE TABLE ".inner_id.`+u1+`" UUID '`+u2+`' (n Int32, n2 Int64) ENGINE = MergeTree PARTITION BY n % 10 ORDER BY n;
+ATTACH MATERIALIZED VIEW mv UUID '`+u1+`' TO INNER UUID '`+u2+`' (n Int32, n2 Int64) ENGINE = MergeTree PARTITION BY n % 10 ORDER BY n AS SELECT n, n * n AS n2 FROM src;`)
+	base := []string{"--dir", dir, "--dsn", db.DSN}
+	if code, out, errOut := runCmd(t, "lint", "--dir", dir); code != 0 {
+		t.Fatalf("lint: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := runCmd(t, append(base, "migrate")...); code != 0 {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut := runCmd(t, append(base, "diff", "--no-cache")...)
+	if code != 0 || !strings.HasSuffix(out, "no drift; 1 unverified\n") || !strings.Contains(out, "0002_m.sql:4:1") {
+		t.Fatalf("diff: exit %d\n%s%s", code, out, errOut)
+	}
+	execAll(t, db, "DROP TABLE mv SYNC")
+	code, out, errOut = runCmd(t, append(base, "diff", "--no-cache")...)
+	if code != 1 || !strings.Contains(out, "materialized view mv: dropped") {
+		t.Fatalf("diff after DROP TABLE mv: exit %d\n%s%s", code, out, errOut)
 	}
 }
