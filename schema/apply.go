@@ -259,6 +259,13 @@ func (s *Schema) addTable(c *AddTable) error {
 		}
 		from := st.clone()
 		t.Columns = from.Columns
+		if t.Engine.Name != "" && !t.Engine.IsMergeTree() {
+			// Only MergeTree tables have TTLs: the server leaves the
+			// source's column TTLs out (ClickHouse test 02230).
+			for _, c := range t.Columns {
+				c.TTL = ""
+			}
+		}
 		t.Constraints = from.Constraints
 		// Skip indexes and projections only exist in MergeTree tables.
 		if t.Engine.Name == "" || t.Engine.IsMergeTree() {
@@ -449,6 +456,20 @@ func (s *Schema) alter(c *ModifyTable) error {
 			}
 		}
 		*o = v
+		return nil
+	}
+	if x, ok := o.(*Dictionary); ok {
+		// ALTER TABLE d MODIFY COMMENT is the one ALTER of a dictionary
+		// (ClickHouse test 02155).
+		comment := x.Comment
+		for _, a := range c.Changes {
+			m, ok := a.(*ModifyComment)
+			if !ok {
+				return fmt.Errorf("ALTER TABLE %s: %T on a dictionary: %w", c.Name, a, ErrInvalid)
+			}
+			comment = m.Comment
+		}
+		x.Comment = comment
 		return nil
 	}
 	return fmt.Errorf("ALTER TABLE %s: it is a %s: %w", c.Name, o.Kind(), ErrInvalid)

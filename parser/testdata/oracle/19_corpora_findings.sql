@@ -121,3 +121,15 @@ CREATE TABLE c19_fold_w_dict_table (k UInt64, v String) ENGINE = Dictionary(conc
 CREATE TABLE c19_typeless_src (d Date, z UInt64, a ALIAS z == 1, b DEFAULT z * 3) ENGINE = MergeTree ORDER BY d;
 CREATE MATERIALIZED VIEW c19_typeless_mv ENGINE = MergeTree ORDER BY d AS SELECT d, a, b FROM c19_typeless_src;
 CREATE VIEW c19_typeless_view AS SELECT * FROM c19_typeless_src;
+
+-- Found by TestCorpora on ClickHouse's tests: ALTER TABLE d MODIFY COMMENT
+-- of a dictionary (02155); CREATE TABLE AS a table with column TTLs and
+-- an engine other than MergeTree leaves the TTLs out (02230).
+CREATE TABLE c19_dcomment_src (id UInt64, value String) ENGINE = Memory;
+CREATE DICTIONARY c19_dcomment (id UInt64, value String) PRIMARY KEY id SOURCE(CLICKHOUSE(TABLE 'c19_dcomment_src')) LAYOUT(DIRECT()) COMMENT 'c0';
+ALTER TABLE c19_dcomment MODIFY COMMENT 'c1';
+ALTER TABLE c19_dcomment MODIFY COMMENT 'c2', MODIFY COMMENT 'c3';
+CREATE TABLE c19_ttl_src (d Date, x UInt8 TTL d + 7, y UInt8) ENGINE = MergeTree ORDER BY d TTL d + 30;
+CREATE TABLE c19_ttl_null AS c19_ttl_src ENGINE = Null;
+CREATE TABLE c19_ttl_memory AS c19_ttl_src ENGINE = Memory;
+CREATE TABLE c19_ttl_mt AS c19_ttl_src ENGINE = ReplacingMergeTree ORDER BY d;
