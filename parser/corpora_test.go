@@ -65,6 +65,10 @@ func TestCorpora(t *testing.T) {
 		name, _ := filepath.Rel(root, strings.TrimSuffix(dir, string(filepath.Separator)+"migrations"))
 		res := result{name: name, lint: "ok", oracle: "ok"}
 		ok := t.Run(name, func(t *testing.T) {
+			db := chtest.New(t)
+			// The session's database, as /work/corpora's run.sh sets it.
+			vars := maps.Clone(vars)
+			vars["CLICKHOUSE_DATABASE"] = db.Name
 			report, err := lint.Lint(context.Background(), migrations.DirFS(dir), lint.Options{Vars: vars})
 			switch {
 			case err != nil:
@@ -78,10 +82,6 @@ func TestCorpora(t *testing.T) {
 					}
 				}
 			}
-			db := chtest.New(t)
-			// The session's database, as /work/corpora's run.sh sets it.
-			vars := maps.Clone(vars)
-			vars["CLICKHOUSE_DATABASE"] = db.Name
 			files, err := corpusFiles(dir, vars)
 			if err != nil {
 				res.oracle = "error: " + firstLineOf(err.Error())
