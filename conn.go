@@ -27,6 +27,9 @@ type DB struct {
 	cluster  string
 	// session is set when the DSN's database did not exist at Connect.
 	session *sessionConn
+	// sessions opens the session each section of a migration runs in; nil
+	// for a DB from NewDB without WithSessionOpener.
+	sessions apply.SessionOpener
 }
 
 type historyTable struct{ database, table string }
@@ -37,6 +40,7 @@ type connectConfig struct {
 	historyTable string
 	cluster      string
 	events       func(Event)
+	sessions     apply.SessionOpener
 }
 
 type connectOption func(*connectConfig) error
@@ -91,6 +95,35 @@ func WithCluster(name string) ConnectOption {
 	})
 }
 
+// WithSessionOpener gives NewDB what it cannot get from a driver.Conn: a
+// way to open the session each section of a migration runs in (init.sql,
+// each up or down section; see "a section is a session" in the README).
+// apply.NewSessionOpener makes one from the clickhouse.Options the
+// connection was opened with:
+//
+//	conn, _ := clickhouse.Open(opts)
+//	sessions, _ := apply.NewSessionOpener(opts)
+//	db, _ := chschema.NewDB(ctx, conn, chschema.WithSessionOpener(sessions))
+//
+// Without it, a DB from NewDB sends each statement with the settings of
+// the SET statements before it in its section, and Migrate and Down refuse
+// a section that needs more (a USE, a temporary table, SET ROLE, a
+// transaction) before running anything, naming each such statement at its
+// file:line:col (apply.ErrNeedsSession). Connect opens sessions from its
+// DSN and refuses this option.
+func WithSessionOpener(o apply.SessionOpener) ConnectOption {
+	return connectOption(func(c *connectConfig) error {
+		if o == nil {
+			return errors.New("chschema: WithSessionOpener: nil opener")
+		}
+		if c.sessions != nil {
+			return errors.New("chschema: WithSessionOpener given twice")
+		}
+		c.sessions = o
+		return nil
+	})
+}
+
 func newConnectConfig(opts []ConnectOption) (connectConfig, error) {
 	c := connectConfig{}
 	for i, o := range opts {
@@ -138,10 +171,18 @@ func Connect(ctx context.Context, dsn string, opts ...ConnectOption) (*DB, error
 	if err != nil {
 		return nil, err
 	}
+	if cfg.sessions != nil {
+		return nil, errors.New("chschema: WithSessionOpener is for NewDB: Connect opens sessions from its DSN")
+	}
 	o, err := clickhouse.ParseDSN(dsn)
 	if err != nil {
 		return nil, &DSNError{Err: err}
 	}
+	return connectWith(ctx, o, cfg)
+}
+
+// connectWith is Connect on parsed options.
+func connectWith(ctx context.Context, o *clickhouse.Options, cfg connectConfig) (*DB, error) {
 	database := o.Auth.Database
 	if database == "" {
 		database = "default"
@@ -153,6 +194,10 @@ func Connect(ctx context.Context, dsn string, opts ...ConnectOption) (*DB, error
 			return nil, fmt.Errorf("open %s: %w", server, err)
 		}
 		if err := waitFor(ctx, cfg, server, conn.Ping); err != nil {
+			conn.Close()
+			return nil, err
+		}
+		if cfg.sessions, err = apply.NewSessionOpener(o); err != nil {
 			conn.Close()
 			return nil, err
 		}
@@ -186,6 +231,10 @@ func Connect(ctx context.Context, dsn string, opts ...ConnectOption) (*DB, error
 	}
 	if !exists {
 		sc := newSessionConn(bare, o, database)
+		if cfg.sessions, err = newFirstDeployOpener(sc, o); err != nil {
+			sc.Close()
+			return nil, err
+		}
 		db, err := newDB(sc, true, database, server, o.Addr, cfg)
 		if db != nil {
 			db.session = sc
@@ -201,12 +250,20 @@ func Connect(ctx context.Context, dsn string, opts ...ConnectOption) (*DB, error
 		conn.Close()
 		return nil, err
 	}
+	if cfg.sessions, err = apply.NewSessionOpener(o); err != nil {
+		conn.Close()
+		return nil, err
+	}
 	return newDB(conn, true, database, server, o.Addr, cfg)
 }
 
 // NewDB wraps a connection the program already has. The session database
 // is the connection's current database, which NewDB asks the server for
 // (retrying as WithWait says). Closing the DB does not close conn.
+//
+// A driver.Conn is a pool, not a session: give WithSessionOpener so that
+// each section of a migration runs in a session of its own, as with
+// Connect; without it, a section that needs one is refused (see there).
 func NewDB(ctx context.Context, conn driver.Conn, opts ...ConnectOption) (*DB, error) {
 	if conn == nil {
 		return nil, errors.New("chschema: NewDB: nil connection")
@@ -234,7 +291,7 @@ func newDB(conn driver.Conn, owned bool, database, server string, addr []string,
 		return nil, err
 	}
 	return &DB{conn: conn, owned: owned, database: database, server: server, addr: addr,
-		history: historyTable{hdb, htable}, cluster: cfg.cluster}, nil
+		history: historyTable{hdb, htable}, cluster: cfg.cluster, sessions: cfg.sessions}, nil
 }
 
 // waitFor calls try until it succeeds, for up to cfg.wait, as long as the

@@ -143,23 +143,31 @@ func (p *Project) Diff(ctx context.Context, db *DB, opts ...DiffOption) (*DiffRe
 	if err != nil {
 		return nil, err
 	}
+	res, _, err := p.diffOn(ctx, db, cfg)
+	return res, err
+}
+
+// diffOn is Diff on a checked configuration; it also returns the live
+// schema it compared, as narrowed for the comparison.
+func (p *Project) diffOn(ctx context.Context, db *DB, cfg *diffConfig) (*DiffResult, *schema.Schema, error) {
 	if err := requireDatabases(ctx, db, cfg.databases); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	res := &DiffResult{}
+	var err error
 	var expected *schema.Schema
 	if cfg.against != nil {
 		if expected, err = cloneSchema(cfg.against); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	} else {
 		r, err := p.runner(db)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		progress, err := r.Progress(ctx, p.units)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		state := apply.AppliedState{Init: p.init, Applied: p.units}
 		if progress == nil {
@@ -178,7 +186,7 @@ func (p *Project) Diff(ctx context.Context, db *DB, opts ...DiffOption) (*DiffRe
 		}
 		exp, err := p.replay(state, db.database)
 		if err != nil {
-			return nil, fmt.Errorf("expected schema: %w", err)
+			return nil, nil, fmt.Errorf("expected schema: %w", err)
 		}
 		expected, res.Findings = exp.Schema, exp.Findings
 	}
@@ -206,7 +214,7 @@ func (p *Project) Diff(ctx context.Context, db *DB, opts ...DiffOption) (*DiffRe
 	}
 	live, inspectNotes, err := schema.ReadLive(ctx, db.conn, lo)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if cacheFile != "" {
 		if err := saveCache(cacheFile, lo.Cache.(*schema.MemoryCache)); err != nil {
@@ -220,7 +228,7 @@ func (p *Project) Diff(ctx context.Context, db *DB, opts ...DiffOption) (*DiffRe
 		res.LiveNotes = append(res.LiveNotes, schema.Note{Message: err.Error() + "; compared as computed offline"})
 	}
 	res.Result = drift.Diff(expected, live, res.LiveNotes, p.ignore, res.Databases).Result
-	return res, nil
+	return res, live, nil
 }
 
 // ErrUnknownDatabase: a database named to be read is not on the server.

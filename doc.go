@@ -47,6 +47,25 @@
 // carries the session database (unqualified names in migrations resolve to
 // it) and where chschema keeps its history and lock tables.
 //
+// Each section of a migration (init.sql, an up or down section) runs in one
+// ClickHouse session, as clickhouse-client --multiquery would run the file:
+// a USE, SET or temporary table reaches the statements after it in the
+// section, and no other section. A DB from Connect opens the sessions from
+// its DSN; one from NewDB needs WithSessionOpener for that, and otherwise
+// refuses a section that needs a session (apply.ErrNeedsSession).
+//
+// # Clusters
+//
+// ConnectCluster connects to every node that system.clusters lists for a
+// cluster, each on a connection of its own. DiffCluster reports the drift of
+// every node against its own history, grouped, and where the nodes disagree
+// with each other. MigrateCluster and DownCluster either run ON CLUSTER on
+// the DSN's server after checking every node's drift, or, with PerNode,
+// send every statement to every node themselves, in lockstep (statement k
+// on every node before statement k+1 on any), under the lock of every node,
+// with a history per node. A node that cannot be reached is reported
+// (ErrNodeUnreachable), never left out.
+//
 // # Events and results
 //
 // WithEvents sets one callback that receives typed events as things

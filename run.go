@@ -37,6 +37,7 @@ type runConfig struct {
 	resumeAt      []ResumePoint
 	stop          <-chan struct{}
 	allowDataLoss bool
+	perNode       bool
 	used          map[string]bool
 }
 
@@ -203,25 +204,38 @@ func (p *Project) runner(db *DB, extra ...apply.Option) (*apply.Runner, error) {
 	if db == nil {
 		return nil, errors.New("chschema: nil *DB")
 	}
+	lock, err := p.tableLock(db, p.cfg.events)
+	if err != nil {
+		return nil, err
+	}
+	return p.runnerWith(db, lock, p.cfg.events, extra...)
+}
+
+// tableLock is the migration lock on db, beside its history.
+func (p *Project) tableLock(db *DB, events func(Event)) (*apply.TableLock, error) {
+	return apply.NewTableLock(db.conn, db.history.database, apply.LockTableName(db.history.table), apply.LockOptions{
+		Timeout: p.cfg.lockTimeout, Lease: p.cfg.lockLease, ID: "chschema " + p.cfg.version,
+		OnCluster: db.cluster, Events: events})
+}
+
+// runnerWith is runner with its lock and event callback given.
+func (p *Project) runnerWith(db *DB, lock apply.Locker, events func(Event), extra ...apply.Option) (*apply.Runner, error) {
 	history, err := apply.NewTableHistory(db.conn, apply.HistoryOptions{
 		Database: db.history.database, Table: db.history.table, Cluster: db.cluster})
 	if err != nil {
 		return nil, err
 	}
-	lock, err := apply.NewTableLock(db.conn, db.history.database, apply.LockTableName(db.history.table), apply.LockOptions{
-		Timeout: p.cfg.lockTimeout, Lease: p.cfg.lockLease, ID: "chschema " + p.cfg.version,
-		OnCluster: db.cluster, Events: p.cfg.events})
-	if err != nil {
-		return nil, err
-	}
 	opts := []apply.Option{
 		apply.WithInit(p.init),
-		apply.WithEvents(p.cfg.events),
+		apply.WithEvents(events),
 		apply.WithJournal(p.cfg.journal),
 		apply.WithVersion(p.cfg.version),
 	}
 	if p.cfg.noMutationWait {
 		opts = append(opts, apply.WithoutMutationWait())
+	}
+	if db.sessions != nil {
+		opts = append(opts, apply.WithSessions(db.sessions))
 	}
 	return apply.New(db.conn, history, lock, append(opts, extra...)...)
 }

@@ -8,6 +8,9 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/chschema/chschema/apply"
+	"github.com/chschema/chschema/parser"
+	"github.com/chschema/chschema/schema"
 )
 
 // sessionConn is the connection of a DB whose DSN names a database the
@@ -137,4 +140,82 @@ func (c *sessionConn) Close() error {
 		}
 	}
 	return err
+}
+
+// firstDeployOpener opens the sessions of a DB whose database did not
+// exist at Connect. While it does not, a session connects without a
+// database and, after the statement of its section that creates the
+// database, switches to it (USE), unless the section chose its database
+// itself with a USE before: unqualified names land in the DSN's database
+// from the statement that created it on, as the pre-flight's replay
+// expects. Once the database exists, sessions connect to it, as the DSN
+// says.
+type firstDeployOpener struct {
+	sc         *sessionConn
+	bare, full apply.SessionOpener
+}
+
+var _ apply.SessionOpener = (*firstDeployOpener)(nil)
+
+func newFirstDeployOpener(sc *sessionConn, o *clickhouse.Options) (*firstDeployOpener, error) {
+	full, err := apply.NewSessionOpener(o)
+	if err != nil {
+		return nil, err
+	}
+	bareOpts := *o
+	bareOpts.Auth.Database = ""
+	bare, err := apply.NewSessionOpener(&bareOpts)
+	if err != nil {
+		return nil, err
+	}
+	return &firstDeployOpener{sc: sc, bare: bare, full: full}, nil
+}
+
+func (f *firstDeployOpener) OpenSession(ctx context.Context) (apply.Session, error) {
+	if !f.sc.pending() {
+		return f.full.OpenSession(ctx)
+	}
+	s, err := f.bare.OpenSession(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &firstDeploySession{Session: s, sc: f.sc}, nil
+}
+
+// firstDeploySession is a session opened before the DSN's database
+// existed.
+type firstDeploySession struct {
+	apply.Session
+	sc *sessionConn
+	// used says a USE of the section chose the current database; switched
+	// that the database exists now and the session has moved on.
+	used, switched bool
+}
+
+// Exec runs the statement, then, while the DSN's database is pending,
+// looks whether the statement created it, and switches to it.
+func (s *firstDeploySession) Exec(ctx context.Context, query string, args ...any) error {
+	if err := s.Session.Exec(ctx, query, args...); err != nil {
+		return err
+	}
+	if s.switched {
+		return nil
+	}
+	if parser.SessionEffectOf(parser.Statement{Text: query}).Kind == parser.SessionUse {
+		s.used = true
+	}
+	bctx := context.WithoutCancel(ctx)
+	if err := s.sc.settle(bctx); err != nil || s.sc.pending() {
+		return err
+	}
+	s.switched = true
+	if s.used {
+		return nil
+	}
+	// Its own query_id, not the statement's.
+	uctx := clickhouse.Context(bctx, clickhouse.WithQueryID(""), clickhouse.WithSettings(clickhouse.Settings{}))
+	if err := s.Session.Exec(uctx, "USE "+schema.QuoteIdent(s.sc.database)); err != nil {
+		return fmt.Errorf("use database %s, created just now: %w", s.sc.database, err)
+	}
+	return nil
 }

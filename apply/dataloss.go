@@ -140,12 +140,17 @@ func (r *Runner) dataLoss(ctx context.Context, plan []plannedUnit) ([]DataLoss, 
 	}
 	var out []DataLoss
 	for _, p := range plan {
+		// The section's USE statements before a resume point still hold:
+		// the resumed section runs them again first.
 		db := session
-		for i := p.start; i < len(p.unit.Down); i++ {
+		for i := 0; i < len(p.unit.Down); i++ {
 			st := p.unit.Down[i]
 			effects, use := destructive(st.SQL, db)
 			if use != "" {
 				db = use
+			}
+			if i < p.start {
+				continue
 			}
 			for _, e := range effects {
 				l := DataLoss{Key: p.unit.Key(), Index: i, Stmt: st, What: e.what, Database: e.table.Database,

@@ -9,6 +9,16 @@
 // (WithPreflight). Most programs use the root package chschema, which
 // builds the Runner from a migrations directory and a DSN.
 //
+// A section (init.sql, a migration's up or down section) runs in one
+// ClickHouse session from a SessionOpener (WithSessions, NewSessionOpener):
+// its USE, SET and temporary tables reach the statements after them in
+// the section and no other section, as with clickhouse-client. A resumed
+// section runs its USE and SET statements again first. The runner's own
+// queries (history, lock, KILL QUERY, system tables) use the connection
+// given to New. Without an opener, SET is sent with every later statement
+// of its section and a section that needs more is refused
+// (ErrNeedsSession).
+//
 // No statement runs twice, whatever fails. Before every statement and
 // history write a run checks, without a round trip, that its Locker still
 // holds the lease (Locker.Held; TableLock's lease is local and ends half a

@@ -32,6 +32,7 @@ func (r *Runner) down(ctx context.Context, units []*Unit, target Target, mode Mo
 	}
 	pctx, cancel := r.stoppable(ctx)
 	defer cancel()
+	defer r.closeSession()
 	var resumed []Resumed
 	s, pl, err := r.begin(pctx, "down", units, mode, false, func(s *session) (*opPlan, error) {
 		for _, k := range SortedKeys(s.partial) {
@@ -124,6 +125,7 @@ func (r *Runner) Baseline(ctx context.Context, units []*Unit, target Target) ([]
 	}
 	pctx, cancel := r.stoppable(ctx)
 	defer cancel()
+	defer r.closeSession()
 	var base []*Unit
 	s, _, err := r.begin(pctx, "baseline", units, Execute, true, func(s *session) (*opPlan, error) {
 		if len(s.partial) > 0 {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/chschema/chschema/internal/english"
-	"maps"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -108,13 +107,13 @@ type execResult struct {
 // execWatched runs a statement while watching the stop channel and the
 // context: a stop request cancels a data statement on the server (KILL
 // QUERY), a cancelled context any statement.
-func (r *Runner) execWatched(ctx context.Context, st Statement, id string, settings clickhouse.Settings) execResult {
+func (r *Runner) execWatched(ctx context.Context, sec *sectionRun, st Statement, id string) execResult {
 	qctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	var rows atomic.Uint64
 	qctx = clickhouse.Context(qctx, clickhouse.WithProgress(func(p *clickhouse.Progress) { rows.Add(p.WroteRows) }))
 	done := make(chan error, 1)
-	go func() { done <- r.exec(qctx, st, id, settings) }()
+	go func() { done <- sec.exec(qctx, st, id) }()
 	var res execResult
 	stop := r.stop
 	if !cancelOnStop(st) {
@@ -288,16 +287,23 @@ func (x *execution) unit(pi int, p plannedUnit) error {
 	}
 	r.events(MigrationStarted{Key: u.Key(), Name: u.Name, File: u.File, Down: x.down, Index: pi + 1, Count: len(x.plan),
 		Statements: len(stmts), Start: p.start})
-	// A section is a session: its SET statements apply to the statements
-	// after them, also those after a resume.
-	settings := maps.Clone(r.settings)
-	for i := 0; i < p.start; i++ {
-		r.sessionSettings(settings, stmts[i])
+	// A section is a session: what its statements do to it (USE, SET, a
+	// temporary table) reaches the statements after them, also those after
+	// a resume, and no other section.
+	sec, err := r.openSection(x.ctx, stmts, p.start, func(i int, st Statement) string {
+		return sessionQueryID(x.s.attempt, u.Service, u.Version, i)
+	})
+	if err != nil {
+		var se *StmtError
+		if errors.As(err, &se) {
+			se.Service, se.Version, se.Down = u.Service, u.Version, x.down
+		}
+		return x.fail(pi, p.start, begin, 0, err)
 	}
 	if p.start > 0 {
 		// An interrupted run may have left a mutation of its last
 		// completed statement running (or failed): see it through first.
-		if err := r.waitMutations(x.ctx, u.Key(), stmts[p.start-1]); err != nil {
+		if err := r.waitMutations(x.ctx, u.Key(), sec.use, stmts[p.start-1]); err != nil {
 			if r.stopRequested(x.ctx) {
 				return x.stop(pi, p.start, begin, 0, true, fmt.Sprintf("while waiting for the mutation of %s statement %d", u.Key(), p.start))
 			}
@@ -321,7 +327,7 @@ func (x *execution) unit(pi int, p plannedUnit) error {
 			}
 		}
 		r.events(ev)
-		res := r.execWatched(x.ctx, st, id, settings)
+		res := r.execWatched(x.ctx, sec, st, id)
 		if res.cancelled != "" {
 			oc := r.statementOutcome(x.ctx, id)
 			switch {
@@ -342,7 +348,8 @@ func (x *execution) unit(pi int, p plannedUnit) error {
 		}
 		err := res.err
 		if err == nil {
-			err = r.waitMutations(x.ctx, u.Key(), st)
+			sec.note(i, st)
+			err = r.waitMutations(x.ctx, u.Key(), sec.use, st)
 			if err != nil && r.stopRequested(x.ctx) {
 				// The statement ran; its mutation goes on on the server.
 				x.rep.Statements++
@@ -359,7 +366,6 @@ func (x *execution) unit(pi int, p plannedUnit) error {
 			return x.fail(pi, i, begin, 0, &StmtError{Service: u.Service, Version: u.Version, Index: i, Stmt: st, Err: err, Down: x.down})
 		}
 		x.rep.Statements++
-		r.sessionSettings(settings, st)
 		r.events(StatementDone{Key: u.Key(), Down: x.down, Index: i + 1, Count: len(stmts), Statement: st, Duration: time.Since(stmtBegin)})
 		if x.s.journal == JournalTable {
 			if err := r.held(); err != nil {

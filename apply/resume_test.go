@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -26,7 +27,7 @@ func (f *fixture) crashed(t *testing.T, r *Runner, u *Unit, done int, journal Jo
 		t.Fatal(err)
 	}
 	for i := range done {
-		if err := r.exec(ctx, u.Up[i], "lost-"+newAttempt(), r.settings); err != nil {
+		if err := f.db.Conn.Exec(clickhouse.Context(ctx, clickhouse.WithQueryID("lost-"+newAttempt()), clickhouse.WithSettings(r.settings)), u.Up[i].SQL); err != nil {
 			t.Fatalf("statement %d: %v", i, err)
 		}
 	}

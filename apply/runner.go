@@ -130,10 +130,10 @@ type StmtInfo struct {
 	Mutation bool
 	// Database and Table name the mutated table (Database empty: the connection's).
 	Database, Table string
-	// Set holds the settings of a SET statement. They apply to the
-	// statements after it in the same section, as in a session: the runner
-	// sends every statement with its own settings, since a pooled
-	// connection keeps no session.
+	// Set holds the settings of a SET statement, when the classifier reads
+	// them differently from the parser: they apply to the statements after
+	// it in the same section, as in a session (see WithSessions; the
+	// runner reads SET, USE and the other session statements itself).
 	Set map[string]string
 }
 
@@ -315,6 +315,12 @@ type Runner struct {
 	strictDown       bool
 	settings         clickhouse.Settings
 	poll             time.Duration
+	// sessions opens the sections' sessions (nil: none, see WithSessions);
+	// cur is the session of the last section, curClean whether that
+	// section left it as it found it, so that the next one may use it too.
+	sessions SessionOpener
+	cur      Session
+	curClean bool
 }
 
 // New returns a Runner. conn, history and locker are required. By default
@@ -522,6 +528,9 @@ func (r *Runner) check(ctx context.Context, op string, s *session, dryRun, runIn
 	if err != nil {
 		return nil, err
 	}
+	if err := r.checkSessions(pl.plan, op == "down", runInit); err != nil {
+		return nil, err
+	}
 	if r.preflight != nil {
 		pf := Preflight{Op: op, DryRun: dryRun, Units: unitsOf(s.byKey), State: s.state, Partial: s.partial,
 			Run: pl.units(), Init: runInit, Locked: locked}
@@ -548,13 +557,18 @@ func (r *Runner) prepareServer(ctx context.Context, s *session, runInit bool) er
 	if runInit && len(r.init) > 0 {
 		r.events(InitStarted{Statements: len(r.init)})
 		begin := time.Now()
+		sec, err := r.openSection(ctx, r.init, 0, nil)
+		if err != nil {
+			return err
+		}
 		for i, st := range r.init {
 			if err := r.held(); err != nil {
 				return err
 			}
-			if err := r.exec(ctx, st, queryID(s.attempt, "init", 0, i, st), r.settings); err != nil {
+			if err := sec.exec(ctx, st, queryID(s.attempt, "init", 0, i, st)); err != nil {
 				return &StmtError{Service: "init", Index: i, Stmt: st, Err: err}
 			}
+			sec.note(i, st)
 		}
 		r.events(InitDone{Statements: len(r.init), Duration: time.Since(begin)})
 	}
@@ -600,6 +614,7 @@ func driftChanges(err error) int {
 func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, mode Mode) (*Report, error) {
 	pctx, cancel := r.stoppable(ctx)
 	defer cancel()
+	defer r.closeSession()
 	s, pl, err := r.begin(pctx, "migrate", units, mode, true, func(s *session) (*opPlan, error) {
 		for _, k := range SortedKeys(s.partial) {
 			if p := s.partial[k]; p.Down {
@@ -651,24 +666,6 @@ func (r *Runner) event(u *Unit, st Status, attempt string, done, total int, star
 		ChschemaVersion: r.version, Host: r.host}
 }
 
-// sessionSettings adds the settings of a SET statement to settings.
-func (r *Runner) sessionSettings(settings clickhouse.Settings, s Statement) {
-	for k, v := range r.classify(s).Set {
-		settings[k] = v
-	}
-}
-
-// exec runs one statement with its deterministic query_id and settings.
-func (r *Runner) exec(ctx context.Context, s Statement, id string, settings clickhouse.Settings) error {
-	qctx := clickhouse.Context(ctx, clickhouse.WithQueryID(id), clickhouse.WithSettings(settings))
-	err := r.conn.Exec(qctx, s.SQL)
-	if isCode(err, codeUnfinished) {
-		// The server ran the mutation synchronously and it failed.
-		return fmt.Errorf("%w: %w", ErrMutationFailed, serverError(err))
-	}
-	return serverError(err)
-}
-
 // serverError drops the stack trace a server exception may carry, keeping the
 // code and message; the original stays reachable with errors.As.
 func serverError(err error) error {
@@ -695,11 +692,15 @@ func (e *cleanException) Error() string { return e.msg }
 func (e *cleanException) Unwrap() error { return e.err }
 
 // waitMutations waits for the mutations a statement started, and fails if one
-// of them fails.
-func (r *Runner) waitMutations(ctx context.Context, k Key, s Statement) error {
+// of them fails. use is the database of the section's last USE before it
+// ("": none), in which an unqualified table is.
+func (r *Runner) waitMutations(ctx context.Context, k Key, use string, s Statement) error {
 	info := r.classify(s)
 	if !info.Mutation {
 		return nil
+	}
+	if info.Database == "" {
+		info.Database = use
 	}
 	begin := time.Now()
 	totals := map[string]int64{}

@@ -128,7 +128,7 @@ func (f *fixture) interrupted(t *testing.T, r *Runner, u *Unit, done int) {
 		t.Fatal(err)
 	}
 	for i := range done {
-		if err := r.exec(ctx, u.Up[i], queryID(attempt, u.Service, u.Version, i, u.Up[i]), r.settings); err != nil {
+		if err := f.db.Conn.Exec(clickhouse.Context(ctx, clickhouse.WithQueryID(queryID(attempt, u.Service, u.Version, i, u.Up[i])), clickhouse.WithSettings(r.settings)), u.Up[i].SQL); err != nil {
 			t.Fatalf("statement %d: %v", i, err)
 		}
 	}

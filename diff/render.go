@@ -176,16 +176,43 @@ func WriteJSON(w io.Writer, r *Result) error {
 // "unverified" per object that could not be compared, placed on the
 // migration that made it uncertain when that is known.
 func WriteGitHub(w io.Writer, r *Result) error {
+	return WriteGitHubWith(w, r, GitHubOptions{})
+}
+
+// GitHubOptions say where the differences of WriteGitHubWith are, for a
+// diff that is one of several (one per node of a cluster).
+type GitHubOptions struct {
+	// Where, when set, is added to each title ("drift on <Where>") and
+	// put in front of each message ("<Where>: ...").
+	Where string
+	// Title replaces the drift title (the unverified one stays).
+	Title string
+}
+
+// WriteGitHubWith is WriteGitHub with the annotations placed by opts.
+func WriteGitHubWith(w io.Writer, r *Result, opts GitHubOptions) error {
+	title := "drift"
+	if opts.Title != "" {
+		title = opts.Title
+	}
+	prefix := ""
+	if opts.Where != "" {
+		title += " on " + opts.Where
+		prefix = opts.Where + ": "
+	}
 	for _, e := range Entries(r) {
-		level, props := "error", "title=drift"
+		level, props := "error", "title="+escapeProperty(title)
 		if e.Action == "unverified" {
 			level, props = "warning", "title=unverified"
+			if opts.Where != "" {
+				props += escapeProperty(" on " + opts.Where)
+			}
 			if e.Pos != nil {
 				// Shown on the migration that made the object uncertain.
 				props = fmt.Sprintf("file=%s,line=%d,col=%d,%s", escapeProperty(e.Pos.File), e.Pos.Line, e.Pos.Col, props)
 			}
 		}
-		if _, err := fmt.Fprintf(w, "::%s %s::%s\n", level, props, escapeData(annotation(e))); err != nil {
+		if _, err := fmt.Fprintf(w, "::%s %s::%s\n", level, props, escapeData(prefix+annotation(e))); err != nil {
 			return err
 		}
 	}

@@ -82,9 +82,14 @@ func (e *offsetError) Unwrap() error { return e.Err }
 // a Conversion with one Unsupported entry that names the objects it may
 // touch, not as an error: the server may well accept it.
 func Convert(sql string, database string) (*Conversion, error) {
+	return convertIn(sql, database, nil)
+}
+
+// convertIn is Convert in a session whose statements so far SET sess.
+func convertIn(sql string, database string, sess sessionSettings) (*Conversion, error) {
 	// AfterShip knows neither '#' nor nested block comments; the server
 	// drops comments anyway. Blanking keeps every offset.
-	c := &converter{sql: blankComments(sql), db: database, out: &Conversion{}}
+	c := &converter{sql: blankComments(sql), db: database, out: &Conversion{}, sess: sess}
 	c.syn = rewriteSynonyms(c.sql)
 	c.sql = c.syn.text
 	if err := c.convertSafely(); err != nil {
@@ -172,6 +177,8 @@ type converter struct {
 	// typeless are the defaults of the columns without a type, which the
 	// gap layer took out.
 	typeless map[string]*schema.ColumnDefault
+	// sess are the settings the session SET before this statement.
+	sess sessionSettings
 }
 
 // checkTypeless reads the default expressions of the columns without a
@@ -891,6 +898,29 @@ func (c *converter) engine(e *ch.EngineExpr) schema.Engine {
 	return en
 }
 
+// unfoldKeeperMacros replaces the {database} and {table} macros in a
+// Replicated engine's keeper path and replica name with the table's own,
+// as the server does when it creates the table and stores its definition
+// ("Unfold {database} and {table} macro on table creation, so table can be
+// renamed", TableZnodeInfo::resolve); {uuid}, {shard} and {replica} stay.
+// ATTACH keeps them, as the server does.
+func unfoldKeeperMacros(e *schema.Engine, table schema.QualifiedName) {
+	if !strings.HasPrefix(e.Name, "Replicated") {
+		return
+	}
+	r := strings.NewReplacer("{database}", table.Database, "{table}", table.Name)
+	for i := 0; i < 2 && i < len(e.Params); i++ {
+		p := string(e.Params[i])
+		if !strings.HasPrefix(p, "'") {
+			continue
+		}
+		v := unquoteLiteral(p)
+		if u := r.Replace(v); u != v {
+			e.Params[i] = schema.Expr(schema.QuoteString(u))
+		}
+	}
+}
+
 // nameArg reports whether argument i of engine is a database or table
 // name, which the server stores as a string literal.
 func nameArg(engine string, i int) bool {
@@ -979,6 +1009,9 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	}
 	if st.Engine != nil {
 		t.Storage = c.storage(st.Engine)
+		if c.word(0) == "CREATE" {
+			unfoldKeeperMacros(&t.Storage.Engine, name)
+		}
 		if t.Storage.Engine.Name == "TimeSeries" {
 			c.unsupported(int(st.Engine.Pos()), "the columns and inner tables of a TimeSeries table come from the engine", name)
 		} else {
@@ -1259,6 +1292,10 @@ func (c *converter) column(d *ch.ColumnDef, ephemeral map[string]bool, limit int
 		col.Type = typ
 		if d.Nullable != nil {
 			col.Type = "Nullable(" + col.Type + ")"
+		} else if d.NotNull == nil && !c.inAlter {
+			if col.Type, err = c.defaultNullable(col.Name, col.Type); err != nil {
+				return nil, err
+			}
 		}
 	} else if !c.inAlter {
 		// x DEFAULT expr without a type: the server infers the type from
@@ -1297,7 +1334,7 @@ func (c *converter) column(d *ch.ColumnDef, ephemeral map[string]bool, limit int
 	} else if t, ok, err := c.ttlIn(int(d.NamePos), limit, true); err == nil && ok && c.inAlter {
 		col.TTL = schema.Expr(t)
 	}
-	if strings.HasPrefix(string(col.Type), "Nested(") {
+	if strings.HasPrefix(string(col.Type), "Nested(") && c.flattenNested() {
 		return flattenNested(col)
 	}
 	return []*schema.Column{col}, nil

@@ -72,7 +72,7 @@ func TestCorpora(t *testing.T) {
 			report, err := lint.Lint(context.Background(), migrations.DirFS(dir), lint.Options{Vars: vars})
 			switch {
 			case err != nil:
-				res.lint = "error: " + firstLineOf(err.Error())
+				res.lint = "error: " + firstLineOf(err)
 				t.Errorf("lint: %v", err)
 			case report.Errors() > 0:
 				res.lint = fmt.Sprintf("%d errors", report.Errors())
@@ -84,7 +84,7 @@ func TestCorpora(t *testing.T) {
 			}
 			files, err := corpusFiles(dir, vars)
 			if err != nil {
-				res.oracle = "error: " + firstLineOf(err.Error())
+				res.oracle = "error: " + firstLineOf(err)
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { dropCreatedDatabases(t, db, files) })
@@ -199,11 +199,4 @@ func dropCreatedDatabases(t *testing.T, db *chtest.DB, files map[string]string) 
 			_ = db.Conn.Exec(ctx, "DROP DATABASE IF EXISTS "+schema.BackQuote(d.Name)+" SYNC")
 		}
 	}
-}
-
-func firstLineOf(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }

@@ -46,8 +46,9 @@ var typeAliases = map[string]string{
 	"BOOL": "Bool", "BOOLEAN": "Bool",
 	"DEC": "Decimal", "NUMERIC": "Decimal", "FIXED": "Decimal", "DECIMAL": "Decimal",
 	"TIMESTAMP": "DateTime", "DATETIME": "DateTime", "DATE": "Date", "DATETIME64": "DateTime64",
-	"DATE32": "Date32",
-	"INET4":  "IPv4", "INET6": "IPv6", "GEOMETRY": "Geometry",
+	"DATETIME32": "DateTime", // the server stores DateTime32 as DateTime
+	"DATE32":     "Date32",
+	"INET4":      "IPv4", "INET6": "IPv6", "GEOMETRY": "Geometry",
 	"BINARY": "FixedString",
 	"ENUM":   "Enum",
 }

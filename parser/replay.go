@@ -24,6 +24,8 @@ type Replayer struct {
 	// temporary are the temporary tables of the session, which a DROP
 	// TABLE of their name drops before any table of the database.
 	temporary map[string]bool
+	// settings are what the session's SET statements set so far.
+	settings sessionSettings
 	// trusted says the statements have run on the server (see
 	// TrustStatements).
 	trusted bool
@@ -228,7 +230,7 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 		r.findings = append(r.findings, Finding{Pos: pos, Reason: reason, Databases: []string{r.database}})
 		_ = r.schema.Apply(&schema.MarkUncertain{Databases: []string{r.database}, Reason: schema.Uncertainty{Reason: reason, Pos: pos}})
 	})
-	conv, err := Convert(sql, r.database)
+	conv, err := convertIn(sql, r.database, r.settings)
 	if err != nil {
 		at := pos
 		var oe *offsetError
@@ -321,6 +323,10 @@ func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conve
 		r.findings = append(r.findings, Finding{Pos: at, Reason: u.Reason, Objects: u.Objects, Databases: u.Databases})
 		mark := &schema.MarkUncertain{Objects: u.Objects, Databases: u.Databases, Reason: schema.Uncertainty{Reason: u.Reason, Pos: at, Exists: u.Exists}}
 		_ = r.schema.Apply(mark)
+	}
+	r.markUnmodelled(pos, conv)
+	if conv.NoEffect {
+		r.noteSet(pos, sql)
 	}
 }
 

@@ -6,9 +6,11 @@ import (
 	"github.com/chschema/chschema/schema"
 )
 
-// UseDatabase sets the session database for the unqualified names of the
-// statements replayed next, as when a new file (a new session) starts.
-func (r *Replayer) UseDatabase(db string) { r.database, r.temporary = db, nil }
+// UseDatabase starts a new session, as a new file (section) does: db is
+// the current database for the unqualified names of the statements
+// replayed next, and the previous session's temporary tables and settings
+// (SET) are gone.
+func (r *Replayer) UseDatabase(db string) { r.database, r.temporary, r.settings = db, nil, nil }
 
 // StartingSchema is the schema a server holds before any migration runs: its
 // default database and the session's database (the DSN's, which the

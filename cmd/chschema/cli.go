@@ -64,8 +64,8 @@ type CLI struct {
 	Lint     LintCmd     `cmd:"" help:"Check the migrations offline (with --dsn, also with the server's parser; with --base REF, also against the release at git revision REF); exit 1 on error findings (warnings, such as the cluster rules, and notes do not fail it)."`
 	Schema   SchemaCmd   `cmd:"" help:"Print the expected schema (init.sql, then every migration) as canonical SQL, or JSON with --format json."`
 	SQL      SQLCmd      `cmd:"" name:"sql" help:"Print, offline, the statements a first migrate would run: init.sql, then the up sections, rendered."`
-	Migrate  MigrateCmd  `cmd:"" help:"Apply the pending migrations: check chschema.sum, wait for the server, lock, pre-flight checks, init.sql, apply in order, record."`
-	Down     DownCmd     `cmd:"" help:"Revert applied migrations, most recent first, with their down sections (after checking chschema.sum); refuses to destroy data without --allow-data-loss."`
+	Migrate  MigrateCmd  `cmd:"" help:"Apply the pending migrations: check chschema.sum, wait for the server, lock, pre-flight checks, init.sql, apply in order, record. Each section (init.sql, an up section) runs in one ClickHouse session, as clickhouse-client would run the file: its USE, SET and temporary tables reach the statements after them, and no other section."`
+	Down     DownCmd     `cmd:"" help:"Revert applied migrations, most recent first, with their down sections (after checking chschema.sum), each in one ClickHouse session; refuses to destroy data without --allow-data-loss."`
 	Status   StatusCmd   `cmd:"" help:"Show each migration's state: applied, baselined, pending, incomplete, edited or missing; --exit-code for CI."`
 	Baseline BaselineCmd `cmd:"" help:"Record migrations up to VERSION as applied without running them, after checking chschema.sum and the schema."`
 	Verify   VerifyCmd   `cmd:"" help:"On a scratch server (--dev-dsn): apply all, down to 0, apply again, comparing the schema after each step; then clean up."`

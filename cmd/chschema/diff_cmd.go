@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -37,6 +38,7 @@ type DiffCmd struct {
 	OfflineFrom string   `name:"offline-from" help:"Compare against a schema saved with 'chschema schema --format json' instead of a server." type:"existingfile" placeholder:"FILE" env:"CHSCHEMA_DIFF_OFFLINE_FROM"`
 	CacheDir    string   `name:"cache-dir" help:"Where to keep the table definitions already read from a server, keyed by metadata modification time, to make later runs fast (default: the user cache directory)." type:"path" placeholder:"DIR" env:"CHSCHEMA_CACHE_DIR"`
 	NoCache     bool     `name:"no-cache" help:"Read every table definition from the server, and keep none." env:"CHSCHEMA_NO_CACHE"`
+	Cluster     string   `help:"Read every node of this cluster (the servers system.clusters lists for it on the DSN's server, each reached with the DSN's credentials) and report drift per node, nodes with the same drift grouped, and nodes whose schemas differ from each other; an unreachable node is reported and makes the exit code 2." placeholder:"NAME" env:"CHSCHEMA_CLUSTER"`
 	ignoreFlags
 	historyFlags
 	annotatedFormatFlag
@@ -55,6 +57,12 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 	}
 	if s := src.ExpectedSchema(); s != nil {
 		opts = append(opts, chschema.AgainstSchema(s))
+	}
+	if c.Cluster != "" {
+		if c.OfflineFrom != "" {
+			return errors.New("--cluster reads the nodes of a cluster; --offline-from reads no server: give one of them")
+		}
+		return c.runCluster(ctx, g, env, p, opts)
 	}
 	var res *chschema.DiffResult
 	if c.OfflineFrom != "" {
@@ -100,8 +108,14 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 
 // printDiffNotes prints what the comparison left out or could not read.
 func printDiffNotes(env *Env, g *Globals, res *chschema.DiffResult) {
+	printDiffNotesFor(env, g, res, "")
+}
+
+// printDiffNotesFor is printDiffNotes with each note after prefix (the
+// node of a cluster it is about).
+func printDiffNotesFor(env *Env, g *Globals, res *chschema.DiffResult, prefix string) {
 	note := func(format string, args ...any) {
-		fmt.Fprintf(env.Stderr, "chschema: note: "+format+"\n", args...)
+		fmt.Fprintf(env.Stderr, "chschema: note: "+prefix+format+"\n", args...)
 	}
 	if res.NoHistory {
 		note("no migration history on the server: comparing with every migration")

@@ -19,6 +19,7 @@ type DownCmd struct {
 	Strict  bool    `help:"Refuse down sections marked -- no-op instead of recording them as reverted." env:"CHSCHEMA_DOWN_STRICT"`
 	DryRun  bool    `help:"Print the statements that would run, and the data they would destroy, and change nothing." env:"CHSCHEMA_DRY_RUN"`
 	formatFlag
+	perNodeFlag
 	AllowDataLoss bool `help:"Run statements that destroy data (drop a database, table, column or partition that holds rows, truncate, delete, update). Without it such a down lists the data and refuses." env:"CHSCHEMA_ALLOW_DATA_LOSS"`
 	resumeFlag
 }
@@ -29,6 +30,9 @@ func (c *DownCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	if c.To == nil && c.Steps == 0 {
 		return errors.New("down needs --to VERSION or --steps N")
 	}
+	if c.PerNode && c.Cluster == "" {
+		return errors.New("--per-node needs --cluster NAME: the nodes to apply on")
+	}
 	resume, err := c.resumeFlag.options()
 	if err != nil {
 		return err
@@ -36,6 +40,13 @@ func (c *DownCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	p, err := openProject(g, env, c.runnerFlags.options()...)
 	if err != nil {
 		return refusal(env, g, err, "down")
+	}
+	if c.PerNode {
+		run := func(ctx context.Context, p *chschema.Project, cl *chschema.Cluster, opts []chschema.RunOption) (*chschema.ClusterReport, error) {
+			return p.DownCluster(ctx, cl, opts...)
+		}
+		return c.runnerFlags.runCluster(ctx, g, env, p, "down", "reverted", true, c.DryRun,
+			append(append(c.target(), resume...), env.stopOptions()...), run)
 	}
 	db, err := c.runnerFlags.connect(ctx, g)
 	if err != nil {

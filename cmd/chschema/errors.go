@@ -24,6 +24,8 @@ type refusedError struct {
 	Findings []lint.Finding
 	// Drift is the drift found, when that is the reason.
 	Drift *diff.Result
+	// NodeDrift is the drift of each node of a cluster that has some.
+	NodeDrift []nodeDriftJSON
 	// text prints the details (findings, drift) in text form.
 	text func(w io.Writer)
 	err  error
@@ -47,6 +49,8 @@ type jsonErrorBody struct {
 	Refused  string           `json:"refused,omitempty"`
 	Findings []lint.Finding   `json:"findings,omitempty"`
 	Drift    *diff.JSONReport `json:"drift,omitempty"`
+	// NodeDrift is, for a cluster, each node's drift.
+	NodeDrift []nodeDriftJSON `json:"node_drift,omitempty"`
 }
 
 // exitCode is the process's exit code for a command's error: 0 for none,
@@ -77,10 +81,14 @@ func reportError(env *Env, g *Globals, err error, logged bool) int {
 	// Library errors name their package ("chschema: ..."); the CLI's
 	// prefix says it already.
 	msg := strings.TrimPrefix(err.Error(), "chschema: ")
+	var printed *printedError
+	if g.Format == "json" && errors.As(err, &printed) {
+		return code
+	}
 	if g.Format == "json" {
 		body := jsonErrorBody{Message: msg, ExitCode: code}
 		if ref != nil {
-			body.Refused, body.Findings = ref.What, ref.Findings
+			body.Refused, body.Findings, body.NodeDrift = ref.What, ref.Findings, ref.NodeDrift
 			if ref.Drift != nil {
 				r := diff.Report(ref.Drift)
 				body.Drift = &r

@@ -38,6 +38,8 @@ type pollMark struct {
 }
 
 type runningStmt struct {
+	// prefix names the node, in a cluster run.
+	prefix   string
 	ev       chschema.StatementStarted
 	began    time.Time
 	lastLine time.Time
@@ -65,28 +67,37 @@ func (l *lineLog) event(e chschema.Event, _ *tally) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
+	// A node's event of a cluster run is written as the node's, with its
+	// name in front and its number and address as fields.
+	prefix := ""
+	var nodeFields []field
+	if ne, ok := e.(chschema.NodeEvent); ok {
+		e, prefix = ne.Event, ne.Node.String()+": "
+		nodeFields = []field{{"node", ne.Node.Index}, {"node_address", ne.Node.Address()}}
+	}
+	due := func(subject, sig string, now time.Time) bool { return l.due(prefix+subject, sig, now) }
 	switch e := e.(type) {
 	case chschema.ServerWaiting:
-		if !l.due("server", errText(e.Err), now) {
+		if !due("server", errText(e.Err), now) {
 			return
 		}
 	case chschema.ServerReady:
-		delete(l.polls, "server")
+		delete(l.polls, prefix+"server")
 		if !l.json && e.Attempts == 1 {
 			return
 		}
 	case chschema.LockWaiting:
-		if !l.due("lock", e.Holder.ID+e.Holder.Host+fmt.Sprint(e.Holder.PID, e.Holder.Since), now) {
+		if !due("lock", e.Holder.ID+e.Holder.Host+fmt.Sprint(e.Holder.PID, e.Holder.Since), now) {
 			return
 		}
 	case chschema.LockAcquired, chschema.LockBroken:
-		delete(l.polls, "lock")
+		delete(l.polls, prefix+"lock")
 	case chschema.InterruptedWaiting:
-		if !l.due("interrupted", fmt.Sprint(e.Running), now) {
+		if !due("interrupted", fmt.Sprint(e.Running), now) {
 			return
 		}
 	case chschema.StatementStarted:
-		l.stmt = &runningStmt{ev: e, began: now, lastLine: now}
+		l.stmt = &runningStmt{prefix: prefix, ev: e, began: now, lastLine: now}
 		l.heartbeat()
 		if !l.json {
 			return
@@ -95,7 +106,7 @@ func (l *lineLog) event(e chschema.Event, _ *tally) {
 		if l.stmt != nil {
 			l.stmt.lastLine = now
 		}
-		if !l.due("mutation "+e.MutationID, fmt.Sprint(e.PartsToDo), now) {
+		if !due("mutation "+e.MutationID, fmt.Sprint(e.PartsToDo), now) {
 			return
 		}
 	case chschema.StatementDone:
@@ -111,7 +122,7 @@ func (l *lineLog) event(e chschema.Event, _ *tally) {
 		}
 	}
 	level, msg := describe(e, now)
-	l.write(now, level, e.Kind(), msg, eventFields(e))
+	l.write(now, level, e.Kind(), prefix+msg, append(nodeFields, eventFields(e)...))
 }
 
 // heartbeat starts, once, the goroutine that writes a line while a
@@ -135,7 +146,7 @@ func (l *lineLog) heartbeat() {
 				if now := l.now(); now.Sub(s.lastLine) >= repeatEvery {
 					s.lastLine = now
 					running := now.Sub(s.began)
-					msg := fmt.Sprintf("%s %s statement %d/%d still running after %s (%s)",
+					msg := s.prefix + fmt.Sprintf("%s %s statement %d/%d still running after %s (%s)",
 						section(s.ev.Down), s.ev.Key, s.ev.Index, s.ev.Count, running.Round(time.Second), s.ev.Statement.Pos())
 					fields := eventFields(s.ev)
 					fields = append(fields, field{"running", seconds(running)})

@@ -66,6 +66,9 @@ type tally struct {
 }
 
 func (t *tally) count(e chschema.Event) {
+	if ne, ok := e.(chschema.NodeEvent); ok {
+		e = ne.Event
+	}
 	switch e := e.(type) {
 	case chschema.MigrationDone:
 		if e.Down {

@@ -20,6 +20,7 @@ type MigrateCmd struct {
 	Service    string  `help:"Apply only this service's migrations; it must be a service of --dir." placeholder:"NAME" env:"CHSCHEMA_SERVICE"`
 	DryRun     bool    `help:"Print the statements that would run (init.sql, then the pending migrations), rendered, and change nothing." env:"CHSCHEMA_DRY_RUN"`
 	AllowDrift bool    `help:"Apply even when the live schema differs from the expected one." env:"CHSCHEMA_ALLOW_DRIFT"`
+	perNodeFlag
 	resumeFlag
 	ignoreFlags
 	formatFlag
@@ -50,6 +51,9 @@ func (f *resumeFlag) options() ([]chschema.RunOption, error) {
 // pre-flight and drift checks, runs init.sql, applies the pending
 // migrations in order and records them.
 func (c *MigrateCmd) Run(ctx context.Context, g *Globals, env *Env) error {
+	if c.PerNode && c.Cluster == "" {
+		return errors.New("--per-node needs --cluster NAME: the nodes to apply on")
+	}
 	opts := append(c.runnerFlags.options(), c.ignoreFlags.options(env.Environ)...)
 	if c.AllowDrift {
 		opts = append(opts, chschema.WithoutDriftCheck())
@@ -61,6 +65,13 @@ func (c *MigrateCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	p, err := openProject(g, env, opts...)
 	if err != nil {
 		return refusal(env, g, err, "migrate")
+	}
+	if c.Cluster != "" {
+		run := func(ctx context.Context, p *chschema.Project, cl *chschema.Cluster, opts []chschema.RunOption) (*chschema.ClusterReport, error) {
+			return p.MigrateCluster(ctx, cl, opts...)
+		}
+		return c.runnerFlags.runCluster(ctx, g, env, p, "migrate", "applied", c.PerNode, c.DryRun,
+			append(append(c.target(), resume...), env.stopOptions()...), run)
 	}
 	db, err := c.runnerFlags.connect(ctx, g)
 	if err != nil {
@@ -103,6 +114,15 @@ func printReport(env *Env, g *Globals, rep *chschema.Report, dryRun bool, verb s
 		printScript(env, rep)
 		return nil
 	}
+	for _, l := range reportLines(rep, verb) {
+		fmt.Fprintln(env.Stdout, l)
+	}
+	return nil
+}
+
+// reportLines are the lines of what a run did, in text.
+func reportLines(rep *chschema.Report, verb string) []string {
+	var out []string
 	for _, r := range rep.Resumed {
 		from := ""
 		if r.From != "" {
@@ -111,13 +131,12 @@ func printReport(env *Env, g *Globals, rep *chschema.Report, dryRun bool, verb s
 				from = " (as --resume-at says)"
 			}
 		}
-		fmt.Fprintf(env.Stdout, "resumed %s after %s%s\n", r.Key, english.Plural(r.Done, "completed statement"), from)
+		out = append(out, fmt.Sprintf("resumed %s after %s%s", r.Key, english.Plural(r.Done, "completed statement"), from))
 	}
 	for _, l := range rep.DataLoss {
-		fmt.Fprintf(env.Stdout, "destroyed data (allowed): %s\n", l)
+		out = append(out, fmt.Sprintf("destroyed data (allowed): %s", l))
 	}
-	fmt.Fprintf(env.Stdout, "%s %s (%s)\n", verb, english.Plural(len(rep.Applied), "migration"), english.Plural(rep.Statements, "statement"))
-	return nil
+	return append(out, fmt.Sprintf("%s %s (%s)", verb, english.Plural(len(rep.Applied), "migration"), english.Plural(rep.Statements, "statement")))
 }
 
 // printScript prints a dry run's statements as SQL: init.sql's, then each

@@ -97,7 +97,17 @@ func (d *display) event(e chschema.Event, _ *tally) {
 	}
 	now := time.Now()
 	st := &d.st
+	// A node's event of a cluster run: the same, its lines under the node's
+	// name.
+	prefix := ""
+	if ne, ok := e.(chschema.NodeEvent); ok {
+		e, prefix = ne.Event, ne.Node.String()+": "
+	}
+	mark := func(color, sym, s string) string { return d.mark(color, sym, prefix+s) }
 	setActivity := func(s string) {
+		if s != "" {
+			s = prefix + s
+		}
 		if s != st.activity {
 			st.activitySince = now
 		}
@@ -110,34 +120,34 @@ func (d *display) event(e chschema.Event, _ *tally) {
 	case chschema.ServerReady:
 		setActivity("")
 		if e.Attempts > 1 {
-			lines = append(lines, d.mark(green, "✓", fmt.Sprintf("server at %s answered after %s (%s)", e.Server, english.Plural(e.Attempts, "attempt"), e.Waited.Round(time.Millisecond))))
+			lines = append(lines, mark(green, "✓", fmt.Sprintf("server at %s answered after %s (%s)", e.Server, english.Plural(e.Attempts, "attempt"), e.Waited.Round(time.Millisecond))))
 		}
 	case chschema.LockWaiting:
 		setActivity(lockWaitText(e, now))
 	case chschema.LockBroken:
-		lines = append(lines, d.mark(yellow, "!", e.String()))
+		lines = append(lines, mark(yellow, "!", e.String()))
 		setActivity("taking the lock")
 	case chschema.LockAcquired:
 		if e.Waited >= time.Second {
-			lines = append(lines, d.mark(green, "✓", fmt.Sprintf("took the lock %s after waiting %s", e.Table, e.Waited.Round(time.Second))))
+			lines = append(lines, mark(green, "✓", fmt.Sprintf("took the lock %s after waiting %s", e.Table, e.Waited.Round(time.Second))))
 		}
 		setActivity("reading the history")
 	case chschema.InitStarted:
 		setActivity(fmt.Sprintf("running init.sql (%s)", english.Plural(e.Statements, "statement")))
 	case chschema.InitDone:
-		lines = append(lines, d.mark(green, "✓", e.String()))
+		lines = append(lines, mark(green, "✓", e.String()))
 		setActivity("checking the live schema")
 	case chschema.InterruptedWaiting:
 		setActivity(e.String())
 	case chschema.DriftChecked:
 		if e.Err != nil {
-			lines = append(lines, d.mark(red, "✗", e.String()))
+			lines = append(lines, mark(red, "✗", e.String()))
 		} else {
-			lines = append(lines, d.mark(green, "✓", e.String()))
+			lines = append(lines, mark(green, "✓", e.String()))
 		}
 		setActivity("")
 	case chschema.Resuming:
-		lines = append(lines, d.mark(yellow, "!", e.String()))
+		lines = append(lines, mark(yellow, "!", e.String()))
 	case chschema.MigrationStarted:
 		st.migIndex, st.migCount, st.migDone = e.Index, e.Count, e.Index-1
 		st.migLabel = fmt.Sprintf("%s %s %04d_%s", section(e.Down), e.Service, e.Version, e.Name)
@@ -157,22 +167,22 @@ func (d *display) event(e chschema.Event, _ *tally) {
 		st.mutationFinished = st.mutation != nil
 		st.mutation = nil
 		if e.Duration >= slowStatement {
-			lines = append(lines, "  "+fmt.Sprintf("statement %d/%d of %s %s took %s (%s)", e.Index, e.Count, section(e.Down), e.Key, e.Duration.Round(time.Millisecond), e.Statement.Pos()))
+			lines = append(lines, "  "+prefix+fmt.Sprintf("statement %d/%d of %s %s took %s (%s)", e.Index, e.Count, section(e.Down), e.Key, e.Duration.Round(time.Millisecond), e.Statement.Pos()))
 		}
 	case chschema.MigrationDone:
 		st.migDone = st.migIndex
 		st.mutation = nil
-		lines = append(lines, d.mark(green, "✓", migrationDoneText(e)))
+		lines = append(lines, mark(green, "✓", migrationDoneText(e)))
 		setActivity("")
 	case chschema.MigrationFailed:
 		st.mutation = nil
-		lines = append(lines, d.mark(red, "✗", fmt.Sprintf("%s %s %04d_%s failed at statement %d/%d after %s",
+		lines = append(lines, mark(red, "✗", fmt.Sprintf("%s %s %04d_%s failed at statement %d/%d after %s",
 			section(e.Down), e.Service, e.Version, e.Name, e.Done+1, e.Total, e.Duration.Round(time.Millisecond))))
 		setActivity("")
 	case chschema.RoundTripStep:
 		// verify prints the steps on stdout.
 	default:
-		lines = append(lines, d.mark(yellow, "!", e.String()))
+		lines = append(lines, mark(yellow, "!", e.String()))
 	}
 	snapshot := *st
 	d.now.Store(&snapshot)

@@ -41,7 +41,12 @@ type runnerFlags struct {
 	LockTimeout time.Duration `help:"How long to wait for another run's lock before failing." default:"5m" env:"CHSCHEMA_LOCK_TIMEOUT"`
 	LockLease   time.Duration `help:"How long a lock lives without renewal (at least 1s); a crashed holder's lock expires after it. The holder renews it every fifth and stops, exit 2, half a lease after its last confirmed renewal." default:"1m" env:"CHSCHEMA_LOCK_LEASE"`
 	Journal     string        `help:"How completed statements are recorded: auto (query log if the server has one), querylog, or table (a history row per statement)." enum:"auto,querylog,table" default:"auto" env:"CHSCHEMA_JOURNAL"`
-	Cluster     string        `help:"Create the history and lock tables ON CLUSTER, the history as ReplicatedMergeTree." placeholder:"NAME" env:"CHSCHEMA_CLUSTER"`
+	Cluster     string        `help:"The cluster the schema lives on. Without --per-node: the history and lock tables are created ON CLUSTER, the history as ReplicatedMergeTree, and migrate first checks the drift of every node (the servers system.clusters lists for it, each reached with the DSN's credentials). With --per-node (migrate, down): the nodes to apply on." placeholder:"NAME" env:"CHSCHEMA_CLUSTER"`
+}
+
+// perNodeFlag is --per-node, of migrate and down.
+type perNodeFlag struct {
+	PerNode bool `name:"per-node" help:"With --cluster: chschema sends every statement to every node itself, without ON CLUSTER: each node keeps its own history, statement k runs on every node before statement k+1 runs on any, the lock of every node is held for the run, and every node is checked before anything runs (an unreachable node refuses the run). See README, Clusters." env:"CHSCHEMA_PER_NODE"`
 }
 
 // ignoreFlags select objects that drift checks leave out.
@@ -182,7 +187,7 @@ func refusal(env *Env, g *Globals, err error, what string) error {
 			}}
 	}
 	if errors.Is(err, apply.ErrEdited) || errors.Is(err, apply.ErrMissing) || errors.Is(err, apply.ErrOutOfOrder) ||
-		errors.Is(err, apply.ErrUndecided) || errors.Is(err, apply.ErrDataLoss) {
+		errors.Is(err, apply.ErrUndecided) || errors.Is(err, apply.ErrDataLoss) || errors.Is(err, apply.ErrNeedsSession) {
 		return &refusedError{What: what, Reason: err.Error(), err: err}
 	}
 	return dirError(g, err)

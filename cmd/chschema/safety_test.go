@@ -414,8 +414,13 @@ const partialInsert = "INSERT INTO dst SELECT number FROM numbers(20) WHERE slee
 // facts (rows written, statement, position) and the two ways on; after the
 // rows are removed, --resume-at runs it again, once.
 func TestKilledInsertSelectIsPartlyDone(t *testing.T) {
-	db := chtest.New(t)
 	bin := sharedBinary(t)
+	retryOnChDBAbort(t, func(in *chtest.Instance) bool { return killedInsertSelect(t, bin, in.NewDB(t), in) })
+}
+
+// killedInsertSelect is TestKilledInsertSelectIsPartlyDone on db, a
+// database of in; false when the kill made chDB abort (see retryOnChDBAbort).
+func killedInsertSelect(t *testing.T, bin string, db *chtest.DB, in *chtest.Instance) bool {
 	work := t.TempDir()
 	up := []string{"CREATE TABLE dst (n UInt64) ENGINE = MergeTree ORDER BY n", partialInsert, "CREATE TABLE after (k UInt8) ENGINE = Log"}
 	writeMigration(t, work, "svc", "0001_copy.sql", up, "-- no-op")
@@ -432,6 +437,9 @@ func TestKilledInsertSelectIsPartlyDone(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.wait(t, time.Minute)
+	if in.AbortedOnReset() {
+		return false
+	}
 
 	r := runBinary(t, bin, work, nil, args...)
 	written := count(t, db.Conn, "SELECT count() FROM dst")
@@ -472,6 +480,7 @@ func TestKilledInsertSelectIsPartlyDone(t *testing.T) {
 	if n := count(t, db.Conn, "SELECT count() FROM system.tables WHERE database = ? AND name = 'after'", db.Name); n != 1 {
 		t.Errorf("the statement after the INSERT did not run")
 	}
+	return true
 }
 
 // statusLines runs chschema status and returns its lines.

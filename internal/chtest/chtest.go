@@ -52,6 +52,44 @@ type Server struct {
 	// Source says where the server came from: "env", "testcontainers" or "launcher".
 	Source string
 	stop   func() error
+	// restart starts a launcher's server again on its path and ports; log
+	// is its clickhouse.log. Both are unset for the other sources.
+	restart func() error
+	log     string
+}
+
+// ChDBAbort is how chDB's server (libchdb 26.7, the local launcher's) ends
+// when a client connection is reset while it answers: a known chDB bug, not
+// chschema's, that tests which kill a client with SIGKILL can trigger. The
+// server's clickhouse.log then holds this line and "Connection reset by
+// peer".
+const ChDBAbort = "Terminate called for uncaught exception"
+
+// AbortedOnReset reports whether the log at path records chDB's abort on a
+// reset client connection (ChDBAbort).
+func AbortedOnReset(path string) bool {
+	b, err := os.ReadFile(path)
+	return err == nil && strings.Contains(string(b), ChDBAbort) && strings.Contains(string(b), "Connection reset by peer")
+}
+
+// revive starts the process's launcher server again when chDB's abort on a
+// reset connection ended it, so that one test's killed client does not fail
+// every test after it. A server that died any other way stays dead: the
+// test that needs it fails, as it should. Call with mu held.
+func (s *Server) revive(t testing.TB) {
+	if s.restart == nil || ping(s.DSN) == nil {
+		return
+	}
+	if !AbortedOnReset(s.log) {
+		return
+	}
+	t.Logf("chtest: the shared server died of chDB's abort on a reset client connection (a chDB bug); starting it again")
+	if err := os.Rename(s.log, s.log+fmt.Sprintf(".aborted-%d", time.Now().UnixNano())); err != nil {
+		t.Logf("chtest: keep the aborted server's log: %v", err)
+	}
+	if err := s.restart(); err != nil {
+		t.Logf("chtest: restart the shared server: %v", err)
+	}
 }
 
 // DB is a fresh database on the shared server, owned by one test.
@@ -116,6 +154,7 @@ func Shared(t testing.TB) *Server {
 		}
 		t.Skipf("chtest: no ClickHouse, skipping: %v", serverErr)
 	}
+	server.revive(t)
 	return server
 }
 
@@ -157,29 +196,16 @@ func New(t testing.TB) *DB {
 	return &DB{Name: name, DSN: dsn, Conn: conn, Server: srv}
 }
 
-// Private starts a server of the test's own with scripts/clickhouse on free
-// loopback ports and a temporary path, stopped when t ends: for tests that
-// change what every test shares (the default database, say), or that make
-// the local server abort (a failed login). It skips t, or fails it under
-// CI=true, when the launcher cannot run, and under -short.
+// Private is a server of the test's own (a Launch instance), for tests
+// that change what every test shares (the default database, say), or that
+// make the local server abort (a failed login). It skips t, or fails it
+// under CI=true, when the launcher cannot run, and under -short.
 func Private(t testing.TB) *Server {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("chtest: starts its own server")
 	}
-	srv, err := startLauncher()
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("chtest: no private ClickHouse (CI=true forbids skipping): %v", err)
-		}
-		t.Skipf("chtest: no private ClickHouse, skipping: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := srv.stop(); err != nil {
-			t.Errorf("chtest: stop the private server: %v", err)
-		}
-	})
-	return srv
+	return &Server{DSN: Launch(t).DSN, Source: "instance"}
 }
 
 // Connect opens a new connection to the server with database as the default
@@ -287,12 +313,20 @@ func startLauncher() (*Server, error) {
 		}
 		return os.RemoveAll(dir)
 	}
+	restart := func() error {
+		_ = exec.Command(script, append([]string{"stop"}, args...)...).Run()
+		out, err := exec.Command(script, append([]string{"start"}, args...)...).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("%s start: %v\n%s", script, err, out)
+		}
+		return nil
+	}
 	dsn := fmt.Sprintf("clickhouse://default@127.0.0.1:%d/default", tcp)
 	if err := ping(dsn); err != nil {
 		_ = stop()
 		return nil, err
 	}
-	return &Server{DSN: dsn, Source: "launcher", stop: stop}, nil
+	return &Server{DSN: dsn, Source: "launcher", stop: stop, restart: restart, log: filepath.Join(dir, "clickhouse.log")}, nil
 }
 
 // launcherScript finds scripts/clickhouse above the working directory.

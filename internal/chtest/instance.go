@@ -1,6 +1,7 @@
 package chtest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -102,4 +103,30 @@ func (in *Instance) Restart(t testing.TB) {
 	if err := in.start(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Alive reports whether the instance's server answers.
+func (in *Instance) Alive() bool { return ping(in.DSN) == nil }
+
+// AbortedOnReset reports whether the instance's server died of chDB's abort
+// on a reset client connection (see ChDBAbort).
+func (in *Instance) AbortedOnReset() bool {
+	return !in.Alive() && AbortedOnReset(filepath.Join(in.Path, "clickhouse.log"))
+}
+
+// NewDB creates a fresh database on the instance for t, as New does on the
+// shared server (its Server field is nil).
+func (in *Instance) NewDB(t testing.TB) *DB {
+	t.Helper()
+	srv := &Server{DSN: in.DSN, Source: "instance"}
+	name := dbName(t.Name())
+	admin := srv.Connect(t, "")
+	if err := admin.Exec(context.Background(), "CREATE DATABASE "+quote(name)); err != nil {
+		t.Fatalf("chtest: create database %s: %v", name, err)
+	}
+	dsn, err := withDatabase(in.DSN, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &DB{Name: name, DSN: dsn, Conn: srv.Connect(t, name)}
 }
