@@ -92,6 +92,17 @@ func (c *config) ignored(n schema.QualifiedName) bool {
 	return c.ignore != nil && c.ignore.Match(n)
 }
 
+// allExist reports whether every reason is about an object's definition
+// only, the object certainly existing (schema.Uncertainty.Exists).
+func allExist(reasons []schema.Uncertainty) bool {
+	for _, u := range reasons {
+		if !u.Exists {
+			return false
+		}
+	}
+	return len(reasons) > 0
+}
+
 func (c *config) databases(r *Result, name string, df, dt *schema.Database) {
 	wholeIgnored := c.ignored(schema.QualifiedName{Database: name, Name: "*"})
 	switch {
@@ -153,10 +164,12 @@ func (c *config) databases(r *Result, name string, df, dt *schema.Database) {
 				kind = ot.Kind()
 			}
 		}
-		if len(reasons) > 0 {
+		if len(reasons) > 0 && !(okF != okT && allExist(reasons)) {
 			r.Unverified = append(r.Unverified, Unverified{Name: qn, Kind: kind, Reasons: reasons})
 			continue
 		}
+		// An object whose definition alone is unknown is still there or
+		// not: on one side only, it was dropped or added (issue 11 F22).
 		switch {
 		case !okT:
 			dropped = append(dropped, of)

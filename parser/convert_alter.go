@@ -115,16 +115,21 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 		}
 		if cols[0].Type == "" {
 			c.unsupported(off, "column "+schema.BackQuote(cols[0].Name)+" has no type: the server infers it", table)
+			c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
 		}
 		if a.After != nil {
 			after = nestedName(a.After)
 		}
 		// A Nested column is several Array columns, added one after the
 		// other.
-		for i, col := range cols[1:] {
-			c.more = append(c.more, &schema.AddColumn{C: col, IfNotExists: a.IfNotExists, After: cols[i].Name})
+		nested := ""
+		if declared := nestedName(a.Column.Name); cols[0].Name != declared {
+			nested = declared // n Nested(…), flattened to n.x columns
 		}
-		return &schema.AddColumn{C: cols[0], IfNotExists: a.IfNotExists, After: after, First: first}, false, nil
+		for i, col := range cols[1:] {
+			c.more = append(c.more, &schema.AddColumn{C: col, IfNotExists: a.IfNotExists, After: cols[i].Name, Nested: nested})
+		}
+		return &schema.AddColumn{C: cols[0], IfNotExists: a.IfNotExists, After: after, First: first, Nested: nested}, false, nil
 	case head == "ADD INDEX":
 		toks, after, first := trimPlacement(seg)
 		ine, i := ifExists(2)

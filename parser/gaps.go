@@ -21,7 +21,7 @@ package parser
 //     list are blanked (named index arguments, no GRANULARITY, ASSUME);
 //   - column types with arguments become a same-length placeholder type
 //     (Dynamic(max_types=10), JSON settings, Enum lists with implicit
-//     values), and two-word types (INT UNSIGNED) one word;
+//     values), and multi-word types (INT UNSIGNED, CHAR LARGE OBJECT) one word;
 //   - TTL clauses are blanked (WHERE without DELETE, GROUP BY … SET,
 //     RECOMPRESS, TO DISK);
 //   - CODEC lists become CODEC(NONE);
@@ -76,7 +76,7 @@ const (
 	ConstructCommentColumn    Construct = "ALTER … COMMENT COLUMN"
 	ConstructModifyComment    Construct = "ALTER … MODIFY COMMENT"
 	ConstructAlterCommand     Construct = "ALTER command AfterShip has no node for"
-	ConstructTypeWords        Construct = "two-word type name"
+	ConstructTypeWords        Construct = "multi-word type name"
 	ConstructNulls            Construct = "NULLS FIRST or LAST"
 	ConstructLambda           Construct = "one-parameter lambda without parentheses"
 	ConstructViewComment      Construct = "COMMENT after a view's query"
@@ -97,6 +97,9 @@ const (
 	ConstructSQLSecurity      Construct = "DEFINER or SQL SECURITY"
 	ConstructDrop             Construct = "DROP of several objects, IF EMPTY or SETTINGS"
 	ConstructTruncate         Construct = "TRUNCATE DATABASE or TRUNCATE ALL TABLES"
+	ConstructSystem           Construct = "SYSTEM statement"
+	ConstructInsertData       Construct = "INSERT data for the server's input format (VALUES rows without commas, map literals, FORMAT data)"
+	ConstructInsertColumns    Construct = "INSERT column list with * or a transformer"
 )
 
 // Workaround is a recognised construct at a file position.
@@ -266,12 +269,12 @@ func (*CommentColumn) gap()  {}
 func (*ModifyComment) gap()  {}
 func (*KeywordCommand) gap() {}
 
-// parseGap is Parse's second attempt, for a statement AfterShip rejected as
-// written (nativeErr): a statement form read here, the prepared statement,
-// or an ALTER TABLE read command by command.
-func parseGap(stmt Statement, text string, nativeErr error) (*Result, error) {
+// parseGapForms is Parse's second attempt, for a statement AfterShip
+// rejected as written (nativeErr): a statement form read here, the prepared
+// statement, or an ALTER TABLE read command by command.
+func parseGapForms(stmt Statement, text string, nativeErr error) (*Result, error) {
 	toks := scanSQL(text)
-	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, alterDatabase, dropObjects, truncate} {
+	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, alterDatabase, dropObjects, truncate, systemStatement} {
 		c := &cursor{toks: toks, stmt: stmt}
 		if g := read(c); g != nil && c.done() {
 			return &Result{Stmt: stmt, Text: text, Gap: g,
@@ -612,6 +615,38 @@ func alterDatabase(c *cursor) Gap {
 	return g
 }
 
+// System is a SYSTEM statement (SYSTEM STOP TTL MERGES t, SYSTEM FLUSH
+// LOGS, …) in a form AfterShip rejects. Command is its command's words, one
+// of those the server lists (systemCommands); what follows (a table, ON
+// CLUSTER, a replica) is not checked offline. No SYSTEM statement changes
+// the schema.
+type System struct {
+	Command string
+}
+
+// Construct names the form: ConstructSystem.
+func (*System) Construct() Construct { return ConstructSystem }
+func (*System) gap()                 {}
+
+func systemStatement(c *cursor) Gap {
+	if !c.accept("SYSTEM") {
+		return nil
+	}
+	// The longest command the server knows.
+	best := ""
+	for n := 1; n <= 6 && c.i+n <= len(c.toks); n++ {
+		w := upperWords(c.toks[c.i:], n)
+		if systemCommands[w] {
+			best = w
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	c.i = len(c.toks) // the rest is not checked offline
+	return &System{Command: best}
+}
+
 // accessObjects are the objects of access-control statements, longest first.
 var accessObjects = [][]string{{"SETTINGS", "PROFILE"}, {"ROW", "POLICY"}, {"MASKING", "POLICY"},
 	{"USER"}, {"ROLE"}, {"QUOTA"}, {"POLICY"}, {"PROFILE"}}
@@ -935,14 +970,25 @@ func (p *prepared) insert(toks []sqlTok) {
 	if _, ok := c.qualified(); !ok {
 		return
 	}
-	if c.peek().kind == '(' {
+	if c.peek().kind == '(' && c.i+1 < len(toks) && !toks[c.i+1].is("SELECT") && !toks[c.i+1].is("WITH") {
 		end := closingParen(toks, c.i)
 		if end < 0 {
 			return
 		}
-		for _, seg := range splitTopLevel(toks[c.i+1 : end]) {
-			if len(seg) == 1 && seg[0].kind == 'w' && isReservedWord(seg[0].text) {
-				p.placeholder(seg[0], ConstructKeywordColumn)
+		star := false
+		for _, t := range toks[c.i+1 : end] {
+			star = star || t.kind == '*' || t.is("COLUMNS")
+		}
+		if star {
+			// (*), (* EXCEPT a), (COLUMNS('re')): the server matches the
+			// columns; nothing here changes the schema.
+			p.blank(toks[c.i].off, toks[end].end)
+			p.note(ConstructInsertColumns, toks[c.i].off)
+		} else {
+			for _, seg := range splitTopLevel(toks[c.i+1 : end]) {
+				if len(seg) == 1 && seg[0].kind == 'w' && isReservedWord(seg[0].text) {
+					p.placeholder(seg[0], ConstructKeywordColumn)
+				}
 			}
 		}
 		c.i = end + 1
@@ -959,6 +1005,40 @@ func (p *prepared) insert(toks []sqlTok) {
 	}
 	if t := c.peek(); !c.done() && (t.is("WITH") || t.kind == '(') {
 		p.insertQuery = t.off
+	}
+	p.insertData(toks[c.i:])
+}
+
+// insertData blanks the data of an INSERT … VALUES or … FORMAT name, which
+// the server reads with the input format's parser, not the SQL parser:
+// VALUES rows may go without commas and hold map literals, and FORMAT data
+// is not SQL at all. VALUES data must still be rows: parenthesised groups,
+// balanced, with or without commas between them.
+func (p *prepared) insertData(toks []sqlTok) {
+	switch {
+	case len(toks) > 1 && toks[0].is("VALUES"):
+		data := toks[1:]
+		if data[len(data)-1].kind == ';' {
+			data = data[:len(data)-1]
+		}
+		for i := 0; i < len(data); {
+			if data[i].kind != '(' {
+				return
+			}
+			j := closingParen(data, i)
+			if j < 0 {
+				return
+			}
+			i = j + 1
+			if i < len(data) && data[i].kind == ',' {
+				i++
+			}
+		}
+		p.blank(data[0].off, len(p.b))
+		p.note(ConstructInsertData, data[0].off)
+	case len(toks) > 2 && toks[0].is("FORMAT") && toks[1].isName():
+		p.blank(toks[2].off, len(p.b))
+		p.note(ConstructInsertData, toks[2].off)
 	}
 }
 
@@ -1252,17 +1332,21 @@ var columnPropertyWords = map[string]bool{"DEFAULT": true, "MATERIALIZED": true,
 	"EPHEMERAL": true, "COMMENT": true, "CODEC": true, "TTL": true}
 
 // rewriteInline rewrites the constructs that may appear in any statement:
-// two-word types, NULLS FIRST/LAST, Enum lists, EPHEMERAL, MOD and DIV.
+// multi-word types, NULLS FIRST/LAST, Enum lists, EPHEMERAL, MOD and DIV.
 func (p *prepared) rewriteInline(toks []sqlTok) {
 	p.settingFloats(toks)
 	for _, sp := range intervalSpans(p.text(), toks) {
 		copy(p.b[sp.from:sp.to], addInterval(p.intervals, sp.to-sp.from, sp.iv))
 		p.note(ConstructInterval, sp.from)
 	}
+	p.oneTuples(toks)
 	segStart := 0 // index of the first token of the current comma segment
 	depth := 0
 	segAtDepth := map[int]int{}
 	for i, t := range toks {
+		if t.off < len(p.b) && p.b[t.off] == ' ' {
+			continue // blanked: taken out already
+		}
 		switch t.kind {
 		case '(':
 			depth++
@@ -1292,16 +1376,20 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 			p.placeholder(t, ConstructKeywordTable)
 			continue
 		}
-		// Multi-word type names become one word: INT UNSIGNED → INT_UNSIGNED.
-		if i+1 < len(toks) && toks[i+1].kind == 'w' {
-			two := t.upper() + " " + toks[i+1].upper()
-			if _, ok := typeAliases[two]; ok || stringAliases[two] {
-				if strings.Trim(p.orig[t.end:toks[i+1].off], " \t") == "" {
-					for k := t.end; k < toks[i+1].off; k++ {
-						p.b[k] = '_'
+		// Multi-word type names become one word: INT UNSIGNED →
+		// INT_UNSIGNED, CHAR LARGE OBJECT → CHAR_LARGE_OBJECT.
+		if n := typeWordsAt(toks, i); n > 1 {
+			spaced := true
+			for k := i; k < i+n-1; k++ {
+				spaced = spaced && strings.Trim(p.orig[toks[k].end:toks[k+1].off], " \t") == ""
+			}
+			if spaced {
+				for k := i; k < i+n-1; k++ {
+					for o := toks[k].end; o < toks[k+1].off; o++ {
+						p.b[o] = '_'
 					}
-					p.note(ConstructTypeWords, t.off)
 				}
+				p.note(ConstructTypeWords, t.off)
 			}
 		}
 		switch t.upper() {
@@ -1364,6 +1452,49 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 					p.marks[-t.off-1] = "DIV"
 				}
 				p.note(ConstructMod, t.off)
+			}
+		}
+	}
+}
+
+// tupleKeywords are the words after which a parenthesis opens an
+// expression, not a call's arguments.
+var tupleKeywords = map[string]bool{"SELECT": true, "DEFAULT": true, "MATERIALIZED": true, "ALIAS": true, "WHERE": true,
+	"PREWHERE": true, "HAVING": true, "AND": true, "OR": true, "NOT": true, "IN": true, "BY": true, "THEN": true, "ELSE": true,
+	"WHEN": true, "CASE": true, "ON": true, "CHECK": true, "ASSUME": true, "DISTINCT": true, "TTL": true, "AS": true, "LIKE": true}
+
+// oneTuples rewrites a one-element tuple (x,), which AfterShip reads as
+// (x), to (x ) and marks its parenthesis: the formatter prints tuple(x),
+// as the server does (issue 11 F23: (*,).1 in a view).
+func (p *prepared) oneTuples(toks []sqlTok) {
+	var opens []int // indexes of the open parentheses
+	commas := map[int]int{}
+	for i, t := range toks {
+		switch t.kind {
+		case '(':
+			opens = append(opens, i)
+		case ')':
+			if len(opens) == 0 {
+				return
+			}
+			open := opens[len(opens)-1]
+			opens = opens[:len(opens)-1]
+			n := commas[open]
+			delete(commas, open)
+			if n != 1 || i < 2 || toks[i-1].kind != ',' || i-1 == open+1 {
+				continue
+			}
+			// Not a call's argument list: f(x,) is no tuple.
+			if open > 0 {
+				if prev := toks[open-1]; prev.kind == 'q' || prev.kind == ')' || prev.kind == ']' || prev.kind == 'w' && !tupleKeywords[prev.upper()] {
+					continue
+				}
+			}
+			p.b[toks[i-1].off] = ' '
+			p.marks[toks[open].off] = "TUPLE"
+		case ',':
+			if len(opens) > 0 {
+				commas[opens[len(opens)-1]]++
 			}
 		}
 	}
@@ -1811,12 +1942,8 @@ func (p *prepared) blankType(seg []sqlTok, i int) {
 		return
 	}
 	j := i + 1
-	for j < len(seg) && seg[j].kind == 'w' {
-		two := strings.ToUpper(seg[j-1].text + " " + seg[j].text)
-		if _, ok := typeAliases[two]; !ok && !stringAliases[two] {
-			break
-		}
-		j++
+	if n := typeWordsAt(seg, i); n > 1 {
+		j = i + n
 	}
 	if j >= len(seg) || seg[j].kind != '(' {
 		return
@@ -1881,6 +2008,19 @@ func (p *prepared) alterTypes(toks []sqlTok) {
 		}
 		p.blankType(seg, i)
 	}
+}
+
+// typeWordsAt returns how many words from toks[i] form a multi-word type
+// alias (DOUBLE PRECISION, NATIONAL CHARACTER VARYING), or 0.
+func typeWordsAt(toks []sqlTok, i int) int {
+	var words []string
+	for k := i; k < len(toks) && toks[k].kind == 'w' && len(words) < 5; k++ {
+		words = append(words, toks[k].upper())
+	}
+	if len(words) < 2 {
+		return 0
+	}
+	return aliasWords(words)
 }
 
 func upperWords(toks []sqlTok, n int) string {

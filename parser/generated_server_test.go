@@ -21,6 +21,9 @@ var generatedLists = []struct {
 	{"querysettings_gen.go", "querySettings", "SELECT name FROM system.settings ORDER BY name",
 		"// querySettings are the query-level settings. A CREATE TABLE's SETTINGS\n// of such a name applies to the CREATE and is not stored, unless the engine\n// has a setting of that name (engineSettings).\n",
 		querySettings},
+	{"dictlayouts_gen.go", "simpleKeyLayouts", "SELECT upper(name) FROM system.dictionary_layouts WHERE NOT is_complex ORDER BY name",
+		"// simpleKeyLayouts are the dictionary layouts with a simple key, which the\n// server stores as UInt64 whatever integer type is declared.\n",
+		simpleKeyLayouts},
 }
 
 // TestGeneratedFromServer checks that the lists generated from the server's

@@ -39,6 +39,8 @@ var typeAliases = map[string]string{
 	"INT UNSIGNED": "UInt32", "INTEGER UNSIGNED": "UInt32", "MEDIUMINT UNSIGNED": "UInt32",
 	"BIGINT UNSIGNED": "UInt64", "UNSIGNED": "UInt64", "BIT": "UInt64", "SET": "UInt64",
 	"TINYINT UNSIGNED": "UInt8", "SMALLINT UNSIGNED": "UInt16", "YEAR": "UInt16",
+	"INT1 UNSIGNED": "UInt8", "INT SIGNED": "Int32", "INTEGER SIGNED": "Int32", "MEDIUMINT SIGNED": "Int32",
+	"BIGINT SIGNED": "Int64", "TINYINT SIGNED": "Int8", "INT1 SIGNED": "Int8", "SMALLINT SIGNED": "Int16",
 	"FLOAT": "Float32", "REAL": "Float32", "SINGLE": "Float32",
 	"DOUBLE": "Float64", "DOUBLE PRECISION": "Float64",
 	"BOOL": "Bool", "BOOLEAN": "Bool",
@@ -46,7 +48,7 @@ var typeAliases = map[string]string{
 	"TIMESTAMP": "DateTime", "DATETIME": "DateTime", "DATE": "Date", "DATETIME64": "DateTime64",
 	"DATETIME32": "DateTime", // the server stores DateTime32 as DateTime
 	"DATE32":     "Date32",
-	"INET4":      "IPv4", "INET6": "IPv6",
+	"INET4":      "IPv4", "INET6": "IPv6", "GEOMETRY": "Geometry",
 	"BINARY": "FixedString",
 	"ENUM":   "Enum",
 }
@@ -59,6 +61,7 @@ var stringAliases = map[string]bool{
 	"CHARACTER": true, "CHARACTER VARYING": true, "CHAR VARYING": true, "NATIONAL CHAR": true,
 	"NATIONAL CHARACTER": true, "NATIONAL CHARACTER VARYING": true, "NATIONAL CHAR VARYING": true,
 	"NCHAR VARYING": true, "NCHAR LARGE OBJECT": true, "CHARACTER LARGE OBJECT": true,
+	"CHAR LARGE OBJECT": true, "NATIONAL CHARACTER LARGE OBJECT": true,
 	"BINARY VARYING": true, "BINARY LARGE OBJECT": true, "VARBINARY": true, "BLOB": true,
 	"TINYBLOB": true, "MEDIUMBLOB": true, "LONGBLOB": true, "CLOB": true, "BYTEA": true,
 }
@@ -242,7 +245,9 @@ func (p *typeParser) parseType() (string, error) {
 		}
 		return family, nil
 	}
-	if intDisplayWidth[family] && strings.ToUpper(name) != family {
+	if intDisplayWidth[family] && strings.ToUpper(name) != family || family == "Float32" || family == "Float64" {
+		// INT(11), FLOAT(3), Float64(10): the server ignores the
+		// display width and the precision.
 		return family, p.skipParens()
 	}
 	p.next() // (
@@ -323,6 +328,29 @@ func (p *typeParser) parseType() (string, error) {
 		return family + "(" + strings.Join(lits, ", ") + ")", nil
 	}
 	return family + "(" + strings.Join(lits, ", ") + ")", nil
+}
+
+// aliasWords returns how many of words (upper-cased, in order) form the
+// longest multi-word type alias they start with (DOUBLE PRECISION,
+// NATIONAL CHARACTER LARGE OBJECT), or 0 when they start none.
+func aliasWords(words []string) int {
+	n := 0
+	name := ""
+	for i, w := range words {
+		if i > 0 {
+			name += " "
+		}
+		name += w
+		if i > 0 {
+			if _, ok := typeAliases[name]; ok || stringAliases[name] {
+				n = i + 1
+			}
+		}
+		if !isAliasPrefix(name) {
+			break
+		}
+	}
+	return n
 }
 
 func isAliasPrefix(s string) bool {

@@ -285,6 +285,28 @@ var gapCases = []gapCase{
 	{"DROP several tables", "DROP TABLE IF EXISTS IF EMPTY a, db.b SYNC SETTINGS max_table_size_to_drop = 0", ConstructDrop, nil},
 	{"TRUNCATE DATABASE", "TRUNCATE DATABASE IF EXISTS db ON CLUSTER c", ConstructTruncate, nil},
 	{"TRUNCATE ALL TABLES", "TRUNCATE ALL TABLES FROM db NOT LIKE 'keep%'", ConstructTruncate, nil},
+	{"SYSTEM STOP TTL MERGES", "SYSTEM STOP TTL MERGES db.t", ConstructSystem,
+		func(t *testing.T, r *Result) {
+			if g, ok := r.Gap.(*System); !ok || g.Command != "STOP TTL MERGES" {
+				t.Errorf("Gap = %#v", r.Gap)
+			}
+		}},
+	{"INSERT VALUES rows without commas", "INSERT INTO t VALUES (1, 'a') (2, {'k': 'v'})", ConstructInsertData, nil},
+	{"INSERT FORMAT data", "INSERT INTO t FORMAT JSONEachRow {\"a\": 1}", ConstructInsertData, nil},
+	{"INSERT (*)", "INSERT INTO t (* EXCEPT b) SELECT 1", ConstructInsertColumns, nil},
+	{"REPLACE TABLE", "REPLACE TABLE t (a UInt8) ENGINE = Memory", ConstructReplace,
+		func(t *testing.T, r *Result) {
+			if st, ok := r.AST.(*clickhouse.CreateTable); !ok || !st.OrReplace {
+				t.Errorf("AST = %#v", r.AST)
+			}
+		}},
+	{"UUID clauses", "ATTACH MATERIALIZED VIEW mv UUID 'e15f3ab5-6cae-4df3-b879-f40deafd82c2' TO INNER UUID '3bd68e3c-2693-4352-ad66-a66eba9e345e' (n Int32) ENGINE = MergeTree ORDER BY n AS SELECT n FROM src", ConstructUUID, nil},
+	{"ALTER COLUMN TYPE", "ALTER TABLE t ALTER COLUMN x TYPE Float32", ConstructAlterType, nil},
+	{"ENGINE before AS table", "CREATE TABLE t2 ENGINE = Memory AS t1", ConstructEngineBefore, nil},
+	{"EMPTY AS SELECT", "CREATE TABLE t ENGINE = Memory EMPTY AS SELECT 1 AS x", ConstructEmpty, nil},
+	{"COLLATE", "CREATE TABLE c (x varchar(255) COLLATE utf8_unicode_ci NOT NULL) ENGINE = Memory", ConstructCollate, nil},
+	{"LAYOUT without parentheses", "CREATE DICTIONARY d (k UInt64, v String) PRIMARY KEY k SOURCE(NULL()) LAYOUT(HASHED) LIFETIME(0)", ConstructBareLayout, nil},
+	{"dictionary DEFAULT literals", "CREATE DICTIONARY d (k UInt64, v Int64 DEFAULT -1, a Array(Int64) DEFAULT [1, 2], f Float64 DEFAULT 1.5) PRIMARY KEY k SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0)", ConstructDictDefault, nil},
 	{"SQL SECURITY", "CREATE VIEW v DEFINER = default SQL SECURITY DEFINER AS SELECT 1 AS a", ConstructSQLSecurity, nil},
 	{"MODIFY SQL SECURITY", "ALTER TABLE v MODIFY SQL SECURITY INVOKER", ConstructSQLSecurity, nil},
 	{"INTERVAL unit abbreviation", "CREATE TABLE t (d DateTime, e DateTime DEFAULT d + INTERVAL 1 + 1 SQL_TSI_DAY) ENGINE = Memory", ConstructInterval, nil},

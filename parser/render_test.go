@@ -51,7 +51,7 @@ func TestRenderRecreates(t *testing.T) {
 		}
 	}
 	t.Logf("%d rendered statements", len(stmts))
-	live := readLive(t, db, []string{db.Name}, func(name string) bool { return strings.HasPrefix(name, fnPrefix) })
+	live := readLive(t, db, []string{db.Name}, func(name string) bool { return strings.Contains(name, fnPrefix) })
 	expected.Sort()
 	compareModels(t, expected, live)
 

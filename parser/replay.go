@@ -276,6 +276,36 @@ func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conve
 			delete(r.temporary, d.Name.Name) // the session's temporary table
 			continue
 		}
+		if at, ok := c.(*schema.AddTable); ok && strings.HasPrefix(at.Name.Name, ".inner") {
+			// Named as a materialized view's inner table: no live schema
+			// reads it as a table (issue 11 F25).
+			if err := r.schema.Apply(c); err != nil {
+				objs, dbs := touched(c)
+				r.refused(pos, sql, err, c, objs, dbs)
+				continue
+			}
+			reason := "table " + schema.BackQuote(at.Name.Name) + " is named as a materialized view's inner table, which the live schema does not read"
+			r.findings = append(r.findings, Finding{Pos: pos, Reason: reason, Objects: []schema.QualifiedName{at.Name}})
+			_ = r.schema.Apply(&schema.MarkUncertain{Objects: []schema.QualifiedName{at.Name}, Reason: schema.Uncertainty{Reason: reason, Pos: pos}})
+			continue
+		}
+		if at, ok := c.(*schema.AddTable); ok && at.AsTable != nil {
+			if reason := r.asUnknown(at); reason != "" {
+				if isSystemDatabase(at.AsTable.Database) {
+					cp := *at
+					cp.AsTable = nil
+					c = &cp
+				}
+				if err := r.schema.Apply(c); err != nil {
+					objs, dbs := touched(c)
+					r.refused(pos, sql, err, c, objs, dbs)
+					continue
+				}
+				r.findings = append(r.findings, Finding{Pos: pos, Reason: reason, Objects: []schema.QualifiedName{at.Name}})
+				_ = r.schema.Apply(&schema.MarkUncertain{Objects: []schema.QualifiedName{at.Name}, Reason: schema.Uncertainty{Reason: reason, Pos: pos, Exists: true}})
+				continue
+			}
+		}
 		if err := r.schema.Apply(c); err != nil {
 			if names, ok := r.uncertain(c); ok {
 				r.findings = append(r.findings, Finding{Pos: pos, Reason: "on an uncertain object: " + err.Error(), Objects: names})
@@ -291,13 +321,40 @@ func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conve
 			at = advance(pos, sql[:u.Offset])
 		}
 		r.findings = append(r.findings, Finding{Pos: at, Reason: u.Reason, Objects: u.Objects, Databases: u.Databases})
-		mark := &schema.MarkUncertain{Objects: u.Objects, Databases: u.Databases, Reason: schema.Uncertainty{Reason: u.Reason, Pos: at}}
+		mark := &schema.MarkUncertain{Objects: u.Objects, Databases: u.Databases, Reason: schema.Uncertainty{Reason: u.Reason, Pos: at, Exists: u.Exists}}
 		_ = r.schema.Apply(mark)
 	}
 	r.markUnmodelled(pos, conv)
 	if conv.NoEffect {
 		r.noteSet(pos, sql)
 	}
+}
+
+// asUnknown says why the columns of CREATE TABLE … AS source are unknown
+// to the model, or "": the source is a system table, which the model does
+// not hold (issue 11 F35), or an object the model is uncertain of (F13).
+func (r *Replayer) asUnknown(at *schema.AddTable) string {
+	src := *at.AsTable
+	if isSystemDatabase(src.Database) {
+		return "CREATE TABLE AS " + src.String() + ": the model has no system tables"
+	}
+	if o, ok := r.schema.Object(src); ok && len(o.Uncertainties()) > 0 {
+		return "CREATE TABLE AS " + src.String() + ", which the model does not know"
+	}
+	if d, ok := r.schema.Database(src.Database); ok && len(d.UncertaintiesOf(src.Name)) > 0 {
+		return "CREATE TABLE AS " + src.String() + ", which the model does not know"
+	}
+	return ""
+}
+
+// isSystemDatabase reports whether name is one of the server's own
+// databases, which no migration creates and the model does not hold.
+func isSystemDatabase(name string) bool {
+	switch name {
+	case "system", "INFORMATION_SCHEMA", "information_schema":
+		return true
+	}
+	return false
 }
 
 // fixCodec renormalises the codec of a MODIFY COLUMN given without a type,
@@ -470,6 +527,14 @@ func inferColumns(s *schema.Schema, db string, q *ch.SelectQuery) ([]*schema.Col
 			outName = it.Alias.Name
 		}
 		out = append(out, &schema.Column{Name: outName, Type: typ})
+	}
+	for _, c := range out {
+		if c.Type == "" {
+			// A source column without a type (a DEFAULT without one):
+			// the server infers it, the model does not know it (issue
+			// 11 F39).
+			return nil, false
+		}
 	}
 	return out, true
 }

@@ -259,6 +259,13 @@ func (s *Schema) addTable(c *AddTable) error {
 		}
 		from := st.clone()
 		t.Columns = from.Columns
+		if t.Engine.Name != "" && !t.Engine.IsMergeTree() {
+			// Only MergeTree tables have TTLs: the server leaves the
+			// source's column TTLs out (ClickHouse test 02230).
+			for _, c := range t.Columns {
+				c.TTL = ""
+			}
+		}
 		t.Constraints = from.Constraints
 		// Skip indexes and projections only exist in MergeTree tables.
 		if t.Engine.Name == "" || t.Engine.IsMergeTree() {
@@ -408,7 +415,18 @@ func (s *Schema) alter(c *ModifyTable) error {
 	switch o := o.(type) {
 	case *Table:
 		t := o.clone()
+		skipNested := map[string]bool{} // ADD COLUMN IF NOT EXISTS n Nested(…) with n.x present
 		for _, a := range c.Changes {
+			if add, ok := a.(*AddColumn); ok && add.Nested != "" && add.IfNotExists {
+				present, seen := skipNested[add.Nested]
+				if !seen {
+					present = slices.ContainsFunc(t.Columns, func(x *Column) bool { return strings.HasPrefix(x.Name, add.Nested+".") })
+					skipNested[add.Nested] = present
+				}
+				if present {
+					continue
+				}
+			}
 			if err := t.alter(a); err != nil {
 				return fmt.Errorf("ALTER TABLE %s: %w", c.Name, err)
 			}
@@ -440,6 +458,20 @@ func (s *Schema) alter(c *ModifyTable) error {
 		*o = v
 		return nil
 	}
+	if x, ok := o.(*Dictionary); ok {
+		// ALTER TABLE d MODIFY COMMENT is the one ALTER of a dictionary
+		// (ClickHouse test 02155).
+		comment := x.Comment
+		for _, a := range c.Changes {
+			m, ok := a.(*ModifyComment)
+			if !ok {
+				return fmt.Errorf("ALTER TABLE %s: %T on a dictionary: %w", c.Name, a, ErrInvalid)
+			}
+			comment = m.Comment
+		}
+		x.Comment = comment
+		return nil
+	}
 	return fmt.Errorf("ALTER TABLE %s: it is a %s: %w", c.Name, o.Kind(), ErrInvalid)
 }
 
@@ -462,6 +494,14 @@ func (t *Table) alter(c Change) error {
 		i := slices.IndexFunc(t.Columns, func(x *Column) bool { return x.Name == c.Name })
 		if i < 0 {
 			if c.IfExists {
+				// Even for a Nested n with n.x columns: the server's
+				// IF EXISTS looks for a column named n.
+				return nil
+			}
+			// DROP COLUMN n, n a Nested column: every n.x goes.
+			nested := func(x *Column) bool { return strings.HasPrefix(x.Name, c.Name+".") }
+			if slices.ContainsFunc(t.Columns, nested) {
+				t.Columns = slices.DeleteFunc(t.Columns, nested)
 				return nil
 			}
 			return fmt.Errorf("column %s: %w", BackQuote(c.Name), ErrNotExist)
@@ -477,6 +517,9 @@ func (t *Table) alter(c Change) error {
 		}
 		if _, ok := t.Column(c.To); ok {
 			return fmt.Errorf("column %s: %w", BackQuote(c.To), ErrExists)
+		}
+		if err := t.renameColumnRefs(c.From, c.To); err != nil {
+			return err
 		}
 		col.Name = c.To
 	case *ModifyColumn:

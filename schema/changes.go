@@ -111,6 +111,11 @@ type (
 		IfNotExists bool
 		After       string
 		First       bool
+		// Nested names the Nested column C is a subcolumn of (n for
+		// n.a), when the ALTER added it as n Nested(…): with
+		// IfNotExists, the server adds none of n's subcolumns when any
+		// n.x column exists.
+		Nested string
 	}
 	// DropColumn is DROP COLUMN.
 	DropColumn struct {

@@ -306,7 +306,10 @@ func RenderDictionary(x *Dictionary) string {
 		s += " PRIMARY KEY " + strings.Join(x.PrimaryKey, ", ")
 	}
 	s += " SOURCE(" + x.Source.Type + "(" + dictParams(x.Source.Params) + "))"
-	s += " LIFETIME(MIN " + strconv.FormatUint(x.Lifetime.Min, 10) + " MAX " + strconv.FormatUint(x.Lifetime.Max, 10) + ")"
+	if !strings.HasSuffix(x.Layout.Type, "DIRECT") || x.Lifetime.Min+x.Lifetime.Max > 0 {
+		// A DIRECT layout has no lifetime: the server refuses one.
+		s += " LIFETIME(MIN " + strconv.FormatUint(x.Lifetime.Min, 10) + " MAX " + strconv.FormatUint(x.Lifetime.Max, 10) + ")"
+	}
 	s += " LAYOUT(" + x.Layout.Type + "(" + dictParams(x.Layout.Params) + "))"
 	if x.Range != nil {
 		s += " RANGE(MIN " + QuoteIdent(x.Range.Min) + " MAX " + QuoteIdent(x.Range.Max) + ")"

@@ -115,6 +115,10 @@ type Uncertainty struct {
 	// that could not be read may have created it); empty, it is about
 	// every object of the database.
 	Object string `json:"object,omitempty"`
+	// Exists says the statement certainly created the object (CREATE
+	// TABLE … AS SELECT, a column without a type): only its definition
+	// is unknown, so whether it exists is still compared.
+	Exists bool `json:"exists,omitempty"`
 }
 
 // Database is a ClickHouse database and the objects in it.

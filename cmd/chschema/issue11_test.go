@@ -201,16 +201,36 @@ CREATE TABLE s2 (a UInt8, b ALIAS a + 1) ENGINE = MergeTree ORDER BY a;
 CREATE TABLE s3 (a UInt8) ORDER BY a;
 ALTER TABLE s1 DETACH PARTITION ID 'all', DROP PARTITION ID 'all';
 CREATE TABLE ttl (a UInt8, d DateTime) ENGINE = MergeTree ORDER BY a TTL d + INTERVAL 1 DAY;
-ALTER TABLE ttl ADD COLUMN b UInt8 TTL d + INTERVAL '1 day';`)
+ALTER TABLE ttl ADD COLUMN b UInt8 TTL d + INTERVAL '1 day';
+CREATE TABLE mw (a DOUBLE PRECISION, e CHAR LARGE OBJECT COMMENT 'c', n NATIONAL CHARACTER LARGE OBJECT) ENGINE = Memory;
+SYSTEM STOP TTL MERGES ttl;
+SYSTEM START TTL MERGES ttl;
+SYSTEM STOP MERGES ttl;
+SYSTEM FLUSH LOGS;
+INSERT INTO ttl VALUES (1, now()) (2, now());
+INSERT INTO mw VALUES ({'k':'v'}, 'x', 'y');
+INSERT INTO ttl (*) VALUES (1, now());
+INSERT INTO ttl SETTINGS max_threads = 1 VALUES (1, now());
+INSERT INTO ttl FORMAT JSONEachRow {"a": 1};
+REPLACE TABLE mw (a UInt8) ENGINE = Memory;
+CREATE TABLE mw2 ENGINE = Memory AS mw;
+CREATE TABLE mw3 ENGINE = Memory EMPTY AS SELECT 1 AS x;
+ALTER TABLE mw ALTER COLUMN a TYPE UInt16;
+CREATE TABLE co (x varchar(255) COLLATE utf8_unicode_ci NOT NULL) ENGINE = Memory;
+CREATE DICTIONARY dl (k UInt64, v Int64 DEFAULT -1, a Array(Int64) DEFAULT [1, 2]) PRIMARY KEY k LAYOUT(HASHED) SOURCE(CLICKHOUSE(TABLE 'mw')) LIFETIME(0);
+CREATE TABLE dg (d1 DEFAULT dictGet(02015_db.test_dictionary, 'data_column_2', toUInt64(0)), 1c MATERIALIZED 02015_f(1)) ENGINE = TinyLog;`)
 	code, stdout, stderr := runCmd(t, "lint", "--dir", dir)
 	if code != 0 || !strings.Contains(stdout+stderr, "0 errors") {
 		t.Fatalf("lint: exit %d\n%s%s", code, stdout, stderr)
 	}
 	broken := writeMigrations(t, `CREATE TABLE s2 (a UInt8, b ALIAS a +) ENGINE = MergeTree ORDER BY a;
 CREATE TABLE s3 (a UInt8) ORDER BY a SETTINGS;
-INSERT INTO t (x) WITH 1 AS SELECT y;`)
+INSERT INTO t (x) WITH 1 AS SELECT y;
+SYSTEM STOPP MERGES t;
+INSERT INTO t VALUES (1) x (2);
+CREATE DICTIONARY dl (k UInt64, a Array(Int64) DEFAULT [1, k]) PRIMARY KEY k LAYOUT(HASHED) SOURCE(CLICKHOUSE(TABLE 'mw')) LIFETIME(0);`)
 	code, stdout, stderr = runCmd(t, "lint", "--dir", broken)
-	for _, want := range []string{"0001_m.sql:2:38: error syntax", "0001_m.sql:3:", "0001_m.sql:4:36: error syntax", "3 errors"} {
+	for _, want := range []string{"0001_m.sql:2:38: error syntax", "0001_m.sql:3:", "0001_m.sql:4:36: error syntax", "0001_m.sql:5:", "0001_m.sql:6:", "0001_m.sql:7:56: error syntax", "6 errors"} {
 		if code != 1 || !strings.Contains(stdout+stderr, want) {
 			t.Errorf("broken: exit %d, want %q in\n%s%s", code, want, stdout, stderr)
 		}
