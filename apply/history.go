@@ -35,11 +35,16 @@ const (
 	StatusRevertFailed Status = "revert_failed"
 	// StatusReverted: the down section completed; the migration is pending again.
 	StatusReverted Status = "reverted"
+	// StatusStopped: the run was asked to stop (a signal) in the middle of
+	// the up section; Statements says how many completed.
+	StatusStopped Status = "stopped"
+	// StatusRevertStopped: the same for a down section.
+	StatusRevertStopped Status = "revert_stopped"
 )
 
 // Down reports whether the status belongs to a down section.
 func (s Status) Down() bool {
-	return s == StatusReverting || s == StatusRevertFailed || s == StatusReverted
+	return s == StatusReverting || s == StatusRevertFailed || s == StatusReverted || s == StatusRevertStopped
 }
 
 // Event is one row of the history table. The table is append-only: the state
@@ -64,6 +69,15 @@ type Event struct {
 	Error            string
 	ChschemaVersion  string
 	Host             string
+	// Journal is how the attempt records completed statements (recorded
+	// with every event of an attempt; JournalAuto in events written before
+	// chschema recorded it). A resume reads each attempt by its own journal.
+	Journal Journal
+	// WrittenRows, on a failed or stopped event, is how many rows the
+	// statement after the completed ones wrote before it stopped: a
+	// statement that wrote rows and did not finish is partly done, and a
+	// resume refuses to run it again without being told (see ResumeAt).
+	WrittenRows uint64
 	// EventTime orders events; set by Append when zero.
 	EventTime time.Time
 }
@@ -83,11 +97,23 @@ type Record struct {
 	// Attempts lists, oldest first, the attempts of the current incomplete
 	// section (empty when the latest event is terminal).
 	Attempts []string
+	// appliedAt is when the up section last completed (or was baselined).
+	appliedAt time.Time
 }
+
+// AppliedAt is when the migration was last applied or baselined: the
+// finish time of the latest such event that has one. Events written back
+// after a failed down by older versions carry no time (1970-01-01): they
+// are skipped.
+func (r Record) AppliedAt() time.Time { return r.appliedAt }
 
 // Incomplete reports whether a section was started and did not finish.
 func (r Record) Incomplete() bool {
-	return r.Status == StatusStarted || r.Status == StatusFailed || r.Status == StatusReverting || r.Status == StatusRevertFailed
+	switch r.Status {
+	case StatusStarted, StatusFailed, StatusStopped, StatusReverting, StatusRevertFailed, StatusRevertStopped:
+		return true
+	}
+	return false
 }
 
 // Applied reports whether the migration counts as applied: done, baselined,
@@ -114,6 +140,9 @@ type TableHistory struct {
 	db, table string
 	engine    string
 	cluster   string
+	// upgraded is set once the table is known to have every column (see
+	// Ensure).
+	upgraded bool
 }
 
 // DefaultHistoryEngine is the history table's engine on a single server.
@@ -123,20 +152,34 @@ const DefaultHistoryEngine = "MergeTree ORDER BY (service, version, event_time)"
 // history replicated to every node, so any node can run the next migrate.
 const ReplicatedHistoryEngine = "ReplicatedMergeTree('/clickhouse/tables/{database}/{table}', '{replica}') ORDER BY (service, version, event_time)"
 
-// NewTableHistory returns the history kept in db.table. engine is the table's
-// ENGINE clause (DefaultHistoryEngine when empty); cluster, when set, creates
-// it ON CLUSTER.
-func NewTableHistory(conn driver.Conn, db, table, engine, cluster string) (*TableHistory, error) {
+// HistoryOptions say where and how the history table is kept.
+type HistoryOptions struct {
+	// Database and Table name the history table; both are required.
+	Database, Table string
+	// Engine is the table's ENGINE clause; DefaultHistoryEngine when empty
+	// (ReplicatedHistoryEngine when Cluster is set).
+	Engine string
+	// Cluster, when set, creates the database and table ON CLUSTER.
+	Cluster string
+}
+
+// NewTableHistory returns the history kept in the table opts name.
+func NewTableHistory(conn driver.Conn, opts HistoryOptions) (*TableHistory, error) {
 	if conn == nil {
 		return nil, errors.New("apply: NewTableHistory: nil connection")
 	}
-	if db == "" || table == "" {
+	if opts.Database == "" || opts.Table == "" {
 		return nil, errors.New("apply: NewTableHistory: empty database or table name")
 	}
-	if engine == "" {
+	engine := opts.Engine
+	switch {
+	case engine != "":
+	case opts.Cluster != "":
+		engine = ReplicatedHistoryEngine
+	default:
 		engine = DefaultHistoryEngine
 	}
-	return &TableHistory{conn: conn, db: db, table: table, engine: engine, cluster: cluster}, nil
+	return &TableHistory{conn: conn, db: opts.Database, table: opts.Table, engine: engine, cluster: opts.Cluster}, nil
 }
 
 // Name is the history table's qualified name.
@@ -167,22 +210,48 @@ func (h *TableHistory) Ensure(ctx context.Context) error {
 	error String,
 	chschema_version LowCardinality(String),
 	host LowCardinality(String),
-	event_time DateTime64(6, 'UTC')
+	event_time DateTime64(6, 'UTC'),
+	journal LowCardinality(String) DEFAULT '',
+	written_rows UInt64 DEFAULT 0
 ) ENGINE = ` + h.engine + `
-COMMENT 'chschema migration history: append-only events; a migration''s state is its latest event'`
+COMMENT ` + quoteString(historyComment)
 	if err := h.conn.Exec(ctx, q); err != nil {
 		return fmt.Errorf("apply: create history table %s: %w", h.Name(), err)
 	}
+	if h.upgraded {
+		return nil
+	}
+	// A table created by an older chschema lacks the columns added since:
+	// add them (a metadata change; old rows read as '' and 0).
+	var missing uint64
+	if err := h.conn.QueryRow(ctx, "SELECT toUInt64(2 - count()) FROM system.columns WHERE database = ? AND table = ? AND name IN ('journal', 'written_rows')",
+		h.db, h.table).Scan(&missing); err != nil {
+		return fmt.Errorf("apply: read the columns of history table %s: %w", h.Name(), err)
+	}
+	if missing > 0 {
+		if err := h.conn.Exec(ctx, "ALTER TABLE "+h.Name()+on+
+			" ADD COLUMN IF NOT EXISTS journal LowCardinality(String) DEFAULT '', ADD COLUMN IF NOT EXISTS written_rows UInt64 DEFAULT 0"); err != nil {
+			return fmt.Errorf("apply: add the new columns to history table %s: %w", h.Name(), err)
+		}
+	}
+	h.upgraded = true
 	return nil
 }
 
 // Load reads every event in one query, oldest first. A missing table is an
 // empty history.
 func (h *TableHistory) Load(ctx context.Context) ([]Event, error) {
-	rows, err := h.conn.Query(ctx, `SELECT service, version, name, status, attempt, statements, total,
+	const columns = `service, version, name, status, attempt, statements, total,
 		raw_checksum, rendered_checksum, started_at, finished_at, duration_ms, error,
-		chschema_version, host, event_time
-		FROM `+h.Name()+` ORDER BY event_time, service, version`)
+		chschema_version, host, event_time`
+	rows, err := h.conn.Query(ctx, `SELECT `+columns+`, journal, written_rows FROM `+h.Name()+` ORDER BY event_time, service, version`)
+	legacy := false
+	if isCode(err, codeUnknownIdentifier) {
+		// A table of an older chschema, without the newer columns (Ensure
+		// adds them): read what it has.
+		legacy = true
+		rows, err = h.conn.Query(ctx, `SELECT `+columns+`, '', toUInt64(0) FROM `+h.Name()+` ORDER BY event_time, service, version`)
+	}
 	if isCode(err, codeUnknownTable) || isCode(err, codeUnknownDatabase) {
 		return nil, nil // nothing applied yet
 	}
@@ -193,18 +262,22 @@ func (h *TableHistory) Load(ctx context.Context) ([]Event, error) {
 	var events []Event
 	for rows.Next() {
 		var e Event
-		var status string
+		var status, journal string
 		var durMS uint64
 		if err := rows.Scan(&e.Service, &e.Version, &e.Name, &status, &e.Attempt, &e.Statements, &e.Total,
 			&e.RawChecksum, &e.RenderedChecksum, &e.StartedAt, &e.FinishedAt, &durMS, &e.Error,
-			&e.ChschemaVersion, &e.Host, &e.EventTime); err != nil {
+			&e.ChschemaVersion, &e.Host, &e.EventTime, &journal, &e.WrittenRows); err != nil {
 			return nil, fmt.Errorf("apply: read history %s: %w", h.Name(), err)
 		}
 		e.Status, e.Duration = Status(status), time.Duration(durMS)*time.Millisecond
+		e.Journal = parseJournal(journal)
 		events = append(events, e)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("apply: read history %s: %w", h.Name(), err)
+	}
+	if !legacy {
+		h.upgraded = true
 	}
 	return events, nil
 }
@@ -218,8 +291,10 @@ func (h *TableHistory) Append(ctx context.Context, events ...Event) error {
 	// A synchronous insert: the event is durable when Append returns (a
 	// server whose profile turns async_insert on would otherwise buffer it
 	// and hold the call up to the buffer's timeout).
-	ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"async_insert": 0}))
-	batch, err := h.conn.PrepareBatch(ctx, "INSERT INTO "+h.Name())
+	// log_queries: the insert that opens an attempt is how a resume tells
+	// whether the query log still holds that attempt (see the runner).
+	ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"async_insert": 0, "log_queries": 1}))
+	batch, err := h.conn.PrepareBatch(ctx, "INSERT INTO "+h.Name()+" ("+historyColumns+")")
 	if err != nil {
 		return fmt.Errorf("apply: write history %s: %w", h.Name(), err)
 	}
@@ -230,7 +305,7 @@ func (h *TableHistory) Append(ctx context.Context, events ...Event) error {
 		}
 		if err := batch.Append(e.Service, e.Version, e.Name, string(e.Status), e.Attempt, e.Statements, e.Total,
 			e.RawChecksum, e.RenderedChecksum, e.StartedAt, e.FinishedAt, uint64(e.Duration/time.Millisecond), e.Error,
-			e.ChschemaVersion, e.Host, e.EventTime); err != nil {
+			e.ChschemaVersion, e.Host, e.EventTime, e.Journal.recorded(), e.WrittenRows); err != nil {
 			return fmt.Errorf("apply: write history %s: %w", h.Name(), err)
 		}
 	}
@@ -239,6 +314,11 @@ func (h *TableHistory) Append(ctx context.Context, events ...Event) error {
 	}
 	return nil
 }
+
+// historyColumns are the columns Append writes, in its order.
+const historyColumns = `service, version, name, status, attempt, statements, total, raw_checksum,
+	rendered_checksum, started_at, finished_at, duration_ms, error, chschema_version, host, event_time,
+	journal, written_rows`
 
 // State derives each migration's record from its events.
 func State(events []Event) map[Key]Record {
@@ -258,6 +338,9 @@ func State(events []Event) map[Key]Record {
 			r.Attempts = append(r.Attempts, e.Attempt)
 		}
 		r.Event = e
+		if (e.Status == StatusApplied || e.Status == StatusBaselined) && e.FinishedAt.Unix() > 0 {
+			r.appliedAt = e.FinishedAt
+		}
 		state[k] = r
 	}
 	return state
@@ -294,6 +377,27 @@ func ParseTableName(s, defaultDB string) (db, table string, err error) {
 // LockTableName is the lock table chschema keeps beside a history table.
 func LockTableName(historyTable string) string { return historyTable + "_lock" }
 
+// historyComment is the comment of every history table; IsOwnTable
+// recognises a history table by it.
+const historyComment = "chschema migration history: append-only events; a migration's state is its latest event"
+
+// IsOwnTable reports whether t has the shape of a table chschema itself
+// keeps, whatever its name or database: a history table (by its comment),
+// or a lock or lock tombstone (a Memory table named <history>_lock or
+// <history>_lock_expired_<uuid> whose only column is holder). It finds them
+// where OwnTable cannot: a history table named by a --history-table the
+// caller was not given.
+func IsOwnTable(t *schema.Table) bool {
+	if t == nil {
+		return false
+	}
+	if string(t.Comment) == historyComment {
+		return true
+	}
+	lockName := strings.HasSuffix(t.Name, "_lock") || strings.Contains(t.Name, "_lock_expired_")
+	return lockName && t.Engine.Name == "Memory" && len(t.Columns) == 1 && t.Columns[0].Name == "holder"
+}
+
 // OwnTable reports, for a history table in db, whether a table is one
 // chschema itself keeps there: the history, its lock, or the tombstone of a
 // broken lock. They are never drift.
@@ -301,5 +405,23 @@ func OwnTable(db, historyTable string) func(schema.QualifiedName) bool {
 	lock := LockTableName(historyTable)
 	return func(q schema.QualifiedName) bool {
 		return q.Database == db && (q.Name == historyTable || q.Name == lock || strings.HasPrefix(q.Name, lock+"_expired_"))
+	}
+}
+
+// DropOwnTables removes from s every table chschema itself keeps: those own
+// names (OwnTable of the history table in use), and those IsOwnTable
+// recognises by their shape.
+func DropOwnTables(s *schema.Schema, own func(schema.QualifiedName) bool) {
+	var names []schema.QualifiedName
+	for _, d := range s.Databases {
+		for _, t := range d.Tables {
+			q := schema.QualifiedName{Database: d.Name, Name: t.Name}
+			if own != nil && own(q) || IsOwnTable(t) {
+				names = append(names, q)
+			}
+		}
+	}
+	for _, q := range names {
+		_ = s.Apply(&schema.DropObject{Name: q, Kind: schema.KindTable, IfExists: true})
 	}
 }

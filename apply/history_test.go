@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/chschema/chschema/internal/chtest"
+	"github.com/chschema/chschema/schema"
 	"github.com/google/go-cmp/cmp"
 )
 
 func TestHistoryRoundTrip(t *testing.T) {
 	db := chtest.New(t)
 	ctx := context.Background()
-	h, err := NewTableHistory(db.Conn, db.Name+"_hist", "chschema_migrations", "", "")
+	h, err := NewTableHistory(db.Conn, HistoryOptions{Database: db.Name + "_hist", Table: "chschema_migrations"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +119,7 @@ func (h *recordingHistory) Append(_ context.Context, e ...Event) error {
 
 func TestEventWriterBatches(t *testing.T) {
 	h := &recordingHistory{}
-	w := newEventWriter(context.Background(), h)
+	w := newEventWriter(context.Background(), h, func() error { return nil })
 	for i := 0; i < 100; i++ {
 		w.add(Event{Version: uint64(i)})
 	}
@@ -144,7 +145,7 @@ func TestEventWriterBatches(t *testing.T) {
 func TestHistoryOnCluster(t *testing.T) {
 	db := chtest.New(t)
 	ctx := context.Background()
-	h, err := NewTableHistory(db.Conn, db.Name, "chschema_migrations", ReplicatedHistoryEngine, "no_such_cluster")
+	h, err := NewTableHistory(db.Conn, HistoryOptions{Database: db.Name, Table: "chschema_migrations", Cluster: "no_such_cluster"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,5 +158,45 @@ func TestHistoryOnCluster(t *testing.T) {
 	}
 	if err := l.Acquire(ctx); err == nil || !strings.Contains(err.Error(), "no_such_cluster") {
 		t.Errorf("lock ON CLUSTER: err = %v", err)
+	}
+}
+
+// TestIsOwnTable: chschema's tables are recognised by their shape, and a
+// user's table that merely resembles a lock is not.
+func TestIsOwnTable(t *testing.T) {
+	holder := []*schema.Column{{Name: "holder", Type: "String"}}
+	tests := []struct {
+		t    *schema.Table
+		want bool
+	}{
+		{&schema.Table{Name: "deploy_log", Comment: historyComment}, true},
+		{&schema.Table{Name: "x_lock", Storage: schema.Storage{Engine: schema.Engine{Name: "Memory"}}, Columns: holder}, true},
+		{&schema.Table{Name: "x_lock_expired_1f2e", Storage: schema.Storage{Engine: schema.Engine{Name: "Memory"}}, Columns: holder}, true},
+		{&schema.Table{Name: "x_lock", Storage: schema.Storage{Engine: schema.Engine{Name: "MergeTree"}}, Columns: holder}, false},
+		{&schema.Table{Name: "holders", Storage: schema.Storage{Engine: schema.Engine{Name: "Memory"}}, Columns: holder}, false},
+		{&schema.Table{Name: "events", Comment: "chschema migration history"}, false},
+		{nil, false},
+	}
+	for _, tt := range tests {
+		if got := IsOwnTable(tt.t); got != tt.want {
+			t.Errorf("IsOwnTable(%+v) = %v, want %v", tt.t, got, tt.want)
+		}
+	}
+}
+
+// TestAppliedAtSkipsTimelessEvents: an applied event written back after a
+// failed down by an older version has no finish time (1970-01-01); the
+// record still says when the migration was applied.
+func TestAppliedAtSkipsTimelessEvents(t *testing.T) {
+	at := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	k := Key{"s", 1}
+	events := []Event{
+		{Service: k.Service, Version: k.Version, Status: StatusApplied, FinishedAt: at, EventTime: at},
+		{Service: k.Service, Version: k.Version, Status: StatusReverting, EventTime: at.Add(time.Hour)},
+		{Service: k.Service, Version: k.Version, Status: StatusApplied, FinishedAt: time.Unix(0, 0), EventTime: at.Add(2 * time.Hour)},
+	}
+	rec := State(events)[k]
+	if !rec.Applied() || !rec.AppliedAt().Equal(at) {
+		t.Errorf("record %s applied at %v, want applied at %v", rec.Status, rec.AppliedAt(), at)
 	}
 }

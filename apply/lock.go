@@ -21,6 +21,7 @@ const (
 	codeUnknownDatabase    = 81
 	codeUnfinished         = 341
 	codeTableAlreadyExists = 57
+	codeUnknownIdentifier  = 47
 )
 
 // Locker serialises migrate runs across processes and hosts that share a
@@ -32,6 +33,11 @@ type Locker interface {
 	// Release gives the lock back. It fails if the lock is no longer this
 	// holder's (its lease expired and another holder broke it).
 	Release(ctx context.Context) error
+	// Held reports, without a round trip, whether this holder may still act
+	// under the lock: nil while its lease is valid, else an error wrapping
+	// ErrLockLost. The runner calls it before every statement and every
+	// history write.
+	Held() error
 }
 
 var _ Locker = (*TableLock)(nil)
@@ -98,26 +104,45 @@ var ErrLockLost = errors.New("apply: the migration lock was lost to another hold
 // UUID; RENAME is equally atomic and fails when the target exists, so two
 // processes that both saw the same expired lock cannot both break it, and
 // neither can break the fresh lock that replaced it.
+//
+// Other runs break the lock when their wall clock passes Renewed + Lease.
+// The holder itself trusts its lease only until half a lease after it sent
+// the last renewal the server confirmed, on a clock that wall-clock steps
+// do not move and that counts a suspended machine's sleep (Held): a
+// process stopped for longer (SIGSTOP, a pause, a slow network) finds its
+// lease gone when it resumes, before it runs anything else, and the other
+// half of the lease covers a difference of up to Lease/2 between the
+// holder's and the breakers' wall clocks. It renews every Lease/5 (so a
+// renewal that fails is retried several times before the lease's local
+// end) and checks every min(Lease/10, 1s) that the lock table is still its
+// own, so `chschema unlock` is noticed within a second.
 type TableLock struct {
 	conn  driver.Conn
 	db    string
 	table string
 	opts  LockOptions
 
-	mu      sync.Mutex
-	uuid    string // of the lock table this holder created
-	holder  LockHolder
-	stop    chan struct{}
-	done    chan struct{}
-	lostErr error
+	mu     sync.Mutex
+	uuid   string // of the lock table this holder created
+	holder LockHolder
+	// validUntil is the end of the lease as this holder may rely on it:
+	// half a lease after sending the last confirmed renewal, on leaseClock.
+	validUntil time.Duration
+	// lastSent is when the last confirmed renewal (or the CREATE) was
+	// sent, on leaseClock.
+	lastSent time.Duration
+	stop     chan struct{}
+	done     chan struct{}
+	lostErr  error
 }
 
 // LockOptions tune a TableLock.
 type LockOptions struct {
 	// Timeout is how long Acquire waits for another holder; 0 tries once.
 	Timeout time.Duration
-	// Lease is how long the lock survives without renewal; the holder renews
-	// it every Lease/3. Default 1 minute.
+	// Lease is how long the lock survives without renewal: other runs break
+	// it when it is that old. The holder renews it every Lease/5 and stops
+	// using it Lease/2 after its last confirmed renewal. Default 1 minute.
 	Lease time.Duration
 	// Poll is the wait between attempts. Default 500 ms.
 	Poll time.Duration
@@ -125,6 +150,9 @@ type LockOptions struct {
 	ID string
 	// OnCluster, when set, creates the lock table ON CLUSTER.
 	OnCluster string
+	// Events, when set, receives LockWaiting, LockBroken and LockAcquired
+	// events from Acquire.
+	Events func(RunEvent)
 }
 
 // NewTableLock returns a lock held as table db.table on conn.
@@ -147,6 +175,9 @@ func NewTableLock(conn driver.Conn, db, table string, opts LockOptions) (*TableL
 	if opts.ID == "" {
 		opts.ID = "chschema"
 	}
+	if opts.Events == nil {
+		opts.Events = func(RunEvent) {}
+	}
 	return &TableLock{conn: conn, db: db, table: table, opts: opts}, nil
 }
 
@@ -163,7 +194,8 @@ func (l *TableLock) onCluster() string {
 func (l *TableLock) Acquire(ctx context.Context) error {
 	start := time.Now()
 	host, _ := os.Hostname()
-	for {
+	table := l.db + "." + l.table
+	for attempt := 1; ; attempt++ {
 		now := time.Now().UTC().Truncate(time.Millisecond)
 		h := LockHolder{ID: l.opts.ID, Host: host, PID: os.Getpid(), Since: now, Renewed: now, Lease: Duration(l.opts.Lease)}
 		err := l.create(ctx, h)
@@ -175,6 +207,7 @@ func (l *TableLock) Acquire(ctx context.Context) error {
 			}
 		}
 		if err == nil {
+			l.opts.Events(LockAcquired{Table: table, Waited: time.Since(start)})
 			return nil
 		}
 		if !isCode(err, codeTableAlreadyExists) {
@@ -188,11 +221,14 @@ func (l *TableLock) Acquire(ctx context.Context) error {
 			if err := l.breakExpired(ctx, cur.uuid); err != nil {
 				return err
 			}
+			l.opts.Events(LockBroken{Table: table, Holder: cur.holder})
 			continue
 		}
 		if time.Since(start) >= l.opts.Timeout {
-			return &LockedError{Table: l.db + "." + l.table, Holder: cur.holder, Waited: time.Since(start)}
+			return &LockedError{Table: table, Holder: cur.holder, Waited: time.Since(start)}
 		}
+		l.opts.Events(LockWaiting{Table: table, Holder: cur.holder, Attempt: attempt, Waited: time.Since(start), Timeout: l.opts.Timeout,
+			Expires: cur.holder.Expires()})
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -207,6 +243,7 @@ func (l *TableLock) create(ctx context.Context, h LockHolder) error {
 		return err
 	}
 	q := fmt.Sprintf("CREATE TABLE %s%s (holder String) ENGINE = Memory COMMENT %s", l.name(), l.onCluster(), quoteString(string(info)))
+	sent := leaseClock()
 	if err := l.conn.Exec(ctx, q); err != nil {
 		return err
 	}
@@ -219,6 +256,7 @@ func (l *TableLock) create(ctx context.Context, h LockHolder) error {
 	}
 	l.mu.Lock()
 	l.uuid, l.holder, l.lostErr = cur.uuid, h, nil
+	l.lastSent, l.validUntil = sent, sent+l.opts.Lease/2
 	l.stop, l.done = make(chan struct{}), make(chan struct{})
 	l.mu.Unlock()
 	go l.renew(l.stop, l.done)
@@ -260,60 +298,121 @@ func (l *TableLock) breakExpired(ctx context.Context, uuid string) error {
 	return fmt.Errorf("apply: break expired lock %s: %w", l.name(), err)
 }
 
-// renew rewrites the lock's comment every Lease/3 until stopped. A failed
-// renewal is retried at the next tick; the lock counts as lost only when it
-// is gone or taken, or when no renewal succeeded for a whole lease.
+// renew keeps the lease until stopped: every min(Lease/10, 1s) it checks
+// that the lock table is still this holder's, and every Lease/5 it rewrites
+// the comment with a new Renewed time. A failed renewal is retried at the
+// next tick; the lock is lost when the table is gone or another holder's,
+// or when no renewal was confirmed before the lease's local end (Held).
 func (l *TableLock) renew(stop, done chan struct{}) {
 	defer close(done)
-	t := time.NewTicker(l.opts.Lease / 3)
+	t := time.NewTicker(min(l.opts.Lease/10, time.Second))
 	defer t.Stop()
-	last := time.Now()
 	for {
 		select {
 		case <-stop:
 			return
 		case <-t.C:
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), l.opts.Lease/2)
-		err := l.renewOnce(ctx)
-		cancel()
-		switch {
-		case err == nil:
-			last = time.Now()
-			continue
-		case errors.Is(err, ErrLockLost):
-		case time.Since(last) < l.opts.Lease:
-			continue // transient: the lease still holds
-		default:
-			err = fmt.Errorf("%w: no renewal succeeded for %s: %w", ErrLockLost, time.Since(last).Round(time.Millisecond), err)
+		if l.Held() != nil {
+			return
 		}
 		l.mu.Lock()
-		l.lostErr = err
+		now := leaseClock()
+		due := now-l.lastSent >= l.opts.Lease/5
+		left := l.validUntil - now
 		l.mu.Unlock()
-		return
+		// Never wait past the lease's end: a confirmation after it does
+		// not count.
+		ctx, cancel := context.WithTimeout(context.Background(), left)
+		err := l.renewOnce(ctx, due)
+		cancel()
+		if errors.Is(err, ErrLockLost) {
+			l.lose(err)
+			return
+		}
 	}
 }
 
-func (l *TableLock) renewOnce(ctx context.Context) error {
-	cur, ok, err := l.current(ctx)
-	if err != nil {
-		return err
+// lose records the first reason the lock was lost.
+func (l *TableLock) lose(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.lostErr == nil {
+		l.lostErr = err
 	}
+}
+
+// renewOnce checks that the lock is still this holder's and, when due,
+// renews it: the new lease counts from when the renewal was sent, and only
+// if the server confirmed it before the current lease ran out; then it
+// reads the lock again to see its own renewal there.
+func (l *TableLock) renewOnce(ctx context.Context, due bool) error {
 	l.mu.Lock()
 	mine, h := l.uuid, l.holder
 	l.mu.Unlock()
-	if !ok || cur.uuid != mine {
-		return ErrLockLost
+	if err := l.mine(ctx, mine, nil); err != nil || !due {
+		return err
 	}
 	h.Renewed = time.Now().UTC().Truncate(time.Millisecond)
 	info, _ := json.Marshal(h)
+	sent := leaseClock()
 	if err := l.conn.Exec(ctx, fmt.Sprintf("ALTER TABLE %s%s MODIFY COMMENT %s", l.name(), l.onCluster(), quoteString(string(info)))); err != nil {
+		if isCode(err, codeUnknownTable) {
+			return fmt.Errorf("%w: the lock table %s is gone (was it dropped with chschema unlock?)", ErrLockLost, l.name())
+		}
 		return fmt.Errorf("apply: renew lock %s: %w", l.name(), err)
 	}
+	confirmed := leaseClock()
 	l.mu.Lock()
-	l.holder = h
+	late := confirmed >= l.validUntil
+	l.mu.Unlock()
+	if late {
+		return fmt.Errorf("%w: the renewal sent %s ago was confirmed after the lease's end", ErrLockLost, (confirmed - sent).Round(time.Millisecond))
+	}
+	if err := l.mine(ctx, mine, &h); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	l.holder, l.lastSent, l.validUntil = h, sent, sent+l.opts.Lease/2
 	l.mu.Unlock()
 	return nil
+}
+
+// mine fails with ErrLockLost unless the lock table is the one with UUID
+// uuid and, when want is set, carries want as its holder.
+func (l *TableLock) mine(ctx context.Context, uuid string, want *LockHolder) error {
+	cur, ok, err := l.current(ctx)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return fmt.Errorf("%w: the lock table %s is gone (was it dropped with chschema unlock?)", ErrLockLost, l.name())
+	case cur.uuid != uuid:
+		return fmt.Errorf("%w: %s now holds %s", ErrLockLost, cur.holder, l.name())
+	case want != nil && !cur.holder.Renewed.Equal(want.Renewed):
+		return fmt.Errorf("%w: the lock %s does not carry this holder's renewal", ErrLockLost, l.name())
+	}
+	return nil
+}
+
+// Held implements Locker: nil while this holder's lease is valid. The
+// lease ends half a lease after the last confirmed renewal was sent, on the
+// monotonic clock, or as soon as a check finds the lock table gone or
+// another holder's.
+func (l *TableLock) Held() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.lostErr != nil {
+		return l.lostErr
+	}
+	if l.uuid == "" {
+		return fmt.Errorf("%w: the lock %s is not held", ErrLockLost, l.name())
+	}
+	if now := leaseClock(); now >= l.validUntil {
+		l.lostErr = fmt.Errorf("%w: no renewal of %s was confirmed for %s (the process was stopped or the server did not answer); another run may break the lease",
+			ErrLockLost, l.name(), (now - l.lastSent).Round(time.Millisecond))
+	}
+	return l.lostErr
 }
 
 // Lost reports, after Acquire, whether the lock was lost (an error wrapping
@@ -325,7 +424,10 @@ func (l *TableLock) Lost() error {
 }
 
 // Release stops renewing and drops the lock if it is still this holder's.
+// A lock whose lease this holder lost (Held fails) is left alone: another
+// run may hold it by now, and an orphan expires after its lease.
 func (l *TableLock) Release(ctx context.Context) error {
+	held := l.Held()
 	l.mu.Lock()
 	stop, done, mine := l.stop, l.done, l.uuid
 	l.stop, l.uuid = nil, ""
@@ -335,6 +437,9 @@ func (l *TableLock) Release(ctx context.Context) error {
 	}
 	close(stop)
 	<-done
+	if held != nil {
+		return held
+	}
 	cur, ok, err := l.current(ctx)
 	if err != nil {
 		return err

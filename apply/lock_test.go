@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -136,21 +137,23 @@ func TestLockBreaksExpiredLease(t *testing.T) {
 func TestLockRenewalKeepsLiveHolder(t *testing.T) {
 	db := chtest.New(t)
 	ctx := context.Background()
-	a := newLock(t, db, "live", LockOptions{Lease: 600 * time.Millisecond})
+	// A lease long enough that a loaded machine confirms a renewal within
+	// its first half.
+	a := newLock(t, db, "live", LockOptions{Lease: 3 * time.Second})
 	if err := a.Acquire(ctx); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond) // more than two leases: only renewal keeps it
+	time.Sleep(7 * time.Second) // more than two leases: only renewal keeps it
 	b := newLock(t, db, "other", LockOptions{})
 	var locked *LockedError
 	if err := b.Acquire(ctx); !errors.As(err, &locked) || locked.Holder.ID != "live" {
 		t.Fatalf("Acquire against a renewed lease = %v, want held by live", err)
 	}
-	if locked.Holder.Renewed.Sub(locked.Holder.Since) < 400*time.Millisecond {
+	if locked.Holder.Renewed.Sub(locked.Holder.Since) < 5*time.Second {
 		t.Errorf("lease was not renewed: since %s, renewed %s", locked.Holder.Since, locked.Holder.Renewed)
 	}
-	if err := a.Lost(); err != nil {
-		t.Errorf("Lost() = %v", err)
+	if err := a.Held(); err != nil {
+		t.Errorf("Held() = %v", err)
 	}
 	if err := a.Release(ctx); err != nil {
 		t.Fatal(err)
@@ -218,5 +221,45 @@ func TestLockCreatesItsDatabase(t *testing.T) {
 	}
 	if err := l.Release(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLeaseEndsHalfALeaseAfterTheLastRenewal: a holder that cannot renew
+// (here its renewer is stopped, as a SIGSTOP stops the whole process)
+// stops trusting its lease half a lease after its last renewal was sent,
+// never earlier, while other runs would wait a whole lease to break it.
+func TestLeaseEndsHalfALeaseAfterTheLastRenewal(t *testing.T) {
+	db := chtest.New(t)
+	ctx := context.Background()
+	a := newLock(t, db, "stalled", LockOptions{Lease: 4 * time.Second})
+	if err := a.Acquire(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Held(); err != nil {
+		t.Fatalf("Held right after Acquire: %v", err)
+	}
+	a.mu.Lock()
+	sent, stop, done := a.lastSent, a.stop, a.done
+	a.mu.Unlock()
+	close(stop)
+	<-done
+	deadline := time.Now().Add(time.Minute)
+	for a.Held() == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("Held still nil a minute without renewal")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if waited := leaseClock() - sent; waited < 2*time.Second {
+		t.Errorf("the lease ended %s after the last renewal was sent, want at least half the lease (2s)", waited)
+	}
+	if err := a.Held(); !errors.Is(err, ErrLockLost) || !strings.Contains(err.Error(), "no renewal") {
+		t.Errorf("Held = %v", err)
+	}
+	// Other runs still see the lock held: the lease runs a whole lease.
+	b := newLock(t, db, "other", LockOptions{})
+	var locked *LockedError
+	if err := b.Acquire(ctx); !errors.As(err, &locked) {
+		t.Errorf("Acquire half a lease after the last renewal = %v, want held", err)
 	}
 }

@@ -7,7 +7,8 @@ import (
 	"sort"
 )
 
-// RoundTripStep is one step of RoundTrip, reported as it completes.
+// RoundTripStep is one step of RoundTrip, reported as an event (see
+// WithEvents) as it completes.
 type RoundTripStep struct {
 	// Phase is "up", "down" or "up again".
 	Phase string
@@ -21,13 +22,12 @@ type RoundTripStep struct {
 // one at a time, reverts them one at a time down to none, and applies them
 // all again, checking after every step that the live schema equals the
 // expected one (v). It stops at the first difference, naming the step.
-func (r *Runner) RoundTrip(ctx context.Context, units []*Unit, v Verifier, onStep func(RoundTripStep)) error {
+// Each step is reported as a RoundTripStep event.
+func (r *Runner) RoundTrip(ctx context.Context, units []*Unit, v Verifier) error {
 	if v == nil {
 		return errors.New("apply: RoundTrip needs a verifier")
 	}
-	if onStep == nil {
-		onStep = func(RoundTripStep) {}
-	}
+	setUnits(v, units)
 	order := append([]*Unit(nil), units...)
 	sort.SliceStable(order, func(i, j int) bool {
 		if order[i].Service != order[j].Service {
@@ -45,15 +45,15 @@ func (r *Runner) RoundTrip(ctx context.Context, units []*Unit, v Verifier, onSte
 		}
 	}
 	check := func(phase string, k Key, applied []*Unit) error {
-		if err := v.Verify(ctx, applied, nil); err != nil {
+		if err := r.verifyWith(ctx, v, AppliedState{Init: r.init, Applied: applied}); err != nil {
 			return fmt.Errorf("after %s %s: %w", phase, k, err)
 		}
-		onStep(RoundTripStep{Phase: phase, Key: k, Applied: len(applied)})
+		r.events(RoundTripStep{Phase: phase, Key: k, Applied: len(applied)})
 		return nil
 	}
 	for i, u := range order {
 		to := u.Version
-		if _, err := r.Migrate(ctx, units, Target{Service: u.Service, To: &to}, false); err != nil {
+		if _, err := r.Migrate(ctx, units, Target{Service: u.Service, To: &to}, Execute); err != nil {
 			return fmt.Errorf("up %s: %w", u.Key(), err)
 		}
 		if err := check("up", u.Key(), order[:i+1]); err != nil {
@@ -62,7 +62,8 @@ func (r *Runner) RoundTrip(ctx context.Context, units []*Unit, v Verifier, onSte
 	}
 	for i := len(order) - 1; i >= 0; i-- {
 		u := order[i]
-		rep, err := r.Down(ctx, units, Target{Steps: 1}, false)
+		// A scratch server: the data the migrations inserted may go.
+		rep, err := r.down(ctx, units, Target{Steps: 1}, Execute, true)
 		if err != nil {
 			return fmt.Errorf("down %s: %w", u.Key(), err)
 		}
@@ -73,7 +74,7 @@ func (r *Runner) RoundTrip(ctx context.Context, units []*Unit, v Verifier, onSte
 			return err
 		}
 	}
-	if _, err := r.Migrate(ctx, units, Target{}, false); err != nil {
+	if _, err := r.Migrate(ctx, units, Target{}, Execute); err != nil {
 		return fmt.Errorf("up again: %w", err)
 	}
 	return check("up again", Key{}, order)

@@ -17,9 +17,12 @@ func TestRoundTrip(t *testing.T) {
 	t.Run("reversible", func(t *testing.T) {
 		f := newFixture(t)
 		var steps []string
-		err := f.runner(t).RoundTrip(context.Background(), good(), newDriftVerifier(t, f, nil), func(s RoundTripStep) {
-			steps = append(steps, s.Phase+" "+s.Key.String())
-		})
+		r := f.runner(t, WithEvents(func(e RunEvent) {
+			if s, ok := e.(RoundTripStep); ok {
+				steps = append(steps, s.Phase+" "+s.Key.String())
+			}
+		}))
+		err := r.RoundTrip(context.Background(), good(), newDriftVerifier(t, f))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +38,7 @@ func TestRoundTrip(t *testing.T) {
 		f := newFixture(t)
 		units := good()
 		units[1] = unit("a", 2, []string{"ALTER TABLE t ADD COLUMN x String DEFAULT 'x'"}, nil) // -- no-op down
-		err := f.runner(t).RoundTrip(context.Background(), units, newDriftVerifier(t, f, nil), nil)
+		err := f.runner(t).RoundTrip(context.Background(), units, newDriftVerifier(t, f))
 		if err == nil || !strings.Contains(err.Error(), "after down a/0002") || !strings.Contains(driftText(err), "x") {
 			t.Fatalf("err = %v\n%s", err, driftText(err))
 		}
@@ -43,10 +46,10 @@ func TestRoundTrip(t *testing.T) {
 	t.Run("refuses a server with history", func(t *testing.T) {
 		f := newFixture(t)
 		units := good()
-		if _, err := f.runner(t).Migrate(context.Background(), units[:1], Target{}, false); err != nil {
+		if _, err := f.runner(t).Migrate(context.Background(), units[:1], Target{}, Execute); err != nil {
 			t.Fatal(err)
 		}
-		err := f.runner(t).RoundTrip(context.Background(), units, newDriftVerifier(t, f, nil), nil)
+		err := f.runner(t).RoundTrip(context.Background(), units, newDriftVerifier(t, f))
 		if err == nil || !strings.Contains(err.Error(), "scratch server") {
 			t.Fatalf("err = %v", err)
 		}

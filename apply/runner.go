@@ -4,9 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"sort"
 	"strconv"
@@ -16,6 +16,8 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/chschema/chschema/drift"
+	"github.com/chschema/chschema/internal/english"
 )
 
 // Sentinel errors of the apply package. Errors wrap them with details.
@@ -52,12 +54,64 @@ const (
 	JournalTable
 )
 
+// String names the journal as --journal does: auto, querylog or table.
+func (j Journal) String() string {
+	switch j {
+	case JournalQueryLog:
+		return "querylog"
+	case JournalTable:
+		return "table"
+	}
+	return "auto"
+}
+
+// recorded is the journal as the history stores it: "" when unknown.
+func (j Journal) recorded() string {
+	if j == JournalAuto {
+		return ""
+	}
+	return j.String()
+}
+
+func parseJournal(s string) Journal {
+	switch s {
+	case "querylog":
+		return JournalQueryLog
+	case "table":
+		return JournalTable
+	}
+	return JournalAuto
+}
+
 // Verifier checks the live schema against the expected one before anything
-// runs. applied lists the applied units per the history; partial gives, for
-// each half-applied unit, how many of its statements completed (they count as
-// expected). It returns an error describing the drift, if any.
+// runs. It returns an error describing the drift, if any (a *drift.Error for
+// DriftVerifier).
 type Verifier interface {
-	Verify(ctx context.Context, applied []*Unit, partial map[Key]PartialUnit) error
+	Verify(ctx context.Context, state AppliedState) error
+}
+
+// AppliedState is what the server holds according to its history: init.sql,
+// then the applied units, then the completed statements of the half-applied
+// ones. It is what a Verifier compares the live schema with.
+type AppliedState struct {
+	// Init is init.sql's statements, which run before every migrate.
+	Init []Statement
+	// Applied lists the applied units (and, for baseline, the units about
+	// to be recorded as applied).
+	Applied []*Unit
+	// Partial gives, for each half-applied unit, how many statements of its
+	// section completed; they count as expected.
+	Partial map[Key]PartialUnit
+	// Only, when set, limits the comparison to the objects these units (of
+	// Applied) create, change or drop: baseline --service compares one
+	// service's objects, not those of the others sharing its databases.
+	Only []*Unit
+	// Strict makes ReplayApplied fail on a statement the model cannot
+	// replay, as chschema schema does. Otherwise the statements are taken
+	// as ones the server has run: such a statement is the model's failure,
+	// a finding whose objects become uncertain, and everything else is
+	// still compared.
+	Strict bool
 }
 
 // PartialUnit is a half-applied unit: Done statements of its section ran.
@@ -65,6 +119,9 @@ type PartialUnit struct {
 	Unit *Unit
 	Done int
 	Down bool
+	// From says how Done was decided (FromHistory, FromQueryLog,
+	// FromLiveSchema, FromResumeAt).
+	From string
 }
 
 // StmtInfo is what the runner needs to know about a statement beyond its text.
@@ -73,25 +130,71 @@ type StmtInfo struct {
 	Mutation bool
 	// Database and Table name the mutated table (Database empty: the connection's).
 	Database, Table string
+	// Set holds the settings of a SET statement, when the classifier reads
+	// them differently from the parser: they apply to the statements after
+	// it in the same section, as in a session (see WithSessions; the
+	// runner reads SET, USE and the other session statements itself).
+	Set map[string]string
+}
+
+// Preflight is what a run knows before it changes anything: the history
+// read under the lock, and what the operation is about to run, before
+// init.sql runs. See WithPreflight.
+type Preflight struct {
+	// Op is "migrate", "down" or "baseline".
+	Op string
+	// DryRun is true for a dry run, which takes no lock and runs nothing.
+	DryRun bool
+	Units  []*Unit
+	// State is each migration's record in the history.
+	State map[Key]Record
+	// Partial are the half-applied units, with their completed statements.
+	Partial map[Key]PartialUnit
+	// Run are the units whose sections the operation is about to run, in
+	// order: up sections for migrate, down sections for down, none for
+	// baseline.
+	Run []*Unit
+	// Init is true when init.sql runs next (migrate and baseline).
+	Init bool
+	// Locked is false for the pass made before the lock is taken on a
+	// server with no history yet (a first deploy): taking the lock may
+	// create the history's database, so a run that is going to be refused
+	// is refused before it. The checks then run again under the lock.
+	Locked bool
 }
 
 // Option configures a Runner.
 type Option func(*Runner) error
 
 // WithInit sets the statements of init.sql, run before anything else on every
-// migrate; they must be idempotent.
+// migrate and baseline; they must be idempotent. The verifier replays them
+// too: they are passed once, here.
 func WithInit(stmts []Statement) Option {
 	return func(r *Runner) error { r.init = stmts; return nil }
 }
 
-// WithVerifier sets the drift check run before applying.
+// WithVerifier sets the drift check run before applying and baselining.
 func WithVerifier(v Verifier) Option {
-	return func(r *Runner) error { r.verifier = v; return nil }
+	return func(r *Runner) error {
+		if v == nil {
+			return errors.New("apply: WithVerifier: nil verifier")
+		}
+		r.verifier = v
+		return nil
+	}
 }
 
-// WithProgress sets where progress lines go (nil: nowhere).
-func WithProgress(w io.Writer) Option {
-	return func(r *Runner) error { r.progress = w; return nil }
+// WithEvents sets the callback that receives the run's events (see
+// RunEvent): waits, migrations and statements starting and ending, resume
+// decisions, the drift check's result.
+func WithEvents(fn func(RunEvent)) Option {
+	return func(r *Runner) error {
+		if fn == nil {
+			return errors.New("apply: WithEvents: nil callback")
+		}
+		r.events = fn
+		return nil
+	}
 }
 
 // WithJournal chooses how completed statements are recorded.
@@ -105,9 +208,34 @@ func WithJournal(j Journal) Option {
 	}
 }
 
-// WithClassifier tells the runner which statements start mutations.
+// WithClassifier replaces the function that tells the runner which
+// statements start mutations, and on which table, to wait for them. The
+// default is MutationClassifier.
 func WithClassifier(f func(Statement) StmtInfo) Option {
-	return func(r *Runner) error { r.classify = f; return nil }
+	return func(r *Runner) error {
+		if f == nil {
+			return errors.New("apply: WithClassifier: nil classifier (WithoutMutationWait turns waiting off)")
+		}
+		if r.noMutationWait {
+			return errors.New("apply: WithClassifier conflicts with WithoutMutationWait")
+		}
+		r.classify, r.customClassifier = f, true
+		return nil
+	}
+}
+
+// WithoutMutationWait makes the runner go on to the next statement as soon
+// as a statement that starts a mutation returns, without waiting in
+// system.mutations for the mutation to finish (or fail).
+func WithoutMutationWait() Option {
+	return func(r *Runner) error {
+		if r.customClassifier {
+			return errors.New("apply: WithoutMutationWait conflicts with WithClassifier")
+		}
+		r.noMutationWait = true
+		r.classify = func(Statement) StmtInfo { return StmtInfo{} }
+		return nil
+	}
 }
 
 // WithVersion sets the chschema version recorded in the history.
@@ -130,47 +258,108 @@ func WithSettings(s map[string]any) Option {
 	}
 }
 
+// WithStatementHook sets a function called before every statement of a
+// migration runs, with the statement about to run. An error stops the run
+// there, as if the statement had failed: the migration is recorded as
+// failed with the statements before it completed, and the error is returned
+// in a *StmtError.
+func WithStatementHook(fn func(context.Context, StatementStarted) error) Option {
+	return func(r *Runner) error {
+		if fn == nil {
+			return errors.New("apply: WithStatementHook: nil hook")
+		}
+		r.beforeStmt = fn
+		return nil
+	}
+}
+
+// WithPreflight sets a check that runs once the history is read and the
+// operation knows what it is about to run (Preflight.Run), before the drift
+// check, init.sql or any migration runs (for a dry run, before the plan is
+// returned). An error stops the operation with nothing changed on the
+// server: under the lock, the lock table is dropped again; on a server
+// with no history yet, the check also runs before the lock is taken (see
+// Preflight.Locked), so that not even the history's database is created.
+func WithPreflight(fn func(context.Context, Preflight) error) Option {
+	return func(r *Runner) error {
+		if fn == nil {
+			return errors.New("apply: WithPreflight: nil check")
+		}
+		r.preflight = fn
+		return nil
+	}
+}
+
 // Runner applies migrations to one server. It holds the lock for each
 // operation and records every step in the history.
 type Runner struct {
-	conn       driver.Conn
-	history    HistoryStore
-	locker     Locker
-	init       []Statement
-	verifier   Verifier
-	progress   io.Writer
-	journal    Journal
-	classify   func(Statement) StmtInfo
-	version    string
-	host       string
-	strictDown bool
-	settings   clickhouse.Settings
-	poll       time.Duration
+	conn             driver.Conn
+	history          HistoryStore
+	locker           Locker
+	init             []Statement
+	verifier         Verifier
+	events           func(RunEvent)
+	journal          Journal
+	classify         func(Statement) StmtInfo
+	customClassifier bool
+	noMutationWait   bool
+	beforeStmt       func(context.Context, StatementStarted) error
+	preflight        func(context.Context, Preflight) error
+	stop             <-chan struct{}
+	leaseLost        bool
+	matcher          StateMatcher
+	resumeAt         map[Key]int
+	allowDataLoss    bool
+	version          string
+	host             string
+	strictDown       bool
+	settings         clickhouse.Settings
+	poll             time.Duration
+	// sessions opens the sections' sessions (nil: none, see WithSessions);
+	// cur is the session of the last section, curClean whether that
+	// section left it as it found it, so that the next one may use it too.
+	sessions SessionOpener
+	cur      Session
+	curClean bool
 }
 
-// New returns a Runner. conn, history and locker are required.
+// New returns a Runner. conn, history and locker are required. By default
+// the runner waits for the mutations a statement starts (see
+// MutationClassifier; WithoutMutationWait turns that off) and reports no
+// events.
 func New(conn driver.Conn, history HistoryStore, locker Locker, opts ...Option) (*Runner, error) {
 	if conn == nil || history == nil || locker == nil {
 		return nil, errors.New("apply: New needs a connection, a history store and a locker")
 	}
 	host, _ := os.Hostname()
-	r := &Runner{conn: conn, history: history, locker: locker, progress: io.Discard, host: host,
+	r := &Runner{conn: conn, history: history, locker: locker, events: func(RunEvent) {}, host: host,
 		// log_queries: resume reads system.query_log. mutations_sync=0: an
 		// ALTER that starts a mutation returns once it is registered (and
 		// logged as finished), and the runner then waits in system.mutations,
 		// so an interruption while waiting never runs the ALTER twice.
 		settings: clickhouse.Settings{"log_queries": 1, "mutations_sync": 0}, poll: 200 * time.Millisecond,
-		classify: func(Statement) StmtInfo { return StmtInfo{} }}
+		classify: MutationClassifier}
 	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("apply: New: nil option")
+		}
 		if err := o(r); err != nil {
 			return nil, err
 		}
 	}
-	if r.progress == nil {
-		r.progress = io.Discard
-	}
 	return r, nil
 }
+
+// Mode says whether Migrate and Down change the server or only plan.
+type Mode int
+
+const (
+	// Execute takes the lock, runs the statements and records them.
+	Execute Mode = iota
+	// DryRun returns the plan (Report.Plan) and changes nothing: no lock,
+	// no init.sql, no history table.
+	DryRun
+)
 
 // Target limits a migrate or down.
 type Target struct {
@@ -187,15 +376,32 @@ type Target struct {
 // Report says what a run did.
 type Report struct {
 	Attempt string `json:"attempt"`
-	// Applied lists the units whose section ran to the end in this run.
+	// Applied lists the units whose section ran to the end in this run. It
+	// encodes as [] when empty, never null.
 	Applied []Key `json:"applied"`
 	// Resumed lists units that an earlier run left half-done, with how many
 	// statements it had completed.
 	Resumed []Resumed `json:"resumed,omitempty"`
 	// Statements counts the statements executed.
 	Statements int `json:"statements"`
+	// Init is filled by a dry run of migrate: init.sql's statements, which
+	// run before the plan.
+	Init []Statement `json:"init,omitempty"`
 	// Plan is filled by a dry run: the statements that would run, in order.
 	Plan []PlannedStatement `json:"plan,omitempty"`
+	// DataLoss lists, for a down, the data its statements destroy (or, in
+	// a dry run, would destroy), as the server held it before.
+	DataLoss []DataLoss `json:"data_loss,omitempty"`
+}
+
+// MarshalJSON encodes the report with Applied as [] when it is empty.
+func (r Report) MarshalJSON() ([]byte, error) {
+	type plain Report
+	p := plain(r)
+	if p.Applied == nil {
+		p.Applied = []Key{}
+	}
+	return json.Marshal(p)
 }
 
 // Resumed is a unit that a run took up where an interrupted one stopped.
@@ -203,6 +409,9 @@ type Resumed struct {
 	Key
 	// Done is how many statements had completed before.
 	Done int `json:"done"`
+	// From says how that was decided: "history", "query log", "live
+	// schema" or "resume-at".
+	From string `json:"from,omitempty"`
 }
 
 // ResumedAt returns how many statements of k had completed when the run
@@ -232,33 +441,136 @@ type session struct {
 	partial map[Key]PartialUnit
 }
 
-// begin takes the lock (unless dryRun), runs init.sql (if runInit), and reads
-// and checks the history. The caller must call r.release when lock is true.
-func (r *Runner) begin(ctx context.Context, units []*Unit, dryRun, runInit bool) (*session, error) {
+// opPlan is what an operation is about to do, decided from the history:
+// the sections to run, and the state the drift check compares the live
+// schema with (nil: no drift check).
+type opPlan struct {
+	plan   []plannedUnit
+	verify *AppliedState
+}
+
+// units are the planned units, in order.
+func (p *opPlan) units() []*Unit {
+	out := make([]*Unit, len(p.plan))
+	for i, q := range p.plan {
+		out[i] = q.unit
+	}
+	return out
+}
+
+// begin takes the lock (unless mode is DryRun), reads and checks the
+// history, decides what to do (prepare), runs the preflight check and the
+// drift check, and then init.sql (if runInit). Nothing changes on the
+// server before those checks pass: on a server with no history, they run
+// once before the lock too (see Preflight.Locked). The caller must call
+// r.release unless mode is DryRun or begin failed.
+func (r *Runner) begin(ctx context.Context, op string, units []*Unit, mode Mode, runInit bool, prepare func(*session) (*opPlan, error)) (*session, *opPlan, error) {
+	if mode != Execute && mode != DryRun {
+		return nil, nil, fmt.Errorf("apply: unknown mode %d", mode)
+	}
 	s := &session{attempt: newAttempt(), byKey: indexUnits(units)}
+	dryRun := mode == DryRun
+	if !dryRun && (r.preflight != nil || r.verifier != nil) {
+		if err := r.checkFirstDeploy(ctx, op, s, runInit, prepare); err != nil {
+			return s, nil, err
+		}
+	}
 	if !dryRun {
 		if err := r.locker.Acquire(ctx); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if err := r.prepareServer(ctx, s, runInit); err != nil {
+	}
+	fail := func(err error) (*session, *opPlan, error) {
+		if !dryRun {
 			r.release(ctx)
+		}
+		return s, nil, err
+	}
+	if err := r.readState(ctx, s); err != nil {
+		return fail(err)
+	}
+	pl, err := r.check(ctx, op, s, dryRun, runInit, true, prepare)
+	if err != nil {
+		return fail(err)
+	}
+	if !dryRun {
+		if err := r.prepareServer(ctx, s, runInit); err != nil {
+			return fail(err)
+		}
+	}
+	return s, pl, nil
+}
+
+// checkFirstDeploy runs the checks before the lock when the server has no
+// history: taking the lock may create the history's database, and a run
+// that is going to be refused must change nothing. When the checks fail
+// but a history has appeared meanwhile (a concurrent first run), the
+// decision is left to the checks under the lock.
+func (r *Runner) checkFirstDeploy(ctx context.Context, op string, s *session, runInit bool, prepare func(*session) (*opPlan, error)) error {
+	events, err := r.history.Load(ctx)
+	if err != nil || len(events) > 0 {
+		return err
+	}
+	first := &session{attempt: s.attempt, byKey: s.byKey, state: map[Key]Record{}, partial: map[Key]PartialUnit{}}
+	if _, err := r.check(ctx, op, first, false, runInit, false, prepare); err != nil {
+		if again, lerr := r.history.Load(ctx); lerr == nil && len(again) > 0 {
+			return nil
+		}
+		return err
+	}
+	return nil
+}
+
+// check decides what the operation does from the session's history and
+// runs the preflight check and the drift check on it.
+func (r *Runner) check(ctx context.Context, op string, s *session, dryRun, runInit, locked bool, prepare func(*session) (*opPlan, error)) (*opPlan, error) {
+	pl, err := prepare(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.checkSessions(pl.plan, op == "down", runInit); err != nil {
+		return nil, err
+	}
+	if r.preflight != nil {
+		pf := Preflight{Op: op, DryRun: dryRun, Units: unitsOf(s.byKey), State: s.state, Partial: s.partial,
+			Run: pl.units(), Init: runInit, Locked: locked}
+		if err := r.preflight(ctx, pf); err != nil {
 			return nil, err
 		}
 	}
-	err := r.readState(ctx, s)
-	if err != nil && !dryRun {
-		r.release(ctx)
+	if r.verifier != nil && pl.verify != nil {
+		setUnits(r.verifier, unitsOf(s.byKey))
+		if locked {
+			err = r.verifyWith(ctx, r.verifier, *pl.verify)
+		} else if err = r.verifier.Verify(ctx, *pl.verify); err != nil {
+			// Reported once: the pass under the lock reports its own.
+			r.events(DriftChecked{Err: err, Changes: driftChanges(err)})
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	return s, err
+	return pl, nil
 }
 
 func (r *Runner) prepareServer(ctx context.Context, s *session, runInit bool) error {
-	if runInit {
+	if runInit && len(r.init) > 0 {
+		r.events(InitStarted{Statements: len(r.init)})
+		begin := time.Now()
+		sec, err := r.openSection(ctx, r.init, 0, nil)
+		if err != nil {
+			return err
+		}
 		for i, st := range r.init {
-			if err := r.exec(ctx, st, queryID(s.attempt, "init", 0, i, st)); err != nil {
+			if err := r.held(); err != nil {
+				return err
+			}
+			if err := sec.exec(ctx, st, queryID(s.attempt, "init", 0, i, st)); err != nil {
 				return &StmtError{Service: "init", Index: i, Stmt: st, Err: err}
 			}
+			sec.note(i, st)
 		}
+		r.events(InitDone{Statements: len(r.init), Duration: time.Since(begin)})
 	}
 	return r.history.Ensure(ctx)
 }
@@ -275,156 +587,76 @@ func (r *Runner) readState(ctx context.Context, s *session) error {
 	if s.journal, err = r.journalMode(ctx); err != nil {
 		return err
 	}
-	s.partial, err = r.resolvePartial(ctx, s.state, s.byKey, s.journal)
+	s.partial, err = r.resolvePartial(ctx, events, s.state, s.byKey)
 	return err
 }
 
-// Migrate brings the server to target: init.sql, verification, then the
-// pending and half-applied units in order, statement by statement. With
-// dryRun it only returns the plan: it takes no lock and changes nothing.
-func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, dryRun bool) (*Report, error) {
-	s, err := r.begin(ctx, units, dryRun, true)
-	if err != nil {
-		return &Report{}, err
+// verifyWith runs v and reports its result as a DriftChecked event.
+func (r *Runner) verifyWith(ctx context.Context, v Verifier, state AppliedState) error {
+	err := v.Verify(ctx, state)
+	r.events(DriftChecked{Err: err, Changes: driftChanges(err)})
+	return err
+}
+
+// driftChanges counts the changes of a drift error.
+func driftChanges(err error) int {
+	var de *drift.Error
+	if errors.As(err, &de) {
+		return len(de.Report.Changes)
 	}
-	if !dryRun {
+	return 0
+}
+
+// Migrate brings the server to target: the lock, init.sql, verification,
+// then the pending and half-applied units in order, statement by statement.
+// With mode DryRun it only returns the plan: it takes no lock and changes
+// nothing.
+func (r *Runner) Migrate(ctx context.Context, units []*Unit, target Target, mode Mode) (*Report, error) {
+	pctx, cancel := r.stoppable(ctx)
+	defer cancel()
+	defer r.closeSession()
+	s, pl, err := r.begin(pctx, "migrate", units, mode, true, func(s *session) (*opPlan, error) {
+		for _, k := range SortedKeys(s.partial) {
+			if p := s.partial[k]; p.Down {
+				return nil, fmt.Errorf("%w: %s was being reverted (%s done); run down to finish it", ErrIncomplete, k, english.Plural(p.Done, "statement"))
+			}
+		}
+		plan, err := planUp(units, s.state, s.partial, target)
+		if err != nil {
+			return nil, err
+		}
+		return &opPlan{plan: plan, verify: &AppliedState{Init: r.init, Applied: appliedUnits(s.state, units), Partial: s.partial}}, nil
+	})
+	if err != nil {
+		return &Report{}, r.beforeStatements(ctx, err)
+	}
+	if mode == Execute {
 		defer r.release(ctx)
 	}
 	rep := &Report{Attempt: s.attempt}
-	for k, p := range s.partial {
-		if p.Down {
-			return rep, fmt.Errorf("%w: %s was being reverted (%d statements done); run down to finish it", ErrIncomplete, k, p.Done)
-		}
-	}
-	if r.verifier != nil {
-		if err := r.verifier.Verify(ctx, appliedUnits(s.state, units), s.partial); err != nil {
-			return rep, err
-		}
-	}
-	plan, err := planUp(units, s.state, s.partial, target)
-	if err != nil {
-		return rep, err
-	}
-	for _, p := range plan {
+	for _, p := range pl.plan {
 		if p.start > 0 {
-			rep.Resumed = append(rep.Resumed, Resumed{p.unit.Key(), p.start})
+			rep.Resumed = append(rep.Resumed, Resumed{Key: p.unit.Key(), Done: p.start, From: s.partial[p.unit.Key()].From})
+			r.events(Resuming{Key: p.unit.Key(), File: p.unit.File, Done: p.start, Total: len(p.unit.Up)})
 		}
 	}
-	if dryRun {
-		for _, p := range plan {
+	if mode == DryRun {
+		rep.Init = r.init
+		for _, p := range pl.plan {
 			for i := p.start; i < len(p.unit.Up); i++ {
 				rep.Plan = append(rep.Plan, PlannedStatement{Key: p.unit.Key(), Index: i, Stmt: p.unit.Up[i]})
 			}
 		}
 		return rep, nil
 	}
-	return rep, r.run(ctx, s, plan, false, rep)
+	return rep, r.run(ctx, s, pl.plan, false, rep)
 }
 
-// run executes planned sections in order and records them.
-func (r *Runner) run(ctx context.Context, s *session, plan []plannedUnit, down bool, rep *Report) error {
-	if err := r.checkLock(); err != nil || len(plan) == 0 {
-		return err
+// setUnits tells a UnitsAware verifier every unit.
+func setUnits(v Verifier, units []*Unit) {
+	if ua, ok := v.(UnitsAware); ok {
+		ua.SetUnits(units)
 	}
-	startSt, failSt, doneSt := StatusStarted, StatusFailed, StatusApplied
-	if down {
-		startSt, failSt, doneSt = StatusReverting, StatusRevertFailed, StatusReverted
-	}
-	section := func(u *Unit) []Statement {
-		if down {
-			return u.Down
-		}
-		return u.Up
-	}
-	now := time.Now()
-	started := make([]Event, len(plan))
-	for i, p := range plan {
-		started[i] = r.event(p.unit, startSt, s.attempt, p.start, len(section(p.unit)), now)
-	}
-	if err := r.history.Append(ctx, started...); err != nil {
-		return err
-	}
-	w := newEventWriter(ctx, r.history)
-	for pi, p := range plan {
-		u, stmts := p.unit, section(p.unit)
-		begin := time.Now()
-		verb := "up"
-		if down {
-			verb = "down"
-		}
-		fmt.Fprintf(r.progress, "%s %s %04d_%s: %d statements", verb, u.Service, u.Version, u.Name, len(stmts)-p.start)
-		if p.start > 0 {
-			fmt.Fprintf(r.progress, " (resuming after %d done)", p.start)
-		}
-		fmt.Fprintln(r.progress)
-		if p.start > 0 {
-			// An interrupted run may have left a mutation of its last
-			// completed statement running (or failed): see it through first.
-			if err := r.waitMutations(ctx, stmts[p.start-1]); err != nil {
-				failed := r.event(u, failSt, s.attempt, p.start, len(stmts), begin)
-				failed.Error = err.Error()
-				return errors.Join(&StmtError{Service: u.Service, Version: u.Version, Index: p.start - 1, Stmt: stmts[p.start-1], Err: err, Down: down},
-					w.close(), r.history.Append(context.WithoutCancel(ctx), failed))
-			}
-		}
-		for i := p.start; i < len(stmts); i++ {
-			st := stmts[i]
-			err := r.exec(ctx, st, queryID(s.attempt, u.Service, u.Version, i, st))
-			if err == nil {
-				err = r.waitMutations(ctx, st)
-			}
-			if err != nil {
-				failed := r.event(u, failSt, s.attempt, i, len(stmts), begin)
-				failed.Error = err.Error()
-				events := []Event{failed}
-				// Units planned after this one never started: say so.
-				for _, q := range plan[pi+1:] {
-					back := StatusPending
-					if down {
-						back = StatusApplied
-					}
-					ev := r.event(q.unit, back, s.attempt, q.start, len(section(q.unit)), begin)
-					if down {
-						ev.Statements = uint32(len(q.unit.Up))
-						ev.RawChecksum = s.state[q.unit.Key()].RawChecksum
-					}
-					events = append(events, ev)
-				}
-				werr := w.close()
-				if herr := r.history.Append(context.WithoutCancel(ctx), events...); herr != nil {
-					werr = errors.Join(werr, herr)
-				}
-				return errors.Join(&StmtError{Service: u.Service, Version: u.Version, Index: i, Stmt: st, Err: err, Down: down}, werr)
-			}
-			rep.Statements++
-			if s.journal == JournalTable {
-				if err := r.history.Append(ctx, r.event(u, startSt, s.attempt, i+1, len(stmts), begin)); err != nil {
-					return errors.Join(err, w.close())
-				}
-			}
-		}
-		done := r.event(u, doneSt, s.attempt, len(stmts), len(stmts), begin)
-		done.FinishedAt = time.Now().UTC()
-		done.Duration = time.Since(begin)
-		w.add(done)
-		rep.Applied = append(rep.Applied, u.Key())
-	}
-	if err := w.close(); err != nil {
-		return err
-	}
-	return r.checkLock()
-}
-
-func (r *Runner) release(ctx context.Context) {
-	_ = r.locker.Release(context.WithoutCancel(ctx))
-}
-
-// checkLock fails when the lock was lost while the run held it.
-func (r *Runner) checkLock() error {
-	if tl, ok := r.locker.(interface{ Lost() error }); ok {
-		return tl.Lost()
-	}
-	return nil
 }
 
 func (r *Runner) event(u *Unit, st Status, attempt string, done, total int, started time.Time) Event {
@@ -432,17 +664,6 @@ func (r *Runner) event(u *Unit, st Status, attempt string, done, total int, star
 		Statements: uint32(done), Total: uint32(total), RawChecksum: u.RawChecksum,
 		RenderedChecksum: u.RenderedChecksum(), StartedAt: started.UTC(),
 		ChschemaVersion: r.version, Host: r.host}
-}
-
-// exec runs one statement with its deterministic query_id.
-func (r *Runner) exec(ctx context.Context, s Statement, id string) error {
-	qctx := clickhouse.Context(ctx, clickhouse.WithQueryID(id), clickhouse.WithSettings(r.settings))
-	err := r.conn.Exec(qctx, s.SQL)
-	if isCode(err, codeUnfinished) {
-		// The server ran the mutation synchronously and it failed.
-		return fmt.Errorf("%w: %w", ErrMutationFailed, serverError(err))
-	}
-	return serverError(err)
 }
 
 // serverError drops the stack trace a server exception may carry, keeping the
@@ -471,14 +692,20 @@ func (e *cleanException) Error() string { return e.msg }
 func (e *cleanException) Unwrap() error { return e.err }
 
 // waitMutations waits for the mutations a statement started, and fails if one
-// of them fails.
-func (r *Runner) waitMutations(ctx context.Context, s Statement) error {
+// of them fails. use is the database of the section's last USE before it
+// ("": none), in which an unqualified table is.
+func (r *Runner) waitMutations(ctx context.Context, k Key, use string, s Statement) error {
 	info := r.classify(s)
 	if !info.Mutation {
 		return nil
 	}
+	if info.Database == "" {
+		info.Database = use
+	}
+	begin := time.Now()
+	totals := map[string]int64{}
 	for {
-		rows, err := r.conn.Query(ctx, `SELECT mutation_id, command, parts_to_do, latest_fail_reason
+		rows, err := r.conn.Query(ctx, `SELECT mutation_id, command, parts_to_do, create_time, latest_fail_reason
 			FROM system.mutations
 			WHERE database = if(? = '', currentDatabase(), ?) AND table = ? AND NOT is_done`,
 			info.Database, info.Database, info.Table)
@@ -490,7 +717,8 @@ func (r *Runner) waitMutations(ctx context.Context, s Statement) error {
 		for rows.Next() {
 			var id, cmd, reason string
 			var parts int64
-			if err := rows.Scan(&id, &cmd, &parts, &reason); err != nil {
+			var created time.Time
+			if err := rows.Scan(&id, &cmd, &parts, &created, &reason); err != nil {
 				rows.Close()
 				return err
 			}
@@ -498,7 +726,9 @@ func (r *Runner) waitMutations(ctx context.Context, s Statement) error {
 			if reason != "" {
 				fail = fmt.Errorf("%w: %s on %s: %s", ErrMutationFailed, id, info.Table, reason)
 			}
-			fmt.Fprintf(r.progress, "  waiting for mutation %s (%s): %d parts to do\n", id, cmd, parts)
+			totals[id] = max(totals[id], parts)
+			r.events(MutationWaiting{Key: k, Database: info.Database, Table: info.Table, MutationID: id, Command: cmd,
+				PartsToDo: parts, PartsTotal: totals[id], Created: created, Waited: time.Since(begin)})
 		}
 		rows.Close()
 		if fail != nil {
@@ -510,6 +740,9 @@ func (r *Runner) waitMutations(ctx context.Context, s Statement) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-r.stop:
+			// A stop request ends the wait; the mutation goes on.
+			return fmt.Errorf("%w: stopped waiting for mutation of %s", ErrInterrupted, info.Table)
 		case <-time.After(r.poll):
 		}
 	}
@@ -547,145 +780,6 @@ func (r *Runner) hasQueryLog(ctx context.Context) (bool, error) {
 	return exists()
 }
 
-// resolvePartial finds, for every incomplete unit, how many statements of its
-// section really completed, and checks that those were not edited since.
-func (r *Runner) resolvePartial(ctx context.Context, state map[Key]Record, byKey map[Key]*Unit, journal Journal) (map[Key]PartialUnit, error) {
-	partial := map[Key]PartialUnit{}
-	var attempts []string
-	for _, k := range SortedKeys(state) {
-		if rec := state[k]; rec.Incomplete() {
-			attempts = append(attempts, rec.Attempts...)
-		}
-	}
-	if len(attempts) == 0 {
-		return partial, nil
-	}
-	var logged map[string]map[Key]map[int]loggedStmt
-	if journal == JournalQueryLog {
-		var err error
-		if logged, err = r.readQueryLog(ctx, attempts); err != nil {
-			return nil, err
-		}
-	}
-	for _, k := range SortedKeys(state) {
-		rec := state[k]
-		if !rec.Incomplete() {
-			continue
-		}
-		u, ok := byKey[k]
-		if !ok {
-			return nil, fmt.Errorf("%w: %s (%s) is half-applied but its file is gone", ErrMissing, k, rec.Name)
-		}
-		down := rec.Status.Down()
-		stmts := u.Up
-		if down {
-			stmts = u.Down
-		}
-		done := int(rec.Statements)
-		var hashes map[int]string
-		if journal == JournalQueryLog {
-			done, hashes = completedFromLog(logged, rec.Attempts, k)
-		}
-		if done > len(stmts) {
-			return nil, fmt.Errorf("%w: %s: %d statements ran but the file now has %d", ErrEdited, u.File, done, len(stmts))
-		}
-		for i := 0; i < done; i++ {
-			if h, ok := hashes[i]; ok && h != stmts[i].Hash() {
-				return nil, fmt.Errorf("%w: %s: statement %d (%s) already ran and has changed since; restore it, or revert by hand and record the state with baseline",
-					ErrEdited, u.File, i+1, stmts[i].Pos())
-			}
-		}
-		if journal == JournalTable && done > 0 && rec.RawChecksum != u.RawChecksum && rec.Status != StatusFailed {
-			// The table journal keeps no per-statement hashes: only a failed
-			// statement (recorded as such) may be fixed.
-			return nil, fmt.Errorf("%w: %s changed while half-applied (%d statements done)", ErrEdited, u.File, done)
-		}
-		partial[k] = PartialUnit{Unit: u, Done: done, Down: down}
-	}
-	return partial, nil
-}
-
-type loggedStmt struct {
-	hash     string
-	finished bool
-}
-
-// readQueryLog reads the log entries of the given attempts in one query, after
-// flushing the logs and making sure none of their statements still runs.
-func (r *Runner) readQueryLog(ctx context.Context, attempts []string) (map[string]map[Key]map[int]loggedStmt, error) {
-	var conds []string
-	var args []any
-	for _, a := range attempts {
-		conds = append(conds, "startsWith(query_id, ?)")
-		args = append(args, queryIDPrefix+a+":")
-	}
-	where := strings.Join(conds, " OR ")
-	for {
-		var running uint64
-		if err := r.conn.QueryRow(ctx, "SELECT count() FROM system.processes WHERE "+where, args...).Scan(&running); err != nil {
-			return nil, fmt.Errorf("apply: read system.processes: %w", err)
-		}
-		if running == 0 {
-			break
-		}
-		fmt.Fprintf(r.progress, "waiting for %d statements of an interrupted run to finish on the server\n", running)
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("%w: %v", ErrStillRunning, ctx.Err())
-		case <-time.After(r.poll):
-		}
-	}
-	if err := r.conn.Exec(ctx, "SYSTEM FLUSH LOGS"); err != nil {
-		return nil, fmt.Errorf("apply: SYSTEM FLUSH LOGS: %w", err)
-	}
-	rows, err := r.conn.Query(ctx, "SELECT query_id, type = 'QueryFinish' FROM system.query_log WHERE type != 'QueryStart' AND ("+where+")", args...)
-	if err != nil {
-		return nil, fmt.Errorf("apply: read system.query_log: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]map[Key]map[int]loggedStmt{}
-	for rows.Next() {
-		var id string
-		var finished bool
-		if err := rows.Scan(&id, &finished); err != nil {
-			return nil, err
-		}
-		attempt, k, idx, hash, ok := parseQueryID(id)
-		if !ok {
-			continue
-		}
-		if out[attempt] == nil {
-			out[attempt] = map[Key]map[int]loggedStmt{}
-		}
-		if out[attempt][k] == nil {
-			out[attempt][k] = map[int]loggedStmt{}
-		}
-		prev := out[attempt][k][idx]
-		out[attempt][k][idx] = loggedStmt{hash: hash, finished: finished || prev.finished}
-	}
-	return out, rows.Err()
-}
-
-// completedFromLog counts the leading statements of k that finished in any
-// of the attempts, and returns the hash each ran with.
-func completedFromLog(logged map[string]map[Key]map[int]loggedStmt, attempts []string, k Key) (int, map[int]string) {
-	hashes := map[int]string{}
-	finished := map[int]bool{}
-	for _, a := range attempts {
-		for idx, st := range logged[a][k] {
-			if st.finished {
-				finished[idx] = true
-				hashes[idx] = st.hash
-			}
-		}
-	}
-	done := 0
-	for finished[done] {
-		done++
-	}
-	return done, hashes
-}
-
 const queryIDPrefix = "chschema:"
 
 // queryID is the deterministic id of statement idx of a unit in an attempt:
@@ -721,6 +815,15 @@ func newAttempt() string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	return time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
+}
+
+// unitsOf lists the units of an index, in service then version order.
+func unitsOf(byKey map[Key]*Unit) []*Unit {
+	out := make([]*Unit, 0, len(byKey))
+	for _, k := range SortedKeys(byKey) {
+		out = append(out, byKey[k])
+	}
+	return out
 }
 
 func indexUnits(units []*Unit) map[Key]*Unit {
@@ -818,6 +921,7 @@ func planUp(units []*Unit, state map[Key]Record, partial map[Key]PartialUnit, ta
 // Losing a batch to a kill is harmless, since resume reads system.query_log.
 type eventWriter struct {
 	h        HistoryStore
+	guard    func() error
 	ctx      context.Context
 	interval time.Duration
 	mu       sync.Mutex
@@ -828,8 +932,8 @@ type eventWriter struct {
 	done     chan struct{}
 }
 
-func newEventWriter(ctx context.Context, h HistoryStore) *eventWriter {
-	w := &eventWriter{h: h, ctx: context.WithoutCancel(ctx), interval: time.Second,
+func newEventWriter(ctx context.Context, h HistoryStore, guard func() error) *eventWriter {
+	w := &eventWriter{h: h, guard: guard, ctx: context.WithoutCancel(ctx), interval: time.Second,
 		kick: make(chan struct{}, 1), closing: make(chan struct{}), done: make(chan struct{})}
 	go w.loop()
 	return w
@@ -874,7 +978,12 @@ func (w *eventWriter) flush() {
 	if len(batch) == 0 {
 		return
 	}
-	if err := w.h.Append(w.ctx, batch...); err != nil {
+	// Another run may hold the lock once the lease is lost: write nothing.
+	err := w.guard()
+	if err == nil {
+		err = w.h.Append(w.ctx, batch...)
+	}
+	if err != nil {
 		w.mu.Lock()
 		w.err = errors.Join(w.err, err)
 		w.mu.Unlock()

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/chschema/chschema/internal/chtest"
 	"github.com/google/go-cmp/cmp"
 )
@@ -39,7 +40,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	db := chtest.New(t)
-	h, err := NewTableHistory(db.Conn, db.Name, "chschema_migrations", "", "")
+	h, err := NewTableHistory(db.Conn, HistoryOptions{Database: db.Name, Table: "chschema_migrations"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,11 +122,13 @@ func (f *fixture) interrupted(t *testing.T, r *Runner, u *Unit, done int) {
 		t.Fatal(err)
 	}
 	attempt := newAttempt()
-	if err := f.history.Append(ctx, r.event(u, StatusStarted, attempt, 0, len(u.Up), time.Now())); err != nil {
+	started := r.event(u, StatusStarted, attempt, 0, len(u.Up), time.Now())
+	started.Journal = JournalQueryLog
+	if err := f.history.Append(clickhouse.Context(ctx, clickhouse.WithQueryID(sentinelQueryID(attempt))), started); err != nil {
 		t.Fatal(err)
 	}
 	for i := range done {
-		if err := r.exec(ctx, u.Up[i], queryID(attempt, u.Service, u.Version, i, u.Up[i])); err != nil {
+		if err := f.db.Conn.Exec(clickhouse.Context(ctx, clickhouse.WithQueryID(queryID(attempt, u.Service, u.Version, i, u.Up[i])), clickhouse.WithSettings(r.settings)), u.Up[i].SQL); err != nil {
 			t.Fatalf("statement %d: %v", i, err)
 		}
 	}
@@ -144,7 +147,7 @@ func TestMigrateFreshThenNoOp(t *testing.T) {
 		unit("vector", 1, []string{f.sql("CREATE TABLE DB.c (id UInt64) ENGINE = Log")}, []string{f.sql("DROP TABLE DB.c")}),
 	}
 	r := f.runner(t)
-	rep, err := r.Migrate(ctx, units, Target{}, false)
+	rep, err := r.Migrate(ctx, units, Target{}, Execute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +157,7 @@ func TestMigrateFreshThenNoOp(t *testing.T) {
 	if got := f.tables(t); !cmp.Equal(got, []string{"a", "b", "c"}) {
 		t.Errorf("tables = %v", got)
 	}
-	rep, err = r.Migrate(ctx, units, Target{}, false)
+	rep, err = r.Migrate(ctx, units, Target{}, Execute)
 	if err != nil || len(rep.Applied) != 0 || rep.Statements != 0 {
 		t.Fatalf("second migrate: applied %v, %d statements, err %v", rep.Applied, rep.Statements, err)
 	}
@@ -180,15 +183,15 @@ func TestMigrateRefusesEditedAndMissing(t *testing.T) {
 	u1 := unit("svc", 1, []string{f.sql("CREATE TABLE DB.a (id UInt64) ENGINE = Log")}, nil)
 	u2 := unit("svc", 2, []string{f.sql("CREATE TABLE DB.b (id UInt64) ENGINE = Log")}, nil)
 	r := f.runner(t)
-	if _, err := r.Migrate(ctx, []*Unit{u1, u2}, Target{}, false); err != nil {
+	if _, err := r.Migrate(ctx, []*Unit{u1, u2}, Target{}, Execute); err != nil {
 		t.Fatal(err)
 	}
 	edited := unit("svc", 1, []string{f.sql("CREATE TABLE DB.a (id UInt64, x String) ENGINE = Log")}, nil)
-	_, err := r.Migrate(ctx, []*Unit{edited, u2}, Target{}, false)
+	_, err := r.Migrate(ctx, []*Unit{edited, u2}, Target{}, Execute)
 	if !errors.Is(err, ErrEdited) || !strings.Contains(err.Error(), "svc/0001_m1.sql") {
 		t.Errorf("edited: err = %v, want ErrEdited naming the file", err)
 	}
-	_, err = r.Migrate(ctx, []*Unit{u1}, Target{}, false)
+	_, err = r.Migrate(ctx, []*Unit{u1}, Target{}, Execute)
 	if !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "svc/0002") {
 		t.Errorf("missing: err = %v, want ErrMissing naming svc/0002", err)
 	}
@@ -212,7 +215,7 @@ func TestMigrateFailureThenFixResumes(t *testing.T) {
 			bad := unit("svc", 1, stmts, nil)
 			later := unit("svc", 2, []string{f.sql("CREATE TABLE DB.s4 (id UInt64) ENGINE = Log")}, nil)
 			r := f.runner(t, WithJournal(journal))
-			_, err := r.Migrate(ctx, []*Unit{bad, later}, Target{}, false)
+			_, err := r.Migrate(ctx, []*Unit{bad, later}, Target{}, Execute)
 			var se *StmtError
 			if !errors.As(err, &se) || se.Index != 2 || se.Stmt.Line != 4 {
 				t.Fatalf("err = %v, want a StmtError at statement 3 (line 4)", err)
@@ -224,7 +227,7 @@ func TestMigrateFailureThenFixResumes(t *testing.T) {
 
 			stmts[2] = f.sql("CREATE TABLE DB.s2 (id UInt64) ENGINE = Log")
 			fixed := unit("svc", 1, stmts, nil)
-			rep, err := r.Migrate(ctx, []*Unit{fixed, later}, Target{}, false)
+			rep, err := r.Migrate(ctx, []*Unit{fixed, later}, Target{}, Execute)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -260,13 +263,13 @@ func TestMigrateResumesInterruptedRun(t *testing.T) {
 
 	// A completed statement edited since: refuse.
 	edited := unit("svc", 1, []string{f.sql("CREATE TABLE DB.k0 (id UInt64, x UInt8) ENGINE = Log"), u.Up[1].SQL, u.Up[2].SQL}, nil)
-	if _, err := r.Migrate(ctx, []*Unit{edited}, Target{}, false); !errors.Is(err, ErrEdited) {
+	if _, err := r.Migrate(ctx, []*Unit{edited}, Target{}, Execute); !errors.Is(err, ErrEdited) {
 		t.Fatalf("resume of an edited completed statement: err = %v, want ErrEdited", err)
 	}
 
 	var seen map[Key]PartialUnit
 	r = f.runner(t, WithVerifier(verifierFunc(func(_ context.Context, _ []*Unit, p map[Key]PartialUnit) error { seen = p; return nil })))
-	rep, err := r.Migrate(ctx, []*Unit{u}, Target{}, false)
+	rep, err := r.Migrate(ctx, []*Unit{u}, Target{}, Execute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,8 +288,8 @@ func TestMigrateResumesInterruptedRun(t *testing.T) {
 
 type verifierFunc func(context.Context, []*Unit, map[Key]PartialUnit) error
 
-func (f verifierFunc) Verify(ctx context.Context, applied []*Unit, partial map[Key]PartialUnit) error {
-	return f(ctx, applied, partial)
+func (f verifierFunc) Verify(ctx context.Context, state AppliedState) error {
+	return f(ctx, state.Applied, state.Partial)
 }
 
 func TestDownToZeroAndUpAgain(t *testing.T) {
@@ -298,14 +301,14 @@ func TestDownToZeroAndUpAgain(t *testing.T) {
 		unit("svc", 3, []string{f.sql("CREATE TABLE DB.c (id UInt64) ENGINE = Log")}, nil),
 	}
 	r := f.runner(t)
-	if _, err := r.Migrate(ctx, units, Target{}, false); err != nil {
+	if _, err := r.Migrate(ctx, units, Target{}, Execute); err != nil {
 		t.Fatal(err)
 	}
 	strict := f.runner(t, WithStrictDown(true))
-	if _, err := strict.Down(ctx, units, Target{Steps: 1}, false); !errors.Is(err, ErrNoOpDown) {
+	if _, err := strict.Down(ctx, units, Target{Steps: 1}, Execute); !errors.Is(err, ErrNoOpDown) {
 		t.Fatalf("strict down over a no-op: err = %v", err)
 	}
-	rep, err := r.Down(ctx, units, Target{Steps: 2}, false)
+	rep, err := r.Down(ctx, units, Target{Steps: 2}, Execute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +319,7 @@ func TestDownToZeroAndUpAgain(t *testing.T) {
 		t.Errorf("tables after down 2 = %v", got)
 	}
 	zero := uint64(0)
-	if _, err := r.Down(ctx, units, Target{To: &zero}, false); err != nil {
+	if _, err := r.Down(ctx, units, Target{To: &zero}, Execute); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.tables(t); !cmp.Equal(got, []string{"c"}) {
@@ -325,7 +328,7 @@ func TestDownToZeroAndUpAgain(t *testing.T) {
 	if err := f.db.Conn.Exec(ctx, f.sql("DROP TABLE DB.c")); err != nil {
 		t.Fatal(err)
 	}
-	rep, err = r.Migrate(ctx, units, Target{}, false)
+	rep, err = r.Migrate(ctx, units, Target{}, Execute)
 	if err != nil || len(rep.Applied) != 3 {
 		t.Fatalf("up again: %v, %v", rep.Applied, err)
 	}
@@ -342,7 +345,7 @@ func TestMigrateToVersionAndDryRun(t *testing.T) {
 		unit("svc", 2, []string{f.sql("CREATE TABLE DB.b (id UInt64) ENGINE = Log")}, nil),
 	}
 	r := f.runner(t)
-	rep, err := r.Migrate(ctx, units, Target{}, true)
+	rep, err := r.Migrate(ctx, units, Target{}, DryRun)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,7 +357,7 @@ func TestMigrateToVersionAndDryRun(t *testing.T) {
 		t.Fatalf("dry run left %d tables (%v)", n, err)
 	}
 	one := uint64(1)
-	if _, err := r.Migrate(ctx, units, Target{To: &one}, false); err != nil {
+	if _, err := r.Migrate(ctx, units, Target{To: &one}, Execute); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.tables(t); !cmp.Equal(got, []string{"a"}) {
@@ -368,12 +371,12 @@ func TestConcurrentMigrateOneWaits(t *testing.T) {
 	slow := unit("svc", 1, []string{"SELECT sleepEachRow(0.5) FROM numbers(4) FORMAT Null", f.sql("CREATE TABLE DB.a (id UInt64) ENGINE = Log")}, nil)
 	holder := f.runner(t)
 	done := make(chan error, 1)
-	go func() { _, err := holder.Migrate(ctx, []*Unit{slow}, Target{}, false); done <- err }()
+	go func() { _, err := holder.Migrate(ctx, []*Unit{slow}, Target{}, Execute); done <- err }()
 	time.Sleep(500 * time.Millisecond)
 
 	lock, _ := NewTableLock(f.db.Conn, f.db.Name, LockTableName("chschema_migrations"), LockOptions{Timeout: 300 * time.Millisecond, ID: "second"})
 	impatient, _ := New(f.db.Conn, f.history, lock)
-	_, err := impatient.Migrate(ctx, []*Unit{slow}, Target{}, false)
+	_, err := impatient.Migrate(ctx, []*Unit{slow}, Target{}, Execute)
 	var locked *LockedError
 	if !errors.As(err, &locked) {
 		t.Fatalf("second migrate: err = %v, want LockedError", err)
@@ -381,7 +384,7 @@ func TestConcurrentMigrateOneWaits(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	rep, err := f.runner(t).Migrate(ctx, []*Unit{slow}, Target{}, false)
+	rep, err := f.runner(t).Migrate(ctx, []*Unit{slow}, Target{}, Execute)
 	if err != nil || rep.Statements != 0 {
 		t.Fatalf("after the holder: %d statements, %v", rep.Statements, err)
 	}
@@ -423,7 +426,7 @@ func TestBaselineRecordsWithoutRunningAndRefusesDrift(t *testing.T) {
 	if st[0].State != StateBaselined || st[1].State != StatePending {
 		t.Errorf("status = %+v", st)
 	}
-	rep, err := f.runner(t).Migrate(ctx, units, Target{}, false)
+	rep, err := f.runner(t).Migrate(ctx, units, Target{}, Execute)
 	if err != nil || !cmp.Equal(rep.Applied, []Key{{"svc", 2}}) {
 		t.Errorf("migrate after baseline applied %v, %v", rep.Applied, err)
 	}
@@ -444,7 +447,7 @@ func TestFailedMutationIsAnError(t *testing.T) {
 		return StmtInfo{}
 	}
 	r := f.runner(t, WithClassifier(classify))
-	_, err := r.Migrate(ctx, []*Unit{u}, Target{}, false)
+	_, err := r.Migrate(ctx, []*Unit{u}, Target{}, Execute)
 	if !errors.Is(err, ErrMutationFailed) || !strings.Contains(err.Error(), "throwIf") {
 		t.Fatalf("err = %v, want ErrMutationFailed with the reason", err)
 	}
@@ -481,7 +484,7 @@ func TestResumeWaitsForTheInterruptedMutation(t *testing.T) {
 	t.Cleanup(func() { _ = f.db.Conn.Exec(ctx, "KILL MUTATION WHERE database = '"+f.db.Name+"'") })
 	r := f.runner(t, WithClassifier(MutationClassifier))
 	f.interrupted(t, r, u, 3)
-	_, err := r.Migrate(ctx, []*Unit{u}, Target{}, false)
+	_, err := r.Migrate(ctx, []*Unit{u}, Target{}, Execute)
 	var se *StmtError
 	if !errors.Is(err, ErrMutationFailed) || !errors.As(err, &se) || se.Index != 2 {
 		t.Fatalf("resume over a failed mutation: err = %v, want ErrMutationFailed at statement 3", err)
@@ -500,17 +503,17 @@ func TestServiceTargets(t *testing.T) {
 		unit("b", 1, []string{"CREATE TABLE b1 (x UInt8) ENGINE = Log"}, []string{"DROP TABLE b1"}),
 	}
 	r := f.runner(t)
-	if _, err := r.Migrate(ctx, units, Target{Service: "b"}, false); err != nil {
+	if _, err := r.Migrate(ctx, units, Target{Service: "b"}, Execute); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.tables(t); !cmp.Equal(got, []string{"b1"}) {
 		t.Fatalf("migrate --service b: tables %v", got)
 	}
-	if _, err := r.Migrate(ctx, units, Target{}, false); err != nil {
+	if _, err := r.Migrate(ctx, units, Target{}, Execute); err != nil {
 		t.Fatal(err)
 	}
 	zero := uint64(0)
-	rep, err := r.Down(ctx, units, Target{Service: "a", To: &zero}, false)
+	rep, err := r.Down(ctx, units, Target{Service: "a", To: &zero}, Execute)
 	if err != nil || !cmp.Equal(rep.Applied, []Key{{"a", 2}, {"a", 1}}) {
 		t.Fatalf("down --service a --to 0: %v, %v", rep.Applied, err)
 	}
@@ -519,31 +522,172 @@ func TestServiceTargets(t *testing.T) {
 	}
 }
 
-func TestProgressAndDownDryRun(t *testing.T) {
+// TestEventsAndDownDryRun checks the events of a migrate, in order, and
+// that a down dry run changes nothing.
+func TestEventsAndDownDryRun(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	units := []*Unit{unit("svc", 1, []string{"CREATE TABLE p (x UInt8) ENGINE = Log"}, []string{"DROP TABLE p"})}
-	var progress strings.Builder
-	r := f.runner(t, WithProgress(&progress))
-	if _, err := r.Migrate(ctx, units, Target{}, false); err != nil {
+	units := []*Unit{unit("svc", 1, []string{"CREATE TABLE p (x UInt8) ENGINE = Log", "INSERT INTO p VALUES (1)"}, []string{"DROP TABLE p"})}
+	var kinds []string
+	var started MigrationStarted
+	var done []StatementDone
+	init := []Statement{{SQL: "CREATE TABLE IF NOT EXISTS i (x UInt8) ENGINE = Log", File: "init.sql", Line: 1, Col: 1}}
+	r := f.runner(t, WithInit(init), WithEvents(func(e RunEvent) {
+		kinds = append(kinds, e.Kind())
+		switch e := e.(type) {
+		case MigrationStarted:
+			started = e
+		case StatementDone:
+			done = append(done, e)
+		}
+	}))
+	if _, err := r.Migrate(ctx, units, Target{}, Execute); err != nil {
 		t.Fatal(err)
 	}
-	if got := progress.String(); got != "up svc 0001_m1: 1 statements\n" {
-		t.Errorf("progress = %q", got)
+	want := []string{"init_started", "init_done", "migration_started", "statement_started", "statement_done",
+		"statement_started", "statement_done", "migration_done"}
+	if diff := cmp.Diff(want, kinds); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if got := started.String(); got != "up svc 0001_m1: 2 statements" {
+		t.Errorf("MigrationStarted.String() = %q", got)
+	}
+	if started.Index != 1 || started.Count != 1 || len(done) != 2 || done[1].Index != 2 || done[1].Count != 2 || done[1].Statement.SQL != units[0].Up[1].SQL {
+		t.Errorf("started %+v, statements done %+v", started, done)
 	}
 	zero := uint64(0)
-	rep, err := r.Down(ctx, units, Target{To: &zero}, true)
+	rep, err := r.Down(ctx, units, Target{To: &zero}, DryRun)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rep.Plan) != 1 || rep.Plan[0].Stmt.SQL != "DROP TABLE p" {
 		t.Errorf("down dry-run plan = %+v", rep.Plan)
 	}
-	if got := f.tables(t); !cmp.Equal(got, []string{"p"}) {
+	if got := f.tables(t); !cmp.Equal(got, []string{"i", "p"}) {
 		t.Errorf("down --dry-run changed the server: tables %v", got)
 	}
 	st, _ := r.Status(ctx, units)
 	if st[0].State != StateApplied {
 		t.Errorf("down --dry-run changed the history: %+v", st[0])
+	}
+}
+
+// TestMutationsAreWaitedForByDefault: a runner built without options waits
+// for the mutations its statements start, and a failed one is an error;
+// WithoutMutationWait goes on at once.
+func TestMutationsAreWaitedForByDefault(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	t.Cleanup(func() { _ = f.db.Conn.Exec(ctx, "KILL MUTATION WHERE database = '"+f.db.Name+"'") })
+	setup := unit("svc", 1, []string{
+		f.sql("CREATE TABLE DB.m (a Int32, b String) ENGINE = MergeTree ORDER BY a"),
+		f.sql("INSERT INTO DB.m VALUES (1, 'x'), (2, 'y')"),
+	}, nil)
+	failing := unit("svc", 2, []string{f.sql("ALTER TABLE DB.m UPDATE b = toString(throwIf(a = 2)) WHERE 1")}, nil)
+	if _, err := f.runner(t, WithoutMutationWait()).Migrate(ctx, []*Unit{setup, failing}, Target{}, Execute); err != nil {
+		t.Fatalf("WithoutMutationWait: %v, want no wait and so no error", err)
+	}
+	g := newFixture(t)
+	t.Cleanup(func() { _ = g.db.Conn.Exec(ctx, "KILL MUTATION WHERE database = '"+g.db.Name+"'") })
+	setup = unit("svc", 1, []string{
+		g.sql("CREATE TABLE DB.m (a Int32, b String) ENGINE = MergeTree ORDER BY a"),
+		g.sql("INSERT INTO DB.m VALUES (1, 'x'), (2, 'y')"),
+	}, nil)
+	failing = unit("svc", 2, []string{g.sql("ALTER TABLE DB.m UPDATE b = toString(throwIf(a = 2)) WHERE 1")}, nil)
+	var waited []MutationWaiting
+	r := g.runner(t, WithEvents(func(e RunEvent) {
+		if m, ok := e.(MutationWaiting); ok {
+			waited = append(waited, m)
+		}
+	}))
+	_, err := r.Migrate(ctx, []*Unit{setup, failing}, Target{}, Execute)
+	if !errors.Is(err, ErrMutationFailed) {
+		t.Fatalf("default runner: err = %v, want ErrMutationFailed", err)
+	}
+	if len(waited) == 0 || waited[0].Table != "m" || waited[0].MutationID == "" || waited[0].Key != failing.Key() {
+		t.Errorf("mutation events = %+v", waited)
+	}
+}
+
+// TestStatementHook: the hook sees every statement before it runs, and an
+// error from it stops the run there, recorded as failed.
+func TestStatementHook(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	u := unit("svc", 1, []string{f.sql("CREATE TABLE DB.h1 (x UInt8) ENGINE = Log"), f.sql("CREATE TABLE DB.h2 (x UInt8) ENGINE = Log")}, nil)
+	lost := errors.New("lease lost")
+	var seen []int
+	r := f.runner(t, WithStatementHook(func(_ context.Context, s StatementStarted) error {
+		seen = append(seen, s.Index)
+		if s.Index == 2 {
+			return lost
+		}
+		return nil
+	}))
+	_, err := r.Migrate(ctx, []*Unit{u}, Target{}, Execute)
+	var se *StmtError
+	if !errors.Is(err, lost) || !errors.As(err, &se) || se.Index != 1 {
+		t.Fatalf("err = %v, want the hook's error on statement 2", err)
+	}
+	if !cmp.Equal(seen, []int{1, 2}) || !cmp.Equal(f.tables(t), []string{"h1"}) {
+		t.Errorf("hook saw %v, tables %v", seen, f.tables(t))
+	}
+	st, _ := r.Status(ctx, []*Unit{u})
+	if st[0].State != StateIncomplete || st[0].Done != 1 {
+		t.Errorf("status = %+v, want incomplete after 1 statement", st[0])
+	}
+}
+
+// TestPreflightRunsBeforeInit: a preflight error stops the run before
+// init.sql or any migration runs.
+func TestPreflightRunsBeforeInit(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	init := []Statement{{SQL: f.sql("CREATE TABLE IF NOT EXISTS DB.from_init (x UInt8) ENGINE = Log"), File: "init.sql", Line: 1, Col: 1}}
+	u := unit("svc", 1, []string{f.sql("CREATE TABLE DB.p (x UInt8) ENGINE = Log")}, nil)
+	stop := errors.New("refused")
+	var got Preflight
+	r := f.runner(t, WithInit(init), WithPreflight(func(_ context.Context, p Preflight) error { got = p; return stop }))
+	if _, err := r.Migrate(ctx, []*Unit{u}, Target{}, Execute); !errors.Is(err, stop) {
+		t.Fatalf("err = %v", err)
+	}
+	if got.Op != "migrate" || len(got.Units) != 1 || got.DryRun {
+		t.Errorf("preflight saw %+v", got)
+	}
+	if tables := f.tables(t); len(tables) != 0 {
+		t.Errorf("tables after a refused preflight: %v", tables)
+	}
+}
+
+func TestNewValidatesOptions(t *testing.T) {
+	f := newFixture(t)
+	lock, err := NewTableLock(f.db.Conn, f.db.Name, "l", LockOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, opts := range map[string][]Option{
+		"nil option":             {nil},
+		"nil classifier":         {WithClassifier(nil)},
+		"classifier and no wait": {WithClassifier(MutationClassifier), WithoutMutationWait()},
+		"no wait and classifier": {WithoutMutationWait(), WithClassifier(MutationClassifier)},
+		"nil events":             {WithEvents(nil)},
+		"nil verifier":           {WithVerifier(nil)},
+		"nil hook":               {WithStatementHook(nil)},
+		"nil preflight":          {WithPreflight(nil)},
+		"unknown journal":        {WithJournal(Journal(9))},
+	} {
+		if _, err := New(f.db.Conn, f.history, lock, opts...); err == nil {
+			t.Errorf("%s: New accepted it", name)
+		}
+	}
+	if _, err := New(nil, f.history, lock); err == nil {
+		t.Error("New accepted a nil connection")
+	}
+	r, err := New(f.db.Conn, f.history, lock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Migrate(context.Background(), nil, Target{}, Mode(7)); err == nil {
+		t.Error("Migrate accepted an unknown mode")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/chschema/chschema/internal/english"
 )
 
 // Statement is one rendered SQL statement of a migration section, with the
@@ -66,7 +67,10 @@ type StmtError struct {
 	Stmt  Statement
 	// Down is true for a statement of a down section.
 	Down bool
-	Err  error
+	// WrittenRows, for a data statement, is how many rows it wrote before
+	// it failed: when not 0, the statement is partly done.
+	WrittenRows uint64
+	Err         error
 }
 
 func (e *StmtError) Error() string {
@@ -74,7 +78,11 @@ func (e *StmtError) Error() string {
 	if e.Down {
 		section = "down"
 	}
-	return fmt.Sprintf("%s: %s/%04d %s statement %d: %v", e.Stmt.Pos(), e.Service, e.Version, section, e.Index+1, e.Err)
+	msg := fmt.Sprintf("%s: %s/%04d %s statement %d: %v", e.Stmt.Pos(), e.Service, e.Version, section, e.Index+1, e.Err)
+	if e.WrittenRows > 0 {
+		msg += " (it wrote " + english.Plural(int(e.WrittenRows), "row") + " before it failed: it is partly done)"
+	}
+	return msg
 }
 
 func (e *StmtError) Unwrap() error { return e.Err }

@@ -38,17 +38,12 @@ func Units(d *migrations.Dir, vars map[string]string) (units []*Unit, init []Sta
 }
 
 func section(sec *migrations.Section, vars map[string]string, errs *migrations.ErrorList) []Statement {
-	rendered, err := sec.Render(vars)
-	if err != nil {
-		var list migrations.ErrorList
-		if errors.As(err, &list) {
-			*errs = append(*errs, list...)
-		} else {
-			*errs = append(*errs, &migrations.Error{File: sec.File, Pos: sec.Start, Err: err, Msg: err.Error()})
-		}
+	rendered, stmts, err := parser.SplitSection(sec, vars)
+	var list migrations.ErrorList
+	if errors.As(err, &list) {
+		*errs = append(*errs, list...)
 		return nil
 	}
-	stmts, err := parser.Split(rendered.Text, parser.FileStart)
 	var se *parser.SyntaxError
 	if errors.As(err, &se) {
 		p := rendered.FilePos(se.Pos.Offset)
@@ -64,10 +59,14 @@ func section(sec *migrations.Section, vars map[string]string, errs *migrations.E
 	return out
 }
 
-// MutationClassifier tells the runner which statements start mutations, by
-// the parser's reading of them.
+// MutationClassifier tells the runner which statements start mutations,
+// and the settings of SET statements, by the parser's reading of them.
 func MutationClassifier(s Statement) StmtInfo {
-	q, ok := parser.MutatedTable(parser.Statement{Text: s.SQL, Pos: parser.FileStart})
+	stmt := parser.Statement{Text: s.SQL, Pos: parser.FileStart}
+	if set, ok := parser.SessionSettings(stmt); ok {
+		return StmtInfo{Set: set}
+	}
+	q, ok := parser.MutatedTable(stmt)
 	if !ok {
 		return StmtInfo{}
 	}

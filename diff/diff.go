@@ -92,6 +92,17 @@ func (c *config) ignored(n schema.QualifiedName) bool {
 	return c.ignore != nil && c.ignore.Match(n)
 }
 
+// allExist reports whether every reason is about an object's definition
+// only, the object certainly existing (schema.Uncertainty.Exists).
+func allExist(reasons []schema.Uncertainty) bool {
+	for _, u := range reasons {
+		if !u.Exists {
+			return false
+		}
+	}
+	return len(reasons) > 0
+}
+
 func (c *config) databases(r *Result, name string, df, dt *schema.Database) {
 	wholeIgnored := c.ignored(schema.QualifiedName{Database: name, Name: "*"})
 	switch {
@@ -107,21 +118,25 @@ func (c *config) databases(r *Result, name string, df, dt *schema.Database) {
 			r.Ignored++
 			return
 		}
+		if df.UncertainWhole() {
+			// The model does not know whether it exists.
+			r.Unverified = append(r.Unverified, Unverified{Name: schema.QualifiedName{Database: name}, Reasons: df.Uncertain})
+			return
+		}
 		r.Changes = append(r.Changes, &schema.DropDatabase{Name: name})
 		return
 	}
-	if !wholeIgnored && len(df.Uncertain) == 0 && len(dt.Uncertain) == 0 {
+	if !wholeIgnored && !df.UncertainWhole() && !dt.UncertainWhole() {
 		if df.Engine.Name != dt.Engine.Name && df.Engine.Name != "" && dt.Engine.Name != "" {
 			// A database engine cannot change in place: report it as a drop
 			// and a create, which a planner will refuse.
 			r.Changes = append(r.Changes, &schema.DropDatabase{Name: name}, &schema.AddDatabase{D: dt})
 			return
 		}
-		if df.Comment != dt.Comment {
+		if df.Comment != dt.Comment && !df.CommentUnknown && !dt.CommentUnknown {
 			r.Changes = append(r.Changes, &schema.ModifyDatabaseComment{Name: name, Comment: dt.Comment})
 		}
 	}
-	dbReasons := append(slices.Clone(df.Uncertain), dt.Uncertain...)
 
 	objsF, objsT := objectsOf(df), objectsOf(dt)
 	byNameF, byNameT := objectMap(objsF), objectMap(objsT)
@@ -137,7 +152,7 @@ func (c *config) databases(r *Result, name string, df, dt *schema.Database) {
 			r.Ignored++
 			continue
 		}
-		reasons := slices.Clone(dbReasons)
+		reasons := append(df.UncertaintiesOf(n), dt.UncertaintiesOf(n)...)
 		kind := schema.ObjectKind(0)
 		if okF {
 			reasons = append(reasons, of.Uncertainties()...)
@@ -149,10 +164,12 @@ func (c *config) databases(r *Result, name string, df, dt *schema.Database) {
 				kind = ot.Kind()
 			}
 		}
-		if len(reasons) > 0 {
+		if len(reasons) > 0 && !(okF != okT && allExist(reasons)) {
 			r.Unverified = append(r.Unverified, Unverified{Name: qn, Kind: kind, Reasons: reasons})
 			continue
 		}
+		// An object whose definition alone is unknown is still there or
+		// not: on one side only, it was dropped or added (issue 11 F22).
 		switch {
 		case !okT:
 			dropped = append(dropped, of)
@@ -634,6 +651,10 @@ func unionNames[T any](a, b []T, name func(T) string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// EqualExpr reports whether two expressions, types or queries are the same
+// for the diff: equal once white space is collapsed outside quotes.
+func EqualExpr(a, b schema.Expr) bool { return eqExpr(a, b) }
 
 // eqExpr compares two expressions after normalisation.
 func eqExpr(a, b schema.Expr) bool {

@@ -421,3 +421,55 @@ func TestNormExpr(t *testing.T) {
 		})
 	}
 }
+
+// TestUndeclaredDatabaseProperties: what no statement declared about a
+// database (its engine, the comment of one that existed before the
+// migrations) is unknown and never drift; what was declared still is.
+func TestUndeclaredDatabaseProperties(t *testing.T) {
+	from, to := base(), base()
+	fd, _ := from.Database("shop")
+	td, _ := to.Database("shop")
+	fd.Engine, fd.CommentUnknown = schema.Engine{}, true
+	td.Engine, td.Comment = schema.Engine{Name: "Ordinary"}, "set by hand"
+	if r := Schemas(from, to); r.Drift() {
+		t.Errorf("undeclared engine and comment reported: %v", r.Changes)
+	}
+	fd.Engine, fd.CommentUnknown = schema.Engine{Name: "Atomic"}, false
+	r := Schemas(from, to)
+	if len(r.Changes) != 2 {
+		t.Fatalf("declared engine: changes %v, want a drop and an add", r.Changes)
+	}
+	fd.Engine = schema.Engine{Name: "Ordinary"}
+	if r := Schemas(from, to); len(r.Changes) != 1 {
+		t.Errorf("declared comment: changes %v, want the comment", r.Changes)
+	}
+}
+
+// TestUncertaintyOfMissingObjects: an uncertainty about an object the
+// model does not have makes that object unverified when the server has
+// it, and only that one; one about a database the model does not have
+// makes the whole database unverified, present or not.
+func TestUncertaintyOfMissingObjects(t *testing.T) {
+	from, to := base(), base()
+	at := schema.Uncertainty{Reason: "unreadable", Pos: schema.Position{File: "m.sql", Line: 3, Col: 1}}
+	if err := from.Apply(&schema.MarkUncertain{Objects: []schema.QualifiedName{{Database: "shop", Name: "made_by_hand"}}, Reason: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := from.Apply(&schema.MarkUncertain{Databases: []string{"gone"}, Reason: at}); err != nil {
+		t.Fatal(err)
+	}
+	td, _ := to.Database("shop")
+	td.Tables = append(td.Tables, &schema.Table{Database: td, Name: "made_by_hand", Storage: schema.Storage{Engine: schema.Engine{Name: "Memory"}}},
+		&schema.Table{Database: td, Name: "other", Storage: schema.Storage{Engine: schema.Engine{Name: "Memory"}}})
+	r := Schemas(from, to)
+	var unverified []string
+	for _, u := range r.Unverified {
+		unverified = append(unverified, u.Name.Database+"."+u.Name.Name)
+	}
+	if got := strings.Join(unverified, " "); got != "gone. shop.made_by_hand" {
+		t.Errorf("unverified %q", got)
+	}
+	if len(r.Changes) != 1 {
+		t.Errorf("changes %v, want shop.other added", r.Changes)
+	}
+}

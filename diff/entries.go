@@ -68,6 +68,9 @@ func Entries(r *Result) []Entry {
 			Database: u.Name.Database, Object: u.Name.Name, Kind: kindName(u.Kind),
 			Action: "unverified", Detail: strings.Join(reasons, "; "),
 		}
+		if u.Name.Name == "" {
+			e.Kind = "database"
+		}
 		for _, x := range u.Reasons {
 			if x.Pos.File != "" && x.Pos.Line > 0 {
 				pos := x.Pos
@@ -83,12 +86,11 @@ func Entries(r *Result) []Entry {
 func entriesOf(r *Result, c schema.Change) []Entry {
 	switch c := c.(type) {
 	case *schema.AddDatabase:
-		to := "database " + schema.QuoteIdent(c.D.Name) + " ENGINE = " + c.D.Engine.String() + contents(c.D)
-		return []Entry{{Database: c.D.Name, Kind: "database", Action: "added", Change: "AddDatabase", To: to}}
+		return []Entry{{Database: c.D.Name, Kind: "database", Action: "added", Change: "AddDatabase", To: databaseSQL(c.D)}}
 	case *schema.DropDatabase:
 		from := "database " + schema.QuoteIdent(c.Name)
 		if d, ok := r.From.Database(c.Name); ok {
-			from += " ENGINE = " + d.Engine.String() + contents(d)
+			from = databaseSQL(d)
 		}
 		return []Entry{{Database: c.Name, Kind: "database", Action: "dropped", Change: "DropDatabase", From: from}}
 	case *schema.ModifyDatabaseComment:
@@ -98,17 +100,17 @@ func entriesOf(r *Result, c schema.Change) []Entry {
 		}
 		return []Entry{e}
 	case *schema.AddTable:
-		return []Entry{objectEntry(c.Name, c.T, "added", "AddTable", "", summary(c.T))}
+		return []Entry{objectEntry(c.Name, c.T, "added", "AddTable", "", objectSQL(c.T))}
 	case *schema.AddView:
-		return []Entry{objectEntry(c.Name, c.V, "added", "AddView", "", summary(c.V))}
+		return []Entry{objectEntry(c.Name, c.V, "added", "AddView", "", objectSQL(c.V))}
 	case *schema.AddDictionary:
-		return []Entry{objectEntry(c.Name, c.D, "added", "AddDictionary", "", summary(c.D))}
+		return []Entry{objectEntry(c.Name, c.D, "added", "AddDictionary", "", objectSQL(c.D))}
 	case *schema.DropObject:
 		o, ok := r.From.Object(c.Name)
 		if !ok {
 			return []Entry{{Database: c.Name.Database, Object: c.Name.Name, Kind: kindName(c.Kind), Action: "dropped", Change: "DropObject"}}
 		}
-		return []Entry{objectEntry(c.Name, o, "dropped", "DropObject", summary(o), "")}
+		return []Entry{objectEntry(c.Name, o, "dropped", "DropObject", objectSQL(o), "")}
 	case *schema.RenameObject:
 		e := Entry{Database: c.From.Database, Object: c.From.Name, Kind: "table", Action: "renamed", Change: "RenameObject", From: c.From.String(), To: c.To.String()}
 		if o, ok := r.From.Object(c.From); ok {
@@ -130,44 +132,42 @@ func entriesOf(r *Result, c schema.Change) []Entry {
 		}
 		return out
 	case *schema.ModifyDictionary:
-		return []Entry{{Database: c.Name.Database, Object: c.Name.Name, Kind: "dictionary", Action: "modified", Change: "ModifyDictionary", Subject: "definition", From: summary(c.From), To: summary(c.To)}}
+		return []Entry{{Database: c.Name.Database, Object: c.Name.Name, Kind: "dictionary", Action: "modified", Change: "ModifyDictionary", Subject: "definition", From: objectSQL(c.From), To: objectSQL(c.To)}}
 	case *schema.AddFunction:
-		return []Entry{{Object: c.F.Name, Kind: "function", Action: "added", Change: "AddFunction", To: functionText(c.F)}}
+		return []Entry{{Object: c.F.Name, Kind: "function", Action: "added", Change: "AddFunction", To: schema.RenderFunction(c.F)}}
 	case *schema.DropFunction:
 		e := Entry{Object: c.Name, Kind: "function", Action: "dropped", Change: "DropFunction"}
 		if f, ok := r.From.Function(c.Name); ok {
-			e.From = functionText(f)
+			e.From = schema.RenderFunction(f)
 		}
 		return []Entry{e}
 	case *schema.ModifyFunction:
-		return []Entry{{Object: c.To.Name, Kind: "function", Action: "modified", Change: "ModifyFunction", Subject: "definition", From: functionText(c.From), To: functionText(c.To)}}
+		return []Entry{{Object: c.To.Name, Kind: "function", Action: "modified", Change: "ModifyFunction", Subject: "definition", From: schema.RenderFunction(c.From), To: schema.RenderFunction(c.To)}}
 	}
 	return []Entry{{Kind: "unknown", Action: "modified", Change: fmt.Sprintf("%T", c)}}
 }
 
-// contents names what a database holds, e.g. " (2 tables: a, b)".
-func contents(d *schema.Database) string {
-	var names []string
-	for _, t := range d.Tables {
-		names = append(names, schema.QuoteIdent(t.Name))
+// objectSQL is an added or dropped object in full, as the CREATE statement
+// `chschema schema` prints (the server's canonical form), so that it can
+// be copied and run (without a terminating semicolon).
+func objectSQL(o schema.Object) string {
+	switch o := o.(type) {
+	case *schema.Table:
+		return schema.RenderTable(o)
+	case *schema.View:
+		return schema.RenderView(o)
+	case *schema.Dictionary:
+		return schema.RenderDictionary(o)
 	}
-	for _, v := range d.Views {
-		names = append(names, schema.QuoteIdent(v.Name))
-	}
-	for _, x := range d.Dictionaries {
-		names = append(names, schema.QuoteIdent(x.Name))
-	}
-	if len(names) == 0 {
-		return " (empty)"
-	}
-	word := "objects"
-	if len(names) == 1 {
-		word = "object"
-	}
-	if len(names) > 10 {
-		names = append(names[:10], "...")
-	}
-	return fmt.Sprintf(" (%d %s: %s)", len(d.Tables)+len(d.Views)+len(d.Dictionaries), word, strings.Join(names, ", "))
+	return summary(o)
+}
+
+// databaseSQL is a database in full: its CREATE DATABASE, then the CREATE
+// of each object in it, in an order the server can run, one per line,
+// separated by semicolons.
+func databaseSQL(d *schema.Database) string {
+	stmts := schema.Statements(&schema.Schema{Databases: []*schema.Database{d}})
+	return strings.Join(stmts, ";\n")
 }
 
 func objectEntry(n schema.QualifiedName, o schema.Object, action, change, from, to string) Entry {
@@ -389,10 +389,6 @@ func constraintText(c *schema.Constraint) string {
 	return fmt.Sprintf("CONSTRAINT %s %s %s", schema.BackQuote(c.Name), c.Kind, c.Expr)
 }
 
-func functionText(f *schema.Function) string {
-	return "FUNCTION " + schema.QuoteIdent(f.Name) + " AS " + string(f.Body)
-}
-
 func commentText(c schema.Comment) string {
 	if c == "" {
 		return ""
@@ -468,4 +464,12 @@ func columnNames(cs []*schema.Column) string {
 
 func quoteString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// engineText is " ENGINE = e", or nothing for an engine nobody declared.
+func engineText(e schema.Engine) string {
+	if e.Name == "" {
+		return ""
+	}
+	return " ENGINE = " + e.String()
 }

@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/schema"
 )
 
@@ -160,18 +162,18 @@ func SplitPatterns(s string) []Pattern {
 
 // ReadIgnoreFile reads the patterns of an ignore file in fsys: one pattern
 // per line; blank lines and lines starting with # are skipped, and so is
-// anything after " #". A file that does not exist holds no patterns.
+// anything after " #". A file that does not exist holds no patterns; a path
+// that is not a regular file (a FIFO, a device) is an error, never read.
 func ReadIgnoreFile(fsys fs.FS, name string) ([]Pattern, error) {
-	f, err := fsys.Open(name)
-	if errors.Is(err, fs.ErrNotExist) {
+	if _, err := fs.Stat(fsys, name); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
+	data, err := migrations.ReadFile(fsys, name, migrations.MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("diff: ignore file: %w", err)
 	}
-	defer f.Close()
 	var out []Pattern
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(bytes.NewReader(data))
 	for line := 1; sc.Scan(); line++ {
 		text := sc.Text()
 		if i := strings.Index(text, " #"); i >= 0 {

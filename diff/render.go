@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/chschema/chschema/internal/english"
 )
 
 // TextOptions control WriteText.
@@ -77,11 +79,11 @@ func WriteText(w io.Writer, r *Result, opts TextOptions) error {
 			p.line("", "    "+sub+":")
 			indent = "      "
 		}
-		if e.From != "" {
-			p.line(ansiRed, indent+"- "+e.From)
+		for _, l := range lines(e.From) {
+			p.line(ansiRed, indent+"- "+l)
 		}
-		if e.To != "" {
-			p.line(ansiGreen, indent+"+ "+e.To)
+		for _, l := range lines(e.To) {
+			p.line(ansiGreen, indent+"+ "+l)
 		}
 	}
 	unverified := 0
@@ -101,12 +103,21 @@ func WriteText(w io.Writer, r *Result, opts TextOptions) error {
 	case changes == 0:
 		p.line("", fmt.Sprintf("no drift; %d unverified", unverified))
 	default:
-		p.line("", fmt.Sprintf("drift: %s in %s", plural(changes, "change"), plural(len(objects), "object")))
+		p.line("", fmt.Sprintf("drift: %s in %s", english.Plural(changes, "change"), english.Plural(len(objects), "object")))
 	}
 	if r.Ignored > 0 {
-		p.line("", fmt.Sprintf("(%s ignored)", plural(r.Ignored, "object")))
+		p.line("", fmt.Sprintf("(%s ignored)", english.Plural(r.Ignored, "object")))
 	}
 	return p.err
+}
+
+// lines splits a side of an entry (a database in full is several
+// statements) into its lines; none for "".
+func lines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
 }
 
 type textPrinter struct {
@@ -123,13 +134,6 @@ func (p *textPrinter) line(color, s string) {
 		s = color + s + ansiReset
 	}
 	_, p.err = io.WriteString(p.out, s+"\n")
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func quoteName(s string) string {
@@ -172,16 +176,43 @@ func WriteJSON(w io.Writer, r *Result) error {
 // "unverified" per object that could not be compared, placed on the
 // migration that made it uncertain when that is known.
 func WriteGitHub(w io.Writer, r *Result) error {
+	return WriteGitHubWith(w, r, GitHubOptions{})
+}
+
+// GitHubOptions say where the differences of WriteGitHubWith are, for a
+// diff that is one of several (one per node of a cluster).
+type GitHubOptions struct {
+	// Where, when set, is added to each title ("drift on <Where>") and
+	// put in front of each message ("<Where>: ...").
+	Where string
+	// Title replaces the drift title (the unverified one stays).
+	Title string
+}
+
+// WriteGitHubWith is WriteGitHub with the annotations placed by opts.
+func WriteGitHubWith(w io.Writer, r *Result, opts GitHubOptions) error {
+	title := "drift"
+	if opts.Title != "" {
+		title = opts.Title
+	}
+	prefix := ""
+	if opts.Where != "" {
+		title += " on " + opts.Where
+		prefix = opts.Where + ": "
+	}
 	for _, e := range Entries(r) {
-		level, props := "error", "title=drift"
+		level, props := "error", "title="+escapeProperty(title)
 		if e.Action == "unverified" {
 			level, props = "warning", "title=unverified"
+			if opts.Where != "" {
+				props += escapeProperty(" on " + opts.Where)
+			}
 			if e.Pos != nil {
 				// Shown on the migration that made the object uncertain.
 				props = fmt.Sprintf("file=%s,line=%d,col=%d,%s", escapeProperty(e.Pos.File), e.Pos.Line, e.Pos.Col, props)
 			}
 		}
-		if _, err := fmt.Fprintf(w, "::%s %s::%s\n", level, props, escapeData(annotation(e))); err != nil {
+		if _, err := fmt.Fprintf(w, "::%s %s::%s\n", level, props, escapeData(prefix+annotation(e))); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,7 @@
 package drift
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -44,7 +45,7 @@ func TestDropOwn(t *testing.T) {
 	own := func(q schema.QualifiedName) bool {
 		return q.Database == "xapi" && strings.HasPrefix(q.Name, "chschema_")
 	}
-	DropOwn(s, own)
+	DropOwn(s, own, s)
 	var left []string
 	for _, tb := range d.Tables {
 		left = append(left, tb.Name)
@@ -52,5 +53,45 @@ func TestDropOwn(t *testing.T) {
 	if diff := cmp.Diff([]string{"events"}, left); diff != "" {
 		t.Errorf("tables left (-want +got):\n%s", diff)
 	}
-	DropOwn(s, nil) // no-op
+	DropOwn(s, nil, s) // no-op
+}
+
+// TestFootprintNarrow: in a database the expected schema does not manage,
+// only what a migration creates is compared; in a database a migration
+// creates, everything; a database left empty goes.
+func TestFootprintNarrow(t *testing.T) {
+	mk := func(db string, tables ...string) *schema.Database {
+		d := &schema.Database{Name: db}
+		for _, n := range tables {
+			d.Tables = append(d.Tables, &schema.Table{Database: d, Name: n})
+		}
+		return d
+	}
+	live := schema.New()
+	live.AddDatabase(mk("default", "left_by_down", "nobodys"))
+	live.AddDatabase(mk("created", "anything"))
+	live.AddDatabase(mk("other", "nobodys"))
+	live.AddDatabase(mk("managed", "nobodys"))
+	expected := schema.New()
+	expected.AddDatabase(mk("default"))
+	fp := &Footprint{Databases: []string{"default", "created", "other"}, CreatedDatabases: map[string]bool{"created": true},
+		Created: map[schema.QualifiedName]bool{{Database: "default", Name: "left_by_down"}: true}}
+	if got := fp.Read([]string{"managed"}); !slices.Equal(got, []string{"managed", "default", "created", "other"}) {
+		t.Errorf("Read = %v", got)
+	}
+	fp.Narrow(expected, live, []string{"managed"})
+	var got []string
+	for _, d := range live.Databases {
+		for _, t := range d.Tables {
+			got = append(got, d.Name+"."+t.Name)
+		}
+	}
+	if want := []string{"default.left_by_down", "created.anything", "managed.nobodys"}; !slices.Equal(got, want) {
+		t.Errorf("after Narrow %v, want %v", got, want)
+	}
+	if _, ok := live.Database("other"); ok {
+		t.Error("the emptied database other is still there")
+	}
+	var nilFP *Footprint
+	nilFP.Narrow(expected, live, nil) // no-op
 }

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -35,8 +36,8 @@ func benchFiles(n int) map[string][]byte {
 }
 
 // benchmarkLoadSplitChecksum is the measured work: load the directory,
-// render and split every section, compute the sum file and verify against
-// it.
+// render and split every section (with the check that no value changes
+// the structure), compute the sum file and verify against it.
 func benchmarkLoadSplitChecksum(b *testing.B, open func() (*migrations.Dir, error)) {
 	vars := map[string]string{"DB": "analytics"}
 	statements := 0
@@ -48,11 +49,7 @@ func benchmarkLoadSplitChecksum(b *testing.B, open func() (*migrations.Dir, erro
 		statements = 0
 		for _, m := range d.Migrations() {
 			for _, sec := range []*migrations.Section{m.Up, m.Down} {
-				r, err := sec.Render(vars)
-				if err != nil {
-					b.Fatal(err)
-				}
-				stmts, err := parser.Split(r.Text, parser.FileStart)
+				_, stmts, err := parser.SplitSection(sec, vars)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -89,14 +86,14 @@ func BenchmarkLoadSplitChecksum(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		benchmarkLoadSplitChecksum(b, func() (*migrations.Dir, error) { return migrations.Open(os.DirFS(root)) })
+		benchmarkLoadSplitChecksum(b, func() (*migrations.Dir, error) { return migrations.Open(migrations.DirFS(root)) })
 	})
 }
 
 // BenchmarkLint is the whole offline lint of the same 10,000 migrations,
-// AfterShip parsing included, for reference.
+// AfterShip parsing and the replay included, for reference.
 func BenchmarkLint(b *testing.B) {
-	fsys := fstest.MapFS{}
+	fsys := fstest.MapFS{"init.sql": &fstest.MapFile{Data: []byte("CREATE DATABASE IF NOT EXISTS ${DB};\n")}}
 	for name, data := range benchFiles(benchMigrations) {
 		fsys[name] = &fstest.MapFile{Data: data}
 	}
@@ -107,6 +104,27 @@ func BenchmarkLint(b *testing.B) {
 		}
 		if r.Errors() != 0 {
 			b.Fatalf("%d errors, first %+v", r.Errors(), r.Findings[0])
+		}
+	}
+}
+
+// BenchmarkLintCluster is BenchmarkLint on migrations that run ON CLUSTER
+// with Replicated engines, so that the cluster rules replay the whole
+// history on a model.
+func BenchmarkLintCluster(b *testing.B) {
+	fsys := fstest.MapFS{}
+	for name, data := range benchFiles(benchMigrations) {
+		data = bytes.ReplaceAll(data, []byte("ENGINE = MergeTree"), []byte("ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')"))
+		data = bytes.ReplaceAll(data, []byte("ADD COLUMN"), []byte("ON CLUSTER ${CLUSTER} ADD COLUMN"))
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	for b.Loop() {
+		r, err := Lint(context.Background(), fsys, Options{Vars: map[string]string{"DB": "analytics", "CLUSTER": "c"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r.Errors() != 0 || r.Warnings() != 0 {
+			b.Fatalf("%d errors, %d warnings, first %+v", r.Errors(), r.Warnings(), r.Findings[0])
 		}
 	}
 }

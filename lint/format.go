@@ -15,10 +15,11 @@ type Format string
 const (
 	// Text is one line per finding: file:line:col: severity rule: message.
 	Text Format = "text"
-	// JSON is one document: {"findings": […], "errors": N, "infos": N}.
+	// JSON is one document: {"findings": […], "errors": N, "warnings": N,
+	// "infos": N}.
 	JSON Format = "json"
-	// GitHub is GitHub Actions workflow commands (::error and ::notice),
-	// which annotate the files of a pull request.
+	// GitHub is GitHub Actions workflow commands (::error, ::warning and
+	// ::notice), which annotate the files of a pull request.
 	GitHub Format = "github"
 )
 
@@ -48,8 +49,9 @@ func (r *Report) Write(w io.Writer, format Format, base string) error {
 		out := struct {
 			Findings []Finding `json:"findings"`
 			Errors   int       `json:"errors"`
+			Warnings int       `json:"warnings"`
 			Infos    int       `json:"infos"`
-		}{Findings: make([]Finding, 0, len(r.Findings)), Errors: r.Errors(), Infos: len(r.Findings) - r.Errors()}
+		}{Findings: make([]Finding, 0, len(r.Findings)), Errors: r.Errors(), Warnings: r.Warnings(), Infos: r.Infos()}
 		for _, f := range r.Findings {
 			f.File = file(f)
 			out.Findings = append(out.Findings, f)
@@ -60,9 +62,12 @@ func (r *Report) Write(w io.Writer, format Format, base string) error {
 	case GitHub:
 		var b strings.Builder
 		for _, f := range r.Findings {
-			cmd := "error"
-			if f.Severity != Error {
-				cmd = "notice"
+			cmd := "notice"
+			switch f.Severity {
+			case Error:
+				cmd = "error"
+			case Warning:
+				cmd = "warning"
 			}
 			fmt.Fprintf(&b, "::%s file=%s", cmd, escapeProperty(file(f)))
 			if f.Line > 0 {

@@ -39,6 +39,7 @@ const (
 	RuleInsertedBefore  Rule = "inserted-before-sealed"
 	RuleSumFile         Rule = "sum-file"
 	RuleUndefinedVar    Rule = "undefined-variable"
+	RuleUnsafeVariable  Rule = "unsafe-variable"
 	RuleSyntax          Rule = "syntax"
 	RuleOfflineGap      Rule = "offline-parser-gap"
 	RuleInitIdempotent  Rule = "init-idempotent"
@@ -61,6 +62,7 @@ var ruleOf = []struct {
 	{migrations.ErrRead, RuleUnreadable},
 	{migrations.ErrNotText, RuleUnreadable},
 	{migrations.ErrTooLarge, RuleUnreadable},
+	{migrations.ErrNotRegular, RuleUnreadable},
 	{migrations.ErrFileName, RuleFileName},
 	{migrations.ErrServiceName, RuleFileName},
 	{migrations.ErrUnexpectedDir, RuleFileName},
@@ -72,6 +74,7 @@ var ruleOf = []struct {
 	{migrations.ErrOutsideSection, RuleSectionMarker},
 	{migrations.ErrUndefinedVar, RuleUndefinedVar},
 	{migrations.ErrBadTemplate, RuleUndefinedVar},
+	{migrations.ErrUnsafeValue, RuleUnsafeVariable},
 	{migrations.ErrSumSyntax, RuleSumFile},
 	{migrations.ErrSumHeader, RuleSumFile},
 	{migrations.ErrSealedEdited, RuleSealedEdited},
@@ -88,6 +91,10 @@ type Severity string
 const (
 	// Error findings fail lint.
 	Error Severity = "error"
+	// Warning findings do not fail lint: something that works here but
+	// may not in another deployment (a literal database name where a
+	// variable names it elsewhere, the cluster rules).
+	Warning Severity = "warning"
 	// Info findings are notes: what the offline parser could not check.
 	Info Severity = "info"
 )
@@ -121,6 +128,17 @@ func (r *Report) Errors() int {
 	return n
 }
 
+// Warnings counts the findings of severity Warning.
+func (r *Report) Warnings() int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == Warning {
+			n++
+		}
+	}
+	return n
+}
+
 // ServerChecker checks a statement with a server's parser; see
 // parser.ServerParser. It returns a *parser.ParseError when the server
 // rejects the statement's syntax.
@@ -138,19 +156,34 @@ type Options struct {
 	// does not accept as written: recognised gap forms and statements it
 	// rejects. The server's verdict wins.
 	Server ServerChecker
+	// Base, when set, is the released state (lint --base, --base-sum): a
+	// migration sealed there that was edited, removed, renamed or
+	// reordered is an error whatever the directory's own chschema.sum
+	// says, and so is a new migration at or before its last sealed ID.
+	Base *migrations.Base
+	// Database is the session database of unqualified names (the DSN's),
+	// for the replay rule. When empty, a replay error is reported only if
+	// it happens with default and with each database the migrations name.
+	Database string
 }
 
 // Lint checks the migrations root fsys. It returns an error only when the
 // root cannot be read or the server check fails to run; every problem in
 // the directory is a Finding.
 func Lint(ctx context.Context, fsys fs.FS, opts Options) (*Report, error) {
-	l := &linter{ctx: ctx, opts: opts, report: &Report{}}
 	d, err := migrations.Open(fsys)
 	if d == nil {
 		return nil, err
 	}
-	l.addMigrationErrors(err)
-	l.addMigrationErrors(d.Verify())
+	return lintDir(ctx, d, err, opts)
+}
+
+// lintDir lints a loaded directory; openErr is what migrations.Open
+// returned with it.
+func lintDir(ctx context.Context, d *migrations.Dir, openErr error, opts Options) (*Report, error) {
+	l := &linter{ctx: ctx, opts: opts, report: &Report{}}
+	l.addMigrationErrors(openErr)
+	l.verify(d)
 	if d.Init != nil {
 		if err := l.section(d.Init, initSQL); err != nil {
 			return nil, err
@@ -168,6 +201,9 @@ func Lint(ctx context.Context, fsys fs.FS, opts Options) (*Report, error) {
 			}
 		}
 	}
+	l.replayFindings()
+	l.literalDatabaseFindings()
+	l.clusterRules(d)
 	slices.SortStableFunc(l.report.Findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col),
 			cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Message, b.Message))
@@ -179,6 +215,12 @@ type linter struct {
 	ctx    context.Context
 	opts   Options
 	report *Report
+	// replaySections are init.sql and the up sections, in replay order.
+	replaySections []*replaySection
+	// dbNames are the database names, literal and templated, for the
+	// literal-database rule.
+	dbNames databaseNames
+	parsed  map[*migrations.Section][]*clusterStmt // for the cluster rules
 }
 
 func (l *linter) add(file string, p migrations.Pos, rule Rule, sev Severity, format string, args ...any) {
@@ -207,16 +249,27 @@ func (l *linter) addMigrationErrors(err error) {
 
 // section renders, splits and parses one section.
 func (l *linter) section(sec *migrations.Section, kind sectionKind) error {
-	rendered, err := sec.Render(l.opts.Vars)
-	if err != nil {
+	var replayed *replaySection
+	if kind != downSection {
+		replayed = &replaySection{file: sec.File}
+		l.replaySections = append(l.replaySections, replayed)
+	}
+	rendered, stmts, err := parser.SplitSection(sec, l.opts.Vars)
+	var list migrations.ErrorList
+	if errors.As(err, &list) {
 		l.addMigrationErrors(err)
-		return nil // the SQL still holds ${…}: parsing it would only add noise
+		if replayed != nil {
+			replayed.lost = true
+		}
+		return nil // the SQL still holds ${…}, or a value would change it: parsing it would only add noise
 	}
 	pos := func(off int) migrations.Pos { return rendered.FilePos(off) }
-	stmts, err := parser.Split(rendered.Text, parser.FileStart)
 	var se *parser.SyntaxError
 	if errors.As(err, &se) {
 		l.add(sec.File, pos(se.Pos.Offset), RuleSyntax, Error, "%s", se.Msg)
+		if replayed != nil {
+			replayed.lost = true
+		}
 	}
 	if len(stmts) == 0 && err == nil {
 		switch {
@@ -228,15 +281,23 @@ func (l *linter) section(sec *migrations.Section, kind sectionKind) error {
 		}
 	}
 	for _, st := range stmts {
-		if err := l.statement(sec, st, pos, kind == initSQL); err != nil {
+		parsed, err := l.statement(sec, st, pos, kind == initSQL)
+		if err != nil {
 			return err
 		}
+		if replayed != nil {
+			replayed.stmts = append(replayed.stmts, replayStmt{pos: pos(st.Pos.Offset), text: st.Text, broken: !parsed})
+		}
 	}
+	l.literalDatabases(sec, rendered, stmts)
 	return nil
 }
 
-func (l *linter) statement(sec *migrations.Section, st parser.Statement, pos func(int) migrations.Pos, isInit bool) error {
+// statement checks one statement's syntax (and, in init.sql, its
+// idempotency). parsed is false when it reported a syntax error.
+func (l *linter) statement(sec *migrations.Section, st parser.Statement, pos func(int) migrations.Pos, isInit bool) (parsed bool, err error) {
 	res, parseErr := parser.Parse(st)
+	l.remember(sec, st, res, pos)
 	if parseErr == nil && !res.Native() && l.opts.Server == nil {
 		// The gap layer took out what AfterShip cannot read; the
 		// conversion reads those parts, and what it cannot read is an
@@ -251,9 +312,9 @@ func (l *linter) statement(sec *migrations.Section, st parser.Statement, pos fun
 		switch {
 		case errors.As(err, &pe):
 			l.add(sec.File, pos(pe.Pos.Offset), RuleSyntax, Error, "%s", pe.Msg)
-			return nil
+			return false, nil
 		case err != nil:
-			return fmt.Errorf("%s:%d:%d: %w", sec.File, pos(st.Pos.Offset).Line, pos(st.Pos.Offset).Col, err)
+			return false, fmt.Errorf("%s:%d:%d: %w", sec.File, pos(st.Pos.Offset).Line, pos(st.Pos.Offset).Col, err)
 		case parseErr != nil:
 			msg := parseErr.Error()
 			if errors.As(parseErr, &pe) {
@@ -270,7 +331,7 @@ func (l *linter) statement(sec *migrations.Section, st parser.Statement, pos fun
 		} else {
 			l.add(sec.File, pos(st.Pos.Offset), RuleSyntax, Error, "%v", parseErr)
 		}
-		return nil
+		return false, nil
 	default:
 		l.add(sec.File, pos(res.Workarounds[0].Pos.Offset), RuleOfflineGap, Info, "%s: valid ClickHouse that AfterShip's parser rejects; read by chschema's gap layer, not fully checked offline (lint --dsn checks it on the server)", constructs(res))
 	}
@@ -279,7 +340,7 @@ func (l *linter) statement(sec *migrations.Section, st parser.Statement, pos fun
 			l.add(sec.File, pos(st.Pos.Offset), RuleInitIdempotent, Error, "%s", why)
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // constructs lists the constructs of a parse result's workarounds, once

@@ -35,7 +35,8 @@ func seal(t *testing.T, fsys fstest.MapFS) {
 	fsys[migrations.SumFileName] = &fstest.MapFile{Data: data}
 }
 
-const good = "-- +up\nCREATE TABLE t (x Int8) ENGINE = Log;\n-- +down\nDROP TABLE t;\n"
+// good is a migration that lints clean, and replays anywhere in a sequence.
+const good = "-- +up\nCREATE TABLE IF NOT EXISTS t (x Int8) ENGINE = Log;\n-- +down\nDROP TABLE IF EXISTS t;\n"
 
 // errorsOf renders the error findings as "rule file:line:col".
 func errorsOf(r *Report) []string {
@@ -130,11 +131,12 @@ func TestRules(t *testing.T) {
 func TestOfflineGapsAreInfo(t *testing.T) {
 	r, err := Lint(context.Background(), mapFS(map[string]string{
 		"0001_a.sql": "-- +up\nEXCHANGE TABLES a AND b;\n-- +down\nEXCHANGE TABLES a AND b;\n",
+		"init.sql":   "CREATE TABLE IF NOT EXISTS a (x Int8) ENGINE = Log;\nCREATE TABLE IF NOT EXISTS b (x Int8) ENGINE = Log;\n",
 	}), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Errors() != 0 || len(r.Findings) != 2 || r.Findings[0].Rule != RuleOfflineGap || r.Findings[0].Severity != Info || r.Findings[0].Line != 2 {
+	if r.Errors() != 0 || len(r.Findings) != 2 || r.Findings[0].Rule != RuleOfflineGap || r.Findings[0].Severity != Info || r.Findings[0].Line != 2 || r.Findings[0].File != "0001_a.sql" {
 		t.Errorf("findings = %+v", r.Findings)
 	}
 }
@@ -153,6 +155,7 @@ func goldenFS(t *testing.T) fstest.MapFS {
 		"xapi/0003_bad.sql":         "-- +up\nSELECT 1;\nCREATE TABLE x (a Int8\n  ENGINE = Log;\n-- +down\n",
 		"xapi/0005_gap.sql":         "-- +up\nSELECT 'a,b:c', ${MISSING};\n-- +down\n-- no-op\n",
 		"event_sink/1_bad.sql":      good,
+		"vector/0001_copy.sql":      "-- +up\nCREATE TABLE copy ENGINE = MergeTree ORDER BY n AS SELECT 1 AS n;\n-- +down\nDROP TABLE copy;\n",
 	} {
 		fsys[name] = &fstest.MapFile{Data: []byte(content)}
 	}

@@ -165,6 +165,8 @@ func Open(fsys fs.FS) (*Dir, error) {
 			continue
 		}
 		switch {
+		case isDir && (name == InitFile || name == SumFileName):
+			errs.add(name, Pos{}, ErrNotRegular, "cannot read: a directory, not a regular file")
 		case isDir && fileNameRE.MatchString(name):
 			errs.add(name, Pos{}, ErrUnexpectedDir, "%s is a directory named like a migration file; a service directory needs a name that is not NNNN_name.sql", name)
 		case isDir:
@@ -286,13 +288,13 @@ func (s *Service) pendingMap() map[string]*pendingPair {
 func (s *Service) addFile(name, p string, errs *ErrorList) {
 	m := fileNameRE.FindStringSubmatch(name)
 	if m == nil {
-		errs.add(p, Pos{}, ErrFileName, "malformed migration file name %q: expected NNNN_name.sql or NNNN_name.up.sql / NNNN_name.down.sql, NNNN being %d digits or more", name, MinIDWidth)
+		errs.add(p, Pos{}, ErrFileName, "malformed migration file name %q: expected NNNN_name.sql or NNNN_name.up.sql / NNNN_name.down.sql, NNNN being %d digits or more", name, MinIDWidth) // plural-ok: never 1
 		return
 	}
 	id, mname, kind := m[1], m[2], m[3]
 	version, err := strconv.Atoi(id)
 	if len(id) < MinIDWidth || err != nil {
-		errs.add(p, Pos{}, ErrFileName, "malformed migration ID %q in %q: expected a zero-padded integer of %d digits or more", id, name, MinIDWidth)
+		errs.add(p, Pos{}, ErrFileName, "malformed migration ID %q in %q: expected a zero-padded integer of %d digits or more", id, name, MinIDWidth) // plural-ok: never 1
 		return
 	}
 	data, ok := readFile(s.Dir.FS, p, errs)
@@ -356,25 +358,21 @@ func (s *Service) finish(errs *ErrorList) {
 
 func pad(v, width int) string { return fmt.Sprintf("%0*d", width, v) }
 
-// readFile reads a migration file, rejecting files that are too large or
-// are not UTF-8 text.
+// readFile reads a file of the migrations root (a migration, init.sql or
+// chschema.sum) with ReadFile, rejecting anything that is not a regular
+// file, files larger than MaxFileSize and files that are not UTF-8 text.
 func readFile(fsys fs.FS, p string, errs *ErrorList) ([]byte, bool) {
-	fi, err := fs.Stat(fsys, p)
+	data, err := ReadFile(fsys, p, MaxFileSize)
 	if err != nil {
-		errs.add(p, Pos{}, ErrRead, "cannot read: %v", unwrapPathError(err))
-		return nil, false
-	}
-	if fi.Size() > MaxFileSize {
-		errs.add(p, Pos{}, ErrTooLarge, "file is %d bytes, more than the %d MiB limit for a migration file", fi.Size(), MaxFileSize>>20)
-		return nil, false
-	}
-	data, err := fs.ReadFile(fsys, p)
-	if err != nil {
-		errs.add(p, Pos{}, ErrRead, "cannot read: %v", unwrapPathError(err))
-		return nil, false
-	}
-	if len(data) > MaxFileSize {
-		errs.add(p, Pos{}, ErrTooLarge, "file is %d bytes, more than the %d MiB limit for a migration file", len(data), MaxFileSize>>20)
+		var e *Error
+		if errors.As(err, &e) {
+			if errors.Is(e.Err, ErrTooLarge) {
+				e.Msg += " for a migration file"
+			}
+			*errs = append(*errs, e)
+		} else {
+			errs.add(p, Pos{}, ErrRead, "cannot read: %v", unwrapPathError(err))
+		}
 		return nil, false
 	}
 	if bad := firstNonText(data); bad >= 0 {

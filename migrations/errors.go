@@ -54,6 +54,10 @@ var (
 	ErrOutsideSection = errors.New("migrations: text outside a section")
 	ErrUndefinedVar   = errors.New("migrations: undefined template variable")
 	ErrBadTemplate    = errors.New("migrations: malformed template variable")
+	// ErrUnsafeValue is a template variable whose value would change how a
+	// section splits into statements, or where a string, quoted
+	// identifier, heredoc or comment of it ends (the parser checks it).
+	ErrUnsafeValue    = errors.New("migrations: template variable value changes the SQL's structure")
 	ErrSumSyntax      = errors.New("migrations: malformed sum file")
 	ErrSumHeader      = errors.New("migrations: sum file checksum mismatch")
 	ErrSealedEdited   = errors.New("migrations: sealed migration edited")

@@ -198,11 +198,12 @@ func fileVersion(p string) (int, bool) {
 	return v, err == nil
 }
 
-// Verify checks the current migrations against the sealed ones: a sealed
-// migration edited (ErrSealedEdited), removed (ErrSealedRemoved), renamed
-// (ErrSealedRenamed) or moved to another ID (ErrSealedMoved), and a new
-// migration whose ID is not after the last sealed one of its service
-// (ErrInsertedBefore). It returns nil when there is no sum file.
+// Verify checks the current migrations against the sealed ones of the
+// directory's own chschema.sum: a sealed migration edited (ErrSealedEdited),
+// removed (ErrSealedRemoved), renamed (ErrSealedRenamed) or moved to another
+// ID (ErrSealedMoved), and a new migration whose ID is not after the last
+// sealed one of its service (ErrInsertedBefore). It returns nil when there is
+// no sum file. VerifyBase checks against a released state instead.
 //
 // Verify checks nothing when the sum file itself is malformed (Open
 // reported ErrSumSyntax): its lines cannot be trusted until it is fixed.
@@ -210,75 +211,37 @@ func (d *Dir) Verify() error {
 	if d.Sealed == nil || d.sealedMalformed {
 		return nil
 	}
-	var errs ErrorList
+	return d.verifySealed(&Base{Sum: d.Sealed})
+}
+
+// Unsealed returns the migrations a sum file written now would seal anew:
+// every migration except those d.Sealed lists with the same service, files
+// and bytes (each entry checked against the stored hash of the line before
+// it, as Verify does). Without a sum file, or with a malformed one, that is
+// every migration.
+func (d *Dir) Unsealed() []*Migration {
+	all := d.Migrations()
+	if d.Sealed == nil || d.sealedMalformed {
+		return all
+	}
 	byFiles := map[string]*Migration{}
-	for _, m := range d.Migrations() {
+	for _, m := range all {
 		byFiles[m.Service.Name+" "+strings.Join(m.Files, " ")] = m
 	}
-	matched := map[*Migration]bool{}
-	type last struct {
-		version int
-		file    string
-	}
-	lastSealed := map[string]last{}
-	// First the entries whose files are still there, then the others,
-	// which may have moved to a migration that no entry claims.
-	var missing []int
+	sealed := map[*Migration]bool{}
 	var prev []byte
-	for i, e := range d.Sealed.Entries {
+	for _, e := range d.Sealed.Entries {
 		want, _ := decodeHash(e.Hash)
-		if v, ok := fileVersion(e.Files[0]); ok {
-			if l, seen := lastSealed[e.Service]; !seen || v > l.version {
-				lastSealed[e.Service] = last{v, e.Files[0]}
-			}
-		}
-		if m := byFiles[e.Service+" "+strings.Join(e.Files, " ")]; m != nil {
-			matched[m] = true
-			if !bytes.Equal(chainHash(prev, e.Service, e.Files, m.contents), want) {
-				errs.add(m.Files[0], FileStart, ErrSealedEdited, "sealed migration %s was edited after it was released (chschema.sum line %d); add a new migration instead", strings.Join(e.Files, " + "), e.Line)
-			}
-		} else {
-			missing = append(missing, i)
+		if m := byFiles[e.Service+" "+strings.Join(e.Files, " ")]; m != nil && bytes.Equal(chainHash(prev, e.Service, e.Files, m.contents), want) {
+			sealed[m] = true
 		}
 		prev = want
 	}
-	for _, i := range missing {
-		e := d.Sealed.Entries[i]
-		want, _ := decodeHash(e.Hash)
-		prev = nil
-		if i > 0 {
-			prev, _ = decodeHash(d.Sealed.Entries[i-1].Hash)
-		}
-		// The same bytes under another name or ID?
-		var moved *Migration
-		if svc, ok := d.Service(e.Service); ok {
-			for _, c := range svc.Migrations {
-				if !matched[c] && len(c.contents) == len(e.Files) && bytes.Equal(chainHash(prev, e.Service, e.Files, c.contents), want) {
-					moved = c
-					break
-				}
-			}
-		}
-		v, _ := fileVersion(e.Files[0])
-		switch {
-		case moved == nil:
-			errs.add(SumFileName, Pos{Line: e.Line, Col: 1}, ErrSealedRemoved, "sealed migration %s was removed or its content changed with its name; released migrations stay", strings.Join(e.Files, " + "))
-		case moved.Version == v:
-			matched[moved] = true
-			errs.add(moved.Files[0], FileStart, ErrSealedRenamed, "sealed migration %s was renamed to %s (chschema.sum line %d)", strings.Join(e.Files, " + "), strings.Join(moved.Files, " + "), e.Line)
-		default:
-			matched[moved] = true
-			errs.add(moved.Files[0], FileStart, ErrSealedMoved, "sealed migration %s was reordered: it is now ID %s (chschema.sum line %d)", strings.Join(e.Files, " + "), moved.ID, e.Line)
+	var out []*Migration
+	for _, m := range all {
+		if !sealed[m] {
+			out = append(out, m)
 		}
 	}
-	for _, m := range d.Migrations() {
-		l, ok := lastSealed[m.Service.Name]
-		if matched[m] || !ok {
-			continue
-		}
-		if m.Version <= l.version {
-			errs.add(m.Files[0], FileStart, ErrInsertedBefore, "new migration with ID %s is not after %s, the last released migration of service %s; new migrations take the IDs after it", m.ID, l.file, m.Service.Name)
-		}
-	}
-	return errs.Err()
+	return out
 }

@@ -86,6 +86,10 @@ func TestVerify(t *testing.T) {
 			"chschema.sum:6:1: sealed migration s/0003_z.sql was removed"},
 		{"renamed", func(f fstest.MapFS) { f["s/0003_zz.sql"] = f["s/0003_z.sql"]; delete(f, "s/0003_z.sql") }, ErrSealedRenamed,
 			"s/0003_zz.sql:1:1: sealed migration s/0003_z.sql was renamed to s/0003_zz.sql"},
+		{"renamed and edited", func(f fstest.MapFS) {
+			f["s/0003_zz.sql"] = &fstest.MapFile{Data: append(f["s/0003_z.sql"].Data, ' ')}
+			delete(f, "s/0003_z.sql")
+		}, ErrSealedEdited, "s/0003_zz.sql:1:1: sealed migration s/0003_z.sql was renamed to s/0003_zz.sql and edited after it was released (chschema.sum line 6)"},
 		{"reordered", func(f fstest.MapFS) {
 			f["s/0002_z.sql"], f["s/0003_y.sql"] = f["s/0003_z.sql"], f["s/0002_y.sql"]
 			delete(f, "s/0002_y.sql")

@@ -24,7 +24,36 @@ type Rendered struct {
 type segment struct {
 	Out, In, N int
 	Subst      bool
+	Name       string // the variable, when Subst
 }
+
+// Substitution is one ${NAME} of a section, replaced by its value in a
+// Rendered text.
+type Substitution struct {
+	// Name is the variable's name.
+	Name string
+	// Out and End delimit the value in Rendered.Text.
+	Out, End int
+	// In is the offset of the ${NAME}'s '$' in Section.Text.
+	In int
+}
+
+// Substitutions returns the ${NAME}s replaced in r.Text, in order. Two
+// renderings of one section with the same variables defined have the same
+// substitutions (values apart), and the same literal text between them.
+func (r *Rendered) Substitutions() []Substitution {
+	var out []Substitution
+	for _, s := range r.segs {
+		if s.Subst {
+			out = append(out, Substitution{Name: s.Name, Out: s.Out, End: s.Out + s.N, In: s.In})
+		}
+	}
+	return out
+}
+
+// RawPos returns the file position of byte off of the raw section text
+// (Section.Text), for example of a Substitution's In.
+func (r *Rendered) RawPos(off int) Pos { return r.posIn(off) }
 
 // FilePos returns the position in the raw file of byte off of r.Text. A
 // byte inside a substituted value maps to the '$' of its ${NAME}.
@@ -108,7 +137,7 @@ func (s *Section) Render(vars map[string]string) (*Rendered, error) {
 			continue
 		}
 		flush(j)
-		r.segs = append(r.segs, segment{Out: b.Len(), In: j, N: len(value), Subst: true})
+		r.segs = append(r.segs, segment{Out: b.Len(), In: j, N: len(value), Subst: true, Name: name})
 		b.WriteString(value)
 		lit = end
 		i = end

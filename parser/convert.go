@@ -33,6 +33,14 @@ type Conversion struct {
 	views []viewSource
 	// codecFixups are MODIFY COLUMN codecs given without a type.
 	codecFixups []codecFixup
+	// temporary names the table a CREATE TEMPORARY TABLE makes in the
+	// session.
+	temporary string
+	// sessionDrops are the indexes in Changes of the DROPs of an
+	// unqualified name, which drop a temporary table of that name first.
+	sessionDrops []int
+	// dropTemporary names the temporary table DROP TEMPORARY TABLE drops.
+	dropTemporary string
 }
 
 // codecFixup is a MODIFY COLUMN x CODEC(...) without a type: the codec's
@@ -54,6 +62,9 @@ type Unsupported struct {
 	// Unreadable says the text itself could not be read (a syntax error
 	// to chschema), as opposed to a form that is read but not modelled.
 	Unreadable bool
+	// Exists says the objects certainly exist after the statement: only
+	// their definitions are unknown (schema.Uncertainty.Exists).
+	Exists bool
 }
 
 // offsetError is an error at a byte offset of the statement.
@@ -71,11 +82,18 @@ func (e *offsetError) Unwrap() error { return e.Err }
 // a Conversion with one Unsupported entry that names the objects it may
 // touch, not as an error: the server may well accept it.
 func Convert(sql string, database string) (*Conversion, error) {
+	return convertIn(sql, database, nil)
+}
+
+// convertIn is Convert in a session whose statements so far SET sess.
+func convertIn(sql string, database string, sess sessionSettings) (*Conversion, error) {
 	// AfterShip knows neither '#' nor nested block comments; the server
 	// drops comments anyway. Blanking keeps every offset.
-	c := &converter{sql: blankComments(sql), db: database, out: &Conversion{}}
+	c := &converter{sql: blankComments(sql), db: database, out: &Conversion{}, sess: sess}
+	c.syn = rewriteSynonyms(c.sql)
+	c.sql = c.syn.text
 	c.fmt.src = c.sql
-	if err := c.convert(); err != nil {
+	if err := c.convertSafely(); err != nil {
 		var oe *offsetError
 		if !errors.As(err, &oe) {
 			return nil, err
@@ -84,12 +102,10 @@ func Convert(sql string, database string) (*Conversion, error) {
 		// report it and mark what it touches, rather than fail the run.
 		c.out = &Conversion{OnCluster: c.out.OnCluster}
 		c.unreadable(oe.Offset, "cannot read the statement: "+firstLine(oe.Err.Error()), c.guessObjects()...)
-		if len(c.out.Unsupported[0].Objects) == 0 {
-			c.out.Unsupported[0].Databases = []string{database}
-		}
 		if w := c.word(0); w == "CREATE" || w == "ATTACH" {
 			c.addPlaceholder()
 		}
+		c.touchSomething()
 		return c.out, nil
 	}
 	c.out.views = c.views
@@ -97,7 +113,36 @@ func Convert(sql string, database string) (*Conversion, error) {
 	for _, u := range c.fmt.unsupported {
 		c.unsupported(0, "expression form not normalised: "+u, c.guessObjects()...)
 	}
+	c.touchSomething()
 	return c.out, nil
+}
+
+// touchSomething makes every Unsupported name what it may touch: one that
+// names nothing marks the objects the statement names, or else its
+// database. A part of a statement the model cannot follow is never dropped
+// silently (issue 11: a TTL it could not read left no trace).
+func (c *converter) touchSomething() {
+	for i := range c.out.Unsupported {
+		u := &c.out.Unsupported[i]
+		if len(u.Objects) == 0 && len(u.Databases) == 0 {
+			if u.Objects = c.guessObjects(); len(u.Objects) == 0 {
+				if u.Databases = c.guessDatabases(); len(u.Databases) == 0 {
+					u.Databases = []string{c.db}
+				}
+			}
+		}
+	}
+}
+
+// convertSafely runs convert under recoverAfterShip: a panic inside
+// AfterShip's parser, or on its tree, makes the statement unreadable at its
+// first byte instead of ending the run.
+func (c *converter) convertSafely() (err error) {
+	defer recoverAfterShip(func(perr error) {
+		c.toks = scanSQL(c.sql)
+		err = &offsetError{Offset: 0, Err: perr}
+	})
+	return c.convert()
 }
 
 type converter struct {
@@ -125,6 +170,47 @@ type converter struct {
 	more []schema.Change
 	// codecFixups are codecs to renormalise with the column's type.
 	codecFixups []codecFixup
+	// syn is what rewriteSynonyms rewrote in the statement.
+	syn *synonyms
+	// noEngine is the span of the storage clauses of a CREATE TABLE
+	// without ENGINE, which prepareCreate took out.
+	noEngine *[2]int
+	// typeless are the defaults of the columns without a type, which the
+	// gap layer took out.
+	typeless map[string]*schema.ColumnDefault
+	// sess are the settings the session SET before this statement.
+	sess sessionSettings
+}
+
+// checkTypeless reads the default expressions of the columns without a
+// type that the gap layer took out: the server infers their types, so the
+// model does not know them (column marks the table uncertain), but the
+// expressions must be valid, and are kept.
+func (c *converter) checkTypeless(defs []typelessDefault) error {
+	for _, d := range defs {
+		// Names that start with a digit (02015_db.d) get placeholders, as
+		// the gap layer gives them in the rest of the statement.
+		text := []byte(c.orig[d.from:d.to])
+		for _, t := range scanSQL(string(text)) {
+			if t.kind == 'w' && isDigit(t.text[0]) && c.fmt.names != nil {
+				ph := placeholder(len(t.text), len(c.fmt.names))
+				c.fmt.names[ph] = t.text
+				copy(text[t.off:t.end], ph)
+			}
+		}
+		e, err := c.fmt.parse(string(text))
+		if err != nil {
+			off, msg := afterShipError(err) // in "SELECT " + the expression
+			return &offsetError{Offset: min(d.from+max(0, off-len("SELECT ")), d.to), Err: fmt.Errorf("%w: column default: %s", ErrSyntax, msg)}
+		}
+		if c.typeless == nil {
+			c.typeless = map[string]*schema.ColumnDefault{}
+		}
+		c.fmt.columnExpr = !c.inAlter
+		c.typeless[d.column] = &schema.ColumnDefault{Kind: d.kind, Expr: schema.Expr(c.fmt.expr(e))}
+		c.fmt.columnExpr = false
+	}
+	return nil
 }
 
 // ttlIn returns the TTL clause whose keyword lies in [from, to), read.
@@ -139,8 +225,9 @@ func (c *converter) ttlIn(from, to int, tableLevel bool) (string, bool, error) {
 }
 
 // parseAfterShip is the one place that calls AfterShip's parser. It parses
-// exactly one statement.
-func parseAfterShip(sql string) (ch.Expr, error) {
+// exactly one statement; a panic inside the parser is an error.
+func parseAfterShip(sql string) (ast ch.Expr, err error) {
+	defer recoverAfterShip(func(perr error) { ast, err = nil, perr })
 	p := ch.NewParser(afterShipQuotes(sql, true))
 	stmts, err := p.ParseStmts()
 	if err != nil {
@@ -193,9 +280,9 @@ func (c *converter) exprAt(from, to int) (ch.Expr, error) {
 		}
 	}
 	if from < len(head) {
-		return parseExprText(string(text))
+		return c.fmt.parse(string(text))
 	}
-	e, err := parseExprText(strings.Repeat(" ", from-len(head)) + string(text))
+	e, err := c.fmt.parse(strings.Repeat(" ", from-len(head)) + string(text))
 	if err != nil {
 		return nil, err
 	}
@@ -221,6 +308,9 @@ func (c *converter) qualify(t *ch.TableIdentifier) schema.QualifiedName {
 	}
 	if t.Database != nil {
 		q.Database = t.Database.Name
+		if n, ok := c.names[q.Database]; ok {
+			q.Database = n
+		}
 	}
 	return q
 }
@@ -241,24 +331,23 @@ func (c *converter) convert() error {
 	}
 	switch first := c.word(0); first {
 	case "CREATE", "ATTACH":
-		return c.create()
-	case "REPLACE":
-		if c.word(1) == "TABLE" || c.word(1) == "DICTIONARY" {
-			// REPLACE is CREATE OR REPLACE of an object that exists (the
-			// server refuses it otherwise).
-			if err := c.create(); err != nil {
-				return err
-			}
-			for _, ch := range c.out.Changes {
-				switch ch := ch.(type) {
-				case *schema.AddTable:
-					ch.OrReplace = true
-				case *schema.AddDictionary:
-					ch.OrReplace = true
-				}
-			}
+		if err := c.create(); err != nil {
+			return err
+		}
+		c.innerTables()
+		if !c.syn.orReplace {
 			return nil
 		}
+		// REPLACE TABLE|DICTIONARY: CREATE OR REPLACE of what exists.
+		for _, x := range c.out.Changes {
+			switch x := x.(type) {
+			case *schema.AddTable:
+				x.OrReplace, x.IfNotExists = true, false
+			case *schema.AddDictionary:
+				x.OrReplace, x.IfNotExists = true, false
+			}
+		}
+		return nil
 	case "DROP", "DETACH", "UNDROP":
 		return c.drop()
 	case "ALTER":
@@ -281,15 +370,29 @@ func (c *converter) convert() error {
 			c.out.NoEffect = true
 			return nil
 		}
-	case "INSERT", "SELECT", "WITH", "OPTIMIZE", "SET", "SYSTEM", "TRUNCATE", "SHOW", "DESCRIBE", "DESC",
-		"EXPLAIN", "KILL", "CHECK", "GRANT", "REVOKE", "DELETE", "UPDATE", "EXISTS", "BACKUP", "RESTORE":
+	case "TRUNCATE":
+		if c.word(1) == "DATABASE" {
+			// TRUNCATE DATABASE drops every object of the database
+			// (ClickHouse 26.7: tables, views and dictionaries alike).
+			i, ifExists := 2, false
+			if c.word(i) == "IF" && c.word(i+1) == "EXISTS" {
+				i, ifExists = i+2, true
+			}
+			if i >= len(c.toks) || !c.toks[i].isName() {
+				return c.syntax(c.offAt(i), "expected a database name")
+			}
+			c.onCluster(i + 1)
+			c.out.Changes = append(c.out.Changes, &schema.TruncateDatabase{Name: identText(c.toks[i]), IfExists: ifExists})
+			return nil
+		}
+		c.out.NoEffect = true // the data of tables
+		return nil
+	case "INSERT", "SELECT", "WITH", "OPTIMIZE", "SET", "SYSTEM", "SHOW", "DESCRIBE", "DESC",
+		"EXPLAIN", "KILL", "CHECK", "GRANT", "REVOKE", "DELETE", "UPDATE", "EXISTS", "BACKUP":
 		c.out.NoEffect = true
 		return nil
 	}
 	c.unsupported(0, "statement not modelled: "+firstWords(c.toks, 3), c.guessObjects()...)
-	if len(c.out.Unsupported[0].Objects) == 0 {
-		c.out.Unsupported[0].Databases = []string{c.db}
-	}
 	return nil
 }
 
@@ -301,24 +404,75 @@ func firstWords(toks []sqlTok, n int) string {
 	return strings.Join(ws, " ")
 }
 
-// guessObjects finds "TABLE|VIEW|DICTIONARY [IF [NOT] EXISTS] name" in a
-// statement the converter cannot read, to mark what it may touch.
+// guessObjects finds "TABLE|VIEW|DICTIONARY [IF [NOT] EXISTS|EMPTY] name"
+// in a statement the converter cannot read, to mark what it may touch: with
+// every name of the forms that take several (DROP TABLE a, b; RENAME TABLE
+// a TO b, c TO d; EXCHANGE TABLES a AND b).
 func (c *converter) guessObjects() []schema.QualifiedName {
+	more := map[string]bool{",": true}
+	switch c.word(0) {
+	case "RENAME":
+		more["TO"] = true
+	case "EXCHANGE":
+		more["AND"] = true
+	}
 	for i := 0; i < len(c.toks); i++ {
 		switch c.word(i) {
-		case "TABLE", "VIEW", "DICTIONARY":
+		case "TABLE", "VIEW", "DICTIONARY", "TABLES", "DICTIONARIES":
 			j := i + 1
-			if c.word(j) == "IF" {
+			for c.word(j) == "IF" {
 				j++
 				if c.word(j) == "NOT" {
 					j++
 				}
 				j++
 			}
-			if q, _, ok := c.nameAt(j); ok {
-				return []schema.QualifiedName{q}
+			var out []schema.QualifiedName
+			for {
+				q, k, ok := c.nameAt(j)
+				if !ok {
+					break
+				}
+				out = append(out, q)
+				if k < len(c.toks) && (c.toks[k].kind == ',' && more[","] || more[c.word(k)]) {
+					j = k + 1
+					continue
+				}
+				break
+			}
+			if len(out) > 0 {
+				return out
 			}
 		}
+	}
+	return nil
+}
+
+// guessDatabases finds "DATABASE [IF [NOT] EXISTS] name" (and RENAME
+// DATABASE a TO b) in a statement the converter cannot read.
+func (c *converter) guessDatabases() []string {
+	for i := 0; i < len(c.toks); i++ {
+		if c.word(i) != "DATABASE" {
+			continue
+		}
+		j := i + 1
+		for c.word(j) == "IF" {
+			j++
+			if c.word(j) == "NOT" {
+				j++
+			}
+			j++
+		}
+		var out []string
+		for j < len(c.toks) && c.toks[j].isName() {
+			out = append(out, identText(c.toks[j]))
+			if c.word(j+1) == "TO" || j+1 < len(c.toks) && c.toks[j+1].kind == ',' {
+				j += 2
+				continue
+			}
+			break
+		}
+		return out
 	}
 	return nil
 }
@@ -397,6 +551,14 @@ func (c *converter) drop() error {
 	case "DICTIONARY":
 		kind, i = schema.KindDictionary, 2
 	case "TEMPORARY":
+		// DROP TEMPORARY TABLE [IF EXISTS] name: the session's own.
+		j := 3
+		if c.word(j) == "IF" && c.word(j+1) == "EXISTS" {
+			j += 2
+		}
+		if c.word(2) == "TABLE" && j < len(c.toks) && c.toks[j].isName() {
+			c.out.dropTemporary = identText(c.toks[j])
+		}
 		c.out.NoEffect = true
 		return nil
 	case "USER", "ROLE", "QUOTA", "PROFILE", "SETTINGS", "ROW", "POLICY", "NAMED":
@@ -410,12 +572,30 @@ func (c *converter) drop() error {
 	if c.word(i) == "IF" && c.word(i+1) == "EXISTS" {
 		ifExists, i = true, i+2
 	}
-	name, j, ok := c.nameAt(i)
-	if !ok {
-		return c.syntax(c.offAt(i), "expected a name")
+	// IF EMPTY: the statement fails unless the table is empty, so once it
+	// has run the table is gone.
+	if c.word(i) == "IF" && c.word(i+1) == "EMPTY" {
+		i += 2
+	}
+	// DROP TABLE a, b drops each.
+	var names []schema.QualifiedName
+	var qualified []bool
+	j := i
+	for {
+		name, k, ok := c.nameAt(j)
+		if !ok {
+			return c.syntax(c.offAt(j), "expected a name")
+		}
+		names, qualified = append(names, name), append(qualified, k == j+3)
+		j = k
+		if j >= len(c.toks) || c.toks[j].kind != ',' {
+			break
+		}
+		j++
 	}
 	j = c.onCluster(j)
 	permanently, sync := false, false
+tail:
 	for ; j < len(c.toks); j++ {
 		switch c.word(j) {
 		case "PERMANENTLY":
@@ -423,15 +603,23 @@ func (c *converter) drop() error {
 		case "SYNC":
 			sync = true
 		case "NO", "DELAY":
+		case "SETTINGS":
+			break tail // query settings of the DROP itself
 		default:
 			return c.syntax(c.toks[j].off, "unexpected %q", c.toks[j].text)
 		}
 	}
-	if detach {
-		c.out.Changes = append(c.out.Changes, &schema.DetachObject{Name: name, Kind: kind, IfExists: ifExists, Permanently: permanently})
-		return nil
+	for k, name := range names {
+		if detach {
+			c.out.Changes = append(c.out.Changes, &schema.DetachObject{Name: name, Kind: kind, IfExists: ifExists, Permanently: permanently})
+			continue
+		}
+		if !qualified[k] && kind != schema.KindDictionary {
+			// It may name a temporary table of the session.
+			c.out.sessionDrops = append(c.out.sessionDrops, len(c.out.Changes))
+		}
+		c.out.Changes = append(c.out.Changes, &schema.DropObject{Name: name, Kind: kind, IfExists: ifExists, Sync: sync})
 	}
-	c.out.Changes = append(c.out.Changes, &schema.DropObject{Name: name, Kind: kind, IfExists: ifExists, Sync: sync})
 	return nil
 }
 
@@ -556,6 +744,15 @@ func (c *converter) create() error {
 		i += 2
 	}
 	if c.word(i) == "TEMPORARY" {
+		if c.word(i+1) == "TABLE" {
+			j := i + 2
+			if c.word(j) == "IF" && c.word(j+1) == "NOT" && c.word(j+2) == "EXISTS" {
+				j += 3
+			}
+			if j < len(c.toks) && c.toks[j].isName() {
+				c.out.temporary = identText(c.toks[j])
+			}
+		}
 		c.out.NoEffect = true
 		return nil
 	}
@@ -582,7 +779,7 @@ func (c *converter) create() error {
 	}
 	c.orig = c.sql
 	p := prepareCreate(c.sql, c.toks)
-	c.names, c.ttls, c.fmt.marks = p.names, p.ttls, p.marks
+	c.names, c.ttls, c.fmt.marks, c.fmt.intervals, c.fmt.names = p.names, p.ttls, p.marks, p.intervals, p.names
 	c.sql = p.text()
 	ephemeral := p.ephemeral
 	st, err := parseAfterShip(c.sql)
@@ -595,6 +792,10 @@ func (c *converter) create() error {
 	restoreNumbers(st, c.orig)
 	restoreNames(st, c.names)
 	c.elems, c.comment = p.elems, p.comment
+	c.noEngine = p.storage
+	if err := c.checkTypeless(p.typelessExprs); err != nil {
+		return err
+	}
 	for _, e := range p.elems {
 		if e.kind == "PRIMARY" && len(e.toks) > 2 {
 			k, err := c.exprAt(e.toks[2].off, e.toks[len(e.toks)-1].end)
@@ -623,6 +824,29 @@ func (c *converter) create() error {
 	}
 	c.unsupported(0, fmt.Sprintf("%T is not modelled", st), c.guessObjects()...)
 	return nil
+}
+
+// innerTables follows what the server does with the tables named
+// .inner_id.<uuid> (issue 11 F25): a materialized view with UUID u and its
+// own engine takes the table .inner_id.u as its inner table, so the model
+// has no such table any more (the replay makes a table created under such
+// a name uncertain: see Replayer.asUnknown).
+func (c *converter) innerTables() {
+	for _, x := range c.out.Changes {
+		switch x := x.(type) {
+		case *schema.AddView:
+			if c.syn.uuid == "" || !x.V.Materialized || x.V.To != nil || c.word(0) != "ATTACH" {
+				continue
+			}
+			inner := schema.QualifiedName{Database: x.Name.Database, Name: ".inner_id." + c.syn.uuid}
+			c.out.Changes = append(c.out.Changes, &schema.DropObject{Name: inner, Kind: schema.KindTable, IfExists: true})
+			// ATTACH stores the definition as written, without the
+			// defaults a CREATE adds (index_granularity).
+			c.unsupported(0, "ATTACH MATERIALIZED VIEW with a definition: the server keeps it as written, which the model does not follow", x.Name)
+			c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
+			return
+		}
+	}
 }
 
 // addPlaceholder adds, for a CREATE the converter cannot read, an empty
@@ -674,9 +898,14 @@ func firstLine(s string) string {
 }
 
 func (c *converter) createDatabase(st *ch.CreateDatabase) error {
-	d := &schema.Database{Name: strings.Trim(c.fmt.expr(st.Name), "`"), Engine: schema.Engine{Name: "Atomic"}}
+	// Without ENGINE the server's default_database_engine decides: the
+	// engine is unknown (empty), not Atomic.
+	d := &schema.Database{Name: strings.Trim(c.fmt.expr(st.Name), "`")}
 	if id, ok := st.Name.(*ch.Ident); ok {
 		d.Name = id.Name
+		if n, ok := c.names[d.Name]; ok {
+			d.Name = n
+		}
 	}
 	if st.OnCluster != nil {
 		c.out.OnCluster = clusterName(st.OnCluster.Expr)
@@ -728,6 +957,29 @@ func (c *converter) engine(e *ch.EngineExpr) schema.Engine {
 	return en
 }
 
+// unfoldKeeperMacros replaces the {database} and {table} macros in a
+// Replicated engine's keeper path and replica name with the table's own,
+// as the server does when it creates the table and stores its definition
+// ("Unfold {database} and {table} macro on table creation, so table can be
+// renamed", TableZnodeInfo::resolve); {uuid}, {shard} and {replica} stay.
+// ATTACH keeps them, as the server does.
+func unfoldKeeperMacros(e *schema.Engine, table schema.QualifiedName) {
+	if !strings.HasPrefix(e.Name, "Replicated") {
+		return
+	}
+	r := strings.NewReplacer("{database}", table.Database, "{table}", table.Name)
+	for i := 0; i < 2 && i < len(e.Params); i++ {
+		p := string(e.Params[i])
+		if !strings.HasPrefix(p, "'") {
+			continue
+		}
+		v := unquoteLiteral(p)
+		if u := r.Replace(v); u != v {
+			e.Params[i] = schema.Expr(schema.QuoteString(u))
+		}
+	}
+}
+
 // nameArg reports whether argument i of engine is a database or table
 // name, which the server stores as a string literal.
 func nameArg(engine string, i int) bool {
@@ -764,9 +1016,11 @@ func (c *converter) nameLiteral(e ch.Expr) string {
 			parts[i] = f.Name
 		}
 		return schema.QuoteString(strings.Join(parts, "."))
-	case *ch.FunctionExpr:
-		if strings.EqualFold(x.Name.Name, "currentDatabase") && c.db != "" {
-			return schema.QuoteString(c.db)
+	case *ch.FunctionExpr, *ch.BinaryOperation:
+		// currentDatabase(), concat(currentDatabase(), '.d'), 'a' || 'b':
+		// the server evaluates a constant name.
+		if v, ok := c.fmt.constString(x); ok {
+			return schema.QuoteString(v)
 		}
 	}
 	return c.fmt.expr(e)
@@ -800,24 +1054,41 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	}
 	if st.SubQuery != nil && (st.TableSchema == nil || len(st.TableSchema.Columns) == 0) {
 		c.unsupported(int(st.SubQuery.Pos()), "CREATE TABLE ... AS SELECT: column types are inferred by the server", name)
+		c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
+	}
+	switch {
+	case c.noEngine != nil:
+		// ORDER BY ... without ENGINE: check the clauses as those of a
+		// MergeTree; the engine is the server's default_table_engine.
+		const prefix = "CREATE TABLE t (x UInt8) ENGINE = MergeTree "
+		if _, err := parseAfterShip(prefix + c.orig[c.noEngine[0]:c.noEngine[1]]); err != nil {
+			off, msg := afterShipError(err)
+			return &offsetError{Offset: c.noEngine[0] + max(0, off-len(prefix)), Err: fmt.Errorf("%w: %s", ErrSyntax, msg)}
+		}
+		c.unsupported(c.noEngine[0], "CREATE TABLE without ENGINE: the engine is the server's default_table_engine", name)
+		c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
+	case st.Engine == nil && add.AsTable == nil && st.TableFunction == nil && (st.TableSchema == nil || st.TableSchema.TableFunction == nil):
+		c.unsupported(int(st.Pos()), "CREATE TABLE without ENGINE: the engine is the server's default_table_engine", name)
+		c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
 	}
 	if st.Engine != nil {
 		t.Storage = c.storage(st.Engine)
+		if c.word(0) == "CREATE" {
+			unfoldKeeperMacros(&t.Storage.Engine, name)
+		}
 		switch t.Storage.Engine.Name {
 		case "TimeSeries":
 			c.unsupported(int(st.Engine.Pos()), "the columns and inner tables of a TimeSeries table come from the engine", name)
 		case "Alias":
 			c.unsupported(int(st.Engine.Pos()), "an Alias table's columns are its target's, whatever they are at the time", name)
 		}
-		if enginesWithoutSettings[t.Storage.Engine.Name] {
+		switch {
+		case enginesWithoutSettings[t.Storage.Engine.Name]:
 			// An engine without settings stores none: they were query
 			// settings, applied to the CREATE.
 			t.Storage.Settings = nil
-		}
-		if t.Storage.Engine.IsMergeTree() {
-			// A query setting applies to the CREATE itself; the table
-			// stores only MergeTree settings.
-			t.Storage.Settings = slices.DeleteFunc(t.Storage.Settings, func(x schema.Setting) bool { return !mergeTreeSettings[x.Name] })
+		case t.Storage.Engine.Name != "TimeSeries":
+			c.dropQuerySettings(t, name, int(st.Engine.Pos()))
 		}
 	}
 	if st.Comment != nil {
@@ -828,6 +1099,45 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	}
 	c.out.Changes = append(c.out.Changes, add)
 	return nil
+}
+
+// engineSettings are the settings each engine other than MergeTree stores,
+// derived from ClickHouse 26.7 (TestEngineSettings): a query-level setting
+// of another name in a CREATE TABLE's SETTINGS applies to the CREATE and is
+// not stored.
+var engineSettings = map[string]map[string]bool{
+	"Memory": {"min_bytes_to_keep": true, "max_bytes_to_keep": true, "min_rows_to_keep": true, "max_rows_to_keep": true, "compress": true},
+	"Set":    {"persistent": true, "disk": true},
+	"Join": {"persistent": true, "disk": true, "join_use_nulls": true, "max_rows_in_join": true, "max_bytes_in_join": true,
+		"join_overflow_mode": true, "join_any_take_last_row": true},
+	"Log":             {"disk": true},
+	"TinyLog":         {"disk": true},
+	"StripeLog":       {"disk": true},
+	"EmbeddedRocksDB": {"optimize_for_bulk_insert": true, "bulk_insert_block_size": true},
+	"Null":            {},
+	"Buffer":          {},
+}
+
+// dropQuerySettings leaves out of t's SETTINGS those the server applies to the
+// CREATE itself rather than storing: for MergeTree engines every setting
+// that is not a MergeTree setting, for the engines of engineSettings the
+// query-level settings that are not the engine's own. For another engine
+// it is not known which query-level settings it keeps: the table is
+// uncertain.
+func (c *converter) dropQuerySettings(t *schema.Table, name schema.QualifiedName, off int) {
+	st := &t.Storage
+	if st.Engine.IsMergeTree() {
+		st.Settings = slices.DeleteFunc(st.Settings, func(x schema.Setting) bool { return !mergeTreeSettings[x.Name] })
+		return
+	}
+	own, known := engineSettings[st.Engine.Name]
+	for _, x := range st.Settings {
+		if querySettings[x.Name] && !own[x.Name] && !known {
+			c.unsupported(off, fmt.Sprintf("whether a %s table keeps the query-level setting %s is not known", st.Engine.Name, x.Name), name)
+			return
+		}
+	}
+	st.Settings = slices.DeleteFunc(st.Settings, func(x schema.Setting) bool { return querySettings[x.Name] && !own[x.Name] })
 }
 
 // addElements adds the INDEX, CONSTRAINT and PROJECTION elements that
@@ -881,6 +1191,24 @@ func (c *converter) storage(e *ch.EngineExpr) schema.Storage {
 	}
 	if e.SampleBy != nil {
 		s.SampleBy = schema.SampleBy(c.fmt.expr(e.SampleBy.Expr))
+	}
+	if e.OrderBy == nil && e.PartitionBy == nil && e.PrimaryKey == nil && e.SampleBy == nil && e.Settings == nil && e.Params != nil && e.Params.Items != nil {
+		if date, sample, key, ok := s.Engine.OldSyntax(); ok {
+			// MergeTree(date, [sampling,] key, granularity): the server
+			// derives the keys from the arguments.
+			args := e.Params.Items.Items
+			s.PartitionBy = schema.PartitionBy("toYYYYMM(" + string(s.Engine.Params[date]) + ")")
+			s.OrderBy = schema.OrderBy(c.keyList(args[key : key+1]))
+			if sample >= 0 {
+				s.SampleBy = schema.SampleBy(s.Engine.Params[sample])
+			}
+			if s.Engine.Name == "VersionedCollapsingMergeTree" && len(s.Engine.Params) > key+3 {
+				// It appends its version column to the sorting key, not to
+				// the primary key.
+				s.PrimaryKey, s.PrimaryKeyExplicit = schema.PrimaryKey(s.OrderBy), true
+				s.OrderBy = schema.OrderBy(strings.Join(append(schema.SplitKey(string(s.OrderBy)), string(s.Engine.Params[len(s.Engine.Params)-1])), ", "))
+			}
+		}
 	}
 	if t, ok, err := c.ttlIn(int(e.Pos()), len(c.sql), true); ok && err == nil {
 		s.TTL = schema.TTL(t)
@@ -941,15 +1269,29 @@ func unparenKeep(e ch.Expr) ch.Expr {
 	}
 }
 
-// keyList renders a sorting or primary key as system.tables prints it:
-// elements joined by ", ".
+// keyList renders a sorting or primary key, or a skip index's expression,
+// as the server prints it: a tuple's elements joined by ", " (parentheses
+// around the tuple go, ((a, b)) is a, b), and one expression as the
+// formatter prints it (parentheses around it collapse to one pair, ((a)) is
+// (a)).
 func (c *converter) keyList(items []ch.Expr) string {
 	if len(items) == 1 {
-		if p, ok := unparenKeep(items[0]).(*ch.ParamExprList); ok {
-			if inner, ok := singleParen(p); ok {
-				return "(" + c.fmt.expr(inner) + ")"
+		e := items[0]
+		for {
+			p, ok := unparenKeep(e).(*ch.ParamExprList)
+			if !ok {
+				break
 			}
+			inner, ok := singleParen(p)
+			if !ok {
+				break
+			}
+			if !isTupleExpr(inner) {
+				return c.fmt.expr(items[0])
+			}
+			e = inner
 		}
+		items = []ch.Expr{e}
 	}
 	elems := keyElems(items)
 	parts := make([]string, len(elems))
@@ -959,29 +1301,25 @@ func (c *converter) keyList(items []ch.Expr) string {
 	return strings.Join(parts, ", ")
 }
 
-// partitionKey renders PARTITION BY as system.tables prints it: a tuple
-// keeps its parentheses, a single element loses them, tuple() is empty.
+// isTupleExpr reports whether e is a tuple: (a, b) or tuple(...).
+func isTupleExpr(e ch.Expr) bool {
+	switch x := unparen(e).(type) {
+	case *ch.ParamExprList:
+		return x.ColumnArgList == nil && (x.Items == nil || len(x.Items.Items) != 1)
+	case *ch.FunctionExpr:
+		return strings.EqualFold(x.Name.Name, "tuple")
+	}
+	return false
+}
+
+// partitionKey renders PARTITION BY as system.tables prints it: the
+// expression as the formatter prints it, tuple() included (the server
+// keeps an explicit PARTITION BY tuple()).
 func (c *converter) partitionKey(e ch.Expr) string {
 	if l, ok := e.(*ch.ColumnExprList); ok && len(l.Items) == 1 {
 		e = l.Items[0]
 	}
-	if p, ok := unparenKeep(e).(*ch.ParamExprList); ok {
-		if inner, ok := singleParen(p); ok {
-			return "(" + c.fmt.expr(inner) + ")"
-		}
-	}
-	elems := keyElems([]ch.Expr{e})
-	switch len(elems) {
-	case 0:
-		return ""
-	case 1:
-		return c.fmt.expr(elems[0])
-	}
-	parts := make([]string, len(elems))
-	for i, x := range elems {
-		parts[i] = c.fmt.expr(x)
-	}
-	return "(" + strings.Join(parts, ", ") + ")"
+	return c.fmt.expr(e)
 }
 
 // tableElements converts the column list of CREATE TABLE: columns, skip
@@ -1027,12 +1365,20 @@ func (c *converter) column(d *ch.ColumnDef, ephemeral map[string]bool, limit int
 		col.Type = typ
 		if d.Nullable != nil {
 			col.Type = "Nullable(" + col.Type + ")"
+		} else if d.NotNull == nil && !c.inAlter {
+			if col.Type, err = c.defaultNullable(col.Name, col.Type); err != nil {
+				return nil, err
+			}
 		}
 	} else if !c.inAlter {
 		// x DEFAULT expr without a type: the server infers the type from
 		// the expression.
 		c.unsupported(int(d.NamePos), "column "+schema.BackQuote(col.Name)+" has no type: the server infers it", c.guessObjects()...)
+		c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
 	}
+	// At CREATE, not in an ALTER (measured on 26.7).
+	c.fmt.columnExpr = !c.inAlter
+	defer func() { c.fmt.columnExpr = false }()
 	switch {
 	case ephemeral[col.Name]:
 		col.Default = &schema.ColumnDefault{Kind: schema.Ephemeral}
@@ -1049,6 +1395,8 @@ func (c *converter) column(d *ch.ColumnDef, ephemeral map[string]bool, limit int
 		col.Default = &schema.ColumnDefault{Kind: schema.Materialized, Expr: schema.Expr(c.fmt.expr(d.MaterializedExpr))}
 	case d.AliasExpr != nil:
 		col.Default = &schema.ColumnDefault{Kind: schema.Alias, Expr: schema.Expr(c.fmt.expr(d.AliasExpr))}
+	case d.Type == nil && c.typeless[col.Name] != nil:
+		col.Default = c.typeless[col.Name]
 	}
 	if d.Codec != nil {
 		col.Codec = schema.Codec(c.codec(d.Codec, col.Type))
@@ -1063,7 +1411,7 @@ func (c *converter) column(d *ch.ColumnDef, ephemeral map[string]bool, limit int
 	} else if t, ok, err := c.ttlIn(int(d.NamePos), limit, true); err == nil && ok && c.inAlter {
 		col.TTL = schema.Expr(t)
 	}
-	if strings.HasPrefix(string(col.Type), "Nested(") {
+	if strings.HasPrefix(string(col.Type), "Nested(") && c.flattenNested() {
 		return flattenNested(col)
 	}
 	return []*schema.Column{col}, nil

@@ -32,8 +32,11 @@ func (c *converter) alterTable() error {
 		return c.syntax(rest[0].off, "expected an ALTER command, got %q", rest[0].text)
 	}
 	p := prepareAlter(c.sql, c.toks)
-	c.names, c.ttls, c.fmt.marks = p.names, p.ttls, p.marks
+	c.names, c.ttls, c.fmt.marks, c.fmt.intervals, c.fmt.names = p.names, p.ttls, p.marks, p.intervals, p.names
 	c.sql = p.text()
+	if err := c.checkTypeless(p.typelessExprs); err != nil {
+		return err
+	}
 	ephemeral := p.ephemeral
 	m := &schema.ModifyTable{Name: name}
 	allData := true
@@ -110,15 +113,23 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 		if err != nil {
 			return nil, false, err
 		}
+		if cols[0].Type == "" {
+			c.unsupported(off, "column "+schema.BackQuote(cols[0].Name)+" has no type: the server infers it", table)
+			c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
+		}
 		if a.After != nil {
 			after = nestedName(a.After)
 		}
 		// A Nested column is several Array columns, added one after the
 		// other.
-		for i, col := range cols[1:] {
-			c.more = append(c.more, &schema.AddColumn{C: col, IfNotExists: a.IfNotExists, After: cols[i].Name})
+		nested := ""
+		if declared := nestedName(a.Column.Name); cols[0].Name != declared {
+			nested = declared // n Nested(…), flattened to n.x columns
 		}
-		return &schema.AddColumn{C: cols[0], IfNotExists: a.IfNotExists, After: after, First: first}, false, nil
+		for i, col := range cols[1:] {
+			c.more = append(c.more, &schema.AddColumn{C: col, IfNotExists: a.IfNotExists, After: cols[i].Name, Nested: nested})
+		}
+		return &schema.AddColumn{C: cols[0], IfNotExists: a.IfNotExists, After: after, First: first, Nested: nested}, false, nil
 	case head == "ADD INDEX":
 		toks, after, first := trimPlacement(seg)
 		ine, i := ifExists(2)
@@ -223,8 +234,11 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 		}
 		return c.unsupportedAction(table, off, fmt.Errorf("unexpected %T", st)), false, nil
 	}
+	if head == "MODIFY SQL" || head == "MODIFY DEFINER" {
+		return nil, true, nil // who runs a view's query: not modelled
+	}
 	switch w(0) {
-	case "UPDATE", "DELETE", "MATERIALIZE", "CLEAR", "FREEZE", "UNFREEZE", "FETCH", "MOVE", "APPLY", "UNLOCK":
+	case "UPDATE", "DELETE", "MATERIALIZE", "CLEAR", "FREEZE", "UNFREEZE", "FETCH", "MOVE", "APPLY", "UNLOCK", "FORGET", "REWRITE":
 		return nil, true, nil
 	case "ATTACH", "DETACH", "REPLACE":
 		if w(1) == "PARTITION" || w(1) == "PART" {
@@ -254,7 +268,7 @@ func (c *converter) unsupportedAction(table schema.QualifiedName, off int, err e
 
 // exprSpan parses and formats the expression at c.sql[start:end].
 func (c *converter) exprSpan(start, end int) (string, error) {
-	e, err := parseExprText(c.sql[start:end])
+	e, err := c.fmt.parse(c.sql[start:end])
 	if err != nil {
 		return "", err
 	}
@@ -393,14 +407,33 @@ func (c *converter) readIndex(toks []sqlTok, skip int) (*schema.Index, error) {
 		return nil, &offsetError{Offset: toks[typeAt+1].off, Err: fmt.Errorf("%w: index type: %v", ErrSyntax, firstLine(err.Error()))}
 	}
 	ix.Type = schema.Expr(c.fmt.expr(te))
-	if granAt+1 < len(toks) {
+	written := granAt+1 < len(toks)
+	if written {
 		g, err := strconv.ParseUint(toks[granAt+1].text, 10, 64)
 		if err != nil {
 			return nil, c.syntax(toks[granAt+1].off, "GRANULARITY: %v", err)
 		}
 		ix.Granularity = g
 	}
+	ix.Granularity = storedGranularity(string(ix.Type), written, ix.Granularity)
 	return ix, nil
+}
+
+// storedGranularity is the GRANULARITY the server stores for an index of
+// type typ (its type_full) given the one written, if any: a text index
+// always covers 100000000 granules, whatever is written, a
+// vector_similarity one when none is written; the other types default
+// to 1. Derived from ClickHouse 26.7 for every index type it lists
+// (TestIndexGranularity).
+func storedGranularity(typ string, written bool, g uint64) uint64 {
+	name, _, _ := strings.Cut(typ, "(")
+	switch {
+	case name == "text":
+		return 100000000
+	case name == "vector_similarity" && !written:
+		return 100000000
+	}
+	return g
 }
 
 // readConstraint reads "CONSTRAINT name CHECK|ASSUME expr".
@@ -438,7 +471,7 @@ func (c *converter) readProjection(toks []sqlTok, skip int) (*schema.Projection,
 	for i, it := range q.SelectItems {
 		items[i] = f.expr(it.Expr)
 		if it.Alias != nil {
-			items[i] += " AS " + ident(it.Alias)
+			items[i] += " AS " + c.fmt.ident(it.Alias)
 		}
 	}
 	parts := []string{"SELECT " + strings.Join(items, ", ")}

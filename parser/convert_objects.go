@@ -99,6 +99,9 @@ func (c *converter) createFunction(st *ch.CreateFunction) error {
 		c.out.OnCluster = clusterName(st.OnCluster.Expr)
 	}
 	f := &schema.Function{Name: st.FunctionName.Name}
+	if n, ok := c.names[f.Name]; ok {
+		f.Name = n // 01856_f: a name that starts with a digit, a placeholder for AfterShip
+	}
 	var params []string
 	if st.Params != nil && st.Params.Items != nil {
 		for _, p := range st.Params.Items.Items {
@@ -139,6 +142,14 @@ func (c *converter) createDictionary(st *ch.CreateDictionary) error {
 			}
 			if a.Default != nil {
 				attr.Default = schema.Expr(c.fmt.expr(a.Default))
+				if span, ok := c.syn.dictDefaults[int(a.Default.Pos())]; ok {
+					// -1, 1.5, [1, 2]: taken out for AfterShip.
+					lit, ok := dictDefaultLiteral(c.syn.orig, span)
+					if !ok {
+						return &offsetError{Offset: span[0], Err: errDictDefault}
+					}
+					attr.Default = schema.Expr(c.fmt.expr(lit))
+				}
 			}
 			if a.Expression != nil {
 				attr.Expression = schema.Expr(c.fmt.expr(a.Expression))
@@ -162,6 +173,9 @@ func (c *converter) createDictionary(st *ch.CreateDictionary) error {
 		}
 		if e.Layout != nil {
 			d.Layout = schema.DictionaryLayout{Type: strings.ToUpper(e.Layout.Layout.Name), Params: c.dictArgs(e.Layout.Args)}
+			if c.syn.layout != "" {
+				d.Layout.Type = strings.ToUpper(c.syn.layout) // LAYOUT(HASHED)
+			}
 		}
 		if l := e.Lifetime; l != nil {
 			if l.Value != nil {
@@ -185,7 +199,8 @@ func (c *converter) createDictionary(st *ch.CreateDictionary) error {
 		d.Comment = schema.Comment(unescape(st.Comment.Literal))
 	}
 	// Layouts with a simple key store it as UInt64, whatever the declared
-	// integer type; system.dictionaries reports UInt64.
+	// integer type; system.dictionaries reports UInt64. The others
+	// (COMPLEX_KEY_*, IP_TRIE, POLYGON*, REGEXP_TREE) keep it as declared.
 	if simpleKeyLayouts[d.Layout.Type] && len(d.PrimaryKey) == 1 {
 		if a, ok := d.Attribute(d.PrimaryKey[0]); ok {
 			a.Type = "UInt64"
@@ -205,7 +220,12 @@ func (c *converter) dictArgs(args []*ch.DictionaryArgExpr) []schema.DictParam {
 			// model.
 			p.Value = "'[HIDDEN]'"
 		case a.Value != nil:
+			// The server evaluates a function call here when it creates
+			// the dictionary: currentDatabase() is the session's; the
+			// rest is left to the server (see drift.Canonicalize).
+			c.fmt.foldCurrentDatabase = true
 			p.Value = schema.Expr(c.fmt.expr(a.Value))
+			c.fmt.foldCurrentDatabase = false
 		default:
 			var sub []string
 			for _, s := range c.dictArgs(a.Args) {

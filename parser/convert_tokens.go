@@ -1,6 +1,9 @@
 package parser
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // sqlTok is a token of the small scanner the conversion layer uses to cut
 // statements and ALTER action lists at top-level commas. It is not a full
@@ -89,6 +92,10 @@ func nextSQLTok(s string, i int) (t sqlTok, next int, ok bool) {
 			for j < len(s) && (isIdentByte(s[j]) || s[j] == '.') {
 				j++
 			}
+			if k := digitIdentEnd(s, i); k > 0 {
+				// 02725_cnf: a name, as the server reads it.
+				return sqlTok{off: i, end: k, kind: 'w', text: s[i:k]}, k, true
+			}
 			return sqlTok{off: i, end: j, kind: 'n', text: s[i:j]}, j, true
 		default:
 			return sqlTok{off: i, end: i + 1, kind: c, text: s[i : i+1]}, i + 1, true
@@ -144,4 +151,25 @@ func closingParen(toks []sqlTok, open int) int {
 		}
 	}
 	return -1
+}
+
+// numberRE is a ClickHouse number literal: decimal with _ separators, a
+// fraction and an exponent, hexadecimal (a float too: 0x1.8p-1) or binary.
+var numberRE = regexp.MustCompile(`^(?i:0x[0-9a-f_]*\.?[0-9a-f_]*(p[+-]?[0-9_]*)?|0b[01_]+|[0-9][0-9_]*(\.[0-9_]*)?(e[+-]?[0-9_]+)?)$`)
+
+// digitIdentEnd returns the end of a bare name that starts with a digit at
+// s[i] (02725_cnf, 1e5x: a run of identifier characters that is no
+// number, which the server reads as a name), or 0.
+func digitIdentEnd(s string, i int) int {
+	j := i
+	for j < len(s) && isIdentByte(s[j]) {
+		j++
+	}
+	if j < len(s) && (s[j] == '.' || s[j] == '+' || s[j] == '-') && numberRE.MatchString(s[i:j]+"0") {
+		return 0 // 1.5, 1e+5: a number that goes on
+	}
+	if numberRE.MatchString(s[i:j]) {
+		return 0
+	}
+	return j
 }

@@ -79,6 +79,9 @@ func (c *converter) readTTL(items []sqlTok) (string, error) {
 							break
 						}
 					}
+					if end < 2 {
+						return "", c.syntax(rest[0].off, "TTL: expected a condition after WHERE")
+					}
 					we, err := c.exprAt(rest[1].off, rest[end-1].end)
 					if err != nil {
 						return "", &offsetError{Offset: rest[1].off, Err: fmt.Errorf("%w: TTL WHERE: %v", ErrSyntax, firstLine(err.Error()))}

@@ -8,8 +8,13 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/schema"
 )
+
+// MaxDesiredFileSize is the largest file of a desired schema directory that
+// DesiredSchema reads; only regular files are read (see migrations.ReadFile).
+const MaxDesiredFileSize = 64 << 20
 
 // DesiredOptions select how DesiredSchema reads a schema directory.
 type DesiredOptions struct {
@@ -55,15 +60,19 @@ func DesiredSchema(fsys fs.FS, opts DesiredOptions) (*schema.Schema, []Finding, 
 	}
 	sort.Strings(files)
 	s := schema.New()
-	s.AddDatabase(&schema.Database{Name: "default", Engine: schema.Engine{Name: "Atomic"}})
+	s.AddDatabase(ImplicitDatabase("default"))
 	r, err := NewReplayer(s, opts.Database)
 	if err != nil {
 		return nil, nil, err
 	}
 	var errs ReplayErrors
 	for _, f := range files {
-		data, err := fs.ReadFile(fsys, f)
+		data, err := migrations.ReadFile(fsys, f, MaxDesiredFileSize)
 		if err != nil {
+			var e *migrations.Error
+			if errors.As(err, &e) {
+				err = errors.New(e.Msg)
+			}
 			errs = append(errs, &ReplayError{Pos: schema.Position{File: f}, Err: err})
 			continue
 		}

@@ -54,13 +54,16 @@ func ExpectedSchema(d *migrations.Dir, opts ExpectedOptions) (*schema.Schema, []
 		if sec == nil {
 			return
 		}
-		rendered, err := sec.Render(opts.Vars)
-		if err != nil {
-			errs = append(errs, &ReplayError{Pos: schema.Position{File: sec.File, Line: sec.Start.Line, Col: sec.Start.Col}, Err: err})
+		rendered, stmts, err := SplitSection(sec, opts.Vars)
+		var list migrations.ErrorList
+		if errors.As(err, &list) {
+			for _, e := range list {
+				errs = append(errs, &ReplayError{Pos: schema.Position{File: e.File, Line: e.Pos.Line, Col: e.Pos.Col}, Err: positioned{e}})
+			}
 			return
 		}
 		r.UseDatabase(opts.Database)
-		r.replayRendered(sec.File, rendered)
+		r.replayRendered(sec.File, rendered, stmts, err)
 	}
 	replay(d.Init)
 	for _, sv := range d.Services {
@@ -77,10 +80,10 @@ func ExpectedSchema(d *migrations.Dir, opts ExpectedOptions) (*schema.Schema, []
 	return r.result(errs)
 }
 
-// replayRendered replays a template-rendered section, positioning each
-// statement at its place in the raw file.
-func (r *Replayer) replayRendered(file string, rendered *migrations.Rendered) {
-	stmts, err := Split(rendered.Text, FileStart)
+// replayRendered replays the statements of a template-rendered section (and
+// SplitSection's syntax error), positioning each at its place in the raw
+// file.
+func (r *Replayer) replayRendered(file string, rendered *migrations.Rendered, stmts []Statement, err error) {
 	for _, st := range stmts {
 		p := rendered.FilePos(st.Pos.Offset)
 		r.ReplayStatement(schema.Position{File: file, Line: p.Line, Col: p.Col}, st.Text)
@@ -103,3 +106,10 @@ func sortErrors(l ReplayErrors) {
 		}
 	}
 }
+
+// positioned is a *migrations.Error inside a ReplayError, which carries the
+// position itself: it prints only the message and unwraps to the sentinel.
+type positioned struct{ e *migrations.Error }
+
+func (p positioned) Error() string { return p.e.Msg }
+func (p positioned) Unwrap() error { return p.e.Err }

@@ -21,7 +21,7 @@ package parser
 //     list are blanked (named index arguments, no GRANULARITY, ASSUME);
 //   - column types with arguments become a same-length placeholder type
 //     (Dynamic(max_types=10), JSON settings, Enum lists with implicit
-//     values), and two-word types (INT UNSIGNED) one word;
+//     values), and multi-word types (INT UNSIGNED, CHAR LARGE OBJECT) one word;
 //   - TTL clauses are blanked (WHERE without DELETE, GROUP BY … SET,
 //     RECOMPRESS, TO DISK);
 //   - CODEC lists become CODEC(NONE);
@@ -50,6 +50,8 @@ import (
 	"sync"
 
 	clickhouse "github.com/AfterShip/clickhouse-sql-parser/parser"
+
+	"github.com/chschema/chschema/schema"
 )
 
 // Construct names a ClickHouse construct that AfterShip v0.5.6 rejects or
@@ -62,7 +64,6 @@ const (
 	ConstructDropFunction     Construct = "DROP FUNCTION"
 	ConstructRenameIfExists   Construct = "RENAME … IF EXISTS"
 	ConstructRenameNoKind     Construct = "RENAME without TABLE"
-	ConstructReplace          Construct = "REPLACE TABLE or DICTIONARY"
 	ConstructTableQuery       Construct = "CREATE TABLE … AS WITH … or AS (SELECT …)"
 	ConstructAccessControl    Construct = "access-control statement"
 	ConstructKeywordStatement Construct = "EXISTS or UNDROP statement"
@@ -79,7 +80,7 @@ const (
 	ConstructCommentColumn    Construct = "ALTER … COMMENT COLUMN"
 	ConstructModifyComment    Construct = "ALTER … MODIFY COMMENT"
 	ConstructAlterCommand     Construct = "ALTER command AfterShip has no node for"
-	ConstructTypeWords        Construct = "two-word type name"
+	ConstructTypeWords        Construct = "multi-word type name"
 	ConstructNulls            Construct = "NULLS FIRST or LAST"
 	ConstructLambda           Construct = "one-parameter lambda without parentheses"
 	ConstructViewComment      Construct = "COMMENT after a view's query"
@@ -87,12 +88,25 @@ const (
 	ConstructPermanently      Construct = "DETACH … PERMANENTLY"
 	ConstructAttach           Construct = "ATTACH DICTIONARY without a definition"
 	ConstructNumberSeparators Construct = "number with _ separators"
-	ConstructNegativeDefault  Construct = "negative number as a dictionary attribute's DEFAULT"
 	ConstructAlterParens      Construct = "ALTER TABLE t (command), (command)"
 	ConstructCaseNegative     Construct = "CASE -x WHEN …"
 	ConstructHexFloat         Construct = "hexadecimal float (0x1p4)"
 	ConstructQuerySettings    Construct = "query SETTINGS after a table's COMMENT"
 	ConstructOwnReader        Construct = "a part chschema reads itself (a type, TTL, CODEC or table element)"
+	ConstructAlterDatabase    Construct = "ALTER DATABASE … MODIFY COMMENT"
+	ConstructPartition        Construct = "PARTITION ALL, PARTITION ID or PART"
+	ConstructInterval         Construct = "INTERVAL 'n unit' or an abbreviated unit"
+	ConstructTypeless         Construct = "column with a DEFAULT, MATERIALIZED or ALIAS and no type"
+	ConstructNoEngine         Construct = "CREATE TABLE without ENGINE"
+	ConstructSettingFloat     Construct = "float in SETTINGS"
+	ConstructInsertQuery      Construct = "INSERT with WITH, a parenthesised query or SETTINGS before the query"
+	ConstructDigitName        Construct = "name that starts with a digit"
+	ConstructSQLSecurity      Construct = "DEFINER or SQL SECURITY"
+	ConstructDrop             Construct = "DROP of several objects, IF EMPTY or SETTINGS"
+	ConstructTruncate         Construct = "TRUNCATE DATABASE or TRUNCATE ALL TABLES"
+	ConstructSystem           Construct = "SYSTEM statement"
+	ConstructInsertData       Construct = "INSERT data for the server's input format (VALUES rows without commas, map literals, FORMAT data)"
+	ConstructInsertColumns    Construct = "INSERT column list with * or a transformer"
 )
 
 // Workaround is a recognised construct at a file position.
@@ -103,8 +117,8 @@ type Workaround struct {
 
 // Gap is a statement, or an ALTER command, that AfterShip has no node for:
 // one of *ExchangeTables, *DropFunction, *RenameTables, *AccessControl,
-// *Attach, *KeywordStatement, *AlterTable, *CommentColumn, *ModifyComment
-// and *KeywordCommand.
+// *Attach, *KeywordStatement, *AlterDatabase, *AlterTable, *CommentColumn,
+// *ModifyComment and *KeywordCommand.
 type Gap interface {
 	// Construct names the form.
 	Construct() Construct
@@ -181,6 +195,14 @@ type Attach struct {
 	Cluster     string
 }
 
+// AlterDatabase is ALTER DATABASE Name [ON CLUSTER c] MODIFY COMMENT
+// 'Comment'.
+type AlterDatabase struct {
+	Name    QualifiedName
+	Cluster string
+	Comment string
+}
+
 // AlterTable is an ALTER TABLE with commands AfterShip does not accept.
 type AlterTable struct {
 	Table    QualifiedName
@@ -240,6 +262,9 @@ func (*KeywordStatement) Construct() Construct { return ConstructKeywordStatemen
 // Construct names the form: ConstructAttach.
 func (*Attach) Construct() Construct { return ConstructAttach }
 
+// Construct names the form: ConstructAlterDatabase.
+func (*AlterDatabase) Construct() Construct { return ConstructAlterDatabase }
+
 // Construct names the form: ConstructAlterCommand.
 func (*AlterTable) Construct() Construct { return ConstructAlterCommand }
 
@@ -258,17 +283,19 @@ func (*RenameTables) gap()     {}
 func (*AccessControl) gap()    {}
 func (*KeywordStatement) gap() {}
 func (*Attach) gap()           {}
+func (*AlterDatabase) gap()    {}
 func (*AlterTable) gap()       {}
 func (*CommentColumn) gap()    {}
 func (*ModifyComment) gap()    {}
 func (*KeywordCommand) gap()   {}
 
-// parseGap is Parse's second attempt, for a statement AfterShip rejected as
-// written (nativeErr): a statement form read here, the prepared statement,
-// or an ALTER TABLE read command by command.
-func parseGap(stmt Statement, text string, nativeErr error) (*Result, error) {
+// parseGapForms is Parse's second attempt, for a statement AfterShip
+// rejected as written (nativeErr): a statement form read here, the prepared
+// statement, or an ALTER TABLE read command by command.
+func parseGapForms(stmt Statement, text string, nativeErr error) (*Result, error) {
 	toks := scanSQL(text)
-	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, keywordStatement} {
+	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, keywordStatement,
+		alterDatabase, dropObjects, truncate, systemStatement} {
 		c := &cursor{toks: toks, stmt: stmt}
 		if g := read(c); g != nil && c.done() {
 			return &Result{Stmt: stmt, Text: text, Gap: g,
@@ -289,6 +316,11 @@ func parseGap(stmt Statement, text string, nativeErr error) (*Result, error) {
 	if len(toks) > 1 && toks[0].is("ALTER") && toks[1].is("TABLE") {
 		if r, cmdErr := alterByCommand(stmt, p, toks); r != nil || cmdErr != nil {
 			return r, cmdErr
+		}
+	}
+	if p.insertQuery > 0 {
+		if r, partErr := insertByParts(stmt, p); r != nil || partErr != nil {
+			return r, partErr
 		}
 	}
 	// Both attempts got at least as far as their errors: the later one is
@@ -400,6 +432,113 @@ func exchangeTables(c *cursor) Gap {
 		return nil
 	}
 	if g.Cluster, ok = c.cluster(); !ok {
+		return nil
+	}
+	return g
+}
+
+// DropObjects is DROP|DETACH TABLE|VIEW|DICTIONARY in the forms AfterShip
+// rejects: several names, IF EMPTY, trailing SETTINGS.
+type DropObjects struct {
+	Verb, Kind string
+	Names      []QualifiedName
+}
+
+func (*DropObjects) Construct() Construct { return ConstructDrop }
+func (*DropObjects) gap()                 {}
+
+func dropObjects(c *cursor) Gap {
+	g := &DropObjects{}
+	switch {
+	case c.accept("DROP"):
+		g.Verb = "DROP"
+	case c.accept("DETACH"):
+		g.Verb = "DETACH"
+	default:
+		return nil
+	}
+	for _, k := range []string{"TABLE", "VIEW", "DICTIONARY"} {
+		if c.accept(k) {
+			g.Kind = k
+		}
+	}
+	if g.Kind == "" {
+		return nil
+	}
+	c.accept("IF", "EXISTS")
+	gap := c.accept("IF", "EMPTY")
+	for {
+		q, ok := c.qualified()
+		if !ok {
+			return nil
+		}
+		g.Names = append(g.Names, q)
+		if !c.acceptPunct(',') {
+			break
+		}
+	}
+	if _, ok := c.cluster(); !ok {
+		return nil
+	}
+	c.accept("PERMANENTLY")
+	c.accept("SYNC")
+	c.accept("NO", "DELAY")
+	if c.accept("SETTINGS") {
+		gap = true
+		for {
+			if _, _, ok := c.name(); !ok || !c.acceptPunct('=') || c.done() {
+				return nil
+			}
+			c.i++ // the value
+			if !c.acceptPunct(',') {
+				break
+			}
+		}
+	}
+	if !gap && len(g.Names) == 1 {
+		return nil // a form the other readers take
+	}
+	return g
+}
+
+// Truncate is TRUNCATE DATABASE db or TRUNCATE ALL TABLES FROM db [[NOT]
+// LIKE 'pattern'], which AfterShip has no node for.
+type Truncate struct {
+	Database string
+	// Database says TRUNCATE DATABASE, which drops every object; the other
+	// form empties the tables.
+	WholeDatabase bool
+}
+
+func (*Truncate) Construct() Construct { return ConstructTruncate }
+func (*Truncate) gap()                 {}
+
+func truncate(c *cursor) Gap {
+	if !c.accept("TRUNCATE") {
+		return nil
+	}
+	g := &Truncate{}
+	switch {
+	case c.accept("DATABASE"):
+		g.WholeDatabase = true
+	case c.accept("ALL", "TABLES", "FROM"), c.accept("TABLES", "FROM"):
+	default:
+		return nil
+	}
+	c.accept("IF", "EXISTS")
+	var ok bool
+	if g.Database, _, ok = c.name(); !ok {
+		return nil
+	}
+	if !g.WholeDatabase {
+		c.accept("NOT")
+		if c.accept("LIKE") || c.accept("ILIKE") {
+			if _, ok := c.stringLit(); !ok {
+				return nil
+			}
+		}
+	}
+	if _, ok := c.cluster(); !ok {
 		return nil
 	}
 	return g
@@ -530,6 +669,56 @@ func keywordStatement(c *cursor) Gap {
 	return nil
 }
 
+func alterDatabase(c *cursor) Gap {
+	if !c.accept("ALTER", "DATABASE") {
+		return nil
+	}
+	g := &AlterDatabase{}
+	var ok bool
+	if g.Name.Name, g.Name.Pos, ok = c.name(); !ok {
+		return nil
+	}
+	if g.Cluster, ok = c.cluster(); !ok || !c.accept("MODIFY", "COMMENT") {
+		return nil
+	}
+	if g.Comment, ok = c.stringLit(); !ok {
+		return nil
+	}
+	return g
+}
+
+// System is a SYSTEM statement (SYSTEM STOP TTL MERGES t, SYSTEM FLUSH
+// LOGS, …) in a form AfterShip rejects. Command is its command's words, one
+// of those the server lists (systemCommands); what follows (a table, ON
+// CLUSTER, a replica) is not checked offline. No SYSTEM statement changes
+// the schema.
+type System struct {
+	Command string
+}
+
+// Construct names the form: ConstructSystem.
+func (*System) Construct() Construct { return ConstructSystem }
+func (*System) gap()                 {}
+
+func systemStatement(c *cursor) Gap {
+	if !c.accept("SYSTEM") {
+		return nil
+	}
+	// The longest command the server knows.
+	best := ""
+	for n := 1; n <= 6 && c.i+n <= len(c.toks); n++ {
+		w := upperWords(c.toks[c.i:], n)
+		if systemCommands[w] {
+			best = w
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	c.i = len(c.toks) // the rest is not checked offline
+	return &System{Command: best}
+}
+
 // accessObjects are the objects of access-control statements, longest first.
 var accessObjects = [][]string{{"SETTINGS", "PROFILE"}, {"ROW", "POLICY"}, {"MASKING", "POLICY"},
 	{"USER"}, {"ROLE"}, {"QUOTA"}, {"POLICY"}, {"PROFILE"}}
@@ -602,6 +791,15 @@ var alterKeywordCommands = []struct {
 	{[]string{"DROP", "STATISTICS"}, ConstructAlterCommand},
 	{[]string{"CLEAR", "STATISTICS"}, ConstructAlterCommand},
 	{[]string{"MATERIALIZE", "STATISTICS"}, ConstructAlterCommand},
+	{[]string{"DROP", "DETACHED", "PART"}, ConstructPartition},
+	{[]string{"DROP", "PART"}, ConstructPartition},
+	{[]string{"DETACH", "PART"}, ConstructPartition},
+	{[]string{"ATTACH", "PART"}, ConstructPartition},
+	{[]string{"FORGET", "PARTITION"}, ConstructPartition},
+	{[]string{"DELETE", "IN", "PARTITION"}, ConstructPartition},
+	{[]string{"REWRITE", "PARTS"}, ConstructAlterCommand},
+	{[]string{"MODIFY", "SQL", "SECURITY"}, ConstructSQLSecurity},
+	{[]string{"MODIFY", "DEFINER"}, ConstructSQLSecurity},
 }
 
 // alterByCommand reads an ALTER TABLE whose prepared text AfterShip still
@@ -630,8 +828,10 @@ func alterByCommand(stmt Statement, p *prepared, toks []sqlTok) (*Result, error)
 		from, to := seg[0].off, seg[len(seg)-1].end
 		ac := AlterCommand{Pos: stmt.PosAt(from), Text: stmt.Text[from:to]}
 		var err error
-		ac.AST, ac.Gap, err = readCommand(text, seg, stmt)
-		if err != nil {
+		if len(seg) > 1 && seg[0].is("MODIFY") && seg[1].is("TTL") && p.ttlAt(seg[0].end) {
+			// MODIFY TTL whose clause the gap layer took out.
+			ac.Gap = &KeywordCommand{Head: "MODIFY TTL", construct: ConstructOwnReader}
+		} else if ac.AST, ac.Gap, err = readCommand(text, seg, stmt); err != nil {
 			return nil, err
 		}
 		if ac.Gap != nil {
@@ -760,14 +960,26 @@ type prepared struct {
 	// ephemeral are the names of the EPHEMERAL columns.
 	ephemeral map[string]bool
 	// marks are ORDER BY's NULLS FIRST/LAST by the offset of NULLS, DIV
-	// operators (now "%") by -offset-1, and the numbers whose minus sign
-	// was blanked (negativeMark) by their offset.
+	// operators (now "%") by -offset-1, the floats of SETTINGS ("NUMBER
+	// text"), one-element tuples ("TUPLE") and CASE operands
+	// (caseOperandMark) by their offset.
 	marks map[int]string
 	// elems are the INDEX, CONSTRAINT, PROJECTION and PRIMARY KEY elements
 	// of a column list.
 	elems []tableElement
 	// names maps placeholders back to keyword column names.
 	names map[string]string
+	// intervals are the INTERVALs AfterShip cannot read, by placeholder.
+	intervals map[string]interval
+	// typelessExprs are the defaults of columns without a type, which
+	// were blanked.
+	typelessExprs []typelessDefault
+	// storage is the span of the storage clauses of a CREATE TABLE
+	// without ENGINE, which were blanked.
+	storage *[2]int
+	// insertQuery is where the query of an INSERT ... [(columns)]
+	// [SETTINGS ...] WITH|( starts, which AfterShip reads only alone.
+	insertQuery int
 	// comment is the COMMENT string after a view's query.
 	comment *sqlTok
 	// ttls are the TTL clauses.
@@ -777,6 +989,266 @@ type prepared struct {
 }
 
 func (p *prepared) text() string { return string(p.b) }
+
+// settingFloats rewrites the float values of SETTINGS lists, which
+// AfterShip rejects (SETTINGS ratio = 0.9, n = 1e9), to same-length
+// integers, and marks each with its text for the formatter.
+func (p *prepared) settingFloats(toks []sqlTok) {
+	in := false
+	for i, t := range toks {
+		switch {
+		case t.is("SETTINGS") || t.is("SETTING"):
+			in = true
+			continue
+		case !in:
+			continue
+		}
+		switch t.kind {
+		case 'w', '=', ',', 's', '-':
+			continue
+		case '.':
+			// .5: a float without its leading zero.
+			if i > 0 && toks[i-1].kind == '=' && i+1 < len(toks) && toks[i+1].kind == 'n' && toks[i+1].off == t.end {
+				n := toks[i+1]
+				p.marks[t.off] = "NUMBER " + p.orig[t.off:n.end]
+				copy(p.b[t.off:n.end], "0"+strings.Repeat(" ", n.end-t.off-1))
+				p.note(ConstructSettingFloat, t.off)
+			}
+			continue
+		case 'n':
+			lower := strings.ToLower(t.text)
+			if i > 0 && (toks[i-1].kind == '=' || toks[i-1].kind == '-') && strings.ContainsAny(lower, ".e") && !strings.HasPrefix(lower, "0x") {
+				p.marks[t.off] = "NUMBER " + t.text
+				copy(p.b[t.off:t.end], "0"+strings.Repeat(" ", len(t.text)-1))
+				p.note(ConstructSettingFloat, t.off)
+			}
+			continue
+		}
+		in = false
+	}
+}
+
+// insert rewrites what AfterShip rejects in an INSERT's head: keyword
+// column names in its column list become placeholders, and a SETTINGS list
+// before the query is blanked (its values checked as name = value). It
+// records where a query that starts with WITH or a parenthesis begins:
+// AfterShip reads such a query only on its own (insertByParts).
+func (p *prepared) insert(toks []sqlTok) {
+	c := &cursor{toks: toks}
+	if !c.accept("INSERT", "INTO") {
+		return
+	}
+	if !c.accept("TABLE") && c.accept("FUNCTION") {
+		return
+	}
+	if _, ok := c.qualified(); !ok {
+		return
+	}
+	if c.peek().kind == '(' && c.i+1 < len(toks) && !toks[c.i+1].is("SELECT") && !toks[c.i+1].is("WITH") {
+		end := closingParen(toks, c.i)
+		if end < 0 {
+			return
+		}
+		star := false
+		for _, t := range toks[c.i+1 : end] {
+			star = star || t.kind == '*' || t.is("COLUMNS")
+		}
+		if star {
+			// (*), (* EXCEPT a), (COLUMNS('re')): the server matches the
+			// columns; nothing here changes the schema.
+			p.blank(toks[c.i].off, toks[end].end)
+			p.note(ConstructInsertColumns, toks[c.i].off)
+		} else {
+			for _, seg := range splitTopLevel(toks[c.i+1 : end]) {
+				if len(seg) == 1 && seg[0].kind == 'w' && isReservedWord(seg[0].text) {
+					p.placeholder(seg[0], ConstructKeywordColumn)
+				}
+			}
+		}
+		c.i = end + 1
+	}
+	if c.peek().is("SETTINGS") {
+		start := c.i
+		for c.i < len(toks) && !c.peek().is("SELECT") && !c.peek().is("WITH") && !c.peek().is("VALUES") && !c.peek().is("FORMAT") && c.peek().kind != '(' {
+			c.i++
+		}
+		if c.i > start+1 {
+			p.blank(toks[start].off, toks[c.i-1].end)
+			p.note(ConstructInsertQuery, toks[start].off)
+		}
+	}
+	if t := c.peek(); !c.done() && (t.is("WITH") || t.kind == '(') {
+		p.insertQuery = t.off
+	}
+	p.insertData(toks[c.i:])
+}
+
+// insertData blanks the data of an INSERT … VALUES or … FORMAT name, which
+// the server reads with the input format's parser, not the SQL parser:
+// VALUES rows may go without commas and hold map literals, and FORMAT data
+// is not SQL at all. VALUES data must still be rows: parenthesised groups,
+// balanced, with or without commas between them.
+func (p *prepared) insertData(toks []sqlTok) {
+	switch {
+	case len(toks) > 1 && toks[0].is("VALUES"):
+		data := toks[1:]
+		if data[len(data)-1].kind == ';' {
+			data = data[:len(data)-1]
+		}
+		for i := 0; i < len(data); {
+			if data[i].kind != '(' {
+				return
+			}
+			j := closingParen(data, i)
+			if j < 0 {
+				return
+			}
+			i = j + 1
+			if i < len(data) && data[i].kind == ',' {
+				i++
+			}
+		}
+		p.blank(data[0].off, len(p.b))
+		p.note(ConstructInsertData, data[0].off)
+	case len(toks) > 2 && toks[0].is("FORMAT") && toks[1].isName():
+		p.blank(toks[2].off, len(p.b))
+		p.note(ConstructInsertData, toks[2].off)
+	}
+}
+
+// insertByParts reads an INSERT whose query starts with WITH or a
+// parenthesis: its head with the query replaced by SELECT 1, and the query
+// alone at its own offsets.
+func insertByParts(stmt Statement, p *prepared) (*Result, error) {
+	text := p.text()
+	q := p.insertQuery
+	if _, err := parseOne(text[:q] + "SELECT 1"); err != nil {
+		return nil, newParseError(stmt, 0, err)
+	}
+	ast, err := parseOne(strings.Repeat(" ", q) + text[q:])
+	if err != nil {
+		return nil, newParseError(stmt, 0, err)
+	}
+	r := p.result(stmt)
+	r.AST = ast
+	r.Workarounds = append(r.Workarounds, Workaround{Construct: ConstructInsertQuery, Pos: stmt.PosAt(q)})
+	return r, nil
+}
+
+// sqlSecurity blanks a view's DEFINER = name and SQL SECURITY
+// DEFINER|INVOKER|NONE before its AS: who runs the query is not part of the
+// model.
+func (p *prepared) sqlSecurity(toks []sqlTok) {
+	depth := 0
+	for i, t := range toks {
+		switch t.kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+		if depth != 0 || t.kind != 'w' {
+			continue
+		}
+		switch {
+		case t.is("AS") && i > 0 && !toks[i-1].is("SECURITY"):
+			return // the query
+		case t.is("DEFINER") && i+2 < len(toks) && toks[i+1].kind == '=':
+			p.blank(t.off, toks[i+2].end)
+			p.note(ConstructSQLSecurity, t.off)
+		case t.is("SQL") && i+2 < len(toks) && toks[i+1].is("SECURITY"):
+			p.blank(t.off, toks[i+2].end)
+			p.note(ConstructSQLSecurity, t.off)
+		}
+	}
+}
+
+// storageWords start the storage clauses of a CREATE TABLE.
+var storageWords = map[string]bool{"PARTITION": true, "ORDER": true, "PRIMARY": true, "SAMPLE": true, "TTL": true, "SETTINGS": true}
+
+// noEngine blanks the storage clauses of a CREATE TABLE t (columns) without
+// ENGINE (ORDER BY a, ...), which AfterShip rejects, and keeps their span
+// for the conversion: the engine is the server's default_table_engine.
+func (p *prepared) noEngine(toks []sqlTok) {
+	i := 1
+	for i < len(toks) && (toks[i].is("OR") || toks[i].is("REPLACE")) {
+		i++
+	}
+	if i >= len(toks) || !toks[i].is("TABLE") {
+		return
+	}
+	open := -1
+	for j := i; j < len(toks); j++ {
+		if toks[j].kind == '(' {
+			open = j
+			break
+		}
+		if toks[j].is("AS") || toks[j].is("ENGINE") {
+			return
+		}
+	}
+	if open < 0 {
+		return
+	}
+	close := closingParen(toks, open)
+	if close < 0 || close+1 >= len(toks) || !storageWords[toks[close+1].upper()] {
+		return
+	}
+	end := len(toks)
+	for j := close + 1; j < len(toks); j++ {
+		if toks[j].is("AS") || toks[j].is("COMMENT") || toks[j].is("EMPTY") {
+			end = j
+			break
+		}
+	}
+	from, to := toks[close+1].off, toks[end-1].end
+	p.storage = &[2]int{from, to}
+	p.blank(from, to)
+	p.note(ConstructNoEngine, from)
+}
+
+// typeless blanks the default of a column without a type, seg[i] being
+// DEFAULT, MATERIALIZED or ALIAS right after the name (AfterShip reads the
+// keyword as a type), and keeps the expression's span for the conversion,
+// which checks it: the column's type is the server's to infer.
+func (p *prepared) typeless(seg []sqlTok, i int) bool {
+	if i+1 >= len(seg) || !(seg[i].is("DEFAULT") || seg[i].is("MATERIALIZED") || seg[i].is("ALIAS")) {
+		return false
+	}
+	end := len(seg)
+	for j := i + 1; j < len(seg); j++ {
+		if seg[j].kind == 'w' && (columnTailKeywords[seg[j].upper()] && !seg[j].is("PRIMARY") || seg[j].is("EPHEMERAL")) && j > i+1 {
+			end = j
+			break
+		}
+	}
+	if end <= i+1 {
+		return false
+	}
+	p.typelessExprs = append(p.typelessExprs, typelessDefault{column: identText(seg[i-1]), kind: schema.DefaultKind(seg[i].upper()),
+		from: seg[i+1].off, to: seg[end-1].end})
+	p.blank(seg[i].off, seg[len(seg)-1].end)
+	p.note(ConstructTypeless, seg[i].off)
+	return true
+}
+
+// typelessDefault is the default of a column without a type, at
+// [from, to) of the statement.
+type typelessDefault struct {
+	column   string
+	kind     schema.DefaultKind
+	from, to int
+}
+
+// ttlAt reports whether a TTL clause was taken out right after off.
+func (p *prepared) ttlAt(off int) bool {
+	for _, s := range p.ttls {
+		if s.off >= off && strings.TrimSpace(p.orig[off:s.off]) == "" {
+			return true
+		}
+	}
+	return false
+}
 
 func (p *prepared) note(c Construct, off int) {
 	p.found = append(p.found, Workaround{Construct: c, Pos: Pos{Offset: off}})
@@ -807,7 +1279,7 @@ func (p *prepared) result(stmt Statement) *Result {
 // AfterShip.
 func prepare(text string, toks []sqlTok) *prepared {
 	switch {
-	case len(toks) > 0 && (toks[0].is("CREATE") || toks[0].is("ATTACH") || isReplaceStatement(toks)):
+	case len(toks) > 0 && (toks[0].is("CREATE") || toks[0].is("ATTACH")):
 		return prepareCreate(text, toks)
 	case len(toks) > 1 && toks[0].is("ALTER") && toks[1].is("TABLE"):
 		return prepareAlter(text, toks)
@@ -821,6 +1293,9 @@ func prepare(text string, toks []sqlTok) *prepared {
 		p.rewriteInline(toks[1:])
 		return p
 	}
+	if len(toks) > 0 && toks[0].is("INSERT") {
+		p.insert(toks)
+	}
 	if n := len(toks); n > 2 && toks[0].is("DETACH") && toks[n-1].is("PERMANENTLY") {
 		p.blank(toks[n-1].off, toks[n-1].end)
 		p.note(ConstructPermanently, toks[n-1].off)
@@ -830,22 +1305,19 @@ func prepare(text string, toks []sqlTok) *prepared {
 }
 
 func newPrepared(text string) *prepared {
-	return &prepared{orig: text, b: []byte(text), ephemeral: map[string]bool{}, marks: map[int]string{}, names: map[string]string{}}
+	return &prepared{orig: text, b: []byte(text), ephemeral: map[string]bool{}, marks: map[int]string{}, names: map[string]string{},
+		intervals: map[string]interval{}}
 }
 
 // prepareCreate rewrites a CREATE or ATTACH statement.
 func prepareCreate(text string, toks []sqlTok) *prepared {
 	p := newPrepared(text)
-	if isReplaceStatement(toks) {
-		// REPLACE TABLE|DICTIONARY is CREATE OR REPLACE of an object that
-		// exists: "REPLACE" becomes "CREATE " (same length).
-		copy(p.b[toks[0].off:], "CREATE ")
-		p.note(ConstructReplace, toks[0].off)
-	}
 	p.lambdaParams(toks)
 	p.tableQuery(toks)
 	p.dictionaryKeys(toks)
 	p.querySettings(toks)
+	p.noEngine(toks)
+	p.sqlSecurity(toks)
 	p.createElements(toks)
 	p.extractTTLs(scanSQL(p.text()))
 	p.rewriteInline(scanSQL(p.text()))
@@ -874,6 +1346,7 @@ func prepareAlter(text string, toks []sqlTok) *prepared {
 	p.extractTTLs(toks)
 	p.alterTypes(rest)
 	p.blankCodecs(scanSQL(p.text()))
+	p.partitions(rest)
 	if settingsAt >= 0 {
 		s := toks[c.i+settingsAt:]
 		p.settings = parseSettings(text, s[1:])
@@ -882,6 +1355,56 @@ func prepareAlter(text string, toks []sqlTok) *prepared {
 	}
 	p.rewriteInline(scanSQL(p.text()))
 	return p
+}
+
+// partitions rewrites the partition forms AfterShip cannot read in an
+// ALTER's commands: PARTITION ALL (on which it panics) becomes
+// PARTITION 000, and PARTITION ID 'id' loses its ID. Commands on PART
+// 'name' are keyword commands (alterKeywordCommands). None of them changes
+// the schema.
+func (p *prepared) partitions(toks []sqlTok) {
+	for i := 0; i+1 < len(toks); i++ {
+		if !toks[i].is("PARTITION") {
+			continue
+		}
+		switch n := toks[i+1]; {
+		case n.is("ALL"):
+			copy(p.b[n.off:n.end], "000")
+			p.note(ConstructPartition, n.off)
+		case n.is("ID") && i+2 < len(toks) && toks[i+2].kind == 's':
+			p.blank(n.off, n.end)
+			p.note(ConstructPartition, n.off)
+		}
+	}
+}
+
+// ttlClauseAt reports whether the word TTL at toks[i] starts a TTL clause
+// rather than naming a table or column (issue 11: a table named ttl): a
+// clause follows an expression, a type or MODIFY, and is followed by an
+// expression.
+func ttlClauseAt(toks []sqlTok, i int) bool {
+	if i == 0 || i+1 >= len(toks) {
+		return false
+	}
+	switch n := toks[i+1]; n.kind {
+	case '.', ',', ')', ';':
+		return false
+	case 'w':
+		if n.is("TO") || n.is("AFTER") || n.is("FIRST") {
+			return false // RENAME TABLE ttl TO, RENAME COLUMN ttl TO, AFTER ttl
+		}
+	}
+	p := toks[i-1]
+	if p.kind == 'w' {
+		switch p.upper() {
+		case "MODIFY":
+			return true
+		case "TABLE", "COLUMN", "EXISTS", "AFTER", "VIEW", "DICTIONARY", "INDEX", "PROJECTION", "FROM", "JOIN", "AS", "TO",
+			"INTO", "AND", "CONSTRAINT":
+			return false
+		}
+	}
+	return isOperandEnd(p)
 }
 
 // columnTailKeywords end a column definition's default expression.
@@ -895,13 +1418,21 @@ var columnPropertyWords = map[string]bool{"DEFAULT": true, "MATERIALIZED": true,
 	"EPHEMERAL": true, "COMMENT": true, "CODEC": true, "TTL": true}
 
 // rewriteInline rewrites the constructs that may appear in any statement:
-// two-word types, NULLS FIRST/LAST, Enum lists, EPHEMERAL, MOD and DIV.
+// multi-word types, NULLS FIRST/LAST, Enum lists, EPHEMERAL, MOD and DIV.
 func (p *prepared) rewriteInline(toks []sqlTok) {
-	dictionary := isCreateDictionary(toks)
+	p.settingFloats(toks)
+	for _, sp := range intervalSpans(p.text(), toks) {
+		copy(p.b[sp.from:sp.to], addInterval(p.intervals, sp.to-sp.from, sp.iv))
+		p.note(ConstructInterval, sp.from)
+	}
+	p.oneTuples(toks)
 	segStart := 0 // index of the first token of the current comma segment
 	depth := 0
 	segAtDepth := map[int]int{}
 	for i, t := range toks {
+		if t.off < len(p.b) && p.b[t.off] == ' ' {
+			continue // blanked: taken out already
+		}
 		switch t.kind {
 		case '(':
 			depth++
@@ -921,15 +1452,13 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 				p.note(ConstructHexFloat, t.off)
 			}
 		}
-		// A dictionary attribute's DEFAULT -1: AfterShip takes only a
-		// literal there, so the sign is blanked and remembered.
-		if dictionary && t.kind == '-' && i > 0 && toks[i-1].is("DEFAULT") && i+1 < len(toks) && toks[i+1].kind == 'n' {
-			p.b[t.off] = ' '
-			p.marks[toks[i+1].off] = negativeMark
-			p.note(ConstructNegativeDefault, t.off)
-		}
 		segStart = segAtDepth[depth]
 		if t.kind != 'w' {
+			continue
+		}
+		if isDigit(t.text[0]) {
+			// 02725_cnf: AfterShip reads a number.
+			p.placeholder(t, ConstructDigitName)
 			continue
 		}
 		if i > 0 && objectNameAt(toks, i) && isReservedTableName(t.text) {
@@ -1026,6 +1555,49 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 					p.marks[-t.off-1] = "DIV"
 				}
 				p.note(ConstructMod, t.off)
+			}
+		}
+	}
+}
+
+// tupleKeywords are the words after which a parenthesis opens an
+// expression, not a call's arguments.
+var tupleKeywords = map[string]bool{"SELECT": true, "DEFAULT": true, "MATERIALIZED": true, "ALIAS": true, "WHERE": true,
+	"PREWHERE": true, "HAVING": true, "AND": true, "OR": true, "NOT": true, "IN": true, "BY": true, "THEN": true, "ELSE": true,
+	"WHEN": true, "CASE": true, "ON": true, "CHECK": true, "ASSUME": true, "DISTINCT": true, "TTL": true, "AS": true, "LIKE": true}
+
+// oneTuples rewrites a one-element tuple (x,), which AfterShip reads as
+// (x), to (x ) and marks its parenthesis: the formatter prints tuple(x),
+// as the server does (issue 11 F23: (*,).1 in a view).
+func (p *prepared) oneTuples(toks []sqlTok) {
+	var opens []int // indexes of the open parentheses
+	commas := map[int]int{}
+	for i, t := range toks {
+		switch t.kind {
+		case '(':
+			opens = append(opens, i)
+		case ')':
+			if len(opens) == 0 {
+				return
+			}
+			open := opens[len(opens)-1]
+			opens = opens[:len(opens)-1]
+			n := commas[open]
+			delete(commas, open)
+			if n != 1 || i < 2 || toks[i-1].kind != ',' || i-1 == open+1 {
+				continue
+			}
+			// Not a call's argument list: f(x,) is no tuple.
+			if open > 0 {
+				if prev := toks[open-1]; prev.kind == 'q' || prev.kind == ')' || prev.kind == ']' || prev.kind == 'w' && !tupleKeywords[prev.upper()] {
+					continue
+				}
+			}
+			p.b[toks[i-1].off] = ' '
+			p.marks[toks[open].off] = "TUPLE"
+		case ',':
+			if len(opens) > 0 {
+				commas[opens[len(opens)-1]]++
 			}
 		}
 	}
@@ -1232,7 +1804,9 @@ func (p *prepared) createElements(toks []sqlTok) {
 					}
 					kwCols[identText(seg[0])] = true
 				}
-				p.blankType(seg, 1)
+				if !p.typeless(seg, 1) {
+					p.blankType(seg, 1)
+				}
 			}
 			pos += len(seg) + 1
 		}
@@ -1544,7 +2118,7 @@ func (p *prepared) extractTTLs(toks []sqlTok) {
 			depth--
 			continue
 		}
-		if !t.is("TTL") {
+		if !t.is("TTL") || !ttlClauseAt(toks, i) {
 			continue
 		}
 		// "REMOVE TTL" and "MODIFY COLUMN x REMOVE TTL" have no clause.
@@ -1673,17 +2247,8 @@ func (p *prepared) tableQuery(toks []sqlTok) {
 	}
 }
 
-// isReplaceStatement reports whether toks start REPLACE TABLE or REPLACE
-// DICTIONARY.
-func isReplaceStatement(toks []sqlTok) bool {
-	return len(toks) > 1 && toks[0].is("REPLACE") && (toks[1].is("TABLE") || toks[1].is("DICTIONARY"))
-}
-
 // explainKinds are the words after EXPLAIN that AfterShip reads.
 var explainKinds = map[string]bool{"AST": true, "SYNTAX": true, "PLAN": true, "PIPELINE": true, "ESTIMATE": true}
-
-// negativeMark marks a number whose minus sign was blanked.
-const negativeMark = "NEG"
 
 // isCreateDictionary reports whether toks start CREATE [OR REPLACE]
 // DICTIONARY.
@@ -1777,6 +2342,9 @@ func (p *prepared) alterTypes(toks []sqlTok) {
 		i++ // the name
 		if i+1 < len(seg) && seg[i].kind == '.' {
 			i += 2
+		}
+		if head == "ADD COLUMN" && p.typeless(seg, i) {
+			continue
 		}
 		if i < len(seg) && seg[i].kind == 'w' && columnPropertyWords[seg[i].upper()] {
 			continue

@@ -89,7 +89,8 @@ func inlineCalls(expr string, fns map[string]*schema.Function, database string, 
 		toks := scanSQL(expr)
 		call, open := -1, -1
 		for i := 0; i+1 < len(toks); i++ {
-			if toks[i].kind == 'w' && toks[i+1].kind == '(' && (i == 0 || toks[i-1].kind != '.') && fns[toks[i].text] != nil {
+			// A quoted name too: the server quotes `01856_f`(…).
+			if toks[i].isName() && toks[i+1].kind == '(' && (i == 0 || toks[i-1].kind != '.') && fns[identText(toks[i])] != nil {
 				call, open = i, i+1
 				break
 			}
@@ -101,7 +102,7 @@ func inlineCalls(expr string, fns map[string]*schema.Function, database string, 
 		if end < 0 {
 			return "", false
 		}
-		f := fns[toks[call].text]
+		f := fns[identText(toks[call])]
 		var args []string
 		if end > open+1 {
 			for _, a := range splitTopLevel(toks[open+1 : end]) {

@@ -33,3 +33,25 @@ func MutatedTable(stmt Statement) (QualifiedName, bool) {
 	}
 	return QualifiedName{}, false
 }
+
+// SessionSettings reads SET name = value, ...: the settings it gives the
+// rest of its session, values as the server takes them in a setting
+// (strings unquoted).
+func SessionSettings(stmt Statement) (map[string]string, bool) {
+	toks := scanSQL(blankComments(stmt.Text))
+	if len(toks) < 4 || !toks[0].is("SET") || toks[1].is("ROLE") || toks[1].is("DEFAULT") {
+		return nil, false
+	}
+	out := map[string]string{}
+	for _, seg := range splitTopLevel(toks[1:]) {
+		if len(seg) < 3 || seg[0].kind != 'w' || seg[1].kind != '=' {
+			return nil, false
+		}
+		v := stmt.Text[seg[2].off:seg[len(seg)-1].end]
+		if len(seg) == 3 && seg[2].kind == 's' {
+			v = unquoteLiteral(seg[2].text)
+		}
+		out[seg[0].text] = v
+	}
+	return out, true
+}

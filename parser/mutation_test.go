@@ -31,3 +31,15 @@ func TestMutatedTable(t *testing.T) {
 		})
 	}
 }
+
+func TestSessionSettings(t *testing.T) {
+	got, ok := SessionSettings(Statement{Text: "SET a = 1, b = 'x\\'y', c = -2 /* c */"})
+	if !ok || got["a"] != "1" || got["b"] != "x'y" || got["c"] != "-2" || len(got) != 3 {
+		t.Errorf("SessionSettings = %v, %v", got, ok)
+	}
+	for _, s := range []string{"SET ROLE r", "SET DEFAULT ROLE r TO u", "SELECT 1", "SET a"} {
+		if _, ok := SessionSettings(Statement{Text: s}); ok {
+			t.Errorf("SessionSettings(%q) ok", s)
+		}
+	}
+}

@@ -41,6 +41,22 @@ type exprFormatter struct {
 	// unsupported collects node types the formatter does not know; the
 	// caller turns them into findings.
 	unsupported []string
+	// intervals are the INTERVALs AfterShip cannot read, by the
+	// placeholder identifier that stands for each (see intervalSpans).
+	intervals map[string]interval
+	// names are the identifiers the gap layer replaced by placeholders
+	// (keywords and names that start with a digit), by placeholder.
+	names map[string]string
+	// foldCurrentDatabase prints currentDatabase() as Database, quoted:
+	// the server evaluates a dictionary source's arguments at CREATE, in
+	// the statement's session.
+	foldCurrentDatabase bool
+	// columnExpr says a column's DEFAULT, MATERIALIZED or ALIAS of a
+	// CREATE TABLE is being formatted: the server folds a constant
+	// expression naming a dictionary or a Join table
+	// (dictGet(concat(currentDatabase(), '.d'), …)) into its value there,
+	// not in an ALTER nor in views (issue 11 F34).
+	columnExpr bool
 }
 
 // FormatExpr formats e canonically.
@@ -194,7 +210,7 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		f.write(b, e.Expr)
 		if e.Alias != nil {
 			b.WriteString(" AS ")
-			b.WriteString(ident(e.Alias))
+			b.WriteString(f.ident(e.Alias))
 		}
 	case *ch.Ident:
 		if e.QuoteType != ch.Unquoted && (strings.EqualFold(e.Name, "true") || strings.EqualFold(e.Name, "false")) {
@@ -203,25 +219,31 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 			// after a restart everything) has the literal false.
 			f.unsupported = append(f.unsupported, "a name `"+e.Name+"`, which the server prints bare and reads back as a literal")
 		}
-		b.WriteString(identOrKeyword(e))
+		if iv, ok := f.intervals[e.Name]; ok && e.QuoteType == ch.Unquoted {
+			f.writeInterval(b, iv)
+			break
+		}
+		b.WriteString(f.identOrKeyword(e))
 	case *ch.NestedIdentifier:
-		b.WriteString(ident(e.Ident))
+		b.WriteString(f.ident(e.Ident))
 		if e.DotIdent != nil {
 			b.WriteByte('.')
-			b.WriteString(ident(e.DotIdent))
+			b.WriteString(f.ident(e.DotIdent))
 		}
 	case *ch.Path:
 		for i, p := range e.Fields {
 			if i > 0 {
 				b.WriteByte('.')
 			}
-			b.WriteString(ident(p))
+			b.WriteString(f.ident(p))
 		}
 	case *ch.TableIdentifier:
 		b.WriteString(f.tableName(e))
 	case *ch.NumberLiteral:
-		if f.marks[int(e.Pos())] == negativeMark {
-			b.WriteByte('-')
+		if m, ok := f.marks[int(e.NumPos)]; ok && strings.HasPrefix(m, "NUMBER ") {
+			// A float the gap layer rewrote for AfterShip.
+			b.WriteString(formatNumber(&ch.NumberLiteral{Literal: m[len("NUMBER "):]}))
+			break
 		}
 		b.WriteString(formatNumber(e))
 	case *ch.StringLiteral:
@@ -302,10 +324,12 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		b.WriteString(f.exprs(parenthesiseIn(args)))
 		b.WriteByte(')')
 	case *ch.IntervalExpr:
-		unit := strings.ToLower(e.Unit.Name)
-		unit = strings.TrimSuffix(unit, "s")
+		unit, ok := intervalUnit(e.Unit.Name)
+		if !ok {
+			f.unsupported = append(f.unsupported, "INTERVAL unit "+e.Unit.Name)
+		}
 		b.WriteString("toInterval")
-		b.WriteString(strings.ToUpper(unit[:1]) + unit[1:])
+		b.WriteString(unit)
 		b.WriteByte('(')
 		f.write(b, e.Expr)
 		b.WriteByte(')')
@@ -323,7 +347,7 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		f.write(b, e.OverExpr)
 	case *ch.WindowExpr:
 		if e.WindowName != nil {
-			b.WriteString(ident(e.WindowName))
+			b.WriteString(f.ident(e.WindowName))
 			return
 		}
 		var parts []string
@@ -338,6 +362,13 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		}
 		b.WriteString("(" + strings.Join(parts, " ") + ")")
 	case *ch.ParamExprList:
+		if x, ok := singleParen(e); ok && f.marks[int(e.LeftParenPos)] == "TUPLE" {
+			// (x,): a one-element tuple, which the gap layer wrote (x ).
+			b.WriteString("tuple(")
+			f.write(b, x)
+			b.WriteByte(')')
+			return
+		}
 		if _, ok := singleParen(e); ok {
 			// Written parentheses are kept, doubled ones collapsed:
 			// ((a)) -> (a).
@@ -412,7 +443,7 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		b.WriteString(" AS ")
 		f.write(b, e.Alias)
 	case *ch.ColumnTypeExpr:
-		b.WriteString(ident(e.Name))
+		b.WriteString(f.ident(e.Name))
 	case *ch.QueryParam:
 		// {name:Type}, a parameterized view's parameter.
 		f.params = true
@@ -685,7 +716,15 @@ func (f *exprFormatter) inRHS(b *strings.Builder, e ch.Expr) {
 }
 
 func (f *exprFormatter) function(b *strings.Builder, e *ch.FunctionExpr) {
+	if f.foldCurrentDatabase && strings.EqualFold(e.Name.Name, "currentDatabase") && f.Database != "" &&
+		(e.Params == nil || e.Params.Items == nil || len(e.Params.Items.Items) == 0) {
+		b.WriteString(schema.QuoteString(f.Database))
+		return
+	}
 	name := e.Name.Name
+	if n, ok := f.names[name]; ok && e.Name.QuoteType == ch.Unquoted {
+		name = n // 01856_f(…): a placeholder for AfterShip
+	}
 	var args []ch.Expr
 	distinct := false
 	if e.Params != nil && e.Params.Items != nil {
@@ -814,6 +853,69 @@ func parenthesiseIn(args []ch.Expr) []ch.Expr {
 // dictGet('d', …) is dictGet('db.d', …), and dictGet(d, …) is
 // dictGet(db.d, …).
 func (f *exprFormatter) dictionaryArg(name string, args []ch.Expr) (string, bool) {
+	if f.columnExpr && len(args) > 0 && (strings.HasPrefix(name, "dictGet") || strings.HasPrefix(name, "joinGet") || name == "dictHas" || name == "dictIsIn") {
+		first := args[0]
+		if ce, ok := first.(*ch.ColumnExpr); ok && ce.Alias == nil {
+			first = ce.Expr
+		}
+		switch first.(type) {
+		case *ch.FunctionExpr, *ch.BinaryOperation:
+			if v, ok := f.constString(first); ok {
+				return schema.QuoteString(v), true
+			}
+		}
+	}
+	if !strings.HasPrefix(name, "joinGet") {
+		return f.dictionaryName(name, args)
+	}
+	return "", false
+}
+
+// constString evaluates a constant string expression of literals,
+// currentDatabase(), concat and ||.
+func (f *exprFormatter) constString(e ch.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *ch.ColumnExpr:
+		if e.Alias == nil {
+			return f.constString(e.Expr)
+		}
+	case *ch.StringLiteral:
+		return unescape(e.Literal), true
+	case *ch.ParamExprList:
+		if x, ok := singleParen(e); ok {
+			return f.constString(x)
+		}
+	case *ch.BinaryOperation:
+		if string(e.Operation) == "||" {
+			l, ok1 := f.constString(e.LeftExpr)
+			r, ok2 := f.constString(e.RightExpr)
+			return l + r, ok1 && ok2
+		}
+	case *ch.FunctionExpr:
+		var args []ch.Expr
+		if e.Params != nil && e.Params.Items != nil {
+			args = e.Params.Items.Items
+		}
+		switch {
+		case strings.EqualFold(e.Name.Name, "currentDatabase") && len(args) == 0 && f.Database != "":
+			return f.Database, true
+		case strings.EqualFold(e.Name.Name, "concat"):
+			out := ""
+			for _, a := range args {
+				s, ok := f.constString(a)
+				if !ok {
+					return "", false
+				}
+				out += s
+			}
+			return out, true
+		}
+	}
+	return "", false
+}
+
+// dictionaryName qualifies a dictGet's dictionary with the database.
+func (f *exprFormatter) dictionaryName(name string, args []ch.Expr) (string, bool) {
 	if f.Database == "" || len(args) == 0 || !(strings.HasPrefix(name, "dictGet") || name == "dictHas" || name == "dictIsIn") {
 		return "", false
 	}
@@ -827,7 +929,7 @@ func (f *exprFormatter) dictionaryArg(name string, args []ch.Expr) (string, bool
 			return schema.QuoteString(f.Database + "." + d), true
 		}
 	case *ch.Ident:
-		return schema.QuoteIdent(f.Database) + "." + ident(a), true
+		return schema.QuoteIdent(f.Database) + "." + f.ident(a), true
 	}
 	return "", false
 }
@@ -846,14 +948,36 @@ var dateArith = map[string]string{
 	"datesub": "minus", "date_sub": "minus", "timestampsub": "minus", "timestamp_sub": "minus",
 }
 
-// intervalUnit returns the toInterval suffix of an interval unit keyword.
+// intervalUnit returns the toInterval suffix of an interval unit keyword,
+// in any case.
 func intervalUnit(w string) (string, bool) {
-	u := strings.TrimSuffix(strings.ToLower(w), "s")
-	switch u {
-	case "nanosecond", "microsecond", "millisecond", "second", "minute", "hour", "day", "week", "month", "quarter", "year":
-		return strings.ToUpper(u[:1]) + u[1:], true
+	u, ok := intervalUnits[strings.ToUpper(w)]
+	return u, ok
+}
+
+// intervalUnits are the interval unit keywords the server accepts, with
+// the toInterval suffix of each (ClickHouse 26.7 lists them in its syntax
+// error; TestIntervalUnits checks this table against that list).
+var intervalUnits = map[string]string{}
+
+func init() {
+	for unit, kws := range map[string][]string{
+		"Nanosecond":  {"NANOSECOND", "NANOSECONDS", "SQL_TSI_NANOSECOND", "NS"},
+		"Microsecond": {"MICROSECOND", "MICROSECONDS", "SQL_TSI_MICROSECOND"},
+		"Millisecond": {"MILLISECOND", "MILLISECONDS", "SQL_TSI_MILLISECOND", "MS"},
+		"Second":      {"SECOND", "SECONDS", "SQL_TSI_SECOND", "SS", "S"},
+		"Minute":      {"MINUTE", "MINUTES", "SQL_TSI_MINUTE", "MI", "N"},
+		"Hour":        {"HOUR", "HOURS", "SQL_TSI_HOUR", "HH", "H"},
+		"Day":         {"DAY", "DAYS", "SQL_TSI_DAY", "DD", "D"},
+		"Week":        {"WEEK", "WEEKS", "SQL_TSI_WEEK", "WK", "WW"},
+		"Month":       {"MONTH", "MONTHS", "SQL_TSI_MONTH", "MM", "M"},
+		"Quarter":     {"QUARTER", "QUARTERS", "SQL_TSI_QUARTER", "QQ", "Q"},
+		"Year":        {"YEAR", "YEARS", "SQL_TSI_YEAR", "YYYY", "YY"},
+	} {
+		for _, k := range kws {
+			intervalUnits[k] = unit
+		}
 	}
-	return "", false
 }
 
 var extractFuncs = map[string]string{
@@ -899,7 +1023,7 @@ func (f *exprFormatter) orderItems(items []ch.Expr) string {
 		if o, ok := it.(*ch.OrderExpr); ok {
 			s := f.expr(o.Expr)
 			if o.Alias != nil {
-				s += " AS " + ident(o.Alias)
+				s += " AS " + f.ident(o.Alias)
 			}
 			dir := "ASC"
 			if o.Direction == ch.OrderDirectionDesc {
@@ -988,12 +1112,12 @@ func (f *exprFormatter) takeNulls(pos int, items []ch.Expr, i int) string {
 
 func (f *exprFormatter) tableName(t *ch.TableIdentifier) string {
 	if t.Database != nil {
-		return ident(t.Database) + "." + ident(t.Table)
+		return f.ident(t.Database) + "." + f.ident(t.Table)
 	}
 	if f.Database != "" && !f.ctes[t.Table.Name] {
-		return schema.QuoteIdent(f.Database) + "." + ident(t.Table)
+		return schema.QuoteIdent(f.Database) + "." + f.ident(t.Table)
 	}
-	return ident(t.Table)
+	return f.ident(t.Table)
 }
 
 // selectQuery prints a SELECT the way system.tables.as_select does.
@@ -1035,7 +1159,7 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 	for i, it := range q.SelectItems {
 		s := f.expr(it.Expr)
 		if it.Alias != nil {
-			s += " AS " + ident(it.Alias)
+			s += " AS " + f.ident(it.Alias)
 		}
 		for _, m := range it.Modifiers {
 			s += " " + f.modifier(m)
@@ -1080,7 +1204,7 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 	if q.Window != nil {
 		var ws []string
 		for _, w := range q.Window.Windows {
-			ws = append(ws, ident(w.Name)+" AS "+f.expr(w.Expr))
+			ws = append(ws, f.ident(w.Name)+" AS "+f.expr(w.Expr))
 		}
 		parts = append(parts, "WINDOW "+strings.Join(ws, ", "))
 	}
@@ -1091,7 +1215,7 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 		// DISTINCT ON (a) is stored as LIMIT 1 BY a.
 		var cols []string
 		for _, n := range q.DistinctOn.Idents {
-			cols = append(cols, nestedNameQuoted(n))
+			cols = append(cols, f.nestedNameQuoted(n))
 		}
 		parts = append(parts, "LIMIT 1 BY "+strings.Join(cols, ", "))
 	}
@@ -1430,6 +1554,18 @@ func ident(i *ch.Ident) string {
 	return schema.QuoteIdent(identValue(i))
 }
 
+// ident prints an identifier as ident does, with the name a gap-layer
+// placeholder stands for.
+func (f *exprFormatter) ident(i *ch.Ident) string {
+	if i == nil {
+		return ""
+	}
+	if n, ok := f.names[i.Name]; ok && i.QuoteType == ch.Unquoted {
+		return schema.QuoteIdent(n)
+	}
+	return ident(i)
+}
+
 // identValue is the name an identifier stands for (unescapeIdents has
 // resolved a quoted name's escapes).
 func identValue(i *ch.Ident) string { return i.Name }
@@ -1437,18 +1573,18 @@ func identValue(i *ch.Ident) string { return i.Name }
 func identName(name string, _ int) string { return schema.QuoteIdent(name) }
 
 // nestedNameQuoted prints a NestedIdentifier as the server does.
-func nestedNameQuoted(n *ch.NestedIdentifier) string {
+func (f *exprFormatter) nestedNameQuoted(n *ch.NestedIdentifier) string {
 	if n.DotIdent != nil {
-		return ident(n.Ident) + "." + ident(n.DotIdent)
+		return f.ident(n.Ident) + "." + f.ident(n.DotIdent)
 	}
-	return ident(n.Ident)
+	return f.ident(n.Ident)
 }
 
 // identOrKeyword prints an unquoted NULL, true or false as the literal. A
 // quoted `TRUE` or `FALSE` too: the server prints the name bare, and reads
 // it back as the literal (a column named FALSE in a view's query or engine
 // arguments is printed false); the object is uncertain (see write).
-func identOrKeyword(i *ch.Ident) string {
+func (f *exprFormatter) identOrKeyword(i *ch.Ident) string {
 	if i.Name == "*" && i.QuoteType != ch.BackTicks && i.QuoteType != ch.DoubleQuote {
 		return "*"
 	}
@@ -1467,5 +1603,194 @@ func identOrKeyword(i *ch.Ident) string {
 			return "*"
 		}
 	}
-	return ident(i)
+	return f.ident(i)
+}
+
+// interval is an INTERVAL that AfterShip cannot read (a unit abbreviation
+// such as D or SQL_TSI_DAY, or the string form INTERVAL '7 days'), which
+// the gap layer replaces by a same-length placeholder identifier.
+type interval struct {
+	// operand is the expression of INTERVAL expr unit, as written, and
+	// unit the toInterval suffix of its unit.
+	operand, unit string
+	// pairs are the numbers and unit suffixes of INTERVAL 'n unit ...'.
+	pairs [][2]string
+}
+
+// writeInterval prints iv as the server does: toIntervalUnit(n), or a
+// tuple of them for a string with several units.
+func (f *exprFormatter) writeInterval(b *strings.Builder, iv interval) {
+	if iv.pairs == nil {
+		e, err := f.parse(iv.operand)
+		if err != nil {
+			f.unsupported = append(f.unsupported, "INTERVAL "+iv.operand+": "+firstLine(err.Error()))
+			return
+		}
+		b.WriteString("toInterval" + iv.unit + "(")
+		f.write(b, e)
+		b.WriteByte(')')
+		return
+	}
+	parts := make([]string, len(iv.pairs))
+	for i, p := range iv.pairs {
+		n := strings.TrimPrefix(p[0], "+")
+		if strings.Trim(n, "0123456789_") == "" {
+			n = strings.ReplaceAll(n, "_", "")
+		}
+		e, err := parseExprText(n)
+		if err != nil {
+			f.unsupported = append(f.unsupported, "INTERVAL number "+p[0])
+			return
+		}
+		parts[i] = "toInterval" + p[1] + "(" + f.expr(e) + ")"
+	}
+	if len(parts) == 1 {
+		b.WriteString(parts[0])
+		return
+	}
+	b.WriteString("(" + strings.Join(parts, ", ") + ")")
+}
+
+// parse parses a lone expression, first replacing the INTERVALs AfterShip
+// cannot read by placeholders that f prints.
+func (f *exprFormatter) parse(s string) (ch.Expr, error) {
+	toks := scanSQL(s)
+	spans := intervalSpans(s, toks)
+	if len(spans) == 0 {
+		return parseExprText(s)
+	}
+	b := []byte(s)
+	for _, sp := range spans {
+		copy(b[sp.from:sp.to], f.addInterval(sp.to-sp.from, sp.iv))
+	}
+	return parseExprText(string(b))
+}
+
+// addInterval records iv and returns the placeholder of length n that
+// stands for it.
+func (f *exprFormatter) addInterval(n int, iv interval) string {
+	if f.intervals == nil {
+		f.intervals = map[string]interval{}
+	}
+	return addInterval(f.intervals, n, iv)
+}
+
+// addInterval records iv in reg and returns the placeholder identifier of
+// length n that stands for it.
+func addInterval(reg map[string]interval, n int, iv interval) string {
+	name := "_chsiv" + strconv.Itoa(len(reg))
+	name += strings.Repeat("_", max(0, n-len(name)))
+	reg[name] = iv
+	return name
+}
+
+// intervalSpan is an INTERVAL AfterShip cannot read at [from, to).
+type intervalSpan struct {
+	from, to int
+	iv       interval
+}
+
+// afterShipUnits are the interval units AfterShip v0.5.6 reads.
+var afterShipUnits = map[string]bool{"MILLISECOND": true, "SECOND": true, "MINUTE": true, "HOUR": true,
+	"DAY": true, "WEEK": true, "MONTH": true, "QUARTER": true, "YEAR": true}
+
+// intervalSpans finds, in s (toks are its tokens), the INTERVALs AfterShip
+// cannot read: INTERVAL 'n unit [n unit ...]', and INTERVAL expr unit with
+// a unit AfterShip does not know. Each span is at least twelve bytes long
+// (INTERVAL 1 D), room for a placeholder.
+func intervalSpans(s string, toks []sqlTok) []intervalSpan {
+	var out []intervalSpan
+	for i := 0; i+1 < len(toks); i++ {
+		if !toks[i].is("INTERVAL") {
+			continue
+		}
+		if n := toks[i+1]; n.kind == 's' && (i+2 >= len(toks) || !isIntervalUnit(toks[i+2])) {
+			if pairs, ok := intervalString(unquoteLiteral(n.text)); ok {
+				out = append(out, intervalSpan{toks[i].off, n.end, interval{pairs: pairs}})
+				i++
+			}
+			continue
+		}
+		if j := intervalUnitAt(toks, i+1); j > i+1 {
+			if t := toks[j]; !afterShipUnits[t.upper()] {
+				unit, _ := intervalUnit(t.text)
+				out = append(out, intervalSpan{toks[i].off, t.end, interval{operand: s[toks[i+1].off:toks[j-1].end], unit: unit}})
+			}
+			i = j
+		}
+	}
+	return out
+}
+
+// intervalUnitAt returns the index of the unit keyword that ends the
+// INTERVAL operand starting at toks[from], or -1: the first unit keyword
+// at the operand's bracket depth, before a comma or a closing bracket.
+func intervalUnitAt(toks []sqlTok, from int) int {
+	depth := 0
+	for j := from; j < len(toks); j++ {
+		switch t := toks[j]; t.kind {
+		case '(', '[':
+			depth++
+		case ')', ']':
+			if depth == 0 {
+				return -1
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				return -1
+			}
+		default:
+			if depth == 0 && j > from && isIntervalUnit(t) && endsOperand(toks, j+1) {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// endsOperand reports whether toks[i] cannot continue an expression: the
+// end, punctuation other than an opening parenthesis or a dot, or a
+// keyword that follows an expression. A unit keyword before it ends an
+// INTERVAL (in INTERVAL x + m DAY the column m is no unit).
+func endsOperand(toks []sqlTok, i int) bool {
+	if i >= len(toks) {
+		return true
+	}
+	switch t := toks[i]; t.kind {
+	case 'w':
+		switch t.upper() {
+		case "AS", "AND", "OR", "FROM", "WHERE", "THEN", "ELSE", "END", "WHEN", "ASC", "DESC", "DELETE", "TO",
+			"RECOMPRESS", "GROUP", "SETTINGS", "COMMENT", "CODEC", "TTL", "NOT", "IN", "IS", "LIKE", "ILIKE", "BETWEEN",
+			"ORDER", "LIMIT", "HAVING", "UNION", "GRANULARITY", "TYPE", "DEFAULT", "MATERIALIZED", "ALIAS", "FORMAT":
+			return true
+		}
+		return false
+	case 'n', 's', 'q', '(', '.':
+		return false
+	}
+	return true
+}
+
+func isIntervalUnit(t sqlTok) bool {
+	_, ok := intervalUnits[t.upper()]
+	return t.kind == 'w' && ok
+}
+
+// intervalString reads the text of INTERVAL 'n unit [n unit ...]'.
+func intervalString(s string) ([][2]string, bool) {
+	f := strings.Fields(s)
+	if len(f) == 0 || len(f)%2 != 0 {
+		return nil, false
+	}
+	var out [][2]string
+	for i := 0; i < len(f); i += 2 {
+		n := strings.TrimLeft(f[i], "+-")
+		unit, ok := intervalUnit(f[i+1])
+		if n == "" || !isDigit(n[0]) || !ok {
+			return nil, false
+		}
+		out = append(out, [2]string{f[i], unit})
+	}
+	return out, true
 }

@@ -114,7 +114,11 @@ func isIdentByte(c byte) bool {
 }
 
 // unquoteAt reads a quoted string or identifier starting at s[i] and
-// returns the index after it and its unescaped text.
+// returns the index after it and its unescaped text, with the server's
+// escape rules (derived from ClickHouse 26.7; TestServerEscapes checks every
+// ASCII character after a backslash against the server): the C escapes,
+// \e, \0 (one NUL, never octal), \xHH, \N (nothing), a backslash before \, ',
+// ", `, / or = drops, and before anything else the backslash stays.
 func unquoteAt(s string, i int) (int, string, error) {
 	q := s[i]
 	var b strings.Builder
@@ -123,7 +127,7 @@ func unquoteAt(s string, i int) (int, string, error) {
 		switch {
 		case c == '\\' && j+1 < len(s):
 			j++
-			switch s[j] {
+			switch e := s[j]; e {
 			case 'n':
 				b.WriteByte('\n')
 			case 't':
@@ -145,16 +149,20 @@ func unquoteAt(s string, i int) (int, string, error) {
 			case 'N':
 				// \N (the NULL of text formats) stands for nothing.
 			case 'x':
-				// \xHH is the byte HH.
-				if j+2 < len(s) && isHex(s[j+1]) && isHex(s[j+2]) {
-					v, _ := strconv.ParseUint(s[j+1:j+3], 16, 8)
-					b.WriteByte(byte(v))
-					j += 2
-				} else {
-					b.WriteByte(s[j])
+				// \xHH is the byte HH. The server reads any two characters
+				// there, a non-hex one as 0xFF, and keeps the low byte of
+				// 16*hi+lo ('\xZZ' is 0xEF); fewer than two is its syntax
+				// error.
+				if j+2 >= len(s) || s[j+1] == q || s[j+2] == q {
+					return 0, "", fmt.Errorf("incomplete \\x escape in %q", s)
 				}
+				b.WriteByte(byte(unhexServer(s[j+1])*16 + unhexServer(s[j+2])))
+				j += 2
+			case '\\', '\'', '"', '`', '/', '=':
+				b.WriteByte(e)
 			default:
-				b.WriteByte(s[j])
+				b.WriteByte('\\')
+				b.WriteByte(e)
 			}
 		case c == q && j+1 < len(s) && s[j+1] == q:
 			b.WriteByte(q)
@@ -168,7 +176,17 @@ func unquoteAt(s string, i int) (int, string, error) {
 	return 0, "", fmt.Errorf("unterminated %c in %q", q, s)
 }
 
-func isHex(c byte) bool { return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f' }
+// unhexServer is a hex digit's value as the server's unhex table gives it:
+// 0xFF for a character that is no hex digit.
+func unhexServer(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c|0x20 >= 'a' && c|0x20 <= 'f':
+		return int(c|0x20-'a') + 10
+	}
+	return 0xFF
+}
 
 type typeParser struct {
 	toks []typeTok
@@ -234,7 +252,9 @@ func (p *typeParser) parseType() (string, error) {
 		}
 		return family, nil
 	}
-	if intDisplayWidth[family] && strings.ToUpper(name) != family {
+	if intDisplayWidth[family] && strings.ToUpper(name) != family || family == "Float32" || family == "Float64" {
+		// INT(11), FLOAT(3), Float64(10): the server ignores the
+		// display width and the precision.
 		return family, p.skipParens()
 	}
 	p.next() // (

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"strings"
 
 	clickhouse "github.com/AfterShip/clickhouse-sql-parser/parser"
@@ -88,7 +89,11 @@ func (r *Result) Ident(name string) string {
 // Parse parses one statement from Split. It returns a *ParseError, at the
 // file position where AfterShip's parser stopped, when the statement is
 // neither valid to AfterShip nor a form the gap layer reads.
-func Parse(stmt Statement) (*Result, error) {
+func Parse(stmt Statement) (res *Result, err error) {
+	defer recoverAfterShip(func(perr error) {
+		msg := perr.Error() + " (a bug in the parser, not necessarily in the statement: check it with --dsn)"
+		res, err = nil, &ParseError{Pos: stmt.Pos, Msg: msg, Stmt: stmt, Err: perr}
+	})
 	text := blankComments(stmt.Text)
 	ast, err := parseOne(text)
 	if err == nil {
@@ -145,11 +150,7 @@ func (l ErrorList) Err() error {
 // parseOne runs AfterShip's parser on a single statement. A panic inside it
 // is turned into an error.
 func parseOne(text string) (ast clickhouse.Expr, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			ast, err = nil, fmt.Errorf("AfterShip parser panicked: %v", r)
-		}
-	}()
+	defer recoverAfterShip(func(perr error) { ast, err = nil, perr })
 	stmts, err := clickhouse.NewParser(afterShipQuotes(text, false)).ParseStmts()
 	if err != nil {
 		return nil, err
@@ -159,6 +160,56 @@ func parseOne(text string) (ast clickhouse.Expr, err error) {
 	}
 	unescapeIdents(stmts[0], text)
 	return stmts[0], nil
+}
+
+// ErrPanic is the sentinel for a panic inside AfterShip's parser, or in a
+// method of the tree it returned, caught at one of this package's entry
+// points.
+var ErrPanic = errors.New("parser: AfterShip's parser panicked")
+
+// ErrInternal is the sentinel for a panic in chschema's own reading of a
+// statement, caught at one of this package's entry points. Tests assert it
+// never happens; a user's run gets an error at the statement instead of a
+// crash.
+var ErrInternal = errors.New("parser: internal error")
+
+// recoverAfterShip, deferred directly, turns a panic into an error wrapping
+// ErrPanic (when it was raised in AfterShip's code) or ErrInternal, and
+// hands it to set. Every path into AfterShip (parsing, and the methods of
+// the trees it returns) runs under it: a panic is a finding about one
+// statement, never the end of a run.
+func recoverAfterShip(set func(error)) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	sentinel := ErrInternal
+	if fn := panickingFunction(); strings.HasPrefix(fn, "github.com/AfterShip/") {
+		sentinel = ErrPanic
+	}
+	set(fmt.Errorf("%w: %v", sentinel, r))
+}
+
+// panickingFunction names the function that raised the panic being
+// recovered: the first frame below runtime.gopanic that is not the
+// runtime's own.
+func panickingFunction() string {
+	pcs := make([]uintptr, 64)
+	n := runtime.Callers(2, pcs)
+	frames := runtime.CallersFrames(pcs[:n])
+	seenPanic := false
+	for {
+		f, more := frames.Next()
+		switch {
+		case f.Function == "runtime.gopanic":
+			seenPanic = true
+		case seenPanic && !strings.HasPrefix(f.Function, "runtime."):
+			return f.Function
+		}
+		if !more {
+			return ""
+		}
+	}
 }
 
 var linePrefixRE = regexp.MustCompile(`^line \d+:\d+ `)

@@ -169,14 +169,13 @@ var gapCases = []gapCase{
 			}
 		}},
 	{"negative dictionary DEFAULT", "CREATE DICTIONARY d (k UInt64, v Int64 DEFAULT -1, f Float64 DEFAULT -2.5) PRIMARY KEY k SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0)",
-		ConstructNegativeDefault, nil},
+		ConstructDictDefault, nil},
 	{"CREATE TABLE AS WITH", "CREATE TABLE t ENGINE = MergeTree ORDER BY tuple() AS WITH 1 AS y SELECT y + 1 AS z", ConstructTableQuery, nil},
 	{"CREATE TABLE AS (SELECT)", "CREATE TABLE t ENGINE = MergeTree ORDER BY tuple() AS (SELECT 1 AS z)", ConstructTableQuery, nil},
 	{"EXISTS", "EXISTS TABLE db.t", ConstructKeywordStatement, nil},
 	{"EXPLAIN SELECT", "EXPLAIN SELECT 1", ConstructExplain, nil},
 	{"UNDROP TABLE", "UNDROP TABLE db.t", ConstructKeywordStatement, nil},
 	{"MODIFY TTL RECOMPRESS CODEC list", "ALTER TABLE t MODIFY TTL d + toIntervalDay(1) RECOMPRESS CODEC(ZSTD(3), LZ4HC(2)), d + toIntervalDay(9) DELETE", ConstructOwnReader, nil},
-	{"REPLACE TABLE", "REPLACE TABLE db.t (z UInt8) ENGINE = Memory", ConstructReplace, nil},
 	{"RENAME without TABLE", "RENAME a TO db.b, `c d` TO e", ConstructRenameNoKind,
 		func(t *testing.T, r *Result) {
 			g := r.Gap.(*RenameTables)
@@ -186,6 +185,13 @@ var gapCases = []gapCase{
 		}},
 	{"named args in index type", "CREATE TABLE t (s String, INDEX i s TYPE text(tokenizer = splitByNonAlpha) GRANULARITY 1) ENGINE = MergeTree ORDER BY tuple()", ConstructIndexArgs, nil},
 	{"index without GRANULARITY", "ALTER TABLE t ADD INDEX i s TYPE minmax", ConstructGranularity, nil},
+	{"ALTER DATABASE MODIFY COMMENT", "ALTER DATABASE `d b` ON CLUSTER '{cluster}' MODIFY COMMENT 'it''s'", ConstructAlterDatabase,
+		func(t *testing.T, r *Result) {
+			g := r.Gap.(*AlterDatabase)
+			if g.Name.Name != "d b" || g.Name.Pos.Col != 16 || g.Cluster != "{cluster}" || g.Comment != "it's" {
+				t.Errorf("gap = %+v", g)
+			}
+		}},
 	{"EXCHANGE TABLES", "EXCHANGE TABLES db.a AND `b`", ConstructExchange,
 		func(t *testing.T, r *Result) {
 			g := r.Gap.(*ExchangeTables)
@@ -274,6 +280,54 @@ var gapCases = []gapCase{
 	{"lambda without parentheses", "CREATE FUNCTION f AS x -> x + 1", ConstructLambda, nil},
 	{"COMMENT after a view's query", "CREATE VIEW v AS SELECT 1 AS a COMMENT 'the view'", ConstructViewComment, nil},
 	{"TTL GROUP BY SET", "CREATE TABLE t (k UInt64, d DateTime, v UInt64) ENGINE = MergeTree ORDER BY k TTL d + INTERVAL 1 DAY GROUP BY k SET v = max(v)", ConstructOwnReader, nil},
+	// AfterShip panics on PARTITION ALL (issue 11); it rejects PARTITION ID
+	// and PART.
+	{"ATTACH PARTITION ALL", "ALTER TABLE t ATTACH PARTITION ALL", ConstructPartition, nil},
+	{"DROP PARTITION ID", "ALTER TABLE t DROP PARTITION ID '2024', DETACH PARTITION ID '2023'", ConstructPartition, nil},
+	{"DROP PART", "ALTER TABLE t DROP PART 'all_1_1_0'", ConstructPartition, nil},
+	{"DELETE IN PARTITION", "ALTER TABLE t DELETE IN PARTITION 1 WHERE x = 1", ConstructPartition, nil},
+	{"FORGET PARTITION", "ALTER TABLE t FORGET PARTITION '2024'", ConstructPartition, nil},
+	// Issue 11: TTL d + INTERVAL '7 days' passed lint and was dropped.
+	{"INTERVAL string", "CREATE TABLE t (d DateTime, e DateTime DEFAULT d + INTERVAL '7 days') ENGINE = MergeTree ORDER BY d", ConstructInterval, nil},
+	{"INTERVAL string in a SELECT", "INSERT INTO t SELECT now() - INTERVAL '1 day 2 hours'", ConstructInterval, nil},
+	// Issue 11: valid SQL that offline lint rejected.
+	{"INSERT ... WITH", "INSERT INTO t (x) WITH 1 AS y SELECT y", ConstructInsertQuery, nil},
+	{"INSERT ... SETTINGS", "INSERT INTO t (x) SETTINGS max_threads = 1 SELECT 1", ConstructInsertQuery, nil},
+	{"keyword column in INSERT", "INSERT INTO t (Window, order) SELECT 'x', 1", ConstructKeywordColumn, nil},
+	{"float in SETTINGS", "CREATE TABLE t (a UInt8) ENGINE = MergeTree ORDER BY a SETTINGS min_compress_block_size = 1e6, ratio_of_defaults_for_sparse_serialization = 0.9", ConstructSettingFloat, nil},
+	{"float in MODIFY SETTING", "ALTER TABLE t MODIFY SETTING ratio_of_defaults_for_sparse_serialization = .5", ConstructSettingFloat, nil},
+	{"ALIAS without a type", "CREATE TABLE t (a UInt8, b ALIAS a + 1 COMMENT 'b', c MATERIALIZED a * 2) ENGINE = Memory", ConstructTypeless, nil},
+	{"ADD COLUMN ALIAS without a type", "ALTER TABLE t ADD COLUMN b ALIAS a + 1", ConstructTypeless, nil},
+	{"CREATE TABLE without ENGINE", "CREATE TABLE t (a UInt8) ORDER BY a SETTINGS index_granularity = 64", ConstructNoEngine, nil},
+	{"name that starts with a digit", "CREATE TABLE 01681_db.02725_cnf (a UInt8, 1c String, INDEX 2i a TYPE minmax) ENGINE = MergeTree ORDER BY (a, 1c)", ConstructDigitName, nil},
+	{"DROP several tables", "DROP TABLE IF EXISTS IF EMPTY a, db.b SYNC SETTINGS max_table_size_to_drop = 0", ConstructDrop, nil},
+	{"TRUNCATE DATABASE", "TRUNCATE DATABASE IF EXISTS db ON CLUSTER c", ConstructTruncate, nil},
+	{"TRUNCATE ALL TABLES", "TRUNCATE ALL TABLES FROM db NOT LIKE 'keep%'", ConstructTruncate, nil},
+	{"SYSTEM STOP TTL MERGES", "SYSTEM STOP TTL MERGES db.t", ConstructSystem,
+		func(t *testing.T, r *Result) {
+			if g, ok := r.Gap.(*System); !ok || g.Command != "STOP TTL MERGES" {
+				t.Errorf("Gap = %#v", r.Gap)
+			}
+		}},
+	{"INSERT VALUES rows without commas", "INSERT INTO t VALUES (1, 'a') (2, {'k': 'v'})", ConstructInsertData, nil},
+	{"INSERT FORMAT data", "INSERT INTO t FORMAT JSONEachRow {\"a\": 1}", ConstructInsertData, nil},
+	{"INSERT (*)", "INSERT INTO t (* EXCEPT b) SELECT 1", ConstructInsertColumns, nil},
+	{"REPLACE TABLE", "REPLACE TABLE t (a UInt8) ENGINE = Memory", ConstructReplace,
+		func(t *testing.T, r *Result) {
+			if st, ok := r.AST.(*clickhouse.CreateTable); !ok || !st.OrReplace {
+				t.Errorf("AST = %#v", r.AST)
+			}
+		}},
+	{"UUID clauses", "ATTACH MATERIALIZED VIEW mv UUID 'e15f3ab5-6cae-4df3-b879-f40deafd82c2' TO INNER UUID '3bd68e3c-2693-4352-ad66-a66eba9e345e' (n Int32) ENGINE = MergeTree ORDER BY n AS SELECT n FROM src", ConstructUUID, nil},
+	{"ALTER COLUMN TYPE", "ALTER TABLE t ALTER COLUMN x TYPE Float32", ConstructAlterType, nil},
+	{"ENGINE before AS table", "CREATE TABLE t2 ENGINE = Memory AS t1", ConstructEngineBefore, nil},
+	{"EMPTY AS SELECT", "CREATE TABLE t ENGINE = Memory EMPTY AS SELECT 1 AS x", ConstructEmpty, nil},
+	{"COLLATE", "CREATE TABLE c (x varchar(255) COLLATE utf8_unicode_ci NOT NULL) ENGINE = Memory", ConstructCollate, nil},
+	{"LAYOUT without parentheses", "CREATE DICTIONARY d (k UInt64, v String) PRIMARY KEY k SOURCE(NULL()) LAYOUT(HASHED) LIFETIME(0)", ConstructBareLayout, nil},
+	{"dictionary DEFAULT literals", "CREATE DICTIONARY d (k UInt64, v Int64 DEFAULT -1, a Array(Int64) DEFAULT [1, 2], f Float64 DEFAULT 1.5) PRIMARY KEY k SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0)", ConstructDictDefault, nil},
+	{"SQL SECURITY", "CREATE VIEW v DEFINER = default SQL SECURITY DEFINER AS SELECT 1 AS a", ConstructSQLSecurity, nil},
+	{"MODIFY SQL SECURITY", "ALTER TABLE v MODIFY SQL SECURITY INVOKER", ConstructSQLSecurity, nil},
+	{"INTERVAL unit abbreviation", "CREATE TABLE t (d DateTime, e DateTime DEFAULT d + INTERVAL 1 + 1 SQL_TSI_DAY) ENGINE = Memory", ConstructInterval, nil},
 }
 
 func TestParseErrors(t *testing.T) {
@@ -290,6 +344,8 @@ func TestParseErrors(t *testing.T) {
 		{"MOD inside an unclosed paren", "SELECT (5 MOD 2", 1, 16, "expected ')'"},
 		{"DROP FUNCTION without a name", "DROP FUNCTION", 1, 6, ""},
 		{"EXCHANGE without AND", "EXCHANGE TABLES a b", 1, 1, ""},
+		{"broken INSERT query", "INSERT INTO t (x) WITH 1 AS SELECT y", 1, 36, ""},
+		{"broken INSERT head", "INSERT INTO t (x,) WITH 1 AS y SELECT y", 1, 20, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package parser
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,6 +21,72 @@ type Replayer struct {
 	database string
 	findings []Finding
 	errs     ReplayErrors
+	// temporary are the temporary tables of the session, which a DROP
+	// TABLE of their name drops before any table of the database.
+	temporary map[string]bool
+	// settings are what the session's SET statements set so far.
+	settings sessionSettings
+	// trusted says the statements have run on the server (see
+	// TrustStatements).
+	trusted bool
+}
+
+// TrustStatements makes the replayer take the statements it replays as
+// ones the server has run: what the model then refuses (an ALTER of a table
+// it does not have, a USE of a database it does not know) is the model's
+// failure, not the user's. Such a statement becomes a finding at its
+// position, the objects and databases it names become uncertain, and the
+// rest of the schema is still built: one statement never voids the
+// comparison. Drift checks (diff, migrate, baseline, verify) and the
+// declarative commands replay this way; `chschema schema` does not.
+func (r *Replayer) TrustStatements() { r.trusted = true }
+
+// refused records a statement the model refuses: an error, or, for a
+// trusted statement, a finding that makes what it names uncertain.
+func (r *Replayer) refused(pos schema.Position, sql string, err error, change schema.Change, objs []schema.QualifiedName, dbs []string) {
+	if !r.trusted {
+		r.errs = append(r.errs, &ReplayError{Pos: pos, Stmt: sql, Err: err, Change: change})
+		return
+	}
+	reason := "the model cannot replay this statement, which the server ran: " + err.Error()
+	if len(objs)+len(dbs) == 0 {
+		dbs = []string{r.database}
+	}
+	r.findings = append(r.findings, Finding{Pos: pos, Reason: reason, Objects: objs, Refused: err})
+	_ = r.schema.Apply(&schema.MarkUncertain{Objects: objs, Databases: dbs, Reason: schema.Uncertainty{Reason: reason, Pos: pos}})
+}
+
+// touched names the objects and databases a change may touch.
+func touched(c schema.Change) (objs []schema.QualifiedName, dbs []string) {
+	switch c := c.(type) {
+	case *schema.AddDatabase:
+		return nil, []string{c.D.Name}
+	case *schema.DropDatabase:
+		return nil, []string{c.Name}
+	case *schema.ModifyDatabaseComment:
+		return nil, []string{c.Name}
+	case *schema.TruncateDatabase:
+		return nil, []string{c.Name}
+	case *schema.AddTable:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.AddView:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.AddDictionary:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.DropObject:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.DetachObject:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.AttachObject:
+		return []schema.QualifiedName{c.Name}, nil
+	case *schema.RenameObject:
+		return []schema.QualifiedName{c.From, c.To}, nil
+	case *schema.ExchangeObjects:
+		return []schema.QualifiedName{c.A, c.B}, nil
+	case *schema.ModifyTable:
+		return []schema.QualifiedName{c.Name}, nil
+	}
+	return nil, nil
 }
 
 // Finding reports a statement, or part of one, that the model cannot
@@ -28,6 +95,12 @@ type Finding struct {
 	Pos     schema.Position
 	Reason  string
 	Objects []schema.QualifiedName
+	// Databases, when set, may have gained or lost objects the model does
+	// not know.
+	Databases []string
+	// Refused is, for a statement the model refused though the server ran
+	// it (see TrustStatements), the model's error.
+	Refused error
 }
 
 // String returns "file:line:col: reason".
@@ -39,6 +112,9 @@ type ReplayError struct {
 	Pos  schema.Position
 	Stmt string
 	Err  error
+	// Change is the change the model refused, or nil when the statement
+	// itself could not be read.
+	Change schema.Change
 }
 
 // Error returns "file:line:col: message".
@@ -136,21 +212,47 @@ func (r *Replayer) ReplayScript(file, src string) {
 	}
 }
 
+// Replay replays one statement that starts at pos, as ReplayStatement does,
+// and returns the errors and findings of that statement alone.
+func (r *Replayer) Replay(pos schema.Position, sql string) (ReplayErrors, []Finding) {
+	ne, nf := len(r.errs), len(r.findings)
+	r.ReplayStatement(pos, sql)
+	return r.errs[ne:len(r.errs):len(r.errs)], r.findings[nf:len(r.findings):len(r.findings)]
+}
+
 // ReplayStatement replays one statement that starts at pos.
 func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
-	conv, err := Convert(sql, r.database)
+	// A panic while replaying (chschema's bug) makes the statement one the
+	// model cannot follow, and its database uncertain, rather than ending
+	// the run.
+	defer recoverAfterShip(func(err error) {
+		reason := "cannot replay the statement: " + err.Error()
+		r.findings = append(r.findings, Finding{Pos: pos, Reason: reason, Databases: []string{r.database}})
+		_ = r.schema.Apply(&schema.MarkUncertain{Databases: []string{r.database}, Reason: schema.Uncertainty{Reason: reason, Pos: pos}})
+	})
+	conv, err := convertIn(sql, r.database, r.settings)
 	if err != nil {
 		at := pos
 		var oe *offsetError
 		if errors.As(err, &oe) && oe.Offset <= len(sql) {
 			at = advance(pos, sql[:oe.Offset])
 		}
-		r.errs = append(r.errs, &ReplayError{Pos: at, Stmt: sql, Err: err})
+		r.refused(at, sql, err, nil, nil, nil)
 		return
 	}
+	r.ReplayConversion(pos, sql, conv)
+}
+
+// ReplayConversion replays one statement that starts at pos, already
+// converted by Convert with the replayer's current database (for callers
+// that read the conversion too). conv must not be reused afterwards.
+func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conversion) {
 	if conv.Use != "" {
 		if _, ok := r.schema.Database(conv.Use); !ok {
-			r.errs = append(r.errs, &ReplayError{Pos: pos, Stmt: sql, Err: fmt.Errorf("USE %s: database %w", schema.QuoteIdent(conv.Use), schema.ErrNotExist)})
+			r.refused(pos, sql, fmt.Errorf("USE %s: database %w", schema.QuoteIdent(conv.Use), schema.ErrNotExist), nil, nil, []string{conv.Use})
+			if r.trusted {
+				r.database = conv.Use // the server had it
+			}
 		} else {
 			r.database = conv.Use
 		}
@@ -162,30 +264,101 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 		r.fixCodec(conv, f)
 	}
 	r.inlineFunctions(conv)
-	for _, c := range conv.Changes {
+	if conv.temporary != "" {
+		if r.temporary == nil {
+			r.temporary = map[string]bool{}
+		}
+		r.temporary[conv.temporary] = true
+	}
+	delete(r.temporary, conv.dropTemporary)
+	for i, c := range conv.Changes {
 		if m, ok := c.(*schema.ModifyTable); ok {
 			// An ALTER of an Alias table alters its target.
 			m.Name = r.aliasTarget(m.Name)
 		}
-		if err := r.schema.Apply(c); err != nil {
-			if r.uncertain(c) {
-				r.findings = append(r.findings, Finding{Pos: pos, Reason: "on an uncertain object: " + err.Error()})
-				continue
-			}
-			r.errs = append(r.errs, &ReplayError{Pos: pos, Stmt: sql, Err: err})
+		if d, ok := c.(*schema.DropObject); ok && slices.Contains(conv.sessionDrops, i) && r.temporary[d.Name.Name] {
+			delete(r.temporary, d.Name.Name) // the session's temporary table
 			continue
 		}
-		r.placeUncertainty(c, pos)
+		if at, ok := c.(*schema.AddTable); ok && strings.HasPrefix(at.Name.Name, ".inner") {
+			// Named as a materialized view's inner table: no live schema
+			// reads it as a table (issue 11 F25).
+			if err := r.schema.Apply(c); err != nil {
+				objs, dbs := touched(c)
+				r.refused(pos, sql, err, c, objs, dbs)
+				continue
+			}
+			reason := "table " + schema.BackQuote(at.Name.Name) + " is named as a materialized view's inner table, which the live schema does not read"
+			r.findings = append(r.findings, Finding{Pos: pos, Reason: reason, Objects: []schema.QualifiedName{at.Name}})
+			_ = r.schema.Apply(&schema.MarkUncertain{Objects: []schema.QualifiedName{at.Name}, Reason: schema.Uncertainty{Reason: reason, Pos: pos}})
+			continue
+		}
+		if at, ok := c.(*schema.AddTable); ok && at.AsTable != nil {
+			if reason := r.asUnknown(at); reason != "" {
+				if isSystemDatabase(at.AsTable.Database) {
+					cp := *at
+					cp.AsTable = nil
+					c = &cp
+				}
+				if err := r.schema.Apply(c); err != nil {
+					objs, dbs := touched(c)
+					r.refused(pos, sql, err, c, objs, dbs)
+					continue
+				}
+				r.findings = append(r.findings, Finding{Pos: pos, Reason: reason, Objects: []schema.QualifiedName{at.Name}})
+				_ = r.schema.Apply(&schema.MarkUncertain{Objects: []schema.QualifiedName{at.Name}, Reason: schema.Uncertainty{Reason: reason, Pos: pos, Exists: true}})
+				continue
+			}
+		}
+		if err := r.schema.Apply(c); err != nil {
+			if names, ok := r.uncertain(c); ok {
+				r.findings = append(r.findings, Finding{Pos: pos, Reason: "on an uncertain object: " + err.Error(), Objects: names})
+				continue
+			}
+			objs, dbs := touched(c)
+			r.refused(pos, sql, err, c, objs, dbs)
+		}
 	}
 	for _, u := range conv.Unsupported {
 		at := pos
 		if u.Offset <= len(sql) {
 			at = advance(pos, sql[:u.Offset])
 		}
-		r.findings = append(r.findings, Finding{Pos: at, Reason: u.Reason, Objects: u.Objects})
-		mark := &schema.MarkUncertain{Objects: u.Objects, Databases: u.Databases, Reason: schema.Uncertainty{Reason: u.Reason, Pos: at}}
+		r.findings = append(r.findings, Finding{Pos: at, Reason: u.Reason, Objects: u.Objects, Databases: u.Databases})
+		mark := &schema.MarkUncertain{Objects: u.Objects, Databases: u.Databases, Reason: schema.Uncertainty{Reason: u.Reason, Pos: at, Exists: u.Exists}}
 		_ = r.schema.Apply(mark)
 	}
+	r.markUnmodelled(pos, conv)
+	if conv.NoEffect {
+		r.noteSet(pos, sql)
+	}
+}
+
+// asUnknown says why the columns of CREATE TABLE … AS source are unknown
+// to the model, or "": the source is a system table, which the model does
+// not hold (issue 11 F35), or an object the model is uncertain of (F13).
+func (r *Replayer) asUnknown(at *schema.AddTable) string {
+	src := *at.AsTable
+	if isSystemDatabase(src.Database) {
+		return "CREATE TABLE AS " + src.String() + ": the model has no system tables"
+	}
+	if o, ok := r.schema.Object(src); ok && len(o.Uncertainties()) > 0 {
+		return "CREATE TABLE AS " + src.String() + ", which the model does not know"
+	}
+	if d, ok := r.schema.Database(src.Database); ok && len(d.UncertaintiesOf(src.Name)) > 0 {
+		return "CREATE TABLE AS " + src.String() + ", which the model does not know"
+	}
+	return ""
+}
+
+// isSystemDatabase reports whether name is one of the server's own
+// databases, which no migration creates and the model does not hold.
+func isSystemDatabase(name string) bool {
+	switch name {
+	case "system", "INFORMATION_SCHEMA", "information_schema":
+		return true
+	}
+	return false
 }
 
 // aliasTarget returns the table an Alias table name stands for, or name.
@@ -207,30 +380,6 @@ func (r *Replayer) aliasTarget(name schema.QualifiedName) schema.QualifiedName {
 		name = target
 	}
 	return name
-}
-
-// placeUncertainty gives the uncertainties that applying c recorded itself
-// (CREATE TABLE AS an object the model does not know) the statement's
-// position, and reports them as findings.
-func (r *Replayer) placeUncertainty(c schema.Change, pos schema.Position) {
-	var name schema.QualifiedName
-	switch c := c.(type) {
-	case *schema.AddTable:
-		name = c.Name
-	default:
-		return
-	}
-	o, ok := r.schema.Object(name)
-	if !ok {
-		return
-	}
-	us := o.Uncertainties()
-	for i := range us {
-		if us[i].Pos == (schema.Position{}) {
-			us[i].Pos = pos
-			r.findings = append(r.findings, Finding{Pos: pos, Reason: us[i].Reason, Objects: []schema.QualifiedName{name}})
-		}
-	}
 }
 
 // fixCodec renormalises the codec of a MODIFY COLUMN given without a type,
@@ -257,9 +406,10 @@ func (r *Replayer) fixCodec(conv *Conversion, f codecFixup) {
 
 // uncertain reports whether c targets an object or database already marked
 // uncertain, where a refusal may be the model's ignorance rather than the
-// user's mistake.
-func (r *Replayer) uncertain(c schema.Change) bool {
+// user's mistake, and returns the objects it names.
+func (r *Replayer) uncertain(c schema.Change) ([]schema.QualifiedName, bool) {
 	var name schema.QualifiedName
+	names := func() []schema.QualifiedName { return []schema.QualifiedName{name} }
 	switch c := c.(type) {
 	case *schema.ModifyTable:
 		name = c.Name
@@ -267,16 +417,17 @@ func (r *Replayer) uncertain(c schema.Change) bool {
 		name = c.Name
 	case *schema.RenameObject:
 		name = c.From
+		names = func() []schema.QualifiedName { return []schema.QualifiedName{c.From, c.To} }
 	default:
-		return false
+		return nil, false
 	}
 	if o, ok := r.schema.Object(name); ok && len(o.Uncertainties()) > 0 {
-		return true
+		return names(), true
 	}
-	if d, ok := r.schema.Database(name.Database); ok && len(d.Uncertain) > 0 {
-		return true
+	if d, ok := r.schema.Database(name.Database); ok && len(d.UncertaintiesOf(name.Name)) > 0 {
+		return names(), true
 	}
-	return false
+	return nil, false
 }
 
 // inferViewColumns fills a view's columns from its SELECT when every column
@@ -404,6 +555,14 @@ func inferColumns(s *schema.Schema, db string, q *ch.SelectQuery) ([]*schema.Col
 		}
 		out = append(out, &schema.Column{Name: outName, Type: typ})
 	}
+	for _, c := range out {
+		if c.Type == "" {
+			// A source column without a type (a DEFAULT without one):
+			// the server infers it, the model does not know it (issue
+			// 11 F39).
+			return nil, false
+		}
+	}
 	return out, true
 }
 
@@ -488,4 +647,87 @@ func functionResult(fn string, arg schema.Type) (schema.Type, bool) {
 		}
 	}
 	return "", false
+}
+
+// StatementFootprint is what one statement touches: the databases it
+// names, the databases and objects it creates (CREATE, RENAME ... TO,
+// EXCHANGE, ATTACH, or an unreadable CREATE), and the database a USE
+// switches to.
+type StatementFootprint struct {
+	Databases        []string
+	CreatedDatabases []string
+	Created          []schema.QualifiedName
+	Use              string
+}
+
+// Footprint returns what sql touches, database being the session's. A
+// statement the converter cannot read touches the session's database.
+func Footprint(sql, database string) StatementFootprint {
+	var f StatementFootprint
+	conv, err := Convert(sql, database)
+	if err != nil {
+		f.Databases = []string{database}
+		return f
+	}
+	seen := map[string]bool{}
+	add := func(d string) {
+		if d != "" && !seen[d] {
+			seen[d] = true
+			f.Databases = append(f.Databases, d)
+		}
+	}
+	for _, c := range conv.Changes {
+		objs, ds := touched(c)
+		for _, o := range objs {
+			add(o.Database)
+		}
+		for _, d := range ds {
+			add(d)
+		}
+		switch c := c.(type) {
+		case *schema.AddDatabase:
+			f.CreatedDatabases = append(f.CreatedDatabases, c.D.Name)
+		case *schema.AddTable:
+			f.Created = append(f.Created, c.Name)
+			if c.AsTable != nil {
+				add(c.AsTable.Database)
+			}
+		case *schema.AddView:
+			f.Created = append(f.Created, c.Name)
+		case *schema.AddDictionary:
+			f.Created = append(f.Created, c.Name)
+		case *schema.RenameObject:
+			f.Created = append(f.Created, c.To)
+		case *schema.ExchangeObjects:
+			f.Created = append(f.Created, c.A, c.B)
+		case *schema.AttachObject:
+			f.Created = append(f.Created, c.Name)
+		}
+	}
+	create := strings.EqualFold(firstWord(sql), "CREATE") || strings.EqualFold(firstWord(sql), "ATTACH")
+	for _, u := range conv.Unsupported {
+		for _, o := range u.Objects {
+			add(o.Database)
+			if create {
+				f.Created = append(f.Created, o)
+			}
+		}
+		for _, d := range u.Databases {
+			add(d)
+			if create {
+				f.CreatedDatabases = append(f.CreatedDatabases, d)
+			}
+		}
+	}
+	add(conv.Use)
+	f.Use = conv.Use
+	return f
+}
+
+func firstWord(sql string) string {
+	toks := scanSQL(blankComments(sql))
+	if len(toks) == 0 {
+		return ""
+	}
+	return toks[0].text
 }

@@ -6,20 +6,30 @@ import (
 	"github.com/chschema/chschema/schema"
 )
 
-// UseDatabase sets the session database for the unqualified names of the
-// statements replayed next, as when a new file (a new session) starts.
-func (r *Replayer) UseDatabase(db string) { r.database = db }
+// UseDatabase starts a new session, as a new file (section) does: db is
+// the current database for the unqualified names of the statements
+// replayed next, and the previous session's temporary tables and settings
+// (SET) are gone.
+func (r *Replayer) UseDatabase(db string) { r.database, r.temporary, r.settings = db, nil, nil }
 
 // StartingSchema is the schema a server holds before any migration runs: its
 // default database and the session's database (the DSN's, which the
-// deployment created), both Atomic.
+// deployment created). No migration declared them, so their engine (Atomic
+// on most servers, Ordinary on old ones, Overlay on chDB's) and comment are
+// unknown and never compared.
 func StartingSchema(database string) *schema.Schema {
 	s := schema.New()
-	s.AddDatabase(&schema.Database{Name: "default", Engine: schema.Engine{Name: "Atomic"}})
+	s.AddDatabase(ImplicitDatabase("default"))
 	if database != "" && database != "default" {
-		s.AddDatabase(&schema.Database{Name: database, Engine: schema.Engine{Name: "Atomic"}})
+		s.AddDatabase(ImplicitDatabase(database))
 	}
 	return s
+}
+
+// ImplicitDatabase is a database that exists without a statement declaring
+// it: its engine and comment are unknown.
+func ImplicitDatabase(name string) *schema.Database {
+	return &schema.Database{Name: name, CommentUnknown: true}
 }
 
 // result sorts the replayed schema and returns it with the findings and

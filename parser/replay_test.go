@@ -402,3 +402,20 @@ CREATE VIEW v AS SELECT c FROM src;`)
 		}
 	}
 }
+
+// TestRestoreIsUncertain: RESTORE creates what it restores, which the
+// model cannot know (an audit of the statements recognised as having no
+// schema effect found it counted among them).
+func TestRestoreIsUncertain(t *testing.T) {
+	r := replay(t, "RESTORE TABLE db.t FROM Disk('backups', 'b.zip');\nRESTORE DATABASE other FROM Disk('backups', 'b.zip');")
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := r.Schema().Database("db")
+	if len(d.UncertaintiesOf("t")) == 0 {
+		t.Errorf("db.t: no uncertainty: %+v", d.Uncertain)
+	}
+	if o, ok := r.Schema().Database("other"); !ok || !o.UncertainWhole() {
+		t.Errorf("database other: %+v", o)
+	}
+}

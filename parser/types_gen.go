@@ -97,18 +97,6 @@ var catalogTypeNames = map[string]string{
 	"YEAR":                            "UInt16",
 }
 
-// Generated from system.dictionary_layouts of ClickHouse 26.7:
-// SELECT upper(name) FROM system.dictionary_layouts WHERE NOT is_complex
-
-// simpleKeyLayouts are the dictionary layouts with a simple key, which the
-// server stores as UInt64 whatever integer type is declared. The others
-// (COMPLEX_KEY_*, IP_TRIE, POLYGON*, REGEXP_TREE, NAIVE_BAYES) keep the
-// declared types. TestTypeCatalog checks it against the server.
-var simpleKeyLayouts = map[string]bool{
-	"CACHE": true, "DIRECT": true, "FLAT": true, "HASHED": true, "HASHED_ARRAY": true,
-	"RANGE_HASHED": true, "SPARSE_HASHED": true, "SSD_CACHE": true,
-}
-
 // Generated from system.table_engines of ClickHouse 26.7:
 // SELECT name FROM system.table_engines WHERE NOT supports_settings
 

@@ -5,7 +5,8 @@
 // build) and the desired one (a directory of CREATE statements) into the
 // next migration.
 //
-// All SQL the planner writes is written in sql.go. Changes ClickHouse
+// All SQL the planner writes is written in sql.go, and the ON CLUSTER
+// clause of Options.Cluster in cluster.go. Changes ClickHouse
 // cannot make in place are never faked: they are a *RecreateError, or, with
 // Options.AllowRecreate, an explicit new-table, copy, exchange and drop
 // sequence.
@@ -143,6 +144,15 @@ type Options struct {
 	Confirm RenameConfirmer
 	// Diff are options for the comparison (ignore rules).
 	Diff []diff.Option
+	// DatabaseVars maps database names to the template variables the
+	// migrations name them with (parser.DatabaseVariables): those names
+	// are written ${VAR} in the generated SQL, so that the migration
+	// follows the variable in every deployment.
+	DatabaseVars map[string]string
+	// Cluster, when set, writes every statement ON CLUSTER Cluster, for
+	// migrations a cluster runs through its distributed DDL queue. A table
+	// rebuild (INSERT … SELECT) is then an error wrapping ErrCluster.
+	Cluster string
 }
 
 // Statement is one statement of a generated section.
@@ -236,8 +246,23 @@ func Plan(from, to *schema.Schema, opts Options) (*Migration, error) {
 		return nil, fmt.Errorf("plan: the down section: %w", err)
 	}
 	m := &Migration{Up: up.stmts, Down: down.stmts, Warnings: up.warnings}
+	if opts.Cluster != "" {
+		if m.Up, err = onCluster(m.Up, opts.Cluster); err != nil {
+			return nil, err
+		}
+		if m.Down, err = onCluster(m.Down, opts.Cluster); err != nil {
+			return nil, fmt.Errorf("plan: the down section: %w", err)
+		}
+	}
+	// Variables last: the statements above are read as SQL, and ${VAR} is
+	// not SQL.
+	for _, ss := range [][]Statement{m.Up, m.Down} {
+		for i := range ss {
+			ss[i].SQL = templateDatabases(ss[i].SQL, opts.DatabaseVars)
+		}
+	}
 	if !opts.AllowRecreate {
-		for _, s := range down.stmts {
+		for _, s := range m.Down {
 			if strings.HasPrefix(s.Comment, "RECREATE ") {
 				m.Warnings = append(m.Warnings, "the down section rebuilds a table, which ClickHouse cannot revert in place: "+firstLine(s.Comment))
 			}
@@ -246,7 +271,7 @@ func Plan(from, to *schema.Schema, opts Options) (*Migration, error) {
 	for _, r := range up.renames {
 		m.Renames = append(m.Renames, r.hint())
 	}
-	for _, s := range up.stmts {
+	for _, s := range m.Up {
 		if s.Destructive {
 			m.Destructive = append(m.Destructive, destructiveLine(s))
 		}

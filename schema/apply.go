@@ -33,9 +33,6 @@ func (s *Schema) Apply(c Change) error {
 			return fmt.Errorf("database %s: %w", QuoteIdent(c.D.Name), ErrExists)
 		}
 		d := *c.D
-		if d.Engine.Name == "" {
-			d.Engine = Engine{Name: "Atomic"}
-		}
 		s.AddDatabase(&d)
 		return nil
 	case *DropDatabase:
@@ -48,12 +45,22 @@ func (s *Schema) Apply(c Change) error {
 		}
 		s.Databases = slices.Delete(s.Databases, i, i+1)
 		return nil
+	case *TruncateDatabase:
+		d, ok := s.Database(c.Name)
+		if !ok {
+			if c.IfExists {
+				return nil
+			}
+			return fmt.Errorf("database %s: %w", QuoteIdent(c.Name), ErrNotExist)
+		}
+		d.Tables, d.Views, d.Dictionaries, d.Detached = nil, nil, nil, nil
+		return nil
 	case *ModifyDatabaseComment:
 		d, ok := s.Database(c.Name)
 		if !ok {
 			return fmt.Errorf("database %s: %w", QuoteIdent(c.Name), ErrNotExist)
 		}
-		d.Comment = c.Comment
+		d.Comment, d.CommentUnknown = c.Comment, false
 		return nil
 	case *AddTable:
 		return s.addTable(c)
@@ -71,7 +78,7 @@ func (s *Schema) Apply(c Change) error {
 			}
 			return fmt.Errorf("%s %s: %w", kindWord(c.Kind), c.Name, ErrNotExist)
 		}
-		if c.Kind != 0 && !kindMatches(c.Kind, o.Kind()) {
+		if c.Kind != 0 && !kindMatches(c.Kind, o) {
 			return fmt.Errorf("DROP %s %s: it is a %s: %w", c.Kind, c.Name, o.Kind(), ErrInvalid)
 		}
 		removeObject(o)
@@ -103,7 +110,7 @@ func (s *Schema) Apply(c Change) error {
 			}
 			return fmt.Errorf("table %s: %w", c.Name, ErrNotExist)
 		}
-		if c.Kind != 0 && !kindMatches(c.Kind, o.Kind()) {
+		if c.Kind != 0 && !kindMatches(c.Kind, o) {
 			return fmt.Errorf("DETACH %s %s: it is a %s: %w", c.Kind, c.Name, o.Kind(), ErrInvalid)
 		}
 		d := dbOf(o)
@@ -159,19 +166,41 @@ func (s *Schema) Apply(c Change) error {
 		s.Functions = slices.Delete(s.Functions, i, i+1)
 		return nil
 	case *MarkUncertain:
+		// Nothing is dropped: an object the model does not have is marked
+		// by name in its database, and a database the model does not have
+		// is added, unknown, as a whole uncertain one.
 		for _, n := range c.Objects {
 			if o, ok := s.Object(n); ok {
 				o.MarkUncertain(c.Reason)
+				continue
 			}
+			d := s.uncertainDatabase(n.Database, c.Reason)
+			u := c.Reason
+			u.Object = n.Name
+			d.Uncertain = append(d.Uncertain, u)
 		}
 		for _, n := range c.Databases {
 			if d, ok := s.Database(n); ok {
 				d.Uncertain = append(d.Uncertain, c.Reason)
+			} else {
+				s.uncertainDatabase(n, c.Reason)
 			}
 		}
 		return nil
 	}
 	return fmt.Errorf("%T is not a top-level change: %w", c, ErrInvalid)
+}
+
+// uncertainDatabase returns the database called name, adding it when the
+// model does not have it: its engine and comment unknown, and every object
+// in it uncertain for reason.
+func (s *Schema) uncertainDatabase(name string, reason Uncertainty) *Database {
+	if d, ok := s.Database(name); ok {
+		return d
+	}
+	reason.Object = ""
+	reason.Reason = "database " + QuoteIdent(name) + " is not in the model: " + reason.Reason
+	return s.AddDatabase(&Database{Name: name, CommentUnknown: true, Uncertain: []Uncertainty{reason}})
 }
 
 func kindWord(k ObjectKind) string {
@@ -181,13 +210,22 @@ func kindWord(k ObjectKind) string {
 	return k.String()
 }
 
-func kindMatches(want, got ObjectKind) bool {
+// kindMatches reports whether DROP or DETACH with the keyword of kind want
+// applies to o, as the server decides (derived from ClickHouse 26.7 for
+// every keyword and object kind, TestDropKinds): DROP TABLE drops tables
+// and views but not dictionaries, DROP VIEW only views, and DROP
+// DICTIONARY dictionaries and tables of the Dictionary engine.
+func kindMatches(want ObjectKind, o Object) bool {
+	got := o.Kind()
 	switch want {
 	case KindTable:
-		// DROP TABLE drops views too, but not dictionaries.
 		return got != KindDictionary
 	case KindView, KindMaterializedView:
 		return got == KindView || got == KindMaterializedView
+	case KindDictionary:
+		if t, ok := o.(*Table); ok && t.Engine.Name == "Dictionary" {
+			return true
+		}
 	}
 	return want == got
 }
@@ -198,12 +236,6 @@ func (s *Schema) addTable(c *AddTable) error {
 		src, ok := s.Object(*c.AsTable)
 		if !ok {
 			return fmt.Errorf("table %s (in AS): %w", c.AsTable, ErrNotExist)
-		}
-		if len(src.Uncertainties()) > 0 {
-			// What the model does not know of the source, it does not
-			// know of the copy.
-			t.MarkUncertain(Uncertainty{Reason: "CREATE TABLE AS " + c.AsTable.String() + ", which the model cannot follow: " +
-				src.Uncertainties()[0].Reason})
 		}
 		st, ok := src.(*Table)
 		if !ok {
@@ -227,6 +259,13 @@ func (s *Schema) addTable(c *AddTable) error {
 		}
 		from := st.clone()
 		t.Columns = from.Columns
+		if t.Engine.Name != "" && !t.Engine.IsMergeTree() {
+			// Only MergeTree tables have TTLs: the server leaves the
+			// source's column TTLs out (ClickHouse test 02230).
+			for _, c := range t.Columns {
+				c.TTL = ""
+			}
+		}
 		t.Constraints = from.Constraints
 		if constraintsNotKept(from.Engine.Name) {
 			// The copy takes the source's metadata as its engine keeps it.
@@ -312,7 +351,7 @@ func (st *Storage) Normalize() {
 			}
 		}
 	}
-	if st.Engine.IsMergeTree() {
+	if _, _, _, old := st.Engine.OldSyntax(); st.Engine.IsMergeTree() && !old {
 		if _, ok := st.Settings.Get("index_granularity"); !ok {
 			st.Settings = append(st.Settings, Setting{Name: "index_granularity", Value: "8192"})
 		}
@@ -413,7 +452,18 @@ func (s *Schema) alter(c *ModifyTable) error {
 	switch o := o.(type) {
 	case *Table:
 		t := o.clone()
+		skipNested := map[string]bool{} // ADD COLUMN IF NOT EXISTS n Nested(…) with n.x present
 		for _, a := range c.Changes {
+			if add, ok := a.(*AddColumn); ok && add.Nested != "" && add.IfNotExists {
+				present, seen := skipNested[add.Nested]
+				if !seen {
+					present = slices.ContainsFunc(t.Columns, func(x *Column) bool { return strings.HasPrefix(x.Name, add.Nested+".") })
+					skipNested[add.Nested] = present
+				}
+				if present {
+					continue
+				}
+			}
 			if err := t.alter(a); err != nil {
 				return fmt.Errorf("ALTER TABLE %s: %w", c.Name, err)
 			}
@@ -453,6 +503,20 @@ func (s *Schema) alter(c *ModifyTable) error {
 		*o = v
 		return nil
 	}
+	if x, ok := o.(*Dictionary); ok {
+		// ALTER TABLE d MODIFY COMMENT is the one ALTER of a dictionary
+		// (ClickHouse test 02155).
+		comment := x.Comment
+		for _, a := range c.Changes {
+			m, ok := a.(*ModifyComment)
+			if !ok {
+				return fmt.Errorf("ALTER TABLE %s: %T on a dictionary: %w", c.Name, a, ErrInvalid)
+			}
+			comment = m.Comment
+		}
+		x.Comment = comment
+		return nil
+	}
 	return fmt.Errorf("ALTER TABLE %s: it is a %s: %w", c.Name, o.Kind(), ErrInvalid)
 }
 
@@ -475,6 +539,14 @@ func (t *Table) alter(c Change) error {
 		i := slices.IndexFunc(t.Columns, func(x *Column) bool { return x.Name == c.Name })
 		if i < 0 {
 			if c.IfExists {
+				// Even for a Nested n with n.x columns: the server's
+				// IF EXISTS looks for a column named n.
+				return nil
+			}
+			// DROP COLUMN n, n a Nested column: every n.x goes.
+			nested := func(x *Column) bool { return strings.HasPrefix(x.Name, c.Name+".") }
+			if slices.ContainsFunc(t.Columns, nested) {
+				t.Columns = slices.DeleteFunc(t.Columns, nested)
 				return nil
 			}
 			return fmt.Errorf("column %s: %w", BackQuote(c.Name), ErrNotExist)
@@ -491,24 +563,10 @@ func (t *Table) alter(c Change) error {
 		if _, ok := t.Column(c.To); ok {
 			return fmt.Errorf("column %s: %w", BackQuote(c.To), ErrExists)
 		}
+		if err := t.renameColumnRefs(c.From, c.To); err != nil {
+			return err
+		}
 		col.Name = c.To
-		// The server renames the column in the expressions that read it:
-		// other columns' defaults and TTLs, skip indexes, constraints and
-		// the table's TTL (keys and projections that read it refuse the
-		// rename).
-		for _, x := range t.Columns {
-			if x.Default != nil {
-				x.Default.Expr = RenameIdent(x.Default.Expr, c.From, c.To)
-			}
-			x.TTL = RenameIdent(x.TTL, c.From, c.To)
-		}
-		for _, ix := range t.Indexes {
-			ix.Expr = RenameIdent(ix.Expr, c.From, c.To)
-		}
-		for _, k := range t.Constraints {
-			k.Expr = RenameIdent(k.Expr, c.From, c.To)
-		}
-		t.TTL = TTL(RenameIdent(Expr(t.TTL), c.From, c.To))
 	case *ModifyColumn:
 		i := slices.IndexFunc(t.Columns, func(x *Column) bool { return x.Name == c.To.Name })
 		if i < 0 {
@@ -640,6 +698,15 @@ func insertAt(cols []*Column, c *Column, after string, first bool) ([]*Column, e
 		return slices.Insert(cols, 0, c), nil
 	case after != "":
 		j := slices.IndexFunc(cols, func(x *Column) bool { return x.Name == after })
+		if j < 0 {
+			// AFTER n, n a Nested column: after the last of its n.x
+			// columns, as the server places it.
+			for k, x := range cols {
+				if strings.HasPrefix(x.Name, after+".") {
+					j = k
+				}
+			}
+		}
 		if j < 0 {
 			return nil, fmt.Errorf("column %s (in AFTER): %w", BackQuote(after), ErrNotExist)
 		}

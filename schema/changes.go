@@ -24,6 +24,12 @@ type (
 		Name    string
 		Comment Comment
 	}
+	// TruncateDatabase is TRUNCATE DATABASE: it drops every table, view
+	// and dictionary of the database, and keeps the database.
+	TruncateDatabase struct {
+		Name     string
+		IfExists bool
+	}
 )
 
 // Changes of whole objects (tables, views, dictionaries).
@@ -105,6 +111,11 @@ type (
 		IfNotExists bool
 		After       string
 		First       bool
+		// Nested names the Nested column C is a subcolumn of (n for
+		// n.a), when the ALTER added it as n Nested(…): with
+		// IfNotExists, the server adds none of n's subcolumns when any
+		// n.x column exists.
+		Nested string
 	}
 	// DropColumn is DROP COLUMN.
 	DropColumn struct {
@@ -229,6 +240,7 @@ type MarkUncertain struct {
 func (*AddDatabase) change()           {}
 func (*DropDatabase) change()          {}
 func (*ModifyDatabaseComment) change() {}
+func (*TruncateDatabase) change()      {}
 func (*AddTable) change()              {}
 func (*AddView) change()               {}
 func (*AddDictionary) change()         {}

@@ -376,8 +376,10 @@ func (in *liveReader) fetchTables() func() error {
 		// table's metadata for them.
 		cols = append(cols, "engine_full", "create_table_query", "as_select")
 	}
+	// A Dictionary database shows every dictionary of the server as a
+	// table: they are no objects of its own (issue 11 F29).
 	q := "SELECT " + strings.Join(cols, ", ") + " FROM system.tables WHERE " + in.dbFilter("database") +
-		" AND NOT is_temporary ORDER BY database, name"
+		" AND NOT is_temporary AND database NOT IN (SELECT name FROM system.databases WHERE engine = 'Dictionary') ORDER BY database, name"
 	return func() error {
 		if err := in.readTables(q); err != nil {
 			return err

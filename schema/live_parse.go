@@ -222,6 +222,8 @@ func readIdent(s string) (name, rest string) {
 	return s[:j], s[j:]
 }
 
+// unquoteIdent reads a quoted identifier as the server prints it: with the
+// escapes of identEscaper.
 func unquoteIdent(q string) string {
 	if len(q) < 2 {
 		return q
@@ -231,6 +233,10 @@ func unquoteIdent(q string) string {
 	for i := 0; i < len(body); i++ {
 		if body[i] == '\\' && i+1 < len(body) {
 			i++
+			if c, ok := controlEscapes[body[i]]; ok {
+				b.WriteByte(c)
+				continue
+			}
 		} else if body[i] == q[0] && i+1 < len(body) && body[i+1] == q[0] {
 			i++
 		}
@@ -238,6 +244,10 @@ func unquoteIdent(q string) string {
 	}
 	return b.String()
 }
+
+// controlEscapes are the control characters the server's formatter writes
+// as a backslash and a letter.
+var controlEscapes = map[byte]byte{'n': '\n', 't': '\t', 'r': '\r', '0': 0, 'b': '\b', 'f': '\f'}
 
 // columnTTLsFromCreate returns the TTL expression of every column of a
 // CREATE TABLE that has one.

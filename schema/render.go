@@ -157,7 +157,10 @@ func RenderFunction(f *Function) string {
 
 // RenderColumn returns a column definition as create_table_query prints it.
 func RenderColumn(c *Column) string {
-	s := BackQuote(c.Name) + " " + string(c.Type)
+	s := BackQuote(c.Name)
+	if c.Type != "" {
+		s += " " + string(c.Type) // empty: the server infers it
+	}
 	if c.Default != nil {
 		s += " " + string(c.Default.Kind)
 		if c.Default.Expr != "" {
@@ -220,6 +223,9 @@ func renderStorage(st Storage) string {
 		return ""
 	}
 	s := " ENGINE = " + st.Engine.String()
+	if _, _, _, old := st.Engine.OldSyntax(); old {
+		return s // the keys are the engine's arguments
+	}
 	if st.PartitionBy != "" {
 		s += " PARTITION BY " + string(st.PartitionBy)
 	}
@@ -310,7 +316,10 @@ func RenderDictionary(x *Dictionary) string {
 		s += " PRIMARY KEY " + strings.Join(x.PrimaryKey, ", ")
 	}
 	s += " SOURCE(" + x.Source.Type + "(" + dictParams(x.Source.Params) + "))"
-	s += " LIFETIME(MIN " + strconv.FormatUint(x.Lifetime.Min, 10) + " MAX " + strconv.FormatUint(x.Lifetime.Max, 10) + ")"
+	if !strings.HasSuffix(x.Layout.Type, "DIRECT") || x.Lifetime.Min+x.Lifetime.Max > 0 {
+		// A DIRECT layout has no lifetime: the server refuses one.
+		s += " LIFETIME(MIN " + strconv.FormatUint(x.Lifetime.Min, 10) + " MAX " + strconv.FormatUint(x.Lifetime.Max, 10) + ")"
+	}
 	s += " LAYOUT(" + x.Layout.Type + "(" + dictParams(x.Layout.Params) + "))"
 	if x.Range != nil {
 		s += " RANGE(MIN " + QuoteIdent(x.Range.Min) + " MAX " + QuoteIdent(x.Range.Max) + ")"
@@ -335,6 +344,15 @@ func dictParams(ps []DictParam) string {
 // QuoteString single-quotes s with backslash escapes, as the server's
 // formatter does.
 func QuoteString(s string) string {
-	r := strings.NewReplacer("\\", `\\`, "'", `\'`, "\n", `\n`, "\t", `\t`, "\r", `\r`, "\x00", `\0`, "\b", `\b`, "\f", `\f`)
-	return "'" + r.Replace(s) + "'"
+	return "'" + stringEscaper.Replace(s) + "'"
 }
+
+// stringEscaper and identEscaper escape what the server's formatter escapes
+// in a quoted string and in a backquoted identifier: the backslash, the
+// quote, and the control characters \b, \f, \n, \r, \t and NUL; other
+// bytes are written as they are. Built once: a Replacer builds its tables
+// on first use, which cost more than the replacing in replay's hot path.
+var (
+	stringEscaper = strings.NewReplacer("\\", `\\`, "'", `\'`, "\n", `\n`, "\t", `\t`, "\r", `\r`, "\x00", `\0`, "\b", `\b`, "\f", `\f`)
+	identEscaper  = strings.NewReplacer("\\", `\\`, "`", "\\`", "\n", `\n`, "\t", `\t`, "\r", `\r`, "\x00", `\0`, "\b", `\b`, "\f", `\f`)
+)

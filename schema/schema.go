@@ -93,10 +93,13 @@ type Position struct {
 	Col  int    `json:"col,omitempty"`
 }
 
-// String returns file:line:col.
+// String returns file:line:col, or just file when Line is 0.
 func (p Position) String() string {
-	if p.File == "" {
+	switch {
+	case p.File == "":
 		return fmt.Sprintf("%d:%d", p.Line, p.Col)
+	case p.Line == 0: // the file as a whole
+		return p.File
 	}
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
 }
@@ -107,15 +110,31 @@ func (p Position) String() string {
 type Uncertainty struct {
 	Reason string   `json:"reason"`
 	Pos    Position `json:"pos"`
+	// Object, in a database's uncertainties, names the one object of the
+	// database it is about, which the model does not have (a statement
+	// that could not be read may have created it); empty, it is about
+	// every object of the database.
+	Object string `json:"object,omitempty"`
+	// Exists says the statement certainly created the object (CREATE
+	// TABLE … AS SELECT, a column without a type): only its definition
+	// is unknown, so whether it exists is still compared.
+	Exists bool `json:"exists,omitempty"`
 }
 
 // Database is a ClickHouse database and the objects in it.
 type Database struct {
 	Schema *Schema `json:"-"`
 	Name   string  `json:"name"`
-	// Engine is the database engine, "Atomic" unless told otherwise.
+	// Engine is the database engine. It is empty when no statement
+	// declared it (CREATE DATABASE without ENGINE, or a database that
+	// existed before the migrations): the server's default_database_engine
+	// decides, so it is unknown, and never compared.
 	Engine  Engine  `json:"engine"`
 	Comment Comment `json:"comment,omitempty"`
+	// CommentUnknown says no statement declared the comment: the database
+	// existed before the migrations (default, the session's database) and
+	// none has set its comment since. It is then never compared.
+	CommentUnknown bool `json:"comment_unknown,omitempty"`
 
 	Tables       []*Table      `json:"tables,omitempty"`
 	Views        []*View       `json:"views,omitempty"`
@@ -125,6 +144,29 @@ type Database struct {
 	Detached []Object `json:"-"`
 
 	Uncertain []Uncertainty `json:"uncertain,omitempty"`
+}
+
+// UncertaintiesOf returns the database's uncertainties that concern the
+// object called name: those about every object, and those about it.
+func (d *Database) UncertaintiesOf(name string) []Uncertainty {
+	var out []Uncertainty
+	for _, u := range d.Uncertain {
+		if u.Object == "" || u.Object == name {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// UncertainWhole reports whether an uncertainty concerns every object of
+// the database.
+func (d *Database) UncertainWhole() bool {
+	for _, u := range d.Uncertain {
+		if u.Object == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // Table returns the table called name.
@@ -318,6 +360,36 @@ func (e Engine) String() string {
 
 // IsMergeTree reports whether the engine is of the MergeTree family.
 func (e Engine) IsMergeTree() bool { return strings.HasSuffix(e.Name, "MergeTree") }
+
+// OldSyntax locates the keys in a MergeTree engine of the deprecated form
+// MergeTree(date, [sampling,] key, granularity[, engine arguments]), the
+// Replicated ones after their path and replica: it returns the indexes of
+// the date column, the sampling expression (-1 when there is none) and the
+// key among e.Params. The server derives PARTITION BY toYYYYMM(date), ORDER
+// BY and PRIMARY KEY key, and SAMPLE BY sampling from them, and prints no
+// clause and no SETTINGS after such an engine.
+func (e Engine) OldSyntax() (date, sample, key int, ok bool) {
+	if !e.IsMergeTree() {
+		return 0, 0, 0, false
+	}
+	off := 0
+	if strings.HasPrefix(e.Name, "Replicated") {
+		off = 2
+	}
+	isGranularity := func(i int) bool {
+		if i >= len(e.Params) || e.Params[i] == "" {
+			return false
+		}
+		return strings.Trim(string(e.Params[i]), "0123456789") == ""
+	}
+	switch {
+	case isGranularity(off + 2):
+		return off, -1, off + 1, true
+	case isGranularity(off + 3):
+		return off, off + 1, off + 2, true
+	}
+	return 0, 0, 0, false
+}
 
 // Expr is an SQL expression in the canonical form the server prints it.
 type Expr string
@@ -621,13 +693,13 @@ func dbName(d *Database) string {
 }
 
 // QuoteIdent backquotes an identifier when it is not a plain word or is one
-// of quotedKeywords, escaping backslashes and backquotes, the way the
-// server's formatter does.
+// of quotedKeywords, escaping what the server's formatter escapes
+// (identEscaper).
 func QuoteIdent(s string) string {
 	if isPlainIdent(s) && !quotedKeywords[strings.ToUpper(s)] {
 		return s
 	}
-	return "`" + strings.NewReplacer("\\", "\\\\", "`", "\\`").Replace(s) + "`"
+	return "`" + identEscaper.Replace(s) + "`"
 }
 
 // quotedKeywords are the keywords the server back-quotes when they are
@@ -639,7 +711,7 @@ var quotedKeywords = map[string]bool{"ALL": true, "DISTINCT": true, "FROM": true
 // BackQuote always backquotes an identifier, as the server does for column
 // names in create_table_query.
 func BackQuote(s string) string {
-	return "`" + strings.NewReplacer("\\", "\\\\", "`", "\\`").Replace(s) + "`"
+	return "`" + identEscaper.Replace(s) + "`"
 }
 
 func isPlainIdent(s string) bool {

@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/alecthomas/kong"
@@ -16,53 +14,13 @@ import (
 // Exit codes, the same for every command.
 const (
 	exitOK       = 0 // nothing to report
-	exitFindings = 1 // findings: drift, lint errors
+	exitFindings = 1 // findings: drift, lint errors, refusals, pending migrations with status --exit-code
 	exitError    = 2 // usage or runtime error
 )
 
 // errFindings is returned by a command that has printed its findings (drift,
 // lint errors) and wants the process to exit 1 without a further message.
 var errFindings = errors.New("chschema: findings reported")
-
-// version is chschema's own version; release builds set it with
-// -ldflags "-X main.version=v1.2.3".
-var version = ""
-
-// Version reports chschema's version: the -X flag, else the module version
-// recorded at build time, else "devel".
-func Version() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
-}
-
-// Globals are the flags every command shares.
-type Globals struct {
-	Dir    string            `help:"Migrations root: one subdirectory per service." env:"CHSCHEMA_DIR" default:"migrations" type:"path" placeholder:"DIR"`
-	DSN    string            `name:"dsn" help:"ClickHouse DSN, for example clickhouse://user:pass@127.0.0.1:9000/db." env:"CHSCHEMA_DSN" placeholder:"DSN"`
-	Var    map[string]string `help:"Template variable for $${NAME} in migrations; repeatable. Also from env CHSCHEMA_VAR_<NAME>." placeholder:"NAME=VALUE" mapsep:"none"`
-	Format string            `help:"Output format: text, json or github (GitHub Actions annotations)." enum:"text,json,github" default:"text"`
-}
-
-// Vars returns the template variables: CHSCHEMA_VAR_<NAME> from the
-// environment, overridden by --var flags.
-func (g *Globals) Vars(environ []string) map[string]string {
-	vars := map[string]string{}
-	for _, kv := range environ {
-		name, value, ok := strings.Cut(kv, "=")
-		if n, found := strings.CutPrefix(name, "CHSCHEMA_VAR_"); ok && found && n != "" {
-			vars[n] = value
-		}
-	}
-	for k, v := range g.Var {
-		vars[k] = v
-	}
-	return vars
-}
 
 // Env is what commands receive from the process: output streams and the
 // environment. Tests build their own.
@@ -75,11 +33,19 @@ type Env struct {
 	IsTTY bool
 	// StderrTTY reports whether Stderr is a terminal (for progress).
 	StderrTTY bool
+	logState
+	// interrupts handles SIGINT and SIGTERM (nil in tests that run
+	// commands in-process).
+	interrupts *interrupts
 }
 
 func newEnv() *Env {
-	return &Env{Ctx: context.Background(), Stdout: os.Stdout, Stderr: os.Stderr, Environ: os.Environ(),
-		IsTTY: isTerminal(os.Stdout), StderrTTY: isTerminal(os.Stderr)}
+	ctx, in := notifyInterrupts(context.Background(), os.Stderr)
+	env := &Env{Ctx: ctx, Stdout: os.Stdout, Stderr: os.Stderr, Environ: os.Environ(),
+		IsTTY: isTerminal(os.Stdout), StderrTTY: isTerminal(os.Stderr), interrupts: in}
+	emit := env.event
+	in.emit.Store(&emit)
+	return env
 }
 
 // isTerminal reports whether f is a terminal (not merely a character
@@ -89,23 +55,23 @@ func isTerminal(f *os.File) bool {
 	return err == nil
 }
 
-// CLI is the root command.
+// CLI is the root command. It has no flags of its own: each command
+// declares the flags it uses (see flags.go).
 type CLI struct {
-	Globals
-
-	Version  VersionCmd  `cmd:"" help:"Print chschema's version, and with --dsn the server's."`
+	Version  VersionCmd  `cmd:"" help:"Print chschema's version and build (module version, VCS revision), and with --dsn the server's."`
 	New      NewCmd      `cmd:"" help:"Create the next migration of a service, with -- +up and -- +down sections."`
-	Hash     HashCmd     `cmd:"" help:"Seal the current migrations into <dir>/chschema.sum (the release step)."`
-	Lint     LintCmd     `cmd:"" help:"Check the migrations offline (with --dsn, also with the server's parser); exit 1 on findings."`
+	Hash     HashCmd     `cmd:"" help:"Seal the current migrations into <dir>/chschema.sum (the release step); refuses, exit 1, what lint rejects."`
+	Lint     LintCmd     `cmd:"" help:"Check the migrations offline (with --dsn, also with the server's parser; with --base REF, also against the release at git revision REF); exit 1 on error findings (warnings, such as the cluster rules, and notes do not fail it)."`
 	Schema   SchemaCmd   `cmd:"" help:"Print the expected schema (init.sql, then every migration) as canonical SQL, or JSON with --format json."`
-	Migrate  MigrateCmd  `cmd:"" help:"Apply the pending migrations: wait for the server, lock, run init.sql, verify, apply in order, record."`
-	Down     DownCmd     `cmd:"" help:"Revert applied migrations, most recent first, with their down sections."`
-	Status   StatusCmd   `cmd:"" help:"Show each migration's state: applied, pending, incomplete, edited or missing."`
-	Baseline BaselineCmd `cmd:"" help:"Record migrations up to VERSION as applied without running them, after checking the schema."`
-	Verify   VerifyCmd   `cmd:"" help:"On a scratch server (--dev-dsn): apply all, down to 0, apply again, comparing the schema after each step."`
+	SQL      SQLCmd      `cmd:"" name:"sql" help:"Print, offline, the statements a first migrate would run: init.sql, then the up sections, rendered."`
+	Migrate  MigrateCmd  `cmd:"" help:"Apply the pending migrations: check chschema.sum, wait for the server, lock, pre-flight checks, init.sql, apply in order, record. Each section (init.sql, an up section) runs in one ClickHouse session, as clickhouse-client would run the file: its USE, SET and temporary tables reach the statements after them, and no other section."`
+	Down     DownCmd     `cmd:"" help:"Revert applied migrations, most recent first, with their down sections (after checking chschema.sum), each in one ClickHouse session; refuses to destroy data without --allow-data-loss."`
+	Status   StatusCmd   `cmd:"" help:"Show each migration's state: applied, baselined, pending, incomplete, edited or missing; --exit-code for CI."`
+	Baseline BaselineCmd `cmd:"" help:"Record migrations up to VERSION as applied without running them, after checking chschema.sum and the schema."`
+	Verify   VerifyCmd   `cmd:"" help:"On a scratch server (--dev-dsn): apply all, down to 0, apply again, comparing the schema after each step; then clean up."`
 	Unlock   UnlockCmd   `cmd:"" help:"Force the release of the migration lock (after a crashed migrate)."`
-	Diff     DiffCmd     `cmd:"" help:"Report drift between what the migrations say and what the server holds."`
-	Dump     DumpCmd     `cmd:"" help:"Write the expected schema (with --dsn, the live one) as the desired schema directory: one .sql file per database."`
+	Diff     DiffCmd     `cmd:"" help:"Report drift between what the migrations say and what the server holds, in every database the migrations touch."`
+	Dump     DumpCmd     `cmd:"" help:"Write the expected schema (with --dsn, the live one, without chschema's own tables) as the desired schema directory: one .sql file per database."`
 	Plan     PlanCmd     `cmd:"" help:"Generate the next migration of SERVICE from the expected schema to the desired one (--schema-dir), with a down section."`
 	Check    CheckCmd    `cmd:"" help:"Exit 1, printing the diff, when the migrations do not build the desired schema (--schema-dir)."`
 }
@@ -118,20 +84,25 @@ type exitPanic int
 // ExpectedSource).
 func run(args []string, env *Env, opts ...kong.Option) (code int) {
 	var cli CLI
-	parser, err := kong.New(&cli, append([]kong.Option{
+	env.logStart()
+	g := &Globals{Format: formatBeforeParse(args), events: env.event}
+	base := []kong.Option{
 		kong.Name("chschema"),
-		kong.Description("Manage ClickHouse schemas: sequential raw-SQL migrations, checksums and drift detection."),
-		kong.UsageOnError(),
+		kong.Description("Manage ClickHouse schemas: sequential raw-SQL migrations, checksums and drift detection. Every flag can also be set by a CHSCHEMA_* environment variable (shown in each command's --help)."),
 		kong.Writers(env.Stdout, env.Stderr),
 		kong.Exit(func(code int) { panic(exitPanic(code)) }),
-		kong.Bind(&cli.Globals, env),
+		kong.Bind(g, env),
 		kong.BindTo(env.Ctx, (*context.Context)(nil)),
 		kong.BindTo(ExpectedSource(migrationsSource{}), (*ExpectedSource)(nil)),
 		kong.Bind(newPrompter(env)),
-	}, opts...)...)
+	}
+	if g.Format != "json" {
+		// Usage goes to stdout, which in JSON mode holds one document.
+		base = append(base, kong.UsageOnError())
+	}
+	parser, err := kong.New(&cli, append(base, opts...)...)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "chschema: %v\n", err)
-		return exitError
+		return reportError(env, g, err, false)
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -147,15 +118,39 @@ func run(args []string, env *Env, opts ...kong.Option) (code int) {
 	}()
 	kctx, err := parser.Parse(args)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "chschema: %v\n", err)
-		return exitError
+		return reportError(env, g, err, false)
 	}
-	if err := kctx.Run(); err != nil {
-		if errors.Is(err, errFindings) {
-			return exitFindings
+	*g = globalsOf(kctx)
+	g.events = env.event
+	env.LogFormat = logFormatOf(kctx)
+	err = kctx.Run()
+	code = exitCode(err)
+	if c, ok := env.interruptedCode(err); ok {
+		code = c
+	}
+	logged := env.logEnd(kctx.Command(), err, code)
+	if err != nil {
+		reportError(env, g, err, logged)
+	}
+	return code
+}
+
+// formatBeforeParse is the --format the arguments (or CHSCHEMA_FORMAT)
+// ask for, for the errors of a command line that does not parse.
+func formatBeforeParse(args []string) string {
+	format := os.Getenv("CHSCHEMA_FORMAT")
+	for i, a := range args {
+		if a == "--" {
+			break
 		}
-		fmt.Fprintf(env.Stderr, "chschema: %v\n", err)
-		return exitError
+		if v, ok := strings.CutPrefix(a, "--format="); ok {
+			format = v
+		} else if a == "--format" && i+1 < len(args) {
+			format = args[i+1]
+		}
 	}
-	return exitOK
+	if format == "" {
+		return "text"
+	}
+	return format
 }

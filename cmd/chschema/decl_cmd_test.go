@@ -93,6 +93,10 @@ func TestDumpCheckPlan(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "vector", "0003_add_host.sql")); err == nil {
 		t.Fatal("--dry-run wrote the migration")
 	}
+	r = runDecl(t, environ, []string{"plan", "vector", "add_host", "--dir", dir, "--dry-run", "--cluster", "{cluster}"})
+	if r.code != exitOK || strings.Count(r.stdout, "ALTER TABLE ${VECTOR_DB}.`tracking_logs` ON CLUSTER `{cluster}`\n") != 2 {
+		t.Fatalf("plan --cluster: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	r = runDecl(t, environ, []string{"plan", "vector", "add_host", "--dir", dir})
 	if r.code != exitOK || !strings.Contains(r.stdout, "0003_add_host.sql") {
 		t.Fatalf("plan: exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -155,6 +159,10 @@ func TestPlanRenamesAndRecreate(t *testing.T) {
 	r = runDecl(t, environ, []string{"plan", "event_sink", "x", "--dir", dir, "--dry-run", "--allow-recreate"})
 	if r.code != exitOK || !strings.Contains(r.stdout, "EXCHANGE TABLES") || !strings.Contains(r.stderr, "destructive: DROP TABLE") {
 		t.Errorf("--allow-recreate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runDecl(t, environ, []string{"plan", "event_sink", "x", "--dir", dir, "--dry-run", "--allow-recreate", "--cluster", "c"})
+	if r.code != exitError || !strings.Contains(r.stderr, "INSERT … SELECT, which has no ON CLUSTER") {
+		t.Errorf("--allow-recreate --cluster: exit %d, want 2 with an explanation\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
 
@@ -240,6 +248,16 @@ func TestDeclarativeWorkflowBinary(t *testing.T) {
 	if r := step(0, "plan", "vector", "logs_host"); !strings.Contains(r.stdout, "0003_logs_host.sql") {
 		t.Errorf("plan wrote %q", r.stdout)
 	}
+	// The database is named as the other migrations name it, by its
+	// variable, whose value (prefix+"vector") the schema directory spells.
+	generated, err := os.ReadFile(filepath.Join(dir, "vector", "0003_logs_host.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(generated), "ALTER TABLE ${VECTOR_DB}.`tracking_logs`") || strings.Contains(string(generated), prefix) {
+		t.Errorf("the generated migration names the database literally:\n%s", generated)
+	}
+	step(0, "lint")
 	step(0, "migrate")
 	step(0, "check")
 	step(0, "diff", "--no-cache")
@@ -260,7 +278,7 @@ func objectHeads(sql string) []string {
 		if !strings.HasPrefix(line, "CREATE ") {
 			continue
 		}
-		f := strings.Fields(line)
+		f := strings.Fields(strings.TrimSuffix(line, ";"))
 		n := 3
 		if f[1] == "MATERIALIZED" || f[1] == "OR" {
 			n = 4
@@ -291,5 +309,62 @@ func TestCheckAndPlanIgnore(t *testing.T) {
 	r := runDecl(t, environ, []string{"plan", "xapi", "dbt", "--dir", dir, "--dry-run"})
 	if r.code != exitOK || !strings.Contains(r.stderr, "no changes") {
 		t.Fatalf("plan with chschema.ignore: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestDumpLiveLeavesOutOwnTables: on the real server, dump --dsn writes
+// neither the history table (here inside a database the migrations manage),
+// nor a lock tombstone, nor a history table under a name dump was not told;
+// so check finds no difference and plan generates nothing. Before, the
+// history table was written into the desired schema and plan created it.
+func TestDumpLiveLeavesOutOwnTables(t *testing.T) {
+	db := chtest.New(t)
+	ctx := context.Background()
+	prefix := db.Name + "_"
+	dir, _, environ := declProject(t, prefix)
+	t.Cleanup(func() {
+		for _, d := range []string{"xapi", "event_sink", "vector"} {
+			_ = db.Conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+prefix+d+"` SYNC")
+		}
+	})
+	history := []string{"--history-table", prefix + "xapi.chschema_migrations"}
+	if r := runDecl(t, environ, append([]string{"migrate", "--dir", dir, "--dsn", db.DSN}, history...)); r.code != exitOK {
+		t.Fatalf("migrate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// A tombstone of a broken lock, and a second history table under a
+	// name nobody passes to dump.
+	if err := db.Conn.Exec(ctx, "CREATE TABLE `"+prefix+"xapi`.chschema_migrations_lock_expired_0d7c (holder String) ENGINE = Memory COMMENT '{\"id\":\"x\"}'"); err != nil {
+		t.Fatal(err)
+	}
+	var create string
+	if err := db.Conn.QueryRow(ctx, "SELECT create_table_query FROM system.tables WHERE database = ? AND name = 'chschema_migrations'", prefix+"xapi").Scan(&create); err != nil {
+		t.Fatal(err)
+	}
+	create = strings.Replace(create, prefix+"xapi.chschema_migrations", prefix+"vector.deploy_log", 1)
+	if err := db.Conn.Exec(ctx, create); err != nil {
+		t.Fatalf("%v\n%s", err, create)
+	}
+	for _, flags := range [][]string{history, nil} {
+		liveDir := filepath.Join(t.TempDir(), "live")
+		if r := runDecl(t, environ, append([]string{"dump", "--dir", dir, "--dsn", db.DSN, "--schema-dir", liveDir}, flags...)); r.code != exitOK {
+			t.Fatalf("dump --dsn: exit %d\n%s", r.code, r.stderr)
+		}
+		for _, f := range []string{"xapi.sql", "vector.sql", "event_sink.sql"} {
+			data, err := os.ReadFile(filepath.Join(liveDir, prefix+f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, own := range []string{"chschema_migrations", "deploy_log", "_lock_expired_"} {
+				if strings.Contains(string(data), own) {
+					t.Errorf("%s holds chschema's own table %s:\n%s", f, own, data)
+				}
+			}
+		}
+		if r := runDecl(t, environ, []string{"check", "--dir", dir, "--schema-dir", liveDir}); r.code != exitOK {
+			t.Errorf("check against the live dump: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		if r := runDecl(t, environ, []string{"plan", "xapi", "x", "--dir", dir, "--schema-dir", liveDir, "--dry-run"}); r.code != exitOK || !strings.Contains(r.stderr, "no changes") {
+			t.Errorf("plan from the live dump: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
-	"github.com/chschema/chschema/apply"
 	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/internal/chtest"
 	"github.com/chschema/chschema/parser"
@@ -28,9 +27,7 @@ import (
 // migrations, is in diff_example_test.go.
 type snapshotSource struct{ s *schema.Schema }
 
-func (s snapshotSource) ExpectedSchema(context.Context, string, []*apply.Unit, []apply.Statement, *apply.Progress, string) (*schema.Schema, []string, error) {
-	return s.s, nil, nil
-}
+func (s snapshotSource) ExpectedSchema() *schema.Schema { return s.s }
 
 // driftSetup is the managed schema of the drift tests; {db} is the test's
 // database.

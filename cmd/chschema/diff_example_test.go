@@ -33,7 +33,7 @@ func runExampleDiff(t *testing.T, db *chtest.DB, environ []string, dir string, a
 	t.Helper()
 	env, out, errOut := testEnv()
 	env.Environ = environ
-	code = run(append([]string{"--dir", dir, "--dsn", db.DSN, "diff", "--cache-dir", t.TempDir()}, args...), env)
+	code = run(append([]string{"diff", "--dir", dir, "--dsn", db.DSN, "--cache-dir", t.TempDir()}, args...), env)
 	return code, out.String(), errOut.String()
 }
 
@@ -66,7 +66,7 @@ func TestDiffAppliedMigrationsOnly(t *testing.T) {
 		t.Helper()
 		env, _, errOut := testEnv()
 		env.Environ = environ
-		if code := run([]string{"--dir", dir, "--dsn", db.DSN, "migrate"}, env); code != exitOK {
+		if code := run([]string{"migrate", "--dir", dir, "--dsn", db.DSN}, env); code != exitOK {
 			t.Fatalf("migrate: exit %d: %s", code, errOut)
 		}
 	}
@@ -196,7 +196,7 @@ func TestDiffUnverified(t *testing.T) {
 	}
 	env, _, errOut := testEnv()
 	env.Environ = environ
-	if code := run([]string{"--dir", dir, "--dsn", db.DSN, "migrate"}, env); code != exitOK {
+	if code := run([]string{"migrate", "--dir", dir, "--dsn", db.DSN}, env); code != exitOK {
 		t.Fatalf("migrate: exit %d: %s", code, errOut)
 	}
 	code, out, stderr := runExampleDiff(t, db, environ, dir)
@@ -219,7 +219,7 @@ func TestDiffOfflineFromSchemaCommand(t *testing.T) {
 	save := func(prefix string) string {
 		env, stdout, stderr := testEnv()
 		env.Environ = exampleEnv(prefix, "")
-		if code := run([]string{"--dir", exampleDir, "--format", "json", "schema"}, env); code != exitOK {
+		if code := run([]string{"schema", "--dir", exampleDir, "--format", "json"}, env); code != exitOK {
 			t.Fatalf("chschema schema: exit %d: %s", code, stderr)
 		}
 		p := filepath.Join(t.TempDir(), "schema.json")
@@ -231,7 +231,7 @@ func TestDiffOfflineFromSchemaCommand(t *testing.T) {
 	diffWith := func(file string) (int, string) {
 		env, stdout, stderr := testEnv()
 		env.Environ = exampleEnv("", "")
-		code := run([]string{"--dir", exampleDir, "diff", "--offline-from", file}, env)
+		code := run([]string{"diff", "--dir", exampleDir, "--offline-from", file}, env)
 		return code, stdout.String() + stderr.String()
 	}
 	if code, out := diffWith(save("")); code != exitOK || out != "no drift\n" {

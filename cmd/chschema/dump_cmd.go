@@ -2,69 +2,65 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 
-	"github.com/chschema/chschema/drift"
-	"github.com/chschema/chschema/parser"
-	"github.com/chschema/chschema/schema"
+	"github.com/chschema/chschema"
+	"github.com/chschema/chschema/internal/english"
 )
 
 // FunctionsFile is the file of the dumped SQL functions.
-const FunctionsFile = "functions.sql"
+const FunctionsFile = chschema.FunctionsFile
 
 // DumpCmd writes the expected schema as a schema directory, the starting
 // point of the declarative workflow.
 type DumpCmd struct {
+	projectFlags
+	optionalDSNFlag
 	schemaDirFlag
-	Database []string `help:"With --dsn, also dump this database (repeatable); the databases the migrations create are always dumped." placeholder:"DB"`
-	Force    bool     `help:"Replace the .sql files already in the schema directory."`
+	Database []string `help:"With --dsn, also dump this database (repeatable; it must exist); the databases the migrations create are always dumped." placeholder:"DB" env:"CHSCHEMA_DUMP_DATABASE"`
+	Force    bool     `help:"Replace the .sql files already in the schema directory." env:"CHSCHEMA_DUMP_FORCE"`
+	formatFlag
+	historyFlags
 }
 
-// Run computes the expected schema (or, with --dsn, reads the live one) and
-// writes one file per database, objects in dependency order, plus
-// functions.sql for SQL functions.
-func (c *DumpCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSource) error {
+// Run computes the expected schema (or, with --dsn, reads the live one,
+// without chschema's own tables) and writes one file per database, objects
+// in dependency order, plus functions.sql for SQL functions.
+func (c *DumpCmd) Run(ctx context.Context, g *Globals, env *Env) error {
 	dir := c.schemaDir(g)
 	existing, err := sqlFiles(dir)
 	if err != nil {
 		return err
 	}
 	if len(existing) > 0 && !c.Force {
-		return fmt.Errorf("%s already holds %d .sql file(s) (%s...): pass --force to replace them", dir, len(existing), existing[0])
+		return fmt.Errorf("%s already holds %s (%s...): pass --force to replace them", dir, english.Plural(len(existing), ".sql file"), existing[0])
 	}
-	s, notes, err := expectedOffline(ctx, g, env, src)
+	p, err := openProject(g, env, chschema.WithoutSumCheck())
 	if err != nil {
-		return fmt.Errorf("expected schema: %w", err)
+		return fmt.Errorf("expected schema: %w", dirError(g, err))
 	}
-	for _, n := range notes {
+	opts := chschema.DumpOptions{Databases: c.Database}
+	if g.DSN != "" {
+		db, err := c.historyFlags.connect(ctx, g)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		opts.Server = db
+	}
+	res, err := p.Dump(ctx, opts)
+	if res != nil && res.Expected != nil {
+		printFindings(env, g.Dir, res.Expected.Findings)
+	}
+	if err != nil {
+		return err
+	}
+	for _, n := range res.LiveNotes {
 		fmt.Fprintf(env.Stderr, "chschema: note: %s\n", n)
 	}
-	databases := drift.ManagedDatabases(s, "default", c.Database)
-	if g.DSN != "" {
-		conn, err := openConn(ctx, g.DSN, 0)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		live, liveNotes, err := schema.ReadLive(ctx, conn, schema.LiveOptions{Databases: databases, Parser: parser.CreateReader{}})
-		if err != nil {
-			return err
-		}
-		for _, n := range liveNotes {
-			fmt.Fprintf(env.Stderr, "chschema: note: %s\n", n)
-		}
-		// Server-wide functions may belong to other projects: keep those
-		// the migrations define.
-		live.Functions = slices.DeleteFunc(live.Functions, func(f *schema.Function) bool {
-			_, ok := s.Function(f.Name)
-			return !ok
-		})
-		s = live
-	}
-	s.KeepDatabases(databases)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -73,40 +69,27 @@ func (c *DumpCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 			return err
 		}
 	}
-	files := DumpFiles(s)
-	for _, f := range files {
+	written := []string{}
+	for _, f := range res.Files {
 		p := filepath.Join(dir, f.Name)
 		if err := os.WriteFile(p, []byte(f.Text), 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintln(env.Stdout, filepath.Join(displayDir(dir), f.Name))
+		written = append(written, filepath.Join(displayDir(dir), f.Name))
+	}
+	if g.Format == "json" {
+		return json.NewEncoder(env.Stdout).Encode(struct {
+			Files []string `json:"files"`
+		}{written})
+	}
+	for _, f := range written {
+		fmt.Fprintln(env.Stdout, f)
 	}
 	return nil
 }
 
-// DumpFile is one file of a dumped schema directory.
-type DumpFile struct {
-	Name string
-	Text string
-}
-
-// DumpFiles splits a schema into the files of a schema directory: one per
-// database (its CREATE DATABASE, then its objects in dependency order) and
-// functions.sql.
-func DumpFiles(s *schema.Schema) []DumpFile {
-	var out []DumpFile
-	for _, d := range s.Databases {
-		one := &schema.Schema{Databases: []*schema.Database{d}}
-		out = append(out, DumpFile{Name: d.Name + ".sql", Text: "-- Desired schema of database " + d.Name + ", written by chschema dump.\n" + schema.Render(one)})
-	}
-	if len(s.Functions) > 0 {
-		fns := &schema.Schema{Functions: s.Functions}
-		out = append(out, DumpFile{Name: FunctionsFile, Text: "-- SQL functions, written by chschema dump.\n" + schema.Render(fns)})
-	}
-	return out
-}
-
 // sqlFiles lists the .sql files directly in dir; none when dir is missing.
+// A .sql entry that is not a regular file is an error.
 func sqlFiles(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -117,9 +100,14 @@ func sqlFiles(dir string) ([]string, error) {
 	}
 	var out []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && filepath.Ext(e.Name()) == ".sql" {
-			out = append(out, e.Name())
+		if filepath.Ext(e.Name()) != ".sql" {
+			continue
 		}
+		if !e.Type().IsRegular() {
+			// A FIFO would block the write, a symlink would redirect it.
+			return nil, fmt.Errorf("%s is not a regular file (%s): remove it before dumping", filepath.Join(dir, e.Name()), e.Type())
+		}
+		out = append(out, e.Name())
 	}
 	return out, nil
 }

@@ -9,7 +9,11 @@ import (
 	"github.com/chschema/chschema/internal/chtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(chtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := chtest.Main(m)
+	removeBuiltBinary()
+	os.Exit(code)
+}
 
 // runCLI runs chschema in-process with args and returns the exit code and
 // what it wrote to stdout and stderr.

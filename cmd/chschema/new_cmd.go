@@ -1,17 +1,36 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/chschema/chschema/migrations"
 )
 
 // NewCmd creates the next migration of a service from the template.
 type NewCmd struct {
 	Service string `arg:"" help:"Service: a subdirectory of --dir, created if needed; \"default\" is the root sequence."`
 	Name    string `arg:"" help:"Migration name: letters, digits, '_' and '-'."`
+	dirFlag
+	formatFlag
+}
+
+// createNextMigration creates the file and returns its path, under --dir
+// as the user named it.
+func createNextMigration(g *Globals, env *Env, service, name string, content []byte) (string, error) {
+	if err := os.MkdirAll(g.Dir, 0o755); err != nil {
+		return "", err
+	}
+	// New needs neither the template variables nor a valid directory.
+	p, err := openProject(g, env)
+	if p == nil {
+		return "", err
+	}
+	rel, err := p.New(service, name, content)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(displayDir(g.Dir), filepath.FromSlash(rel)), nil
 }
 
 // Run creates the file and prints its path.
@@ -19,27 +38,20 @@ func (c *NewCmd) Run(g *Globals, env *Env) error {
 	return writeNextMigration(g, env, c.Service, c.Name, nil)
 }
 
-// writeNextMigration creates the next migration of service under --dir,
-// with content (nil: the template with empty sections), never replacing a
-// file, and prints its path.
+// writeNextMigration creates the next migration of service under --dir
+// (creating --dir if needed), with content (nil: the template with empty
+// sections), never replacing a file, and prints its path ({"path": ...}
+// in JSON).
 func writeNextMigration(g *Globals, env *Env, service, name string, content []byte) error {
-	if err := os.MkdirAll(g.Dir, 0o755); err != nil {
-		return err
-	}
-	d, err := migrations.Open(os.DirFS(g.Dir))
-	if d == nil {
-		return err
-	}
-	nf, err := d.NewMigration(service, name)
+	path, err := createNextMigration(g, env, service, name, content)
 	if err != nil {
 		return err
 	}
-	if content == nil {
-		content = nf.Content
+	if g.Format == "json" {
+		return json.NewEncoder(env.Stdout).Encode(struct {
+			Path string `json:"path"`
+		}{path})
 	}
-	if err := createFile(filepath.Join(g.Dir, filepath.FromSlash(nf.Path)), content); err != nil {
-		return err
-	}
-	fmt.Fprintln(env.Stdout, filepath.Join(displayDir(g.Dir), filepath.FromSlash(nf.Path)))
+	fmt.Fprintln(env.Stdout, path)
 	return nil
 }

@@ -2,13 +2,13 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/chschema/chschema"
 	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/plan"
 	"github.com/chschema/chschema/schema"
@@ -29,24 +29,23 @@ func (f schemaDirFlag) schemaDir(g *Globals) string {
 	return filepath.Join(filepath.Dir(filepath.Clean(g.Dir)), "schema")
 }
 
-// declarativeSchemas returns the expected schema (every migration) and the
-// desired one (the schema directory), printing the notes of both.
-func declarativeSchemas(ctx context.Context, g *Globals, env *Env, src ExpectedSource, dir string) (expected, desired *schema.Schema, err error) {
-	expected, notes, err := expectedOffline(ctx, g, env, src)
-	if err != nil {
-		return nil, nil, fmt.Errorf("expected schema: %w", err)
-	}
-	for _, n := range notes {
-		fmt.Fprintf(env.Stderr, "chschema: note: %s\n", n)
-	}
-	desired, findings, err := parser.DesiredSchema(os.DirFS(dir), parser.DesiredOptions{})
+// printFindings prints the statements the model of the migrations cannot
+// follow, as notes naming their files under --dir.
+func printFindings(env *Env, dir string, findings []parser.Finding) {
 	for _, f := range findings {
 		fmt.Fprintf(env.Stderr, "chschema: note: %s\n", filepath.Join(dir, f.String()))
 	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("desired schema in %s:\n%w", dir, err)
+}
+
+// printDeclarativeFindings prints the notes of the expected schema and of
+// the desired one (in the schema directory dir).
+func printDeclarativeFindings(env *Env, g *Globals, dir string, expected *chschema.ExpectedResult, desired *chschema.DesiredResult) {
+	if expected != nil {
+		printFindings(env, g.Dir, expected.Findings)
 	}
-	return expected, desired, nil
+	if desired != nil {
+		printFindings(env, dir, desired.Findings)
+	}
 }
 
 // Prompter holds the rename confirmer of plan: a question on the terminal

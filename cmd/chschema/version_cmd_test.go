@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,7 +17,7 @@ func TestVersionOffline(t *testing.T) {
 	if code != exitOK || errOut != "" {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
-	if out != "chschema "+Version()+"\n" {
+	if !strings.HasPrefix(out, "chschema "+Version()+"\n") {
 		t.Errorf("stdout = %q", out)
 	}
 }
@@ -74,5 +77,74 @@ func TestVars(t *testing.T) {
 	want := map[string]string{"CLUSTER": "flag", "DB": "xapi"}
 	if len(got) != len(want) || got["CLUSTER"] != "flag" || got["DB"] != "xapi" {
 		t.Errorf("Vars = %v, want %v", got, want)
+	}
+}
+
+// TestVersionBuildInfo builds the binary in a git checkout of this tree,
+// as go build and go install do (-buildvcs; Go stamps nothing in a git
+// worktree, whose .git is a file, so the test makes a plain repository):
+// version prints the VCS revision, its time and whether the tree was
+// modified, and a module version rather than "devel"; a release build's -X
+// flag wins.
+func TestVersionBuildInfo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("copies the module and builds it three times")
+	}
+	repo := t.TempDir()
+	if err := os.CopyFS(repo, os.DirFS("../..")); err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(filepath.Join(repo, ".git"))
+	git := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+		cmd.Dir = repo
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	git("init", "-q")
+	git("add", "-A")
+	git("commit", "-q", "-m", "build info test")
+	rev := git("rev-parse", "HEAD")
+	bin := filepath.Join(t.TempDir(), "chschema")
+	build := func(args ...string) BuildInfo {
+		t.Helper()
+		cmd := exec.Command("go", append(append([]string{"build", "-buildvcs=true"}, args...), "-o", bin, "./cmd/chschema")...)
+		cmd.Dir = repo
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
+		r := runBinary(t, bin, t.TempDir(), nil, "version", "--format", "json")
+		var info BuildInfo
+		if err := json.Unmarshal([]byte(r.stdout), &info); err != nil || r.code != 0 {
+			t.Fatalf("version --format json: exit %d, %v\n%s", r.code, err, r.stdout)
+		}
+		return info
+	}
+	info := build()
+	if info.Revision != rev || info.Time == "" || info.Modified {
+		t.Errorf("build info %+v, want revision %s, a time, not modified", info, rev)
+	}
+	if info.Version == "devel" || !strings.Contains(info.Version, rev[:12]) || info.Module != "github.com/chschema/chschema" {
+		t.Errorf("version %q of module %q, want the VCS pseudo-version", info.Version, info.Module)
+	}
+	text := runBinary(t, bin, t.TempDir(), nil, "version")
+	if !strings.Contains(text.stdout, "revision "+rev+" (") {
+		t.Errorf("version: %q lacks the revision", text.stdout)
+	}
+
+	writeFile(t, filepath.Join(repo, "README.md"), "edited\n")
+	if info := build(); !info.Modified || info.Revision != rev {
+		t.Errorf("after an edit: %+v, want modified", info)
+	}
+	if r := runBinary(t, bin, t.TempDir(), nil, "version"); !strings.Contains(r.stdout, ", modified") {
+		t.Errorf("version of a modified tree: %q", r.stdout)
+	}
+
+	if info := build("-ldflags", "-X main.version=v9.8.7"); info.Version != "v9.8.7" {
+		t.Errorf("release build: %+v", info)
 	}
 }

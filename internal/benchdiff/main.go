@@ -108,7 +108,7 @@ func run() error {
 		if err := createTables(ctx, conn, db, *tables, *columns, *parallel); err != nil {
 			return err
 		}
-		fmt.Printf("setup: %d tables x %d columns in database %s, created in %s\n", *tables, *columns, db, time.Since(start).Round(time.Millisecond))
+		fmt.Printf("setup: %d tables x %d columns in database %s, created in %s\n", *tables, *columns, db, time.Since(start).Round(time.Millisecond)) // plural-ok: a benchmark of many
 	}
 
 	// As chschema diff reads: definitions through the parser's conversion.
@@ -166,7 +166,7 @@ func run() error {
 			queries = q.n.Load()
 			changes = len(r.Changes)
 			if got := len(live.Databases[0].Tables); got != *tables {
-				return fmt.Errorf("read %d tables, want %d", got, *tables)
+				return fmt.Errorf("read %d tables, want %d", got, *tables) // plural-ok: a benchmark of many
 			}
 		}
 		m := median(durations)
@@ -174,7 +174,7 @@ func run() error {
 		if m >= time.Second {
 			verdict = "MISSED"
 		}
-		fmt.Printf("%s: introspection + diff, %d runs: median %s (min %s, max %s; introspection %s, diff %s); %d queries per run; %d changes; target < 1s %s\n",
+		fmt.Printf("%s: introspection + diff, %d runs: median %s (min %s, max %s; introspection %s, diff %s); %d queries per run; %d changes; target < 1s %s\n", // plural-ok: a benchmark of many
 			mode.name, *runs, m, slices.Min(durations).Round(time.Millisecond), slices.Max(durations).Round(time.Millisecond),
 			median(inspects), median(diffs), queries, changes, verdict)
 	}

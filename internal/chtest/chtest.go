@@ -11,7 +11,11 @@
 // When none is available the test is skipped with one line; under CI=true it
 // fails instead, so that CI never passes by skipping.
 //
-// A package whose tests use New must have
+// Cluster and ClusterWith give a test a fresh database on every node of a
+// loopback cluster (scripts/clickhouse cluster), shared by the tests of a
+// process in the same way; see cluster.go.
+//
+// A package whose tests use New or Cluster must have
 //
 //	func TestMain(m *testing.M) { os.Exit(chtest.Main(m)) }
 package chtest
@@ -48,6 +52,44 @@ type Server struct {
 	// Source says where the server came from: "env", "testcontainers" or "launcher".
 	Source string
 	stop   func() error
+	// restart starts a launcher's server again on its path and ports; log
+	// is its clickhouse.log. Both are unset for the other sources.
+	restart func() error
+	log     string
+}
+
+// ChDBAbort is how chDB's server (libchdb 26.7, the local launcher's) ends
+// when a client connection is reset while it answers: a known chDB bug, not
+// chschema's, that tests which kill a client with SIGKILL can trigger. The
+// server's clickhouse.log then holds this line and "Connection reset by
+// peer".
+const ChDBAbort = "Terminate called for uncaught exception"
+
+// AbortedOnReset reports whether the log at path records chDB's abort on a
+// reset client connection (ChDBAbort).
+func AbortedOnReset(path string) bool {
+	b, err := os.ReadFile(path)
+	return err == nil && strings.Contains(string(b), ChDBAbort) && strings.Contains(string(b), "Connection reset by peer")
+}
+
+// revive starts the process's launcher server again when chDB's abort on a
+// reset connection ended it, so that one test's killed client does not fail
+// every test after it. A server that died any other way stays dead: the
+// test that needs it fails, as it should. Call with mu held.
+func (s *Server) revive(t testing.TB) {
+	if s.restart == nil || ping(s.DSN) == nil {
+		return
+	}
+	if !AbortedOnReset(s.log) {
+		return
+	}
+	t.Logf("chtest: the shared server died of chDB's abort on a reset client connection (a chDB bug); starting it again")
+	if err := os.Rename(s.log, s.log+fmt.Sprintf(".aborted-%d", time.Now().UnixNano())); err != nil {
+		t.Logf("chtest: keep the aborted server's log: %v", err)
+	}
+	if err := s.restart(); err != nil {
+		t.Logf("chtest: restart the shared server: %v", err)
+	}
 }
 
 // DB is a fresh database on the shared server, owned by one test.
@@ -66,9 +108,21 @@ var (
 	server      *Server
 	serverErr   error
 	mainRunning bool
+	cleanups    []func() error
 )
 
-// Main runs the tests and then stops the server if this process started one.
+// Cleanup registers f to run when Main's tests are done, before Main stops
+// the server: what a TestMain made on the server (the examples' databases)
+// is removed while the server still answers. Cleanups run in reverse order
+// of registration; an error fails the run.
+func Cleanup(f func() error) {
+	mu.Lock()
+	defer mu.Unlock()
+	cleanups = append(cleanups, f)
+}
+
+// Main runs the tests, then the functions given to Cleanup, and then stops
+// the server and the clusters this process started.
 func Main(m *testing.M) int {
 	mu.Lock()
 	mainRunning = true
@@ -76,12 +130,27 @@ func Main(m *testing.M) int {
 	code := m.Run()
 	mu.Lock()
 	defer mu.Unlock()
+	for i := len(cleanups) - 1; i >= 0; i-- {
+		if err := cleanups[i](); err != nil {
+			fmt.Fprintf(os.Stderr, "chtest: %v\n", err)
+			if code == 0 {
+				code = 1
+			}
+		}
+	}
+	cleanups = nil
 	if server != nil && server.stop != nil {
 		if err := server.stop(); err != nil {
 			fmt.Fprintf(os.Stderr, "chtest: stopping the %s server: %v\n", server.Source, err)
 			if code == 0 {
 				code = 1
 			}
+		}
+	}
+	if err := stopClusters(); err != nil {
+		fmt.Fprintf(os.Stderr, "chtest: stopping a cluster: %v\n", err)
+		if code == 0 {
+			code = 1
 		}
 	}
 	return code
@@ -105,7 +174,20 @@ func Shared(t testing.TB) *Server {
 		}
 		t.Skipf("chtest: no ClickHouse, skipping: %v", serverErr)
 	}
+	server.revive(t)
 	return server
+}
+
+// Start returns the process's server, starting it on first use, for code
+// that has no testing.TB: a TestMain that runs examples. The error says why
+// there is none; Main stops a server Start started.
+func Start() (*Server, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	if server == nil && serverErr == nil {
+		server, serverErr = startServer()
+	}
+	return server, serverErr
 }
 
 // New returns a fresh database on the shared server, dropped when t ends.
@@ -132,6 +214,18 @@ func New(t testing.TB) *DB {
 	conn := srv.connect(t, name)
 	t.Cleanup(func() { conn.Close() })
 	return &DB{Name: name, DSN: dsn, Conn: conn, Server: srv}
+}
+
+// Private is a server of the test's own (a Launch instance), for tests
+// that change what every test shares (the default database, say), or that
+// make the local server abort (a failed login). It skips t, or fails it
+// under CI=true, when the launcher cannot run, and under -short.
+func Private(t testing.TB) *Server {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("chtest: starts its own server")
+	}
+	return &Server{DSN: Launch(t).DSN, Source: "instance"}
 }
 
 // Connect opens a new connection to the server with database as the default
@@ -239,12 +333,20 @@ func startLauncher() (*Server, error) {
 		}
 		return os.RemoveAll(dir)
 	}
+	restart := func() error {
+		_ = exec.Command(script, append([]string{"stop"}, args...)...).Run()
+		out, err := exec.Command(script, append([]string{"start"}, args...)...).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("%s start: %v\n%s", script, err, out)
+		}
+		return nil
+	}
 	dsn := fmt.Sprintf("clickhouse://default@127.0.0.1:%d/default", tcp)
 	if err := ping(dsn); err != nil {
 		_ = stop()
 		return nil, err
 	}
-	return &Server{DSN: dsn, Source: "launcher", stop: stop}, nil
+	return &Server{DSN: dsn, Source: "launcher", stop: stop, restart: restart, log: filepath.Join(dir, "clickhouse.log")}, nil
 }
 
 // launcherScript finds scripts/clickhouse above the working directory.

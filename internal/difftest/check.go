@@ -1,7 +1,9 @@
 package difftest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -58,21 +60,25 @@ func (r *Runner) check(ctx context.Context, sb *sandbox, c *Case) *Result {
 		}
 	})
 
-	// The expected schema, as `chschema diff` builds it with no history.
+	// The expected schema, as `chschema diff` builds it with no history:
+	// the server ran every statement, so what the model cannot replay is
+	// its own failure (a finding with Refused), not the user's.
 	var expected *schema.Schema
 	var findings []parser.Finding
+	var units []*apply.Unit
+	var init []apply.Statement
 	guard(res, "expected schema", func() {
 		dir, err := migrations.Open(fsys)
 		if err != nil {
 			res.Failures = append(res.Failures, Failure{Kind: KindModelError, Detail: "migrations: " + err.Error()})
 			return
 		}
-		units, init, err := apply.Units(dir, vars)
+		units, init, err = apply.Units(dir, vars)
 		if err != nil {
 			res.Failures = append(res.Failures, Failure{Kind: KindModelError, Detail: "units: " + err.Error()})
 			return
 		}
-		expected, findings, err = apply.ExpectedSchema(init, units, nil, sb.db)
+		expected, findings, err = apply.ReplayApplied(apply.AppliedState{Init: init, Applied: units}, sb.db)
 		if err != nil {
 			var list parser.ReplayErrors
 			if errors.As(err, &list) {
@@ -84,20 +90,31 @@ func (r *Runner) check(ctx context.Context, sb *sandbox, c *Case) *Result {
 				res.Failures = append(res.Failures, Failure{Kind: KindModelError, Detail: err.Error()})
 			}
 			expected = nil
+			return
 		}
+		expected.Sort()
 	})
 	res.findings = findings
 	for _, f := range findings {
 		res.Findings = append(res.Findings, f.String())
+		if f.Refused != nil {
+			// Reported uncertain, so no false drift; but the model refused
+			// what the server ran: a defect all the same.
+			res.Failures = append(res.Failures, Failure{Kind: KindModelError, Detail: f.Pos.String() + ": " + f.Refused.Error(),
+				Stmt: stmtAt(c, placed, f.Pos.File, f.Pos.Line, f.Pos.Col)})
+		}
 	}
 	if expected == nil {
 		return res
 	}
-	dbs := drift.ManagedDatabases(expected, sb.db, nil)
+	// The databases diff reads: those the expected schema manages, and
+	// every one a migration touches at any version.
+	footprint := apply.MigrationsFootprint(init, units, sb.db)
+	managed := drift.ManagedDatabases(expected, sb.db, nil)
+	dbs := footprint.Read(managed)
 	expected.KeepDatabases(dbs)
 
-	live, notes, err := schema.ReadLive(ctx, sb.conn, schema.LiveOptions{Databases: dbs, Parser: parser.CreateReader{},
-		NoFunctions: len(expected.Functions) == 0})
+	live, notes, err := r.readLive(ctx, sb, dbs, expected)
 	if err != nil {
 		if ctx.Err() != nil {
 			res.err = ctx.Err()
@@ -106,10 +123,21 @@ func (r *Runner) check(ctx context.Context, sb *sandbox, c *Case) *Result {
 		res.Failures = append(res.Failures, Failure{Kind: KindLiveError, Detail: err.Error()})
 		return res
 	}
-	// Other tests' functions share the server: keep the case's.
-	live.Functions = slices.DeleteFunc(live.Functions, func(f *schema.Function) bool { return !strings.HasPrefix(f.Name, sb.fn) })
+	footprint.Narrow(expected, live, managed)
+	res.footprint, res.managed, res.notes = footprint, managed, notes
 
+	// The offline comparison (lint, schema, check and plan have no server
+	// to canonicalise with): the model must equal the server on its own.
+	// Only the values the server evaluates (a dictionary source's
+	// tcpPort()) are left out, as diff --offline-from leaves them.
+	offline, err := cloneSchema(expected)
+	if err != nil {
+		res.Failures = append(res.Failures, Failure{Kind: KindModelError, Detail: err.Error()})
+		return res
+	}
+	drift.MarkServerEvaluated(offline)
 	res.expected, res.live, res.dbs = expected, live, dbs
+	expected = offline
 	var rep *drift.Report
 	guard(res, "diff", func() { rep = drift.Diff(expected, live, notes, nil, dbs) })
 	if rep == nil {
@@ -146,6 +174,27 @@ func (r *Runner) check(ctx context.Context, sb *sandbox, c *Case) *Result {
 	positions(res, expected, fsys)
 	compareFields(res, expected, live, reported)
 	return res
+}
+
+// readLive reads the live schema of dbs the way diff does; only the case's
+// SQL functions are kept (other tests' share the server).
+func (r *Runner) readLive(ctx context.Context, sb *sandbox, dbs []string, expected *schema.Schema) (*schema.Schema, []schema.Note, error) {
+	live, notes, err := schema.ReadLive(ctx, sb.conn, schema.LiveOptions{Databases: dbs, Parser: parser.CreateReader{},
+		NoFunctions: len(expected.Functions) == 0})
+	if err != nil {
+		return nil, nil, err
+	}
+	live.Functions = slices.DeleteFunc(live.Functions, func(f *schema.Function) bool { return !strings.HasPrefix(f.Name, sb.fn) })
+	return live, notes, nil
+}
+
+// cloneSchema is a deep copy of s.
+func cloneSchema(s *schema.Schema) (*schema.Schema, error) {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("difftest: copy the schema: %w", err)
+	}
+	return schema.DecodeJSON(bytes.NewReader(data))
 }
 
 // pairEntries joins an entry with only a From side and one with only a To

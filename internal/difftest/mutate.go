@@ -6,12 +6,10 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"math/rand/v2"
-	"slices"
 	"strings"
 
 	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/drift"
-	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/schema"
 )
 
@@ -204,14 +202,25 @@ func (r *Runner) tryMutation(ctx context.Context, sb *sandbox, res *Result, m mu
 		return Failure{}, false
 	}
 	res.Mutations++
-	live, notes, err := schema.ReadLive(ctx, sb.conn, schema.LiveOptions{Databases: res.dbs, Parser: parser.CreateReader{},
-		NoFunctions: len(res.expected.Functions) == 0})
+	// diff's own path: the live schema read and narrowed as diff does, and
+	// the server asked to canonicalise what differs (which must not hide
+	// a real change).
+	live, _, err := r.readLive(ctx, sb, res.dbs, res.expected)
 	if err != nil {
 		return Failure{Kind: KindLiveError, Detail: "after a live-side change: " + err.Error(), Mutation: m.sql}, true
 	}
-	live.Functions = slices.DeleteFunc(live.Functions, func(f *schema.Function) bool { return !strings.HasPrefix(f.Name, sb.fn) })
+	expected, err := cloneSchema(res.expected)
+	if err != nil {
+		return Failure{}, false
+	}
+	res.footprint.Narrow(expected, live, res.managed)
 	var rep *drift.Report
-	guard(res, "diff after a live-side change", func() { rep = drift.Diff(res.expected, live, notes, nil, res.dbs) })
+	guard(res, "diff after a live-side change", func() {
+		if _, err := drift.Canonicalize(ctx, sb.conn, expected, live); err != nil {
+			res.Failures = append(res.Failures, Failure{Kind: KindLiveError, Detail: "server canonicalisation: " + err.Error(), Mutation: m.sql})
+		}
+		rep = drift.Diff(expected, live, res.notes, nil, res.dbs)
+	})
 	if rep == nil {
 		return Failure{}, true
 	}

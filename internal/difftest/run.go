@@ -17,6 +17,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
+	"github.com/chschema/chschema/drift"
 	"github.com/chschema/chschema/parser"
 	"github.com/chschema/chschema/schema"
 )
@@ -384,12 +385,17 @@ type Result struct {
 	Mutations, Caught int
 	err               error
 	// checked holds, for mutation testing, the objects compared clean,
-	// with the two schemas and the databases compared.
-	checked  []checkedObject
-	expected *schema.Schema
-	live     *schema.Schema
-	dbs      []string
-	findings []parser.Finding
+	// with the two schemas (expected before the offline comparison left
+	// out what only the server evaluates) and the databases compared, and
+	// what diff needs to compare again.
+	checked   []checkedObject
+	expected  *schema.Schema
+	live      *schema.Schema
+	dbs       []string
+	findings  []parser.Finding
+	footprint *drift.Footprint
+	managed   []string
+	notes     []schema.Note
 }
 
 type checkedObject struct {

@@ -5,4 +5,4 @@ DROP VIEW `plan_vector`.`log_level_counts`;
 
 -- +down
 -- The materialized view sees only rows inserted from now on (no POPULATE).
-CREATE MATERIALIZED VIEW plan_vector.log_level_counts ENGINE = SummingMergeTree ORDER BY (day, level) SETTINGS index_granularity = 8192 AS SELECT toDate(time) AS day, level, count() AS n FROM plan_vector.tracking_logs GROUP BY day, level;
+CREATE MATERIALIZED VIEW plan_vector.log_level_counts (`day` Date, `level` LowCardinality(String), `n` UInt64) ENGINE = SummingMergeTree ORDER BY (day, level) SETTINGS index_granularity = 8192 AS SELECT toDate(time) AS day, level, count() AS n FROM plan_vector.tracking_logs GROUP BY day, level;

@@ -1,0 +1,1 @@
+CREATE TABLE customers (id UInt64, name String) ENGINE = MergeTree ORDER BY id;
