@@ -4,17 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // sameFailure reports whether res still has a failure like f: one with the
-// same signature, which is not a known defect (a shrink must not turn one
-// finding into another that is already known).
+// same signature.
 func sameFailure(res *Result, f Failure) (Failure, bool) {
 	for _, g := range res.Failures {
-		if _, isKnown := known(g, res.Case.Stmts); isKnown {
-			continue
-		}
 		if g.Signature() == f.Signature() {
 			return g, true
 		}
@@ -24,17 +19,18 @@ func sameFailure(res *Result, f Failure) (Failure, bool) {
 
 // Shrink removes statements from c while the failure f persists (delta
 // debugging: chunks first, then single statements), each try on a fresh
-// database, until nothing more can go or the budget is spent. It returns
+// database, until nothing more can go or tries reruns are spent. It returns
 // the smallest failing sequence found and the failure as it shows there.
-func (r *Runner) Shrink(ctx context.Context, c *Case, f Failure, budget time.Duration) ([]Stmt, Failure, *Result) {
-	deadline := time.Now().Add(budget)
+func (r *Runner) Shrink(ctx context.Context, c *Case, f Failure, tries int) ([]Stmt, Failure, *Result) {
 	cur := c.Stmts
 	curF := f
 	var curRes *Result
+	left := func() bool { return tries > 0 && ctx.Err() == nil }
 	try := func(stmts []Stmt) bool {
-		if time.Now().After(deadline) || ctx.Err() != nil {
+		if !left() {
 			return false
 		}
+		tries--
 		res, ok, err := r.Reproduce(ctx, c.Seed, stmts, f.Mutation)
 		if err != nil || !ok {
 			return false
@@ -53,7 +49,7 @@ func (r *Runner) Shrink(ctx context.Context, c *Case, f Failure, budget time.Dur
 	// Failures usually show as soon as one statement has run: find the
 	// shortest failing prefix first, by bisection.
 	lo, hi := 1, len(cur)
-	for lo < hi && time.Now().Before(deadline) {
+	for lo < hi && left() {
 		mid := (lo + hi) / 2
 		if try(cur[:mid]) {
 			hi = mid
@@ -62,7 +58,7 @@ func (r *Runner) Shrink(ctx context.Context, c *Case, f Failure, budget time.Dur
 		}
 	}
 	n := 2
-	for len(cur) >= 2 && time.Now().Before(deadline) {
+	for len(cur) >= 2 && left() {
 		chunk := (len(cur) + n - 1) / n
 		reduced := false
 		for start := 0; start < len(cur); start += chunk {
