@@ -761,6 +761,21 @@ func (c *converter) create() error {
 	case "USER", "ROLE", "QUOTA", "ROW", "POLICY", "SETTINGS", "PROFILE", "NAMED":
 		c.out.NoEffect = true
 		return nil
+	case "WINDOW":
+		// CREATE WINDOW VIEW: its columns and inner table are the
+		// server's (lint checks its query, see windowViewQuery).
+		j := i + 2
+		if c.word(j) == "IF" && c.word(j+1) == "NOT" && c.word(j+2) == "EXISTS" {
+			j += 3
+		}
+		name, _, ok := c.nameAt(j)
+		if c.word(i+1) != "VIEW" || !ok {
+			return c.syntax(c.offAt(i+1), "expected WINDOW VIEW name")
+		}
+		c.unsupported(c.offAt(i), "a window view's columns and inner table are the server's", name)
+		c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
+		c.addPlaceholder()
+		return nil
 	}
 	// ATTACH TABLE name, without a definition, brings back a detached table.
 	if c.word(0) == "ATTACH" && (kindWord == "TABLE" || kindWord == "DICTIONARY" || kindWord == "VIEW") {

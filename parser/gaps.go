@@ -68,6 +68,7 @@ const (
 	ConstructAccessControl    Construct = "access-control statement"
 	ConstructKeywordStatement Construct = "EXISTS or UNDROP statement"
 	ConstructExplain          Construct = "EXPLAIN without a kind"
+	ConstructWindowView       Construct = "CREATE WINDOW VIEW"
 	ConstructMod              Construct = "MOD or DIV operator"
 	ConstructEphemeral        Construct = "EPHEMERAL column"
 	ConstructIndexArgs        Construct = "named arguments in an index TYPE"
@@ -1278,6 +1279,16 @@ func (p *prepared) result(stmt Statement) *Result {
 // prepare rewrites a statement (without comments; toks are its tokens) for
 // AfterShip.
 func prepare(text string, toks []sqlTok) *prepared {
+	if q := windowViewQuery(toks); q > 0 {
+		// CREATE WINDOW VIEW, which AfterShip has no node for: its clauses
+		// before AS are the server's to check (engines, WATERMARK,
+		// ALLOWED_LATENESS); the query is checked on its own.
+		p := newPrepared(text)
+		p.blank(toks[0].off, toks[q-1].end)
+		p.note(ConstructWindowView, toks[0].off)
+		p.rewriteInline(toks[q:])
+		return p
+	}
 	switch {
 	case len(toks) > 0 && (toks[0].is("CREATE") || toks[0].is("ATTACH")):
 		return prepareCreate(text, toks)
@@ -2245,6 +2256,36 @@ func (p *prepared) tableQuery(toks []sqlTok) {
 			return
 		}
 	}
+}
+
+// windowViewQuery returns the index of the token that starts the query of
+// CREATE|ATTACH [OR REPLACE] WINDOW VIEW [IF NOT EXISTS] [db.]name … AS
+// query, or 0 when toks are no such statement.
+func windowViewQuery(toks []sqlTok) int {
+	c := &cursor{toks: toks}
+	if !c.accept("CREATE") && !c.accept("ATTACH") {
+		return 0
+	}
+	c.accept("OR", "REPLACE")
+	if !c.accept("WINDOW", "VIEW") {
+		return 0
+	}
+	c.accept("IF", "NOT", "EXISTS")
+	if _, ok := c.qualified(); !ok {
+		return 0
+	}
+	depth := 0
+	for i := c.i; i+1 < len(toks); i++ {
+		switch t := toks[i]; {
+		case t.kind == '(':
+			depth++
+		case t.kind == ')':
+			depth--
+		case depth == 0 && t.is("AS") && (toks[i+1].is("SELECT") || toks[i+1].is("WITH") || toks[i+1].kind == '('):
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // explainKinds are the words after EXPLAIN that AfterShip reads.

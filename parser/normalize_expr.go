@@ -377,6 +377,11 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 			b.WriteByte(')')
 			return
 		}
+		if e.ColumnArgList == nil && (e.Items == nil || len(e.Items.Items) == 0) {
+			// (): the empty tuple, which the server prints tuple().
+			b.WriteString("tuple()")
+			return
+		}
 		b.WriteByte('(')
 		if e.Items != nil {
 			b.WriteString(f.exprs(e.Items.Items))

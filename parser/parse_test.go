@@ -174,6 +174,8 @@ var gapCases = []gapCase{
 	{"CREATE TABLE AS (SELECT)", "CREATE TABLE t ENGINE = MergeTree ORDER BY tuple() AS (SELECT 1 AS z)", ConstructTableQuery, nil},
 	{"EXISTS", "EXISTS TABLE db.t", ConstructKeywordStatement, nil},
 	{"EXPLAIN SELECT", "EXPLAIN SELECT 1", ConstructExplain, nil},
+	{"CREATE WINDOW VIEW", "CREATE WINDOW VIEW IF NOT EXISTS db.wv TO db.dst WATERMARK=ASCENDING ALLOWED_LATENESS=INTERVAL '2' SECOND AS SELECT count(a) AS c FROM t GROUP BY tumble(ts, INTERVAL '1' SECOND) AS w_id",
+		ConstructWindowView, nil},
 	{"UNDROP TABLE", "UNDROP TABLE db.t", ConstructKeywordStatement, nil},
 	{"MODIFY TTL RECOMPRESS CODEC list", "ALTER TABLE t MODIFY TTL d + toIntervalDay(1) RECOMPRESS CODEC(ZSTD(3), LZ4HC(2)), d + toIntervalDay(9) DELETE", ConstructOwnReader, nil},
 	{"RENAME without TABLE", "RENAME a TO db.b, `c d` TO e", ConstructRenameNoKind,

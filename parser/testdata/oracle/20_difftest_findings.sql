@@ -338,3 +338,14 @@ CREATE VIEW dtf_nulls_window AS SELECT z, row_number() OVER (PARTITION BY z ORDE
 CREATE TABLE dtf_kw_keys (`cross` Decimal256(74), c3 DateTime64(2), order UInt8, c21 FixedString(4) CODEC(ZSTD(20), LZ4, Gorilla))
 ENGINE = MergeTree ORDER BY (cross, order) PARTITION BY order PRIMARY KEY cross COMMENT 'x' SETTINGS allow_suspicious_codecs = 1;
 CREATE VIEW dtf_nulls_quoted AS SELECT * FROM dtf_kw_keys ORDER BY `c3` ASC NULLS FIRST;
+
+-- difftest false-drift: PARTITION BY () is the empty tuple, which the
+-- server prints tuple() (as in any expression).
+CREATE TABLE dtf_part_empty (a UInt8) ENGINE = MergeTree ORDER BY a PARTITION BY ();
+CREATE VIEW dtf_empty_tuple AS SELECT () AS t, a FROM dtf_part_empty;
+
+-- difftest lint-rejects: CREATE WINDOW VIEW, which AfterShip has no node
+-- for; its query is checked, its columns and inner table are the server's.
+CREATE TABLE dtf_wv_src (ts DateTime, a UInt8) ENGINE = Memory;
+-- expect-unsupported
+CREATE WINDOW VIEW dtf_wv ENGINE = Memory AS SELECT count(a) AS c, hopStart(w_id) AS w_start FROM dtf_wv_src GROUP BY hop(ts, INTERVAL '1' SECOND, INTERVAL '3' SECOND) AS w_id SETTINGS allow_experimental_window_view = 1, allow_experimental_analyzer = 0;
