@@ -996,7 +996,12 @@ func (p *prepared) text() string { return string(p.b) }
 // integers, and marks each with its text for the formatter.
 func (p *prepared) settingFloats(toks []sqlTok) {
 	in := false
+	skip := 0 // tokens of a number already read
 	for i, t := range toks {
+		if skip > 0 {
+			skip--
+			continue
+		}
 		switch {
 		case t.is("SETTINGS") || t.is("SETTING"):
 			in = true
@@ -1019,8 +1024,13 @@ func (p *prepared) settingFloats(toks []sqlTok) {
 		case 'n':
 			lower := strings.ToLower(t.text)
 			if i > 0 && (toks[i-1].kind == '=' || toks[i-1].kind == '-') && strings.ContainsAny(lower, ".e") && !strings.HasPrefix(lower, "0x") {
-				p.marks[t.off] = "NUMBER " + t.text
-				copy(p.b[t.off:t.end], "0"+strings.Repeat(" ", len(t.text)-1))
+				end := t.end
+				if strings.HasSuffix(lower, "e") && i+2 < len(toks) && (toks[i+1].kind == '-' || toks[i+1].kind == '+') &&
+					toks[i+1].off == t.end && toks[i+2].kind == 'n' && toks[i+2].off == toks[i+1].end {
+					end, skip = toks[i+2].end, 2 // 5e-01: the scanner cut it at the sign
+				}
+				p.marks[t.off] = "NUMBER " + p.orig[t.off:end]
+				copy(p.b[t.off:end], "0"+strings.Repeat(" ", end-t.off-1))
 				p.note(ConstructSettingFloat, t.off)
 			}
 			continue
@@ -1330,7 +1340,10 @@ func prepareCreate(text string, toks []sqlTok) *prepared {
 	p.noEngine(toks)
 	p.sqlSecurity(toks)
 	p.createElements(toks)
-	p.extractTTLs(scanSQL(p.text()))
+	if !isCreateDictionary(toks) {
+		// A dictionary has no TTL (RANGE(MIN ttl MAX b) names a column).
+		p.extractTTLs(scanSQL(p.text()))
+	}
 	p.rewriteInline(scanSQL(p.text()))
 	return p
 }

@@ -589,8 +589,11 @@ func jsonArgs(toks []typeTok) []string {
 			paths = append(paths, keyed{raw, path + " " + typ})
 		}
 	}
-	// The server prints the settings as written, then the typed paths,
-	// the SKIP paths (each once) and the SKIP REGEXP patterns, each sorted.
+	// The server prints the settings in its own order (max_dynamic_types
+	// before max_dynamic_paths, whatever was written), then the typed
+	// paths, the SKIP paths (each once) and the SKIP REGEXP patterns, each
+	// sorted.
+	slices.SortStableFunc(settings, func(a, b string) int { return jsonSettingOrder(a) - jsonSettingOrder(b) })
 	out := settings
 	for _, group := range [][]keyed{paths, skips, skipRes} {
 		slices.SortStableFunc(group, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
@@ -599,6 +602,18 @@ func jsonArgs(toks []typeTok) []string {
 		}
 	}
 	return out
+}
+
+// jsonSettingOrder is where the server prints a JSON type setting
+// (name=value).
+func jsonSettingOrder(setting string) int {
+	switch name, _, _ := strings.Cut(setting, "="); name {
+	case "max_dynamic_types":
+		return 0
+	case "max_dynamic_paths":
+		return 1
+	}
+	return 2
 }
 
 // jsonPathRaw reads a JSON path at the start of arg: its printed form, the

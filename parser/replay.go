@@ -310,6 +310,7 @@ func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conve
 				continue
 			}
 		}
+		memoryCompress := r.setsMemoryCompress(c)
 		if err := r.schema.Apply(c); err != nil {
 			if names, ok := r.uncertain(c); ok {
 				r.findings = append(r.findings, Finding{Pos: pos, Reason: "on an uncertain object: " + err.Error(), Objects: names})
@@ -317,6 +318,13 @@ func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conve
 			}
 			objs, dbs := touched(c)
 			r.refused(pos, sql, err, c, objs, dbs)
+			continue
+		}
+		if memoryCompress {
+			m := c.(*schema.ModifyTable)
+			reason := "MODIFY SETTING compress of a Memory table: the server keeps the value as written here, and converts it when the CREATE set it"
+			r.findings = append(r.findings, Finding{Pos: pos, Reason: reason, Objects: []schema.QualifiedName{m.Name}})
+			_ = r.schema.Apply(&schema.MarkUncertain{Objects: []schema.QualifiedName{m.Name}, Reason: schema.Uncertainty{Reason: reason, Pos: pos, Exists: true}})
 		}
 	}
 	for _, u := range conv.Unsupported {
@@ -332,6 +340,30 @@ func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conve
 	if conv.NoEffect {
 		r.noteSet(pos, sql)
 	}
+}
+
+// setsMemoryCompress reports whether c is an ALTER that sets compress on a
+// Memory table: the server then keeps the value as the ALTER wrote it
+// (compress = 0), where a value the CREATE gave becomes a Bool when an
+// ALTER writes the settings back (compress = false), and the model does
+// not follow which is which.
+func (r *Replayer) setsMemoryCompress(c schema.Change) bool {
+	m, ok := c.(*schema.ModifyTable)
+	if !ok {
+		return false
+	}
+	o, ok := r.schema.Object(m.Name)
+	if t, isTable := o.(*schema.Table); !ok || !isTable || t.Engine.Name != "Memory" {
+		return false
+	}
+	for _, x := range m.Changes {
+		if ms, ok := x.(*schema.ModifySettings); ok {
+			if _, ok := ms.Settings.Get("compress"); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // asUnknown says why the columns of CREATE TABLE … AS source are unknown

@@ -320,8 +320,9 @@ func constraintsNotKept(engine string) bool {
 
 // rewrittenByAlter applies what some engines do to their definition when
 // an ALTER rewrites it from what they keep: Merge, GenerateRandom, FuzzJSON
-// and FuzzQuery tables lose their constraints, and an EmbeddedRocksDB table gains its
-// optimize_for_bulk_insert setting (ClickHouse 26.7).
+// and FuzzQuery tables lose their constraints, an EmbeddedRocksDB table gains its
+// optimize_for_bulk_insert setting, and a Memory table's settings are put
+// in the engine's order, its compress a Bool (ClickHouse 26.7).
 func (t *Table) rewrittenByAlter() {
 	switch {
 	case constraintsNotKept(t.Engine.Name):
@@ -330,7 +331,32 @@ func (t *Table) rewrittenByAlter() {
 		if _, ok := t.Settings.Get("optimize_for_bulk_insert"); !ok {
 			t.Settings = append(t.Settings, Setting{Name: "optimize_for_bulk_insert", Value: "true"})
 		}
+	case t.Engine.Name == "Memory" && len(t.Settings) > 0:
+		// A Memory table's settings are written back from the engine's
+		// own: in its order, compress as a Bool.
+		slices.SortStableFunc(t.Settings, func(a, b Setting) int { return memorySettingOrder(a.Name) - memorySettingOrder(b.Name) })
+		for i, x := range t.Settings {
+			if x.Name != "compress" {
+				continue
+			}
+			switch strings.Trim(strings.ToLower(string(x.Value)), "'") {
+			case "1", "true":
+				t.Settings[i].Value = "true"
+			case "0", "false":
+				t.Settings[i].Value = "false"
+			}
+		}
 	}
+}
+
+// memorySettingOrder is where the Memory engine lists a setting of its own
+// (ClickHouse 26.7, as an ALTER writes them back).
+func memorySettingOrder(name string) int {
+	i := slices.Index([]string{"compress", "min_rows_to_keep", "max_rows_to_keep", "min_bytes_to_keep", "max_bytes_to_keep"}, name)
+	if i < 0 {
+		return 5
+	}
+	return i
 }
 
 // Normalize fills what the server derives: the primary key from the sorting
