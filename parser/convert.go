@@ -191,11 +191,15 @@ func (c *converter) checkTypeless(defs []typelessDefault) error {
 		// Names that start with a digit (02015_db.d) get placeholders, as
 		// the gap layer gives them in the rest of the statement.
 		text := []byte(c.orig[d.from:d.to])
-		for _, t := range scanSQL(string(text)) {
+		toks := scanSQL(string(text))
+		for i, t := range toks {
 			if t.kind == 'w' && isDigit(t.text[0]) && c.fmt.names != nil {
 				ph := placeholder(len(t.text), len(c.fmt.names))
 				c.fmt.names[ph] = t.text
 				copy(text[t.off:t.end], ph)
+			}
+			if t.kind == 'w' {
+				joinTypeWords(text, c.orig[d.from:d.to], toks, i)
 			}
 		}
 		e, err := c.fmt.parse(string(text))
@@ -268,6 +272,9 @@ func (c *converter) exprAt(from, to int) (ch.Expr, error) {
 	toks := scanSQL(string(text))
 	blankHexFloats(text, c.orig[from:to], toks)
 	for i, t := range toks {
+		if t.kind == 'w' {
+			joinTypeWords(text, c.orig[from:to], toks, i)
+		}
 		if t.kind != 'w' || !(t.is("DIV") || t.is("MOD")) || i == 0 || i+1 >= len(toks) || toks[i+1].kind == '(' || !isOperandEnd(toks[i-1]) {
 			continue
 		}

@@ -62,6 +62,17 @@ func (c *converter) alterTable() error {
 	return nil
 }
 
+// parseAction parses one ALTER action of the prepared statement, with the
+// numbers the gap layer rewrote given their text back (0x1p4, 1_000).
+func (c *converter) parseAction(seg []sqlTok) (ch.AlterTableClause, error) {
+	st, err := parseAction(c.sql, seg)
+	if err != nil {
+		return nil, err
+	}
+	restoreNumbers(st, c.orig)
+	return st, nil
+}
+
 // alterAction converts one action. data reports an action with no schema
 // effect.
 func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, ephemeral map[string]bool) (schema.Change, bool, error) {
@@ -101,7 +112,7 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 	switch {
 	case head == "ADD COLUMN":
 		toks, after, first := trimPlacement(seg)
-		st, err := parseAction(c.sql, toks)
+		st, err := c.parseAction(toks)
 		if err != nil {
 			return c.unsupportedAction(table, off, err), false, nil
 		}
@@ -212,7 +223,7 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 		}
 		return &schema.ModifyTTL{TTL: schema.TTL(t)}, false, nil
 	case head == "MODIFY ORDER", head == "MODIFY SETTING", head == "MODIFY QUERY", head == "RESET SETTING":
-		st, err := parseAction(c.sql, seg)
+		st, err := c.parseAction(seg)
 		if err != nil {
 			return c.unsupportedAction(table, off, err), false, nil
 		}
@@ -327,7 +338,7 @@ func (c *converter) modifyColumn(table schema.QualifiedName, seg []sqlTok, ephem
 		}
 		return mc, false, nil
 	}
-	st, err := parseAction(c.sql, toks)
+	st, err := c.parseAction(toks)
 	if err != nil {
 		return c.unsupportedAction(table, off, err), false, nil
 	}

@@ -1491,15 +1491,8 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 		}
 		// Multi-word type names become one word: INT UNSIGNED →
 		// INT_UNSIGNED, CHARACTER LARGE OBJECT → CHARACTER_LARGE_OBJECT.
-		if words := spacedWords(p.orig, toks[i:]); len(words) > 1 {
-			if n := multiWordType(words); n > 1 {
-				for w := i; w < i+n-1; w++ {
-					for k := toks[w].end; k < toks[w+1].off; k++ {
-						p.b[k] = '_'
-					}
-				}
-				p.note(ConstructTypeWords, t.off)
-			}
+		if joinTypeWords(p.b, p.orig, toks, i) {
+			p.note(ConstructTypeWords, t.off)
 		}
 		switch t.upper() {
 		case "NULLS":
@@ -2318,6 +2311,27 @@ func isCreateDictionary(toks []sqlTok) bool {
 		}
 	}
 	return false
+}
+
+// joinTypeWords joins, in b (src's rewritten text), the words of a
+// multi-word type name starting at toks[i] with underscores, and reports
+// whether there was one (CAST(x AS INT UNSIGNED) is read as INT_UNSIGNED,
+// which the formatter spells again).
+func joinTypeWords(b []byte, src string, toks []sqlTok, i int) bool {
+	words := spacedWords(src, toks[i:])
+	if len(words) < 2 {
+		return false
+	}
+	n := multiWordType(words)
+	if n < 2 {
+		return false
+	}
+	for w := i; w < i+n-1; w++ {
+		for k := toks[w].end; k < toks[w+1].off; k++ {
+			b[k] = '_'
+		}
+	}
+	return true
 }
 
 // spacedWords returns the texts of the words at the start of toks that are

@@ -140,6 +140,73 @@ func singleParen(p *ch.ParamExprList) (ch.Expr, bool) {
 	return p.Items.Items[0], true
 }
 
+// isLiteralCollection reports whether e, a tuple (x, y, ...) or, with
+// array, an array [x, ...], is a collection of literals, which the server
+// reads as one literal and prints by value: its elements are literals
+// (parenthesised or not: ((1), 'a') is (1, 'a')), or collections of the
+// same kind of literals (an array holds tuples of literals too; a tuple
+// holds no array).
+func isLiteralCollection(e ch.Expr, array bool) bool {
+	var items []ch.Expr
+	switch x := e.(type) {
+	case *ch.ParamExprList:
+		if x.ColumnArgList != nil || x.Items == nil || len(x.Items.Items) < 2 {
+			return false
+		}
+		items = x.Items.Items
+	case *ch.ArrayParamList:
+		if !array || x.Items == nil {
+			return false
+		}
+		items = x.Items.Items
+	default:
+		return false
+	}
+	for _, it := range items {
+		it = unparen(it)
+		if isLiteralValue(it) || isLiteralCollection(it, array) {
+			continue
+		}
+		if _, ok := it.(*ch.ParamExprList); ok && array && isLiteralCollection(it, false) {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// isLiteralValue reports whether e is one literal: a number (signed), a
+// string, NULL, true or false.
+func isLiteralValue(e ch.Expr) bool {
+	switch x := e.(type) {
+	case *ch.NumberLiteral, *ch.StringLiteral, *ch.NullLiteral, *ch.BoolLiteral:
+		return true
+	case *ch.UnaryExpr:
+		_, num := x.Expr.(*ch.NumberLiteral)
+		return num && (string(x.Kind) == "-" || string(x.Kind) == "+")
+	case *ch.NegateExpr:
+		_, num := x.Expr.(*ch.NumberLiteral)
+		return num
+	case *ch.Ident:
+		if x.QuoteType == ch.Unquoted {
+			switch strings.ToUpper(x.Name) {
+			case "NULL", "TRUE", "FALSE":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// unparenAll is items with the parentheses around each taken away.
+func unparenAll(items []ch.Expr) []ch.Expr {
+	out := make([]ch.Expr, len(items))
+	for i, it := range items {
+		out[i] = unparen(it)
+	}
+	return out
+}
+
 // unparen strips redundant parentheses.
 func unparen(e ch.Expr) ch.Expr {
 	for {
@@ -384,7 +451,11 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 		}
 		b.WriteByte('(')
 		if e.Items != nil {
-			b.WriteString(f.exprs(e.Items.Items))
+			items := e.Items.Items
+			if isLiteralCollection(e, false) {
+				items = unparenAll(items)
+			}
+			b.WriteString(f.exprs(items))
 		}
 		b.WriteByte(')')
 	case *ch.ColumnExprList:
@@ -392,7 +463,11 @@ func (f *exprFormatter) write(b *strings.Builder, e ch.Expr) {
 	case *ch.ArrayParamList:
 		b.WriteByte('[')
 		if e.Items != nil {
-			b.WriteString(f.exprs(e.Items.Items))
+			items := e.Items.Items
+			if isLiteralCollection(e, true) {
+				items = unparenAll(items)
+			}
+			b.WriteString(f.exprs(items))
 		}
 		b.WriteByte(']')
 	case *ch.ObjectParams:

@@ -311,6 +311,7 @@ func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conve
 			}
 		}
 		memoryCompress := r.setsMemoryCompress(c)
+		oldStyle := r.oldStyleConstraints(c)
 		if err := r.schema.Apply(c); err != nil {
 			if names, ok := r.uncertain(c); ok {
 				r.findings = append(r.findings, Finding{Pos: pos, Reason: "on an uncertain object: " + err.Error(), Objects: names})
@@ -319,6 +320,11 @@ func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conve
 			objs, dbs := touched(c)
 			r.refused(pos, sql, err, c, objs, dbs)
 			continue
+		}
+		if oldStyle != nil {
+			reason := "an old-syntax MergeTree table keeps the constraints its CREATE gave in its definition only: an ALTER loses them and CREATE TABLE AS does not copy them, unless an ALTER added them, which the model does not follow"
+			r.findings = append(r.findings, Finding{Pos: pos, Reason: reason, Objects: []schema.QualifiedName{*oldStyle}})
+			_ = r.schema.Apply(&schema.MarkUncertain{Objects: []schema.QualifiedName{*oldStyle}, Reason: schema.Uncertainty{Reason: reason, Pos: pos, Exists: true}})
 		}
 		if memoryCompress {
 			m := c.(*schema.ModifyTable)
@@ -364,6 +370,37 @@ func (r *Replayer) setsMemoryCompress(c schema.Change) bool {
 		}
 	}
 	return false
+}
+
+// oldStyleConstraints returns the table an ALTER of an old-syntax
+// MergeTree table with constraints changes, or a CREATE TABLE AS such a
+// table makes, or nil. Such a table's constraints are in its definition,
+// not in what the server keeps of it (measured on ClickHouse 26.7).
+func (r *Replayer) oldStyleConstraints(c schema.Change) *schema.QualifiedName {
+	var src, out schema.QualifiedName
+	switch c := c.(type) {
+	case *schema.ModifyTable:
+		src, out = c.Name, c.Name
+	case *schema.AddTable:
+		if c.AsTable == nil {
+			return nil
+		}
+		src, out = *c.AsTable, c.Name
+	default:
+		return nil
+	}
+	o, ok := r.schema.Object(src)
+	if !ok {
+		return nil
+	}
+	t, ok := o.(*schema.Table)
+	if !ok || len(t.Constraints) == 0 {
+		return nil
+	}
+	if _, _, _, old := t.Engine.OldSyntax(); !old {
+		return nil
+	}
+	return &out
 }
 
 // asUnknown says why the columns of CREATE TABLE … AS source are unknown

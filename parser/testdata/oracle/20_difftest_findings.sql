@@ -372,3 +372,20 @@ ALTER TABLE dtf_exp_setting MODIFY SETTING min_free_disk_ratio_to_perform_insert
 -- difftest live-unreadable: a dictionary's RANGE(MIN ttl MAX b), a column
 -- named ttl, is no TTL clause.
 CREATE DICTIONARY dtf_dict_ttl (k UInt64, `ttl` Date, b Date, v String) PRIMARY KEY k SOURCE(NULL()) LAYOUT(RANGE_HASHED()) RANGE(MIN ttl MAX b) LIFETIME(0);
+
+-- difftest false-drift: a tuple or array of literals is one literal to the
+-- server, printed by value: ((0), ';') is (0, ';'), [(1), 2] is [1, 2];
+-- one that holds anything else keeps its parentheses.
+CREATE FUNCTION ${fn}dtf_lit_tuple AS () -> ((0), ';') = (1, 'a');
+CREATE VIEW dtf_lit_coll AS SELECT [(1), 2] AS a, (((1)), 'x', (-1.50)) AS b, ((1, 2), (3)) AS c, ([1], (2)) AS d, ((1), number) AS e FROM numbers(1);
+
+-- difftest false-drift: an old-syntax MergeTree table keeps the constraints
+-- of its CREATE in its definition only: an ALTER loses them (uncertain).
+CREATE TABLE dtf_old_constraint (a UInt8, d Date, CONSTRAINT k CHECK a > 0) ENGINE = MergeTree(d, (a), 8192) SETTINGS allow_deprecated_syntax_for_merge_tree = 1;
+-- expect-unsupported
+ALTER TABLE dtf_old_constraint MODIFY COMMENT 'x';
+
+-- difftest lint-rejects / false-drift: a multi-word type in a CAST of a
+-- column without a type; a hexadecimal float in an ALTER.
+CREATE TABLE dtf_typeless_cast (a UInt8, b ALIAS CAST(a AS INTEGER UNSIGNED)) ENGINE = Memory;
+ALTER TABLE dtf_typeless_cast ADD COLUMN c Float32 DEFAULT 0x1p4, MODIFY COLUMN a UInt8 DEFAULT 0x1.8p1;
