@@ -1642,7 +1642,7 @@ func NormalizeCodec(list string, typ schema.Type) string {
 			case "ZXC":
 				args, hasArgs = "3", true
 			case "Delta", "Gorilla":
-				if w := typeWidth(typ); w > 0 {
+				if w := streamWidth(typ); w > 0 {
 					args, hasArgs = strconv.Itoa(w), true
 				}
 			}
@@ -1658,8 +1658,10 @@ func NormalizeCodec(list string, typ schema.Type) string {
 			parts[i] = name
 			continue
 		case "T64":
-			// T64('byte') is the default, T64.
-			if len(as) == 1 && as[0] == "'byte'" {
+			// T64('byte') is the default, T64, unless the column's streams
+			// have different types (Tuple(UInt32, UInt8)): the server then
+			// keeps the codec as written.
+			if len(as) == 1 && as[0] == "'byte'" && sameStreamTypes(typ) {
 				parts[i] = name
 				continue
 			}
@@ -1689,9 +1691,103 @@ var codecNames = map[string]string{
 	"ALP": "ALP", "ZXC": "ZXC", "QUANTIZED": "Quantized",
 }
 
-// typeWidth is the byte width the server gives Delta and Gorilla for a
-// column type; 0 when it gives none (a Tuple, Map or Variant: the codec
-// applies to each of their streams).
+// codecStreams are the types of the streams of a column of type t that a
+// type-dependent codec (Delta, Gorilla, T64) compresses: not the null maps,
+// array sizes nor dictionary indexes; a Tuple's, Nested's or Map's element
+// streams; a Variant's discriminators (UInt8) and elements; a Dynamic's
+// discriminators; a JSON's, and a stream of its own when it has typed
+// paths (measured on ClickHouse 26.7: T64('byte') stays on JSON(a UInt8)).
+func codecStreams(t schema.Type) []schema.Type {
+	s := string(t)
+	for _, w := range []string{"Nullable(", "LowCardinality(", "Array("} {
+		if strings.HasPrefix(s, w) && strings.HasSuffix(s, ")") {
+			return codecStreams(schema.Type(s[len(w) : len(s)-1]))
+		}
+	}
+	name, args, _ := strings.Cut(s, "(")
+	args = strings.TrimSuffix(args, ")")
+	switch name {
+	case "SimpleAggregateFunction":
+		// The stored type is the last argument: (max, Float64).
+		as := splitTypeArgs(args)
+		return codecStreams(schema.Type(strings.TrimSpace(as[len(as)-1])))
+	case "Tuple", "Nested", "Map", "Variant":
+		var out []schema.Type
+		if name == "Variant" {
+			out = append(out, "UInt8")
+		}
+		for _, a := range splitTypeArgs(args) {
+			a = strings.TrimSpace(a)
+			if name == "Tuple" || name == "Nested" {
+				a = elementType(a)
+			}
+			out = append(out, codecStreams(schema.Type(a))...)
+		}
+		return out
+	case "Dynamic":
+		return []schema.Type{"UInt8"}
+	case "JSON":
+		out := []schema.Type{"UInt8"}
+		for _, a := range splitTypeArgs(args) {
+			a = strings.TrimSpace(a)
+			if a == "" || strings.Contains(a, "=") || strings.HasPrefix(strings.ToUpper(a), "SKIP ") {
+				continue
+			}
+			out = append(out, codecStreams(schema.Type(elementType(a)))...)
+		}
+		if len(out) > 1 {
+			out = append(out, "JSON")
+		}
+		return out
+	case "Point", "Ring", "LineString", "MultiLineString", "Polygon", "MultiPolygon":
+		return []schema.Type{"Float64"} // arrays of tuples of Float64
+	}
+	return []schema.Type{t}
+}
+
+// elementType is the type of a Tuple or Nested element or a JSON typed
+// path, "name Type" or "Type".
+func elementType(a string) string {
+	if strings.HasPrefix(a, "`") {
+		if end, _, err := unquoteAt(a, 0); err == nil {
+			return strings.TrimSpace(a[end:])
+		}
+	}
+	sp, par := strings.IndexByte(a, ' '), strings.IndexByte(a, '(')
+	if sp > 0 && (par < 0 || sp < par) {
+		return strings.TrimSpace(a[sp+1:])
+	}
+	return a
+}
+
+// streamWidth is the byte width the server gives Delta and Gorilla for a
+// column type: the width of its streams when they all have the same, or 0
+// (the codec then stays as written).
+func streamWidth(t schema.Type) int {
+	w := 0
+	for i, st := range codecStreams(t) {
+		x := typeWidth(st)
+		if i > 0 && x != w {
+			return 0
+		}
+		w = x
+	}
+	return w
+}
+
+// sameStreamTypes reports whether every stream of a column of type t has
+// the same type.
+func sameStreamTypes(t schema.Type) bool {
+	ss := codecStreams(t)
+	for _, st := range ss[1:] {
+		if st != ss[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// typeWidth is the byte width of a value of a single-stream type t.
 func typeWidth(t schema.Type) int {
 	s := string(t)
 	for _, w := range []string{"Nullable(", "LowCardinality("} {
@@ -1709,8 +1805,6 @@ func typeWidth(t schema.Type) int {
 	}
 	name, args, _ := strings.Cut(s, "(")
 	switch name {
-	case "Tuple", "Map", "Variant":
-		return 0
 	case "FixedString":
 		if n, err := strconv.Atoi(strings.TrimSuffix(args, ")")); err == nil {
 			return n

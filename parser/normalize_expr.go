@@ -107,6 +107,12 @@ func (f *exprFormatter) isOperator(e ch.Expr) bool {
 		if e.Operation == "%" && f.isDiv(e) {
 			return false // intDiv(a, b) is a function call
 		}
+		if u, ok := e.LeftExpr.(*ch.UnaryExpr); ok && e.Operation == "::" && string(u.Kind) == "-" {
+			// -x::T is -CAST(x, 'T'), a negation (unless the whole is a
+			// literal kept as written: -1::Int8).
+			_, literal := f.castLiteral(e)
+			return !literal
+		}
 		return e.Operation != "::" && e.Operation != "||"
 	case *ch.UnaryExpr:
 		// A minus before a number is a negative literal to the server

@@ -389,3 +389,28 @@ ALTER TABLE dtf_old_constraint MODIFY COMMENT 'x';
 -- column without a type; a hexadecimal float in an ALTER.
 CREATE TABLE dtf_typeless_cast (a UInt8, b ALIAS CAST(a AS INTEGER UNSIGNED)) ENGINE = Memory;
 ALTER TABLE dtf_typeless_cast ADD COLUMN c Float32 DEFAULT 0x1p4, MODIFY COLUMN a UInt8 DEFAULT 0x1.8p1;
+
+-- difftest false-drift: Delta, Gorilla and T64 on a column of several
+-- streams take the width or type of its streams when they all have the
+-- same (Tuple(a UInt32, b UInt32) CODEC(Delta) is Delta(4)), and stay as
+-- written when they differ (Map(UInt32, UInt8) CODEC(T64('byte'))); a
+-- Variant's or Dynamic's discriminators are UInt8, a JSON with typed paths
+-- keeps T64('byte').
+CREATE TABLE dtf_codec_streams (
+    a Tuple(UInt32, UInt8) CODEC(Delta),
+    b Tuple(x UInt32, y UInt32) CODEC(Delta),
+    c Map(UInt32, UInt8) CODEC(T64('byte')),
+    d Map(UInt32, UInt32) CODEC(T64('byte')),
+    e Variant(UInt8) CODEC(Delta),
+    f Variant(UInt32) CODEC(Gorilla),
+    g Dynamic CODEC(Delta),
+    h JSON CODEC(T64('byte')),
+    i JSON(`a.a` DateTime('UTC')) CODEC(T64('byte')),
+    j JSON(k UInt8) CODEC(Delta),
+    l Tuple(UInt8, Enum8('a' = 1)) CODEC(T64('byte')),
+    m Array(Tuple(UInt16, UInt16)) CODEC(Delta)
+) ENGINE = MergeTree ORDER BY tuple() SETTINGS allow_suspicious_codecs = 1;
+
+-- difftest false-drift: -x::T is a negation, which a lambda's body
+-- parenthesises.
+CREATE FUNCTION ${fn}dtf_neg_cast AS x -> -x::UInt16;
