@@ -1799,6 +1799,9 @@ func (p *prepared) createElements(toks []sqlTok) {
 			if seg[0].kind == 'w' {
 				head = seg[0].upper()
 			}
+			if head == "PRIMARY" && !(len(seg) > 1 && seg[1].is("KEY")) {
+				head = "" // a column named PRIMARY (the others are keywords there)
+			}
 			switch head {
 			case "INDEX", "CONSTRAINT", "PROJECTION", "PRIMARY":
 				p.elems = append(p.elems, tableElement{kind: head, toks: seg})

@@ -1182,6 +1182,9 @@ func (f *exprFormatter) takeNulls(pos int, items []ch.Expr, i int) string {
 	// collation lies between them: a window's ORDER BY c is followed by
 	// the query's own ORDER BY c NULLS FIRST.
 	if end := int(items[i].End()); f.src != "" && end <= best && best <= len(f.src) {
+		if end < best && (f.src[end] == '`' || f.src[end] == '"') {
+			end++ // a quoted name's End is its closing quote
+		}
 		for k, t := range scanSQL(f.src[end:best]) {
 			switch {
 			case t.kind == 'w' && !(t.is("ASC") || t.is("DESC") || t.is("ASCENDING") || t.is("DESCENDING") || t.is("COLLATE")),

@@ -414,3 +414,9 @@ CREATE TABLE dtf_codec_streams (
 -- difftest false-drift: -x::T is a negation, which a lambda's body
 -- parenthesises.
 CREATE FUNCTION ${fn}dtf_neg_cast AS x -> -x::UInt16;
+
+-- difftest silent-drop / false-drift: a column named PRIMARY (PRIMARY
+-- without KEY is no element); NULLS FIRST after a quoted name in a
+-- window's ORDER BY belongs to the query's ORDER BY.
+CREATE TABLE dtf_primary_col (a UInt8, PRIMARY IntervalWeek, `c62` Date32) ENGINE = Memory;
+CREATE VIEW dtf_window_quoted AS SELECT c62, row_number() OVER (PARTITION BY c62 ORDER BY `c62`) AS rn FROM dtf_primary_col ORDER BY c62 ASC NULLS FIRST;
