@@ -188,24 +188,10 @@ type converter struct {
 // expressions must be valid, and are kept.
 func (c *converter) checkTypeless(defs []typelessDefault) error {
 	for _, d := range defs {
-		// Names that start with a digit (02015_db.d) get placeholders, as
-		// the gap layer gives them in the rest of the statement.
-		text := []byte(c.orig[d.from:d.to])
-		toks := scanSQL(string(text))
-		for i, t := range toks {
-			if t.kind == 'w' && isDigit(t.text[0]) && c.fmt.names != nil {
-				ph := placeholder(len(t.text), len(c.fmt.names))
-				c.fmt.names[ph] = t.text
-				copy(text[t.off:t.end], ph)
-			}
-			if t.kind == 'w' {
-				joinTypeWords(text, c.orig[d.from:d.to], toks, i)
-			}
-		}
-		e, err := c.fmt.parse(string(text))
+		e, err := c.exprAt(d.from, d.to)
 		if err != nil {
-			off, msg := afterShipError(err) // in "SELECT " + the expression
-			return &offsetError{Offset: min(d.from+max(0, off-len("SELECT ")), d.to), Err: fmt.Errorf("%w: column default: %s", ErrSyntax, msg)}
+			off, msg := afterShipError(err) // at the statement's offsets (exprAt pads)
+			return &offsetError{Offset: min(max(off, d.from), d.to), Err: fmt.Errorf("%w: column default: %s", ErrSyntax, msg)}
 		}
 		if c.typeless == nil {
 			c.typeless = map[string]*schema.ColumnDefault{}
@@ -272,6 +258,13 @@ func (c *converter) exprAt(from, to int) (ch.Expr, error) {
 	toks := scanSQL(string(text))
 	blankHexFloats(text, c.orig[from:to], toks)
 	for i, t := range toks {
+		if t.kind == 'w' && isDigit(t.text[0]) && c.fmt.names != nil {
+			// Names that start with a digit (02015_db.d) get placeholders,
+			// as the gap layer gives them in the rest of the statement.
+			ph := placeholder(len(t.text), len(c.fmt.names))
+			c.fmt.names[ph] = t.text
+			copy(text[t.off:t.end], ph)
+		}
 		if t.kind == 'w' {
 			joinTypeWords(text, c.orig[from:to], toks, i)
 		}

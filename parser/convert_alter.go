@@ -248,6 +248,14 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 	if head == "MODIFY SQL" || head == "MODIFY DEFINER" {
 		return nil, true, nil // who runs a view's query: not modelled
 	}
+	if head == "CLEAR COLUMN" {
+		// No schema effect, but an ALTER of the table (a Memory table
+		// writes its settings back).
+		ie, i := ifExists(2)
+		if n, ok := nameAt(i); ok && nameEnd <= len(seg) {
+			return &schema.ClearColumn{Name: n, IfExists: ie}, false, nil
+		}
+	}
 	switch w(0) {
 	case "UPDATE", "DELETE", "MATERIALIZE", "CLEAR", "FREEZE", "UNFREEZE", "FETCH", "MOVE", "APPLY", "UNLOCK", "FORGET", "REWRITE":
 		return nil, true, nil

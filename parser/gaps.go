@@ -1519,18 +1519,26 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 			// The column name is the first token of the segment, or the
 			// token after ADD/MODIFY COLUMN [IF NOT EXISTS] in an ALTER.
 			j := segStart
-			for k := segStart; k < i; k++ {
-				if toks[k].is("COLUMN") {
+			for k := segStart; k+1 < i; k++ {
+				if toks[k].is("COLUMN") && k > 0 && (toks[k-1].is("ADD") || toks[k-1].is("MODIFY")) {
 					// ALTER TABLE t ADD|MODIFY COLUMN [IF [NOT] EXISTS] name
 					j = k + 1
+					if toks[j].is("IF") {
+						j++
+						if toks[j].is("NOT") {
+							j++
+						}
+						j++
+					}
 					break
 				}
 			}
-			for j < i && toks[j].kind == 'w' && isAlterWord(toks[j].upper()) {
-				j++
+			if j >= i {
+				continue // the column's name (a column called ephemeral)
 			}
-			if j < i {
-				name = identText(toks[j])
+			name = identText(toks[j])
+			if n, ok := p.names[name]; ok {
+				name = n // a keyword name's placeholder (a column called not)
 			}
 			p.ephemeral[name] = true
 			repl := "         " // nine spaces: EPHEMERAL without an expression
@@ -2167,8 +2175,13 @@ func (p *prepared) extractTTLs(toks []sqlTok) {
 			case 'w':
 				// A word before ( is a function (empty(x), first(x)), not
 				// a clause keyword; AS (SELECT ...) is the exception.
-				if d == 0 && !(j+1 < len(toks) && toks[j+1].kind == '(' && !toks[j].is("AS")) {
+				// And a word that starts the expression, or follows an
+				// operator, is a name (TTL settings + INTERVAL 1 DAY).
+				if d == 0 && !(j+1 < len(toks) && toks[j+1].kind == '(' && !toks[j].is("AS")) && j > i+1 && isOperandEnd(toks[j-1]) {
 					w := toks[j].upper()
+					if w == "SETTINGS" && depth == 0 && !(j+2 < len(toks) && toks[j+2].kind == '=') {
+						continue // SETTINGS name = value, or a column
+					}
 					if depth == 0 && ttlStop[w] {
 						break scan
 					}
@@ -2424,12 +2437,19 @@ func (p *prepared) alterTypes(toks []sqlTok) {
 	}
 }
 
+// tableNameAt reports whether toks[i] is the name CREATE TABLE [IF NOT
+// EXISTS] [db.]name gives (CREATE TABLE db.CODEC (...)).
+func tableNameAt(toks []sqlTok, i int) bool {
+	at := func(k int) bool { return k >= 0 && (toks[k].is("TABLE") || toks[k].is("EXISTS")) }
+	return at(i-1) || i >= 3 && toks[i-1].kind == '.' && at(i-3)
+}
+
 // blankCodecs blanks CODEC lists, which AfterShip cannot always read
 // (ALP(AUTO)), to CODEC(NONE): the conversion reads them from the original
 // text.
 func (p *prepared) blankCodecs(toks []sqlTok) {
 	for i := 0; i+1 < len(toks); i++ {
-		if !toks[i].is("CODEC") || toks[i+1].kind != '(' {
+		if !toks[i].is("CODEC") || toks[i+1].kind != '(' || tableNameAt(toks, i) {
 			continue
 		}
 		if j := closingParen(toks, i+1); j >= 0 {

@@ -480,11 +480,11 @@ func (p *typeParser) parseTypeList(family string, named bool) (string, error) {
 		prefix := ""
 		if named && (p.peek().kind == 'i' || p.peek().kind == 'q') && p.i+1 < len(p.toks) &&
 			(p.toks[p.i+1].kind == 'i' || p.toks[p.i+1].kind == 'q') {
-			// "name Type" unless the two words are one multi-word type.
-			two := strings.ToUpper(p.toks[p.i].text + " " + p.toks[p.i+1].text)
-			if _, ok := typeAlias(two); !ok && !isAliasPrefix(two) {
-				prefix = schema.QuoteIdent(p.next().text) + " "
-			}
+			// "name Type": two words are a name and a type, even when they
+			// would make one multi-word type (the server reads
+			// Tuple(TINYINT UNSIGNED) as an element TINYINT of type
+			// UNSIGNED, UInt64).
+			prefix = schema.QuoteIdent(p.next().text) + " "
 		}
 		t, err := p.parseType()
 		if err != nil {

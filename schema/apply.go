@@ -312,15 +312,15 @@ func (s *Schema) addTable(c *AddTable) error {
 // CREATE TABLE AS copies (ClickHouse 26.7).
 func constraintsNotKept(engine string) bool {
 	switch engine {
-	case "Merge", "GenerateRandom", "FuzzJSON", "FuzzQuery":
+	case "Merge", "GenerateRandom", "FuzzJSON", "FuzzQuery", "Dictionary":
 		return true
 	}
 	return false
 }
 
 // rewrittenByAlter applies what some engines do to their definition when
-// an ALTER rewrites it from what they keep: Merge, GenerateRandom, FuzzJSON
-// and FuzzQuery tables lose their constraints, an EmbeddedRocksDB table gains its
+// an ALTER rewrites it from what they keep: Merge, GenerateRandom, FuzzJSON,
+// FuzzQuery and Dictionary tables lose their constraints, an EmbeddedRocksDB table gains its
 // optimize_for_bulk_insert setting, and a Memory table's settings are put
 // in the engine's order, its compress a Bool (ClickHouse 26.7).
 func (t *Table) rewrittenByAlter() {
@@ -691,6 +691,10 @@ func (t *Table) alter(c Change) error {
 			} else {
 				t.Settings = append(t.Settings, x)
 			}
+		}
+	case *ClearColumn:
+		if _, ok := t.Column(c.Name); !ok && !c.IfExists {
+			return fmt.Errorf("column %s: %w", BackQuote(c.Name), ErrNotExist)
 		}
 	case *ResetSettings:
 		for _, n := range c.Names {

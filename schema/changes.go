@@ -189,6 +189,13 @@ type (
 		Name     string
 		IfExists bool
 	}
+	// ClearColumn is CLEAR COLUMN: it resets the column's data and changes
+	// no part of the model, but it is an ALTER of the table, which some
+	// engines answer by writing their definition back (Memory).
+	ClearColumn struct {
+		Name     string
+		IfExists bool
+	}
 )
 
 // Table-level changes, inside ModifyTable.
@@ -262,6 +269,7 @@ func (*AddConstraint) change()         {}
 func (*DropConstraint) change()        {}
 func (*ModifyTTL) change()             {}
 func (*ModifySettings) change()        {}
+func (*ClearColumn) change()           {}
 func (*ResetSettings) change()         {}
 func (*ModifyOrderBy) change()         {}
 func (*ModifySampleBy) change()        {}

@@ -667,9 +667,20 @@ func (in *liveReader) readCachedColumns(trs []*tableRow) error {
 	return nil
 }
 
+// NoDefinition is the uncertainty of a live object whose definition the
+// server reports empty (system.tables.create_table_query = ”): the server
+// cannot read back what it stored, so nobody can compare it.
+const NoDefinition = "the server reports no definition (create_table_query is empty): it cannot read the one it stored"
+
 // parse reads a table's or dictionary's create_table_query with the parser.
 func (in *liveReader) parse(r *tableRow) *ParsedDefinition {
 	p := &ParsedDefinition{Parser: in.parserVersion}
+	if strings.TrimSpace(r.create) == "" {
+		// The server itself could not print it (it cannot parse a
+		// definition it stored, such as DEFAULT (0 + `NOT`)).
+		p.Err = NoDefinition
+		return p
+	}
 	ch, err := in.parser.ParseCreate(r.create)
 	if err != nil {
 		p.Err = "definition not understood: " + err.Error()

@@ -420,3 +420,41 @@ CREATE FUNCTION ${fn}dtf_neg_cast AS x -> -x::UInt16;
 -- window's ORDER BY belongs to the query's ORDER BY.
 CREATE TABLE dtf_primary_col (a UInt8, PRIMARY IntervalWeek, `c62` Date32) ENGINE = Memory;
 CREATE VIEW dtf_window_quoted AS SELECT c62, row_number() OVER (PARTITION BY c62 ORDER BY `c62`) AS rn FROM dtf_primary_col ORDER BY c62 ASC NULLS FIRST;
+
+-- difftest live-unreadable: a table named CODEC; its CREATE as the server
+-- prints it (CREATE TABLE db.CODEC (...)) is no codec list.
+CREATE TABLE dtf_codec_src (a DateTime, b Date) ENGINE = MergeTree ORDER BY (a, b);
+CREATE TABLE dtf_codec_mem AS dtf_codec_src ENGINE = Memory;
+RENAME TABLE dtf_codec_mem TO CODEC;
+
+-- difftest false-drift: in a Tuple, two words are a name and a type, even
+-- when they would make a multi-word type (TINYINT UNSIGNED is an element
+-- TINYINT of type UNSIGNED, UInt64).
+CREATE TABLE dtf_tuple_words (a Tuple(TINYINT UNSIGNED), b Tuple(NATIONAL CHARACTER VARYING, c UInt8), d Tuple(x INT UNSIGNED)) ENGINE = Memory;
+
+-- difftest false-drift: a Dictionary table keeps its constraints in its
+-- definition only: CREATE TABLE AS it copies none.
+CREATE TABLE dtf_d_src (k UInt64, v String) ENGINE = Memory;
+CREATE DICTIONARY dtf_dt_dict (k UInt64, v String) PRIMARY KEY k SOURCE(CLICKHOUSE(TABLE 'dtf_d_src')) LAYOUT(FLAT()) LIFETIME(0);
+CREATE TABLE dtf_dt (k UInt64, v String, CONSTRAINT c ASSUME k > 0) ENGINE = Dictionary(${db}.dtf_dt_dict);
+CREATE TABLE dtf_dt_copy AS dtf_dt;
+
+-- difftest false-drift / lint-rejects: keyword names in TTLs (a column
+-- called STATISTICS or settings starts a TTL expression; GROUP BY as).
+CREATE TABLE dtf_ttl_names (`STATISTICS` Date, `ALL` Array(Float32) TTL `STATISTICS` + toIntervalWeek(14), settings DateTime, `as` UInt8)
+ENGINE = MergeTree ORDER BY (`STATISTICS`, `as`)
+TTL settings + INTERVAL 22 HOUR WHERE NOT (false), `settings` + INTERVAL 30 YEAR GROUP BY `STATISTICS`, as SETTINGS index_granularity = 8192;
+
+-- difftest false-drift / silent-drop: columns called not and ephemeral
+-- beside EPHEMERAL ones.
+CREATE TABLE dtf_ephemeral_names (c27 UInt64, not Int16 EPHEMERAL toUnixTimestamp(fromUnixTimestamp(c27)), ephemeral Decimal32(3), e UInt8 EPHEMERAL) ENGINE = TinyLog;
+
+-- difftest false-drift: CLEAR COLUMN is an ALTER of a Memory table, which
+-- then writes its settings back.
+CREATE TABLE dtf_mem_clear (a UInt8, b UInt8) ENGINE = Memory SETTINGS compress = 1;
+ALTER TABLE dtf_mem_clear CLEAR COLUMN b;
+
+-- difftest lint-rejects: DIV and a type alias in the default of a column
+-- without a type.
+-- expect-unsupported
+CREATE TABLE dtf_typeless_div (a UInt8, b ALIAS (true) ? 1 : 0 DIV 2, c ALIAS CAST((TRUE) ? 1 : 0 AS int)) ENGINE = Log;
