@@ -1530,7 +1530,7 @@ func flattenNested(col *schema.Column) ([]*schema.Column, error) {
 				return nil, fmt.Errorf("%w: Nested field %q", ErrSyntax, f)
 			}
 		}
-		sub := &schema.Column{Name: col.Name + "." + name, Type: schema.Type("Array(" + typ + ")"), Comment: col.Comment, Codec: col.Codec}
+		sub := &schema.Column{Name: col.Name + "." + name, Type: schema.Type("Array(" + typ + ")"), Comment: col.Comment, Codec: col.Codec, TTL: col.TTL}
 		if col.Default != nil {
 			// Nested(...) EPHEMERAL makes every field EPHEMERAL.
 			d := *col.Default
@@ -1647,9 +1647,13 @@ func NormalizeCodec(list string, typ schema.Type) string {
 		as := splitTypeArgs(args)
 		switch name {
 		case "DoubleDelta":
-			// The server ignores its argument.
-			parts[i] = name
-			continue
+			// The server ignores its argument, unless the column's streams
+			// have different widths (Variant(BFloat16, IntervalMinute)):
+			// then it keeps the codec as written.
+			if streamWidth(typ) > 0 {
+				parts[i] = name
+				continue
+			}
 		case "T64":
 			// T64('byte') is the default, T64, unless the column's streams
 			// have different types (Tuple(UInt32, UInt8)): the server then

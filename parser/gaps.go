@@ -1515,6 +1515,9 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 				}
 			}
 		case "EPHEMERAL":
+			if tableNameAt(toks, i) || depth == 0 && !alterColumnAt(toks, segStart, i) {
+				continue // a name (a table called EPHEMERAL), no column's
+			}
 			name := ""
 			// The column name is the first token of the segment, or the
 			// token after ADD/MODIFY COLUMN [IF NOT EXISTS] in an ALTER.
@@ -1787,8 +1790,8 @@ func (p *prepared) createElements(toks []sqlTok) {
 			open = i
 			break
 		}
-		if t.is("AS") || t.is("ENGINE") {
-			break
+		if (t.is("AS") || t.is("ENGINE")) && !tableNameAt(toks, i) {
+			break // not a table called engine
 		}
 	}
 	if open >= 0 {
@@ -2435,6 +2438,17 @@ func (p *prepared) alterTypes(toks []sqlTok) {
 		}
 		p.blankType(seg, i)
 	}
+}
+
+// alterColumnAt reports whether toks[from:to] holds ADD|MODIFY COLUMN: the
+// column definition of an ALTER.
+func alterColumnAt(toks []sqlTok, from, to int) bool {
+	for k := from; k+1 < to; k++ {
+		if (toks[k].is("ADD") || toks[k].is("MODIFY")) && toks[k+1].is("COLUMN") {
+			return true
+		}
+	}
+	return false
 }
 
 // tableNameAt reports whether toks[i] is the name CREATE TABLE [IF NOT

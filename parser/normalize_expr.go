@@ -1790,8 +1790,8 @@ var afterShipUnits = map[string]bool{"MILLISECOND": true, "SECOND": true, "MINUT
 func intervalSpans(s string, toks []sqlTok) []intervalSpan {
 	var out []intervalSpan
 	for i := 0; i+1 < len(toks); i++ {
-		if !toks[i].is("INTERVAL") {
-			continue
+		if !toks[i].is("INTERVAL") || i > 0 && (objectNameAt(toks, i) || tableNameAt(toks, i)) || toks[i+1].is("AS") {
+			continue // a name: CREATE VIEW interval AS …
 		}
 		if n := toks[i+1]; n.kind == 's' && (i+2 >= len(toks) || !isIntervalUnit(toks[i+2])) {
 			if pairs, ok := intervalString(unquoteLiteral(n.text)); ok {

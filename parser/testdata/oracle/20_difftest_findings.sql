@@ -458,3 +458,16 @@ ALTER TABLE dtf_mem_clear CLEAR COLUMN b;
 -- without a type.
 -- expect-unsupported
 CREATE TABLE dtf_typeless_div (a UInt8, b ALIAS (true) ? 1 : 0 DIV 2, c ALIAS CAST((TRUE) ? 1 : 0 AS int)) ENGINE = Log;
+
+-- difftest false-drift / lint-rejects: tables called EPHEMERAL and engine,
+-- a view called interval (n is also an interval unit).
+CREATE TABLE EPHEMERAL (a UInt8, b Int8 EPHEMERAL, c Float64 MATERIALIZED exp(1)) ENGINE = Memory;
+CREATE TABLE engine (c21 DateTime32, c22 IntervalSecond EPHEMERAL COMMENT '', CONSTRAINT k23 ASSUME (false AND false OR isNull(0x1F)) AND TRUE) ENGINE = Memory;
+CREATE VIEW interval AS SELECT count() AS n FROM engine WHERE has(range(3), 1) SETTINGS max_threads = 1;
+
+-- difftest false-drift: DoubleDelta keeps its argument on a column whose
+-- streams have different widths; a Nested column's TTL is each of its
+-- columns'.
+CREATE TABLE dtf_dd_variant (k UInt8, v Variant(BFloat16, IntervalMinute) CODEC(DoubleDelta(1), Delta), w Tuple(UInt32, UInt32) CODEC(DoubleDelta(4)),
+    n Nested(a UInt8, b String) TTL d + toIntervalDay(15), d Date)
+ENGINE = MergeTree ORDER BY k SETTINGS allow_suspicious_codecs = 1, allow_suspicious_variant_types = 1;
