@@ -292,7 +292,9 @@ func (s *Schema) addTable(c *AddTable) error {
 			// SAMPLE BY when the new MergeTree engine clause leaves them
 			// out; other engines (Buffer, Merge, Distributed) have none,
 			// and an EmbeddedRocksDB's PRIMARY KEY is not a MergeTree one.
-			if t.PartitionBy == "" {
+			if t.PartitionBy == "" && from.PartitionBy != "tuple()" {
+				// (An explicit PARTITION BY tuple() is no partition key
+				// to copy.)
 				t.PartitionBy = from.PartitionBy
 			}
 			if !t.PrimaryKeyExplicit && from.PrimaryKeyExplicit {

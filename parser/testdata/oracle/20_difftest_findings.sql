@@ -471,3 +471,10 @@ CREATE VIEW interval AS SELECT count() AS n FROM engine WHERE has(range(3), 1) S
 CREATE TABLE dtf_dd_variant (k UInt8, v Variant(BFloat16, IntervalMinute) CODEC(DoubleDelta(1), Delta), w Tuple(UInt32, UInt32) CODEC(DoubleDelta(4)),
     n Nested(a UInt8, b String) TTL d + toIntervalDay(15), d Date)
 ENGINE = MergeTree ORDER BY k SETTINGS allow_suspicious_codecs = 1, allow_suspicious_variant_types = 1;
+
+-- difftest false-drift: CREATE TABLE AS with an engine clause copies the
+-- source's SAMPLE BY, but an explicit PARTITION BY tuple() is no key to
+-- copy; without an engine clause it is copied as written.
+CREATE TABLE dtf_part_tuple (a UInt8, b UInt8) ENGINE = MergeTree ORDER BY a PARTITION BY () SAMPLE BY a;
+CREATE TABLE GRANT AS dtf_part_tuple ENGINE = ReplacingMergeTree ORDER BY a;
+CREATE TABLE dtf_part_tuple3 AS dtf_part_tuple;
