@@ -2013,7 +2013,11 @@ func objectNameAt(toks []sqlTok, i int) bool {
 	prev := toks[i-1]
 	switch {
 	case prev.is("TABLE"), prev.is("VIEW"), prev.is("DICTIONARY"), prev.is("INTO"):
-		return true
+		// Unless that word is itself the name (CREATE VIEW [db.]dictionary
+		// AS).
+		named := i >= 2 && objectNameAt(toks, i-1) ||
+			i >= 4 && toks[i-2].kind == '.' && (toks[i-4].is("TABLE") || toks[i-4].is("VIEW") || toks[i-4].is("DICTIONARY") || toks[i-4].is("EXISTS"))
+		return !named
 	case prev.is("EXISTS"):
 		return i >= 2 && (toks[i-2].is("IF") || toks[i-2].is("NOT"))
 	case prev.is("TO"):

@@ -1147,6 +1147,15 @@ func (f *exprFormatter) orderItems(items []ch.Expr) string {
 // rewrote (remembered at -offset-1 in marks).
 func (f *exprFormatter) isDiv(e *ch.BinaryOperation) bool {
 	from, to := int(e.LeftExpr.End()), int(e.RightExpr.Pos())
+	if f.src != "" && to <= len(f.src) {
+		// The operator is right before the right operand: a left operand's
+		// End can stop short (CASE … END % 7 after … DIV 2).
+		k := to
+		for k > 0 && strings.IndexByte(" \t\r\n(", f.src[k-1]) >= 0 {
+			k--
+		}
+		from = max(from, k-len("DIV"))
+	}
 	for k, v := range f.marks {
 		if v == "DIV" && -k-1 >= from && -k-1 < to {
 			return true

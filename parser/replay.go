@@ -582,8 +582,21 @@ func inferColumns(s *schema.Schema, db string, q *ch.SelectQuery) ([]*schema.Col
 		}
 		return nil, false
 	}
+	// A name that another item's alias defines stands for that item's
+	// expression, not the column (SELECT c19 AS c20, c20 AS c22: c22 is
+	// c19), which the model does not follow.
+	aliasOf := map[string]int{}
+	for i, it := range q.SelectItems {
+		if it.Alias != nil {
+			aliasOf[it.Alias.Name] = i
+		}
+	}
+	shadowed := func(i int, n string) bool {
+		j, ok := aliasOf[n]
+		return ok && j != i
+	}
 	var out []*schema.Column
-	for _, it := range q.SelectItems {
+	for i, it := range q.SelectItems {
 		if len(it.Modifiers) > 0 {
 			return nil, false // * EXCEPT/REPLACE/APPLY
 		}
@@ -601,7 +614,7 @@ func inferColumns(s *schema.Schema, db string, q *ch.SelectQuery) ([]*schema.Col
 				continue
 			}
 			c, ok := find(x.Name)
-			if !ok {
+			if !ok || shadowed(i, x.Name) {
 				return nil, false
 			}
 			outName, typ = c.Name, c.Type
@@ -633,7 +646,7 @@ func inferColumns(s *schema.Schema, db string, q *ch.SelectQuery) ([]*schema.Col
 				return nil, false
 			}
 			arg, ok := unparen(x.Params.Items.Items[0]).(*ch.Ident)
-			if !ok {
+			if !ok || shadowed(i, arg.Name) {
 				return nil, false
 			}
 			c, ok := find(arg.Name)

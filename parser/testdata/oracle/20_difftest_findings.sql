@@ -478,3 +478,17 @@ ENGINE = MergeTree ORDER BY k SETTINGS allow_suspicious_codecs = 1, allow_suspic
 CREATE TABLE dtf_part_tuple (a UInt8, b UInt8) ENGINE = MergeTree ORDER BY a PARTITION BY () SAMPLE BY a;
 CREATE TABLE GRANT AS dtf_part_tuple ENGINE = ReplacingMergeTree ORDER BY a;
 CREATE TABLE dtf_part_tuple3 AS dtf_part_tuple;
+
+-- difftest false-drift: % after CASE … END is modulo, whatever DIV came
+-- before it.
+CREATE FUNCTION ${fn}dtf_case_mod AS (x, y, z) -> CASE y WHEN 1 THEN 10 WHEN 2 THEN 20 ELSE 0 END * 42 DIV 2 - length('\-A') + CASE x WHEN 1 THEN 10 WHEN 2 THEN 20 ELSE 0 END % 7;
+
+-- difftest lint-rejects: a view called dictionary, qualified or not.
+CREATE VIEW ${db}.DICTIONARY AS SELECT 1 AS one;
+CREATE VIEW VIEW AS SELECT one FROM DICTIONARY;
+
+-- difftest false-drift: a name another select item's alias defines is that
+-- item's expression (c22 is c19, Date32, not the column c20): such a
+-- view's columns are left to the server.
+CREATE TABLE dtf_alias_src (c19 Date32, c20 UInt64, c22 IntervalYear) ENGINE = StripeLog;
+CREATE MATERIALIZED VIEW dtf_alias_mv TO dtf_alias_src AS SELECT c19 AS c20, c20 AS c22 FROM dtf_alias_src;
