@@ -41,6 +41,10 @@ type Conversion struct {
 	sessionDrops []int
 	// dropTemporary names the temporary table DROP TEMPORARY TABLE drops.
 	dropTemporary string
+	// settings are the session's settings with those the statement gives
+	// itself in its own SETTINGS, when it gives itself any that change DDL
+	// (statementSettings).
+	settings sessionSettings
 }
 
 // codecFixup is a MODIFY COLUMN x CODEC(...) without a type: the codec's
@@ -293,6 +297,7 @@ func (c *converter) convert() error {
 		c.out.NoEffect = true
 		return nil
 	}
+	c.statementSettings()
 	switch first := c.word(0); first {
 	case "CREATE", "ATTACH":
 		if err := c.create(); err != nil {
@@ -773,6 +778,9 @@ func (c *converter) create() error {
 	case *ch.CreateTable:
 		return c.createTable(st, ephemeral)
 	case *ch.CreateView:
+		if p.materialized {
+			return c.createViewNoEngine(st)
+		}
 		return c.createView(st)
 	case *ch.CreateMaterializedView:
 		return c.createMaterializedView(st, ephemeral)
@@ -994,12 +1002,8 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	}
 	switch {
 	case c.noEngine != nil:
-		// ORDER BY ... without ENGINE: check the clauses as those of a
-		// MergeTree; the engine is the server's default_table_engine.
-		const prefix = "CREATE TABLE t (x UInt8) ENGINE = MergeTree "
-		if _, err := parseAfterShip(prefix + c.orig[c.noEngine[0]:c.noEngine[1]]); err != nil {
-			off, msg := afterShipError(err)
-			return &offsetError{Offset: c.noEngine[0] + max(0, off-len(prefix)), Err: fmt.Errorf("%w: %s", ErrSyntax, msg)}
+		if err := c.checkNoEngineStorage(); err != nil {
+			return err
 		}
 		c.unsupported(c.noEngine[0], "CREATE TABLE without ENGINE: the engine is the server's default_table_engine", name)
 		c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
@@ -1025,6 +1029,21 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 		return err
 	}
 	c.out.Changes = append(c.out.Changes, add)
+	return nil
+}
+
+// checkNoEngineStorage checks the storage clauses of a CREATE TABLE or a
+// materialized view without ENGINE (ORDER BY …) as those of a MergeTree;
+// the engine is the server's default_table_engine.
+func (c *converter) checkNoEngineStorage() error {
+	if c.noEngine == nil {
+		return nil
+	}
+	const prefix = "CREATE TABLE t (x UInt8) ENGINE = MergeTree "
+	if _, err := parseAfterShip(prefix + c.orig[c.noEngine[0]:c.noEngine[1]]); err != nil {
+		off, msg := afterShipError(err)
+		return &offsetError{Offset: c.noEngine[0] + max(0, off-len(prefix)), Err: fmt.Errorf("%w: %s", ErrSyntax, msg)}
+	}
 	return nil
 }
 

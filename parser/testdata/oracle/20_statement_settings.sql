@@ -1,0 +1,43 @@
+-- Held-out corpora, third round (issue 11, /work/corpora FINDINGS.md F41-):
+-- a statement's own SETTINGS are a SET for that statement alone.
+
+-- F41: a CREATE TABLE's second SETTINGS clause is the query's; the first
+-- stays the table's (ClickHouse test 02184). AfterShip kept only the last.
+CREATE TABLE c20_two_settings (n Int32) ENGINE = MergeTree ORDER BY n SETTINGS min_bytes_for_wide_part = 123 SETTINGS log_queries = 1;
+CREATE TABLE c20_two_settings_mem (n Int32) ENGINE = Memory SETTINGS min_rows_to_keep = 10, max_rows_to_keep = 100 SETTINGS max_threads = 1, log_queries = 1;
+
+-- F42: settings that change DDL, given in the statement itself: in the
+-- query's SETTINGS, in the table's only SETTINGS clause when they are not
+-- the engine's own (the server moves them to the query), in an ALTER's
+-- SETTINGS, and in a view's query.
+CREATE TABLE c20_nested_query (k Int32, n Nested(a Int32)) ENGINE = MergeTree ORDER BY k SETTINGS index_granularity = 8192 SETTINGS flatten_nested = 0;
+CREATE TABLE c20_nested_engine (k Int32, n Nested(a Int32)) ENGINE = Memory SETTINGS flatten_nested = 0;
+CREATE TABLE c20_nested_mt (k Int32, n Nested(a Int32)) ENGINE = MergeTree ORDER BY k SETTINGS flatten_nested = 0, index_granularity = 1024;
+CREATE TABLE c20_nullable_mt (k int, s String NOT NULL, t Nullable(String)) ENGINE = MergeTree ORDER BY tuple() SETTINGS data_type_default_nullable = 1;
+CREATE TABLE c20_nullable_log (k int) ENGINE = Log SETTINGS data_type_default_nullable = 1;
+CREATE TABLE c20_join_own (k int, v String) ENGINE = Join(ANY, LEFT, k) SETTINGS join_use_nulls = 1, data_type_default_nullable = 1;
+ALTER TABLE c20_nested_mt ADD COLUMN m Nested(b Int32) SETTINGS flatten_nested = 0;
+ALTER TABLE c20_nested_mt ADD COLUMN o Nested(c Int32) SETTINGS flatten_nested = 1, mutations_sync = 2;
+CREATE VIEW c20_view_inferred AS SELECT k FROM c20_nullable_log SETTINGS data_type_default_nullable = 1;
+-- expect-unsupported
+CREATE VIEW c20_view_null_for_empty AS SELECT sum(k) AS s FROM c20_nested_engine SETTINGS aggregate_functions_null_for_empty = 1;
+-- expect-unsupported
+CREATE VIEW c20_view_subquery AS SELECT s FROM (SELECT sum(k) AS s FROM c20_nested_engine SETTINGS aggregate_functions_null_for_empty = 1);
+-- expect-unsupported
+CREATE MATERIALIZED VIEW c20_mv_null_for_empty ENGINE = Memory AS SELECT sum(k) AS s FROM c20_nested_engine SETTINGS aggregate_functions_null_for_empty = 1;
+
+-- F43: storage clauses without ENGINE after a CREATE TABLE's name, and a
+-- materialized view with neither ENGINE nor TO (ClickHouse test 02184; valid
+-- on 26.x, whose default_table_engine is MergeTree): lint rejected them. The
+-- engine is the server's default_table_engine: the objects exist, uncertain.
+CREATE TABLE c20_ne_src (x UInt64) ENGINE = Memory;
+-- expect-unsupported
+CREATE MATERIALIZED VIEW c20_ne_mv AS SELECT x FROM c20_ne_src;
+-- expect-unsupported
+CREATE MATERIALIZED VIEW IF NOT EXISTS c20_ne_mv_cols (x UInt64) PARTITION BY x % 2 ORDER BY CAST(x AS UInt32) POPULATE AS SELECT x FROM c20_ne_src;
+-- expect-unsupported
+CREATE MATERIALIZED VIEW c20_ne_mv_order ORDER BY x EMPTY AS SELECT x FROM c20_ne_src COMMENT 'c';
+-- expect-unsupported
+CREATE TABLE c20_ne_ctas ORDER BY intHash32(x) SAMPLE BY intHash32(x) AS SELECT x FROM c20_ne_src;
+-- expect-unsupported
+CREATE TABLE c20_ne_cols (x UInt64) ORDER BY CAST(x AS UInt32) SETTINGS index_granularity = 64 COMMENT 'x';
