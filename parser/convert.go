@@ -298,6 +298,9 @@ func (c *converter) convert() error {
 		return nil
 	}
 	c.statementSettings()
+	if (c.word(0) == "CREATE" && (c.word(1) == "INDEX" || c.word(1) == "UNIQUE")) || (c.word(0) == "DROP" && c.word(1) == "INDEX") {
+		return c.indexStatement()
+	}
 	switch first := c.word(0); first {
 	case "CREATE", "ATTACH":
 		if err := c.create(); err != nil {

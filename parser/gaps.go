@@ -274,6 +274,9 @@ func (*KeywordCommand) gap() {}
 // statement, or an ALTER TABLE read command by command.
 func parseGapForms(stmt Statement, text string, nativeErr error) (*Result, error) {
 	toks := scanSQL(text)
+	if g := readIndexStatement(text, toks); g != nil {
+		return parseIndexStatement(stmt, text, g)
+	}
 	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, alterDatabase, dropObjects, truncate, systemStatement} {
 		c := &cursor{toks: toks, stmt: stmt}
 		if g := read(c); g != nil && c.done() {

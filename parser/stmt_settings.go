@@ -184,10 +184,9 @@ func (c *converter) statementSettings() {
 	case (c.word(0) == "CREATE" || c.word(0) == "ATTACH") && createsTable(c.toks):
 		kind = "TABLE"
 	case c.word(0) == "CREATE" || c.word(0) == "ATTACH":
-		kind = "VIEW"
-		for i := 1; i < len(c.toks) && i < 6 && kind == "VIEW"; i++ {
-			if c.toks[i].is("DICTIONARY") || c.toks[i].is("DATABASE") || c.toks[i].is("FUNCTION") || c.toks[i].is("TEMPORARY") {
-				kind = ""
+		for i := 1; i < len(c.toks) && i < 6 && kind == ""; i++ {
+			if c.toks[i].is("VIEW") {
+				kind = "VIEW"
 			}
 		}
 	case c.word(0) == "ALTER" && c.word(1) == "TABLE":

@@ -41,3 +41,18 @@ CREATE MATERIALIZED VIEW c20_ne_mv_order ORDER BY x EMPTY AS SELECT x FROM c20_n
 CREATE TABLE c20_ne_ctas ORDER BY intHash32(x) SAMPLE BY intHash32(x) AS SELECT x FROM c20_ne_src;
 -- expect-unsupported
 CREATE TABLE c20_ne_cols (x UInt64) ORDER BY CAST(x AS UInt32) SETTINGS index_granularity = 64 COMMENT 'x';
+
+-- F44: CREATE INDEX … ON and DROP INDEX … ON, the SQL-standard forms of
+-- ALTER TABLE ADD INDEX and DROP INDEX: lint rejected them and the model
+-- made the whole database uncertain. CREATE INDEX reads a parenthesised
+-- expression as its column list: (s) is s, ((s)) is (s), (s, x) stays.
+CREATE TABLE c20_ix (x Int32, s String, u String) ENGINE = MergeTree ORDER BY x;
+CREATE INDEX c20_i1 ON c20_ix (s) TYPE bloom_filter GRANULARITY 2;
+CREATE INDEX IF NOT EXISTS c20_i2 ON c20_ix s TYPE minmax;
+CREATE INDEX c20_i3 ON ${db}.c20_ix ((s)) TYPE set(10);
+CREATE INDEX `c20 i4` ON c20_ix lower(s) TYPE set(10) GRANULARITY 3;
+CREATE INDEX c20_i5 ON c20_ix (s, x) TYPE minmax;
+CREATE INDEX c20_i6 ON c20_ix (u) TYPE text(tokenizer = 'splitByNonAlpha');
+DROP INDEX c20_i1 ON c20_ix;
+DROP INDEX IF EXISTS c20_i9 ON ${db}.c20_ix;
+CREATE INDEX IF NOT EXISTS c20_i2 ON c20_ix (x) TYPE minmax;
