@@ -183,6 +183,9 @@ type converter struct {
 	typeless map[string]*schema.ColumnDefault
 	// sess are the settings the session SET before this statement.
 	sess sessionSettings
+	// colSettings are the offsets of column definitions' SETTINGS (…),
+	// which prepareCreate took out.
+	colSettings []int
 }
 
 // checkTypeless reads the default expressions of the columns without a
@@ -762,7 +765,7 @@ func (c *converter) create() error {
 		return nil
 	}
 	c.elems, c.comment = p.elems, p.comment
-	c.noEngine = p.storage
+	c.noEngine, c.colSettings = p.storage, p.colSettings
 	if err := c.checkTypeless(p.typelessExprs); err != nil {
 		return err
 	}
@@ -1031,6 +1034,7 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	if err := c.addElements(t); err != nil {
 		return err
 	}
+	c.columnSettingsUnknown(name)
 	c.out.Changes = append(c.out.Changes, add)
 	return nil
 }

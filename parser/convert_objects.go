@@ -108,6 +108,7 @@ func (c *converter) createMaterializedView(st *ch.CreateMaterializedView, epheme
 	} else if st.SubQuery != nil {
 		c.views = append(c.views, viewSource{add, st.SubQuery.Select})
 	}
+	c.columnSettingsUnknown(name)
 	c.out.Changes = append(c.out.Changes, add)
 	return nil
 }

@@ -900,6 +900,9 @@ type prepared struct {
 	names map[string]string
 	// intervals are the INTERVALs AfterShip cannot read, by placeholder.
 	intervals map[string]interval
+	// colSettings are the offsets of the SETTINGS (…) of column
+	// definitions, which were blanked (columnSettings).
+	colSettings []int
 	// typelessExprs are the defaults of columns without a type, which
 	// were blanked.
 	typelessExprs []typelessDefault
@@ -1780,6 +1783,7 @@ func (p *prepared) createElements(toks []sqlTok) {
 				if seg[0].kind == 'w' && isReservedWord(seg[0].text) {
 					p.placeholder(seg[0], ConstructKeywordColumn)
 				}
+				p.columnSettings(seg)
 				if !p.typeless(seg, 1) {
 					p.blankType(seg, 1)
 				}
@@ -2082,6 +2086,7 @@ func (p *prepared) alterTypes(toks []sqlTok) {
 		if i >= len(seg) {
 			continue
 		}
+		p.columnSettings(seg[i:])
 		i++ // the name
 		if i+1 < len(seg) && seg[i].kind == '.' {
 			i += 2

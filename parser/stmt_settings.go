@@ -1,6 +1,10 @@
 package parser
 
-import "maps"
+import (
+	"maps"
+
+	"github.com/chschema/chschema/schema"
+)
 
 // A statement's own SETTINGS are a SET for that statement alone (issue 11,
 // F41 and F42). ClickHouse 26.7 applies, before it runs a CREATE or an
@@ -274,4 +278,45 @@ func (c *converter) engineOwnSettings() map[string]bool {
 		return engineSettings[name]
 	}
 	return nil
+}
+
+// ConstructColumnSettings is a column definition's SETTINGS (name = value,
+// …), which AfterShip rejects.
+const ConstructColumnSettings Construct = "column-level SETTINGS"
+
+// columnSettings blanks the SETTINGS (…) of a column definition (seg),
+// MergeTree's per-column settings (max_compress_block_size, …), and keeps
+// its offset: the model does not hold them, so the conversion makes the
+// table uncertain rather than compare it without them (issue 11 F45).
+func (p *prepared) columnSettings(seg []sqlTok) {
+	depth := 0
+	for i := 1; i+1 < len(seg); i++ {
+		switch seg[i].kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+		if depth != 0 || !seg[i].is("SETTINGS") || seg[i+1].kind != '(' {
+			continue
+		}
+		end := closingParen(seg, i+1)
+		if end < 0 {
+			return
+		}
+		p.blank(seg[i].off, seg[end].end)
+		p.colSettings = append(p.colSettings, seg[i].off)
+		p.note(ConstructColumnSettings, seg[i].off)
+		return
+	}
+}
+
+// columnSettingsUnknown makes a table (or view) whose column definitions
+// have SETTINGS (…) uncertain: it exists, but the model does not hold
+// those settings.
+func (c *converter) columnSettingsUnknown(name schema.QualifiedName) {
+	for _, off := range c.colSettings {
+		c.unsupported(off, "column-level SETTINGS are not modelled", name)
+		c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
+	}
 }

@@ -224,7 +224,9 @@ CREATE MATERIALIZED VIEW mv2 (a UInt8) ORDER BY a POPULATE AS SELECT a FROM s1;
 CREATE TABLE ct ORDER BY intHash32(a) SAMPLE BY intHash32(a) AS SELECT a FROM s1;
 CREATE TABLE qs (a UInt8) ENGINE = MergeTree ORDER BY a SETTINGS index_granularity = 64 SETTINGS log_queries = 1;
 CREATE INDEX IF NOT EXISTS ix ON qs (a) TYPE minmax GRANULARITY 2;
-DROP INDEX ix ON default.qs;`)
+DROP INDEX ix ON default.qs;
+CREATE TABLE cs (a UInt64, c String SETTINGS (max_compress_block_size = 1048576)) ENGINE = MergeTree ORDER BY a;
+ALTER TABLE cs MODIFY COLUMN c String SETTINGS (min_compress_block_size = 65536);`)
 	code, stdout, stderr := runCmd(t, "lint", "--dir", dir)
 	if code != 0 || !strings.Contains(stdout+stderr, "0 errors") {
 		t.Fatalf("lint: exit %d\n%s%s", code, stdout, stderr)
