@@ -313,3 +313,63 @@ func (ns Nodes) Addresses() string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// NodeUnlock is one node's part of Cluster.Unlock.
+type NodeUnlock struct {
+	Node NodeInfo `json:"node"`
+	// Result is the node's Unlock; nil when Err is set.
+	Result *UnlockResult `json:"result,omitempty"`
+	// Err says why the node's lock could not be released: the node was
+	// unreachable, or the release failed.
+	Err error `json:"-"`
+}
+
+// Unlock forces the release of every reachable node's migration lock, the
+// locks a per-node run (MigrateCluster, DownCluster) takes, whoever holds
+// them: after a run that crashed, so that the next does not wait for the
+// leases to run out. It returns every node's part, in node order, and an
+// error naming the nodes whose lock it could not release (an unreachable
+// node among them): those keep their lock until its lease runs out.
+func (c *Cluster) Unlock(ctx context.Context) ([]NodeUnlock, error) {
+	out := make([]NodeUnlock, len(c.Nodes))
+	var wg sync.WaitGroup
+	for i, n := range c.Nodes {
+		out[i].Node = n.NodeInfo
+		if n.DB == nil {
+			out[i].Err = n.Err
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i].Result, out[i].Err = n.DB.Unlock(ctx)
+			if out[i].Err != nil {
+				out[i].Err = fmt.Errorf("%s: %w", n.NodeInfo, out[i].Err)
+			}
+		}()
+	}
+	wg.Wait()
+	var errs []error
+	var msgs []string
+	for _, u := range out {
+		if u.Err != nil {
+			errs = append(errs, u.Err)
+			msgs = append(msgs, u.Err.Error())
+		}
+	}
+	if len(errs) > 0 {
+		return out, &clusterUnlockError{msg: fmt.Sprintf("chschema: unlock of cluster %s: %s; the lock of each node named stays until its lease runs out", c.Name, strings.Join(msgs, "; ")), errs: errs}
+	}
+	return out, nil
+}
+
+// clusterUnlockError is Cluster.Unlock's error: one message, every node's
+// error wrapped (errors.Is(err, ErrNodeUnreachable) for an unreachable
+// node).
+type clusterUnlockError struct {
+	msg  string
+	errs []error
+}
+
+func (e *clusterUnlockError) Error() string   { return e.msg }
+func (e *clusterUnlockError) Unwrap() []error { return e.errs }

@@ -156,6 +156,7 @@ func (p *Project) diffOn(ctx context.Context, db *DB, cfg *diffConfig) (*DiffRes
 	res := &DiffResult{}
 	var err error
 	var expected *schema.Schema
+	var origins schema.Origins
 	if cfg.against != nil {
 		if expected, err = cloneSchema(cfg.against); err != nil {
 			return nil, nil, err
@@ -188,7 +189,7 @@ func (p *Project) diffOn(ctx context.Context, db *DB, cfg *diffConfig) (*DiffRes
 		if err != nil {
 			return nil, nil, fmt.Errorf("expected schema: %w", err)
 		}
-		expected, res.Findings = exp.Schema, exp.Findings
+		expected, res.Findings, origins = exp.Schema, exp.Findings, exp.Origins
 	}
 	// Every database a migration touches at any version is read: what a
 	// down left behind is drift too.
@@ -228,6 +229,7 @@ func (p *Project) diffOn(ctx context.Context, db *DB, cfg *diffConfig) (*DiffRes
 		res.LiveNotes = append(res.LiveNotes, schema.Note{Message: err.Error() + "; compared as computed offline"})
 	}
 	res.Result = drift.Diff(expected, live, res.LiveNotes, p.ignore, res.Databases).Result
+	res.Result.Origins = origins
 	return res, live, nil
 }
 
@@ -274,6 +276,7 @@ func (p *Project) DiffOffline(live *schema.Schema, opts ...DiffOption) (*DiffRes
 	}
 	res := &DiffResult{}
 	var expected *schema.Schema
+	var origins schema.Origins
 	if cfg.against != nil {
 		if expected, err = cloneSchema(cfg.against); err != nil {
 			return nil, err
@@ -283,7 +286,7 @@ func (p *Project) DiffOffline(live *schema.Schema, opts ...DiffOption) (*DiffRes
 		if err != nil {
 			return nil, fmt.Errorf("expected schema: %w", err)
 		}
-		expected, res.Findings = exp.Schema, exp.Findings
+		expected, res.Findings, origins = exp.Schema, exp.Findings, exp.Origins
 	}
 	footprint := apply.MigrationsFootprint(p.init, p.units, "default")
 	managed := drift.ManagedDatabases(expected, "default", cfg.databases)
@@ -295,6 +298,7 @@ func (p *Project) DiffOffline(live *schema.Schema, opts ...DiffOption) (*DiffRes
 	// be compared offline.
 	drift.MarkServerEvaluated(expected)
 	res.Result = drift.Diff(expected, live, nil, p.ignore, res.Databases).Result
+	res.Result.Origins = origins
 	return res, nil
 }
 

@@ -63,7 +63,8 @@
 // the DSN's server after checking every node's drift, or, with PerNode,
 // send every statement to every node themselves, in lockstep (statement k
 // on every node before statement k+1 on any), under the lock of every node,
-// with a history per node. A node that cannot be reached is reported
+// with a history per node; Cluster.Unlock releases every node's lock after a
+// crashed run. A node that cannot be reached is reported
 // (ErrNodeUnreachable), never left out.
 //
 // # Events and results

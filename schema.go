@@ -39,6 +39,9 @@ type ExpectedResult struct {
 	// file:line:col relative to the migrations root; the objects they touch
 	// are marked uncertain in Schema, and drift checks skip them.
 	Findings []parser.Finding
+	// Origins say where the statement that last touched each object is,
+	// relative to the migrations root.
+	Origins schema.Origins
 }
 
 // Expected computes, without a server, the schema ClickHouse holds after
@@ -73,12 +76,12 @@ func (p *Project) Expected(opts ExpectedOptions) (*ExpectedResult, error) {
 
 // replay is the one way the Project computes an expected schema.
 func (p *Project) replay(state apply.AppliedState, database string) (*ExpectedResult, error) {
-	s, findings, err := apply.ReplayApplied(state, database)
+	r, err := apply.Replay(state, database)
 	if err != nil {
-		return &ExpectedResult{Findings: findings}, err
+		return &ExpectedResult{}, err
 	}
-	s.Sort()
-	return &ExpectedResult{Schema: s, Findings: findings}, nil
+	r.Schema.Sort()
+	return &ExpectedResult{Schema: r.Schema, Findings: r.Findings, Origins: r.Origins}, nil
 }
 
 // DesiredResult is the desired schema of a schema directory and what the

@@ -177,6 +177,25 @@ func (v *DriftVerifier) scope(rep *drift.Report, state AppliedState) (*drift.Rep
 // marked uncertain). It is the expected schema of units already rendered;
 // parser.ExpectedSchema computes the same from a migrations directory.
 func ReplayApplied(state AppliedState, database string) (*schema.Schema, []parser.Finding, error) {
+	r, err := Replay(state, database)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r.Schema, r.Findings, nil
+}
+
+// Replayed is the expected schema of an AppliedState.
+type Replayed struct {
+	Schema *schema.Schema
+	// Findings are the statements the model cannot follow (their objects
+	// are marked uncertain).
+	Findings []parser.Finding
+	// Origins say which statement last touched each object.
+	Origins schema.Origins
+}
+
+// Replay is ReplayApplied with the origin of every object.
+func Replay(state AppliedState, database string) (*Replayed, error) {
 	type step struct {
 		u *Unit
 		n int
@@ -208,7 +227,7 @@ func ReplayApplied(state AppliedState, database string) (*schema.Schema, []parse
 	s := parser.StartingSchema(database)
 	r, err := parser.NewReplayer(s, database)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if !state.Strict {
 		// The server ran these statements (or, without a history, is
@@ -229,9 +248,9 @@ func ReplayApplied(state AppliedState, database string) (*schema.Schema, []parse
 		}
 	}
 	if err := r.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return s, r.Findings(), nil
+	return &Replayed{Schema: s, Findings: r.Findings(), Origins: r.Origins()}, nil
 }
 
 // Progress is how far the server got with the migrations, per its history:

@@ -22,6 +22,11 @@ type Result struct {
 	// From and To are the compared schemas, for renderers that show both
 	// sides of a change.
 	From, To *schema.Schema
+	// Origins, when set, say where the migration statement that last
+	// created, changed, renamed or dropped each object of the comparison
+	// is: Entries gives each difference of such an object that position,
+	// and GitHub annotations are placed on it.
+	Origins schema.Origins
 }
 
 // Drift reports whether the two schemas differ.

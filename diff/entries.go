@@ -33,7 +33,9 @@ type Entry struct {
 	// object is unverified.
 	Detail string `json:"detail,omitempty"`
 	// Pos is, for an unverified object, where the first statement that
-	// made it uncertain is.
+	// made it uncertain is; for a difference, where the migration
+	// statement that last created, changed, renamed or dropped the object
+	// is, when the result knows (Result.Origins).
 	Pos *schema.Position `json:"pos,omitempty"`
 }
 
@@ -54,7 +56,12 @@ func (e Entry) Name() string {
 func Entries(r *Result) []Entry {
 	var out []Entry
 	for _, c := range r.Changes {
-		out = append(out, entriesOf(r, c)...)
+		for _, e := range entriesOf(r, c) {
+			if pos, ok := r.Origins[schema.QualifiedName{Database: e.Database, Name: e.Object}]; ok && pos.File != "" && pos.Line > 0 {
+				e.Pos = &pos
+			}
+			out = append(out, e)
+		}
 	}
 	for _, u := range r.Unverified {
 		reasons := make([]string, len(u.Reasons))

@@ -172,9 +172,10 @@ func WriteJSON(w io.Writer, r *Result) error {
 }
 
 // WriteGitHub writes r as GitHub Actions workflow commands: an error
-// annotation titled "drift" per difference, and a warning titled
-// "unverified" per object that could not be compared, placed on the
-// migration that made it uncertain when that is known.
+// annotation titled "drift" per difference, placed on the migration
+// statement that last touched the object when r.Origins knows it, and a
+// warning titled "unverified" per object that could not be compared,
+// placed on the migration that made it uncertain when that is known.
 func WriteGitHub(w io.Writer, r *Result) error {
 	return WriteGitHubWith(w, r, GitHubOptions{})
 }
@@ -207,10 +208,11 @@ func WriteGitHubWith(w io.Writer, r *Result, opts GitHubOptions) error {
 			if opts.Where != "" {
 				props += escapeProperty(" on " + opts.Where)
 			}
-			if e.Pos != nil {
-				// Shown on the migration that made the object uncertain.
-				props = fmt.Sprintf("file=%s,line=%d,col=%d,%s", escapeProperty(e.Pos.File), e.Pos.Line, e.Pos.Col, props)
-			}
+		}
+		if e.Pos != nil {
+			// Shown on the migration that made the object uncertain, or
+			// that last touched the object that differs.
+			props = fmt.Sprintf("file=%s,line=%d,col=%d,%s", escapeProperty(e.Pos.File), e.Pos.Line, e.Pos.Col, props)
 		}
 		if _, err := fmt.Fprintf(w, "::%s %s::%s\n", level, props, escapeData(prefix+annotation(e))); err != nil {
 			return err

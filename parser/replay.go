@@ -29,6 +29,8 @@ type Replayer struct {
 	// trusted says the statements have run on the server (see
 	// TrustStatements).
 	trusted bool
+	// origins are where each object was last touched (see Origins).
+	origins schema.Origins
 }
 
 // TrustStatements makes the replayer take the statements it replays as
@@ -159,6 +161,32 @@ func NewReplayer(s *schema.Schema, database string) (*Replayer, error) {
 // Schema returns the schema being built.
 func (r *Replayer) Schema() *schema.Schema { return r.schema }
 
+// Origins returns where the statement that last created, changed, renamed
+// or dropped each object replayed so far is.
+func (r *Replayer) Origins() schema.Origins { return r.origins }
+
+// noteOrigin records pos as the origin of what c touches.
+func (r *Replayer) noteOrigin(pos schema.Position, c schema.Change) {
+	if r.origins == nil {
+		r.origins = schema.Origins{}
+	}
+	switch c := c.(type) {
+	case *schema.AddFunction:
+		r.origins[schema.QualifiedName{Name: c.F.Name}] = pos
+		return
+	case *schema.DropFunction:
+		r.origins[schema.QualifiedName{Name: c.Name}] = pos
+		return
+	}
+	objs, dbs := touched(c)
+	for _, o := range objs {
+		r.origins[o] = pos
+	}
+	for _, d := range dbs {
+		r.origins[schema.QualifiedName{Database: d}] = pos
+	}
+}
+
 // Findings returns the unsupported statements seen so far, sorted by
 // position.
 func (r *Replayer) Findings() []Finding {
@@ -272,6 +300,7 @@ func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conve
 	}
 	delete(r.temporary, conv.dropTemporary)
 	for i, c := range conv.Changes {
+		r.noteOrigin(pos, c)
 		if d, ok := c.(*schema.DropObject); ok && slices.Contains(conv.sessionDrops, i) && r.temporary[d.Name.Name] {
 			delete(r.temporary, d.Name.Name) // the session's temporary table
 			continue

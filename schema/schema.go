@@ -93,6 +93,13 @@ type Position struct {
 	Col  int    `json:"col,omitempty"`
 }
 
+// Origins say where the statement that last created, changed, renamed or
+// dropped each object is, in the migrations an expected schema was replayed
+// from: a table, view or dictionary under its qualified name, a database
+// under {Database: name}, a SQL function under {Name: name}. Renderers use
+// it to place a difference on the migration it concerns.
+type Origins map[QualifiedName]Position
+
 // String returns file:line:col, or just file when Line is 0.
 func (p Position) String() string {
 	switch {

@@ -429,7 +429,9 @@ func TestDiffClusterFormats(t *testing.T) {
 		t.Errorf("text: exit %d, want 1", r.code)
 	}
 	r = runBinary(t, bin, dir, nil, append(diffArgs, "--format", "github")...)
-	want := fmt.Sprintf("::error title=drift on node 2::node 2: table %s.t_local modified: column `extra`: found `extra` UInt8\n", db.Name)
+	// Placed on the statement that created t_local (line 2 of svc/0001),
+	// named from the working directory, which is the migrations root here.
+	want := fmt.Sprintf("::error file=svc/0001_local.sql,line=2,col=1,title=drift on node 2::node 2: table %s.t_local modified: column `extra`: found `extra` UInt8\n", db.Name)
 	if r.code != 1 || r.stdout != want {
 		t.Errorf("github: exit %d\n%s\nwant\n%s", r.code, r.stdout, want)
 	}

@@ -48,6 +48,7 @@ func (c *DiffCmd) runCluster(ctx context.Context, g *Globals, env *Env, p *chsch
 	for _, n := range res.Nodes {
 		if n.DiffResult != nil {
 			printDiffNotesFor(env, g, n.DiffResult, n.Node.String()+": ")
+			inDir(n.DiffResult.Result, positionsDir(g, env)) // the groups share these results
 		}
 	}
 	var out bytes.Buffer

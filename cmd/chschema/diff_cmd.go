@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/chschema/chschema"
+	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/internal/english"
 	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/schema"
@@ -89,14 +90,7 @@ func (c *DiffCmd) Run(ctx context.Context, g *Globals, env *Env, src ExpectedSou
 		}
 	}
 	printDiffNotes(env, g, res)
-	// Positions in the expected schema are relative to the migrations root.
-	for i := range res.Unverified {
-		for j := range res.Unverified[i].Reasons {
-			if p := &res.Unverified[i].Reasons[j].Pos; p.File != "" && !filepath.IsAbs(p.File) {
-				p.File = filepath.Join(g.Dir, p.File)
-			}
-		}
-	}
+	inDir(res.Result, positionsDir(g, env))
 	if err := writeDiff(env, g, env.Stdout, res.Result, "expected (migrations in "+g.Dir+")", c.liveLabel()); err != nil {
 		return err
 	}
@@ -178,4 +172,42 @@ func hasEnv(environ []string, name string) bool {
 		}
 	}
 	return false
+}
+
+// inDir makes the positions of a diff of the migrations in dir, relative
+// to the migrations root, paths that name their files from the working
+// directory.
+func inDir(r *diff.Result, dir string) {
+	if r == nil {
+		return
+	}
+	join := func(p *schema.Position) {
+		if p.File != "" && !filepath.IsAbs(p.File) {
+			p.File = filepath.Join(dir, p.File)
+		}
+	}
+	for i := range r.Unverified {
+		for j := range r.Unverified[i].Reasons {
+			join(&r.Unverified[i].Reasons[j].Pos)
+		}
+	}
+	if r.Origins == nil {
+		return
+	}
+	moved := make(schema.Origins, len(r.Origins))
+	for name, pos := range r.Origins {
+		join(&pos)
+		moved[name] = pos
+	}
+	r.Origins = moved
+}
+
+// positionsDir is the migrations directory as a diff's positions name it:
+// for GitHub annotations relative to the workspace (or the working
+// directory), as lint's; else as --dir says.
+func positionsDir(g *Globals, env *Env) string {
+	if g.Format == "github" {
+		return workspaceDir(g.Dir, env.Environ)
+	}
+	return g.Dir
 }
