@@ -41,6 +41,10 @@ type Conversion struct {
 	sessionDrops []int
 	// dropTemporary names the temporary table DROP TEMPORARY TABLE drops.
 	dropTemporary string
+	// settings are the session's settings with those the statement gives
+	// itself in its own SETTINGS, when it gives itself any that change DDL
+	// (statementSettings).
+	settings sessionSettings
 }
 
 // codecFixup is a MODIFY COLUMN x CODEC(...) without a type: the codec's
@@ -180,6 +184,9 @@ type converter struct {
 	typeless map[string]*schema.ColumnDefault
 	// sess are the settings the session SET before this statement.
 	sess sessionSettings
+	// colSettings are the offsets of column definitions' SETTINGS (…),
+	// which prepareCreate took out.
+	colSettings []int
 }
 
 // checkTypeless reads the default expressions of the columns without a
@@ -328,6 +335,10 @@ func (c *converter) convert() error {
 	if len(c.toks) == 0 {
 		c.out.NoEffect = true
 		return nil
+	}
+	c.statementSettings()
+	if (c.word(0) == "CREATE" && (c.word(1) == "INDEX" || c.word(1) == "UNIQUE")) || (c.word(0) == "DROP" && c.word(1) == "INDEX") {
+		return c.indexStatement()
 	}
 	switch first := c.word(0); first {
 	case "CREATE", "ATTACH":
@@ -807,7 +818,7 @@ func (c *converter) create() error {
 	restoreNumbers(st, c.orig)
 	restoreNames(st, c.names)
 	c.elems, c.comment = p.elems, p.comment
-	c.noEngine = p.storage
+	c.noEngine, c.colSettings = p.storage, p.colSettings
 	if err := c.checkTypeless(p.typelessExprs); err != nil {
 		return err
 	}
@@ -826,6 +837,9 @@ func (c *converter) create() error {
 	case *ch.CreateTable:
 		return c.createTable(st, ephemeral)
 	case *ch.CreateView:
+		if p.materialized {
+			return c.createViewNoEngine(st)
+		}
 		return c.createView(st)
 	case *ch.CreateMaterializedView:
 		return c.createMaterializedView(st, ephemeral)
@@ -1073,12 +1087,8 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	}
 	switch {
 	case c.noEngine != nil:
-		// ORDER BY ... without ENGINE: check the clauses as those of a
-		// MergeTree; the engine is the server's default_table_engine.
-		const prefix = "CREATE TABLE t (x UInt8) ENGINE = MergeTree "
-		if _, err := parseAfterShip(prefix + c.orig[c.noEngine[0]:c.noEngine[1]]); err != nil {
-			off, msg := afterShipError(err)
-			return &offsetError{Offset: c.noEngine[0] + max(0, off-len(prefix)), Err: fmt.Errorf("%w: %s", ErrSyntax, msg)}
+		if err := c.checkNoEngineStorage(); err != nil {
+			return err
 		}
 		c.unsupported(c.noEngine[0], "CREATE TABLE without ENGINE: the engine is the server's default_table_engine", name)
 		c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
@@ -1112,7 +1122,23 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	if err := c.addElements(t); err != nil {
 		return err
 	}
+	c.columnSettingsUnknown(name)
 	c.out.Changes = append(c.out.Changes, add)
+	return nil
+}
+
+// checkNoEngineStorage checks the storage clauses of a CREATE TABLE or a
+// materialized view without ENGINE (ORDER BY …) as those of a MergeTree;
+// the engine is the server's default_table_engine.
+func (c *converter) checkNoEngineStorage() error {
+	if c.noEngine == nil {
+		return nil
+	}
+	const prefix = "CREATE TABLE t (x UInt8) ENGINE = MergeTree "
+	if _, err := parseAfterShip(prefix + c.orig[c.noEngine[0]:c.noEngine[1]]); err != nil {
+		off, msg := afterShipError(err)
+		return &offsetError{Offset: c.noEngine[0] + max(0, off-len(prefix)), Err: fmt.Errorf("%w: %s", ErrSyntax, msg)}
+	}
 	return nil
 }
 

@@ -54,6 +54,8 @@ func (c *converter) alterTable() error {
 		m.Changes = append(m.Changes, c.more...)
 		c.more = nil
 	}
+	c.colSettings = p.colSettings
+	c.columnSettingsUnknown(name)
 	if len(m.Changes) > 0 {
 		c.out.Changes = append(c.out.Changes, m)
 	} else if allData {

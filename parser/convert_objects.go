@@ -49,6 +49,24 @@ func (c *converter) createView(st *ch.CreateView) error {
 	return nil
 }
 
+// createViewNoEngine converts a CREATE MATERIALIZED VIEW with neither
+// ENGINE nor TO, which the gap layer gave AfterShip as a CREATE VIEW
+// (viewNoEngine): its inner table's engine is the server's
+// default_table_engine, so the view exists but is uncertain.
+func (c *converter) createViewNoEngine(st *ch.CreateView) error {
+	if err := c.checkNoEngineStorage(); err != nil {
+		return err
+	}
+	if err := c.createView(st); err != nil {
+		return err
+	}
+	add := c.out.Changes[len(c.out.Changes)-1].(*schema.AddView)
+	add.V.Materialized = true
+	c.unsupported(int(st.Pos()), "CREATE MATERIALIZED VIEW without ENGINE or TO: the inner table's engine is the server's default_table_engine", add.Name)
+	c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
+	return nil
+}
+
 func (c *converter) createMaterializedView(st *ch.CreateMaterializedView, ephemeral map[string]bool) error {
 	name := c.qualify(st.Name)
 	if st.OnCluster != nil {
@@ -90,6 +108,7 @@ func (c *converter) createMaterializedView(st *ch.CreateMaterializedView, epheme
 	} else if st.SubQuery != nil {
 		c.views = append(c.views, viewSource{add, st.SubQuery.Select})
 	}
+	c.columnSettingsUnknown(name)
 	c.out.Changes = append(c.out.Changes, add)
 	return nil
 }

@@ -98,7 +98,7 @@ const (
 	ConstructPartition        Construct = "PARTITION ALL, PARTITION ID or PART"
 	ConstructInterval         Construct = "INTERVAL 'n unit' or an abbreviated unit"
 	ConstructTypeless         Construct = "column with a DEFAULT, MATERIALIZED or ALIAS and no type"
-	ConstructNoEngine         Construct = "CREATE TABLE without ENGINE"
+	ConstructNoEngine         Construct = "CREATE TABLE or MATERIALIZED VIEW without ENGINE"
 	ConstructSettingFloat     Construct = "float in SETTINGS"
 	ConstructInsertQuery      Construct = "INSERT with WITH, a parenthesised query or SETTINGS before the query"
 	ConstructDigitName        Construct = "name that starts with a digit"
@@ -295,6 +295,9 @@ func (*KeywordCommand) gap()   {}
 // statement, or an ALTER TABLE read command by command.
 func parseGapForms(stmt Statement, text string, nativeErr error) (*Result, error) {
 	toks := scanSQL(text)
+	if g := readIndexStatement(text, toks); g != nil {
+		return parseIndexStatement(stmt, text, g)
+	}
 	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, keywordStatement,
 		alterDatabase, dropObjects, truncate, systemStatement} {
 		c := &cursor{toks: toks, stmt: stmt}
@@ -972,12 +975,18 @@ type prepared struct {
 	names map[string]string
 	// intervals are the INTERVALs AfterShip cannot read, by placeholder.
 	intervals map[string]interval
+	// colSettings are the offsets of the SETTINGS (…) of column
+	// definitions, which were blanked (columnSettings).
+	colSettings []int
 	// typelessExprs are the defaults of columns without a type, which
 	// were blanked.
 	typelessExprs []typelessDefault
-	// storage is the span of the storage clauses of a CREATE TABLE
-	// without ENGINE, which were blanked.
+	// storage is the span of the storage clauses of a CREATE TABLE or a
+	// materialized view without ENGINE, which were blanked.
 	storage *[2]int
+	// materialized says a CREATE MATERIALIZED VIEW without ENGINE or TO
+	// was rewritten as a CREATE VIEW (viewNoEngine).
+	materialized bool
 	// insertQuery is where the query of an INSERT ... [(columns)]
 	// [SETTINGS ...] WITH|( starts, which AfterShip reads only alone.
 	insertQuery int
@@ -1177,45 +1186,123 @@ func (p *prepared) sqlSecurity(toks []sqlTok) {
 // storageWords start the storage clauses of a CREATE TABLE.
 var storageWords = map[string]bool{"PARTITION": true, "ORDER": true, "PRIMARY": true, "SAMPLE": true, "TTL": true, "SETTINGS": true}
 
-// noEngine blanks the storage clauses of a CREATE TABLE t (columns) without
-// ENGINE (ORDER BY a, ...), which AfterShip rejects, and keeps their span
-// for the conversion: the engine is the server's default_table_engine.
+// noEngine blanks the storage clauses of a CREATE TABLE without ENGINE,
+// which AfterShip rejects, and keeps their span for the conversion: the
+// engine is the server's default_table_engine. The clauses follow the
+// column list (t (x UInt8) ORDER BY x) or, before AS, the name (t ORDER
+// BY x AS SELECT …, issue 11 F43).
 func (p *prepared) noEngine(toks []sqlTok) {
-	i := 1
-	for i < len(toks) && (toks[i].is("OR") || toks[i].is("REPLACE")) {
-		i++
+	c := &cursor{toks: toks}
+	c.i = 1
+	for c.accept("OR") || c.accept("REPLACE") {
 	}
-	if i >= len(toks) || !toks[i].is("TABLE") {
+	if !c.accept("TABLE") {
 		return
 	}
-	open := -1
-	for j := i; j < len(toks); j++ {
-		if toks[j].kind == '(' {
-			open = j
-			break
-		}
-		if toks[j].is("AS") || toks[j].is("ENGINE") {
+	c.accept("IF", "NOT", "EXISTS")
+	next, ok := afterObjectName(c)
+	if !ok {
+		return
+	}
+	if next < len(toks) && toks[next].kind == '(' {
+		close := closingParen(toks, next)
+		if close < 0 {
 			return
 		}
+		next = close + 1
 	}
-	if open < 0 {
+	if next >= len(toks) || !storageWords[toks[next].upper()] {
 		return
 	}
-	close := closingParen(toks, open)
-	if close < 0 || close+1 >= len(toks) || !storageWords[toks[close+1].upper()] {
-		return
-	}
-	end := len(toks)
-	for j := close + 1; j < len(toks); j++ {
-		if toks[j].is("AS") || toks[j].is("COMMENT") || toks[j].is("EMPTY") {
-			end = j
-			break
-		}
-	}
-	from, to := toks[close+1].off, toks[end-1].end
+	end := storageEnd(toks, next)
+	from, to := toks[next].off, toks[end-1].end
 	p.storage = &[2]int{from, to}
 	p.blank(from, to)
 	p.note(ConstructNoEngine, from)
+}
+
+// afterObjectName reads, at c, an object's name and what may follow it
+// before its definition (ON CLUSTER c, UUID 'u'), and returns the index of
+// the token after them.
+func afterObjectName(c *cursor) (int, bool) {
+	if _, ok := c.qualified(); !ok {
+		return 0, false
+	}
+	if _, ok := c.cluster(); !ok {
+		return 0, false
+	}
+	if c.accept("UUID") {
+		if _, ok := c.stringLit(); !ok {
+			return 0, false
+		}
+	}
+	return c.i, true
+}
+
+// storageEnd returns the index of the top-level token that ends the
+// storage clauses that start at toks[from]: AS, COMMENT, EMPTY, POPULATE,
+// or the end.
+func storageEnd(toks []sqlTok, from int) int {
+	depth := 0
+	for j := from; j < len(toks); j++ {
+		switch toks[j].kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+		if depth == 0 && (toks[j].is("AS") || toks[j].is("COMMENT") || toks[j].is("EMPTY") || toks[j].is("POPULATE")) {
+			return j
+		}
+	}
+	return len(toks)
+}
+
+// viewNoEngine rewrites a CREATE MATERIALIZED VIEW with neither ENGINE nor
+// TO, which AfterShip rejects (the inner table's engine is then the
+// server's default_table_engine, issue 11 F43), as a CREATE VIEW: the
+// keyword MATERIALIZED, POPULATE or EMPTY, and the storage clauses are
+// blanked; the conversion makes the view materialized again, and checks
+// the storage clauses kept in p.storage.
+func (p *prepared) viewNoEngine(toks []sqlTok) {
+	c := &cursor{toks: toks}
+	c.i = 1
+	mat := c.peek()
+	if !c.accept("MATERIALIZED", "VIEW") {
+		return
+	}
+	c.accept("IF", "NOT", "EXISTS")
+	next, ok := afterObjectName(c)
+	if !ok {
+		return
+	}
+	if next < len(toks) && toks[next].kind == '(' {
+		close := closingParen(toks, next)
+		if close < 0 {
+			return
+		}
+		next = close + 1
+	}
+	end := next
+	if end < len(toks) && storageWords[toks[end].upper()] {
+		end = storageEnd(toks, end)
+	}
+	kw := end
+	if kw < len(toks) && (toks[kw].is("POPULATE") || toks[kw].is("EMPTY")) {
+		kw++
+	}
+	if kw >= len(toks) || !toks[kw].is("AS") {
+		return // TO, ENGINE, REFRESH, …: AfterShip's to read
+	}
+	if end > next {
+		p.storage = &[2]int{toks[next].off, toks[end-1].end}
+	}
+	p.blank(mat.off, mat.end)
+	if kw > next {
+		p.blank(toks[next].off, toks[kw-1].end)
+	}
+	p.materialized = true
+	p.note(ConstructNoEngine, mat.off)
 }
 
 // typeless blanks the default of a column without a type, seg[i] being
@@ -1338,7 +1425,9 @@ func prepareCreate(text string, toks []sqlTok) *prepared {
 	p.dictionaryKeys(toks)
 	p.querySettings(toks)
 	p.noEngine(toks)
+	p.queryClauses(toks)
 	p.sqlSecurity(toks)
+	p.viewNoEngine(scanSQL(p.text()))
 	p.createElements(toks)
 	if !isCreateDictionary(toks) {
 		// A dictionary has no TTL (RANGE(MIN ttl MAX b) names a column).
@@ -1835,6 +1924,7 @@ func (p *prepared) createElements(toks []sqlTok) {
 					}
 					kwCols[identText(seg[0])] = true
 				}
+				p.columnSettings(seg)
 				if !p.typeless(seg, 1) {
 					p.blankType(seg, 1)
 				}
@@ -2430,6 +2520,7 @@ func (p *prepared) alterTypes(toks []sqlTok) {
 		if i >= len(seg) {
 			continue
 		}
+		p.columnSettings(seg[i:])
 		i++ // the name
 		if i+1 < len(seg) && seg[i].kind == '.' {
 			i += 2

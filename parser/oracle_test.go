@@ -151,6 +151,7 @@ func runOracle(t *testing.T, db *chtest.DB, files map[string]string, fnPrefix st
 	}
 	statements := 0
 	expectFindings := map[string]bool{} // file:line of statements marked "-- expect-unsupported"
+	starts := map[string][]parser.Pos{} // where each file's statements start
 	for _, n := range names {
 		r.ReplayScript(n, files[n])
 		stmts, err := parser.Split(files[n], parser.FileStart)
@@ -160,6 +161,7 @@ func runOracle(t *testing.T, db *chtest.DB, files map[string]string, fnPrefix st
 		statements += len(stmts)
 		lines := strings.Split(files[n], "\n")
 		for _, st := range stmts {
+			starts[n] = append(starts[n], st.Pos)
 			if l := st.Pos.Line - 2; l >= 0 && strings.HasPrefix(lines[l], "-- expect-unsupported") {
 				expectFindings[fmt.Sprintf("%s:%d", n, st.Pos.Line)] = true
 			}
@@ -176,17 +178,14 @@ func runOracle(t *testing.T, db *chtest.DB, files map[string]string, fnPrefix st
 			t.Logf("finding: %s", f)
 			continue
 		}
-		// The nearest announced statement at or before the finding.
-		key, keyLine := "", 0
-		for k := range expectFindings {
-			var line int
-			file, ls, _ := strings.Cut(k, ":")
-			fmt.Sscan(ls, &line)
-			if f.Pos.File == file && f.Pos.Line >= line && f.Pos.Line < line+20 && line > keyLine {
-				key, keyLine = k, line
+		// The statement the finding is in must be announced.
+		key := ""
+		for _, p := range starts[f.Pos.File] {
+			if p.Line < f.Pos.Line || p.Line == f.Pos.Line && p.Col <= f.Pos.Col {
+				key = fmt.Sprintf("%s:%d", f.Pos.File, p.Line)
 			}
 		}
-		if key == "" {
+		if !expectFindings[key] {
 			t.Errorf("unexpected finding: %s", f)
 			continue
 		}

@@ -47,10 +47,15 @@ var unmodelledSettings = map[string]string{
 	"enable_nullable_tuple_type":             "", // modelled
 }
 
-// setValue is a session setting as a SET gave it.
+// setValue is a session setting as a SET gave it, or as a statement gave
+// itself in its own SETTINGS (stmt_settings.go).
 type setValue struct {
 	value string
 	pos   schema.Position
+	// inStatement says the statement's own SETTINGS gave it; opaque that
+	// they gave it to a part of the statement (a subquery) the model does
+	// not follow it into.
+	inStatement, opaque bool
 }
 
 // sessionSettings are the settings the statements of a section SET so far.
@@ -60,7 +65,7 @@ type sessionSettings map[string]setValue
 // was SET, and ok false when the value is not one chschema can read.
 func (s sessionSettings) bool(name string, def bool) (v bool, at schema.Position, set, ok bool) {
 	sv, set := s[name]
-	if !set {
+	if !set || sv.opaque {
 		return def, schema.Position{}, false, true
 	}
 	v, ok = settingBool(sv.value)
@@ -82,9 +87,16 @@ func settingBool(v string) (bool, bool) {
 	return false, false
 }
 
-// setting describes a SET for messages: "name = value (SET at file:line:col)".
+// describe describes a setting for messages: "name = value (SET at
+// file:line:col)", or where in the statement it was given.
 func (s sessionSettings) describe(name string) string {
 	sv := s[name]
+	switch {
+	case sv.opaque:
+		return fmt.Sprintf("%s = %s (in the SETTINGS of a subquery or of a view's storage)", name, sv.value)
+	case sv.inStatement:
+		return fmt.Sprintf("%s = %s (in the statement's own SETTINGS)", name, sv.value)
+	}
 	return fmt.Sprintf("%s = %s (SET at %s)", name, sv.value, sv.pos)
 }
 
@@ -99,6 +111,8 @@ func (s sessionSettings) unmodelled() []string {
 		case !known:
 		case what != "":
 			out = append(out, fmt.Sprintf("%s (it changes %s)", s.describe(name), what))
+		case sv.opaque:
+			out = append(out, s.describe(name)+" (the model does not follow it there)")
 		default:
 			if _, ok := settingBool(sv.value); !ok {
 				out = append(out, s.describe(name)+" (a value chschema cannot read)")
@@ -175,10 +189,14 @@ func (r *Replayer) noteSet(pos schema.Position, sql string) {
 // markUnmodelled makes the objects a statement creates or changes
 // uncertain while a SET the model does not follow is in force.
 func (r *Replayer) markUnmodelled(pos schema.Position, conv *Conversion) {
-	if len(r.settings) == 0 {
+	sess := r.settings
+	if conv.settings != nil {
+		sess = conv.settings // with the statement's own SETTINGS
+	}
+	if len(sess) == 0 {
 		return
 	}
-	why := r.settings.unmodelled()
+	why := sess.unmodelled()
 	if len(why) == 0 {
 		return
 	}
@@ -193,7 +211,7 @@ func (r *Replayer) markUnmodelled(pos schema.Position, conv *Conversion) {
 	if len(objs) == 0 {
 		return
 	}
-	reason := "created or changed under session settings the model does not follow: " + strings.Join(why, "; ")
+	reason := "created or changed under settings the model does not follow: " + strings.Join(why, "; ")
 	r.findings = append(r.findings, Finding{Pos: pos, Reason: reason, Objects: objs})
 	_ = r.schema.Apply(&schema.MarkUncertain{Objects: objs, Reason: schema.Uncertainty{Reason: reason, Pos: pos}})
 }

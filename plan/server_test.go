@@ -107,6 +107,9 @@ var edits = []edit{
 	{name: "add_column_first", replace: []string{"tracking_logs (`time` DateTime,", "tracking_logs (`seq` UInt64, `time` DateTime,"}, rowsKept: true},
 	{name: "add_column_last", replace: []string{"`time_last_dumped` DateTime64(6)) ENGINE = ReplacingMergeTree(time_last_dumped) PRIMARY KEY (user_id)", "`time_last_dumped` DateTime64(6), `email` Nullable(String)) ENGINE = ReplacingMergeTree(time_last_dumped) PRIMARY KEY (user_id)"}, rowsKept: true},
 	{name: "drop_column", replace: []string{"`gender` String, ", ""}, rowsKept: true},
+	// A Nested column the server keeps whole (made under flatten_nested = 0).
+	{name: "add_column_nested_whole", replace: []string{logs + " " + logsTail + ";",
+		strings.TrimSuffix(logs, ")") + ", `hits` Nested(url String, n UInt32)) " + logsTail + " SETTINGS flatten_nested = 0;"}, rowsKept: true},
 	{name: "modify_type_widen", replace: []string{"`year_of_birth` Nullable(Int32)", "`year_of_birth` Nullable(Int64)"}, rowsKept: true},
 	{name: "modify_type_narrow", replace: []string{"(`id` Int32, `user_id` Int32", "(`id` Int16, `user_id` Int32"}, rowsKept: true},
 	{name: "modify_default", replace: []string{"DEFAULT 'info'", "DEFAULT 'warn'"}, rowsKept: true},

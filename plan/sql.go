@@ -296,6 +296,9 @@ func (g *generator) alterTable(mt *schema.ModifyTable, f, t *schema.Table) {
 		destructive                                              []string
 		ttl                                                      string
 		settings                                                 []string
+		// nestedWhole: a Nested column the server keeps whole is added,
+		// which it does only under flatten_nested = 0.
+		nestedWhole bool
 	)
 	for _, c := range mt.Changes {
 		switch c := c.(type) {
@@ -310,6 +313,7 @@ func (g *generator) alterTable(mt *schema.ModifyTable, f, t *schema.Table) {
 			destructive = append(destructive, "drops column "+schema.BackQuote(c.Name)+" and its data")
 		case *schema.AddColumn:
 			addsCol = append(addsCol, "ADD COLUMN "+schema.RenderColumn(c.C)+position(c.After, c.First))
+			nestedWhole = nestedWhole || strings.HasPrefix(string(c.C.Type), "Nested(")
 		case *schema.ModifyColumn:
 			acts, d := modifyColumn(c)
 			modsCol = append(modsCol, acts...)
@@ -355,6 +359,9 @@ func (g *generator) alterTable(mt *schema.ModifyTable, f, t *schema.Table) {
 	}
 	if len(actions) > 0 {
 		st := alterSQL(mt.Name, actions)
+		if nestedWhole {
+			st.SQL += "\nSETTINGS flatten_nested = 0"
+		}
 		if len(destructive) > 0 {
 			st.Comment = "DESTRUCTIVE: " + strings.Join(destructive, "; ")
 			st.Destructive = true

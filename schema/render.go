@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -202,6 +203,12 @@ func RenderTable(t *Table) string {
 	s += renderStorage(t.Storage)
 	if t.Comment != "" {
 		s += " COMMENT " + QuoteString(string(t.Comment))
+	}
+	if slices.ContainsFunc(t.Columns, func(c *Column) bool { return strings.HasPrefix(string(c.Type), "Nested(") }) {
+		// A Nested column the server keeps whole was made under
+		// flatten_nested = 0; by default the server flattens it. The
+		// query's SETTINGS come last, after the table's and its COMMENT.
+		s += " SETTINGS flatten_nested = 0"
 	}
 	return s
 }

@@ -218,7 +218,15 @@ CREATE TABLE mw3 ENGINE = Memory EMPTY AS SELECT 1 AS x;
 ALTER TABLE mw ALTER COLUMN a TYPE UInt16;
 CREATE TABLE co (x varchar(255) COLLATE utf8_unicode_ci NOT NULL) ENGINE = Memory;
 CREATE DICTIONARY dl (k UInt64, v Int64 DEFAULT -1, a Array(Int64) DEFAULT [1, 2]) PRIMARY KEY k LAYOUT(HASHED) SOURCE(CLICKHOUSE(TABLE 'mw')) LIFETIME(0);
-CREATE TABLE dg (d1 DEFAULT dictGet(02015_db.test_dictionary, 'data_column_2', toUInt64(0)), 1c MATERIALIZED 02015_f(1)) ENGINE = TinyLog;`)
+CREATE TABLE dg (d1 DEFAULT dictGet(02015_db.test_dictionary, 'data_column_2', toUInt64(0)), 1c MATERIALIZED 02015_f(1)) ENGINE = TinyLog;
+CREATE MATERIALIZED VIEW mv1 AS SELECT a FROM s1;
+CREATE MATERIALIZED VIEW mv2 (a UInt8) ORDER BY a POPULATE AS SELECT a FROM s1;
+CREATE TABLE ct ORDER BY intHash32(a) SAMPLE BY intHash32(a) AS SELECT a FROM s1;
+CREATE TABLE qs (a UInt8) ENGINE = MergeTree ORDER BY a SETTINGS index_granularity = 64 SETTINGS log_queries = 1;
+CREATE INDEX IF NOT EXISTS ix ON qs (a) TYPE minmax GRANULARITY 2;
+DROP INDEX ix ON default.qs;
+CREATE TABLE cs (a UInt64, c String SETTINGS (max_compress_block_size = 1048576)) ENGINE = MergeTree ORDER BY a;
+ALTER TABLE cs MODIFY COLUMN c String SETTINGS (min_compress_block_size = 65536);`)
 	code, stdout, stderr := runCmd(t, "lint", "--dir", dir)
 	if code != 0 || !strings.Contains(stdout+stderr, "0 errors") {
 		t.Fatalf("lint: exit %d\n%s%s", code, stdout, stderr)
@@ -228,9 +236,12 @@ CREATE TABLE s3 (a UInt8) ORDER BY a SETTINGS;
 INSERT INTO t (x) WITH 1 AS SELECT y;
 SYSTEM STOPP MERGES t;
 INSERT INTO t VALUES (1) x (2);
-CREATE DICTIONARY dl (k UInt64, a Array(Int64) DEFAULT [1, k]) PRIMARY KEY k LAYOUT(HASHED) SOURCE(CLICKHOUSE(TABLE 'mw')) LIFETIME(0);`)
+CREATE DICTIONARY dl (k UInt64, a Array(Int64) DEFAULT [1, k]) PRIMARY KEY k LAYOUT(HASHED) SOURCE(CLICKHOUSE(TABLE 'mw')) LIFETIME(0);
+CREATE MATERIALIZED VIEW mv2 (a UInt8) ORDER BY a + POPULATE AS SELECT a FROM s1;
+CREATE TABLE ct ORDER BY intHash32(a SAMPLE BY a AS SELECT a FROM s1;
+CREATE INDEX ix ON qs (a +) TYPE minmax;`)
 	code, stdout, stderr = runCmd(t, "lint", "--dir", broken)
-	for _, want := range []string{"0001_m.sql:2:38: error syntax", "0001_m.sql:3:", "0001_m.sql:4:36: error syntax", "0001_m.sql:5:", "0001_m.sql:6:", "0001_m.sql:7:56: error syntax", "6 errors"} {
+	for _, want := range []string{"0001_m.sql:2:38: error syntax", "0001_m.sql:3:", "0001_m.sql:4:36: error syntax", "0001_m.sql:5:", "0001_m.sql:6:", "0001_m.sql:7:56: error syntax", "0001_m.sql:8:", "0001_m.sql:9:", "0001_m.sql:10:24: error syntax", "9 errors"} {
 		if code != 1 || !strings.Contains(stdout+stderr, want) {
 			t.Errorf("broken: exit %d, want %q in\n%s%s", code, want, stdout, stderr)
 		}
