@@ -1765,6 +1765,9 @@ func codecStreams(t schema.Type) []schema.Type {
 		return out
 	case "Point", "Ring", "LineString", "MultiLineString", "Polygon", "MultiPolygon":
 		return []schema.Type{"Float64"} // arrays of tuples of Float64
+	case "Geometry":
+		// A Variant of the geo types: its discriminators, then Float64s.
+		return []schema.Type{"UInt8", "Float64"}
 	}
 	return []schema.Type{t}
 }

@@ -45,6 +45,7 @@ package parser
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -1514,7 +1515,8 @@ func ttlClauseAt(toks []sqlTok, i int) bool {
 			return true
 		case "TABLE", "COLUMN", "EXISTS", "AFTER", "VIEW", "DICTIONARY", "INDEX", "PROJECTION", "FROM", "JOIN", "AS", "TO",
 			"INTO", "AND", "CONSTRAINT":
-			return false
+			// Unless a column of that name ends a key: PRIMARY KEY to TTL …
+			return i >= 2 && (toks[i-2].is("KEY") || toks[i-2].is("BY") || toks[i-2].kind == ',')
 		}
 	}
 	return isOperandEnd(p)
@@ -1651,6 +1653,9 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 					(i+2 >= len(toks) || toks[i+2].kind != '(') {
 					p.b[x.off-1], p.b[x.end] = '(', ')'
 					p.note(ConstructTransformer, t.off)
+					if x.kind == 'w' && isReservedWord(x.text) {
+						p.placeholder(x, ConstructKeywordColumn) // * EXCEPT to
+					}
 				}
 			}
 		case "CASE":
@@ -1931,6 +1936,7 @@ func (p *prepared) createElements(toks []sqlTok) {
 			}
 			pos += len(seg) + 1
 		}
+		p.defaultNames(segs)
 		if end+1 < len(toks) {
 			p.keyClauseNames(toks[end+1:], kwCols)
 		}
@@ -2036,6 +2042,48 @@ func (p *prepared) querySettings(toks []sqlTok) {
 	}
 }
 
+// expressionKeywords are the words that have a meaning of their own inside
+// an expression: a column of such a name, written bare there, is read as
+// the keyword (by the server too).
+var expressionKeywords = map[string]bool{"CASE": true, "WHEN": true, "THEN": true, "ELSE": true, "END": true, "AND": true,
+	"OR": true, "NOT": true, "IN": true, "IS": true, "NULL": true, "LIKE": true, "ILIKE": true, "BETWEEN": true, "AS": true,
+	"INTERVAL": true, "DISTINCT": true, "TRUE": true, "FALSE": true, "GLOBAL": true, "ANY": true, "ALL": true, "FROM": true,
+	"SELECT": true, "EXISTS": true, "COLLATE": true, "DIV": true, "MOD": true, "ASC": true, "DESC": true, "OVER": true,
+	"DEFAULT": true, "MATERIALIZED": true, "ALIAS": true, "EPHEMERAL": true, "COMMENT": true, "CODEC": true, "TTL": true,
+	"SETTINGS": true, "STATISTICS": true, "PRIMARY": true, "KEY": true}
+
+// defaultNames gives placeholders to the bare names of columns that
+// AfterShip reads as keywords in an expression, in the column defaults of a
+// column list: ALIAS CASE INTERSECT WHEN … reads a column called INTERSECT.
+func (p *prepared) defaultNames(segs [][]sqlTok) {
+	kwCols := map[string]bool{}
+	for _, seg := range segs {
+		if len(seg) > 1 && seg[0].isName() && isReservedInExpr(identText(seg[0])) {
+			kwCols[identText(seg[0])] = true
+		}
+	}
+	if len(kwCols) == 0 {
+		return
+	}
+	for _, seg := range segs {
+		in := false
+		for k, t := range seg {
+			if k == 0 || t.kind != 'w' {
+				continue
+			}
+			if !in {
+				in = t.is("DEFAULT") || t.is("MATERIALIZED") || t.is("ALIAS") || t.is("EPHEMERAL")
+				continue
+			}
+			if !kwCols[t.text] || expressionKeywords[t.upper()] || p.b[t.off] != t.text[0] ||
+				k+1 < len(seg) && (seg[k+1].kind == '(' || seg[k+1].kind == '.') || seg[k-1].kind == '.' {
+				continue
+			}
+			p.placeholder(t, ConstructKeywordColumn)
+		}
+	}
+}
+
 // keyClauseNames gives placeholders to the bare names of keyword columns
 // (kwCols) in the key clauses after a column list: ORDER BY cross.
 func (p *prepared) keyClauseNames(toks []sqlTok, kwCols map[string]bool) {
@@ -2111,7 +2159,27 @@ func objectNameAt(toks []sqlTok, i int) bool {
 	case prev.is("EXISTS"):
 		return i >= 2 && (toks[i-2].is("IF") || toks[i-2].is("NOT"))
 	case prev.is("TO"):
-		return toks[0].is("RENAME") || toks[0].is("CREATE")
+		// RENAME a TO b, CREATE MATERIALIZED VIEW v TO t (not a column
+		// called to: PRIMARY KEY to ORDER BY).
+		if toks[0].is("RENAME") {
+			return true
+		}
+		if !toks[0].is("CREATE") || !slices.ContainsFunc(toks[1:min(5, len(toks))], func(t sqlTok) bool { return t.is("VIEW") }) {
+			return false
+		}
+		// The view's TO comes before its query (SELECT * EXCEPT to FROM).
+		depth := 0
+		for _, t := range toks[:i-1] {
+			switch {
+			case t.kind == '(':
+				depth++
+			case t.kind == ')':
+				depth--
+			case depth == 0 && t.is("AS"):
+				return false
+			}
+		}
+		return depth == 0
 	case prev.is("FROM"), prev.is("JOIN"):
 		// A table in a query (FROM window), not a table function nor
 		// INSERT ... FROM INFILE.
@@ -2175,6 +2243,12 @@ func (p *prepared) dictionaryKeys(toks []sqlTok) {
 			return
 		}
 	}
+}
+
+// isReservedInExpr reports whether AfterShip refuses word as a column in an
+// expression.
+func isReservedInExpr(word string) bool {
+	return refusedAsName("SELECT CASE %s WHEN 1 THEN 2 END + 1", word)
 }
 
 // isReservedInAlter reports whether AfterShip refuses word as the column of

@@ -660,6 +660,28 @@ func castLiteralToks(toks []sqlTok) []sqlTok {
 // name the gap layer joined.
 var typeWordsRE = regexp.MustCompile(`[A-Za-z][A-Za-z0-9]*(_+[A-Za-z][A-Za-z0-9]*)+`)
 
+// intWidthRE matches a type name with one numeric argument.
+var intWidthRE = regexp.MustCompile(`\b([A-Za-z][A-Za-z0-9]*)\(\s*\d+\s*\)`)
+
+// dropIntWidths takes the MySQL display width off the integer types of a
+// type as written, as the server's type parser does: INT(11), BIGINT(20),
+// Int8(3) and the other Int and UInt families are the type alone (INT4(3),
+// BIT(3) and FLOAT(3) keep theirs; measured on ClickHouse 26.7).
+func dropIntWidths(s string) string {
+	return intWidthRE.ReplaceAllStringFunc(s, func(m string) string {
+		name := m[:strings.IndexByte(m, '(')]
+		switch u := strings.ToUpper(name); {
+		case u == "INT" || u == "INTEGER" || u == "TINYINT" || u == "SMALLINT" || u == "MEDIUMINT" || u == "BIGINT" || u == "INT1",
+			intFamilyRE.MatchString(u):
+			return name
+		}
+		return m
+	})
+}
+
+// intFamilyRE matches the upper-cased Int and UInt family names.
+var intFamilyRE = regexp.MustCompile(`^U?INT(8|16|32|64|128|256)$`)
+
 // spaceTypeWords gives back their spaces to the multi-word type names in s,
 // in upper case as the server's type parser spells them (national_char
 // varying, which the gap layer made national_char_varying, is NATIONAL CHAR
@@ -680,8 +702,9 @@ func (f *exprFormatter) castType(b *strings.Builder, t ch.Expr) {
 		f.write(b, t)
 	default:
 		// CAST(x AS T) keeps T as written, quoted (a multi-word name with
-		// its spaces, which the gap layer turned into _).
-		b.WriteString(schema.QuoteString(spaceTypeWords(ch.Format(t))))
+		// its spaces, which the gap layer turned into _), without the
+		// display width of an integer type (INT(11) is INT).
+		b.WriteString(schema.QuoteString(dropIntWidths(spaceTypeWords(ch.Format(t)))))
 	}
 }
 

@@ -421,7 +421,7 @@ func (p *typeParser) parseEnum(family string) (string, error) {
 	}
 	var elems []elem
 	next := int64(1)
-	maxAbs := int64(0)
+	fitsInt8 := true // every value in [-128, 127]
 	for {
 		t := p.next()
 		if t.kind != 's' {
@@ -441,11 +441,8 @@ func (p *typeParser) parseEnum(family string) (string, error) {
 			v = x
 		}
 		next = v + 1
-		if v > maxAbs {
-			maxAbs = v
-		}
-		if -v > maxAbs {
-			maxAbs = -v
+		if v < -128 || v > 127 {
+			fitsInt8 = false
 		}
 		elems = append(elems, elem{t.text, v})
 		switch p.next().kind {
@@ -459,7 +456,7 @@ func (p *typeParser) parseEnum(family string) (string, error) {
 	}
 	if family == "Enum" {
 		family = "Enum8"
-		if maxAbs > 127 {
+		if !fitsInt8 {
 			family = "Enum16"
 		}
 	}

@@ -51,6 +51,19 @@ const (
 	ConstructUUID         Construct = "UUID clause"
 )
 
+// namedHere reports whether toks[i] is the name of the object a statement
+// makes (CREATE VIEW db.EMPTY AS …), after its kind or its database.
+func namedHere(toks []sqlTok, i int) bool {
+	if i == 0 {
+		return false
+	}
+	switch p := toks[i-1]; {
+	case p.kind == '.', p.is("TABLE"), p.is("VIEW"), p.is("DICTIONARY"), p.is("EXISTS"):
+		return true
+	}
+	return false
+}
+
 // rewriteSynonyms rewrites text (comments blanked) as described above.
 func rewriteSynonyms(text string) *synonyms {
 	s := &synonyms{orig: text, text: text}
@@ -131,10 +144,11 @@ func (s *synonyms) create(toks []sqlTok, b []byte, note func(Construct, int), bl
 			}
 			blank(from, toks[i+1].end)
 			note(ConstructUUID, from)
-		case depth == 0 && t.is("EMPTY") && i+1 < len(toks) && toks[i+1].is("AS"):
+		case depth == 0 && t.is("EMPTY") && i+1 < len(toks) && toks[i+1].is("AS") && !namedHere(toks, i):
 			blank(t.off, t.end)
 			note(ConstructEmpty, t.off)
-		case t.is("COLLATE") && depth == 1 && i+1 < len(toks) && toks[i+1].isName() && i > 0 && (toks[i-1].isName() || toks[i-1].kind == ')'):
+		case t.is("COLLATE") && depth == 1 && i+1 < len(toks) && toks[i+1].isName() && i > 0 && (toks[i-1].isName() || toks[i-1].kind == ')') &&
+			!toks[i+1].is("TYPE") && !(i >= 2 && toks[i-2].is("INDEX")): // not INDEX i collate TYPE …, a column called collate
 			blank(t.off, toks[i+1].end)
 			note(ConstructCollate, t.off)
 		case isDict && depth == 0 && t.is("LAYOUT") && i+3 < len(toks) && toks[i+1].kind == '(' && toks[i+2].kind == 'w' && toks[i+3].kind == ')' && len(toks[i+2].text) > 2:

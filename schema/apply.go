@@ -695,7 +695,9 @@ func (t *Table) alter(c Change) error {
 			}
 		}
 	case *ClearColumn:
-		if _, ok := t.Column(c.Name); !ok && !c.IfExists {
+		_, ok := t.Column(c.Name)
+		nested := slices.ContainsFunc(t.Columns, func(x *Column) bool { return strings.HasPrefix(x.Name, c.Name+".") })
+		if !ok && !nested && !c.IfExists {
 			return fmt.Errorf("column %s: %w", BackQuote(c.Name), ErrNotExist)
 		}
 	case *ResetSettings:

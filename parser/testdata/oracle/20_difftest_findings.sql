@@ -495,3 +495,30 @@ CREATE VIEW VIEW AS SELECT one FROM DICTIONARY;
 -- view's columns are left to the server.
 CREATE TABLE dtf_alias_src (c19 Date32, c20 UInt64, c22 IntervalYear) ENGINE = StripeLog;
 CREATE MATERIALIZED VIEW dtf_alias_mv TO dtf_alias_src AS SELECT c19 AS c20, c20 AS c22 FROM dtf_alias_src;
+
+-- difftest model-error: CLEAR COLUMN of a Nested column.
+CREATE TABLE dtf_clear_nested (k UInt8, n Nested(a UInt8, b String)) ENGINE = MergeTree ORDER BY k;
+ALTER TABLE dtf_clear_nested CLEAR COLUMN n IN PARTITION tuple();
+
+-- difftest live-unreadable: an index on a column called collate (no
+-- COLLATE clause); a key on a column called to (no MV's TO).
+CREATE TABLE dtf_collate_col (k UInt8, collate Array(Float32), INDEX i collate TYPE vector_similarity('hnsw', 'cosineDistance', 3)) ENGINE = MergeTree ORDER BY k;
+CREATE TABLE dtf_to_col (`to` Int128, d DateTime) ENGINE = ReplacingMergeTree ORDER BY (to) PRIMARY KEY to TTL d + INTERVAL 16 YEAR;
+
+-- difftest false-drift: an Enum of values in [-128, 127] is Enum8.
+CREATE TABLE dtf_enum8_edge (e Enum('a' = -128, 'b' = 127)) ENGINE = Memory;
+
+-- difftest false-drift: CAST drops an integer type's display width
+-- (INTEGER(13) is INTEGER); Delta on a Geometry column
+-- (a Variant: streams of several widths) stays as written.
+CREATE TABLE dtf_cast_int (k UInt8, c Int32 DEFAULT CAST(k AS INTEGER(13)), d Int32 DEFAULT tupleElement(CAST(tuple(k) AS Tuple(a INT(3))), 1), e Int32 DEFAULT CAST(k AS BIGINT(20)), g Geometry CODEC(LZ4, Delta))
+ENGINE = MergeTree ORDER BY k SETTINGS allow_suspicious_codecs = 1;
+
+-- difftest silent-drop: a view called EMPTY (no EMPTY AS SELECT).
+CREATE VIEW EMPTY AS SELECT 1 AS x;
+
+-- difftest lint-rejects: * EXCEPT a column called to; a column called
+-- INTERSECT written bare in another's default.
+CREATE TABLE dtf_except_to (`to` Decimal64(4), a UInt8) ENGINE = TinyLog;
+CREATE VIEW dtf_except_to_v AS SELECT * EXCEPT to FROM dtf_except_to;
+CREATE TABLE dtf_intersect (c49 UInt8, c2 Int8 ALIAS CASE INTERSECT WHEN 1 THEN 10 ELSE 0 END + greatest(7, `INTERSECT`), `INTERSECT` Int8) ENGINE = Memory;
