@@ -16,6 +16,7 @@ import (
 	"github.com/chschema/chschema/apply"
 	"github.com/chschema/chschema/diff"
 	"github.com/chschema/chschema/drift"
+	"github.com/chschema/chschema/internal/english"
 	"github.com/chschema/chschema/lint"
 	"github.com/chschema/chschema/migrations"
 	"github.com/chschema/chschema/parser"
@@ -250,7 +251,7 @@ func (r *Runner) serverTruth(ctx context.Context, sb *sandbox, res *Result, expe
 			_ = sb.conn.QueryRow(ctx, "SELECT count() FROM system.tables WHERE database = ?", n).Scan(&objects)
 			if !slices.Contains(dbs, n) && (n != sb.db || objects > 0) {
 				res.Failures = append(res.Failures, Failure{Kind: KindSilentDrop, Object: schema.QuoteIdent(n),
-					Detail: fmt.Sprintf("database with %d objects on the server, never compared (not in the expected schema)", objects)})
+					Detail: "database with " + english.Plural(int(objects), "object") + " on the server, never compared (not in the expected schema)"})
 			}
 		}
 		rows.Close()
