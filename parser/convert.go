@@ -1638,9 +1638,25 @@ func (c *converter) codecList(cc *ch.CompressionCodec) string {
 }
 
 // NormalizeCodec renders a codec list ("Delta, ZSTD(3)") for a column of
-// type typ as the server prints it: "CODEC(Delta(4), ZSTD(3))".
+// type typ as the server prints it: "CODEC(Delta(4), ZSTD(3))". On a column
+// whose streams differ (Tuple(UInt32, UInt8)), a codec that would differ
+// from one stream to another (Delta, Gorilla or DoubleDelta without their
+// width, T64) makes the server keep the whole list as written, without the
+// defaults it adds otherwise (ZSTD, not ZSTD(1); measured on ClickHouse
+// 26.7).
 func NormalizeCodec(list string, typ schema.Type) string {
 	parts := splitTypeArgs(list)
+	if codecsAsWritten(parts, typ) {
+		for i, p := range parts {
+			name, args, hasArgs := strings.Cut(p, "(")
+			name = strings.TrimSpace(name)
+			if hasArgs {
+				name += "(" + strings.Join(splitTypeArgs(strings.TrimSuffix(strings.TrimSpace(args), ")")), ", ") + ")"
+			}
+			parts[i] = name
+		}
+		return "CODEC(" + strings.Join(parts, ", ") + ")"
+	}
 	for i, p := range parts {
 		name, args, hasArgs := strings.Cut(p, "(")
 		name = strings.TrimSpace(name)
@@ -1674,18 +1690,12 @@ func NormalizeCodec(list string, typ schema.Type) string {
 		as := splitTypeArgs(args)
 		switch name {
 		case "DoubleDelta":
-			// The server ignores its argument, unless the column's streams
-			// have different widths (Variant(BFloat16, IntervalMinute)):
-			// then it keeps the codec as written.
-			if streamWidth(typ) > 0 {
-				parts[i] = name
-				continue
-			}
+			// The server ignores its argument.
+			parts[i] = name
+			continue
 		case "T64":
-			// T64('byte') is the default, T64, unless the column's streams
-			// have different types (Tuple(UInt32, UInt8)): the server then
-			// keeps the codec as written.
-			if len(as) == 1 && as[0] == "'byte'" && sameStreamTypes(typ) {
+			// T64('byte') is the default, T64.
+			if len(as) == 1 && as[0] == "'byte'" {
 				parts[i] = name
 				continue
 			}
@@ -1706,6 +1716,31 @@ func NormalizeCodec(list string, typ schema.Type) string {
 		parts[i] = name + "(" + strings.Join(as, ", ") + ")"
 	}
 	return "CODEC(" + strings.Join(parts, ", ") + ")"
+}
+
+// codecsAsWritten reports whether the server keeps the codec list parts as
+// written on a column of type typ: one of them would come out different
+// for the column's different streams.
+func codecsAsWritten(parts []string, typ schema.Type) bool {
+	for _, p := range parts {
+		name, args, _ := strings.Cut(p, "(")
+		name = strings.TrimSpace(name)
+		if canon, ok := codecNames[strings.ToUpper(name)]; ok {
+			name = canon
+		}
+		noArgs := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(args), ")")) == ""
+		switch name {
+		case "Delta", "Gorilla", "DoubleDelta":
+			if noArgs && streamWidth(typ) == 0 {
+				return true
+			}
+		case "T64":
+			if !sameStreamTypes(typ) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 var codecNames = map[string]string{

@@ -1739,7 +1739,8 @@ func isOperandEnd(t sqlTok) bool {
 		return true
 	case 'w':
 		switch t.upper() {
-		case "SELECT", "WHERE", "AND", "OR", "NOT", "BY", "ON", "WHEN", "THEN", "ELSE", "CASE", "DEFAULT", "MATERIALIZED", "ALIAS":
+		case "SELECT", "WHERE", "AND", "OR", "NOT", "BY", "ON", "WHEN", "THEN", "ELSE", "CASE", "DEFAULT", "MATERIALIZED", "ALIAS",
+			"KEY": // PRIMARY KEY div: a column called div
 			return false
 		}
 		return true
@@ -2150,12 +2151,17 @@ func objectNameAt(toks []sqlTok, i int) bool {
 	}
 	prev := toks[i-1]
 	switch {
-	case prev.is("TABLE"), prev.is("VIEW"), prev.is("DICTIONARY"), prev.is("INTO"):
-		// Unless that word is itself the name (CREATE VIEW [db.]dictionary
-		// AS).
-		named := i >= 2 && objectNameAt(toks, i-1) ||
-			i >= 4 && toks[i-2].kind == '.' && (toks[i-4].is("TABLE") || toks[i-4].is("VIEW") || toks[i-4].is("DICTIONARY") || toks[i-4].is("EXISTS"))
-		return !named
+	case prev.is("INTO"):
+		return true
+	case prev.is("AS"):
+		// CREATE TABLE t AS other [ENGINE …]: a table called with (AS WITH).
+		return toks[0].is("CREATE") && len(toks) > 1 && (toks[1].is("TABLE") || toks[1].is("OR")) &&
+			(i+1 == len(toks) || toks[i+1].is("ENGINE") || toks[i+1].kind == ';')
+	case prev.is("TABLE"), prev.is("VIEW"), prev.is("DICTIONARY"):
+		// The word is the kind of a statement's object (CREATE VIEW, DROP
+		// TABLE), not a name of its own (CREATE VIEW [db.]dictionary AS,
+		// ORDER BY view SETTINGS).
+		return i < 2 || kindVerbs[toks[i-2].upper()]
 	case prev.is("EXISTS"):
 		return i >= 2 && (toks[i-2].is("IF") || toks[i-2].is("NOT"))
 	case prev.is("TO"):
@@ -2187,6 +2193,13 @@ func objectNameAt(toks []sqlTok, i int) bool {
 	}
 	return false
 }
+
+// kindVerbs are the words after which TABLE, VIEW or DICTIONARY names the
+// kind of a statement's object.
+var kindVerbs = map[string]bool{"CREATE": true, "ATTACH": true, "DETACH": true, "DROP": true, "TRUNCATE": true, "RENAME": true,
+	"OPTIMIZE": true, "ALTER": true, "CHECK": true, "DESCRIBE": true, "DESC": true, "SHOW": true, "EXISTS": true, "UNDROP": true,
+	"INTO": true, "REPLACE": true, "TEMPORARY": true, "MATERIALIZED": true, "LIVE": true, "WINDOW": true, "BACKUP": true,
+	"RESTORE": true, "RELOAD": true, "EXCHANGE": true}
 
 // isReservedTableName reports whether AfterShip refuses word as a table
 // name.

@@ -329,6 +329,10 @@ func (p *typeParser) parseType() (string, error) {
 	case "Decimal32", "Decimal64", "Decimal128", "Decimal256":
 		prec := map[string]string{"Decimal32": "9", "Decimal64": "18", "Decimal128": "38", "Decimal256": "76"}[family]
 		return "Decimal(" + prec + ", " + strings.Join(lits, ", ") + ")", nil
+	case "Dynamic":
+		if len(lits) == 1 && lits[0] == "max_types=32" {
+			return "Dynamic", nil // the default, which the server drops
+		}
 	case "JSON":
 		if a := jsonArgs(args); len(a) > 0 {
 			return "JSON(" + strings.Join(a, ", ") + ")", nil
@@ -591,6 +595,8 @@ func jsonArgs(toks []typeTok) []string {
 	// paths, the SKIP paths (each once) and the SKIP REGEXP patterns, each
 	// sorted.
 	slices.SortStableFunc(settings, func(a, b string) int { return jsonSettingOrder(a) - jsonSettingOrder(b) })
+	// The defaults, which the server drops.
+	settings = slices.DeleteFunc(settings, func(s string) bool { return s == "max_dynamic_types=32" || s == "max_dynamic_paths=1024" })
 	out := settings
 	for _, group := range [][]keyed{paths, skips, skipRes} {
 		slices.SortStableFunc(group, func(a, b keyed) int { return strings.Compare(a.key, b.key) })

@@ -522,3 +522,26 @@ CREATE VIEW EMPTY AS SELECT 1 AS x;
 CREATE TABLE dtf_except_to (`to` Decimal64(4), a UInt8) ENGINE = TinyLog;
 CREATE VIEW dtf_except_to_v AS SELECT * EXCEPT to FROM dtf_except_to;
 CREATE TABLE dtf_intersect (c49 UInt8, c2 Int8 ALIAS CASE INTERSECT WHEN 1 THEN 10 ELSE 0 END + greatest(7, `INTERSECT`), `INTERSECT` Int8) ENGINE = Memory;
+
+-- difftest false-drift: on a column whose streams differ, one codec that
+-- would differ from stream to stream (Delta without its width, T64) makes
+-- the server keep the whole list as written (ZSTD, not ZSTD(1)); otherwise
+-- each codec is completed (DoubleDelta(1) on a Geometry is DoubleDelta).
+CREATE TABLE dtf_codec_lists (k UInt8, a Tuple(UInt32, UInt8) CODEC(ZSTD, Delta), b Tuple(UInt32, UInt8) CODEC(LZ4HC, GCD),
+    c Tuple(UInt32, UInt8) CODEC(LZ4HC, T64('bit')), d Geometry CODEC(DoubleDelta(1), LZ4HC(0), ZXC),
+    e Tuple(UInt8, UInt32) CODEC(DoubleDelta(1)), f Tuple(Float32, Float64) CODEC(LZ4HC, FPC))
+ENGINE = MergeTree ORDER BY k SETTINGS allow_suspicious_codecs = 1, allow_experimental_codecs = 1;
+
+-- difftest false-drift: a Dynamic's and a JSON's default arguments are
+-- dropped (max_types=32, max_dynamic_paths=1024, max_dynamic_types=32).
+CREATE TABLE dtf_type_defaults (a Dynamic(max_types = 32), b Dynamic(max_types = 31), c JSON(max_dynamic_paths = 1024), d JSON(max_dynamic_types = 32, x UInt8)) ENGINE = Memory;
+
+-- difftest lint-rejects / live-unreadable / false-drift: tables and keys
+-- named by keywords: a table called WITH copied AS WITH, a dictionary key
+-- called div, ORDER BY a column called VIEW before the inner table's
+-- SETTINGS.
+CREATE TABLE `WITH` (c2 IPv4) ENGINE = Memory;
+CREATE TABLE dtf_as_with AS WITH;
+CREATE DICTIONARY dtf_div_key (`div` Array(Array(Array(Array(Float64)))), a UInt64 INJECTIVE) PRIMARY KEY `div` SOURCE(NULL()) LAYOUT(POLYGON_INDEX_EACH()) LIFETIME(0);
+CREATE TABLE dtf_view_col (`VIEW` Int16, c3 Date) ENGINE = StripeLog;
+CREATE MATERIALIZED VIEW dtf_view_col_mv ENGINE = AggregatingMergeTree ORDER BY `VIEW` AS SELECT "VIEW", maxState("VIEW") AS n FROM dtf_view_col GROUP BY `VIEW`;
