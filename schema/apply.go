@@ -450,6 +450,7 @@ func insertObject(d *Database, o Object) {
 	case *Dictionary:
 		d.Dictionaries = append(d.Dictionaries, o)
 	}
+	objectsChanged(d, o, true)
 }
 
 func removeObject(o Object) {
@@ -465,6 +466,7 @@ func removeObject(o Object) {
 	case *Dictionary:
 		d.Dictionaries = slices.DeleteFunc(d.Dictionaries, func(x *Dictionary) bool { return x == o })
 	}
+	objectsChanged(d, o, false)
 }
 
 // alter applies the actions of an ALTER to a copy of the table and swaps it

@@ -178,32 +178,17 @@ func (d *Database) UncertainWhole() bool {
 
 // Table returns the table called name.
 func (d *Database) Table(name string) (*Table, bool) {
-	for _, t := range d.Tables {
-		if t.Name == name {
-			return t, true
-		}
-	}
-	return nil, false
+	return lookup(d, d.Tables, name, func(x *dbIndex) *positions { return &x.tables })
 }
 
 // View returns the view or materialized view called name.
 func (d *Database) View(name string) (*View, bool) {
-	for _, v := range d.Views {
-		if v.Name == name {
-			return v, true
-		}
-	}
-	return nil, false
+	return lookup(d, d.Views, name, func(x *dbIndex) *positions { return &x.views })
 }
 
 // Dictionary returns the dictionary called name.
 func (d *Database) Dictionary(name string) (*Dictionary, bool) {
-	for _, x := range d.Dictionaries {
-		if x.Name == name {
-			return x, true
-		}
-	}
-	return nil, false
+	return lookup(d, d.Dictionaries, name, func(x *dbIndex) *positions { return &x.dicts })
 }
 
 // Object returns the table, view or dictionary called name: they share one
@@ -323,7 +308,7 @@ func (t *Table) MarkUncertain(u Uncertainty) { t.Uncertain = append(t.Uncertain,
 func (t *Table) Uncertainties() []Uncertainty { return t.Uncertain }
 
 func (t *Table) setDatabase(d *Database) { t.Database = d }
-func (t *Table) setName(n string)        { t.Name = n }
+func (t *Table) setName(n string)        { renamed(t.Name, n); t.Name = n }
 
 // Storage is how a table, or a materialized view without TO, stores its
 // rows: the engine and its clauses, as system.tables reports them.
@@ -594,7 +579,7 @@ func (v *View) MarkUncertain(u Uncertainty) { v.Uncertain = append(v.Uncertain, 
 func (v *View) Uncertainties() []Uncertainty { return v.Uncertain }
 
 func (v *View) setDatabase(d *Database) { v.Database = d }
-func (v *View) setName(n string)        { v.Name = n }
+func (v *View) setName(n string)        { renamed(v.Name, n); v.Name = n }
 
 // Dictionary is an external dictionary defined with CREATE DICTIONARY.
 type Dictionary struct {
@@ -635,7 +620,7 @@ func (x *Dictionary) MarkUncertain(u Uncertainty) { x.Uncertain = append(x.Uncer
 func (x *Dictionary) Uncertainties() []Uncertainty { return x.Uncertain }
 
 func (x *Dictionary) setDatabase(d *Database) { x.Database = d }
-func (x *Dictionary) setName(n string)        { x.Name = n }
+func (x *Dictionary) setName(n string)        { renamed(x.Name, n); x.Name = n }
 
 // DictionaryAttribute is one column of a dictionary's structure.
 type DictionaryAttribute struct {
