@@ -93,7 +93,6 @@ const (
 	ConstructAlterParens      Construct = "ALTER TABLE t (command), (command)"
 	ConstructCaseNegative     Construct = "CASE -x WHEN …"
 	ConstructHexFloat         Construct = "hexadecimal float (0x1p4)"
-	ConstructQuerySettings    Construct = "query SETTINGS after a table's COMMENT"
 	ConstructOwnReader        Construct = "a part chschema reads itself (a type, TTL, CODEC or table element)"
 	ConstructAlterDatabase    Construct = "ALTER DATABASE … MODIFY COMMENT"
 	ConstructPartition        Construct = "PARTITION ALL, PARTITION ID or PART"
@@ -1424,7 +1423,6 @@ func prepareCreate(text string, toks []sqlTok) *prepared {
 	p.lambdaParams(toks)
 	p.tableQuery(toks)
 	p.dictionaryKeys(toks)
-	p.querySettings(toks)
 	p.noEngine(toks)
 	p.queryClauses(toks)
 	p.sqlSecurity(toks)
@@ -2011,36 +2009,6 @@ func caseOperandEnd(toks []sqlTok, from int) int {
 		}
 	}
 	return -1
-}
-
-// querySettings blanks the SETTINGS after a CREATE TABLE's COMMENT 'x':
-// they are the query's (allow_suspicious_codecs = 1), not the table's,
-// which come before the COMMENT.
-func (p *prepared) querySettings(toks []sqlTok) {
-	table := false
-	for i := 1; i < len(toks) && i < 5; i++ {
-		if toks[i].is("TABLE") {
-			table = true
-		}
-	}
-	if !table {
-		return
-	}
-	depth := 0
-	for i, t := range toks {
-		switch t.kind {
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case 'w':
-			if depth == 0 && t.is("SETTINGS") && i >= 2 && toks[i-1].kind == 's' && toks[i-2].is("COMMENT") {
-				p.blank(t.off, toks[len(toks)-1].end)
-				p.note(ConstructQuerySettings, t.off)
-				return
-			}
-		}
-	}
 }
 
 // expressionKeywords are the words that have a meaning of their own inside

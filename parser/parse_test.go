@@ -153,7 +153,7 @@ var gapCases = []gapCase{
 	{"MOD operator", "SELECT 5 MOD 2", ConstructMod, nil},
 	{"CASE with a negative operand", "SELECT CASE -x WHEN 1 THEN 2 END", ConstructCaseNegative, nil},
 	{"hexadecimal float", "SELECT 0x1.8p-1 + 1", ConstructHexFloat, nil},
-	{"query settings after a table comment", "CREATE TABLE t (a UInt8) ENGINE = Memory COMMENT 'c' SETTINGS allow_suspicious_codecs = 1", ConstructQuerySettings, nil},
+	{"query settings after a table comment", "CREATE TABLE t (a UInt8) ENGINE = Memory COMMENT 'c' SETTINGS allow_suspicious_codecs = 1", ConstructQueryClause, nil},
 	{"DROP FUNCTION", "DROP FUNCTION IF EXISTS my_func ON CLUSTER c", ConstructDropFunction,
 		func(t *testing.T, r *Result) {
 			g := r.Gap.(*DropFunction)
