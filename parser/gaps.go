@@ -1887,6 +1887,7 @@ func (p *prepared) createElements(toks []sqlTok) {
 			break // not a table called engine
 		}
 	}
+	dictionary := isCreateDictionary(toks)
 	if open >= 0 {
 		end := closingParen(toks, open)
 		if end < 0 {
@@ -1903,8 +1904,11 @@ func (p *prepared) createElements(toks []sqlTok) {
 			if seg[0].kind == 'w' {
 				head = seg[0].upper()
 			}
-			if head == "PRIMARY" && !(len(seg) > 1 && seg[1].is("KEY")) {
-				head = "" // a column named PRIMARY (the others are keywords there)
+			if head == "PRIMARY" && !(len(seg) > 1 && seg[1].is("KEY")) || dictionary {
+				// A column named PRIMARY (the others are keywords there),
+				// or an attribute: a dictionary has no other elements, so
+				// constraint String is an attribute called constraint.
+				head = ""
 			}
 			switch head {
 			case "INDEX", "CONSTRAINT", "PROJECTION", "PRIMARY":
@@ -2156,7 +2160,11 @@ func objectNameAt(toks []sqlTok, i int) bool {
 		return depth == 0
 	case prev.is("FROM"), prev.is("JOIN"):
 		// A table in a query (FROM window), not a table function nor
-		// INSERT ... FROM INFILE.
+		// INSERT ... FROM INFILE. A FROM or JOIN where an operand goes is
+		// a column of that name (PARTITION BY JOIN ORDER BY …).
+		if i >= 2 && !isOperandEnd(toks[i-2]) && toks[i-2].text != "*" {
+			return false
+		}
 		return !(i+1 < len(toks) && toks[i+1].kind == '(') && !toks[i].is("INFILE")
 	}
 	return false
@@ -2288,6 +2296,7 @@ var ttlColumnStop = map[string]bool{"COMMENT": true, "CODEC": true, "SETTINGS": 
 // extractTTLs blanks every TTL clause and keeps them in p.ttls.
 func (p *prepared) extractTTLs(toks []sqlTok) {
 	depth := 0
+	alter := len(toks) > 0 && toks[0].is("ALTER")
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		switch t.kind {
@@ -2305,6 +2314,11 @@ func (p *prepared) extractTTLs(toks []sqlTok) {
 		if i > 0 && toks[i-1].is("REMOVE") {
 			continue
 		}
+		// A column's TTL is one expression: a comma ends it, and the
+		// column with it. A table's TTL is a list: a comma starts the next
+		// rule, whatever follows (the server reads MODIFY TTL d, freeze +
+		// INTERVAL 1 DAY as two rules, and refuses MODIFY TTL d, ADD …).
+		columnTTL := depth > 0 || alter && !(i > 0 && toks[i-1].is("MODIFY"))
 		d := 0
 		j := i + 1
 	scan:
@@ -2318,10 +2332,7 @@ func (p *prepared) extractTTLs(toks []sqlTok) {
 				}
 				d--
 			case ',':
-				if d == 0 && depth > 0 {
-					break scan
-				}
-				if d == 0 && depth == 0 && j+1 < len(toks) && toks[j+1].kind == 'w' && alterActionWords[toks[j+1].upper()] {
+				if d == 0 && columnTTL {
 					break scan
 				}
 			case 'w':
@@ -2554,7 +2565,11 @@ func (p *prepared) alterTypes(toks []sqlTok) {
 			case prev.is("EXISTS") && i >= 3:
 				prev = seg[i-3] // COLUMN IF EXISTS name
 			}
-			if prev.is("COLUMN") || prev.is("AFTER") || prev.is("TO") && upperWords(seg, 2) == "RENAME COLUMN" {
+			switch {
+			case prev.is("COLUMN") || prev.is("AFTER") || prev.is("TO") && upperWords(seg, 2) == "RENAME COLUMN":
+				p.placeholder(t, ConstructKeywordColumn)
+			case (prev.is("INDEX") || prev.is("PROJECTION")) && i <= 5:
+				// ADD|DROP|CLEAR|MATERIALIZE INDEX|PROJECTION [IF [NOT] EXISTS] name
 				p.placeholder(t, ConstructKeywordColumn)
 			}
 		}

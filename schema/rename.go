@@ -23,7 +23,7 @@ func (t *Table) renameColumnRefs(from, to string) error {
 		}
 	}
 	for _, p := range t.Projections {
-		if _, used := renameIdent(string(p.Query), from, to); used {
+		if _, used := renameIdent(maskQueryKeywords(string(p.Query)), from, to); used {
 			return fmt.Errorf("column %s is used by projection %s: %w", BackQuote(from), BackQuote(p.Name), ErrInvalid)
 		}
 	}
@@ -112,6 +112,51 @@ func renameIdent(expr, from, to string) (string, bool) {
 		}
 	}
 	return b.String(), used
+}
+
+// maskQueryKeywords blanks the clause keywords of a projection's query as
+// the server formats it (SELECT …, GROUP BY …, ORDER BY …), so that
+// renameIdent does not take them for the columns of those names, which
+// the server prints bare too (SELECT ORDER, BY GROUP BY ORDER).
+func maskQueryKeywords(q string) string {
+	type word struct{ i, j int }
+	var words []word
+	for i := 0; i < len(q); {
+		switch c := q[i]; {
+		case c == '\'' || c == '"' || c == '`':
+			i = min(skipQuoted(q, i)+1, len(q))
+			words = append(words, word{-1, -1}) // not a keyword
+		case isIdentStart(c):
+			j := i
+			for j < len(q) && (isIdentStart(q[j]) || q[j] >= '0' && q[j] <= '9') {
+				j++
+			}
+			words = append(words, word{i, j})
+			i = j
+		case c == ' ' || c == '\n' || c == '\t':
+			i++
+		default:
+			words = append(words, word{-1, -1})
+			i++
+		}
+	}
+	text := func(k int) string {
+		if k < 0 || k >= len(words) || words[k].i < 0 {
+			return ""
+		}
+		return q[words[k].i:words[k].j]
+	}
+	b := []byte(q)
+	for k, w := range words {
+		t := text(k)
+		if k == 0 && t == "SELECT" || (t == "GROUP" || t == "ORDER") && text(k+1) == "BY" ||
+			t == "BY" && (text(k-1) == "GROUP" || text(k-1) == "ORDER") {
+			for x := w.i; x < w.j; x++ {
+				b[x] = '#'
+			}
+		}
+	}
+	return string(b)
 }
 
 // refAt reports whether the name at expr[i:j] is a column reference: not

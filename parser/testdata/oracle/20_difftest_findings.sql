@@ -545,3 +545,25 @@ CREATE TABLE dtf_as_with AS WITH;
 CREATE DICTIONARY dtf_div_key (`div` Array(Array(Array(Array(Float64)))), a UInt64 INJECTIVE) PRIMARY KEY `div` SOURCE(NULL()) LAYOUT(POLYGON_INDEX_EACH()) LIFETIME(0);
 CREATE TABLE dtf_view_col (`VIEW` Int16, c3 Date) ENGINE = StripeLog;
 CREATE MATERIALIZED VIEW dtf_view_col_mv ENGINE = AggregatingMergeTree ORDER BY `VIEW` AS SELECT "VIEW", maxState("VIEW") AS n FROM dtf_view_col GROUP BY `VIEW`;
+
+-- difftest (fifth 30-minute run) lint-rejects / false-drift /
+-- live-unreadable: a TTL rule after GROUP BY … SET on a column called
+-- freeze (a comma in a table's TTL always starts the next rule, in ALTER
+-- … MODIFY TTL too); an index and a projection called WITH and FROM in
+-- ALTER commands, and a RENAME COLUMN SELECT that no projection uses
+-- (SELECT in its query is the keyword); a dictionary attribute called
+-- constraint; PARTITION BY a column called JOIN.
+CREATE TABLE dtf_ttl_freeze (C4_X UInt64, freeze DateTime CODEC(T64('bit')), c6 Array(Float32)) ENGINE = SummingMergeTree ORDER BY (C4_X, `freeze`) PRIMARY KEY C4_X
+    TTL `freeze` + INTERVAL 28 QUARTER GROUP BY C4_X SET `C4_X` = min(`C4_X`), freeze + INTERVAL '27' MONTH DELETE;
+ALTER TABLE dtf_ttl_freeze MODIFY TTL freeze + INTERVAL 1 DAY DELETE WHERE C4_X = 1, freeze + INTERVAL 2 DAY DELETE;
+ALTER TABLE dtf_ttl_freeze MODIFY COLUMN c6 Array(Float32) TTL freeze + INTERVAL 1 DAY, MODIFY COMMENT 'x';
+CREATE TABLE dtf_kw_alter (c41 UInt8, `WITH` UInt8, `SELECT` UInt8, INDEX `WITH` c41 TYPE minmax GRANULARITY 2, PROJECTION `FROM` (SELECT c41 ORDER BY `WITH`)) ENGINE = MergeTree ORDER BY c41;
+ALTER TABLE dtf_kw_alter MATERIALIZE INDEX WITH;
+ALTER TABLE dtf_kw_alter CLEAR INDEX WITH;
+ALTER TABLE dtf_kw_alter MATERIALIZE PROJECTION FROM;
+ALTER TABLE dtf_kw_alter RENAME COLUMN SELECT TO FROM;
+ALTER TABLE dtf_kw_alter DROP PROJECTION FROM;
+ALTER TABLE dtf_kw_alter DROP INDEX WITH;
+ALTER TABLE dtf_kw_alter ADD INDEX SELECT c41 TYPE minmax;
+CREATE DICTIONARY dtf_constraint_attr (constraint String, `a 106` Float64, index UInt8, projection UInt8) PRIMARY KEY `constraint` SOURCE(NULL()) LAYOUT(COMPLEX_KEY_HASHED()) LIFETIME(0);
+CREATE TABLE dtf_partition_join (`JOIN` Int32, c56 Decimal(44, 37) EPHEMERAL, c String) ENGINE = SummingMergeTree PARTITION BY JOIN ORDER BY tuple();
