@@ -170,6 +170,11 @@ func (r *Runner) check(ctx context.Context, sb *sandbox, c *Case) *Result {
 		res.Failures = append(res.Failures, Failure{Kind: kind, Object: e.Name(), Detail: detail})
 	}
 	res.Unverified = len(rep.Unverified)
+	for _, u := range rep.Unverified {
+		if len(u.Reasons) > 0 {
+			res.Why = append(res.Why, reasonKind(u.Reasons[0].Reason))
+		}
+	}
 
 	r.serverTruth(ctx, sb, res, expected, dbs)
 	positions(res, expected, fsys)

@@ -174,6 +174,9 @@ func TestDifferential(t *testing.T) {
 		r.Stats.Cases++
 		r.Stats.Verified += res.Verified
 		r.Stats.Unverify += res.Unverified
+		for _, w := range res.Why {
+			r.Stats.Why[w]++
+		}
 		r.Stats.Mutations += res.Mutations
 		r.Stats.Caught += res.Caught
 		for _, f := range res.Failures {
@@ -202,10 +205,29 @@ func TestDifferential(t *testing.T) {
 	t.Logf("difftest: coverage (accepted by the server at least once):\n%s", s.CoverageReport(testing.Verbose()))
 	if testing.Verbose() {
 		t.Logf("difftest: refusals per construct:\n%s", s.Refusals())
+		t.Logf("difftest: objects left out as uncertain, by reason (the model's gaps, most frequent first):\n%s", topCounts(s.Why, 25))
 		for _, sl := range s.Slow {
 			t.Logf("difftest: slow: %s", sl)
 		}
 	}
+}
+
+// topCounts lists the n largest counts of m, one per line.
+func topCounts(m map[string]int, n int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return m[keys[i]] > m[keys[j]] || m[keys[i]] == m[keys[j]] && keys[i] < keys[j] })
+	var b strings.Builder
+	for i, k := range keys {
+		if i == n {
+			fmt.Fprintf(&b, "  ... (%d more reasons)\n", len(keys)-n)
+			break
+		}
+		fmt.Fprintf(&b, "  %6d  %s\n", m[k], k)
+	}
+	return b.String()
 }
 
 func sortedCounts(m map[string]int) string {

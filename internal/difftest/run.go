@@ -356,6 +356,23 @@ var (
 
 func normalizeNames(s string) string { return caseNames.ReplaceAllLiteralString(s, DBVar) }
 
+var (
+	reasonQuoted = regexp.MustCompile("(^|[^A-Za-z])(?:`(?:[^`\\\\]|\\\\.)*`|'(?:[^'\\\\]|\\\\.)*'|\"[^\"]*\")")
+	reasonWords  = regexp.MustCompile(`\b[a-z_]*[0-9]+[a-z_0-9]*(\.[A-Za-z_0-9]+)?\b|\$\{db\}(\.[A-Za-z_0-9]+)?`)
+)
+
+// reasonKind shortens an uncertainty's reason to its kind: names, quoted
+// text and numbers become placeholders, and only its start is kept, so
+// that the reasons of a run can be counted.
+func reasonKind(reason string) string {
+	r := reasonQuoted.ReplaceAllString(normalizeNames(reason), "$1…")
+	r = reasonWords.ReplaceAllString(r, "x")
+	if len(r) > 90 {
+		r = r[:90] + "…"
+	}
+	return r
+}
+
 func (f Failure) String() string {
 	s := f.Kind
 	if f.Object != "" {
@@ -375,6 +392,9 @@ type Result struct {
 	// Verified and Unverified count the objects compared and those left
 	// out as uncertain.
 	Verified, Unverified int
+	// Why are the reasons the objects were left out, one per object
+	// (its first), as reasonKind shortens them.
+	Why []string
 	// Findings are the statements the model says it cannot follow.
 	Findings []string
 	// Files are the migration files the case was written as.
@@ -443,11 +463,13 @@ type Stats struct {
 	Cases    int
 	Void     int
 	// Slow lists the statements that took more than two seconds.
-	Slow      []string
-	Stmts     int
-	Failures  map[string]int // kind -> count
-	Verified  int
-	Unverify  int
+	Slow     []string
+	Stmts    int
+	Failures map[string]int // kind -> count
+	Verified int
+	Unverify int
+	// Why counts the objects left out as uncertain by reason (reasonKind).
+	Why       map[string]int
 	Mutations int
 	Caught    int
 }
@@ -455,7 +477,7 @@ type Stats struct {
 // NewStats returns empty statistics over cat.
 func NewStats(cat *Catalog) *Stats {
 	s := &Stats{cat: cat, tried: map[string]int{}, accepted: map[string]int{}, refusals: map[string]map[string]int{},
-		Covered: map[Surface]map[string]int{}, Failures: map[string]int{}}
+		Covered: map[Surface]map[string]int{}, Failures: map[string]int{}, Why: map[string]int{}}
 	for _, x := range Surfaces {
 		s.Covered[x] = map[string]int{}
 	}
