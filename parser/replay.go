@@ -367,8 +367,14 @@ func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conve
 		if u.Offset <= len(sql) {
 			at = advance(pos, sql[:u.Offset])
 		}
-		r.findings = append(r.findings, Finding{Pos: at, Reason: u.Reason, Objects: u.Objects, Databases: u.Databases})
-		mark := &schema.MarkUncertain{Objects: u.Objects, Databases: u.Databases, Reason: schema.Uncertainty{Reason: u.Reason, Pos: at, Exists: u.Exists}}
+		dbs := u.Databases
+		if u.AllDatabases {
+			for _, d := range r.schema.Databases {
+				dbs = append(dbs, d.Name)
+			}
+		}
+		r.findings = append(r.findings, Finding{Pos: at, Reason: u.Reason, Objects: u.Objects, Databases: dbs})
+		mark := &schema.MarkUncertain{Objects: u.Objects, Databases: dbs, Reason: schema.Uncertainty{Reason: u.Reason, Pos: at, Exists: u.Exists}}
 		_ = r.schema.Apply(mark)
 	}
 	r.markUnmodelled(pos, conv)

@@ -1,0 +1,103 @@
+package lint
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/chschema/chschema/internal/chtest"
+	"github.com/chschema/chschema/internal/stmtforms"
+	"github.com/chschema/chschema/parser"
+)
+
+// TestStatementInventory runs every form of every statement kind
+// ClickHouse's parser accepts (internal/stmtforms, taken from
+// src/Parsers/ParserQuery.cpp and ParserQueryWithOutput.cpp) on the real
+// server, and then through offline lint: SQL the server accepts is never a
+// lint error (issue 11). A form that is not safe to run (it needs a disk,
+// a user, a cluster, or would stop the server) is parsed by the server
+// (formatQuery) instead. The test also checks the model's reading: a
+// statement that changes no schema has no effect, one that changes objects
+// the model cannot replay (RESTORE, UNDROP, PARALLEL WITH of DDL) makes
+// them uncertain.
+func TestStatementInventory(t *testing.T) {
+	db := chtest.New(t)
+	ctx := context.Background()
+	for _, f := range stmtforms.Fixture {
+		if err := db.Conn.Exec(ctx, stmtforms.Expand(f, db.Name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Offline lint of every form, each a migration of its own after one
+	// that creates what the forms use.
+	files := map[string]string{"0001_fixture.sql": "-- +up\nCREATE DATABASE ${db};\n" + strings.Join(stmtforms.Fixture, ";\n") + ";\n-- +down\nDROP DATABASE ${db};\n"}
+	for i, f := range stmtforms.Forms {
+		files[fmt.Sprintf("%04d_form.sql", i+2)] = "-- +up\n" + f.SQL + ";\n-- +down\n-- no-op\n"
+	}
+	rep, err := Lint(ctx, mapFS(files), Options{Vars: map[string]string{"db": db.Name}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rejected := map[string][]string{}
+	for _, x := range rep.Findings {
+		if x.Severity == Error {
+			rejected[x.File] = append(rejected[x.File], fmt.Sprintf("%d:%d %s: %s", x.Line, x.Col, x.Rule, x.Message))
+		}
+	}
+	kinds := map[string]bool{}
+	for i, f := range stmtforms.Forms {
+		kinds[f.Kind] = true
+		sql := stmtforms.Expand(f.SQL, db.Name)
+		// The server accepts the form.
+		if f.Run {
+			if err := db.Conn.Exec(ctx, sql); err != nil {
+				t.Errorf("%s: the server refuses it: %v", f.SQL, err)
+				continue
+			}
+		} else {
+			var formatted string
+			if err := db.Conn.QueryRow(clickhouse.Context(ctx, clickhouse.WithParameters(clickhouse.Parameters{"q": sql})), "SELECT formatQuery({q:String})").Scan(&formatted); err != nil {
+				t.Errorf("%s: the server's parser refuses it: %v", f.SQL, err)
+				continue
+			}
+		}
+		// Offline lint does not reject it.
+		for _, e := range rejected[fmt.Sprintf("%04d_form.sql", i+2)] {
+			t.Errorf("%s: lint rejects what the server accepts: %s", f.SQL, e)
+		}
+		// The model reads its effect.
+		conv, err := parser.Convert(sql, db.Name)
+		if err != nil {
+			t.Errorf("%s: the model cannot read it: %v", f.SQL, err)
+			continue
+		}
+		switch f.Effect {
+		case stmtforms.None:
+			if !conv.NoEffect || len(conv.Changes) > 0 || len(conv.Unsupported) > 0 {
+				t.Errorf("%s: a statement that changes no schema: no effect %v, changes %v, unsupported %+v", f.SQL, conv.NoEffect, conv.Changes, conv.Unsupported)
+			}
+		case stmtforms.Uncertain:
+			touched := 0
+			for _, u := range conv.Unsupported {
+				if u.Unreadable {
+					t.Errorf("%s: unreadable: %s", f.SQL, u.Reason)
+				}
+				touched += len(u.Objects) + len(u.Databases)
+				if u.AllDatabases {
+					touched++
+				}
+			}
+			if touched == 0 {
+				t.Errorf("%s: changes objects the model follows, but marks none uncertain: %+v", f.SQL, conv)
+			}
+		case stmtforms.Modelled:
+			if len(conv.Changes) == 0 || len(conv.Unsupported) > 0 {
+				t.Errorf("%s: the model does not replay it: changes %v, unsupported %+v", f.SQL, conv.Changes, conv.Unsupported)
+			}
+		}
+	}
+	t.Logf("%d forms of %d statement kinds", len(stmtforms.Forms), len(kinds))
+}
