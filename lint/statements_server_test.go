@@ -101,3 +101,31 @@ func TestStatementInventory(t *testing.T) {
 	}
 	t.Logf("%d forms of %d statement kinds", len(stmtforms.Forms), len(kinds))
 }
+
+// TestUseOfAnOutsideDatabase checks that USE of a database no migration
+// creates (the DSN's, which the server has) is not a lint error, in any
+// case, and that what follows it replays in that database (found by the
+// differential tester's statement forms: "use ${db}").
+func TestUseOfAnOutsideDatabase(t *testing.T) {
+	fsys := mapFS(map[string]string{
+		"0001_a.sql": "-- +up\nuse analytics;\nCREATE TABLE t (x UInt8) ENGINE = Memory;\nALTER TABLE analytics.t ADD COLUMN y UInt8;\n-- +down\nDROP TABLE analytics.t;\n",
+	})
+	rep, err := Lint(context.Background(), fsys, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := errorsOf(rep); len(got) != 0 {
+		t.Errorf("errors = %v; findings %+v", got, rep.Findings)
+	}
+	// A table created twice in a database the migrations create is still
+	// an error after it.
+	fsys = mapFS(map[string]string{
+		"0001_a.sql": "-- +up\nCREATE DATABASE d;\nUSE analytics;\nCREATE TABLE d.t (x UInt8) ENGINE = Memory;\nCREATE TABLE d.t (x UInt8) ENGINE = Memory;\n-- +down\n-- no-op\n",
+	})
+	if rep, err = Lint(context.Background(), fsys, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(errorsOf(rep), ","); got != "replay 0001_a.sql:5:1" {
+		t.Errorf("errors = %s", got)
+	}
+}

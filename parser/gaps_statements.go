@@ -62,6 +62,11 @@ var opaqueStatements = [][]string{
 	{"CREATE", "MASKING", "POLICY"}, {"CREATE", "OR", "REPLACE", "MASKING", "POLICY"}, {"ALTER", "MASKING", "POLICY"}, {"DROP", "MASKING", "POLICY"},
 }
 
+// wholeStatements are the kinds of opaqueStatements that are a statement
+// by themselves.
+var wholeStatements = map[string]bool{"BEGIN": true, "COMMIT": true, "ROLLBACK": true,
+	"CHECK ALL TABLES": true, "EXPLAIN CURRENT TRANSACTION": true}
+
 // opaqueKind returns the leading keywords of toks that opaqueStatements
 // lists, joined, or "".
 func opaqueKind(toks []sqlTok) string {
@@ -95,7 +100,7 @@ func opaqueStatement(c *cursor) Gap {
 	switch {
 	case kind == "TRUNCATE" && (len(toks) < 2 || toks[1].is("DATABASE") || toks[1].is("ALL")):
 		return nil // they drop objects: read by truncate
-	case kind != "" && len(strings.Fields(kind)) == len(toks) && kind != "BEGIN" && kind != "COMMIT" && kind != "ROLLBACK":
+	case kind != "" && len(strings.Fields(kind)) == len(toks) && !wholeStatements[kind]:
 		return nil // a bare keyword is not a statement
 	case kind != "":
 	case toks[0].kind == '(' || (toks[0].is("SELECT") || toks[0].is("WITH")) && topLevelSetOperator(toks):
