@@ -346,6 +346,19 @@ func (c *converter) convert() error {
 	if c.parallelWith() {
 		return nil
 	}
+	if c.word(0) == "EXECUTE" && c.word(1) == "AS" {
+		// EXECUTE AS user [statement]: the statement runs as the user.
+		if len(c.toks) <= 3 {
+			c.out.NoEffect = true
+			return nil
+		}
+		inner, err := convertIn(blankOutside(c.sql, c.toks[3].off, len(c.sql)), c.db, c.sess)
+		if err != nil {
+			return err
+		}
+		c.out = inner
+		return nil
+	}
 	switch kind := opaqueKind(c.toks); {
 	case kind == "RESTORE":
 		c.restore()

@@ -306,6 +306,9 @@ func parseGapForms(stmt Statement, text string, nativeErr error) (*Result, error
 	if r, err := parallelWith(stmt, text, toks); r != nil || err != nil {
 		return r, err
 	}
+	if r, err := executeAs(stmt, text, toks); r != nil || err != nil {
+		return r, err
+	}
 	if len(toks) > 1 && toks[0].is("EXPLAIN") && opaqueKind(toks) == "" {
 		if r, err := explain(stmt, text, toks); r != nil || err != nil {
 			return r, err

@@ -211,6 +211,25 @@ func parallelWith(stmt Statement, text string, toks []sqlTok) (*Result, error) {
 	return &Result{Stmt: stmt, Text: text, Gap: g, Workarounds: []Workaround{{Construct: ConstructParallelWith, Pos: stmt.Pos}}}, nil
 }
 
+// executeAs reads EXECUTE AS user [statement]: the statement, run as the
+// user, is parsed on its own (and converted on its own: it may change the
+// schema). It returns nil, nil for another statement.
+func executeAs(stmt Statement, text string, toks []sqlTok) (*Result, error) {
+	if len(toks) < 3 || !toks[0].is("EXECUTE") || !toks[1].is("AS") || !toks[2].isName() {
+		return nil, nil
+	}
+	res := &Result{Stmt: stmt, Text: text, Gap: &Opaque{Kind: "EXECUTE AS"}, Workarounds: []Workaround{{Construct: ConstructOpaque, Pos: stmt.Pos}}}
+	if len(toks) == 3 {
+		return res, nil
+	}
+	r, err := Parse(Statement{Text: blankOutside(text, toks[3].off, len(text)), Pos: stmt.Pos})
+	if err != nil {
+		return nil, err
+	}
+	res.Workarounds = append(res.Workarounds, r.Workarounds...)
+	return res, nil
+}
+
 // explainSettings skips EXPLAIN's kind words and name = value settings,
 // returning the index of the statement explained, or -1.
 func explainStart(toks []sqlTok) int {

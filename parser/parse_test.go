@@ -366,6 +366,7 @@ func TestParseErrors(t *testing.T) {
 		{"broken INSERT query", "INSERT INTO t (x) WITH 1 AS SELECT y", 1, 36, ""},
 		{"broken INSERT head", "INSERT INTO t (x,) WITH 1 AS y SELECT y", 1, 20, ""},
 		{"bare BACKUP", "BACKUP", 1, 1, ""},
+		{"broken statement after EXECUTE AS", "EXECUTE AS u CREAT TABLE t", 1, 14, ""},
 		{"KILL QUERY without WHERE", "KILL QUERY", 1, 1, ""},
 		{"KILL of no kind", "KILL x WHERE 1", 1, 1, ""},
 		{"broken part of PARALLEL WITH", "DROP TABLE a PARALLEL WITH DORP TABLE b", 1, 28, ""},

@@ -231,6 +231,8 @@ var Forms = []Form{
 	{"UPDATE", "UPDATE ${db}.stmt_t SET s = 'b' WHERE x = 1", false, None},
 	// ParserExecuteAsQuery.
 	{"EXECUTE AS", "EXECUTE AS u SELECT 1", false, None},
+	{"EXECUTE AS", "EXECUTE AS u", false, None},
+	{"EXECUTE AS", "EXECUTE AS u CREATE TABLE ${db}.as_u (x UInt8) ENGINE = Memory", false, Modelled},
 	// ParserParallelWithQuery.
 	{"PARALLEL WITH", "SELECT 1 PARALLEL WITH SELECT 2", false, None},
 	{"PARALLEL WITH", "DROP TABLE IF EXISTS ${db}.nothing1 PARALLEL WITH DROP TABLE IF EXISTS ${db}.nothing2", false, Uncertain},
