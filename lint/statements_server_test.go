@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
-
 	"github.com/chschema/chschema/internal/chtest"
 	"github.com/chschema/chschema/internal/stmtforms"
 	"github.com/chschema/chschema/parser"
@@ -16,10 +14,10 @@ import (
 // TestStatementInventory runs every form of every statement kind
 // ClickHouse's parser accepts (internal/stmtforms, taken from
 // src/Parsers/ParserQuery.cpp and ParserQueryWithOutput.cpp) on the real
-// server, and then through offline lint: SQL the server accepts is never a
-// lint error (issue 11). A form that is not safe to run (it needs a disk,
+// server, and then through offline lint and lint --dsn: SQL the server
+// accepts is never a lint error (issue 11). A form that is not safe to run (it needs a disk,
 // a user, a cluster, or would stop the server) is parsed by the server
-// (formatQuery) instead. The test also checks the model's reading: a
+// (EXPLAIN AST) instead. The test also checks the model's reading: a
 // statement that changes no schema has no effect, one that changes objects
 // the model cannot replay (RESTORE, UNDROP, PARALLEL WITH of DDL) makes
 // them uncertain.
@@ -41,8 +39,18 @@ func TestStatementInventory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// And lint --dsn, which sends what AfterShip does not read as written
+	// to the server's parser.
+	sp, err := parser.NewServerParser(db.Conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	online, err := Lint(ctx, mapFS(files), Options{Vars: map[string]string{"db": db.Name}, Server: sp})
+	if err != nil {
+		t.Fatal(err)
+	}
 	rejected := map[string][]string{}
-	for _, x := range rep.Findings {
+	for _, x := range append(rep.Findings, online.Findings...) {
 		if x.Severity == Error {
 			rejected[x.File] = append(rejected[x.File], fmt.Sprintf("%d:%d %s: %s", x.Line, x.Col, x.Rule, x.Message))
 		}
@@ -58,8 +66,10 @@ func TestStatementInventory(t *testing.T) {
 				continue
 			}
 		} else {
-			var formatted string
-			if err := db.Conn.QueryRow(clickhouse.Context(ctx, clickhouse.WithParameters(clickhouse.Parameters{"q": sql})), "SELECT formatQuery({q:String})").Scan(&formatted); err != nil {
+			// EXPLAIN AST parses without running, and reads no bare word
+			// as an implicit SELECT (formatQuery does: BEGIN is SELECT
+			// BEGIN to it).
+			if err := db.Conn.Exec(ctx, "EXPLAIN AST "+sql); err != nil {
 				t.Errorf("%s: the server's parser refuses it: %v", f.SQL, err)
 				continue
 			}

@@ -48,7 +48,7 @@ var opaqueStatements = [][]string{
 	{"SHOW"},               // ParserShow*Query
 	{"DESCRIBE"}, {"DESC"}, // ParserDescribeTableQuery
 	{"CHECK", "TABLE"}, {"CHECK", "ALL", "TABLES"}, {"CHECK", "GRANT"}, // ParserCheckQuery, ParserCheckGrantQuery
-	{"BEGIN"}, {"COMMIT"}, {"ROLLBACK"}, {"SET", "TRANSACTION", "SNAPSHOT"}, // ParserTransactionControl
+	{"BEGIN", "TRANSACTION"}, {"COMMIT"}, {"ROLLBACK"}, {"SET", "TRANSACTION", "SNAPSHOT"}, // ParserTransactionControl
 	{"DELETE", "FROM"}, {"UPDATE"}, // ParserDeleteQuery, ParserUpdateQuery
 	{"EXECUTE", "AS"}, // ParserExecuteAsQuery
 	{"TRUNCATE"},      // ParserDropQuery (TRUNCATE [TABLE] name: the data only)
@@ -64,7 +64,7 @@ var opaqueStatements = [][]string{
 
 // wholeStatements are the kinds of opaqueStatements that are a statement
 // by themselves.
-var wholeStatements = map[string]bool{"BEGIN": true, "COMMIT": true, "ROLLBACK": true,
+var wholeStatements = map[string]bool{"BEGIN TRANSACTION": true, "COMMIT": true, "ROLLBACK": true,
 	"CHECK ALL TABLES": true, "EXPLAIN CURRENT TRANSACTION": true}
 
 // opaqueKind returns the leading keywords of toks that opaqueStatements

@@ -32,7 +32,7 @@ type Form struct {
 	// s String; MergeTree ORDER BY x) and stmt_m (x UInt64; Memory) exist.
 	SQL string
 	// Run says the form is safe to run in that database; otherwise the
-	// server only parses it (formatQuery): it needs a disk, a user, a
+	// server only parses it (EXPLAIN AST): it needs a disk, a user, a
 	// cluster, an experimental feature, or would stop the server.
 	Run bool
 	// Effect is what it does to the model.
@@ -221,7 +221,6 @@ var Forms = []Form{
 	{"RESTORE", "RESTORE ALL FROM Disk('backups', '2.zip')", false, Uncertain},
 	// ParserTransactionControl: transactions are experimental.
 	{"TRANSACTION", "BEGIN TRANSACTION", false, None},
-	{"TRANSACTION", "BEGIN", false, None},
 	{"TRANSACTION", "COMMIT", false, None},
 	{"TRANSACTION", "ROLLBACK", false, None},
 	{"TRANSACTION", "SET TRANSACTION SNAPSHOT 1", false, None},
