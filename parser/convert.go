@@ -340,9 +340,6 @@ func (c *converter) convert() error {
 		return nil
 	}
 	c.statementSettings()
-	if (c.word(0) == "CREATE" && (c.word(1) == "INDEX" || c.word(1) == "UNIQUE")) || (c.word(0) == "DROP" && c.word(1) == "INDEX") {
-		return c.indexStatement()
-	}
 	if c.parallelWith() {
 		return nil
 	}
@@ -358,6 +355,9 @@ func (c *converter) convert() error {
 		}
 		c.out = inner
 		return nil
+	}
+	if (c.word(0) == "CREATE" && (c.word(1) == "INDEX" || c.word(1) == "UNIQUE")) || (c.word(0) == "DROP" && c.word(1) == "INDEX") {
+		return c.indexStatement()
 	}
 	switch kind := opaqueKind(c.toks); {
 	case kind == "RESTORE":

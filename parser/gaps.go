@@ -34,7 +34,9 @@ package parser
 // into typed values (the Gap interface): the statements EXCHANGE
 // TABLES/DICTIONARIES, DROP FUNCTION, RENAME … IF EXISTS and access control
 // (USER, ROLE, QUOTA, ROW POLICY, SETTINGS PROFILE, GRANT, REVOKE, SET
-// ROLE); and, since ALTER TABLE is read command by command with the other
+// ROLE); the other statement kinds of the server's parser that change no
+// schema (KILL, BACKUP, SHOW, …), RESTORE, EXPLAIN of every kind, EXECUTE
+// AS and PARALLEL WITH (gaps_statements.go); and, since ALTER TABLE is read command by command with the other
 // commands blanked, the commands COMMENT COLUMN, MODIFY COMMENT and those
 // in alterKeywordCommands.
 //
@@ -124,7 +126,8 @@ type Workaround struct {
 // Gap is a statement, or an ALTER command, that AfterShip has no node for:
 // one of *ExchangeTables, *DropFunction, *RenameTables, *AccessControl,
 // *Attach, *KeywordStatement, *AlterDatabase, *AlterTable, *CommentColumn,
-// *ModifyComment and *KeywordCommand.
+// *ModifyComment, *KeywordCommand, *System, *DropObjects, *Truncate,
+// *Opaque and *ParallelWith.
 type Gap interface {
 	// Construct names the form.
 	Construct() Construct

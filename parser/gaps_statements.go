@@ -2,9 +2,9 @@ package parser
 
 // The statement kinds of ClickHouse's parser (src/Parsers/ParserQuery.cpp
 // and ParserQueryWithOutput.cpp) that AfterShip has no node for, or rejects
-// in some of their forms, and that change no schema the model follows: read
-// by their leading keywords, the rest is the server's to check (lint --dsn
-// does). internal/stmtforms lists a form of each, which
+// in some of their forms. Those that change no schema the model follows
+// (and RESTORE, whose effect the model cannot know) are read by their
+// leading keywords, the rest is the server's to check (lint --dsn does). internal/stmtforms lists a form of each, which
 // lint.TestStatementInventory runs on the server and through lint.
 
 import "strings"
@@ -37,8 +37,9 @@ func (*ParallelWith) Construct() Construct { return ConstructParallelWith }
 func (*ParallelWith) gap()                 {}
 
 // opaqueStatements are the leading keywords of the statements read as
-// Opaque, by the server's parser that reads them. A nil entry in a
-// sequence is any word.
+// Opaque, by the server's parser that reads them. EXECUTE AS, EXPLAIN and
+// PARALLEL WITH wrap other statements, which are read on their own
+// (executeAs, explain, parallelWith).
 var opaqueStatements = [][]string{
 	{"KILL", "QUERY"}, {"KILL", "MUTATION"}, {"KILL", "TRANSACTION"}, {"KILL", "PART_MOVE_TO_SHARD"}, // ParserKillQueryQuery
 	{"BACKUP"}, {"RESTORE"}, // ParserBackupQuery
@@ -50,9 +51,8 @@ var opaqueStatements = [][]string{
 	{"CHECK", "TABLE"}, {"CHECK", "ALL", "TABLES"}, {"CHECK", "GRANT"}, // ParserCheckQuery, ParserCheckGrantQuery
 	{"BEGIN", "TRANSACTION"}, {"COMMIT"}, {"ROLLBACK"}, {"SET", "TRANSACTION", "SNAPSHOT"}, // ParserTransactionControl
 	{"DELETE", "FROM"}, {"UPDATE"}, // ParserDeleteQuery, ParserUpdateQuery
-	{"EXECUTE", "AS"}, // ParserExecuteAsQuery
-	{"TRUNCATE"},      // ParserDropQuery (TRUNCATE [TABLE] name: the data only)
-	{"FROM"},          // ParserSelectQuery: FROM t SELECT …
+	{"TRUNCATE"}, // ParserDropQuery (TRUNCATE [TABLE] name: the data only)
+	{"FROM"},     // ParserSelectQuery: FROM t SELECT …
 	{"EXPLAIN", "TABLE", "OVERRIDE"}, {"EXPLAIN", "CURRENT", "TRANSACTION"},
 	// ParserCreateNamedCollectionQuery, ParserCreateResourceQuery,
 	// ParserCreateWorkloadQuery and their ALTER and DROP.
