@@ -126,14 +126,23 @@ func topLevelSetOperator(toks []sqlTok) bool {
 		case ')':
 			depth--
 		}
-		if depth == 0 && (t.is("INTERSECT") || t.is("EXCEPT")) && i+1 < len(toks) {
-			n := toks[i+1]
-			if n.is("SELECT") || n.is("WITH") || n.kind == '(' || n.is("ALL") || n.is("DISTINCT") {
-				return true
-			}
+		if depth == 0 && (t.is("INTERSECT") || t.is("EXCEPT")) && queryAt(toks, i+1) {
+			return true
 		}
 	}
 	return false
+}
+
+// queryAt reports whether a query starts at toks[i]: [ALL|DISTINCT]
+// SELECT, WITH or a parenthesised one (not * EXCEPT (a), a column list).
+func queryAt(toks []sqlTok, i int) bool {
+	if i < len(toks) && (toks[i].is("ALL") || toks[i].is("DISTINCT")) {
+		i++
+	}
+	for i < len(toks) && toks[i].kind == '(' {
+		i++
+	}
+	return i < len(toks) && (toks[i].is("SELECT") || toks[i].is("WITH"))
 }
 
 // topLevelWords returns the index of the words ws outside parentheses, or

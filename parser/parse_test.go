@@ -183,6 +183,7 @@ var gapCases = []gapCase{
 			}
 		}},
 	{"BACKUP", "BACKUP TABLE t TO Disk('backups', '1.zip')", ConstructOpaque, nil},
+	{"INTERSECT and EXCEPT between queries", "SELECT 1 UNION DISTINCT SELECT 2 INTERSECT SELECT 2 EXCEPT SELECT 3", ConstructOpaque, nil},
 	{"MOVE USER", "MOVE USER u TO local_directory", ConstructOpaque, nil},
 	{"PARALLEL WITH", "DROP TABLE a PARALLEL WITH DROP TABLE b", ConstructParallelWith,
 		func(t *testing.T, r *Result) {
