@@ -59,6 +59,9 @@ var opaqueStatements = [][]string{
 	{"CREATE", "NAMED", "COLLECTION"}, {"ALTER", "NAMED", "COLLECTION"}, {"DROP", "NAMED", "COLLECTION"},
 	{"CREATE", "RESOURCE"}, {"CREATE", "OR", "REPLACE", "RESOURCE"}, {"DROP", "RESOURCE"},
 	{"CREATE", "WORKLOAD"}, {"CREATE", "OR", "REPLACE", "WORKLOAD"}, {"DROP", "WORKLOAD"},
+	{"ATTACH", "MASKING", "POLICY"}, {"ALTER", "TEMPORARY", "TABLE"}, // a session's temporary table
+	{"CHECK", "DATABASE"},
+	{"CREATE", "HYPOTHETICAL", "INDEX"}, {"DROP", "HYPOTHETICAL", "INDEX"}, // the optimizer's, not kept in the table
 	{"CREATE", "MASKING", "POLICY"}, {"CREATE", "OR", "REPLACE", "MASKING", "POLICY"}, {"ALTER", "MASKING", "POLICY"}, {"DROP", "MASKING", "POLICY"},
 }
 
