@@ -2,6 +2,7 @@ package lint
 
 import (
 	"cmp"
+	"errors"
 	"slices"
 
 	"github.com/chschema/chschema/migrations"
@@ -145,6 +146,17 @@ func (l *linter) replayPass(session string) (map[schema.Position]passError, *sch
 					continue
 				}
 				if _, seen := out[e.Pos]; seen {
+					continue
+				}
+				var use *parser.UseError
+				if errors.As(e.Err, &use) {
+					// USE of a database no migration creates: the server
+					// has it (the DSN's, say), or refuses the USE. What
+					// the model does not know is uncertain, not an error.
+					_ = s.Apply(&schema.MarkUncertain{Databases: []string{use.Database},
+						Reason: schema.Uncertainty{Reason: "a database no migration creates", Pos: e.Pos}})
+					r.UseDatabase(use.Database)
+					uncertainDatabases[use.Database] = true
 					continue
 				}
 				_, dbs := changeNames(e.Change)

@@ -63,6 +63,9 @@ type Unsupported struct {
 	Objects []schema.QualifiedName
 	// Databases, when set, may have gained or lost unknown objects.
 	Databases []string
+	// AllDatabases says every database may have gained or lost unknown
+	// objects (RESTORE ALL).
+	AllDatabases bool
 	// Unreadable says the text itself could not be read (a syntax error
 	// to chschema), as opposed to a form that is read but not modelled.
 	Unreadable bool
@@ -337,8 +340,32 @@ func (c *converter) convert() error {
 		return nil
 	}
 	c.statementSettings()
+	if c.parallelWith() {
+		return nil
+	}
+	if c.word(0) == "EXECUTE" && c.word(1) == "AS" {
+		// EXECUTE AS user [statement]: the statement runs as the user.
+		if len(c.toks) <= 3 {
+			c.out.NoEffect = true
+			return nil
+		}
+		inner, err := convertIn(blankOutside(c.sql, c.toks[3].off, len(c.sql)), c.db, c.sess)
+		if err != nil {
+			return err
+		}
+		c.out = inner
+		return nil
+	}
 	if (c.word(0) == "CREATE" && (c.word(1) == "INDEX" || c.word(1) == "UNIQUE")) || (c.word(0) == "DROP" && c.word(1) == "INDEX") {
 		return c.indexStatement()
+	}
+	switch kind := opaqueKind(c.toks); {
+	case kind == "RESTORE":
+		c.restore()
+		return nil
+	case kind != "" && kind != "TRUNCATE", c.toks[0].kind == '(':
+		c.out.NoEffect = true // a statement that changes no schema (gaps_statements.go)
+		return nil
 	}
 	switch first := c.word(0); first {
 	case "CREATE", "ATTACH":
@@ -1087,6 +1114,13 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 		c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
 	}
 	switch {
+	case c.noEngine != nil && add.AsTable != nil && st.Engine == nil:
+		// CREATE TABLE x AS y ORDER BY k: the clauses change y's storage.
+		clauses, err := c.asClauses()
+		if err != nil {
+			return err
+		}
+		add.AsClauses = clauses
 	case c.noEngine != nil:
 		if err := c.checkNoEngineStorage(); err != nil {
 			return err
@@ -1141,6 +1175,59 @@ func (c *converter) checkNoEngineStorage() error {
 		return &offsetError{Offset: c.noEngine[0] + max(0, off-len(prefix)), Err: fmt.Errorf("%w: %s", ErrSyntax, msg)}
 	}
 	return nil
+}
+
+// asClauses reads the storage clauses of CREATE TABLE x AS y without an
+// engine (c.noEngine), as those of a MergeTree table.
+func (c *converter) asClauses() (*schema.StorageClauses, error) {
+	const prefix = "CREATE TABLE t AS t ENGINE = MergeTree "
+	clauses := c.orig[c.noEngine[0]:c.noEngine[1]]
+	conv, err := Convert(prefix+clauses, c.db)
+	if err == nil && len(conv.Unsupported) > 0 {
+		err = &offsetError{Offset: conv.Unsupported[0].Offset, Err: fmt.Errorf("%w: %s", ErrSyntax, conv.Unsupported[0].Reason)}
+	}
+	var oe *offsetError
+	if errors.As(err, &oe) {
+		return nil, &offsetError{Offset: c.noEngine[0] + max(0, oe.Offset-len(prefix)), Err: oe.Err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(conv.Changes) != 1 {
+		return nil, c.syntax(c.noEngine[0], "cannot read the storage clauses")
+	}
+	add, ok := conv.Changes[0].(*schema.AddTable)
+	if !ok {
+		return nil, c.syntax(c.noEngine[0], "cannot read the storage clauses")
+	}
+	w := &schema.StorageClauses{Storage: add.T.Storage, OrderBy: hasOrderBy(scanSQL(clauses))}
+	w.Storage.Engine = schema.Engine{}
+	if _, ok := w.Storage.Settings.Get("index_granularity"); ok && !strings.Contains(strings.ToLower(clauses), "index_granularity") {
+		// Normalize's default for a MergeTree table, not written.
+		w.Storage.Settings = slices.DeleteFunc(w.Storage.Settings, func(x schema.Setting) bool { return x.Name == "index_granularity" })
+	}
+	if !w.Storage.PrimaryKeyExplicit {
+		w.Storage.PrimaryKey = ""
+	}
+	return w, nil
+}
+
+// hasOrderBy reports whether storage clauses have an ORDER BY outside
+// parentheses.
+func hasOrderBy(toks []sqlTok) bool {
+	depth := 0
+	for i, t := range toks {
+		switch t.kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+		if depth == 0 && t.is("ORDER") && i+1 < len(toks) && toks[i+1].is("BY") {
+			return true
+		}
+	}
+	return false
 }
 
 // engineSettings are the settings each engine other than MergeTree stores,

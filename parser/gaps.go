@@ -34,7 +34,9 @@ package parser
 // into typed values (the Gap interface): the statements EXCHANGE
 // TABLES/DICTIONARIES, DROP FUNCTION, RENAME … IF EXISTS and access control
 // (USER, ROLE, QUOTA, ROW POLICY, SETTINGS PROFILE, GRANT, REVOKE, SET
-// ROLE); and, since ALTER TABLE is read command by command with the other
+// ROLE); the other statement kinds of the server's parser that change no
+// schema (KILL, BACKUP, SHOW, …), RESTORE, EXPLAIN of every kind, EXECUTE
+// AS and PARALLEL WITH (gaps_statements.go); and, since ALTER TABLE is read command by command with the other
 // commands blanked, the commands COMMENT COLUMN, MODIFY COMMENT and those
 // in alterKeywordCommands.
 //
@@ -99,6 +101,10 @@ const (
 	ConstructInterval         Construct = "INTERVAL 'n unit' or an abbreviated unit"
 	ConstructTypeless         Construct = "column with a DEFAULT, MATERIALIZED or ALIAS and no type"
 	ConstructNoEngine         Construct = "CREATE TABLE or MATERIALIZED VIEW without ENGINE"
+	ConstructAsClauses        Construct = "storage clauses after CREATE TABLE … AS table without ENGINE"
+	ConstructOpaque           Construct = "statement read by its leading keywords (KILL, BACKUP, RESTORE, SHOW, DESCRIBE, CHECK, WATCH, MOVE, transactions, DELETE, UPDATE, named collections, resources, workloads, …)"
+	ConstructParallelWith     Construct = "PARALLEL WITH"
+	ConstructOutput           Construct = "INTO OUTFILE, or SETTINGS after FORMAT"
 	ConstructSettingFloat     Construct = "float in SETTINGS"
 	ConstructInsertQuery      Construct = "INSERT with WITH, a parenthesised query or SETTINGS before the query"
 	ConstructDigitName        Construct = "name that starts with a digit"
@@ -119,7 +125,8 @@ type Workaround struct {
 // Gap is a statement, or an ALTER command, that AfterShip has no node for:
 // one of *ExchangeTables, *DropFunction, *RenameTables, *AccessControl,
 // *Attach, *KeywordStatement, *AlterDatabase, *AlterTable, *CommentColumn,
-// *ModifyComment and *KeywordCommand.
+// *ModifyComment, *KeywordCommand, *System, *DropObjects, *Truncate,
+// *Opaque and *ParallelWith.
 type Gap interface {
 	// Construct names the form.
 	Construct() Construct
@@ -298,8 +305,19 @@ func parseGapForms(stmt Statement, text string, nativeErr error) (*Result, error
 	if g := readIndexStatement(text, toks); g != nil {
 		return parseIndexStatement(stmt, text, g)
 	}
+	if r, err := parallelWith(stmt, text, toks); r != nil || err != nil {
+		return r, err
+	}
+	if r, err := executeAs(stmt, text, toks); r != nil || err != nil {
+		return r, err
+	}
+	if len(toks) > 1 && toks[0].is("EXPLAIN") && opaqueKind(toks) == "" {
+		if r, err := explain(stmt, text, toks); r != nil || err != nil {
+			return r, err
+		}
+	}
 	for _, read := range []func(*cursor) Gap{exchangeTables, dropFunction, renameIfExists, accessControl, attach, keywordStatement,
-		alterDatabase, dropObjects, truncate, systemStatement} {
+		alterDatabase, dropObjects, truncate, systemStatement, opaqueStatement} {
 		c := &cursor{toks: toks, stmt: stmt}
 		if g := read(c); g != nil && c.done() {
 			return &Result{Stmt: stmt, Text: text, Gap: g,
@@ -984,6 +1002,9 @@ type prepared struct {
 	// storage is the span of the storage clauses of a CREATE TABLE or a
 	// materialized view without ENGINE, which were blanked.
 	storage *[2]int
+	// asClauses says the storage clauses follow AS y, changing y's
+	// storage (CREATE TABLE x AS y ORDER BY k).
+	asClauses bool
 	// materialized says a CREATE MATERIALIZED VIEW without ENGINE or TO
 	// was rewritten as a CREATE VIEW (viewNoEngine).
 	materialized bool
@@ -1210,6 +1231,10 @@ func (p *prepared) noEngine(toks []sqlTok) {
 			return
 		}
 		next = close + 1
+	} else if src := asTableEnd(toks, next); src > 0 {
+		// CREATE TABLE x AS y ORDER BY k: clauses that change y's storage.
+		next = src
+		p.asClauses = true
 	}
 	if next >= len(toks) || !storageWords[toks[next].upper()] {
 		return
@@ -1218,7 +1243,27 @@ func (p *prepared) noEngine(toks []sqlTok) {
 	from, to := toks[next].off, toks[end-1].end
 	p.storage = &[2]int{from, to}
 	p.blank(from, to)
+	if p.asClauses {
+		p.note(ConstructAsClauses, from)
+		return
+	}
 	p.note(ConstructNoEngine, from)
+}
+
+// asTableEnd returns the index after "AS [db.]name" at toks[i], a table
+// whose structure a CREATE TABLE copies, or 0.
+func asTableEnd(toks []sqlTok, i int) int {
+	if i+1 >= len(toks) || !toks[i].is("AS") || toks[i+1].is("SELECT") || toks[i+1].is("WITH") {
+		return 0
+	}
+	c := &cursor{toks: toks, i: i + 1}
+	if _, ok := c.qualified(); !ok {
+		return 0
+	}
+	if c.i < len(toks) && toks[c.i].kind == '(' {
+		return 0 // a table function
+	}
+	return c.i
 }
 
 // afterObjectName reads, at c, an object's name and what may follow it
@@ -1404,6 +1449,7 @@ func prepare(text string, toks []sqlTok) *prepared {
 	if len(toks) > 0 && toks[0].is("INSERT") {
 		p.insert(toks)
 	}
+	p.outputClauses(toks)
 	if n := len(toks); n > 2 && toks[0].is("DETACH") && toks[n-1].is("PERMANENTLY") {
 		p.blank(toks[n-1].off, toks[n-1].end)
 		p.note(ConstructPermanently, toks[n-1].off)

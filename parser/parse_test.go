@@ -174,6 +174,24 @@ var gapCases = []gapCase{
 	{"CREATE TABLE AS (SELECT)", "CREATE TABLE t ENGINE = MergeTree ORDER BY tuple() AS (SELECT 1 AS z)", ConstructTableQuery, nil},
 	{"EXISTS", "EXISTS TABLE db.t", ConstructKeywordStatement, nil},
 	{"EXPLAIN SELECT", "EXPLAIN SELECT 1", ConstructExplain, nil},
+	{"EXPLAIN QUERY TREE with a setting", "EXPLAIN QUERY TREE dump_ast = 1 SELECT 1", ConstructExplain, nil},
+	{"CREATE TABLE AS t ORDER BY", "CREATE TABLE t2 AS db.t ORDER BY s SETTINGS index_granularity = 512", ConstructAsClauses, nil},
+	{"KILL QUERY", "KILL QUERY WHERE query_id = 'x' ASYNC", ConstructOpaque,
+		func(t *testing.T, r *Result) {
+			if g, ok := r.Gap.(*Opaque); !ok || g.Kind != "KILL QUERY" {
+				t.Errorf("gap = %+v", r.Gap)
+			}
+		}},
+	{"BACKUP", "BACKUP TABLE t TO Disk('backups', '1.zip')", ConstructOpaque, nil},
+	{"INTERSECT and EXCEPT between queries", "SELECT 1 UNION DISTINCT SELECT 2 INTERSECT SELECT 2 EXCEPT SELECT 3", ConstructOpaque, nil},
+	{"MOVE USER", "MOVE USER u TO local_directory", ConstructOpaque, nil},
+	{"PARALLEL WITH", "DROP TABLE a PARALLEL WITH DROP TABLE b", ConstructParallelWith,
+		func(t *testing.T, r *Result) {
+			if g, ok := r.Gap.(*ParallelWith); !ok || len(g.Parts) != 2 {
+				t.Errorf("gap = %+v", r.Gap)
+			}
+		}},
+	{"INTO OUTFILE", "SELECT 1 INTO OUTFILE 'x.csv' TRUNCATE AND STDOUT FORMAT CSV SETTINGS max_threads = 1", ConstructOutput, nil},
 	{"CREATE WINDOW VIEW", "CREATE WINDOW VIEW IF NOT EXISTS db.wv TO db.dst WATERMARK=ASCENDING ALLOWED_LATENESS=INTERVAL '2' SECOND AS SELECT count(a) AS c FROM t GROUP BY tumble(ts, INTERVAL '1' SECOND) AS w_id",
 		ConstructWindowView, nil},
 	{"UNDROP TABLE", "UNDROP TABLE db.t", ConstructKeywordStatement, nil},
@@ -348,6 +366,13 @@ func TestParseErrors(t *testing.T) {
 		{"EXCHANGE without AND", "EXCHANGE TABLES a b", 1, 1, ""},
 		{"broken INSERT query", "INSERT INTO t (x) WITH 1 AS SELECT y", 1, 36, ""},
 		{"broken INSERT head", "INSERT INTO t (x,) WITH 1 AS y SELECT y", 1, 20, ""},
+		{"bare BACKUP", "BACKUP", 1, 1, ""},
+		{"broken statement after EXECUTE AS", "EXECUTE AS u CREAT TABLE t", 1, 14, ""},
+		{"KILL QUERY without WHERE", "KILL QUERY", 1, 1, ""},
+		{"KILL of no kind", "KILL x WHERE 1", 1, 1, ""},
+		{"broken part of PARALLEL WITH", "DROP TABLE a PARALLEL WITH DORP TABLE b", 1, 28, ""},
+		{"broken query after EXPLAIN PLAN", "EXPLAIN PLAN indexes = 1 SELEC 1", 1, 26, ""},
+		{"INTO OUTFILE before a broken FORMAT", "SELECT 1 +, 2 INTO OUTFILE 'x'", 1, 11, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -119,6 +119,20 @@ type ReplayError struct {
 	Change schema.Change
 }
 
+// UseError is a USE of a database the model does not have (one that no
+// statement so far created): the server has it, or refuses the USE.
+type UseError struct {
+	Database string
+}
+
+// Error says which database.
+func (e *UseError) Error() string {
+	return fmt.Sprintf("USE %s: database %v", schema.QuoteIdent(e.Database), schema.ErrNotExist)
+}
+
+// Unwrap returns schema.ErrNotExist.
+func (e *UseError) Unwrap() error { return schema.ErrNotExist }
+
 // Error returns "file:line:col: message".
 func (e *ReplayError) Error() string { return e.Pos.String() + ": " + e.Err.Error() }
 
@@ -277,7 +291,7 @@ func (r *Replayer) ReplayStatement(pos schema.Position, sql string) {
 func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conversion) {
 	if conv.Use != "" {
 		if _, ok := r.schema.Database(conv.Use); !ok {
-			r.refused(pos, sql, fmt.Errorf("USE %s: database %w", schema.QuoteIdent(conv.Use), schema.ErrNotExist), nil, nil, []string{conv.Use})
+			r.refused(pos, sql, &UseError{Database: conv.Use}, nil, nil, []string{conv.Use})
 			if r.trusted {
 				r.database = conv.Use // the server had it
 			}
@@ -367,8 +381,14 @@ func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conve
 		if u.Offset <= len(sql) {
 			at = advance(pos, sql[:u.Offset])
 		}
-		r.findings = append(r.findings, Finding{Pos: at, Reason: u.Reason, Objects: u.Objects, Databases: u.Databases})
-		mark := &schema.MarkUncertain{Objects: u.Objects, Databases: u.Databases, Reason: schema.Uncertainty{Reason: u.Reason, Pos: at, Exists: u.Exists}}
+		dbs := u.Databases
+		if u.AllDatabases {
+			for _, d := range r.schema.Databases {
+				dbs = append(dbs, d.Name)
+			}
+		}
+		r.findings = append(r.findings, Finding{Pos: at, Reason: u.Reason, Objects: u.Objects, Databases: dbs})
+		mark := &schema.MarkUncertain{Objects: u.Objects, Databases: dbs, Reason: schema.Uncertainty{Reason: u.Reason, Pos: at, Exists: u.Exists}}
 		_ = r.schema.Apply(mark)
 	}
 	r.markUnmodelled(pos, conv)

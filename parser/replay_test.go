@@ -419,3 +419,41 @@ func TestRestoreIsUncertain(t *testing.T) {
 		t.Errorf("database other: %+v", o)
 	}
 }
+
+// TestRestoreAndParallelWithMarkUncertain checks that the statements of
+// ClickHouse's parser that change objects the model cannot follow make
+// exactly those uncertain: RESTORE TABLE … AS (the target), RESTORE
+// DATABASE, RESTORE ALL (every database), and the DDL parts of PARALLEL
+// WITH; a PARALLEL WITH of queries changes nothing.
+func TestRestoreAndParallelWithMarkUncertain(t *testing.T) {
+	src := "CREATE TABLE a (k UInt64) ENGINE = Memory;\n" +
+		"CREATE TABLE b (k UInt64) ENGINE = Memory;\n" +
+		"CREATE TABLE c (k UInt64) ENGINE = Memory;\n" +
+		"RESTORE TABLE db.x AS db.a FROM Disk('backups', '1.zip');\n" +
+		"DROP TABLE IF EXISTS nothing PARALLEL WITH ALTER TABLE b ADD COLUMN y UInt8;\n" +
+		"SELECT 1 PARALLEL WITH SELECT 2;\n"
+	r := replay(t, src)
+	if err := r.Err(); err != nil {
+		t.Fatalf("errors: %v", err)
+	}
+	if u := table(t, r, "a").Uncertain; len(u) != 1 || u[0].Pos.Line != 4 {
+		t.Errorf("a: uncertain %+v", u)
+	}
+	if u := table(t, r, "b").Uncertain; len(u) != 1 || u[0].Pos.Line != 5 {
+		t.Errorf("b: uncertain %+v", u)
+	}
+	if u := table(t, r, "c").Uncertain; len(u) != 0 {
+		t.Errorf("c: uncertain %+v", u)
+	}
+	if fs := r.Findings(); len(fs) != 3 {
+		t.Errorf("findings %v", fs)
+	}
+
+	r = replay(t, "CREATE TABLE a (k UInt64) ENGINE = Memory;\nRESTORE ALL FROM Disk('backups', '2.zip');\n")
+	if err := r.Err(); err != nil {
+		t.Fatalf("errors: %v", err)
+	}
+	if d, ok := r.Schema().Database("db"); !ok || len(d.Uncertain) == 0 {
+		t.Errorf("RESTORE ALL: the database is not uncertain: %v", r.Findings())
+	}
+}

@@ -287,6 +287,9 @@ func (s *Schema) addTable(c *AddTable) error {
 		}
 		if t.Engine.Name == "" {
 			t.Storage = from.Storage
+			if c.AsClauses != nil {
+				t.Storage.override(c.AsClauses, from.Storage)
+			}
 		} else if t.Engine.IsMergeTree() && from.Engine.IsMergeTree() {
 			// The server keeps the source's PARTITION BY, PRIMARY KEY and
 			// SAMPLE BY when the new MergeTree engine clause leaves them
@@ -307,6 +310,36 @@ func (s *Schema) addTable(c *AddTable) error {
 		}
 	}
 	return s.addObject(t, c.Name, c.IfNotExists, c.OrReplace)
+}
+
+// override applies storage clauses written without an engine to st, a
+// copy of from.
+func (st *Storage) override(w *StorageClauses, from Storage) {
+	if w.Storage.PartitionBy != "" {
+		st.PartitionBy = w.Storage.PartitionBy
+	}
+	if w.OrderBy {
+		st.OrderBy = w.Storage.OrderBy // Normalize makes it the primary key when none was written
+	}
+	if w.Storage.PrimaryKeyExplicit {
+		st.PrimaryKey, st.PrimaryKeyExplicit = w.Storage.PrimaryKey, true
+	}
+	if w.Storage.SampleBy != "" {
+		st.SampleBy = w.Storage.SampleBy
+	}
+	if w.Storage.TTL != "" {
+		st.TTL = w.Storage.TTL
+	}
+	if len(w.Storage.Settings) > 0 {
+		settings := slices.Clone(w.Storage.Settings)
+		for _, x := range from.Settings {
+			if _, ok := w.Storage.Settings.Get(x.Name); !ok {
+				settings = append(settings, x)
+			}
+		}
+		st.Settings = settings
+	}
+	st.Normalize()
 }
 
 // constraintsNotKept reports whether an engine's tables keep their

@@ -42,9 +42,25 @@ type (
 		// AsTable is the y of CREATE TABLE x AS y: columns, indexes,
 		// projections, constraints and, without an engine in T, the storage
 		// are copied from y at replay.
-		AsTable     *QualifiedName
+		AsTable *QualifiedName
+		// AsClauses are the storage clauses written after AS y without an
+		// engine (CREATE TABLE x AS y ORDER BY k): each replaces the
+		// source's at replay.
+		AsClauses   *StorageClauses
 		IfNotExists bool
 		OrReplace   bool
+	}
+	// StorageClauses are storage clauses written without an engine, which
+	// change those of the storage they apply to (ClickHouse 26.7, CREATE
+	// TABLE x AS y ORDER BY k): a PARTITION BY, ORDER BY, PRIMARY KEY,
+	// SAMPLE BY or TTL written replaces the source's; the SETTINGS
+	// written come first, then the source's of other names.
+	StorageClauses struct {
+		// Storage holds the clauses; its Engine is empty.
+		Storage Storage
+		// OrderBy says ORDER BY was written (ORDER BY tuple() is an empty
+		// OrderBy).
+		OrderBy bool
 	}
 	// AddView is CREATE [MATERIALIZED] VIEW.
 	AddView struct {

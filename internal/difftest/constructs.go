@@ -24,6 +24,7 @@ var constructs = []Construct{
 	{Name: "drop-database", Weight: 1, Gen: genDropDatabase},
 	{Name: "drop-function", Weight: 1, Gen: genDropFunction},
 	{Name: "data", Weight: 5, Gen: genData},
+	{Name: "statement-form", Weight: 8, Gen: genStatementForm},
 }
 
 // viewEngines are created by their own statements, not by ENGINE =.

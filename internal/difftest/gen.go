@@ -147,6 +147,9 @@ type state struct {
 	dbs       []*gdb
 	objects   []*gobj
 	functions []string
+	// stmtFixture counts the inventory's fixture tables created
+	// (genStatementForm).
+	stmtFixture int
 }
 
 // gdb is a database: the session's (ref ${db}) or one the case created.

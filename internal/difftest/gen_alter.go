@@ -492,16 +492,35 @@ func genCreateTableAs(g *Gen) (Stmt, bool) {
 	name := g.newName("t", g.objectNameTaken(db))
 	sql := "CREATE TABLE " + g.viewName(db, name) + " AS " + g.ref(src)
 	engine := src.engine
-	if g.chance(0.4) {
+	var orderBy string
+	switch {
+	case g.chance(0.4):
 		engine = g.oneOf("Memory", "Log", "MergeTree")
 		sql += " ENGINE = " + engine
 		if engine == "MergeTree" {
 			sql += " ORDER BY tuple()"
 		}
+	case isMergeTree(src.engine) && g.chance(0.5):
+		// Storage clauses without ENGINE: each replaces the source's.
+		if cols := src.storedCols(); len(cols) > 0 && g.chance(0.5) {
+			orderBy = pick(g, cols).name
+			sql += " ORDER BY " + g.ident(orderBy)
+		} else if g.chance(0.3) {
+			sql += " ORDER BY tuple()"
+		}
+		if g.chance(0.5) {
+			sql += " SETTINGS " + g.oneOf("index_granularity = 1024", "merge_with_ttl_timeout = 3600", "index_granularity = 4096, min_bytes_for_wide_part = 0")
+		}
+		if g.chance(0.3) {
+			sql += " COMMENT 'as'"
+		}
 	}
 	o := &gobj{db: db, name: name, kind: kTable, engine: engine, cols: cloneCols(src.cols), key: map[string]bool{}}
 	for k := range src.key {
 		o.key[k] = true
+	}
+	if orderBy != "" {
+		o.key[orderBy] = true
 	}
 	return Stmt{SQL: sql, apply: addObject(o)}, true
 }

@@ -65,3 +65,18 @@ CREATE TABLE c20_colset (a UInt64, c String COMMENT 'x' CODEC(ZSTD(1)) SETTINGS 
 CREATE TABLE c20_colset_alter (a UInt64, c String) ENGINE = MergeTree ORDER BY a;
 -- expect-unsupported
 ALTER TABLE c20_colset_alter MODIFY COLUMN c String SETTINGS (max_compress_block_size = 1048576);
+
+-- CREATE TABLE x AS y followed by storage clauses without ENGINE (lint
+-- rejected them): the server takes y's storage and each clause written
+-- replaces y's; the SETTINGS written come first, then y's of other names;
+-- y's PRIMARY KEY stays when only ORDER BY is written.
+CREATE TABLE c21_as_src (x UInt64, s String, d Date) ENGINE = ReplacingMergeTree PARTITION BY toYYYYMM(d) ORDER BY (x, s) SETTINGS index_granularity = 1024 COMMENT 'src';
+CREATE TABLE c21_as_order AS c21_as_src ORDER BY s;
+CREATE TABLE c21_as_settings AS c21_as_src SETTINGS index_granularity = 512;
+CREATE TABLE c21_as_many AS ${db}.c21_as_src PARTITION BY d ORDER BY x TTL d + INTERVAL 1 DAY COMMENT 'new';
+CREATE TABLE c21_as_tuple AS c21_as_src ORDER BY tuple();
+CREATE TABLE c21_as_engine AS c21_as_src ENGINE = MergeTree ORDER BY s;
+CREATE TABLE c21_as_src2 (x UInt64, s String, d Date) ENGINE = MergeTree PARTITION BY d PRIMARY KEY x ORDER BY (x, s) SAMPLE BY x TTL d + INTERVAL 1 MONTH SETTINGS index_granularity = 1024, min_bytes_for_wide_part = 0;
+CREATE TABLE c21_as_merge AS c21_as_src2 SETTINGS merge_with_ttl_timeout = 100;
+CREATE TABLE c21_as_keep_pk AS c21_as_src2 ORDER BY (x, d);
+CREATE TABLE c21_as_pk AS c21_as_src2 PRIMARY KEY (x, s);
