@@ -2362,8 +2362,9 @@ func (p *prepared) extractTTLs(toks []sqlTok) {
 		}
 		// A column's TTL is one expression: a comma ends it, and the
 		// column with it. A table's TTL is a list: a comma starts the next
-		// rule, whatever follows (the server reads MODIFY TTL d, freeze +
-		// INTERVAL 1 DAY as two rules, and refuses MODIFY TTL d, ADD …).
+		// rule (the server reads MODIFY TTL d, freeze + INTERVAL 1 DAY as
+		// two rules), unless a command follows in an ALTER: an action's
+		// keyword and another word (MODIFY TTL d, MODIFY TTL e).
 		columnTTL := depth > 0 || alter && !(i > 0 && toks[i-1].is("MODIFY"))
 		d := 0
 		j := i + 1
@@ -2379,6 +2380,9 @@ func (p *prepared) extractTTLs(toks []sqlTok) {
 				d--
 			case ',':
 				if d == 0 && columnTTL {
+					break scan
+				}
+				if d == 0 && alter && j+2 < len(toks) && toks[j+1].kind == 'w' && alterActionWords[toks[j+1].upper()] && toks[j+2].kind == 'w' {
 					break scan
 				}
 			case 'w':

@@ -548,13 +548,15 @@ CREATE MATERIALIZED VIEW dtf_view_col_mv ENGINE = AggregatingMergeTree ORDER BY 
 
 -- difftest (fifth 30-minute run) lint-rejects / false-drift /
 -- live-unreadable: a TTL rule after GROUP BY … SET on a column called
--- freeze (a comma in a table's TTL always starts the next rule, in ALTER
--- … MODIFY TTL too); an index and a projection called WITH and FROM in
+-- freeze (a comma in a table's TTL starts the next rule, in ALTER …
+-- MODIFY TTL too, unless a command follows: MODIFY TTL a, MODIFY TTL b);
+-- an index and a projection called WITH and FROM in
 -- ALTER commands, and a RENAME COLUMN SELECT that no projection uses
 -- (SELECT in its query is the keyword); a dictionary attribute called
 -- constraint; PARTITION BY a column called JOIN.
 CREATE TABLE dtf_ttl_freeze (C4_X UInt64, freeze DateTime CODEC(T64('bit')), c6 Array(Float32)) ENGINE = SummingMergeTree ORDER BY (C4_X, `freeze`) PRIMARY KEY C4_X
     TTL `freeze` + INTERVAL 28 QUARTER GROUP BY C4_X SET `C4_X` = min(`C4_X`), freeze + INTERVAL '27' MONTH DELETE;
+ALTER TABLE dtf_ttl_freeze MODIFY TTL freeze + INTERVAL 7 WEEK, MODIFY TTL freeze + toIntervalDay(14) RECOMPRESS CODEC(Delta, LZ4), freeze + INTERVAL '8 quarters' RECOMPRESS CODEC(DoubleDelta);
 ALTER TABLE dtf_ttl_freeze MODIFY TTL freeze + INTERVAL 1 DAY DELETE WHERE C4_X = 1, freeze + INTERVAL 2 DAY DELETE;
 ALTER TABLE dtf_ttl_freeze MODIFY COLUMN c6 Array(Float32) TTL freeze + INTERVAL 1 DAY, MODIFY COMMENT 'x';
 CREATE TABLE dtf_kw_alter (c41 UInt8, `WITH` UInt8, `SELECT` UInt8, INDEX `WITH` c41 TYPE minmax GRANULARITY 2, PROJECTION `FROM` (SELECT c41 ORDER BY `WITH`)) ENGINE = MergeTree ORDER BY c41;
