@@ -306,6 +306,8 @@ func partEntry(from, to schema.Object, c schema.Change) Entry {
 		return Entry{Change: "ModifyViewTarget", Subject: "target", From: targetText(c.From), To: targetText(c.To)}
 	case *schema.ModifyViewStorage:
 		return Entry{Change: "ModifyViewStorage", Subject: "storage", From: storageText(c.From), To: storageText(c.To)}
+	case *schema.ModifyRefresh:
+		return Entry{Change: "ModifyRefresh", Subject: "refresh", From: refreshText(c.From), To: refreshText(c.To)}
 	}
 	return Entry{Change: fmt.Sprintf("%T", c)}
 }
@@ -408,6 +410,13 @@ func clause(kw, v string) string {
 		return ""
 	}
 	return kw + " " + v
+}
+
+func refreshText(r *schema.Refresh) string {
+	if r == nil {
+		return "(no REFRESH)"
+	}
+	return "REFRESH " + r.String()
 }
 
 func targetText(q *schema.QualifiedName) string {

@@ -187,6 +187,9 @@ type converter struct {
 	// colSettings are the offsets of column definitions' SETTINGS (…),
 	// which prepareCreate took out.
 	colSettings []int
+	// refresh is the REFRESH clause prepareCreate took out of a CREATE
+	// MATERIALIZED VIEW.
+	refresh *refreshSpan
 }
 
 // checkTypeless reads the default expressions of the columns without a
@@ -818,7 +821,7 @@ func (c *converter) create() error {
 	restoreNumbers(st, c.orig)
 	restoreNames(st, c.names)
 	c.elems, c.comment = p.elems, p.comment
-	c.noEngine, c.colSettings = p.storage, p.colSettings
+	c.noEngine, c.colSettings, c.refresh = p.storage, p.colSettings, p.refreshClause
 	if err := c.checkTypeless(p.typelessExprs); err != nil {
 		return err
 	}

@@ -247,6 +247,18 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 		}
 		return c.unsupportedAction(table, off, fmt.Errorf("unexpected %T", st)), false, nil
 	}
+	if head == "MODIFY REFRESH" {
+		r, end, err := readRefresh(c.orig, seg, 2)
+		if err != nil {
+			c.unreadable(err.off, "cannot read the REFRESH clause: "+err.msg, table)
+			return nil, false, nil
+		}
+		if end < len(seg) {
+			c.unreadable(seg[end].off, fmt.Sprintf("unexpected %q after the REFRESH clause", seg[end].text), table)
+			return nil, false, nil
+		}
+		return &schema.ModifyRefresh{To: qualifyRefresh(r, c.db)}, false, nil
+	}
 	if head == "MODIFY SQL" || head == "MODIFY DEFINER" {
 		return nil, true, nil // who runs a view's query: not modelled
 	}

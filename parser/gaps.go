@@ -109,6 +109,7 @@ const (
 	ConstructSystem           Construct = "SYSTEM statement"
 	ConstructInsertData       Construct = "INSERT data for the server's input format (VALUES rows without commas, map literals, FORMAT data)"
 	ConstructInsertColumns    Construct = "INSERT column list with * or a transformer"
+	ConstructRefresh          Construct = "REFRESH clause of a materialized view (several units, RANDOMIZE FOR, DEPENDS ON, SETTINGS, APPEND)"
 )
 
 // Workaround is a recognised construct at a file position.
@@ -805,6 +806,7 @@ var alterKeywordCommands = []struct {
 	{[]string{"REWRITE", "PARTS"}, ConstructAlterCommand},
 	{[]string{"MODIFY", "SQL", "SECURITY"}, ConstructSQLSecurity},
 	{[]string{"MODIFY", "DEFINER"}, ConstructSQLSecurity},
+	{[]string{"MODIFY", "REFRESH"}, ConstructRefresh},
 }
 
 // alterByCommand reads an ALTER TABLE whose prepared text AfterShip still
@@ -997,6 +999,9 @@ type prepared struct {
 	ttls []ttlSpan
 	// settings are an ALTER's trailing SETTINGS.
 	settings []rawSetting
+	// refreshClause is the REFRESH clause of a CREATE MATERIALIZED VIEW,
+	// blanked when it could be read.
+	refreshClause *refreshSpan
 }
 
 func (p *prepared) text() string { return string(p.b) }
@@ -1425,6 +1430,7 @@ func prepareCreate(text string, toks []sqlTok) *prepared {
 	p.tableQuery(toks)
 	p.dictionaryKeys(toks)
 	p.querySettings(toks)
+	p.refresh(toks)
 	p.noEngine(toks)
 	p.queryClauses(toks)
 	p.sqlSecurity(toks)
@@ -1802,6 +1808,9 @@ func trailingSettings(toks []sqlTok) int {
 		case 'w':
 			if depth == 0 && t.is("QUERY") && i > 0 && toks[i-1].is("MODIFY") {
 				return -1 // the SETTINGS of MODIFY QUERY's SELECT are the query's
+			}
+			if depth == 0 && t.is("REFRESH") && i > 0 && toks[i-1].is("MODIFY") {
+				return -1 // the SETTINGS of MODIFY REFRESH are the refresh's
 			}
 			if depth == 0 && t.upper() == "SETTINGS" && i+2 < len(toks) && toks[i+2].kind == '=' {
 				return i

@@ -251,6 +251,13 @@ func (g *generator) alterView(mt *schema.ModifyTable, f, t *schema.View) {
 			actions = append(actions, "MODIFY QUERY "+string(c.Query))
 		case *schema.ModifyComment:
 			actions = append(actions, "MODIFY COMMENT "+schema.QuoteString(string(c.Comment)))
+		case *schema.ModifyRefresh:
+			if c.From == nil || c.To == nil || c.From.Append != c.To.Append {
+				// The server cannot add or remove a refresh, or APPEND.
+				recreate = append(recreate, "its REFRESH clause is added, removed, or changes APPEND")
+			} else {
+				actions = append(actions, "MODIFY REFRESH "+c.To.String())
+			}
 		case *schema.ModifyViewTarget:
 			recreate = append(recreate, "its TO table changes")
 		case *schema.ModifyViewStorage:

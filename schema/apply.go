@@ -522,9 +522,19 @@ func (s *Schema) alter(c *ModifyTable) error {
 				}
 			case *ModifyComment:
 				v.Comment = a.Comment
+			case *ModifyRefresh:
+				if v.Refresh == nil || a.To == nil {
+					return fmt.Errorf("ALTER TABLE %s MODIFY REFRESH: not a refreshable materialized view: %w", c.Name, ErrInvalid)
+				}
+				if v.Refresh.Append != a.To.Append {
+					// The server refuses: "Adding or removing APPEND is
+					// not supported".
+					return fmt.Errorf("ALTER TABLE %s MODIFY REFRESH: adding or removing APPEND: %w", c.Name, ErrInvalid)
+				}
+				v.Refresh = a.To
 			default:
 				// The server alters a materialized view only with MODIFY
-				// QUERY and MODIFY COMMENT.
+				// QUERY, MODIFY REFRESH and MODIFY COMMENT.
 				return fmt.Errorf("ALTER TABLE %s: %T on a %s: %w", c.Name, a, v.Kind(), ErrInvalid)
 			}
 		}
@@ -718,6 +728,8 @@ func (t *Table) alter(c Change) error {
 		t.Comment = c.Comment
 	case *ModifyQuery:
 		return fmt.Errorf("MODIFY QUERY on a table: %w", ErrInvalid)
+	case *ModifyRefresh:
+		return fmt.Errorf("MODIFY REFRESH on a table: %w", ErrInvalid)
 	case *MarkUncertain:
 		t.MarkUncertain(c.Reason)
 	default:

@@ -219,6 +219,10 @@ type (
 		Query   Expr
 		Columns []*Column
 	}
+	// ModifyRefresh is MODIFY REFRESH on a refreshable materialized view:
+	// To replaces the whole clause. From is the clause it replaces, when a
+	// diff reports it.
+	ModifyRefresh struct{ From, To *Refresh }
 )
 
 // Functions.
@@ -275,6 +279,7 @@ func (*ModifyOrderBy) change()         {}
 func (*ModifySampleBy) change()        {}
 func (*ModifyComment) change()         {}
 func (*ModifyQuery) change()           {}
+func (*ModifyRefresh) change()         {}
 func (*AddFunction) change()           {}
 func (*DropFunction) change()          {}
 func (*MarkUncertain) change()         {}

@@ -509,6 +509,7 @@ func (in *liveReader) buildObjects(trs []*tableRow) {
 				v.MarkUncertain(Uncertainty{Reason: r.engine + " is not modelled"})
 			}
 			if v.Materialized {
+				in.refresh(v, r.create)
 				if r.targetDB == "" && r.target == "" {
 					r.targetDB, r.target = mvTargetFromCreate(r.create, r.db)
 				}
@@ -563,6 +564,24 @@ func (in *liveReader) buildObjects(trs []*tableRow) {
 		}
 		mv.v.MarkUncertain(Uncertainty{Reason: "inner table " + mv.inner.String() + " not found"})
 	}
+}
+
+// refresh reads the REFRESH clause of a materialized view from its
+// create_table_query; one it cannot read makes the view uncertain.
+func (in *liveReader) refresh(v *View, create string) {
+	rp, ok := in.parser.(RefreshParser)
+	if !ok {
+		if strings.Contains(create, " REFRESH ") {
+			v.MarkUncertain(Uncertainty{Reason: "the REFRESH clause is read only with a parser"})
+		}
+		return
+	}
+	r, err := rp.ParseRefresh(create)
+	if err != nil {
+		v.MarkUncertain(Uncertainty{Reason: "REFRESH clause not understood: " + err.Error()})
+		return
+	}
+	v.Refresh = r
 }
 
 // parseDefinitions runs the parser over the definitions of tables and
