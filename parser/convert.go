@@ -540,8 +540,8 @@ func (c *converter) drop() error {
 		name := identText(c.toks[i])
 		c.onCluster(i + 1)
 		if detach {
-			c.unsupported(0, "DETACH DATABASE is not modelled")
-			c.out.Unsupported[0].Databases = []string{name}
+			// PERMANENTLY: the server refuses it for a database.
+			c.out.Changes = append(c.out.Changes, &schema.DetachDatabase{Name: name, IfExists: ifExists})
 			return nil
 		}
 		c.out.Changes = append(c.out.Changes, &schema.DropDatabase{Name: name, IfExists: ifExists})
@@ -700,9 +700,15 @@ func (c *converter) rename() error {
 		}
 	}
 	if kind == "DATABASE" {
-		c.unsupported(0, "RENAME DATABASE is not modelled")
+		if ifExists {
+			c.unsupported(0, "RENAME DATABASE IF EXISTS is not modelled")
+			for _, p := range pairs {
+				c.out.Unsupported[0].Databases = append(c.out.Unsupported[0].Databases, p[0].Name, p[1].Name)
+			}
+			return nil
+		}
 		for _, p := range pairs {
-			c.out.Unsupported[0].Databases = append(c.out.Unsupported[0].Databases, p[0].Name, p[1].Name)
+			c.out.Changes = append(c.out.Changes, &schema.RenameDatabase{From: p[0].Name, To: p[1].Name})
 		}
 		return nil
 	}
@@ -947,6 +953,11 @@ func (c *converter) createDatabase(st *ch.CreateDatabase) error {
 	}
 	if st.Comment != nil {
 		d.Comment = schema.Comment(unescape(st.Comment.Literal))
+	}
+	if c.word(0) == "ATTACH" && st.Engine == nil {
+		// ATTACH DATABASE without ENGINE brings back a detached database.
+		c.out.Changes = append(c.out.Changes, &schema.AttachDatabase{Name: d.Name, IfNotExists: st.IfNotExists})
+		return nil
 	}
 	c.out.Changes = append(c.out.Changes, &schema.AddDatabase{D: d, IfNotExists: st.IfNotExists})
 	if from, ok := foreignTables[d.Engine.Name]; ok {

@@ -65,6 +65,12 @@ func touched(c schema.Change) (objs []schema.QualifiedName, dbs []string) {
 		return nil, []string{c.D.Name}
 	case *schema.DropDatabase:
 		return nil, []string{c.Name}
+	case *schema.RenameDatabase:
+		return nil, []string{c.From, c.To}
+	case *schema.DetachDatabase:
+		return nil, []string{c.Name}
+	case *schema.AttachDatabase:
+		return nil, []string{c.Name}
 	case *schema.ModifyDatabaseComment:
 		return nil, []string{c.Name}
 	case *schema.TruncateDatabase:

@@ -45,6 +45,44 @@ func (s *Schema) Apply(c Change) error {
 		}
 		s.Databases = slices.Delete(s.Databases, i, i+1)
 		return nil
+	case *RenameDatabase:
+		d, ok := s.Database(c.From)
+		if !ok {
+			return fmt.Errorf("database %s: %w", QuoteIdent(c.From), ErrNotExist)
+		}
+		if _, ok := s.Database(c.To); ok {
+			return fmt.Errorf("database %s: %w", QuoteIdent(c.To), ErrExists)
+		}
+		d.Name = c.To
+		return nil
+	case *DetachDatabase:
+		i := slices.IndexFunc(s.Databases, func(d *Database) bool { return d.Name == c.Name })
+		if i < 0 {
+			if c.IfExists {
+				return nil
+			}
+			return fmt.Errorf("database %s: %w", QuoteIdent(c.Name), ErrNotExist)
+		}
+		s.Detached = append(s.Detached, s.Databases[i])
+		s.Databases = slices.Delete(s.Databases, i, i+1)
+		return nil
+	case *AttachDatabase:
+		if _, ok := s.Database(c.Name); ok {
+			if c.IfNotExists {
+				return nil
+			}
+			return fmt.Errorf("database %s: %w", QuoteIdent(c.Name), ErrExists)
+		}
+		i := slices.IndexFunc(s.Detached, func(d *Database) bool { return d.Name == c.Name })
+		if i < 0 {
+			// The server attaches what its disk holds, which the model
+			// does not know.
+			return fmt.Errorf("detached database %s: %w", QuoteIdent(c.Name), ErrNotExist)
+		}
+		d := s.Detached[i]
+		s.Detached = slices.Delete(s.Detached, i, i+1)
+		s.AddDatabase(d)
+		return nil
 	case *TruncateDatabase:
 		d, ok := s.Database(c.Name)
 		if !ok {

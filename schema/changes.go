@@ -14,6 +14,22 @@ type (
 		D           *Database
 		IfNotExists bool
 	}
+	// RenameDatabase is RENAME DATABASE From TO To. The objects move with
+	// the database; what they name (a view's TO table and query, DEPENDS
+	// ON, a dictionary's source) stays as written, as the server keeps it.
+	RenameDatabase struct{ From, To string }
+	// DetachDatabase is DETACH DATABASE: the server lists neither the
+	// database nor its objects until ATTACH DATABASE brings them back.
+	DetachDatabase struct {
+		Name     string
+		IfExists bool
+	}
+	// AttachDatabase is ATTACH DATABASE name without ENGINE: it brings
+	// back a database DETACH DATABASE took away, with its objects.
+	AttachDatabase struct {
+		Name        string
+		IfNotExists bool
+	}
 	// DropDatabase is DROP DATABASE.
 	DropDatabase struct {
 		Name     string
@@ -250,6 +266,9 @@ type MarkUncertain struct {
 
 func (*AddDatabase) change()           {}
 func (*DropDatabase) change()          {}
+func (*RenameDatabase) change()        {}
+func (*DetachDatabase) change()        {}
+func (*AttachDatabase) change()        {}
 func (*ModifyDatabaseComment) change() {}
 func (*TruncateDatabase) change()      {}
 func (*AddTable) change()              {}

@@ -16,6 +16,10 @@ import (
 type Schema struct {
 	Databases []*Database `json:"databases"`
 	Functions []*Function `json:"functions,omitempty"`
+	// Detached holds the databases DETACH DATABASE took away, with their
+	// objects, which ATTACH DATABASE brings back. The server does not list
+	// them in system.databases.
+	Detached []*Database `json:"-"`
 }
 
 // New returns an empty schema.

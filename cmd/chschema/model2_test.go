@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -42,4 +43,47 @@ CREATE MATERIALIZED VIEW rv_inner refresh after 8 days ENGINE = MergeTree ORDER 
 			t.Fatalf("diff after %s: exit %d, want %d and %q\nstdout:\n%s\nstderr:\n%s", c.alter, code, exitFindings, c.want, out, errOut)
 		}
 	}
+}
+
+// TestDatabaseRenameDetachDrift: RENAME DATABASE, DETACH DATABASE and
+// ATTACH DATABASE are modelled (issue 11: they made their databases
+// unverified). After migrate, diff compares the renamed database's objects
+// and finds no drift, nothing unverified; a column added behind the tool's
+// back in the renamed database, and a database detached behind its back,
+// are reported.
+func TestDatabaseRenameDetachDrift(t *testing.T) {
+	db := chtest.New(t)
+	a, b, gone := db.Name+"_a", db.Name+"_b", db.Name+"_gone"
+	t.Cleanup(func() {
+		// A detached database stays on the server's disk until attached.
+		ctx := context.Background()
+		for _, d := range []string{a, b, gone} {
+			_ = db.Conn.Exec(ctx, "ATTACH DATABASE IF NOT EXISTS "+d)
+			_ = db.Conn.Exec(ctx, "DROP DATABASE IF EXISTS "+d)
+		}
+	})
+	dir := writeMigrations(t, "CREATE DATABASE "+a+" ENGINE = Atomic;\nCREATE TABLE "+a+".t (k UInt64, v String) ENGINE = MergeTree ORDER BY k;\n"+
+		"CREATE TABLE src (k UInt64, v String) ENGINE = MergeTree ORDER BY k;\nCREATE MATERIALIZED VIEW mv TO "+a+".t AS SELECT k, v FROM src;",
+		"RENAME DATABASE "+a+" TO "+b+";\nDETACH DATABASE "+b+";\nATTACH DATABASE "+b+";\nCREATE TABLE "+b+".u (k UInt64) ENGINE = Memory;\n"+
+			"CREATE DATABASE "+gone+" ENGINE = Atomic;\nCREATE TABLE "+gone+".t (k UInt64) ENGINE = Memory;\nDETACH DATABASE "+gone+";")
+	base := []string{"--dir", dir, "--dsn", db.DSN}
+	if code, out, errOut := runCmd(t, append(base, "migrate")...); code != 0 {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut := runCmd(t, append(base, "diff", "--no-cache")...)
+	if code != 0 || out != "no drift\n" || strings.Contains(errOut, "unverified") || strings.Contains(errOut, "unsupported") {
+		t.Fatalf("diff after migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	execAll(t, db, "ALTER TABLE "+b+".t ADD COLUMN extra UInt8")
+	code, out, errOut = runCmd(t, append(base, "diff", "--no-cache")...)
+	if code != exitFindings || !strings.Contains(out, "database "+b) || !strings.Contains(out, "extra") {
+		t.Fatalf("diff after ADD COLUMN in the renamed database: exit %d\n%s%s", code, out, errOut)
+	}
+	execAll(t, db, "ALTER TABLE "+b+".t DROP COLUMN extra", "DETACH DATABASE "+b)
+	code, out, errOut = runCmd(t, append(base, "diff", "--no-cache")...)
+	if code != exitFindings || !strings.Contains(out, b) || !strings.Contains(out, "removed") && !strings.Contains(out, "dropped") {
+		t.Fatalf("diff after DETACH DATABASE behind its back: exit %d\n%s%s", code, out, errOut)
+	}
+	t.Logf("%s", out)
+	execAll(t, db, "ATTACH DATABASE "+b)
 }

@@ -181,6 +181,9 @@ type gobj struct {
 	ttl         bool
 	settings    []string
 	dictKey     []string
+	// refresh is "append" or "replace" for a refreshable materialized
+	// view, "" for any other object.
+	refresh string
 	// readers are objects that read this one (views, dictionaries).
 	readers int
 	// slow says reading it may never end or wait on an outside system
