@@ -23,6 +23,9 @@ var constructs = []Construct{
 	{Name: "exchange", Weight: 2, Gen: genExchange},
 	{Name: "drop", Weight: 5, Gen: genDrop},
 	{Name: "drop-database", Weight: 1, Gen: genDropDatabase},
+	{Name: "rename-database", Weight: 1, Gen: genRenameDatabase},
+	{Name: "detach-database", Weight: 1, Gen: genDetachDatabase},
+	{Name: "attach-database", Weight: 2, Gen: genAttachDatabase},
 	{Name: "drop-function", Weight: 1, Gen: genDropFunction},
 	{Name: "data", Weight: 5, Gen: genData},
 }

@@ -147,6 +147,15 @@ type state struct {
 	dbs       []*gdb
 	objects   []*gobj
 	functions []string
+	// detached are the databases DETACH DATABASE took away, with their
+	// objects, for ATTACH DATABASE to bring back.
+	detached []detachedDB
+}
+
+// detachedDB is a detached database and its objects.
+type detachedDB struct {
+	db      *gdb
+	objects []*gobj
 }
 
 // gdb is a database: the session's (ref ${db}) or one the case created.
