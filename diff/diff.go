@@ -440,6 +440,9 @@ func columnKind(a, b *schema.Column) schema.ColumnChangeKind {
 	if !eqExpr(a.TTL, b.TTL) {
 		k |= schema.ChangeTTL
 	}
+	if a.Settings.String() != b.Settings.String() {
+		k |= schema.ChangeSettings
+	}
 	return k
 }
 

@@ -354,7 +354,7 @@ func kindText(k schema.ColumnChangeKind) string {
 		name string
 	}{
 		{schema.ChangeType, "type"}, {schema.ChangeDefault, "default"}, {schema.ChangeCodec, "codec"},
-		{schema.ChangeComment, "comment"}, {schema.ChangeTTL, "ttl"},
+		{schema.ChangeComment, "comment"}, {schema.ChangeTTL, "ttl"}, {schema.ChangeSettings, "settings"},
 		{schema.ChangePosition, "position"},
 	} {
 		if k.Is(p.k) {
@@ -382,6 +382,9 @@ func columnText(c *schema.Column) string {
 	}
 	if c.TTL != "" {
 		b.WriteString(" TTL " + string(c.TTL))
+	}
+	if len(c.Settings) > 0 {
+		b.WriteString(" SETTINGS (" + c.Settings.String() + ")")
 	}
 	return b.String()
 }

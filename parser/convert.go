@@ -187,6 +187,8 @@ type converter struct {
 	// colSettings are the offsets of column definitions' SETTINGS (…),
 	// which prepareCreate took out.
 	colSettings []int
+	// colSettingValues are those SETTINGS, read, by offset.
+	colSettingValues map[int]columnSettingsDef
 	// refresh is the REFRESH clause prepareCreate took out of a CREATE
 	// MATERIALIZED VIEW.
 	refresh *refreshSpan
@@ -827,7 +829,7 @@ func (c *converter) create() error {
 	restoreNumbers(st, c.orig)
 	restoreNames(st, c.names)
 	c.elems, c.comment = p.elems, p.comment
-	c.noEngine, c.colSettings, c.refresh = p.storage, p.colSettings, p.refreshClause
+	c.noEngine, c.colSettings, c.refresh, c.colSettingValues = p.storage, p.colSettings, p.refreshClause, p.colSettingValues
 	if err := c.checkTypeless(p.typelessExprs); err != nil {
 		return err
 	}
@@ -1137,6 +1139,7 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	if err := c.addElements(t); err != nil {
 		return err
 	}
+	c.columnSettingsInto(t)
 	c.columnSettingsUnknown(name)
 	c.out.Changes = append(c.out.Changes, add)
 	return nil

@@ -981,6 +981,8 @@ type prepared struct {
 	// colSettings are the offsets of the SETTINGS (…) of column
 	// definitions, which were blanked (columnSettings).
 	colSettings []int
+	// colSettingValues are those SETTINGS (…), read, by offset.
+	colSettingValues map[int]columnSettingsDef
 	// typelessExprs are the defaults of columns without a type, which
 	// were blanked.
 	typelessExprs []typelessDefault

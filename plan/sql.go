@@ -449,6 +449,12 @@ func modifyColumn(c *schema.ModifyColumn) (actions, destructive []string) {
 	if k.Is(schema.ChangeComment) {
 		actions = append(actions, "COMMENT COLUMN "+name+" "+schema.QuoteString(string(c.To.Comment)))
 	}
+	if k.Is(schema.ChangeSettings) {
+		actions = append(actions, "MODIFY COLUMN "+name+" REMOVE SETTINGS")
+		if len(c.To.Settings) > 0 {
+			actions = append(actions, "MODIFY COLUMN "+name+" MODIFY SETTING "+c.To.Settings.String())
+		}
+	}
 	if k.Is(schema.ChangeType) && !Widens(c.From.Type, c.To.Type) {
 		destructive = append(destructive, fmt.Sprintf("column %s changes type from %s to %s, which may lose or reject values", name, c.From.Type, c.To.Type))
 	}

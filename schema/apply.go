@@ -667,6 +667,9 @@ func (t *Table) alter(c Change) error {
 		if c.Kind.Is(ChangeTTL) {
 			col.TTL = c.To.TTL
 		}
+		if c.Kind.Is(ChangeSettings) {
+			col.Settings = c.To.Settings
+		}
 		t.Columns[i] = &col
 		if c.After != "" || c.First {
 			rest := slices.Delete(slices.Clone(t.Columns), i, i+1)
@@ -748,6 +751,30 @@ func (t *Table) alter(c Change) error {
 		if !ok && !nested && !c.IfExists {
 			return fmt.Errorf("column %s: %w", BackQuote(c.Name), ErrNotExist)
 		}
+	case *ModifyColumnSettings:
+		i := slices.IndexFunc(t.Columns, func(x *Column) bool { return x.Name == c.Column })
+		if i < 0 {
+			if c.IfExists {
+				return nil
+			}
+			return fmt.Errorf("column %s: %w", BackQuote(c.Column), ErrNotExist)
+		}
+		col := *t.Columns[i]
+		col.Settings = slices.Clone(col.Settings)
+		for _, x := range c.Set {
+			if j := slices.IndexFunc(col.Settings, func(y Setting) bool { return y.Name == x.Name }); j >= 0 {
+				col.Settings[j] = x
+			} else {
+				col.Settings = append(col.Settings, x)
+			}
+		}
+		for _, n := range c.Reset {
+			col.Settings = slices.DeleteFunc(col.Settings, func(y Setting) bool { return y.Name == n })
+		}
+		if len(col.Settings) == 0 {
+			col.Settings = nil
+		}
+		t.Columns[i] = &col
 	case *ResetSettings:
 		for _, n := range c.Names {
 			t.Settings = slices.DeleteFunc(t.Settings, func(y Setting) bool { return y.Name == n })

@@ -166,6 +166,7 @@ const (
 	ChangeCodec
 	ChangeComment
 	ChangeTTL
+	ChangeSettings
 )
 
 // Is reports whether k includes c.
@@ -218,6 +219,15 @@ type (
 type (
 	// ModifyTTL is MODIFY TTL; REMOVE TTL is a ModifyTTL with an empty TTL.
 	ModifyTTL struct{ TTL TTL }
+	// ModifyColumnSettings is MODIFY COLUMN c MODIFY SETTING a = 1 (Set)
+	// or RESET SETTING a (Reset): a set setting replaces the column's of
+	// that name in place, or is appended; a reset one is removed.
+	ModifyColumnSettings struct {
+		Column   string
+		Set      Settings
+		Reset    []string
+		IfExists bool
+	}
 	// ModifySettings is MODIFY SETTING a = 1, b = 2.
 	ModifySettings struct{ Settings Settings }
 	// ResetSettings is RESET SETTING a, b.
@@ -299,6 +309,7 @@ func (*ModifySampleBy) change()        {}
 func (*ModifyComment) change()         {}
 func (*ModifyQuery) change()           {}
 func (*ModifyRefresh) change()         {}
+func (*ModifyColumnSettings) change()  {}
 func (*AddFunction) change()           {}
 func (*DropFunction) change()          {}
 func (*MarkUncertain) change()         {}

@@ -272,6 +272,8 @@ type liveTable struct {
 	obj Object
 	// colTTL are the column TTLs, which system.columns lacks.
 	colTTL map[string]Expr
+	// colSettings are the columns' own SETTINGS, which it lacks too.
+	colSettings map[string]Settings
 	// indexExprs are the index expressions of the definition (see
 	// ParsedDefinition.IndexExprs).
 	indexExprs map[string]Expr
@@ -535,6 +537,7 @@ func (in *liveReader) buildObjects(trs []*tableRow) {
 			t.Storage, t.Constraints, lt.colTTL = in.tableParts(t, r)
 			if r.def != nil && r.def.Parsed != nil && r.def.Parsed.Err == "" {
 				lt.indexExprs = r.def.Parsed.IndexExprs
+				lt.colSettings = r.def.Parsed.ColumnSettings
 			}
 			t.PartitionBy = PartitionBy(r.partition)
 			t.OrderBy = OrderBy(r.sorting)
@@ -722,6 +725,12 @@ func (in *liveReader) parse(r *tableRow) *ParsedDefinition {
 			p.IndexExprs[ix.Name] = ix.Expr
 		}
 		for _, col := range t.Columns {
+			if len(col.Settings) > 0 {
+				if p.ColumnSettings == nil {
+					p.ColumnSettings = map[string]Settings{}
+				}
+				p.ColumnSettings[col.Name] = col.Settings
+			}
 			if col.TTL != "" {
 				if p.ColumnTTL == nil {
 					p.ColumnTTL = map[string]Expr{}
@@ -843,6 +852,9 @@ func (in *liveReader) buildColumns() {
 			continue
 		}
 		c := &Column{Name: r.name, Type: Type(r.typ), Codec: Codec(r.codec), Comment: Comment(r.comment), TTL: ttls[r.name]}
+		if lastObj.colSettings != nil {
+			c.Settings = lastObj.colSettings[r.name]
+		}
 		if r.kind != "" {
 			c.Default = &ColumnDefault{Kind: DefaultKind(r.kind), Expr: Expr(r.expr)}
 			if c.Default.Kind == Ephemeral && IsTypeDefault(c.Default.Expr) {

@@ -177,6 +177,9 @@ func RenderColumn(c *Column) string {
 	if c.TTL != "" {
 		s += " TTL " + string(c.TTL)
 	}
+	if len(c.Settings) > 0 {
+		s += " SETTINGS (" + c.Settings.String() + ")"
+	}
 	return s
 }
 

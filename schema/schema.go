@@ -513,6 +513,9 @@ type Column struct {
 	Comment Comment        `json:"comment,omitempty"`
 	// TTL is the column TTL expression.
 	TTL Expr `json:"ttl,omitempty"`
+	// Settings are the column's own SETTINGS (max_compress_block_size, …),
+	// in the order the server prints them.
+	Settings Settings `json:"settings,omitempty"`
 }
 
 func findColumn(cs []*Column, name string) (*Column, bool) {
