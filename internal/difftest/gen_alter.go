@@ -148,6 +148,28 @@ var alterCmds = map[string]func(g *Gen, o *gobj) (alterCmd, bool){
 			}
 		}}, true
 	},
+	"column-settings": func(g *Gen, o *gobj) (alterCmd, bool) {
+		var cs []*gcol
+		for _, c := range o.cols {
+			if c.kind != "ALIAS" && c.kind != "EPHEMERAL" && !o.key[c.name] {
+				cs = append(cs, c)
+			}
+		}
+		if len(cs) == 0 {
+			return alterCmd{}, false
+		}
+		c := pick(g, cs)
+		head := "MODIFY COLUMN " + g.ident(c.name) + " "
+		switch g.intn(4) {
+		case 0:
+			return alterCmd{sql: head + "MODIFY SETTING " + g.columnSettings()}, true
+		case 1:
+			return alterCmd{sql: head + "RESET SETTING " + pick(g, columnSettingNames)}, true
+		case 2:
+			return alterCmd{sql: head + "REMOVE SETTINGS"}, true
+		}
+		return alterCmd{sql: head + c.t.sql + " SETTINGS (" + g.columnSettings() + ")"}, true
+	},
 	"comment-column": func(g *Gen, o *gobj) (alterCmd, bool) {
 		if len(o.cols) == 0 {
 			return alterCmd{}, false
