@@ -423,6 +423,12 @@ func modifyColumn(c *schema.ModifyColumn) (actions, destructive []string) {
 		parts = append(parts, "TTL "+string(c.To.TTL))
 		needModify = true
 	}
+	if k.Is(schema.ChangeSettings) && len(c.To.Settings) > 0 {
+		// MODIFY COLUMN c T SETTINGS (…) replaces the column's settings
+		// and keeps the rest; MODIFY SETTING would have to end the ALTER.
+		parts = append(parts, "SETTINGS ("+c.To.Settings.String()+")")
+		needModify = true
+	}
 	if needModify {
 		s := "MODIFY COLUMN " + name + " " + string(c.To.Type)
 		if len(parts) > 0 {
@@ -449,11 +455,8 @@ func modifyColumn(c *schema.ModifyColumn) (actions, destructive []string) {
 	if k.Is(schema.ChangeComment) {
 		actions = append(actions, "COMMENT COLUMN "+name+" "+schema.QuoteString(string(c.To.Comment)))
 	}
-	if k.Is(schema.ChangeSettings) {
+	if k.Is(schema.ChangeSettings) && len(c.To.Settings) == 0 {
 		actions = append(actions, "MODIFY COLUMN "+name+" REMOVE SETTINGS")
-		if len(c.To.Settings) > 0 {
-			actions = append(actions, "MODIFY COLUMN "+name+" MODIFY SETTING "+c.To.Settings.String())
-		}
 	}
 	if k.Is(schema.ChangeType) && !Widens(c.From.Type, c.To.Type) {
 		destructive = append(destructive, fmt.Sprintf("column %s changes type from %s to %s, which may lose or reject values", name, c.From.Type, c.To.Type))
