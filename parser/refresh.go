@@ -78,7 +78,7 @@ func (e *refreshError) Error() string { return e.msg }
 
 // readInterval reads "n unit [n unit …]" at toks[i]; it returns the
 // canonical interval and the index after it.
-func readInterval(toks []sqlTok, i int) (string, int, *refreshError) {
+func readInterval(src string, toks []sqlTok, i int) (string, int, *refreshError) {
 	var months, seconds int64
 	seen := map[string]bool{}
 	start := i
@@ -103,7 +103,7 @@ func readInterval(toks []sqlTok, i int) (string, int, *refreshError) {
 		i += 2
 	}
 	if i == start {
-		off := 0
+		off := len(src)
 		if i < len(toks) {
 			off = toks[i].off
 		}
@@ -134,17 +134,17 @@ func readRefresh(src string, toks []sqlTok, i int) (*schema.Refresh, int, *refre
 	}
 	r := &schema.Refresh{Kind: toks[i].upper()}
 	var err *refreshError
-	if r.Interval, i, err = readInterval(toks, i+1); err != nil {
+	if r.Interval, i, err = readInterval(src, toks, i+1); err != nil {
 		return nil, i, err
 	}
 	c := &cursor{toks: toks, i: i}
 	if c.accept("OFFSET") {
-		if r.Offset, c.i, err = readInterval(toks, c.i); err != nil {
+		if r.Offset, c.i, err = readInterval(src, toks, c.i); err != nil {
 			return nil, c.i, err
 		}
 	}
 	if c.accept("RANDOMIZE", "FOR") {
-		if r.RandomizeFor, c.i, err = readInterval(toks, c.i); err != nil {
+		if r.RandomizeFor, c.i, err = readInterval(src, toks, c.i); err != nil {
 			return nil, c.i, err
 		}
 	}

@@ -572,11 +572,12 @@ func (in *liveReader) buildObjects(trs []*tableRow) {
 // refresh reads the REFRESH clause of a materialized view from its
 // create_table_query; one it cannot read makes the view uncertain.
 func (in *liveReader) refresh(v *View, create string) {
+	if !strings.Contains(create, " REFRESH ") {
+		return // the server prints the clause right after the name
+	}
 	rp, ok := in.parser.(RefreshParser)
 	if !ok {
-		if strings.Contains(create, " REFRESH ") {
-			v.MarkUncertain(Uncertainty{Reason: "the REFRESH clause is read only with a parser"})
-		}
+		v.MarkUncertain(Uncertainty{Reason: "the REFRESH clause is read only with a parser"})
 		return
 	}
 	r, err := rp.ParseRefresh(create)
