@@ -804,6 +804,10 @@ func Footprint(sql, database string) StatementFootprint {
 		switch c := c.(type) {
 		case *schema.AddDatabase:
 			f.CreatedDatabases = append(f.CreatedDatabases, c.D.Name)
+		case *schema.RenameDatabase:
+			f.CreatedDatabases = append(f.CreatedDatabases, c.To)
+		case *schema.AttachDatabase:
+			f.CreatedDatabases = append(f.CreatedDatabases, c.Name)
 		case *schema.AddTable:
 			f.Created = append(f.Created, c.Name)
 			if c.AsTable != nil {
