@@ -63,7 +63,13 @@ func (s *Schema) Apply(c Change) error {
 			}
 			return fmt.Errorf("database %s: %w", QuoteIdent(c.Name), ErrNotExist)
 		}
-		s.Detached = append(s.Detached, s.Databases[i])
+		d := s.Databases[i]
+		if d.Engine.Name == "Memory" {
+			// A Memory database keeps no metadata: ATTACH DATABASE brings
+			// it back empty (ClickHouse 26.7).
+			d.Tables, d.Views, d.Dictionaries, d.Detached = nil, nil, nil, nil
+		}
+		s.Detached = append(s.Detached, d)
 		s.Databases = slices.Delete(s.Databases, i, i+1)
 		return nil
 	case *AttachDatabase:
@@ -81,6 +87,12 @@ func (s *Schema) Apply(c Change) error {
 		}
 		d := s.Detached[i]
 		s.Detached = slices.Delete(s.Detached, i, i+1)
+		if d.Engine.Name == "" {
+			// Atomic and Ordinary databases keep their objects across
+			// DETACH, a Memory one loses them: the server's
+			// default_database_engine decided which this is.
+			d.Uncertain = append(d.Uncertain, Uncertainty{Reason: "ATTACH DATABASE of a database created without ENGINE: whether its objects survived DETACH DATABASE depends on the server's default_database_engine"})
+		}
 		s.AddDatabase(d)
 		return nil
 	case *TruncateDatabase:

@@ -23,3 +23,11 @@ DROP DATABASE ${db}_rn_b;
 -- (Its target is gone: the schema rendered from the model could not be run
 -- again. TestDatabaseRenameDetachDrift compares such a view with diff.)
 DROP VIEW r23_mv;
+-- A Memory database keeps no metadata: ATTACH DATABASE brings it back
+-- without its tables.
+CREATE DATABASE ${db}_rn_mem ENGINE = Memory;
+CREATE TABLE ${db}_rn_mem.t (a UInt8) ENGINE = Memory;
+DETACH DATABASE ${db}_rn_mem;
+ATTACH DATABASE ${db}_rn_mem;
+CREATE TABLE ${db}_rn_mem.t (a UInt8) ENGINE = Memory;
+DROP DATABASE ${db}_rn_mem;
