@@ -1890,6 +1890,14 @@ func typeWidth(t schema.Type) int {
 		}
 	case "Point", "Ring", "LineString", "MultiLineString", "Polygon", "MultiPolygon":
 		return 8 // arrays of tuples of Float64
+	case "QBit":
+		// Bit planes of FixedString(ceil(dimension / 8)): QBit(BFloat16,
+		// 16) is Delta(2), QBit(Float64, 9) Delta(2) (ClickHouse 26.7).
+		if a := splitTypeArgs(strings.TrimSuffix(args, ")")); len(a) == 2 {
+			if n, err := strconv.Atoi(strings.TrimSpace(a[1])); err == nil && n > 0 {
+				return (n + 7) / 8
+			}
+		}
 	}
 	if strings.HasPrefix(name, "Interval") {
 		return 8 // an Interval is an Int64

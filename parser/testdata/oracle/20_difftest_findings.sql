@@ -545,3 +545,7 @@ CREATE TABLE dtf_as_with AS WITH;
 CREATE DICTIONARY dtf_div_key (`div` Array(Array(Array(Array(Float64)))), a UInt64 INJECTIVE) PRIMARY KEY `div` SOURCE(NULL()) LAYOUT(POLYGON_INDEX_EACH()) LIFETIME(0);
 CREATE TABLE dtf_view_col (`VIEW` Int16, c3 Date) ENGINE = StripeLog;
 CREATE MATERIALIZED VIEW dtf_view_col_mv ENGINE = AggregatingMergeTree ORDER BY `VIEW` AS SELECT "VIEW", maxState("VIEW") AS n FROM dtf_view_col GROUP BY `VIEW`;
+
+-- model2 run: Delta on a QBit takes the width of its bit planes,
+-- FixedString(ceil(dimension / 8)), whatever the element type.
+CREATE TABLE dtf_qbit_codecs (a QBit(BFloat16, 16) CODEC(Delta, LZ4), b QBit(Float32, 1) CODEC(Delta, LZ4), c QBit(Float64, 9) CODEC(Delta, LZ4), e QBit(Float64, 32) CODEC(Delta, LZ4)) ENGINE = MergeTree ORDER BY tuple();
