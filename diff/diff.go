@@ -364,6 +364,9 @@ func (c *config) view(f, t *schema.View) []schema.Change {
 	if !equalNamePtr(f.To, t.To) {
 		cs = append(cs, &schema.ModifyViewTarget{From: f.To, To: t.To})
 	}
+	if !f.Refresh.Equal(t.Refresh) {
+		cs = append(cs, &schema.ModifyRefresh{From: f.Refresh, To: t.Refresh})
+	}
 	if f.To == nil && t.To == nil && f.Storage != nil && t.Storage != nil && len(storage(f.Storage, t.Storage)) > 0 {
 		cs = append(cs, &schema.ModifyViewStorage{From: f.Storage, To: t.Storage})
 	}
@@ -436,6 +439,9 @@ func columnKind(a, b *schema.Column) schema.ColumnChangeKind {
 	}
 	if !eqExpr(a.TTL, b.TTL) {
 		k |= schema.ChangeTTL
+	}
+	if a.Settings.String() != b.Settings.String() {
+		k |= schema.ChangeSettings
 	}
 	return k
 }

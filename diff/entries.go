@@ -306,6 +306,8 @@ func partEntry(from, to schema.Object, c schema.Change) Entry {
 		return Entry{Change: "ModifyViewTarget", Subject: "target", From: targetText(c.From), To: targetText(c.To)}
 	case *schema.ModifyViewStorage:
 		return Entry{Change: "ModifyViewStorage", Subject: "storage", From: storageText(c.From), To: storageText(c.To)}
+	case *schema.ModifyRefresh:
+		return Entry{Change: "ModifyRefresh", Subject: "refresh", From: refreshText(c.From), To: refreshText(c.To)}
 	}
 	return Entry{Change: fmt.Sprintf("%T", c)}
 }
@@ -352,7 +354,7 @@ func kindText(k schema.ColumnChangeKind) string {
 		name string
 	}{
 		{schema.ChangeType, "type"}, {schema.ChangeDefault, "default"}, {schema.ChangeCodec, "codec"},
-		{schema.ChangeComment, "comment"}, {schema.ChangeTTL, "ttl"},
+		{schema.ChangeComment, "comment"}, {schema.ChangeTTL, "ttl"}, {schema.ChangeSettings, "settings"},
 		{schema.ChangePosition, "position"},
 	} {
 		if k.Is(p.k) {
@@ -381,6 +383,9 @@ func columnText(c *schema.Column) string {
 	if c.TTL != "" {
 		b.WriteString(" TTL " + string(c.TTL))
 	}
+	if len(c.Settings) > 0 {
+		b.WriteString(" SETTINGS (" + c.Settings.String() + ")")
+	}
 	return b.String()
 }
 
@@ -408,6 +413,13 @@ func clause(kw, v string) string {
 		return ""
 	}
 	return kw + " " + v
+}
+
+func refreshText(r *schema.Refresh) string {
+	if r == nil {
+		return "(no REFRESH)"
+	}
+	return "REFRESH " + r.String()
 }
 
 func targetText(q *schema.QualifiedName) string {

@@ -184,6 +184,12 @@ func changeNames(c schema.Change) (objs []schema.QualifiedName, dbs []string) {
 		dbs = append(dbs, c.D.Name)
 	case *schema.DropDatabase:
 		dbs = append(dbs, c.Name)
+	case *schema.RenameDatabase:
+		dbs = append(dbs, c.From, c.To)
+	case *schema.DetachDatabase:
+		dbs = append(dbs, c.Name)
+	case *schema.AttachDatabase:
+		dbs = append(dbs, c.Name)
 	case *schema.ModifyDatabaseComment:
 		dbs = append(dbs, c.Name)
 	case *schema.AddTable:

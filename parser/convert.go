@@ -190,6 +190,11 @@ type converter struct {
 	// colSettings are the offsets of column definitions' SETTINGS (…),
 	// which prepareCreate took out.
 	colSettings []int
+	// colSettingValues are those SETTINGS, read, by offset.
+	colSettingValues map[int]columnSettingsDef
+	// refresh is the REFRESH clause prepareCreate took out of a CREATE
+	// MATERIALIZED VIEW.
+	refresh *refreshSpan
 }
 
 // checkTypeless reads the default expressions of the columns without a
@@ -564,8 +569,8 @@ func (c *converter) drop() error {
 		name := identText(c.toks[i])
 		c.onCluster(i + 1)
 		if detach {
-			c.unsupported(0, "DETACH DATABASE is not modelled")
-			c.out.Unsupported[0].Databases = []string{name}
+			// PERMANENTLY: the server refuses it for a database.
+			c.out.Changes = append(c.out.Changes, &schema.DetachDatabase{Name: name, IfExists: ifExists})
 			return nil
 		}
 		c.out.Changes = append(c.out.Changes, &schema.DropDatabase{Name: name, IfExists: ifExists})
@@ -724,9 +729,15 @@ func (c *converter) rename() error {
 		}
 	}
 	if kind == "DATABASE" {
-		c.unsupported(0, "RENAME DATABASE is not modelled")
+		if ifExists {
+			c.unsupported(0, "RENAME DATABASE IF EXISTS is not modelled")
+			for _, p := range pairs {
+				c.out.Unsupported[0].Databases = append(c.out.Unsupported[0].Databases, p[0].Name, p[1].Name)
+			}
+			return nil
+		}
 		for _, p := range pairs {
-			c.out.Unsupported[0].Databases = append(c.out.Unsupported[0].Databases, p[0].Name, p[1].Name)
+			c.out.Changes = append(c.out.Changes, &schema.RenameDatabase{From: p[0].Name, To: p[1].Name})
 		}
 		return nil
 	}
@@ -845,7 +856,7 @@ func (c *converter) create() error {
 	restoreNumbers(st, c.orig)
 	restoreNames(st, c.names)
 	c.elems, c.comment = p.elems, p.comment
-	c.noEngine, c.colSettings = p.storage, p.colSettings
+	c.noEngine, c.colSettings, c.refresh, c.colSettingValues = p.storage, p.colSettings, p.refreshClause, p.colSettingValues
 	if err := c.checkTypeless(p.typelessExprs); err != nil {
 		return err
 	}
@@ -971,6 +982,11 @@ func (c *converter) createDatabase(st *ch.CreateDatabase) error {
 	}
 	if st.Comment != nil {
 		d.Comment = schema.Comment(unescape(st.Comment.Literal))
+	}
+	if c.word(0) == "ATTACH" && st.Engine == nil {
+		// ATTACH DATABASE without ENGINE brings back a detached database.
+		c.out.Changes = append(c.out.Changes, &schema.AttachDatabase{Name: d.Name, IfNotExists: st.IfNotExists})
+		return nil
 	}
 	c.out.Changes = append(c.out.Changes, &schema.AddDatabase{D: d, IfNotExists: st.IfNotExists})
 	if from, ok := foreignTables[d.Engine.Name]; ok {
@@ -1157,6 +1173,7 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	if err := c.addElements(t); err != nil {
 		return err
 	}
+	c.columnSettingsInto(t)
 	c.columnSettingsUnknown(name)
 	c.out.Changes = append(c.out.Changes, add)
 	return nil
@@ -1960,6 +1977,14 @@ func typeWidth(t schema.Type) int {
 		}
 	case "Point", "Ring", "LineString", "MultiLineString", "Polygon", "MultiPolygon":
 		return 8 // arrays of tuples of Float64
+	case "QBit":
+		// Bit planes of FixedString(ceil(dimension / 8)): QBit(BFloat16,
+		// 16) is Delta(2), QBit(Float64, 9) Delta(2) (ClickHouse 26.7).
+		if a := splitTypeArgs(strings.TrimSuffix(args, ")")); len(a) == 2 {
+			if n, err := strconv.Atoi(strings.TrimSpace(a[1])); err == nil && n > 0 {
+				return (n + 7) / 8
+			}
+		}
 	}
 	if strings.HasPrefix(name, "Interval") {
 		return 8 // an Interval is an Int64

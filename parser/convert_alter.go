@@ -38,6 +38,7 @@ func (c *converter) alterTable() error {
 		return err
 	}
 	ephemeral := p.ephemeral
+	c.colSettings, c.colSettingValues = p.colSettings, p.colSettingValues
 	m := &schema.ModifyTable{Name: name}
 	allData := true
 	for _, seg := range actionSegments(rest) {
@@ -54,7 +55,6 @@ func (c *converter) alterTable() error {
 		m.Changes = append(m.Changes, c.more...)
 		c.more = nil
 	}
-	c.colSettings = p.colSettings
 	c.columnSettingsUnknown(name)
 	if len(m.Changes) > 0 {
 		c.out.Changes = append(c.out.Changes, m)
@@ -113,6 +113,9 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 	}
 	switch {
 	case head == "ADD COLUMN":
+		// The server drops the SETTINGS (…) of a column ALTER ADD COLUMN
+		// adds (ClickHouse 26.7, MergeTree and Memory alike).
+		c.takeColumnSettings(seg)
 		toks, after, first := trimPlacement(seg)
 		st, err := c.parseAction(toks)
 		if err != nil {
@@ -247,6 +250,18 @@ func (c *converter) alterAction(table schema.QualifiedName, seg []sqlTok, epheme
 		}
 		return c.unsupportedAction(table, off, fmt.Errorf("unexpected %T", st)), false, nil
 	}
+	if head == "MODIFY REFRESH" {
+		r, end, err := readRefresh(c.orig, seg, 2)
+		if err != nil {
+			c.unreadable(err.off, "cannot read the REFRESH clause: "+err.msg, table)
+			return nil, false, nil
+		}
+		if end < len(seg) {
+			c.unreadable(seg[end].off, fmt.Sprintf("unexpected %q after the REFRESH clause", seg[end].text), table)
+			return nil, false, nil
+		}
+		return &schema.ModifyRefresh{To: qualifyRefresh(r, c.db)}, false, nil
+	}
 	if head == "MODIFY SQL" || head == "MODIFY DEFINER" {
 		return nil, true, nil // who runs a view's query: not modelled
 	}
@@ -333,13 +348,30 @@ func (c *converter) modifyColumn(table schema.QualifiedName, seg []sqlTok, ephem
 			mc.Kind = schema.ChangeComment
 		case "TTL":
 			mc.Kind = schema.ChangeTTL
+		case "SETTINGS":
+			mc.Kind = schema.ChangeSettings
 		default:
 			return c.unsupportedAction(table, off, fmt.Errorf("MODIFY COLUMN REMOVE %s is not modelled", toks[j+1].text)), false, nil
 		}
 		return mc, false, nil
 	}
-	if toks[j].kind == 'w' && (toks[j].upper() == "MODIFY" || toks[j].upper() == "RESET") {
-		return c.unsupportedAction(table, off, fmt.Errorf("MODIFY COLUMN %s SETTING is not modelled", toks[j].upper())), false, nil
+	if toks[j].kind == 'w' && (toks[j].upper() == "MODIFY" || toks[j].upper() == "RESET") && j+2 < len(toks) && toks[j+1].is("SETTING") {
+		ms := &schema.ModifyColumnSettings{Column: name, IfExists: ie}
+		for _, part := range splitTopLevel(toks[j+2:]) {
+			if toks[j].is("RESET") {
+				if len(part) != 1 || !part[0].isName() {
+					return c.unsupportedAction(table, off, fmt.Errorf("expected setting names after RESET SETTING")), false, nil
+				}
+				ms.Reset = append(ms.Reset, identText(part[0]))
+				continue
+			}
+			d := readColumnSettings(c.orig, name, part)
+			if !d.ok {
+				return c.unsupportedAction(table, off, fmt.Errorf("MODIFY COLUMN MODIFY SETTING: expected name = value")), false, nil
+			}
+			ms.Set = append(ms.Set, d.settings...)
+		}
+		return ms, false, nil
 	}
 	if toks[j].kind == 'w' && columnPropertyWords[toks[j].upper()] {
 		// Properties without a type: MODIFY COLUMN x DEFAULT 1 COMMENT 'c'.
@@ -363,6 +395,12 @@ func (c *converter) modifyColumn(table schema.QualifiedName, seg []sqlTok, ephem
 	col := cols[0]
 	col.Name = name
 	mc.To = col
+	if d, ok := c.takeColumnSettings(seg); ok {
+		// MODIFY COLUMN c T SETTINGS (…) replaces the column's settings;
+		// without SETTINGS it keeps them.
+		col.Settings = d.settings
+		mc.Kind |= schema.ChangeSettings
+	}
 	d := a.Column
 	if d.Type != nil {
 		mc.Kind |= schema.ChangeType

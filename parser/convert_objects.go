@@ -62,9 +62,24 @@ func (c *converter) createViewNoEngine(st *ch.CreateView) error {
 	}
 	add := c.out.Changes[len(c.out.Changes)-1].(*schema.AddView)
 	add.V.Materialized = true
+	c.setRefresh(add.V, add.Name, false)
 	c.unsupported(int(st.Pos()), "CREATE MATERIALIZED VIEW without ENGINE or TO: the inner table's engine is the server's default_table_engine", add.Name)
 	c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
 	return nil
+}
+
+// setRefresh puts the REFRESH clause the gap layer read on v; one it could
+// not read makes the view unreadable at its position. afterShip says
+// AfterShip read a REFRESH the gap layer did not take out.
+func (c *converter) setRefresh(v *schema.View, name schema.QualifiedName, afterShip bool) {
+	switch rs := c.refresh; {
+	case rs != nil && rs.err != nil:
+		c.unreadable(rs.err.off, "cannot read the REFRESH clause: "+rs.err.msg, name)
+	case rs != nil:
+		v.Refresh = qualifyRefresh(rs.r, c.db)
+	case afterShip:
+		c.unsupported(0, "REFRESH clause not read", name)
+	}
 }
 
 func (c *converter) createMaterializedView(st *ch.CreateMaterializedView, ephemeral map[string]bool) error {
@@ -82,9 +97,7 @@ func (c *converter) createMaterializedView(st *ch.CreateMaterializedView, epheme
 	if c.comment != nil {
 		v.Comment = schema.Comment(unquoteLiteral(c.comment.text))
 	}
-	if st.Refresh != nil {
-		c.unsupported(int(st.Refresh.Pos()), "refreshable materialized views are not modelled", name)
-	}
+	c.setRefresh(v, name, st.Refresh != nil)
 	orReplace := strings.EqualFold(c.word(1), "OR")
 	add := &schema.AddView{Name: name, V: v, IfNotExists: st.IfNotExists, OrReplace: orReplace}
 	schemaCols := st.TableSchema

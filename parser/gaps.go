@@ -114,6 +114,7 @@ const (
 	ConstructSystem           Construct = "SYSTEM statement"
 	ConstructInsertData       Construct = "INSERT data for the server's input format (VALUES rows without commas, map literals, FORMAT data)"
 	ConstructInsertColumns    Construct = "INSERT column list with * or a transformer"
+	ConstructRefresh          Construct = "REFRESH clause of a materialized view (several units, RANDOMIZE FOR, DEPENDS ON, SETTINGS, APPEND)"
 )
 
 // Workaround is a recognised construct at a file position.
@@ -822,6 +823,7 @@ var alterKeywordCommands = []struct {
 	{[]string{"REWRITE", "PARTS"}, ConstructAlterCommand},
 	{[]string{"MODIFY", "SQL", "SECURITY"}, ConstructSQLSecurity},
 	{[]string{"MODIFY", "DEFINER"}, ConstructSQLSecurity},
+	{[]string{"MODIFY", "REFRESH"}, ConstructRefresh},
 }
 
 // alterByCommand reads an ALTER TABLE whose prepared text AfterShip still
@@ -996,6 +998,8 @@ type prepared struct {
 	// colSettings are the offsets of the SETTINGS (…) of column
 	// definitions, which were blanked (columnSettings).
 	colSettings []int
+	// colSettingValues are those SETTINGS (…), read, by offset.
+	colSettingValues map[int]columnSettingsDef
 	// typelessExprs are the defaults of columns without a type, which
 	// were blanked.
 	typelessExprs []typelessDefault
@@ -1017,6 +1021,9 @@ type prepared struct {
 	ttls []ttlSpan
 	// settings are an ALTER's trailing SETTINGS.
 	settings []rawSetting
+	// refreshClause is the REFRESH clause of a CREATE MATERIALIZED VIEW,
+	// blanked when it could be read.
+	refreshClause *refreshSpan
 }
 
 func (p *prepared) text() string { return string(p.b) }
@@ -1469,6 +1476,7 @@ func prepareCreate(text string, toks []sqlTok) *prepared {
 	p.lambdaParams(toks)
 	p.tableQuery(toks)
 	p.dictionaryKeys(toks)
+	p.refresh(toks)
 	p.noEngine(toks)
 	p.queryClauses(toks)
 	p.sqlSecurity(toks)
@@ -1846,6 +1854,9 @@ func trailingSettings(toks []sqlTok) int {
 		case 'w':
 			if depth == 0 && t.is("QUERY") && i > 0 && toks[i-1].is("MODIFY") {
 				return -1 // the SETTINGS of MODIFY QUERY's SELECT are the query's
+			}
+			if depth == 0 && t.is("REFRESH") && i > 0 && toks[i-1].is("MODIFY") {
+				return -1 // the SETTINGS of MODIFY REFRESH are the refresh's
 			}
 			if depth == 0 && t.upper() == "SETTINGS" && i+2 < len(toks) && toks[i+2].kind == '=' {
 				return i

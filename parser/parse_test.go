@@ -347,6 +347,8 @@ var gapCases = []gapCase{
 	{"dictionary DEFAULT literals", "CREATE DICTIONARY d (k UInt64, v Int64 DEFAULT -1, a Array(Int64) DEFAULT [1, 2], f Float64 DEFAULT 1.5) PRIMARY KEY k SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0)", ConstructDictDefault, nil},
 	{"SQL SECURITY", "CREATE VIEW v DEFINER = default SQL SECURITY DEFINER AS SELECT 1 AS a", ConstructSQLSecurity, nil},
 	{"MODIFY SQL SECURITY", "ALTER TABLE v MODIFY SQL SECURITY INVOKER", ConstructSQLSecurity, nil},
+	{"REFRESH with RANDOMIZE FOR, DEPENDS ON, SETTINGS and APPEND", "CREATE MATERIALIZED VIEW v REFRESH EVERY 1 HOUR 30 MINUTE OFFSET 5 MINUTE RANDOMIZE FOR 1 MINUTE DEPENDS ON a, db.b SETTINGS refresh_retries = 2 APPEND TO t AS SELECT 1 AS x", ConstructRefresh, nil},
+	{"MODIFY REFRESH", "ALTER TABLE v MODIFY REFRESH AFTER 90 SECOND SETTINGS refresh_retries = 1", ConstructRefresh, nil},
 	{"INTERVAL unit abbreviation", "CREATE TABLE t (d DateTime, e DateTime DEFAULT d + INTERVAL 1 + 1 SQL_TSI_DAY) ENGINE = Memory", ConstructInterval, nil},
 }
 

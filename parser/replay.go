@@ -65,6 +65,12 @@ func touched(c schema.Change) (objs []schema.QualifiedName, dbs []string) {
 		return nil, []string{c.D.Name}
 	case *schema.DropDatabase:
 		return nil, []string{c.Name}
+	case *schema.RenameDatabase:
+		return nil, []string{c.From, c.To}
+	case *schema.DetachDatabase:
+		return nil, []string{c.Name}
+	case *schema.AttachDatabase:
+		return nil, []string{c.Name}
 	case *schema.ModifyDatabaseComment:
 		return nil, []string{c.Name}
 	case *schema.TruncateDatabase:
@@ -818,6 +824,10 @@ func Footprint(sql, database string) StatementFootprint {
 		switch c := c.(type) {
 		case *schema.AddDatabase:
 			f.CreatedDatabases = append(f.CreatedDatabases, c.D.Name)
+		case *schema.RenameDatabase:
+			f.CreatedDatabases = append(f.CreatedDatabases, c.To)
+		case *schema.AttachDatabase:
+			f.CreatedDatabases = append(f.CreatedDatabases, c.Name)
 		case *schema.AddTable:
 			f.Created = append(f.Created, c.Name)
 			if c.AsTable != nil {

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"maps"
+	"slices"
 
 	"github.com/chschema/chschema/schema"
 )
@@ -306,9 +307,73 @@ func (p *prepared) columnSettings(seg []sqlTok) {
 		}
 		p.blank(seg[i].off, seg[end].end)
 		p.colSettings = append(p.colSettings, seg[i].off)
+		if p.colSettingValues == nil {
+			p.colSettingValues = map[int]columnSettingsDef{}
+		}
+		p.colSettingValues[seg[i].off] = readColumnSettings(p.orig, identText(seg[0]), seg[i+2:end])
 		p.note(ConstructColumnSettings, seg[i].off)
 		return
 	}
+}
+
+// columnSettingsDef is a column definition's SETTINGS (…) read from its
+// tokens; ok is false when a value could not be read.
+type columnSettingsDef struct {
+	column   string
+	settings schema.Settings
+	ok       bool
+}
+
+// readColumnSettings reads "name = value, …" (toks, inside the brackets)
+// with values as the server prints them ('5' stays a string, 0x10 is 16).
+func readColumnSettings(src, column string, toks []sqlTok) columnSettingsDef {
+	d := columnSettingsDef{column: column}
+	for _, seg := range splitTopLevel(toks) {
+		if len(seg) < 3 || !seg[0].isName() || seg[1].kind != '=' {
+			return d
+		}
+		v, ok := formatExprText(src[seg[2].off:seg[len(seg)-1].end], "")
+		if !ok {
+			return d
+		}
+		d.settings = append(d.settings, schema.Setting{Name: identText(seg[0]), Value: schema.Expr(v)})
+	}
+	d.ok = len(d.settings) > 0
+	return d
+}
+
+// columnSettingsInto puts the SETTINGS (…) of a CREATE TABLE's column
+// definitions on t's columns, as the server stores them; what cannot be
+// read or placed stays uncertain (columnSettingsUnknown).
+func (c *converter) columnSettingsInto(t *schema.Table) {
+	var rest []int
+	for _, off := range c.colSettings {
+		d := c.colSettingValues[off]
+		col, found := t.Column(d.column)
+		if !d.ok || !found {
+			rest = append(rest, off)
+			continue
+		}
+		col.Settings = d.settings
+	}
+	c.colSettings = rest
+}
+
+// takeColumnSettings takes the readable SETTINGS (…) of a column
+// definition within seg (an ALTER command) out of c.colSettings, and
+// returns them.
+func (c *converter) takeColumnSettings(seg []sqlTok) (columnSettingsDef, bool) {
+	if len(seg) == 0 {
+		return columnSettingsDef{}, false
+	}
+	from, to := seg[0].off, seg[len(seg)-1].end
+	for i, off := range c.colSettings {
+		if d := c.colSettingValues[off]; off >= from && off < to && d.ok {
+			c.colSettings = slices.Delete(c.colSettings, i, i+1)
+			return d, true
+		}
+	}
+	return columnSettingsDef{}, false
 }
 
 // columnSettingsUnknown makes a table (or view) whose column definitions

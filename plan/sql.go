@@ -251,6 +251,13 @@ func (g *generator) alterView(mt *schema.ModifyTable, f, t *schema.View) {
 			actions = append(actions, "MODIFY QUERY "+string(c.Query))
 		case *schema.ModifyComment:
 			actions = append(actions, "MODIFY COMMENT "+schema.QuoteString(string(c.Comment)))
+		case *schema.ModifyRefresh:
+			if c.From == nil || c.To == nil || c.From.Append != c.To.Append {
+				// The server cannot add or remove a refresh, or APPEND.
+				recreate = append(recreate, "its REFRESH clause is added, removed, or changes APPEND")
+			} else {
+				actions = append(actions, "MODIFY REFRESH "+c.To.String())
+			}
 		case *schema.ModifyViewTarget:
 			recreate = append(recreate, "its TO table changes")
 		case *schema.ModifyViewStorage:
@@ -416,6 +423,12 @@ func modifyColumn(c *schema.ModifyColumn) (actions, destructive []string) {
 		parts = append(parts, "TTL "+string(c.To.TTL))
 		needModify = true
 	}
+	if k.Is(schema.ChangeSettings) && len(c.To.Settings) > 0 {
+		// MODIFY COLUMN c T SETTINGS (…) replaces the column's settings
+		// and keeps the rest; MODIFY SETTING would have to end the ALTER.
+		parts = append(parts, "SETTINGS ("+c.To.Settings.String()+")")
+		needModify = true
+	}
 	if needModify {
 		s := "MODIFY COLUMN " + name + " " + string(c.To.Type)
 		if len(parts) > 0 {
@@ -441,6 +454,9 @@ func modifyColumn(c *schema.ModifyColumn) (actions, destructive []string) {
 	}
 	if k.Is(schema.ChangeComment) {
 		actions = append(actions, "COMMENT COLUMN "+name+" "+schema.QuoteString(string(c.To.Comment)))
+	}
+	if k.Is(schema.ChangeSettings) && len(c.To.Settings) == 0 {
+		actions = append(actions, "MODIFY COLUMN "+name+" REMOVE SETTINGS")
 	}
 	if k.Is(schema.ChangeType) && !Widens(c.From.Type, c.To.Type) {
 		destructive = append(destructive, fmt.Sprintf("column %s changes type from %s to %s, which may lose or reject values", name, c.From.Type, c.To.Type))

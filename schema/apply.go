@@ -45,6 +45,56 @@ func (s *Schema) Apply(c Change) error {
 		}
 		s.Databases = slices.Delete(s.Databases, i, i+1)
 		return nil
+	case *RenameDatabase:
+		d, ok := s.Database(c.From)
+		if !ok {
+			return fmt.Errorf("database %s: %w", QuoteIdent(c.From), ErrNotExist)
+		}
+		if _, ok := s.Database(c.To); ok {
+			return fmt.Errorf("database %s: %w", QuoteIdent(c.To), ErrExists)
+		}
+		d.Name = c.To
+		return nil
+	case *DetachDatabase:
+		i := slices.IndexFunc(s.Databases, func(d *Database) bool { return d.Name == c.Name })
+		if i < 0 {
+			if c.IfExists {
+				return nil
+			}
+			return fmt.Errorf("database %s: %w", QuoteIdent(c.Name), ErrNotExist)
+		}
+		d := s.Databases[i]
+		if d.Engine.Name == "Memory" {
+			// A Memory database keeps no metadata: ATTACH DATABASE brings
+			// it back empty (ClickHouse 26.7).
+			d.Tables, d.Views, d.Dictionaries, d.Detached = nil, nil, nil, nil
+		}
+		s.Detached = append(s.Detached, d)
+		s.Databases = slices.Delete(s.Databases, i, i+1)
+		return nil
+	case *AttachDatabase:
+		if _, ok := s.Database(c.Name); ok {
+			if c.IfNotExists {
+				return nil
+			}
+			return fmt.Errorf("database %s: %w", QuoteIdent(c.Name), ErrExists)
+		}
+		i := slices.IndexFunc(s.Detached, func(d *Database) bool { return d.Name == c.Name })
+		if i < 0 {
+			// The server attaches what its disk holds, which the model
+			// does not know.
+			return fmt.Errorf("detached database %s: %w", QuoteIdent(c.Name), ErrNotExist)
+		}
+		d := s.Detached[i]
+		s.Detached = slices.Delete(s.Detached, i, i+1)
+		if d.Engine.Name == "" {
+			// Atomic and Ordinary databases keep their objects across
+			// DETACH, a Memory one loses them: the server's
+			// default_database_engine decided which this is.
+			d.Uncertain = append(d.Uncertain, Uncertainty{Reason: "ATTACH DATABASE of a database created without ENGINE: whether its objects survived DETACH DATABASE depends on the server's default_database_engine"})
+		}
+		s.AddDatabase(d)
+		return nil
 	case *TruncateDatabase:
 		d, ok := s.Database(c.Name)
 		if !ok {
@@ -557,9 +607,19 @@ func (s *Schema) alter(c *ModifyTable) error {
 				}
 			case *ModifyComment:
 				v.Comment = a.Comment
+			case *ModifyRefresh:
+				if v.Refresh == nil || a.To == nil {
+					return fmt.Errorf("ALTER TABLE %s MODIFY REFRESH: not a refreshable materialized view: %w", c.Name, ErrInvalid)
+				}
+				if v.Refresh.Append != a.To.Append {
+					// The server refuses: "Adding or removing APPEND is
+					// not supported".
+					return fmt.Errorf("ALTER TABLE %s MODIFY REFRESH: adding or removing APPEND: %w", c.Name, ErrInvalid)
+				}
+				v.Refresh = a.To
 			default:
 				// The server alters a materialized view only with MODIFY
-				// QUERY and MODIFY COMMENT.
+				// QUERY, MODIFY REFRESH and MODIFY COMMENT.
 				return fmt.Errorf("ALTER TABLE %s: %T on a %s: %w", c.Name, a, v.Kind(), ErrInvalid)
 			}
 		}
@@ -654,6 +714,9 @@ func (t *Table) alter(c Change) error {
 		if c.Kind.Is(ChangeTTL) {
 			col.TTL = c.To.TTL
 		}
+		if c.Kind.Is(ChangeSettings) {
+			col.Settings = c.To.Settings
+		}
 		t.Columns[i] = &col
 		if c.After != "" || c.First {
 			rest := slices.Delete(slices.Clone(t.Columns), i, i+1)
@@ -735,6 +798,30 @@ func (t *Table) alter(c Change) error {
 		if !ok && !nested && !c.IfExists {
 			return fmt.Errorf("column %s: %w", BackQuote(c.Name), ErrNotExist)
 		}
+	case *ModifyColumnSettings:
+		i := slices.IndexFunc(t.Columns, func(x *Column) bool { return x.Name == c.Column })
+		if i < 0 {
+			if c.IfExists {
+				return nil
+			}
+			return fmt.Errorf("column %s: %w", BackQuote(c.Column), ErrNotExist)
+		}
+		col := *t.Columns[i]
+		col.Settings = slices.Clone(col.Settings)
+		for _, x := range c.Set {
+			if j := slices.IndexFunc(col.Settings, func(y Setting) bool { return y.Name == x.Name }); j >= 0 {
+				col.Settings[j] = x
+			} else {
+				col.Settings = append(col.Settings, x)
+			}
+		}
+		for _, n := range c.Reset {
+			col.Settings = slices.DeleteFunc(col.Settings, func(y Setting) bool { return y.Name == n })
+		}
+		if len(col.Settings) == 0 {
+			col.Settings = nil
+		}
+		t.Columns[i] = &col
 	case *ResetSettings:
 		for _, n := range c.Names {
 			t.Settings = slices.DeleteFunc(t.Settings, func(y Setting) bool { return y.Name == n })
@@ -753,6 +840,8 @@ func (t *Table) alter(c Change) error {
 		t.Comment = c.Comment
 	case *ModifyQuery:
 		return fmt.Errorf("MODIFY QUERY on a table: %w", ErrInvalid)
+	case *ModifyRefresh:
+		return fmt.Errorf("MODIFY REFRESH on a table: %w", ErrInvalid)
 	case *MarkUncertain:
 		t.MarkUncertain(c.Reason)
 	default:

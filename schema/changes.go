@@ -14,6 +14,22 @@ type (
 		D           *Database
 		IfNotExists bool
 	}
+	// RenameDatabase is RENAME DATABASE From TO To. The objects move with
+	// the database; what they name (a view's TO table and query, DEPENDS
+	// ON, a dictionary's source) stays as written, as the server keeps it.
+	RenameDatabase struct{ From, To string }
+	// DetachDatabase is DETACH DATABASE: the server lists neither the
+	// database nor its objects until ATTACH DATABASE brings them back.
+	DetachDatabase struct {
+		Name     string
+		IfExists bool
+	}
+	// AttachDatabase is ATTACH DATABASE name without ENGINE: it brings
+	// back a database DETACH DATABASE took away, with its objects.
+	AttachDatabase struct {
+		Name        string
+		IfNotExists bool
+	}
 	// DropDatabase is DROP DATABASE.
 	DropDatabase struct {
 		Name     string
@@ -166,6 +182,7 @@ const (
 	ChangeCodec
 	ChangeComment
 	ChangeTTL
+	ChangeSettings
 )
 
 // Is reports whether k includes c.
@@ -218,6 +235,15 @@ type (
 type (
 	// ModifyTTL is MODIFY TTL; REMOVE TTL is a ModifyTTL with an empty TTL.
 	ModifyTTL struct{ TTL TTL }
+	// ModifyColumnSettings is MODIFY COLUMN c MODIFY SETTING a = 1 (Set)
+	// or RESET SETTING a (Reset): a set setting replaces the column's of
+	// that name in place, or is appended; a reset one is removed.
+	ModifyColumnSettings struct {
+		Column   string
+		Set      Settings
+		Reset    []string
+		IfExists bool
+	}
 	// ModifySettings is MODIFY SETTING a = 1, b = 2.
 	ModifySettings struct{ Settings Settings }
 	// ResetSettings is RESET SETTING a, b.
@@ -235,6 +261,10 @@ type (
 		Query   Expr
 		Columns []*Column
 	}
+	// ModifyRefresh is MODIFY REFRESH on a refreshable materialized view:
+	// To replaces the whole clause. From is the clause it replaces, when a
+	// diff reports it.
+	ModifyRefresh struct{ From, To *Refresh }
 )
 
 // Functions.
@@ -262,6 +292,9 @@ type MarkUncertain struct {
 
 func (*AddDatabase) change()           {}
 func (*DropDatabase) change()          {}
+func (*RenameDatabase) change()        {}
+func (*DetachDatabase) change()        {}
+func (*AttachDatabase) change()        {}
 func (*ModifyDatabaseComment) change() {}
 func (*TruncateDatabase) change()      {}
 func (*AddTable) change()              {}
@@ -291,6 +324,8 @@ func (*ModifyOrderBy) change()         {}
 func (*ModifySampleBy) change()        {}
 func (*ModifyComment) change()         {}
 func (*ModifyQuery) change()           {}
+func (*ModifyRefresh) change()         {}
+func (*ModifyColumnSettings) change()  {}
 func (*AddFunction) change()           {}
 func (*DropFunction) change()          {}
 func (*MarkUncertain) change()         {}

@@ -25,6 +25,14 @@ type CreateParser interface {
 	ParseCreate(query string) (Change, error)
 }
 
+// RefreshParser reads the REFRESH clause of a CREATE MATERIALIZED VIEW as
+// the server prints it (create_table_query): nil when the view has none.
+// ReadLive reads refreshable views with it when LiveOptions.Parser
+// implements it; the parser package's does.
+type RefreshParser interface {
+	ParseRefresh(query string) (*Refresh, error)
+}
+
 // Inspector reads a live schema. Drift detection compares what it returns
 // with the expected schema; LiveReader is the one over the system tables.
 type Inspector interface {

@@ -272,6 +272,8 @@ type liveTable struct {
 	obj Object
 	// colTTL are the column TTLs, which system.columns lacks.
 	colTTL map[string]Expr
+	// colSettings are the columns' own SETTINGS, which it lacks too.
+	colSettings map[string]Settings
 	// indexExprs are the index expressions of the definition (see
 	// ParsedDefinition.IndexExprs).
 	indexExprs map[string]Expr
@@ -509,6 +511,7 @@ func (in *liveReader) buildObjects(trs []*tableRow) {
 				v.MarkUncertain(Uncertainty{Reason: r.engine + " is not modelled"})
 			}
 			if v.Materialized {
+				in.refresh(v, r.create)
 				if r.targetDB == "" && r.target == "" {
 					r.targetDB, r.target = mvTargetFromCreate(r.create, r.db)
 				}
@@ -534,6 +537,7 @@ func (in *liveReader) buildObjects(trs []*tableRow) {
 			t.Storage, t.Constraints, lt.colTTL = in.tableParts(t, r)
 			if r.def != nil && r.def.Parsed != nil && r.def.Parsed.Err == "" {
 				lt.indexExprs = r.def.Parsed.IndexExprs
+				lt.colSettings = r.def.Parsed.ColumnSettings
 			}
 			t.PartitionBy = PartitionBy(r.partition)
 			t.OrderBy = OrderBy(r.sorting)
@@ -563,6 +567,25 @@ func (in *liveReader) buildObjects(trs []*tableRow) {
 		}
 		mv.v.MarkUncertain(Uncertainty{Reason: "inner table " + mv.inner.String() + " not found"})
 	}
+}
+
+// refresh reads the REFRESH clause of a materialized view from its
+// create_table_query; one it cannot read makes the view uncertain.
+func (in *liveReader) refresh(v *View, create string) {
+	if !strings.Contains(create, " REFRESH ") {
+		return // the server prints the clause right after the name
+	}
+	rp, ok := in.parser.(RefreshParser)
+	if !ok {
+		v.MarkUncertain(Uncertainty{Reason: "the REFRESH clause is read only with a parser"})
+		return
+	}
+	r, err := rp.ParseRefresh(create)
+	if err != nil {
+		v.MarkUncertain(Uncertainty{Reason: "REFRESH clause not understood: " + err.Error()})
+		return
+	}
+	v.Refresh = r
 }
 
 // parseDefinitions runs the parser over the definitions of tables and
@@ -703,6 +726,12 @@ func (in *liveReader) parse(r *tableRow) *ParsedDefinition {
 			p.IndexExprs[ix.Name] = ix.Expr
 		}
 		for _, col := range t.Columns {
+			if len(col.Settings) > 0 {
+				if p.ColumnSettings == nil {
+					p.ColumnSettings = map[string]Settings{}
+				}
+				p.ColumnSettings[col.Name] = col.Settings
+			}
 			if col.TTL != "" {
 				if p.ColumnTTL == nil {
 					p.ColumnTTL = map[string]Expr{}
@@ -824,6 +853,9 @@ func (in *liveReader) buildColumns() {
 			continue
 		}
 		c := &Column{Name: r.name, Type: Type(r.typ), Codec: Codec(r.codec), Comment: Comment(r.comment), TTL: ttls[r.name]}
+		if lastObj.colSettings != nil {
+			c.Settings = lastObj.colSettings[r.name]
+		}
 		if r.kind != "" {
 			c.Default = &ColumnDefault{Kind: DefaultKind(r.kind), Expr: Expr(r.expr)}
 			if c.Default.Kind == Ephemeral && IsTypeDefault(c.Default.Expr) {

@@ -71,6 +71,9 @@ type ParsedDefinition struct {
 	PrimaryKey  PrimaryKey      `json:"primary_key,omitempty"`
 	Constraints []*Constraint   `json:"constraints,omitempty"`
 	ColumnTTL   map[string]Expr `json:"column_ttl,omitempty"`
+	// ColumnSettings are the columns' own SETTINGS (…), which
+	// system.columns lacks.
+	ColumnSettings map[string]Settings `json:"column_settings,omitempty"`
 	// IndexExprs are the skipping indexes' expressions as the definition
 	// writes them: system.data_skipping_indices.expr has an ALIAS column
 	// replaced by its expression.

@@ -177,6 +177,9 @@ func RenderColumn(c *Column) string {
 	if c.TTL != "" {
 		s += " TTL " + string(c.TTL)
 	}
+	if len(c.Settings) > 0 {
+		s += " SETTINGS (" + c.Settings.String() + ")"
+	}
 	return s
 }
 
@@ -275,9 +278,9 @@ func RenderView(v *View) string {
 	case !v.Materialized:
 		s = "CREATE VIEW " + v.ObjectName().String()
 	case v.To != nil:
-		s = "CREATE MATERIALIZED VIEW " + v.ObjectName().String() + " TO " + v.To.String()
+		s = "CREATE MATERIALIZED VIEW " + v.ObjectName().String() + renderRefresh(v.Refresh) + " TO " + v.To.String()
 	default:
-		s = "CREATE MATERIALIZED VIEW " + v.ObjectName().String()
+		s = "CREATE MATERIALIZED VIEW " + v.ObjectName().String() + renderRefresh(v.Refresh)
 		if v.Storage != nil && len(v.Columns) > 0 {
 			var cols []string
 			for _, c := range v.Columns {
@@ -294,6 +297,14 @@ func RenderView(v *View) string {
 		s += " COMMENT " + QuoteString(string(v.Comment))
 	}
 	return s
+}
+
+// renderRefresh returns " REFRESH clause" for a refreshable view, else "".
+func renderRefresh(r *Refresh) string {
+	if r == nil {
+		return ""
+	}
+	return " REFRESH " + r.String()
 }
 
 // RenderDictionary returns CREATE DICTIONARY for x.

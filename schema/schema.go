@@ -16,6 +16,10 @@ import (
 type Schema struct {
 	Databases []*Database `json:"databases"`
 	Functions []*Function `json:"functions,omitempty"`
+	// Detached holds the databases DETACH DATABASE took away, with their
+	// objects, which ATTACH DATABASE brings back. The server does not list
+	// them in system.databases.
+	Detached []*Database `json:"-"`
 }
 
 // New returns an empty schema.
@@ -494,6 +498,9 @@ type Column struct {
 	Comment Comment        `json:"comment,omitempty"`
 	// TTL is the column TTL expression.
 	TTL Expr `json:"ttl,omitempty"`
+	// Settings are the column's own SETTINGS (max_compress_block_size, …),
+	// in the order the server prints them.
+	Settings Settings `json:"settings,omitempty"`
 }
 
 func findColumn(cs []*Column, name string) (*Column, bool) {
@@ -547,6 +554,9 @@ type View struct {
 	To *QualifiedName `json:"to,omitempty"`
 	// Storage is the inner table of a materialized view without TO.
 	Storage *Storage `json:"storage,omitempty"`
+	// Refresh is the schedule of a refreshable materialized view; nil for
+	// any other view.
+	Refresh *Refresh `json:"refresh,omitempty"`
 	// Columns are the view's columns, as system.columns reports them. In a
 	// model built offline they are nil when they cannot be known without the
 	// server's type inference (anything but plain columns, * and count() of
@@ -556,6 +566,65 @@ type View struct {
 	Query     Expr          `json:"query"`
 	Comment   Comment       `json:"comment,omitempty"`
 	Uncertain []Uncertainty `json:"uncertain,omitempty"`
+}
+
+// Refresh is the REFRESH clause of a refreshable materialized view, in the
+// form the server stores it (system.tables.create_table_query): intervals
+// are normalised ("90 MINUTE" is "1 HOUR 30 MINUTE", "1 QUARTER" is
+// "3 MONTH") and DEPENDS ON names are qualified.
+type Refresh struct {
+	// Kind is EVERY or AFTER.
+	Kind string `json:"kind"`
+	// Interval, Offset and RandomizeFor are intervals as the server prints
+	// them; Offset and RandomizeFor are empty when not written.
+	Interval     string `json:"interval"`
+	Offset       string `json:"offset,omitempty"`
+	RandomizeFor string `json:"randomize_for,omitempty"`
+	// DependsOn are the views of DEPENDS ON, qualified.
+	DependsOn []QualifiedName `json:"depends_on,omitempty"`
+	// Settings are the refresh settings (refresh_retries, …), as written.
+	Settings Settings `json:"settings,omitempty"`
+	// Append says the refresh appends to the target rather than replacing
+	// its rows.
+	Append bool `json:"append,omitempty"`
+}
+
+// String renders the clause as the server prints it, without the keyword
+// REFRESH: "EVERY 1 DAY OFFSET 2 HOUR APPEND".
+func (r *Refresh) String() string {
+	if r == nil {
+		return ""
+	}
+	s := r.Kind + " " + r.Interval
+	if r.Offset != "" {
+		s += " OFFSET " + r.Offset
+	}
+	if r.RandomizeFor != "" {
+		s += " RANDOMIZE FOR " + r.RandomizeFor
+	}
+	if len(r.DependsOn) > 0 {
+		names := make([]string, len(r.DependsOn))
+		for i, n := range r.DependsOn {
+			names[i] = n.String()
+		}
+		s += " DEPENDS ON " + strings.Join(names, ", ")
+	}
+	if len(r.Settings) > 0 {
+		s += " SETTINGS " + r.Settings.String()
+	}
+	if r.Append {
+		s += " APPEND"
+	}
+	return s
+}
+
+// Equal reports whether r and o are the same clause (both nil: neither view
+// refreshes).
+func (r *Refresh) Equal(o *Refresh) bool {
+	if r == nil || o == nil {
+		return r == o
+	}
+	return r.String() == o.String()
 }
 
 // Column returns the column called name.

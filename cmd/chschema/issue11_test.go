@@ -314,9 +314,9 @@ CREATE TABLE t2 (a UInt8) ENGINE = MergeTree ORDER BY a;`
 // TestUnreadableIsVisible: what the model cannot follow is shown, never
 // silently left out (issue 11: a database named 01681_db was never read,
 // and diff said "no drift"). A database created with a name that starts
-// with a digit is now read and compared; a RENAME DATABASE, which the
-// model does not follow, makes both databases unverified instead of a
-// false drift or a database never read.
+// with a digit is now read and compared; a RENAME DATABASE, which made
+// both databases unverified, is now followed: the renamed database is
+// compared (TestDatabaseRenameDetachDrift reports drift in it).
 func TestUnreadableIsVisible(t *testing.T) {
 	db := chtest.New(t)
 	a, b, digits := db.Name+"_a", db.Name+"_b", "01681_"+db.Name
@@ -331,8 +331,7 @@ func TestUnreadableIsVisible(t *testing.T) {
 		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
 	}
 	code, out, errOut := runCmd(t, append(base, "diff", "--no-cache")...)
-	if code != 0 || !strings.HasSuffix(out, "no drift; 2 unverified\n") || !strings.Contains(out, "database "+a+":") ||
-		!strings.Contains(out, "table "+b+".t:") || !strings.Contains(out, "0002_m.sql:4:1") {
+	if code != 0 || out != "no drift\n" {
 		t.Fatalf("diff: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 	execAll(t, db, "ALTER TABLE `"+digits+"`.`02725_cnf` ADD COLUMN hand UInt8")

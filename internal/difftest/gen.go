@@ -150,6 +150,15 @@ type state struct {
 	// stmtFixture counts the inventory's fixture tables created
 	// (genStatementForm).
 	stmtFixture int
+	// detached are the databases DETACH DATABASE took away, with their
+	// objects, for ATTACH DATABASE to bring back.
+	detached []detachedDB
+}
+
+// detachedDB is a detached database and its objects.
+type detachedDB struct {
+	db      *gdb
+	objects []*gobj
 }
 
 // gdb is a database: the session's (ref ${db}) or one the case created.
@@ -184,6 +193,9 @@ type gobj struct {
 	ttl         bool
 	settings    []string
 	dictKey     []string
+	// refresh is "append" or "replace" for a refreshable materialized
+	// view, "" for any other object.
+	refresh string
 	// readers are objects that read this one (views, dictionaries).
 	readers int
 	// slow says reading it may never end or wait on an outside system

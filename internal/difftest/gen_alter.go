@@ -1,6 +1,7 @@
 package difftest
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -146,6 +147,28 @@ var alterCmds = map[string]func(g *Gen, o *gobj) (alterCmd, bool){
 				x.name = to
 			}
 		}}, true
+	},
+	"column-settings": func(g *Gen, o *gobj) (alterCmd, bool) {
+		var cs []*gcol
+		for _, c := range o.cols {
+			if c.kind != "ALIAS" && c.kind != "EPHEMERAL" && !o.key[c.name] {
+				cs = append(cs, c)
+			}
+		}
+		if len(cs) == 0 {
+			return alterCmd{}, false
+		}
+		c := pick(g, cs)
+		head := "MODIFY COLUMN " + g.ident(c.name) + " "
+		switch g.intn(4) {
+		case 0:
+			return alterCmd{sql: head + "MODIFY SETTING " + g.columnSettings()}, true
+		case 1:
+			return alterCmd{sql: head + "RESET SETTING " + pick(g, columnSettingNames)}, true
+		case 2:
+			return alterCmd{sql: head + "REMOVE SETTINGS"}, true
+		}
+		return alterCmd{sql: head + c.t.sql + " SETTINGS (" + g.columnSettings() + ")"}, true
 	},
 	"comment-column": func(g *Gen, o *gobj) (alterCmd, bool) {
 		if len(o.cols) == 0 {
@@ -468,6 +491,56 @@ func genDropDatabase(g *Gen) (Stmt, bool) {
 	return Stmt{SQL: "DROP DATABASE " + g.oneOf("", "IF EXISTS ") + g.dbRef(d) + g.oneOf("", " SYNC"), apply: func(s *state) {
 		s.dbs = slices.DeleteFunc(s.dbs, func(x *gdb) bool { return x == d })
 		s.objects = slices.DeleteFunc(s.objects, func(o *gobj) bool { return o.db == d })
+	}}, true
+}
+
+// genRenameDatabase renames a database the case made: its objects move
+// with it, and what they name stays as written.
+func genRenameDatabase(g *Gen) (Stmt, bool) {
+	var ds []*gdb
+	for _, d := range g.st.dbs[1:] {
+		if d.engine == "Atomic" {
+			ds = append(ds, d)
+		}
+	}
+	if len(ds) == 0 {
+		return Stmt{}, false
+	}
+	d := pick(g, ds)
+	name := fmt.Sprintf("%s_d%d", DBVar, g.fresh)
+	g.fresh++
+	return Stmt{SQL: "RENAME DATABASE " + g.dbRef(d) + " TO " + name, apply: func(*state) { d.ref = name }}, true
+}
+
+// genDetachDatabase detaches a database the case made, with its objects.
+func genDetachDatabase(g *Gen) (Stmt, bool) {
+	if len(g.st.dbs) < 2 {
+		return Stmt{}, false
+	}
+	d := pick(g, g.st.dbs[1:])
+	return Stmt{SQL: "DETACH DATABASE " + g.oneOf("", "IF EXISTS ") + g.dbRef(d), apply: func(s *state) {
+		var objs []*gobj
+		for _, o := range s.objects {
+			if o.db == d {
+				objs = append(objs, o)
+			}
+		}
+		s.dbs = slices.DeleteFunc(s.dbs, func(x *gdb) bool { return x == d })
+		s.objects = slices.DeleteFunc(s.objects, func(o *gobj) bool { return o.db == d })
+		s.detached = append(s.detached, detachedDB{d, objs})
+	}}, true
+}
+
+// genAttachDatabase brings back a detached database with its objects.
+func genAttachDatabase(g *Gen) (Stmt, bool) {
+	if len(g.st.detached) == 0 {
+		return Stmt{}, false
+	}
+	x := pick(g, g.st.detached)
+	return Stmt{SQL: "ATTACH DATABASE " + g.oneOf("", "IF NOT EXISTS ") + g.dbRef(x.db), apply: func(s *state) {
+		s.detached = slices.DeleteFunc(s.detached, func(y detachedDB) bool { return y.db == x.db })
+		s.dbs = append(s.dbs, x.db)
+		s.objects = append(s.objects, x.objects...)
 	}}, true
 }
 

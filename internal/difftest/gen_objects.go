@@ -221,6 +221,12 @@ func (g *Gen) qualifiedMaybe(o *gobj) string {
 	return g.qualified(o)
 }
 
+// genRefreshableMV makes a refreshable materialized view, into a table
+// (TO) or an inner table, with the clause's every part: intervals of
+// several units, spelt out, abbreviated or plural, OFFSET, RANDOMIZE FOR,
+// DEPENDS ON, SETTINGS, APPEND, EMPTY. A refresh without APPEND replaces
+// its target's rows with a copy of the target made when it starts (an
+// ALTER of the target during one is lost), so those periods are long.
 func genRefreshableMV(g *Gen) (Stmt, bool) {
 	target, ok := g.table(func(t *gobj) bool { return len(t.storedCols()) > 0 })
 	if !ok {
@@ -234,11 +240,134 @@ func genRefreshableMV(g *Gen) (Stmt, bool) {
 	for i, c := range tc {
 		items[i] = "defaultValueOfTypeName('" + strings.ReplaceAll(c.t.sql, "'", `\'`) + "') AS " + g.ident(c.name)
 	}
-	sql := fmt.Sprintf("CREATE MATERIALIZED VIEW %s REFRESH %s %d %s%s TO %s AS SELECT %s",
-		g.viewName(db, name), g.oneOf("EVERY", "AFTER"), g.between(1, 30), g.oneOf("SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "YEAR"),
-		g.oneOf("", " APPEND", " RANDOMIZE FOR 1 MINUTE", " OFFSET 5 MINUTE", " DEPENDS ON "+g.qualified(target)),
-		g.qualifiedMaybe(target), strings.Join(items, ", "))
-	return Stmt{SQL: sql, apply: addObject(&gobj{db: db, name: name, kind: kMV, cols: cloneCols(tc)})}, true
+	appendMode := g.chance(0.4)
+	clause := g.refreshClause(appendMode)
+	o := &gobj{db: db, name: name, kind: kMV, cols: cloneCols(tc), refresh: "replace"}
+	if appendMode {
+		o.refresh = "append"
+	}
+	var into string
+	construct := "create-refreshable-mv"
+	if g.chance(0.3) {
+		// An inner table: its engine and columns are the view's.
+		into = g.oneOf(" ENGINE = Memory", " ENGINE = MergeTree ORDER BY tuple()", " ENGINE = Log")
+		construct = "create-refreshable-mv/inner"
+	} else {
+		into = " TO " + g.qualifiedMaybe(target)
+	}
+	empty := ""
+	if g.chance(0.5) {
+		empty = " EMPTY"
+	}
+	sql := fmt.Sprintf("CREATE MATERIALIZED VIEW %s REFRESH %s%s%s AS SELECT %s",
+		g.viewName(db, name), clause, into, empty, strings.Join(items, ", "))
+	if g.chance(0.15) {
+		sql += " COMMENT " + g.stringLiteral()
+	}
+	return Stmt{SQL: sql, Construct: construct, apply: addObject(o)}, true
+}
+
+// refreshUnitSpellings are the ways the server accepts each interval unit.
+var refreshUnitSpellings = map[string][]string{
+	"SECOND":  {"SECOND", "SECONDS", "second", "s", "SS", "SQL_TSI_SECOND"},
+	"MINUTE":  {"MINUTE", "minutes", "mi", "n", "SQL_TSI_MINUTE"},
+	"HOUR":    {"HOUR", "hours", "hh", "h"},
+	"DAY":     {"DAY", "Days", "dd", "d"},
+	"WEEK":    {"WEEK", "weeks", "wk", "ww"},
+	"MONTH":   {"MONTH", "months", "mm", "m"},
+	"QUARTER": {"QUARTER", "quarters", "qq", "q"},
+	"YEAR":    {"YEAR", "years", "yy", "yyyy"},
+}
+
+// refreshInterval writes an interval of one to three units, at least an
+// hour long unless short, with numbers that the server normalises (90
+// MINUTE is 1 HOUR 30 MINUTE); zero says it may be 0 SECOND.
+func (g *Gen) refreshInterval(short, zero bool) string {
+	units := []string{"SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "QUARTER", "YEAR"}
+	var parts []string
+	n := g.between(1, 3)
+	first := g.between(2, len(units)-1) // HOUR or longer
+	if short {
+		first = 0
+	}
+	used := map[string]bool{}
+	for range n {
+		u := units[g.between(first, len(units)-1)]
+		if used[u] {
+			continue
+		}
+		used[u] = true
+		num := g.between(1, 3)
+		if g.chance(0.3) {
+			num = g.oneOf2(0, 7, 12, 24, 25, 59, 60, 61, 90, 3600, 100000)
+		}
+		if num == 0 && !zero {
+			num = 1
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", num, pick(g, refreshUnitSpellings[u])))
+	}
+	return strings.Join(parts, " ")
+}
+
+// refreshClause writes a REFRESH clause without the keyword.
+func (g *Gen) refreshClause(appendMode bool) string {
+	var b strings.Builder
+	if g.chance(0.5) {
+		// OFFSET must be shorter than the period: a year and less than a
+		// week.
+		b.WriteString("EVERY " + g.oneOf("1 YEAR", "2 YEAR", "1 year", "12 MONTH", "4 QUARTER"))
+		if g.chance(0.5) {
+			b.WriteString(fmt.Sprintf(" OFFSET %d DAY %d hh", g.between(0, 6), g.between(0, 30)))
+		}
+	} else {
+		b.WriteString("AFTER " + g.refreshInterval(appendMode && g.chance(0.3), false))
+	}
+	if g.chance(0.3) {
+		b.WriteString(" RANDOMIZE FOR " + g.refreshInterval(true, true))
+	}
+	if g.chance(0.3) {
+		var deps []string
+		for _, o := range g.objectsOf(kTable, kMV) {
+			if g.chance(0.3) {
+				deps = append(deps, g.qualifiedMaybe(o))
+			}
+		}
+		if len(deps) > 0 {
+			b.WriteString(" DEPENDS ON " + strings.Join(deps, ", "))
+		}
+	}
+	if g.chance(0.3) {
+		var sets []string
+		for _, s := range []string{"refresh_retries", "refresh_retry_initial_backoff_ms", "refresh_retry_max_backoff_ms"} {
+			if g.chance(0.5) {
+				sets = append(sets, s+" = "+g.oneOf("0", "1", "3", "'2'", "100"))
+			}
+		}
+		if len(sets) > 0 {
+			b.WriteString(" SETTINGS " + strings.Join(sets, ", "))
+		}
+	}
+	if appendMode {
+		b.WriteString(" APPEND")
+	}
+	return b.String()
+}
+
+// genModifyRefresh changes a refreshable view's schedule; the clause
+// replaces the whole one, whose APPEND it keeps (the server refuses to
+// add or remove it).
+func genModifyRefresh(g *Gen) (Stmt, bool) {
+	var vs []*gobj
+	for _, o := range g.objectsOf(kMV) {
+		if o.refresh != "" {
+			vs = append(vs, o)
+		}
+	}
+	if len(vs) == 0 {
+		return Stmt{}, false
+	}
+	v := pick(g, vs)
+	return Stmt{SQL: "ALTER TABLE " + g.ref(v) + " MODIFY REFRESH " + g.refreshClause(v.refresh == "append")}, true
 }
 
 // Dictionaries.

@@ -84,7 +84,29 @@ func (g *Gen) columnDef(c *gcol, cols []*gcol, mergeTree bool) string {
 			b.WriteString(" TTL " + g.ident(dt.name) + " + " + g.interval())
 		}
 	}
+	if c.kind != "ALIAS" && c.kind != "EPHEMERAL" && g.chance(0.06) {
+		b.WriteString(g.sp() + g.oneOf("SETTINGS", "settings") + " (" + g.columnSettings() + ")")
+	}
 	return b.String()
+}
+
+// columnSettingNames are the settings a column definition takes: ClickHouse
+// 26.7 lists them in its refusal of any other ("supported settings:
+// max_compress_block_size, min_compress_block_size").
+var columnSettingNames = []string{"max_compress_block_size", "min_compress_block_size"}
+
+// columnSettings writes one or two of them, values spelt several ways.
+func (g *Gen) columnSettings() string {
+	var parts []string
+	for _, n := range columnSettingNames {
+		if len(parts) == 0 || g.chance(0.5) {
+			parts = append(parts, n+" = "+g.oneOf("1", "4096", "0x10000", "'8192'", "1_048_576", "65536"))
+		}
+	}
+	if g.chance(0.5) {
+		slices.Reverse(parts)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // codecList is CODEC(...) with one to three codecs from the catalog.

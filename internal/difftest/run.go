@@ -82,6 +82,9 @@ func Open(dsn, database string, settings map[string]any) (driver.Conn, error) {
 type sandbox struct {
 	db, fn string
 	conn   driver.Conn
+	// detached are the databases a DETACH DATABASE of the case took away:
+	// close attaches them to drop them.
+	detached []string
 }
 
 func (r *Runner) newSandbox(ctx context.Context) (*sandbox, error) {
@@ -102,6 +105,9 @@ func (r *Runner) close(ctx context.Context, s *sandbox) {
 	s.conn.Close()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
+	for _, n := range s.detached {
+		_ = r.admin.Exec(ctx, "ATTACH DATABASE IF NOT EXISTS `"+n+"`")
+	}
 	for _, q := range []string{
 		"SELECT name FROM system.databases WHERE startsWith(name, {p:String}) ORDER BY length(name) DESC",
 		"SELECT name FROM system.functions WHERE origin = 'SQLUserDefined' AND startsWith(name, {p:String})",
@@ -142,6 +148,9 @@ func (r *Runner) exec(ctx context.Context, sb *sandbox, st Stmt) error {
 	sql := st.SQL
 	start := time.Now()
 	err := sb.conn.Exec(ctx, Substitute(sql, sb.db, sb.fn))
+	if rest, ok := strings.CutPrefix(Substitute(sql, sb.db, sb.fn), "DETACH DATABASE "); ok && err == nil {
+		sb.detached = append(sb.detached, strings.Trim(strings.TrimPrefix(rest, "IF EXISTS "), "`"))
+	}
 	if d := time.Since(start); d > 2*time.Second {
 		r.Stats.mu.Lock()
 		r.Stats.Slow = append(r.Stats.Slow, fmt.Sprintf("%.1fs %s (%v)", d.Seconds(), sql, err))

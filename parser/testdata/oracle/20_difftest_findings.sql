@@ -569,3 +569,7 @@ ALTER TABLE dtf_kw_alter DROP INDEX WITH;
 ALTER TABLE dtf_kw_alter ADD INDEX SELECT c41 TYPE minmax;
 CREATE DICTIONARY dtf_constraint_attr (constraint String, `a 106` Float64, index UInt8, projection UInt8) PRIMARY KEY `constraint` SOURCE(NULL()) LAYOUT(COMPLEX_KEY_HASHED()) LIFETIME(0);
 CREATE TABLE dtf_partition_join (`JOIN` Int32, c56 Decimal(44, 37) EPHEMERAL, c String) ENGINE = SummingMergeTree PARTITION BY JOIN ORDER BY tuple();
+
+-- model2 run: Delta on a QBit takes the width of its bit planes,
+-- FixedString(ceil(dimension / 8)), whatever the element type.
+CREATE TABLE dtf_qbit_codecs (a QBit(BFloat16, 16) CODEC(Delta, LZ4), b QBit(Float32, 1) CODEC(Delta, LZ4), c QBit(Float64, 9) CODEC(Delta, LZ4), e QBit(Float64, 32) CODEC(Delta, LZ4)) ENGINE = MergeTree ORDER BY tuple();
