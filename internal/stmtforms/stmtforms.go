@@ -278,7 +278,7 @@ var Forms = []Form{
 	{"DROP", "DROP TABLE IF EXISTS ${db}.t2, ${db}.t4 SYNC", true, Modelled},
 	{"CREATE DATABASE", "CREATE DATABASE IF NOT EXISTS ${db}_other ENGINE = Atomic COMMENT 'c'", true, Modelled},
 	{"ALTER DATABASE", "ALTER DATABASE ${db}_other MODIFY COMMENT 'd'", true, Modelled},
-	{"DETACH DATABASE", "DETACH DATABASE ${db}_other", false, Uncertain},
+	{"DETACH DATABASE", "DETACH DATABASE ${db}_other", false, Modelled},
 	{"ATTACH DATABASE", "ATTACH DATABASE ${db}_att ENGINE = Atomic", false, Modelled},
 	{"DROP DATABASE", "DROP DATABASE IF EXISTS ${db}_other SYNC", true, Modelled},
 	{"CREATE FUNCTION", "CREATE FUNCTION ${db}_f AS (a) -> a + 1", true, Modelled},
