@@ -831,6 +831,10 @@ func (c *converter) create() error {
 			c.primaryKey = c.keyList([]ch.Expr{k})
 		}
 	}
+	if c.primaryKey == "" && len(p.colPrimary) > 0 {
+		// a String PRIMARY KEY, b String PRIMARY KEY: PRIMARY KEY (a, b).
+		c.primaryKey = strings.Join(p.colPrimary, ", ")
+	}
 	switch st := st.(type) {
 	case *ch.CreateDatabase:
 		return c.createDatabase(st)

@@ -982,6 +982,9 @@ type prepared struct {
 	// typelessExprs are the defaults of columns without a type, which
 	// were blanked.
 	typelessExprs []typelessDefault
+	// colPrimary are the columns whose definitions say PRIMARY KEY, in
+	// order, quoted: the table's primary key.
+	colPrimary []string
 	// storage is the span of the storage clauses of a CREATE TABLE or a
 	// materialized view without ENGINE, which were blanked.
 	storage *[2]int
@@ -1931,6 +1934,8 @@ func (p *prepared) createElements(toks []sqlTok) {
 					kwCols[identText(seg[0])] = true
 				}
 				p.columnSettings(seg)
+				seg = p.columnPrimaryKey(seg)
+				seg = p.nullModifier(seg)
 				if !p.typeless(seg, 1) {
 					p.blankType(seg, 1)
 				}

@@ -1,0 +1,27 @@
+-- Held-out corpora, fourth round (issue 11, /work/corpora FINDINGS.md F46-):
+-- ClickHouse stateless tests no earlier round had seen.
+
+-- F46: a column definition's own PRIMARY KEY (ClickHouse test 02811): the
+-- server collects the columns so marked, in order, into the table's PRIMARY
+-- KEY, and the sorting key when there is no ORDER BY. lint rejected it.
+CREATE TABLE c21_pk_one (a String PRIMARY KEY, b String, c String) ENGINE = MergeTree;
+CREATE TABLE c21_pk_two (a String PRIMARY KEY, b String PRIMARY KEY, c String) ENGINE = MergeTree;
+CREATE TABLE c21_pk_tail (a String, b String COMMENT 'b' PRIMARY KEY, c String CODEC(ZSTD) PRIMARY KEY) ENGINE = ReplacingMergeTree;
+CREATE TABLE c21_pk_order (a String PRIMARY KEY, b String, c String) ENGINE = MergeTree ORDER BY (a, b, c);
+CREATE TABLE c21_pk_default (a UInt32 DEFAULT 1 PRIMARY KEY, `b c` Int8 PRIMARY KEY) ENGINE = MergeTree;
+
+-- F47: NULL or NOT NULL after a column's default expression (ClickHouse
+-- test 02302): the server reads it as if it stood after the type. On a
+-- column without a type the server infers the type, Nullable with NULL.
+CREATE TABLE c21_null_after (a Int32 DEFAULT 1 NULL, b Int32 DEFAULT 1 NOT NULL, c String MATERIALIZED 'x' NULL COMMENT 'c', d Nullable(Int8) DEFAULT NULL, e Int8 ALIAS a + 1   NOT NULL, f Int8 DEFAULT a IS NULL) ENGINE = Memory;
+-- expect-unsupported
+CREATE TABLE c21_null_typeless (a NULL DEFAULT 1, b NOT NULL DEFAULT 1, c DEFAULT 1 NULL, d DEFAULT 'x' NOT NULL COMMENT 'd') ENGINE = Memory;
+ALTER TABLE c21_null_after ADD COLUMN g Int32 NULL DEFAULT 2;
+
+-- F48: CAST(x AS Enum8(…)) in a view's query or a column's default: the gap
+-- layer's dummy Enum value list (AfterShip reads only some) leaked into the
+-- formatted expression (ClickHouse test 00584): false drift.
+CREATE TABLE c21_enum_src (str String, key Enum8('A' = 0, 'B' = 1, 'ALL' = 2), a Int64) ENGINE = Memory;
+CREATE VIEW c21_enum_view AS SELECT str, key FROM c21_enum_src UNION ALL SELECT str AS str, CAST('ALL' AS Enum8('A' = 0, 'B' = 1, 'ALL' = 2)) AS key FROM c21_enum_src;
+CREATE VIEW c21_enum_view2 AS SELECT CAST(str AS Nullable(Enum16('x'=-1,'y'   =  2))) AS e, 'B'::Enum8('A' = 0, 'B' = 1) AS f, CAST(a, 'Enum8(\'q\' = 1)') AS g FROM c21_enum_src;
+CREATE TABLE c21_enum_default (s String, e Enum8('a' = 1, 'b' = 2) DEFAULT CAST(s AS Enum8('a'=1,'b'=2)), m Array(Enum8('a' = 1)) MATERIALIZED CAST([s] AS Array(Enum8('a' = 1)))) ENGINE = Memory;
