@@ -138,6 +138,23 @@ func collectProbes(expected, live *schema.Schema) []probe {
 		expr(string(e.SampleBy), string(l.SampleBy), func(v string) { e.SampleBy = schema.SampleBy(v) })
 		expr(string(e.TTL), string(l.TTL), func(v string) { e.TTL = schema.TTL(v) })
 	}
+	// evalEngine has the server evaluate the engine arguments it evaluated
+	// when it created the table (File(upper('tsv')), Merge('',
+	// lower('A')), URL(concat(…))), where the live table has a literal.
+	evalEngine := func(e *schema.Engine, l schema.Engine) {
+		if e.Name != l.Name || len(e.Params) != len(l.Params) {
+			return
+		}
+		for i := range e.Params {
+			p := &e.Params[i]
+			if !e.EvaluatedArg(i) || !isCall(string(*p)) || isCall(string(l.Params[i])) || string(*p) == string(l.Params[i]) {
+				continue
+			}
+			v := string(*p)
+			ps = append(ps, probe{sql: "concat(toTypeName(" + v + "), '\\0', toString(" + v + "))", eval: true,
+				set: func(v string) { *p = schema.Expr(v) }})
+		}
+	}
 	for _, ed := range expected.Databases {
 		ld, ok := live.Database(ed.Name)
 		if !ok || ed.UncertainWhole() {
@@ -150,6 +167,7 @@ func collectProbes(expected, live *schema.Schema) []probe {
 			}
 			columns(et.Columns, lt.Columns)
 			storage(&et.Storage, &lt.Storage)
+			evalEngine(&et.Storage.Engine, lt.Storage.Engine)
 			for _, ei := range et.Indexes {
 				if li, ok := lt.Index(ei.Name); ok {
 					expr(string(ei.Expr), string(li.Expr), func(v string) { ei.Expr = schema.Expr(v) })
@@ -218,10 +236,19 @@ func isCall(v string) bool {
 }
 
 // MarkServerEvaluated marks uncertain the dictionaries of s whose source
-// has an argument the server evaluates (a function call), for a comparison
-// without a server to evaluate it (diff --offline-from).
+// has an argument the server evaluates (a function call), and the tables
+// whose engine has one (Engine.EvaluatedArg), for a comparison without a
+// server to evaluate it (diff --offline-from).
 func MarkServerEvaluated(s *schema.Schema) {
 	for _, d := range s.Databases {
+		for _, t := range d.Tables {
+			for i, p := range t.Storage.Engine.Params {
+				if t.Storage.Engine.EvaluatedArg(i) && isCall(string(p)) {
+					t.MarkUncertain(schema.Uncertainty{Reason: "ENGINE argument " + string(p) + " is evaluated by the server, and no server is at hand"})
+					break
+				}
+			}
+		}
 		for _, x := range d.Dictionaries {
 			for _, p := range x.Source.Params {
 				if isCall(string(p.Value)) {

@@ -979,14 +979,25 @@ func (c *converter) engine(e *ch.EngineExpr) schema.Engine {
 	if e.Params != nil {
 		if e.Params.Items != nil {
 			for i, p := range e.Params.Items.Items {
+				// The server evaluates some arguments in the statement's
+				// session: currentDatabase() there is its database (issue
+				// 11 F49; drift.Canonicalize has the server evaluate the
+				// rest).
+				fold := c.fmt.foldCurrentDatabase
+				c.fmt.foldCurrentDatabase = fold || en.EvaluatedArg(i)
 				if nameArg(e.Name, i) {
 					en.Params = append(en.Params, schema.Expr(c.nameLiteral(p)))
-					continue
+				} else {
+					en.Params = append(en.Params, schema.Expr(c.fmt.expr(p)))
 				}
-				en.Params = append(en.Params, schema.Expr(c.fmt.expr(p)))
+				c.fmt.foldCurrentDatabase = fold
 			}
 			hideSecrets(&en, e.Params.Items.Items)
 		}
+	}
+	if en.Name == "Merge" && len(en.Params) > 0 && en.Params[0] == "''" && c.fmt.Database != "" {
+		// Merge('', regexp): the server stores the current database.
+		en.Params[0] = schema.Expr(schema.QuoteString(c.fmt.Database))
 	}
 	return en
 }

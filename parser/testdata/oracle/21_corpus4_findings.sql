@@ -25,3 +25,14 @@ CREATE TABLE c21_enum_src (str String, key Enum8('A' = 0, 'B' = 1, 'ALL' = 2), a
 CREATE VIEW c21_enum_view AS SELECT str, key FROM c21_enum_src UNION ALL SELECT str AS str, CAST('ALL' AS Enum8('A' = 0, 'B' = 1, 'ALL' = 2)) AS key FROM c21_enum_src;
 CREATE VIEW c21_enum_view2 AS SELECT CAST(str AS Nullable(Enum16('x'=-1,'y'   =  2))) AS e, 'B'::Enum8('A' = 0, 'B' = 1) AS f, CAST(a, 'Enum8(\'q\' = 1)') AS g FROM c21_enum_src;
 CREATE TABLE c21_enum_default (s String, e Enum8('a' = 1, 'b' = 2) DEFAULT CAST(s AS Enum8('a'=1,'b'=2)), m Array(Enum8('a' = 1)) MATERIALIZED CAST([s] AS Array(Enum8('a' = 1)))) ENGINE = Memory;
+
+-- F49: engine arguments the server evaluates when it creates the table and
+-- stores as literals (ClickHouse test 01083): a format, a table regexp, a
+-- URL, names, written as expressions. currentDatabase() is the statement's
+-- database, and Merge's '' too; what only the server can evaluate
+-- (upper('tsv'), replace(…)) drift.Canonicalize has it evaluate: that is
+-- TestCanonicalizeEngineArgs, not this strict oracle.
+CREATE TABLE c21_eng_file (n Int8) ENGINE = File(TSV);
+CREATE TABLE c21_eng_merge (n Int8) ENGINE = Merge(currentDatabase(), '^c21_eng_f');
+CREATE TABLE c21_eng_buffer (n Int8) ENGINE = Buffer(currentDatabase(), concat('c21_eng_', 'file'), 16, 10, 200, 10000, 1000000, 10000000, 1000000000);
+CREATE TABLE c21_eng_merge3 (n Int8) ENGINE = Merge('', '^c21_eng_file$');
