@@ -738,7 +738,7 @@ func isPlainIdent(s string) bool {
 
 // EvaluatedArg reports whether the server evaluates argument i of the
 // engine as a constant when it creates the table, and stores the value
-// (File(upper('tsv')) is File('TSV'), Merge(”, lower('A')) is
+// (File(upper('tsv')) is File('TSV'), Merge(currentDatabase(), lower('A')) is
 // Merge('db', 'a')): database and table names, formats, URLs and paths.
 // A Distributed table's sharding key, an expression, is not evaluated.
 func (e Engine) EvaluatedArg(i int) bool {
