@@ -125,3 +125,68 @@ func (p *prepared) columnPrimaryKey(seg []sqlTok) []sqlTok {
 	}
 	return seg
 }
+
+// ConstructDescendingKey is ASC or DESC on a column of a MergeTree sorting
+// key (ORDER BY (i, j DESC), allow_experimental_reverse_key; ClickHouse
+// test 03257).
+const ConstructDescendingKey Construct = "DESC in a sorting key"
+
+// descendingKey blanks ASC and DESC in a CREATE's storage ORDER BY clause
+// (AfterShip reads them only on a lone key expression) and records where:
+// the model does not hold a key column's direction, so the conversion makes
+// the table uncertain rather than compare its key without it.
+func (p *prepared) descendingKey(toks []sqlTok) {
+	depth := 0
+	engine := false
+	for i := 0; i+1 < len(toks); i++ {
+		switch toks[i].kind {
+		case '(':
+			depth++
+			continue
+		case ')':
+			depth--
+			continue
+		}
+		if depth != 0 {
+			continue
+		}
+		if toks[i].is("ENGINE") {
+			engine = true
+		}
+		if toks[i].is("AS") && engine {
+			return // the view's or CREATE … AS SELECT's query
+		}
+		if !engine || !toks[i].is("ORDER") || !toks[i+1].is("BY") {
+			continue
+		}
+		d := 0
+		for j := i + 2; j < len(toks); j++ {
+			t := toks[j]
+			switch t.kind {
+			case '(':
+				d++
+			case ')':
+				d--
+			}
+			if d < 0 || d == 0 && t.kind == 'w' && (storageWords[t.upper()] || t.is("AS") || t.is("COMMENT") || t.is("EMPTY") || t.is("POPULATE")) {
+				return
+			}
+			if (t.is("DESC") || t.is("ASC") || t.is("DESCENDING") || t.is("ASCENDING")) && j > i+2 && isOperandEnd(toks[j-1]) {
+				p.blank(t.off, t.end)
+				p.note(ConstructDescendingKey, t.off)
+				p.descKeys = append(p.descKeys, t.off)
+			}
+		}
+		return
+	}
+}
+
+// descendingKeyUnknown makes a table whose sorting key has ASC or DESC
+// uncertain: it exists, but the model does not hold the key's directions.
+func (c *converter) descendingKeyUnknown(name schema.QualifiedName) {
+	for _, off := range c.descKeys {
+		c.unsupported(off, "a sorting key column's direction (ASC or DESC) is not modelled", name)
+		c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
+		return
+	}
+}

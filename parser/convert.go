@@ -187,6 +187,9 @@ type converter struct {
 	// colSettings are the offsets of column definitions' SETTINGS (…),
 	// which prepareCreate took out.
 	colSettings []int
+	// descKeys are the offsets of ASC and DESC that prepareCreate took out
+	// of a sorting key.
+	descKeys []int
 }
 
 // checkTypeless reads the default expressions of the columns without a
@@ -818,7 +821,7 @@ func (c *converter) create() error {
 	restoreNumbers(st, c.orig)
 	restoreNames(st, c.names)
 	c.elems, c.comment = p.elems, p.comment
-	c.noEngine, c.colSettings = p.storage, p.colSettings
+	c.noEngine, c.colSettings, c.descKeys = p.storage, p.colSettings, p.descKeys
 	if err := c.checkTypeless(p.typelessExprs); err != nil {
 		return err
 	}
@@ -1139,6 +1142,7 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 		return err
 	}
 	c.columnSettingsUnknown(name)
+	c.descendingKeyUnknown(name)
 	c.out.Changes = append(c.out.Changes, add)
 	return nil
 }
@@ -1549,6 +1553,9 @@ func (c *converter) typeText(t ch.Expr) string {
 				end = tok.end
 				break
 			}
+		}
+		if w, _, ok := nextSQLTok(rest, end); ok && (w.is("UNSIGNED") || w.is("SIGNED")) {
+			end = w.end // INT(11) UNSIGNED (issue 11 F50)
 		}
 	}
 	return src[start : start+end]

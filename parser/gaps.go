@@ -985,6 +985,8 @@ type prepared struct {
 	// colPrimary are the columns whose definitions say PRIMARY KEY, in
 	// order, quoted: the table's primary key.
 	colPrimary []string
+	// descKeys are the offsets of ASC and DESC in a sorting key.
+	descKeys []int
 	// storage is the span of the storage clauses of a CREATE TABLE or a
 	// materialized view without ENGINE, which were blanked.
 	storage *[2]int
@@ -1428,6 +1430,7 @@ func prepareCreate(text string, toks []sqlTok) *prepared {
 	p.tableQuery(toks)
 	p.dictionaryKeys(toks)
 	p.querySettings(toks)
+	p.descendingKey(toks)
 	p.noEngine(toks)
 	p.queryClauses(toks)
 	p.sqlSecurity(toks)
@@ -1589,6 +1592,18 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 			p.note(ConstructTypeWords, t.off)
 		}
 		switch t.upper() {
+		case "UNSIGNED", "SIGNED":
+			// INT(11) UNSIGNED: AfterShip reads the width, not the word
+			// after it; the type is normalised from the original text
+			// (issue 11 F50).
+			if i >= 3 && toks[i-1].kind == ')' {
+				if o := openingParen(toks, i-1); o >= 1 && toks[o-1].kind == 'w' {
+					if _, ok := typeAlias(strings.ToUpper(toks[o-1].text) + " " + t.upper()); ok {
+						p.blank(t.off, t.end)
+						p.note(ConstructTypeWords, t.off)
+					}
+				}
+			}
 		case "NULLS":
 			if i+1 < len(toks) && (toks[i+1].is("FIRST") || toks[i+1].is("LAST")) {
 				p.marks[t.off] = "NULLS " + toks[i+1].upper()
@@ -2571,6 +2586,13 @@ func (p *prepared) blankType(seg []sqlTok, i int) {
 		}
 		p.blank(from, to)
 		copy(p.b[from:], "String")
+		if k+1 < len(seg) && (seg[k+1].is("UNSIGNED") || seg[k+1].is("SIGNED")) {
+			if _, ok := typeAlias(strings.ToUpper(seg[i].text) + " " + seg[k+1].upper()); ok {
+				// INT(11) UNSIGNED (issue 11 F50).
+				p.blank(seg[k+1].off, seg[k+1].end)
+				p.note(ConstructTypeWords, seg[k+1].off)
+			}
+		}
 	}
 }
 
@@ -2669,4 +2691,22 @@ func upperWords(toks []sqlTok, n int) string {
 		ws = append(ws, strings.ToUpper(toks[i].text))
 	}
 	return strings.Join(ws, " ")
+}
+
+// openingParen returns the index of the parenthesis that toks[close] closes,
+// or -1.
+func openingParen(toks []sqlTok, close int) int {
+	depth := 0
+	for j := close; j >= 0; j-- {
+		switch toks[j].kind {
+		case ')':
+			depth++
+		case '(':
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
 }

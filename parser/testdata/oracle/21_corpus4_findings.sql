@@ -36,3 +36,16 @@ CREATE TABLE c21_eng_file (n Int8) ENGINE = File(TSV);
 CREATE TABLE c21_eng_merge (n Int8) ENGINE = Merge(currentDatabase(), '^c21_eng_f');
 CREATE TABLE c21_eng_buffer (n Int8) ENGINE = Buffer(currentDatabase(), concat('c21_eng_', 'file'), 16, 10, 200, 10000, 1000000, 10000000, 1000000000);
 CREATE TABLE c21_eng_merge3 (n Int8) ENGINE = Merge('', '^c21_eng_file$');
+
+-- F50: MySQL's INT(11) UNSIGNED / SIGNED (ClickHouse tests 00841, 01268): the
+-- width is ignored, the word chooses the type. lint rejected the word.
+CREATE TABLE c21_int_width (a INT(11) UNSIGNED, b INT(11) SIGNED, c BIGINT(20) UNSIGNED DEFAULT 1, d TINYINT(1)  UNSIGNED, e SMALLINT(5) UNSIGNED NULL) ENGINE = Memory;
+ALTER TABLE c21_int_width ADD COLUMN f INT(10) UNSIGNED, MODIFY COLUMN b BIGINT(20) UNSIGNED;
+
+-- F51: ASC/DESC on a sorting key column (allow_experimental_reverse_key,
+-- ClickHouse test 03257): lint rejected it in a key tuple. The model does not
+-- hold a key column's direction: the table exists, uncertain.
+-- expect-unsupported
+CREATE TABLE c21_desc_key (i Nullable(Int32), j Int32) ENGINE = MergeTree ORDER BY (i, j DESC) SETTINGS allow_nullable_key = 1, allow_experimental_reverse_key = 1;
+-- expect-unsupported
+CREATE TABLE c21_desc_key1 (i Int32) ENGINE = MergeTree ORDER BY i DESC SETTINGS allow_experimental_reverse_key = 1;
