@@ -349,6 +349,24 @@ func (c *converter) convert() error {
 			return err
 		}
 		c.innerTables()
+		if on, _, _, ok := c.sess.bool("create_if_not_exists", false); ok && on && first == "CREATE" {
+			// SET create_if_not_exists = 1: every CREATE is CREATE … IF
+			// NOT EXISTS (issue 11 F52, ClickHouse test 03221).
+			for _, x := range c.out.Changes {
+				switch x := x.(type) {
+				case *schema.AddTable:
+					x.IfNotExists = x.IfNotExists || !x.OrReplace
+				case *schema.AddView:
+					x.IfNotExists = x.IfNotExists || !x.OrReplace
+				case *schema.AddDictionary:
+					x.IfNotExists = x.IfNotExists || !x.OrReplace
+				case *schema.AddDatabase:
+					x.IfNotExists = true
+				case *schema.AddFunction:
+					x.IfNotExists = x.IfNotExists || !x.OrReplace
+				}
+			}
+		}
 		if !c.syn.orReplace {
 			return nil
 		}

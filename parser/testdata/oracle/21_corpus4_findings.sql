@@ -49,3 +49,14 @@ ALTER TABLE c21_int_width ADD COLUMN f INT(10) UNSIGNED, MODIFY COLUMN b BIGINT(
 CREATE TABLE c21_desc_key (i Nullable(Int32), j Int32) ENGINE = MergeTree ORDER BY (i, j DESC) SETTINGS allow_nullable_key = 1, allow_experimental_reverse_key = 1;
 -- expect-unsupported
 CREATE TABLE c21_desc_key1 (i Int32) ENGINE = MergeTree ORDER BY i DESC SETTINGS allow_experimental_reverse_key = 1;
+
+-- F52: SET create_if_not_exists = 1 makes every CREATE a CREATE … IF NOT
+-- EXISTS (ClickHouse test 03221): the model refused the second CREATE
+-- ("already exists"), so lint and migrate refused valid SQL.
+SET create_if_not_exists = 1;
+CREATE TABLE c21_cine (id UInt32) ENGINE = Memory;
+CREATE TABLE c21_cine (id UInt64, x String) ENGINE = Memory;
+CREATE VIEW c21_cine_v AS SELECT id FROM c21_cine;
+CREATE VIEW c21_cine_v AS SELECT 1 AS one;
+CREATE OR REPLACE VIEW c21_cine_v AS SELECT id + 1 AS id2 FROM c21_cine;
+SET create_if_not_exists = 0;
