@@ -16,6 +16,10 @@ const ConstructNullAfterDefault Construct = "NULL or NOT NULL after a column's d
 // expression, Nullable when NULL.
 const ConstructTypelessNull Construct = "NULL or NOT NULL on a column without a type"
 
+// ConstructAlterTemporary is ALTER TEMPORARY TABLE (ClickHouse test
+// 02918), an ALTER of a temporary table of the session.
+const ConstructAlterTemporary Construct = "ALTER TEMPORARY TABLE"
+
 // ConstructColumnPrimaryKey is a column definition's own PRIMARY KEY
 // (a String PRIMARY KEY, ClickHouse test 02811): the server collects the
 // columns so marked, in order, into the table's PRIMARY KEY.

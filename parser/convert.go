@@ -41,6 +41,10 @@ type Conversion struct {
 	sessionDrops []int
 	// dropTemporary names the temporary table DROP TEMPORARY TABLE drops.
 	dropTemporary string
+	// alterSession says the ALTER TABLE names its table without a
+	// database: a temporary table of the session of that name is the one
+	// it alters (issue 11 F53).
+	alterSession bool
 	// settings are the session's settings with those the statement gives
 	// itself in its own SETTINGS, when it gives itself any that change DDL
 	// (statementSettings).
@@ -388,6 +392,13 @@ func (c *converter) convert() error {
 			return c.alterTable()
 		case "DATABASE":
 			return c.alterDatabase()
+		case "TEMPORARY":
+			if c.word(2) == "TABLE" {
+				// ALTER TEMPORARY TABLE t …: a temporary table of the
+				// session; no schema effect (issue 11 F53).
+				c.out.NoEffect = true
+				return nil
+			}
 		case "USER", "ROLE", "QUOTA", "SETTINGS", "PROFILE", "ROW", "POLICY", "NAMED":
 			c.out.NoEffect = true
 			return nil

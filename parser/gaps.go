@@ -296,6 +296,19 @@ func (*KeywordCommand) gap()   {}
 // statement, or an ALTER TABLE read command by command.
 func parseGapForms(stmt Statement, text string, nativeErr error) (*Result, error) {
 	toks := scanSQL(text)
+	if len(toks) > 2 && toks[0].is("ALTER") && toks[1].is("TEMPORARY") && toks[2].is("TABLE") {
+		// ALTER TEMPORARY TABLE t …: read as ALTER TABLE t … (issue 11
+		// F53); the conversion knows it for the session's table.
+		b := []byte(text)
+		for i := toks[1].off; i < toks[1].end; i++ {
+			b[i] = ' '
+		}
+		r, err := parseGapForms(stmt, string(b), nativeErr)
+		if r != nil {
+			r.Workarounds = append(r.Workarounds, Workaround{Construct: ConstructAlterTemporary, Pos: stmt.PosAt(toks[1].off)})
+		}
+		return r, err
+	}
 	if g := readIndexStatement(text, toks); g != nil {
 		return parseIndexStatement(stmt, text, g)
 	}
