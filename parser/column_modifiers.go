@@ -185,12 +185,70 @@ func (p *prepared) descendingKey(toks []sqlTok) {
 	}
 }
 
-// descendingKeyUnknown makes a table whose sorting key has ASC or DESC
-// uncertain: it exists, but the model does not hold the key's directions.
+// descendingKeyUnknown makes a table whose sorting key has ASC or DESC, or
+// whose columns have STATISTICS(…), uncertain: it exists, but the model does
+// not hold the key's directions nor column statistics.
 func (c *converter) descendingKeyUnknown(name schema.QualifiedName) {
+	for _, off := range c.colStats {
+		c.unsupported(off, "column-level STATISTICS are not modelled", name)
+		c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
+		break
+	}
 	for _, off := range c.descKeys {
 		c.unsupported(off, "a sorting key column's direction (ASC or DESC) is not modelled", name)
 		c.out.Unsupported[len(c.out.Unsupported)-1].Exists = true
 		return
+	}
+}
+
+// ConstructColumnStatistics is a column definition's STATISTICS(…)
+// (allow_statistics; ClickHouse test 03270), which AfterShip rejects.
+const ConstructColumnStatistics Construct = "column-level STATISTICS"
+
+// columnStatistics blanks a column definition's STATISTICS(…) and records
+// where: the model does not hold column statistics, so the conversion
+// makes the table uncertain rather than compare it without them.
+func (p *prepared) columnStatistics(seg []sqlTok) {
+	depth := 0
+	for i := 1; i+1 < len(seg); i++ {
+		switch seg[i].kind {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+		if depth != 0 || !seg[i].is("STATISTICS") || seg[i+1].kind != '(' {
+			continue
+		}
+		end := closingParen(seg, i+1)
+		if end < 0 {
+			return
+		}
+		p.blank(seg[i].off, seg[end].end)
+		p.colStats = append(p.colStats, seg[i].off)
+		p.note(ConstructColumnStatistics, seg[i].off)
+		return
+	}
+}
+
+// ConstructCloneAs is CREATE TABLE t CLONE AS src (ClickHouse test 03231):
+// CREATE TABLE t AS src, then ATTACH PARTITION ALL FROM src; the schema
+// effect is the CREATE's.
+const ConstructCloneAs Construct = "CREATE TABLE … CLONE AS"
+
+// cloneAs blanks the CLONE of CREATE TABLE t CLONE AS src.
+func (p *prepared) cloneAs(toks []sqlTok) {
+	if len(toks) < 5 || !toks[0].is("CREATE") {
+		return
+	}
+	for i := 2; i+1 < len(toks) && i < 12; i++ {
+		if toks[i].kind == '(' {
+			return
+		}
+		if toks[i].is("CLONE") && toks[i+1].is("AS") && !tableNameAt(toks, i) {
+			p.blank(toks[i].off, toks[i].end)
+			p.note(ConstructCloneAs, toks[i].off)
+			return
+		}
 	}
 }

@@ -194,6 +194,8 @@ type converter struct {
 	// descKeys are the offsets of ASC and DESC that prepareCreate took out
 	// of a sorting key.
 	descKeys []int
+	// colStats are the offsets of column definitions' STATISTICS(…).
+	colStats []int
 }
 
 // checkTypeless reads the default expressions of the columns without a
@@ -851,6 +853,7 @@ func (c *converter) create() error {
 	restoreNames(st, c.names)
 	c.elems, c.comment = p.elems, p.comment
 	c.noEngine, c.colSettings, c.descKeys = p.storage, p.colSettings, p.descKeys
+	c.colStats = p.colStats
 	if err := c.checkTypeless(p.typelessExprs); err != nil {
 		return err
 	}

@@ -1000,6 +1000,8 @@ type prepared struct {
 	colPrimary []string
 	// descKeys are the offsets of ASC and DESC in a sorting key.
 	descKeys []int
+	// colStats are the offsets of column definitions' STATISTICS(…).
+	colStats []int
 	// storage is the span of the storage clauses of a CREATE TABLE or a
 	// materialized view without ENGINE, which were blanked.
 	storage *[2]int
@@ -1443,6 +1445,7 @@ func prepareCreate(text string, toks []sqlTok) *prepared {
 	p.tableQuery(toks)
 	p.dictionaryKeys(toks)
 	p.querySettings(toks)
+	p.cloneAs(toks)
 	p.descendingKey(toks)
 	p.noEngine(toks)
 	p.queryClauses(toks)
@@ -1962,6 +1965,7 @@ func (p *prepared) createElements(toks []sqlTok) {
 					kwCols[identText(seg[0])] = true
 				}
 				p.columnSettings(seg)
+				p.columnStatistics(seg)
 				seg = p.columnPrimaryKey(seg)
 				seg = p.nullModifier(seg)
 				if !p.typeless(seg, 1) {

@@ -60,3 +60,20 @@ CREATE VIEW c21_cine_v AS SELECT id FROM c21_cine;
 CREATE VIEW c21_cine_v AS SELECT 1 AS one;
 CREATE OR REPLACE VIEW c21_cine_v AS SELECT id + 1 AS id2 FROM c21_cine;
 SET create_if_not_exists = 0;
+
+-- F54: a column definition's STATISTICS(…) (allow_statistics, ClickHouse
+-- test 03270): lint rejected it. The model does not hold column statistics:
+-- the table exists, uncertain.
+SET allow_statistics = 1;
+-- expect-unsupported
+CREATE TABLE c21_stats (d DateTime, c0 Int32 TTL d + INTERVAL 1 MONTH SETTINGS (max_compress_block_size = 1), c2 Int32 STATISTICS(Uniq) SETTINGS (max_compress_block_size = 1)) ENGINE = MergeTree ORDER BY ();
+-- expect-unsupported
+CREATE TABLE c21_stats2 (d DateTime, c2 Int32 COMMENT 'c' STATISTICS(tdigest, minmax)) ENGINE = MergeTree ORDER BY d;
+SET allow_statistics = 0;
+
+-- F55: CREATE TABLE t CLONE AS src [ENGINE …] (ClickHouse test 03231): the
+-- table as CREATE TABLE t AS src makes it (the partitions are data). lint
+-- rejected it.
+CREATE TABLE c21_clone_src (x Int8, y String) ENGINE = MergeTree PRIMARY KEY x;
+CREATE TABLE c21_clone CLONE AS c21_clone_src;
+CREATE TABLE c21_clone_x CLONE AS c21_clone_src ENGINE = MergeTree PRIMARY KEY x;
