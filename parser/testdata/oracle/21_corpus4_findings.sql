@@ -77,3 +77,11 @@ SET allow_statistics = 0;
 CREATE TABLE c21_clone_src (x Int8, y String) ENGINE = MergeTree PRIMARY KEY x;
 CREATE TABLE c21_clone CLONE AS c21_clone_src;
 CREATE TABLE c21_clone_x CLONE AS c21_clone_src ENGINE = MergeTree PRIMARY KEY x;
+
+-- F56: the server inlines SQL functions in the whole CREATE TABLE, not only
+-- in column defaults: a partition key (ClickHouse test 02960), the sorting
+-- key, TTL, index and constraint expressions. PARTITION BY f1(URL) was
+-- compared with the server's PARTITION BY URL: false drift.
+CREATE FUNCTION ${fn}c21_id AS (x) -> x;
+CREATE FUNCTION ${fn}c21_add AS (x, y) -> x + y;
+CREATE TABLE c21_udf_keys (UserID UInt32, URL String, EventTime DateTime, INDEX i ${fn}c21_add(UserID, 1) TYPE minmax, CONSTRAINT c CHECK ${fn}c21_id(UserID) > 0) ENGINE = MergeTree PARTITION BY ${fn}c21_id(URL) ORDER BY (EventTime, ${fn}c21_add(UserID, 2)) TTL ${fn}c21_id(EventTime) + INTERVAL 1 DAY;
