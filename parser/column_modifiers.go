@@ -16,6 +16,10 @@ const ConstructNullAfterDefault Construct = "NULL or NOT NULL after a column's d
 // expression, Nullable when NULL.
 const ConstructTypelessNull Construct = "NULL or NOT NULL on a column without a type"
 
+// ConstructJoinStrictness is OUTER after a join's strictness and kind (ANY
+// LEFT OUTER JOIN), which AfterShip rejects.
+const ConstructJoinStrictness Construct = "ANY|ALL LEFT|RIGHT|FULL OUTER JOIN"
+
 // ConstructAlterTemporary is ALTER TEMPORARY TABLE (ClickHouse test
 // 02918), an ALTER of a temporary table of the session.
 const ConstructAlterTemporary Construct = "ALTER TEMPORARY TABLE"

@@ -1608,6 +1608,15 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 			p.note(ConstructTypeWords, t.off)
 		}
 		switch t.upper() {
+		case "OUTER":
+			// ANY LEFT OUTER JOIN: AfterShip reads OUTER only without a
+			// strictness; the server prints ANY LEFT JOIN (issue 11 F57,
+			// ClickHouse test 01050).
+			if i >= 2 && i+1 < len(toks) && toks[i+1].is("JOIN") && (toks[i-1].is("LEFT") || toks[i-1].is("RIGHT") || toks[i-1].is("FULL")) &&
+				(toks[i-2].is("ANY") || toks[i-2].is("ALL") || toks[i-2].is("ASOF") || toks[i-2].is("SEMI") || toks[i-2].is("ANTI")) {
+				p.blank(t.off, t.end)
+				p.note(ConstructJoinStrictness, t.off)
+			}
 		case "UNSIGNED", "SIGNED":
 			// INT(11) UNSIGNED: AfterShip reads the width, not the word
 			// after it; the type is normalised from the original text

@@ -85,3 +85,12 @@ CREATE TABLE c21_clone_x CLONE AS c21_clone_src ENGINE = MergeTree PRIMARY KEY x
 CREATE FUNCTION ${fn}c21_id AS (x) -> x;
 CREATE FUNCTION ${fn}c21_add AS (x, y) -> x + y;
 CREATE TABLE c21_udf_keys (UserID UInt32, URL String, EventTime DateTime, INDEX i ${fn}c21_add(UserID, 1) TYPE minmax, CONSTRAINT c CHECK ${fn}c21_id(UserID) > 0) ENGINE = MergeTree PARTITION BY ${fn}c21_id(URL) ORDER BY (EventTime, ${fn}c21_add(UserID, 2)) TTL ${fn}c21_id(EventTime) + INTERVAL 1 DAY;
+
+-- F57: ANY LEFT OUTER JOIN (a strictness before LEFT|RIGHT|FULL OUTER) in a
+-- view's query (ClickHouse test 01050): lint rejected it; the server prints
+-- ANY LEFT JOIN.
+CREATE TABLE c21_j_a (id1 UInt32, id2 UInt32, valA UInt32) ENGINE = Memory;
+CREATE TABLE c21_j_1 (id1 UInt32, val1 UInt8) ENGINE = Join(ANY, LEFT, id1);
+CREATE TABLE c21_j_2 (id2 UInt32, val2 UInt8) ENGINE = Join(ANY, LEFT, id2);
+CREATE VIEW c21_j_view AS (SELECT * FROM (SELECT * FROM c21_j_a ANY LEFT OUTER JOIN c21_j_1 USING id1) AS js1 ANY LEFT OUTER JOIN c21_j_2 USING id2);
+CREATE VIEW c21_j_view2 AS SELECT * FROM c21_j_a AS x ALL FULL OUTER JOIN c21_j_a AS y ON x.id1 = y.id2;
