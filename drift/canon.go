@@ -147,7 +147,7 @@ func collectProbes(expected, live *schema.Schema) []probe {
 		}
 		for i := range e.Params {
 			p := &e.Params[i]
-			if !e.EvaluatedArg(i) || !isCall(string(*p)) || isCall(string(l.Params[i])) || string(*p) == string(l.Params[i]) {
+			if !e.EvaluatedArg(i) || !isEvaluatedCall(string(*p)) || isCall(string(l.Params[i])) || string(*p) == string(l.Params[i]) {
 				continue
 			}
 			v := string(*p)
@@ -243,7 +243,7 @@ func MarkServerEvaluated(s *schema.Schema) {
 	for _, d := range s.Databases {
 		for _, t := range d.Tables {
 			for i, p := range t.Storage.Engine.Params {
-				if t.Storage.Engine.EvaluatedArg(i) && isCall(string(p)) {
+				if t.Storage.Engine.EvaluatedArg(i) && isEvaluatedCall(string(p)) {
 					t.MarkUncertain(schema.Uncertainty{Reason: "ENGINE argument " + string(p) + " is evaluated by the server, and no server is at hand"})
 					break
 				}
@@ -258,4 +258,10 @@ func MarkServerEvaluated(s *schema.Schema) {
 			}
 		}
 	}
+}
+
+// isEvaluatedCall reports whether an engine argument is a call the server
+// evaluates to a value: not URL's headers(…), which stays as written.
+func isEvaluatedCall(v string) bool {
+	return isCall(v) && !strings.HasPrefix(strings.ToLower(v), "headers(")
 }
