@@ -236,19 +236,12 @@ func isCall(v string) bool {
 }
 
 // MarkServerEvaluated marks uncertain the dictionaries of s whose source
-// has an argument the server evaluates (a function call), and the tables
-// whose engine has one (Engine.EvaluatedArg), for a comparison without a
-// server to evaluate it (diff --offline-from).
+// has an argument the server evaluates (a function call), for a comparison
+// without a server to evaluate it (diff --offline-from). (Engine arguments
+// the server evaluates are not marked: an uncertainty needs the statement's
+// position, which the schema does not keep; see FINDINGS F49.)
 func MarkServerEvaluated(s *schema.Schema) {
 	for _, d := range s.Databases {
-		for _, t := range d.Tables {
-			for i, p := range t.Storage.Engine.Params {
-				if t.Storage.Engine.EvaluatedArg(i) && isEvaluatedCall(string(p)) {
-					t.MarkUncertain(schema.Uncertainty{Reason: "ENGINE argument " + string(p) + " is evaluated by the server, and no server is at hand"})
-					break
-				}
-			}
-		}
 		for _, x := range d.Dictionaries {
 			for _, p := range x.Source.Params {
 				if isCall(string(p.Value)) {
@@ -261,7 +254,9 @@ func MarkServerEvaluated(s *schema.Schema) {
 }
 
 // isEvaluatedCall reports whether an engine argument is a call the server
-// evaluates to a value: not URL's headers(…), which stays as written.
+// evaluates to a value: not URL's headers(…) nor Merge's REGEXP(…), which
+// stay as written.
 func isEvaluatedCall(v string) bool {
-	return isCall(v) && !strings.HasPrefix(strings.ToLower(v), "headers(")
+	l := strings.ToLower(v)
+	return isCall(v) && !strings.HasPrefix(l, "headers(") && !strings.HasPrefix(l, "regexp(")
 }
