@@ -41,6 +41,10 @@ type Conversion struct {
 	sessionDrops []int
 	// dropTemporary names the temporary table DROP TEMPORARY TABLE drops.
 	dropTemporary string
+	// alterSession says the ALTER TABLE names its table without a
+	// database: a temporary table of the session of that name is the one
+	// it alters (issue 11 F53).
+	alterSession bool
 	// settings are the session's settings with those the statement gives
 	// itself in its own SETTINGS, when it gives itself any that change DDL
 	// (statementSettings).
@@ -195,6 +199,11 @@ type converter struct {
 	// refresh is the REFRESH clause prepareCreate took out of a CREATE
 	// MATERIALIZED VIEW.
 	refresh *refreshSpan
+	// descKeys are the offsets of ASC and DESC that prepareCreate took out
+	// of a sorting key.
+	descKeys []int
+	// colStats are the offsets of column definitions' STATISTICS(…).
+	colStats []int
 }
 
 // checkTypeless reads the default expressions of the columns without a
@@ -378,6 +387,24 @@ func (c *converter) convert() error {
 			return err
 		}
 		c.innerTables()
+		if on, _, _, ok := c.sess.bool("create_if_not_exists", false); ok && on && first == "CREATE" {
+			// SET create_if_not_exists = 1: every CREATE is CREATE … IF
+			// NOT EXISTS (issue 11 F52, ClickHouse test 03221).
+			for _, x := range c.out.Changes {
+				switch x := x.(type) {
+				case *schema.AddTable:
+					x.IfNotExists = x.IfNotExists || !x.OrReplace
+				case *schema.AddView:
+					x.IfNotExists = x.IfNotExists || !x.OrReplace
+				case *schema.AddDictionary:
+					x.IfNotExists = x.IfNotExists || !x.OrReplace
+				case *schema.AddDatabase:
+					x.IfNotExists = true
+				case *schema.AddFunction:
+					x.IfNotExists = x.IfNotExists || !x.OrReplace
+				}
+			}
+		}
 		if !c.syn.orReplace {
 			return nil
 		}
@@ -399,6 +426,13 @@ func (c *converter) convert() error {
 			return c.alterTable()
 		case "DATABASE":
 			return c.alterDatabase()
+		case "TEMPORARY":
+			if c.word(2) == "TABLE" {
+				// ALTER TEMPORARY TABLE t …: a temporary table of the
+				// session; no schema effect (issue 11 F53).
+				c.out.NoEffect = true
+				return nil
+			}
 		case "USER", "ROLE", "QUOTA", "SETTINGS", "PROFILE", "ROW", "POLICY", "NAMED":
 			c.out.NoEffect = true
 			return nil
@@ -857,6 +891,7 @@ func (c *converter) create() error {
 	restoreNames(st, c.names)
 	c.elems, c.comment = p.elems, p.comment
 	c.noEngine, c.colSettings, c.refresh, c.colSettingValues = p.storage, p.colSettings, p.refreshClause, p.colSettingValues
+	c.descKeys, c.colStats = p.descKeys, p.colStats
 	if err := c.checkTypeless(p.typelessExprs); err != nil {
 		return err
 	}
@@ -868,6 +903,10 @@ func (c *converter) create() error {
 			}
 			c.primaryKey = c.keyList([]ch.Expr{k})
 		}
+	}
+	if c.primaryKey == "" && len(p.colPrimary) > 0 {
+		// a String PRIMARY KEY, b String PRIMARY KEY: PRIMARY KEY (a, b).
+		c.primaryKey = strings.Join(p.colPrimary, ", ")
 	}
 	switch st := st.(type) {
 	case *ch.CreateDatabase:
@@ -1018,14 +1057,25 @@ func (c *converter) engine(e *ch.EngineExpr) schema.Engine {
 	if e.Params != nil {
 		if e.Params.Items != nil {
 			for i, p := range e.Params.Items.Items {
+				// The server evaluates some arguments in the statement's
+				// session: currentDatabase() there is its database (issue
+				// 11 F49; drift.Canonicalize has the server evaluate the
+				// rest).
+				fold := c.fmt.foldCurrentDatabase
+				c.fmt.foldCurrentDatabase = fold || en.EvaluatedArg(i)
 				if nameArg(e.Name, i) {
 					en.Params = append(en.Params, schema.Expr(c.nameLiteral(p)))
-					continue
+				} else {
+					en.Params = append(en.Params, schema.Expr(c.fmt.expr(p)))
 				}
-				en.Params = append(en.Params, schema.Expr(c.fmt.expr(p)))
+				c.fmt.foldCurrentDatabase = fold
 			}
 			hideSecrets(&en, e.Params.Items.Items)
 		}
+	}
+	if en.Name == "Merge" && len(en.Params) > 0 && en.Params[0] == "''" && c.fmt.Database != "" {
+		// Merge('', regexp): the server stores the current database.
+		en.Params[0] = schema.Expr(schema.QuoteString(c.fmt.Database))
 	}
 	return en
 }
@@ -1175,6 +1225,7 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	}
 	c.columnSettingsInto(t)
 	c.columnSettingsUnknown(name)
+	c.descendingKeyUnknown(name)
 	c.out.Changes = append(c.out.Changes, add)
 	return nil
 }
@@ -1638,6 +1689,9 @@ func (c *converter) typeText(t ch.Expr) string {
 				end = tok.end
 				break
 			}
+		}
+		if w, _, ok := nextSQLTok(rest, end); ok && (w.is("UNSIGNED") || w.is("SIGNED")) {
+			end = w.end // INT(11) UNSIGNED (issue 11 F50)
 		}
 	}
 	return src[start : start+end]

@@ -23,6 +23,7 @@ func (c *converter) alterTable() error {
 	if !ok {
 		return c.syntax(c.offAt(2), "expected a table name")
 	}
+	c.out.alterSession = !(len(c.toks) > 3 && c.toks[3].kind == '.')
 	i = c.onCluster(i)
 	rest, _ := alterCommandTokens(c.toks[i:])
 	if len(rest) == 0 {

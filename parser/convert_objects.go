@@ -122,6 +122,7 @@ func (c *converter) createMaterializedView(st *ch.CreateMaterializedView, epheme
 		c.views = append(c.views, viewSource{add, st.SubQuery.Select})
 	}
 	c.columnSettingsUnknown(name)
+	c.descendingKeyUnknown(name)
 	c.out.Changes = append(c.out.Changes, add)
 	return nil
 }

@@ -303,6 +303,19 @@ func (*KeywordCommand) gap()   {}
 // statement, or an ALTER TABLE read command by command.
 func parseGapForms(stmt Statement, text string, nativeErr error) (*Result, error) {
 	toks := scanSQL(text)
+	if len(toks) > 2 && toks[0].is("ALTER") && toks[1].is("TEMPORARY") && toks[2].is("TABLE") {
+		// ALTER TEMPORARY TABLE t …: read as ALTER TABLE t … (issue 11
+		// F53); the conversion knows it for the session's table.
+		b := []byte(text)
+		for i := toks[1].off; i < toks[1].end; i++ {
+			b[i] = ' '
+		}
+		r, err := parseGapForms(stmt, string(b), nativeErr)
+		if r != nil {
+			r.Workarounds = append(r.Workarounds, Workaround{Construct: ConstructAlterTemporary, Pos: stmt.PosAt(toks[1].off)})
+		}
+		return r, err
+	}
 	if g := readIndexStatement(text, toks); g != nil {
 		return parseIndexStatement(stmt, text, g)
 	}
@@ -1003,6 +1016,13 @@ type prepared struct {
 	// typelessExprs are the defaults of columns without a type, which
 	// were blanked.
 	typelessExprs []typelessDefault
+	// colPrimary are the columns whose definitions say PRIMARY KEY, in
+	// order, quoted: the table's primary key.
+	colPrimary []string
+	// descKeys are the offsets of ASC and DESC in a sorting key.
+	descKeys []int
+	// colStats are the offsets of column definitions' STATISTICS(…).
+	colStats []int
 	// storage is the span of the storage clauses of a CREATE TABLE or a
 	// materialized view without ENGINE, which were blanked.
 	storage *[2]int
@@ -1477,6 +1497,8 @@ func prepareCreate(text string, toks []sqlTok) *prepared {
 	p.tableQuery(toks)
 	p.dictionaryKeys(toks)
 	p.refresh(toks)
+	p.cloneAs(toks)
+	p.descendingKey(toks)
 	p.noEngine(toks)
 	p.queryClauses(toks)
 	p.sqlSecurity(toks)
@@ -1638,6 +1660,27 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 			p.note(ConstructTypeWords, t.off)
 		}
 		switch t.upper() {
+		case "OUTER":
+			// ANY LEFT OUTER JOIN: AfterShip reads OUTER only without a
+			// strictness; the server prints ANY LEFT JOIN (issue 11 F57,
+			// ClickHouse test 01050).
+			if i >= 2 && i+1 < len(toks) && toks[i+1].is("JOIN") && (toks[i-1].is("LEFT") || toks[i-1].is("RIGHT") || toks[i-1].is("FULL")) &&
+				(toks[i-2].is("ANY") || toks[i-2].is("ALL") || toks[i-2].is("ASOF") || toks[i-2].is("SEMI") || toks[i-2].is("ANTI")) {
+				p.blank(t.off, t.end)
+				p.note(ConstructJoinStrictness, t.off)
+			}
+		case "UNSIGNED", "SIGNED":
+			// INT(11) UNSIGNED: AfterShip reads the width, not the word
+			// after it; the type is normalised from the original text
+			// (issue 11 F50).
+			if i >= 3 && toks[i-1].kind == ')' {
+				if o := openingParen(toks, i-1); o >= 1 && toks[o-1].kind == 'w' {
+					if _, ok := typeAlias(strings.ToUpper(toks[o-1].text) + " " + t.upper()); ok {
+						p.blank(t.off, t.end)
+						p.note(ConstructTypeWords, t.off)
+					}
+				}
+			}
 		case "NULLS":
 			if i+1 < len(toks) && (toks[i+1].is("FIRST") || toks[i+1].is("LAST")) {
 				p.marks[t.off] = "NULLS " + toks[i+1].upper()
@@ -1990,6 +2033,9 @@ func (p *prepared) createElements(toks []sqlTok) {
 					kwCols[identText(seg[0])] = true
 				}
 				p.columnSettings(seg)
+				p.columnStatistics(seg)
+				seg = p.columnPrimaryKey(seg)
+				seg = p.nullModifier(seg)
 				if !p.typeless(seg, 1) {
 					p.blankType(seg, 1)
 				}
@@ -2606,6 +2652,13 @@ func (p *prepared) blankType(seg []sqlTok, i int) {
 		}
 		p.blank(from, to)
 		copy(p.b[from:], "String")
+		if k+1 < len(seg) && (seg[k+1].is("UNSIGNED") || seg[k+1].is("SIGNED")) {
+			if _, ok := typeAlias(strings.ToUpper(seg[i].text) + " " + seg[k+1].upper()); ok {
+				// INT(11) UNSIGNED (issue 11 F50).
+				p.blank(seg[k+1].off, seg[k+1].end)
+				p.note(ConstructTypeWords, seg[k+1].off)
+			}
+		}
 	}
 }
 
@@ -2708,4 +2761,22 @@ func upperWords(toks []sqlTok, n int) string {
 		ws = append(ws, strings.ToUpper(toks[i].text))
 	}
 	return strings.Join(ws, " ")
+}
+
+// openingParen returns the index of the parenthesis that toks[close] closes,
+// or -1.
+func openingParen(toks []sqlTok, close int) int {
+	depth := 0
+	for j := close; j >= 0; j-- {
+		switch toks[j].kind {
+		case ')':
+			depth++
+		case '(':
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
 }

@@ -39,6 +39,21 @@ func (r *Replayer) inlineFunctions(conv *Conversion) {
 			for _, c := range ch.T.Columns {
 				inline(c)
 			}
+			// The server inlines the functions of the whole CREATE: keys,
+			// TTL, indexes and constraints too (issue 11 F56: PARTITION BY
+			// f1(URL) is stored as PARTITION BY URL).
+			st := &ch.T.Storage
+			inlineKey(&st.PartitionBy, fns, r.database)
+			inlineKey(&st.OrderBy, fns, r.database)
+			inlineKey(&st.PrimaryKey, fns, r.database)
+			inlineKey(&st.SampleBy, fns, r.database)
+			inlineKey(&st.TTL, fns, r.database)
+			for _, ix := range ch.T.Indexes {
+				inlineKey(&ix.Expr, fns, r.database)
+			}
+			for _, k := range ch.T.Constraints {
+				inlineKey(&k.Expr, fns, r.database)
+			}
 		case *schema.AddView:
 			query(&ch.V.Query)
 		case *schema.ModifyTable:
@@ -202,4 +217,27 @@ func parenthesise(text string, toks []sqlTok) string {
 		return text
 	}
 	return "(" + text + ")"
+}
+
+// inlineKey inlines the SQL functions a key, TTL, index or constraint
+// expression calls; a key may be a list (a, f(b)).
+func inlineKey[T ~string](p *T, fns map[string]*schema.Function, database string) {
+	if *p == "" {
+		return
+	}
+	if s, ok := inlineCalls(string(*p), fns, database, formatListText); ok {
+		*p = T(s)
+	}
+}
+
+// formatListText formats an expression or a list of them, as a key prints.
+func formatListText(s, database string) (string, bool) {
+	if out, ok := formatExprText(s, database); ok {
+		return out, true
+	}
+	out, ok := formatExprText("("+s+")", database)
+	if !ok || !strings.HasPrefix(out, "(") || !strings.HasSuffix(out, ")") {
+		return "", false
+	}
+	return out[1 : len(out)-1], true
 }

@@ -704,8 +704,56 @@ func (f *exprFormatter) castType(b *strings.Builder, t ch.Expr) {
 		// CAST(x AS T) keeps T as written, quoted (a multi-word name with
 		// its spaces, which the gap layer turned into _), without the
 		// display width of an integer type (INT(11) is INT).
-		b.WriteString(schema.QuoteString(dropIntWidths(spaceTypeWords(ch.Format(t)))))
+		text := ch.Format(t)
+		if strings.Contains(strings.ToUpper(text), "ENUM") {
+			// The gap layer gave every Enum a dummy value list for
+			// AfterShip: the type is read from the statement as written
+			// (issue 11 F48: CAST('ALL' AS Enum8('A' = 0, …)) in a view).
+			if src, ok := f.sourceType(t); ok {
+				text = src
+			}
+		}
+		b.WriteString(schema.QuoteString(dropIntWidths(spaceTypeWords(text))))
 	}
+}
+
+// sourceType returns the text of type node t as written in the statement,
+// spaced as the server formats a type: "'a' = 1, 'b' = 2".
+func (f *exprFormatter) sourceType(t ch.Expr) (string, bool) {
+	start := int(t.Pos())
+	if e, ok := t.(*ch.EnumType); ok && e.Name != nil {
+		start = int(e.Name.Pos())
+	}
+	if f.src == "" || start < 0 || start >= len(f.src) {
+		return "", false
+	}
+	toks := scanSQL(f.src[start:])
+	if len(toks) < 2 || toks[0].kind != 'w' {
+		return "", false
+	}
+	end := 1
+	if toks[1].kind == '(' {
+		j := closingParen(toks, 1)
+		if j < 0 {
+			return "", false
+		}
+		end = j + 1
+	}
+	var b strings.Builder
+	for i, tk := range toks[:end] {
+		switch {
+		case tk.kind == '=':
+			b.WriteString(" = ")
+			continue
+		case tk.kind == ',':
+			b.WriteString(", ")
+			continue
+		case i > 0 && tk.kind != '(' && tk.kind != ')' && toks[i-1].kind != '(' && toks[i-1].kind != ',' && toks[i-1].kind != '=' && toks[i-1].kind != '-':
+			b.WriteByte(' ') // Nullable(String) never; multi-word names
+		}
+		b.WriteString(tk.text)
+	}
+	return b.String(), true
 }
 
 func (f *exprFormatter) binary(b *strings.Builder, e *ch.BinaryOperation) {

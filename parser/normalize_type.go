@@ -255,7 +255,17 @@ func (p *typeParser) parseType() (string, error) {
 	if intDisplayWidth[family] && strings.ToUpper(name) != family || family == "Float32" || family == "Float64" {
 		// INT(11), FLOAT(3), Float64(10): the server ignores the
 		// display width and the precision.
-		return family, p.skipParens()
+		if err := p.skipParens(); err != nil {
+			return "", err
+		}
+		if w := p.peek(); w.kind == 'i' && (strings.EqualFold(w.text, "UNSIGNED") || strings.EqualFold(w.text, "SIGNED")) {
+			// INT(11) UNSIGNED is INT UNSIGNED (issue 11 F50).
+			if a, ok := typeAlias(upper + " " + strings.ToUpper(w.text)); ok {
+				p.next()
+				return a, nil
+			}
+		}
+		return family, nil
 	}
 	p.next() // (
 	switch family {

@@ -320,6 +320,9 @@ func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conve
 	}
 	delete(r.temporary, conv.dropTemporary)
 	for i, c := range conv.Changes {
+		if m, ok := c.(*schema.ModifyTable); ok && conv.alterSession && r.temporary[m.Name.Name] {
+			continue // an ALTER of the session's temporary table (issue 11 F53)
+		}
 		if m, ok := c.(*schema.ModifyTable); ok {
 			// An ALTER of an Alias table alters its target.
 			m.Name = r.aliasTarget(m.Name)

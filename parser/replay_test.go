@@ -303,7 +303,7 @@ func TestUnsupportedMarksUncertain(t *testing.T) {
 // an error, with a placeholder for what it creates.
 func TestCommentsAndUnreadable(t *testing.T) {
 	src := "CREATE TABLE t ( # hash comment\n k UInt64 /* block /* nested */ */, -- line\n v String\n) ENGINE = Memory;\n" +
-		"CREATE TABLE weird (k UInt64 STATISTICS(tdigest), j String) ENGINE = MergeTree ORDER BY k;\n" +
+		"CREATE TABLE weird (k UInt64 UNREADABLE_CLAUSE(tdigest), j String) ENGINE = MergeTree ORDER BY k;\n" +
 		"ALTER TABLE weird ADD COLUMN x UInt8;\n"
 	r := replay(t, src)
 	if err := r.Err(); err != nil {

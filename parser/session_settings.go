@@ -21,7 +21,8 @@ import (
 //     Map, Tuple, LowCardinality, ...) is refused, as the server refuses
 //     it; ALTER ADD/MODIFY COLUMN are not affected;
 //   - enable_nullable_tuple_type = 1 lets Tuple (and Point) be made
-//     Nullable by the above.
+//     Nullable by the above;
+//   - create_if_not_exists = 1 makes every CREATE a CREATE … IF NOT EXISTS.
 //
 // The others in unmodelledSettings change how the server stores the
 // objects created or changed after them (view column types, SQL SECURITY,
@@ -45,6 +46,7 @@ var unmodelledSettings = map[string]string{
 	"data_type_default_nullable":             "", // modelled
 	"flatten_nested":                         "", // modelled
 	"enable_nullable_tuple_type":             "", // modelled
+	"create_if_not_exists":                   "", // modelled: every CREATE is IF NOT EXISTS
 }
 
 // setValue is a session setting as a SET gave it, or as a statement gave

@@ -789,3 +789,22 @@ func isPlainIdent(s string) bool {
 	}
 	return true
 }
+
+// EvaluatedArg reports whether the server evaluates argument i of the
+// engine as a constant when it creates the table, and stores the value
+// (File(upper('tsv')) is File('TSV'), Merge(currentDatabase(), lower('A')) is
+// Merge('db', 'a')): database and table names, formats, URLs and paths.
+// A Distributed table's sharding key, an expression, is not evaluated.
+func (e Engine) EvaluatedArg(i int) bool {
+	switch e.Name {
+	case "Buffer", "Merge":
+		return i <= 1
+	case "Distributed":
+		return i <= 2
+	case "Dictionary":
+		return i == 0
+	case "File", "URL", "S3", "HDFS", "AzureBlobStorage", "GCS", "OSS", "COSN":
+		return true
+	}
+	return false
+}
