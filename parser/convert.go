@@ -1022,12 +1022,20 @@ func (c *converter) createDatabase(st *ch.CreateDatabase) error {
 	if st.Comment != nil {
 		d.Comment = schema.Comment(unescape(st.Comment.Literal))
 	}
-	if c.word(0) == "ATTACH" && st.Engine == nil {
+	switch {
+	case c.word(0) == "ATTACH" && st.Engine == nil:
 		// ATTACH DATABASE without ENGINE brings back a detached database.
 		c.out.Changes = append(c.out.Changes, &schema.AttachDatabase{Name: d.Name, IfNotExists: st.IfNotExists})
 		return nil
+	case c.word(0) == "ATTACH":
+		// With ENGINE too, if it was detached (01254); else it is made.
+		c.out.Changes = append(c.out.Changes, &schema.AttachDatabase{Name: d.Name, IfNotExists: st.IfNotExists, D: d})
+		if _, ok := foreignTables[d.Engine.Name]; !ok {
+			return nil
+		}
+	default:
+		c.out.Changes = append(c.out.Changes, &schema.AddDatabase{D: d, IfNotExists: st.IfNotExists})
 	}
-	c.out.Changes = append(c.out.Changes, &schema.AddDatabase{D: d, IfNotExists: st.IfNotExists})
 	if from, ok := foreignTables[d.Engine.Name]; ok {
 		c.unsupported(int(st.Engine.Pos()), "the tables of a "+d.Engine.Name+" database are "+from)
 		c.out.Unsupported[len(c.out.Unsupported)-1].Databases = []string{d.Name}

@@ -80,6 +80,9 @@ func (s *Schema) Apply(c Change) error {
 			return fmt.Errorf("database %s: %w", QuoteIdent(c.Name), ErrExists)
 		}
 		i := slices.IndexFunc(s.Detached, func(d *Database) bool { return d.Name == c.Name })
+		if i < 0 && c.D != nil {
+			return s.Apply(&AddDatabase{D: c.D, IfNotExists: c.IfNotExists})
+		}
 		if i < 0 {
 			// The server attaches what its disk holds, which the model
 			// does not know.
@@ -87,6 +90,17 @@ func (s *Schema) Apply(c Change) error {
 		}
 		d := s.Detached[i]
 		s.Detached = slices.Delete(s.Detached, i, i+1)
+		// What DETACH took away without PERMANENTLY comes back with the
+		// database (ClickHouse 26.7), as it does when the server starts.
+		var stay []Object
+		for _, o := range d.Detached {
+			if _, ok := o.(permanentlyDetached); ok {
+				stay = append(stay, o)
+			} else {
+				insertObject(d, o)
+			}
+		}
+		d.Detached = stay
 		if d.Engine.Name == "" {
 			// Atomic and Ordinary databases keep their objects across
 			// DETACH, a Memory one loses them: the server's
@@ -165,7 +179,11 @@ func (s *Schema) Apply(c Change) error {
 		}
 		d := dbOf(o)
 		removeObject(o)
-		d.Detached = append(d.Detached, o)
+		if c.Permanently {
+			d.Detached = append(d.Detached, permanentlyDetached{o})
+		} else {
+			d.Detached = append(d.Detached, o)
+		}
 		return nil
 	case *AttachObject:
 		d, ok := s.Database(c.Name.Database)
@@ -184,6 +202,9 @@ func (s *Schema) Apply(c Change) error {
 		}
 		o := d.Detached[i]
 		d.Detached = slices.Delete(d.Detached, i, i+1)
+		if p, ok := o.(permanentlyDetached); ok {
+			o = p.Object
+		}
 		insertObject(d, o)
 		return nil
 	case *ModifyTable:
@@ -960,3 +981,7 @@ func dropNamed[T any](xs []*T, name string, ifExists bool, what string, nameOf f
 	}
 	return slices.Delete(xs, i, i+1), nil
 }
+
+// permanentlyDetached is an object DETACH … PERMANENTLY took away: only
+// ATTACH of that object brings it back, not ATTACH DATABASE.
+type permanentlyDetached struct{ Object }

@@ -24,11 +24,13 @@ type (
 		Name     string
 		IfExists bool
 	}
-	// AttachDatabase is ATTACH DATABASE name without ENGINE: it brings
-	// back a database DETACH DATABASE took away, with its objects.
+	// AttachDatabase is ATTACH DATABASE name: it brings back a database
+	// DETACH DATABASE took away, with its objects. With ENGINE (D set), a
+	// database that was not detached is created as CREATE DATABASE would.
 	AttachDatabase struct {
 		Name        string
 		IfNotExists bool
+		D           *Database
 	}
 	// DropDatabase is DROP DATABASE.
 	DropDatabase struct {

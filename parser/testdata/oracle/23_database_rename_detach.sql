@@ -31,3 +31,30 @@ DETACH DATABASE ${db}_rn_mem;
 ATTACH DATABASE ${db}_rn_mem;
 CREATE TABLE ${db}_rn_mem.t (a UInt8) ENGINE = Memory;
 DROP DATABASE ${db}_rn_mem;
+-- What DETACH TABLE took away without PERMANENTLY comes back with ATTACH
+-- DATABASE; what it took PERMANENTLY stays detached until ATTACH TABLE
+-- (ClickHouse test 01601). ATTACH DATABASE with ENGINE of a detached
+-- database brings its objects back too (01254). Each table ends in ${db},
+-- where the oracle compares it; a model that lost one fails its replay.
+CREATE DATABASE ${db}_rn_d ENGINE = Atomic;
+CREATE TABLE ${db}_rn_d.a (x UInt8) ENGINE = MergeTree ORDER BY x;
+CREATE TABLE ${db}_rn_d.b (x UInt16) ENGINE = MergeTree ORDER BY x;
+CREATE TABLE ${db}_rn_d.c (x UInt32) ENGINE = Memory;
+DETACH TABLE ${db}_rn_d.a;
+DETACH TABLE ${db}_rn_d.b PERMANENTLY;
+DETACH DATABASE ${db}_rn_d;
+ATTACH DATABASE ${db}_rn_d;
+RENAME TABLE ${db}_rn_d.a TO r23_back_a;
+ATTACH TABLE ${db}_rn_d.b;
+RENAME TABLE ${db}_rn_d.b TO r23_back_b;
+RENAME TABLE ${db}_rn_d.c TO r23_back_c;
+DROP DATABASE ${db}_rn_d;
+-- (An Atomic database needs its UUID for ATTACH with ENGINE; an Ordinary
+-- one does not.)
+SET allow_deprecated_database_ordinary = 1;
+CREATE DATABASE ${db}_rn_o ENGINE = Ordinary;
+CREATE TABLE ${db}_rn_o.d (x Int8) ENGINE = Memory;
+DETACH DATABASE ${db}_rn_o;
+ATTACH DATABASE ${db}_rn_o ENGINE = Ordinary;
+RENAME TABLE ${db}_rn_o.d TO r23_back_d;
+DROP DATABASE ${db}_rn_o;
