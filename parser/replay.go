@@ -364,6 +364,9 @@ func (r *Replayer) ReplayConversion(pos schema.Position, sql string, conv *Conve
 		}
 		memoryCompress := r.setsMemoryCompress(c)
 		oldStyle := r.oldStyleConstraints(c)
+		if a, ok := c.(*schema.AttachDatabase); ok {
+			defer r.placeUncertainties(pos, a.Name)
+		}
 		if err := r.schema.Apply(c); err != nil {
 			if names, ok := r.uncertain(c); ok {
 				r.findings = append(r.findings, Finding{Pos: pos, Reason: "on an uncertain object: " + err.Error(), Objects: names})
@@ -874,4 +877,20 @@ func firstWord(sql string) string {
 		return ""
 	}
 	return toks[0].text
+}
+
+// placeUncertainties gives the uncertainties the model put on database db
+// without a position (ATTACH DATABASE of a database created without ENGINE)
+// the statement's, and reports them as findings.
+func (r *Replayer) placeUncertainties(pos schema.Position, db string) {
+	d, ok := r.schema.Database(db)
+	if !ok {
+		return
+	}
+	for i, u := range d.Uncertain {
+		if u.Pos == (schema.Position{}) {
+			d.Uncertain[i].Pos = pos
+			r.findings = append(r.findings, Finding{Pos: pos, Reason: u.Reason})
+		}
+	}
 }

@@ -457,3 +457,20 @@ func TestRestoreAndParallelWithMarkUncertain(t *testing.T) {
 		t.Errorf("RESTORE ALL: the database is not uncertain: %v", r.Findings())
 	}
 }
+
+// TestAttachDatabaseUncertaintyPlaced: the uncertainty the model puts on a
+// database created without ENGINE when ATTACH DATABASE brings it back
+// carries the ATTACH's position, and is a finding (difftest bad-position).
+func TestAttachDatabaseUncertaintyPlaced(t *testing.T) {
+	r := replay(t, "CREATE DATABASE x;\nCREATE TABLE x.t (k UInt8) ENGINE = Memory;\nDETACH DATABASE x;\nATTACH DATABASE IF NOT EXISTS x;\n")
+	if err := r.Err(); err != nil {
+		t.Fatalf("errors: %v", err)
+	}
+	d, ok := r.Schema().Database("x")
+	if !ok || len(d.Uncertain) != 1 || d.Uncertain[0].Pos.Line != 4 || d.Uncertain[0].Pos.Col != 1 {
+		t.Fatalf("x: uncertain %+v", d)
+	}
+	if fs := r.Findings(); len(fs) != 1 || fs[0].Pos.Line != 4 {
+		t.Errorf("findings %v", fs)
+	}
+}

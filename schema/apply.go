@@ -598,6 +598,18 @@ func (s *Schema) alter(c *ModifyTable) error {
 					continue
 				}
 			}
+			if m, ok := a.(*ModifyColumn); ok && m.Kind.Is(ChangeType) && !m.Kind.Is(ChangeDefault) {
+				// The server completes a MODIFY COLUMN with a type and no
+				// default from the table as it was before the ALTER, not
+				// from the commands before it in the same ALTER (MODIFY
+				// COLUMN c … DEFAULT 1, MODIFY COLUMN c Int32 leaves c
+				// without a default if it had none).
+				if before, ok := o.Column(m.To.Name); ok {
+					to := *m.To
+					to.Default = before.Default
+					a = &ModifyColumn{From: m.From, To: &to, Kind: m.Kind | ChangeDefault, IfExists: m.IfExists, After: m.After, First: m.First}
+				}
+			}
 			if err := t.alter(a); err != nil {
 				return fmt.Errorf("ALTER TABLE %s: %w", c.Name, err)
 			}

@@ -573,3 +573,9 @@ CREATE TABLE dtf_partition_join (`JOIN` Int32, c56 Decimal(44, 37) EPHEMERAL, c 
 -- model2 run: Delta on a QBit takes the width of its bit planes,
 -- FixedString(ceil(dimension / 8)), whatever the element type.
 CREATE TABLE dtf_qbit_codecs (a QBit(BFloat16, 16) CODEC(Delta, LZ4), b QBit(Float32, 1) CODEC(Delta, LZ4), c QBit(Float64, 9) CODEC(Delta, LZ4), e QBit(Float64, 32) CODEC(Delta, LZ4)) ENGINE = MergeTree ORDER BY tuple();
+
+-- difftest (seventh 30-minute run) false-drift: a MODIFY COLUMN with a
+-- type and no default takes its default from the table before the ALTER,
+-- not from a MODIFY COLUMN before it in the same ALTER.
+CREATE TABLE dtf_modify_twice (`CURSOR` Int32, k Int32 DEFAULT 3) ENGINE = MergeTree ORDER BY tuple();
+ALTER TABLE dtf_modify_twice MODIFY COLUMN `CURSOR` Enum16('a' = 1, 'tab\tbed' = 5) DEFAULT 'tab\tbed', MODIFY COLUMN `CURSOR` Int32 SETTINGS (min_compress_block_size = 4096);
