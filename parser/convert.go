@@ -282,6 +282,14 @@ func (c *converter) exprAt(from, to int) (ch.Expr, error) {
 	toks := scanSQL(string(text))
 	blankHexFloats(text, c.orig[from:to], toks)
 	for i, t := range toks {
+		if i == 0 && t.kind == 'w' && (t.is("TOP") || t.is("DISTINCT") || t.is("ALL")) && len(toks) > 1 && toks[1].kind != '(' && c.fmt.names != nil {
+			// A column called TOP first: after "SELECT " it would read as
+			// the clause (TTL TOP + toIntervalDay(1)).
+			ph := placeholder(len(t.text), len(c.fmt.names))
+			c.fmt.names[ph] = t.text
+			copy(text[t.off:t.end], ph)
+			continue
+		}
 		if t.kind == 'w' && isDigit(t.text[0]) && c.fmt.names != nil {
 			// Names that start with a digit (02015_db.d) get placeholders,
 			// as the gap layer gives them in the rest of the statement.

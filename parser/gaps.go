@@ -1765,7 +1765,7 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 				}
 			}
 		case "MOD", "DIV":
-			if i > 0 && i+1 < len(toks) && toks[i+1].kind != '(' && isOperandEnd(toks[i-1]) {
+			if i > 0 && i+1 < len(toks) && toks[i+1].kind != '(' && isOperandEnd(toks[i-1]) && !namesNext[toks[i-1].upper()] {
 				copy(p.b[t.off:t.end], "%  ")
 				if t.upper() == "DIV" {
 					// The formatter prints this "%" as intDiv(a, b).
@@ -1776,6 +1776,11 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 		}
 	}
 }
+
+// namesNext are the words after which a word is a name, not an operator
+// (ADD COLUMN MOD Int16: a column called MOD).
+var namesNext = map[string]bool{"COLUMN": true, "AFTER": true, "EXISTS": true, "INDEX": true, "PROJECTION": true,
+	"CONSTRAINT": true, "TABLE": true, "VIEW": true, "DICTIONARY": true, "DATABASE": true, "AS": true}
 
 // tupleKeywords are the words after which a parenthesis opens an
 // expression, not a call's arguments.

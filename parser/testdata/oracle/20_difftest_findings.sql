@@ -579,3 +579,9 @@ CREATE TABLE dtf_qbit_codecs (a QBit(BFloat16, 16) CODEC(Delta, LZ4), b QBit(Flo
 -- not from a MODIFY COLUMN before it in the same ALTER.
 CREATE TABLE dtf_modify_twice (`CURSOR` Int32, k Int32 DEFAULT 3) ENGINE = MergeTree ORDER BY tuple();
 ALTER TABLE dtf_modify_twice MODIFY COLUMN `CURSOR` Enum16('a' = 1, 'tab\tbed' = 5) DEFAULT 'tab\tbed', MODIFY COLUMN `CURSOR` Int32 SETTINGS (min_compress_block_size = 4096);
+
+-- difftest (seventh run) live-unreadable / lint-rejects: a column TTL that
+-- starts with a column called TOP; ADD COLUMN MOD (MOD after COLUMN is a
+-- name, not the operator).
+CREATE TABLE dtf_ttl_top (c18 UUID, `TOP` Date, c36 Point TTL TOP + toIntervalDay(12)) ENGINE = MergeTree ORDER BY c18;
+ALTER TABLE dtf_ttl_top ADD COLUMN MOD SMALLINT DEFAULT 1_000 * 2, ADD COLUMN c37 UInt8 TTL TOP + INTERVAL 1 DAY AFTER MOD;
