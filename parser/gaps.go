@@ -2736,9 +2736,12 @@ func alterColumnAt(toks []sqlTok, from, to int) bool {
 }
 
 // tableNameAt reports whether toks[i] is the name CREATE TABLE [IF NOT
-// EXISTS] [db.]name gives (CREATE TABLE db.CODEC (...)).
+// EXISTS] [db.]name gives (CREATE TABLE db.CODEC (...)), or CREATE
+// DICTIONARY or VIEW.
 func tableNameAt(toks []sqlTok, i int) bool {
-	at := func(k int) bool { return k >= 0 && (toks[k].is("TABLE") || toks[k].is("EXISTS")) }
+	at := func(k int) bool {
+		return k >= 0 && (toks[k].is("TABLE") || toks[k].is("DICTIONARY") || toks[k].is("VIEW") || toks[k].is("EXISTS"))
+	}
 	return at(i-1) || i >= 3 && toks[i-1].kind == '.' && at(i-3)
 }
 

@@ -585,3 +585,7 @@ ALTER TABLE dtf_modify_twice MODIFY COLUMN `CURSOR` Enum16('a' = 1, 'tab\tbed' =
 -- name, not the operator).
 CREATE TABLE dtf_ttl_top (c18 UUID, `TOP` Date, c36 Point TTL TOP + toIntervalDay(12)) ENGINE = MergeTree ORDER BY c18;
 ALTER TABLE dtf_ttl_top ADD COLUMN MOD SMALLINT DEFAULT 1_000 * 2, ADD COLUMN c37 UInt8 TTL TOP + INTERVAL 1 DAY AFTER MOD;
+
+-- difftest (seventh run) live-unreadable: a dictionary called codec (its
+-- attribute list is no CODEC list).
+CREATE DICTIONARY `codec` (`a 13` UInt64, a14 Nullable(Int16), a15 Decimal(70, 65) DEFAULT 0.001, a16 Int64 INJECTIVE) PRIMARY KEY `a 13` SOURCE(REDIS(host '127.0.0.1' port 1 storage_type 'simple' db_index 0)) LAYOUT(COMPLEX_KEY_HASHED_ARRAY()) LIFETIME(0);
