@@ -1215,6 +1215,7 @@ func (c *converter) createTable(st *ch.CreateTable, ephemeral map[string]bool) e
 	}
 	if st.Engine != nil {
 		t.Storage = c.storage(st.Engine)
+		add.AsNoOrderBy = add.AsTable != nil && st.Engine.OrderBy == nil
 		if c.word(0) == "CREATE" {
 			unfoldKeeperMacros(&t.Storage.Engine, name)
 		}

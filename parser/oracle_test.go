@@ -56,10 +56,11 @@ func TestOracle(t *testing.T) {
 	db := chtest.New(t)
 	fnPrefix := "chs_" + strings.ReplaceAll(db.Name, "-", "_") + "_"
 	files := corpus(t, db.Name, fnPrefix)
-	statements := runOracle(t, db, files, fnPrefix, true)
+	statements, r := runOracle(t, db, files, fnPrefix, true)
 	if statements < 200 {
 		t.Errorf("corpus has %d statements, want at least 200", statements)
 	}
+	t.Run("copies", func(t *testing.T) { oracleCopies(t, db, r, fnPrefix) })
 }
 
 // TestOracleDir runs the oracle on a directory of someone else's
@@ -89,7 +90,7 @@ func TestOracleDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runOracle(t, db, files, "", false)
+	_, _ = runOracle(t, db, files, "", false)
 }
 
 // upSection blanks everything but the up section of a migration file with
@@ -123,8 +124,8 @@ func upSection(src string) string {
 // database, runs them on the server in db, and compares the models. With
 // strict, every finding must be announced by an "-- expect-unsupported"
 // comment on the line before its statement. It returns the number of
-// statements.
-func runOracle(t *testing.T, db *chtest.DB, files map[string]string, fnPrefix string, strict bool) int {
+// statements and the replayer, which holds the offline model.
+func runOracle(t *testing.T, db *chtest.DB, files map[string]string, fnPrefix string, strict bool) (int, *parser.Replayer) {
 	t.Helper()
 	ctx := context.Background()
 	names := make([]string, 0, len(files))
@@ -255,7 +256,7 @@ func runOracle(t *testing.T, db *chtest.DB, files map[string]string, fnPrefix st
 		t.Logf("the server settled %d fields", n)
 	}
 	compareModels(t, expected, live)
-	return statements
+	return statements, r
 }
 
 // compareModels asserts equality object by object, so that a failure names

@@ -361,11 +361,15 @@ func (s *Schema) addTable(c *AddTable) error {
 			if c.AsClauses != nil {
 				t.Storage.override(c.AsClauses, from.Storage)
 			}
-		} else if t.Engine.IsMergeTree() && from.Engine.IsMergeTree() {
-			// The server keeps the source's PARTITION BY, PRIMARY KEY and
-			// SAMPLE BY when the new MergeTree engine clause leaves them
-			// out; other engines (Buffer, Merge, Distributed) have none,
-			// and an EmbeddedRocksDB's PRIMARY KEY is not a MergeTree one.
+		} else if _, _, _, old := from.Engine.OldSyntax(); t.Engine.IsMergeTree() && from.Engine.IsMergeTree() && !old {
+			// The server keeps the source's PARTITION BY, PRIMARY KEY,
+			// ORDER BY and SAMPLE BY, as its definition has them, when
+			// the new MergeTree engine clause leaves them out; other
+			// engines (Buffer, Merge, Distributed) have none, and an
+			// EmbeddedRocksDB's PRIMARY KEY is not a MergeTree one. A
+			// source in the old syntax, MergeTree(d, k, 8192), gives
+			// none (ClickHouse 26.7, InterpreterCreateQuery).
+			// t.Storage is normalized already: only what changes is.
 			if t.PartitionBy == "" && from.PartitionBy != "tuple()" {
 				// (An explicit PARTITION BY tuple() is no partition key
 				// to copy.)
@@ -374,10 +378,20 @@ func (s *Schema) addTable(c *AddTable) error {
 			if !t.PrimaryKeyExplicit && from.PrimaryKeyExplicit {
 				t.PrimaryKey, t.PrimaryKeyExplicit = from.PrimaryKey, true
 			}
+			if c.AsNoOrderBy {
+				written, exact := from.writtenOrderBy()
+				if _, vc := t.versionColumn(); !exact && !vc {
+					t.MarkUncertain(Uncertainty{Reason: "CREATE TABLE AS a VersionedCollapsingMergeTree table whose definition may or may not write its version column in ORDER BY"})
+				}
+				t.OrderBy = OrderBy(written)
+				if !t.PrimaryKeyExplicit {
+					t.PrimaryKey = PrimaryKey(written)
+				}
+				t.appendVersion()
+			}
 			if t.SampleBy == "" {
 				t.SampleBy = from.SampleBy
 			}
-			t.Storage.Normalize()
 		}
 	}
 	return s.addObject(t, c.Name, c.IfNotExists, c.OrReplace)
@@ -389,11 +403,18 @@ func (st *Storage) override(w *StorageClauses, from Storage) {
 	if w.Storage.PartitionBy != "" {
 		st.PartitionBy = w.Storage.PartitionBy
 	}
-	if w.OrderBy {
-		st.OrderBy = w.Storage.OrderBy // Normalize makes it the primary key when none was written
-	}
 	if w.Storage.PrimaryKeyExplicit {
 		st.PrimaryKey, st.PrimaryKeyExplicit = w.Storage.PrimaryKey, true
+	}
+	if w.OrderBy {
+		// The written ORDER BY replaces the source's as written; the
+		// primary key, unless one is explicit, is derived from it. st is
+		// normalized already: only the new key is.
+		st.OrderBy = w.Storage.OrderBy
+		if !st.PrimaryKeyExplicit {
+			st.PrimaryKey = PrimaryKey(st.OrderBy)
+		}
+		st.appendVersion()
 	}
 	if w.Storage.SampleBy != "" {
 		st.SampleBy = w.Storage.SampleBy
@@ -410,7 +431,6 @@ func (st *Storage) override(w *StorageClauses, from Storage) {
 		}
 		st.Settings = settings
 	}
-	st.Normalize()
 }
 
 // constraintsNotKept reports whether an engine's tables keep their
@@ -471,23 +491,59 @@ func (st *Storage) Normalize() {
 	if !st.PrimaryKeyExplicit {
 		st.PrimaryKey = PrimaryKey(st.OrderBy)
 	}
-	// VersionedCollapsingMergeTree appends its version column to the
-	// sorting key (not to the primary key).
-	if st.Engine.Name == "VersionedCollapsingMergeTree" && len(st.Engine.Params) == 2 {
-		v := string(st.Engine.Params[1])
-		if !slices.Contains(SplitKey(string(st.OrderBy)), v) {
-			if st.OrderBy == "" {
-				st.OrderBy = OrderBy(v)
-			} else {
-				st.OrderBy = OrderBy(string(st.OrderBy) + ", " + v)
-			}
-		}
-	}
+	st.appendVersion()
 	if _, _, _, old := st.Engine.OldSyntax(); st.Engine.IsMergeTree() && !old {
 		if _, ok := st.Settings.Get("index_granularity"); !ok {
 			st.Settings = append(st.Settings, Setting{Name: "index_granularity", Value: "8192"})
 		}
 	}
+}
+
+// appendVersion appends a VersionedCollapsingMergeTree's version column to
+// its sorting key (not to its primary key), as the engine does, unless the
+// key already holds it.
+func (st *Storage) appendVersion() {
+	v, ok := st.versionColumn()
+	if !ok || slices.Contains(SplitKey(string(st.OrderBy)), v) {
+		return
+	}
+	if st.OrderBy == "" {
+		st.OrderBy = OrderBy(v)
+	} else {
+		st.OrderBy = OrderBy(string(st.OrderBy) + ", " + v)
+	}
+}
+
+// versionColumn is a VersionedCollapsingMergeTree's version column.
+func (st *Storage) versionColumn() (string, bool) {
+	if st.Engine.Name != "VersionedCollapsingMergeTree" || len(st.Engine.Params) != 2 {
+		return "", false
+	}
+	return string(st.Engine.Params[1]), true
+}
+
+// writtenOrderBy is the ORDER BY of a normalized storage as its definition
+// has it: without the version column a VersionedCollapsingMergeTree
+// appended ("" for ORDER BY tuple()). exact is false when the model cannot
+// tell whether the definition wrote the version column itself: an explicit
+// primary key and a sorting key ending with the version.
+func (st *Storage) writtenOrderBy() (o OrderBy, exact bool) {
+	v, ok := st.versionColumn()
+	ks := SplitKey(string(st.OrderBy))
+	if !ok || len(ks) == 0 || ks[len(ks)-1] != v {
+		return st.OrderBy, true
+	}
+	stripped := OrderBy(strings.Join(ks[:len(ks)-1], ", "))
+	if st.PrimaryKeyExplicit {
+		// Re-appending gives the same sorting key either way.
+		return stripped, false
+	}
+	// Without an explicit primary key, the primary key is the ORDER BY
+	// as written.
+	if string(st.PrimaryKey) == string(st.OrderBy) {
+		return st.OrderBy, true
+	}
+	return stripped, true
 }
 
 // addObject inserts o named name into its database.

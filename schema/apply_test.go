@@ -66,7 +66,7 @@ func TestApply(t *testing.T) {
 		}},
 		{"create in a missing database", []Change{&AddTable{Name: QualifiedName{"nope", "t"}, T: &Table{Name: "t"}}}, ErrNotExist, nil},
 		{"as copies, MergeTree keeps partition and sample", []Change{baseTable("t"),
-			&AddTable{Name: qn("c"), T: &Table{Name: "c", Storage: Storage{Engine: Engine{Name: "ReplacingMergeTree"}, OrderBy: "k, ts"}}, AsTable: ptr(qn("t"))}}, nil,
+			&AddTable{Name: qn("c"), T: &Table{Name: "c", Storage: Storage{Engine: Engine{Name: "ReplacingMergeTree"}, OrderBy: "k, ts", PrimaryKey: "k, ts"}}, AsTable: ptr(qn("t"))}}, nil,
 			func(t *testing.T, s *Schema) {
 				o, _ := s.Object(qn("c"))
 				c := o.(*Table)

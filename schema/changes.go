@@ -64,7 +64,10 @@ type (
 		// AsClauses are the storage clauses written after AS y without an
 		// engine (CREATE TABLE x AS y ORDER BY k): each replaces the
 		// source's at replay.
-		AsClauses   *StorageClauses
+		AsClauses *StorageClauses
+		// AsNoOrderBy says CREATE TABLE x AS y ENGINE = … wrote no ORDER
+		// BY: a MergeTree engine takes y's at replay.
+		AsNoOrderBy bool
 		IfNotExists bool
 		OrReplace   bool
 	}

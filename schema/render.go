@@ -243,16 +243,10 @@ func renderStorage(st Storage) string {
 		s += " PRIMARY KEY " + keyClause(string(st.PrimaryKey))
 	}
 	if st.Engine.IsMergeTree() {
-		order := string(st.OrderBy)
 		// The version column VersionedCollapsingMergeTree appends is not
 		// written back.
-		if st.Engine.Name == "VersionedCollapsingMergeTree" && len(st.Engine.Params) == 2 {
-			ks := SplitKey(order)
-			if len(ks) > 1 && ks[len(ks)-1] == string(st.Engine.Params[1]) {
-				order = strings.Join(ks[:len(ks)-1], ", ")
-			}
-		}
-		s += " ORDER BY " + keyClause(order)
+		order, _ := st.writtenOrderBy()
+		s += " ORDER BY " + keyClause(string(order))
 	}
 	if st.SampleBy != "" {
 		s += " SAMPLE BY " + string(st.SampleBy)

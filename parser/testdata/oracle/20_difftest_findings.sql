@@ -589,3 +589,35 @@ ALTER TABLE dtf_ttl_top ADD COLUMN MOD SMALLINT DEFAULT 1_000 * 2, ADD COLUMN c3
 -- difftest (seventh run) live-unreadable: a dictionary called codec (its
 -- attribute list is no CODEC list).
 CREATE DICTIONARY `codec` (`a 13` UInt64, a14 Nullable(Int16), a15 Decimal(70, 65) DEFAULT 0.001, a16 Int64 INJECTIVE) PRIMARY KEY `a 13` SOURCE(REDIS(host '127.0.0.1' port 1 storage_type 'simple' db_index 0)) LAYOUT(COMPLEX_KEY_HASHED_ARRAY()) LIFETIME(0);
+
+-- difftest (eighth run) false-drift / field-mismatch: CREATE TABLE … AS a
+-- VersionedCollapsingMergeTree table. The source's sorting key already
+-- holds the version column the engine appended; the copy's primary key is
+-- the source's, not that sorting key. With an ENGINE of its own, the copy's
+-- primary key is its own ORDER BY, without the version.
+CREATE TABLE dtf_vcmt_src (`REALM` DateTime, `c 21` Int8, c22 UInt8) ENGINE = VersionedCollapsingMergeTree(`c 21`, c22) ORDER BY `REALM` PARTITION BY toYear(REALM);
+CREATE TABLE dtf_vcmt_as AS dtf_vcmt_src SETTINGS merge_with_ttl_timeout = 3600;
+CREATE TABLE dtf_vcmt_as_order AS dtf_vcmt_src ORDER BY (REALM, `c 21`);
+CREATE TABLE dtf_vcmt_as_engine AS dtf_vcmt_src ENGINE = VersionedCollapsingMergeTree(`c 21`, c22) ORDER BY REALM;
+CREATE TABLE dtf_vcmt_tuple (c18 DateTime, c20 Int8, c21 UInt64) ENGINE = VersionedCollapsingMergeTree(c20, c21) ORDER BY tuple();
+CREATE TABLE dtf_vcmt_tuple_as AS dtf_vcmt_tuple SETTINGS index_granularity = 1024 COMMENT 'as';
+-- With an ENGINE of its own and no ORDER BY, the copy takes the source's
+-- ORDER BY as written (without a version column the source's engine
+-- appended), PARTITION BY, PRIMARY KEY and SAMPLE BY, but not its TTL or
+-- settings.
+CREATE TABLE dtf_as_keys_src (a Int8, b UInt8, d Date) ENGINE = MergeTree PARTITION BY d ORDER BY (a, b) SAMPLE BY b TTL d + INTERVAL 1 DAY SETTINGS index_granularity = 1024, merge_with_ttl_timeout = 3600;
+CREATE TABLE dtf_as_keys_engine AS dtf_as_keys_src ENGINE = MergeTree;
+CREATE TABLE dtf_as_keys_settings AS dtf_as_keys_src ENGINE = ReplacingMergeTree SETTINGS index_granularity = 512;
+CREATE TABLE dtf_vcmt_as_mt AS dtf_vcmt_src ENGINE = MergeTree;
+CREATE TABLE dtf_vcmt_as_vcmt AS dtf_vcmt_src ENGINE = VersionedCollapsingMergeTree(`c 21`, c22);
+CREATE TABLE dtf_as_pk_src (a Int8, b Int8) ENGINE = MergeTree PRIMARY KEY a ORDER BY (a, b);
+CREATE TABLE dtf_as_pk_engine AS dtf_as_pk_src ENGINE = MergeTree;
+CREATE TABLE dtf_as_pk_order AS dtf_as_pk_src ENGINE = ReplacingMergeTree ORDER BY (a, b, b + 1);
+-- A VersionedCollapsingMergeTree whose ORDER BY writes the version column
+-- itself: its primary key holds it too, and a copy keeps it.
+CREATE TABLE dtf_vcmt_written (a Int8, s Int8, ver UInt8) ENGINE = VersionedCollapsingMergeTree(s, ver) ORDER BY (a, ver);
+CREATE TABLE dtf_vcmt_written_mt AS dtf_vcmt_written ENGINE = ReplacingMergeTree;
+CREATE TABLE dtf_vcmt_written_as AS dtf_vcmt_written ORDER BY (ver, a);
+-- A source in the old syntax gives its keys to no copy.
+CREATE TABLE dtf_as_old_src (d Date, a Int8) ENGINE = MergeTree(d, (a), 8192);
+CREATE TABLE dtf_as_old_copy AS dtf_as_old_src ENGINE = MergeTree ORDER BY a;
