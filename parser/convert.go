@@ -281,10 +281,17 @@ func (c *converter) exprAt(from, to int) (ch.Expr, error) {
 	text := []byte(c.orig[from:to])
 	toks := scanSQL(string(text))
 	blankHexFloats(text, c.orig[from:to], toks)
+	operands := map[int]bool{}
+	if c.fmt.names != nil {
+		for _, i := range operandKeywords(toks) {
+			operands[i] = true
+		}
+	}
 	for i, t := range toks {
-		if i == 0 && t.kind == 'w' && (t.is("TOP") || t.is("DISTINCT") || t.is("ALL")) && len(toks) > 1 && toks[1].kind != '(' && c.fmt.names != nil {
-			// A column called TOP first: after "SELECT " it would read as
-			// the clause (TTL TOP + toIntervalDay(1)).
+		if operands[i] || i == 0 && t.kind == 'w' && (t.is("TOP") || t.is("DISTINCT") || t.is("ALL")) && (len(toks) == 1 || toks[1].kind != '(') && c.fmt.names != nil {
+			// A keyword that stands where only an operand can (CHECK ON >
+			// 1), or a column called TOP first: after "SELECT " it would
+			// read as the clause (TTL TOP + toIntervalDay(1)).
 			ph := placeholder(len(t.text), len(c.fmt.names))
 			c.fmt.names[ph] = t.text
 			copy(text[t.off:t.end], ph)

@@ -518,6 +518,20 @@ func (c *converter) readProjection(toks []sqlTok, skip int) (*schema.Projection,
 		return nil, c.syntax(toks[0].off, "expected PROJECTION name (SELECT ...)")
 	}
 	text := c.orig[toks[skip+2].off:toks[len(toks)-2].end]
+	// Keywords that stand where only an operand can are column names
+	// (SELECT ON, x ORDER BY x): placeholders, printed back as written.
+	f := exprFormatter{names: map[string]string{}}
+	qt := scanSQL(text)
+	if ks := operandKeywords(qt[1:]); len(ks) > 0 {
+		b := []byte(text)
+		for _, k := range ks {
+			t := qt[k+1]
+			ph := placeholder(len(t.text), len(f.names))
+			f.names[ph] = t.text
+			copy(b[t.off:t.end], ph)
+		}
+		text = string(b)
+	}
 	st, err := parseAfterShip(text)
 	if err != nil {
 		return nil, &offsetError{Offset: toks[skip+2].off, Err: fmt.Errorf("%w: projection: %v", ErrSyntax, firstLine(err.Error()))}
@@ -526,7 +540,6 @@ func (c *converter) readProjection(toks []sqlTok, skip int) (*schema.Projection,
 	if !ok {
 		return nil, c.syntax(toks[skip+2].off, "projection: expected SELECT")
 	}
-	f := exprFormatter{}
 	items := make([]string, len(q.SelectItems))
 	for i, it := range q.SelectItems {
 		items[i] = f.expr(it.Expr)

@@ -197,6 +197,10 @@ func (c *converter) createDictionary(st *ch.CreateDictionary) error {
 				name := c.fmt.expr(k)
 				if orig, ok := c.names[name]; ok {
 					name = schema.QuoteIdent(orig) // a keyword the gap layer replaced
+				} else if u := strings.ToUpper(name); u == "NULL" || u == "TRUE" || u == "FALSE" {
+					// A key is a name: PRIMARY KEY NULL is the attribute
+					// called NULL, not the literal.
+					name = schema.QuoteIdent(strings.TrimSpace(c.orig[k.Pos():k.End()]))
 				}
 				d.PrimaryKey = append(d.PrimaryKey, name)
 			}

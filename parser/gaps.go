@@ -1578,8 +1578,11 @@ func ttlClauseAt(toks []sqlTok, i int) bool {
 	case '.', ',', ')', ';':
 		return false
 	case 'w':
-		if n.is("TO") || n.is("AFTER") || n.is("FIRST") {
-			return false // RENAME TABLE ttl TO, RENAME COLUMN ttl TO, AFTER ttl
+		if (n.is("TO") || n.is("AFTER") || n.is("FIRST")) && (i+2 >= len(toks) || toks[i+2].kind == 'w' || toks[i+2].kind == 'q') {
+			// RENAME TABLE ttl TO x, RENAME COLUMN ttl TO x, DEFAULT ttl
+			// AFTER x; not TTL after + toIntervalDay(1), where the word
+			// after TTL is a column the expression starts with.
+			return false
 		}
 	}
 	p := toks[i-1]
@@ -1701,8 +1704,8 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 				}
 			}
 		case "EPHEMERAL":
-			if tableNameAt(toks, i) || depth == 0 && !alterColumnAt(toks, segStart, i) {
-				continue // a name (a table called EPHEMERAL), no column's
+			if tableNameAt(toks, i) || depth == 0 && !alterColumnAt(toks, segStart, i) || i > 0 && toks[i-1].is("AFTER") {
+				continue // a name (a table called EPHEMERAL, AFTER ephemeral), no column's
 			}
 			name := ""
 			// The column name is the first token of the segment, or the
@@ -1852,11 +1855,12 @@ func isOperandEnd(t sqlTok) bool {
 // tokens and returns the remaining tokens with the placement.
 func trimPlacement(toks []sqlTok) (rest []sqlTok, after string, first bool) {
 	n := len(toks)
+	if n >= 2 && toks[n-2].is("AFTER") {
+		// AFTER first: a column called first.
+		return toks[:n-2], identText(toks[n-1]), false
+	}
 	if n >= 1 && toks[n-1].is("FIRST") {
 		return toks[:n-1], "", true
-	}
-	if n >= 2 && toks[n-2].is("AFTER") {
-		return toks[:n-2], identText(toks[n-1]), false
 	}
 	return toks, "", false
 }
@@ -2057,7 +2061,7 @@ func (p *prepared) createElements(toks []sqlTok) {
 	if n := len(toks); n >= 2 && toks[n-1].kind == 's' && toks[n-2].is("COMMENT") {
 		isView := false
 		for i := 1; i < len(toks) && i < 5; i++ {
-			if toks[i].is("VIEW") {
+			if toks[i].is("VIEW") && viewKindAt(toks, i) { // not CREATE TABLE view (view Date)
 				isView = true
 			}
 		}
@@ -2750,8 +2754,8 @@ func tableNameAt(toks []sqlTok, i int) bool {
 // text.
 func (p *prepared) blankCodecs(toks []sqlTok) {
 	for i := 0; i+1 < len(toks); i++ {
-		if !toks[i].is("CODEC") || toks[i+1].kind != '(' || tableNameAt(toks, i) {
-			continue
+		if !toks[i].is("CODEC") || toks[i+1].kind != '(' || tableNameAt(toks, i) || i > 0 && toks[i-1].is("PROJECTION") {
+			continue // not a CODEC list: a table or a projection called codec
 		}
 		if j := closingParen(toks, i+1); j >= 0 {
 			from, to := toks[i+1].end, toks[j].off
@@ -2787,4 +2791,18 @@ func openingParen(toks []sqlTok, close int) int {
 		}
 	}
 	return -1
+}
+
+// viewKindAt reports whether the VIEW at toks[i] says what a CREATE or
+// ATTACH makes (CREATE OR REPLACE MATERIALIZED VIEW), rather than naming a
+// table or a column.
+func viewKindAt(toks []sqlTok, i int) bool {
+	if i == 0 {
+		return false
+	}
+	switch strings.ToUpper(toks[i-1].text) {
+	case "CREATE", "ATTACH", "REPLACE", "MATERIALIZED", "LIVE", "WINDOW":
+		return true
+	}
+	return false
 }

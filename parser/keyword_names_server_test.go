@@ -67,7 +67,7 @@ func TestKeywordNames(t *testing.T) {
 				for _, form := range keywordNameForms {
 					sql := r.Replace(form)
 					if err := db.Conn.Exec(ctx, sql); err != nil {
-						if quoted {
+						if quoted && !serverRefuses[k] {
 							t.Errorf("the server refused %s: %v", sql, err)
 						}
 						refused++
@@ -106,7 +106,17 @@ func TestKeywordNames(t *testing.T) {
 					objs = append(objs, x)
 				}
 				for _, o := range objs {
-					if u := o.Uncertainties(); len(u) > 0 && !serverLimit(u[0].Reason) {
+					u := o.Uncertainties()
+					switch {
+					case len(u) == 0:
+					case serverLimit(u[0].Reason):
+						// Not compared: the server cannot say what it is.
+						if w, ok := expected.Object(o.ObjectName()); ok {
+							if wt, ok := w.(*schema.Table); ok {
+								wt.MarkUncertain(u[0])
+							}
+						}
+					default:
 						t.Errorf("live %s: %s", o.ObjectName(), u[0].Reason)
 					}
 				}
@@ -116,6 +126,13 @@ func TestKeywordNames(t *testing.T) {
 		})
 	}
 }
+
+// serverRefuses are the keywords the server takes as names back-quoted
+// but then cannot use in every form (26.7): a column called TRUE or FALSE
+// is read back as a Bool literal in PARTITION BY toYYYYMM(TRUE), and a
+// table with a column called NOT cannot be altered (its stored definition
+// does not parse again).
+var serverRefuses = map[string]bool{"TRUE": true, "FALSE": true, "NOT": true}
 
 // serverLimit reports whether a reason not to know an object is the
 // server's own: it prints a column called TRUE or FALSE bare and reads it

@@ -148,7 +148,7 @@ func (s *synonyms) create(toks []sqlTok, b []byte, note func(Construct, int), bl
 			blank(t.off, t.end)
 			note(ConstructEmpty, t.off)
 		case t.is("COLLATE") && depth == 1 && i+1 < len(toks) && toks[i+1].isName() && i > 0 && (toks[i-1].isName() || toks[i-1].kind == ')') &&
-			!toks[i+1].is("TYPE") && !(i >= 2 && toks[i-2].is("INDEX")): // not INDEX i collate TYPE …, a column called collate
+			!toks[i+1].is("TYPE") && collatesColumnType(toks, i): // not INDEX i collate TYPE …, a column called collate
 			blank(t.off, toks[i+1].end)
 			note(ConstructCollate, t.off)
 		case isDict && depth == 0 && t.is("LAYOUT") && i+3 < len(toks) && toks[i+1].kind == '(' && toks[i+2].kind == 'w' && toks[i+3].kind == ')' && len(toks[i+2].text) > 2:
@@ -311,4 +311,36 @@ func isLiteral(e ch.Expr) bool {
 		return e.Alias == nil && isLiteral(e.Expr)
 	}
 	return false
+}
+
+// collatesColumnType reports whether the COLLATE at toks[i], in a column
+// list, follows a column's type (c String COLLATE binary): its element is
+// a column, and COLLATE comes after its name and type. A column, index,
+// constraint or projection called collate is a name (INDEX collate v TYPE
+// minmax, CONSTRAINT collate CHECK collate > 1).
+func collatesColumnType(toks []sqlTok, i int) bool {
+	depth, start := 0, -1
+	for j := i - 1; j >= 0 && start < 0; j-- {
+		switch toks[j].kind {
+		case ')', ']':
+			depth++
+		case '(', '[':
+			if depth == 0 {
+				start = j + 1
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				start = j + 1
+			}
+		}
+	}
+	if start < 0 || i-start < 2 {
+		return false
+	}
+	switch strings.ToUpper(toks[start].text) {
+	case "INDEX", "CONSTRAINT", "PROJECTION", "PRIMARY":
+		return false
+	}
+	return true
 }
