@@ -1910,7 +1910,8 @@ func trailingSettings(toks []sqlTok) int {
 			if depth == 0 && t.is("REFRESH") && i > 0 && toks[i-1].is("MODIFY") {
 				return -1 // the SETTINGS of MODIFY REFRESH are the refresh's
 			}
-			if depth == 0 && t.upper() == "SETTINGS" && i+2 < len(toks) && toks[i+2].kind == '=' {
+			if depth == 0 && t.upper() == "SETTINGS" && i+2 < len(toks) && (toks[i+1].kind == 'w' || toks[i+1].kind == 'q') && toks[i+2].kind == '=' {
+				// SETTINGS name = …; not CHECK settings >= 1.
 				return i
 			}
 		}
