@@ -1413,7 +1413,7 @@ func (c *converter) storage(e *ch.EngineExpr) schema.Storage {
 	if e.SampleBy != nil {
 		s.SampleBy = schema.SampleBy(c.fmt.expr(e.SampleBy.Expr))
 	}
-	if e.OrderBy == nil && e.PartitionBy == nil && e.PrimaryKey == nil && e.SampleBy == nil && e.Settings == nil && e.Params != nil && e.Params.Items != nil {
+	if e.OrderBy == nil && e.PartitionBy == nil && e.PrimaryKey == nil && e.SampleBy == nil && c.noStorageSettings(e) && e.Params != nil && e.Params.Items != nil {
 		if date, sample, key, ok := s.Engine.OldSyntax(); ok {
 			// MergeTree(date, [sampling,] key, granularity): the server
 			// derives the keys from the arguments.
@@ -1441,6 +1441,22 @@ func (c *converter) storage(e *ch.EngineExpr) schema.Storage {
 	}
 	s.Normalize()
 	return s
+}
+
+// noStorageSettings reports whether an ENGINE clause has no SETTINGS the
+// table keeps: none, or only query-level ones (SETTINGS
+// allow_deprecated_syntax_for_merge_tree = 1), which apply to the CREATE
+// and leave MergeTree(d, k, 8192) in the old syntax.
+func (c *converter) noStorageSettings(e *ch.EngineExpr) bool {
+	if e.Settings == nil {
+		return true
+	}
+	for _, x := range c.fmt.settings(e.Settings.Items) {
+		if mergeTreeSettings[x.Name] {
+			return false
+		}
+	}
+	return true
 }
 
 func orderItemsExprs(items []ch.Expr) []ch.Expr {

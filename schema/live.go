@@ -777,7 +777,36 @@ func (in *liveReader) tableParts(t *Table, r *tableRow) (Storage, []*Constraint,
 		st.Engine.Name = p.EngineName
 	}
 	st.PrimaryKey = p.PrimaryKey
+	if reason := crossCheck(st, r.engineFull); reason != "" {
+		t.MarkUncertain(Uncertainty{Reason: reason})
+	}
 	return st, p.Constraints, p.ColumnTTL
+}
+
+// crossCheck compares what the parser read of a table's storage with what
+// the scanner of the server's own formatting reads of system.tables'
+// engine_full, for what both read: whether there is a TTL, and the names
+// of the settings. The two readers share no code, so a part one of them
+// silently drops (a TTL over a column called after, once) shows as a
+// disagreement: the table is then uncertain, never compared on a reading
+// that may be wrong. It returns the disagreement, or "".
+func crossCheck(st Storage, engineFull string) string {
+	if engineFull == "" {
+		return ""
+	}
+	sc, err := parseEngineFull(engineFull)
+	if err != nil {
+		return ""
+	}
+	if sc.TTL != "" && st.TTL == "" {
+		return "the definition was read without the TTL the server's engine_full has: " + string(sc.TTL)
+	}
+	for _, x := range sc.Settings {
+		if _, ok := st.Settings.Get(x.Name); !ok {
+			return "the definition was read without the setting " + x.Name + " the server's engine_full has"
+		}
+	}
+	return ""
 }
 
 // dictionary reads a dictionary's definition from create_table_query, as

@@ -162,18 +162,54 @@ func parseEngineFull(ef string) (Storage, error) {
 		}
 		rest = rest[c+1:]
 	}
-	if i := keywordAt(rest, "TTL", 0); i >= 0 {
-		end := firstKeyword(rest, i+3, "SETTINGS")
-		st.TTL = TTL(strings.TrimSpace(rest[i+3 : end]))
+	set := settingsClauseAt(rest)
+	if i := ttlClauseAt(rest[:set]); i >= 0 {
+		st.TTL = TTL(strings.TrimSpace(rest[i+3 : set]))
 	}
-	if i := keywordAt(rest, "SETTINGS", 0); i >= 0 {
-		settings, err := parseSettings(rest[i+len("SETTINGS"):])
+	if set < len(rest) {
+		settings, err := parseSettings(rest[set+len("SETTINGS"):])
 		if err != nil {
 			return st, err
 		}
 		st.Settings = settings
 	}
 	return st, nil
+}
+
+// settingsClauseAt returns where the SETTINGS clause of an engine_full
+// starts, or len(s): the top-level SETTINGS followed by "name =", not a
+// column called SETTINGS in a key or a TTL.
+func settingsClauseAt(s string) int {
+	for from := 0; ; {
+		i := keywordAt(s, "SETTINGS", from)
+		if i < 0 {
+			return len(s)
+		}
+		rest := strings.TrimLeft(s[i+len("SETTINGS"):], " ")
+		name, after := readIdent(rest)
+		after = strings.TrimLeft(after, " ")
+		if name != "" && strings.HasPrefix(after, "=") && !strings.HasPrefix(after, "==") {
+			return i
+		}
+		from = i + len("SETTINGS")
+	}
+}
+
+// ttlClauseAt returns where the TTL clause of an engine_full starts, or
+// -1: the top-level TTL that is not a column called TTL ending a key
+// (ORDER BY TTL, PRIMARY KEY TTL).
+func ttlClauseAt(s string) int {
+	for from := 0; ; {
+		i := keywordAt(s, "TTL", from)
+		if i < 0 {
+			return -1
+		}
+		before := strings.TrimRight(s[:i], " ")
+		if !strings.HasSuffix(before, " BY") && !strings.HasSuffix(before, " KEY") {
+			return i
+		}
+		from = i + len("TTL")
+	}
 }
 
 // parseSettings reads "a = 1, b = 'x'".

@@ -38,6 +38,16 @@ func TestParseEngineFull(t *testing.T) {
 				Settings: Settings{{Name: "index_granularity", Value: "8192"}},
 			},
 		},
+		{
+			// Columns called SETTINGS and TTL, printed bare by the server.
+			name: "keyword columns",
+			in:   "MergeTree ORDER BY TTL TTL SETTINGS + toIntervalDay(1) SETTINGS index_granularity = 8192",
+			want: Storage{
+				Engine:   Engine{Name: "MergeTree"},
+				TTL:      "SETTINGS + toIntervalDay(1)",
+				Settings: Settings{{Name: "index_granularity", Value: "8192"}},
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,3 +160,24 @@ func TestNewLiveReaderValidates(t *testing.T) {
 type nilQuerier struct{}
 
 func (nilQuerier) Query(context.Context, string, ...any) (driver.Rows, error) { return nil, nil }
+
+// TestCrossCheck: a storage the parser read without a part engine_full
+// has is named; one read in full is not.
+func TestCrossCheck(t *testing.T) {
+	const ef = "MergeTree ORDER BY a TTL d + toIntervalDay(1) SETTINGS index_granularity = 8192, merge_with_ttl_timeout = 60"
+	full := Storage{Engine: Engine{Name: "MergeTree"}, TTL: "d + toIntervalDay(1)",
+		Settings: Settings{{Name: "index_granularity", Value: "8192"}, {Name: "merge_with_ttl_timeout", Value: "60"}}}
+	if r := crossCheck(full, ef); r != "" {
+		t.Errorf("read in full: %s", r)
+	}
+	noTTL := full
+	noTTL.TTL = ""
+	if r := crossCheck(noTTL, ef); r == "" {
+		t.Error("a storage read without its TTL passes")
+	}
+	noSetting := full
+	noSetting.Settings = full.Settings[:1]
+	if r := crossCheck(noSetting, ef); r == "" {
+		t.Error("a storage read without a setting passes")
+	}
+}

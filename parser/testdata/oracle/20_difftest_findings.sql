@@ -619,5 +619,5 @@ CREATE TABLE dtf_vcmt_written (a Int8, s Int8, ver UInt8) ENGINE = VersionedColl
 CREATE TABLE dtf_vcmt_written_mt AS dtf_vcmt_written ENGINE = ReplacingMergeTree;
 CREATE TABLE dtf_vcmt_written_as AS dtf_vcmt_written ORDER BY (ver, a);
 -- A source in the old syntax gives its keys to no copy.
-CREATE TABLE dtf_as_old_src (d Date, a Int8) ENGINE = MergeTree(d, (a), 8192);
+CREATE TABLE dtf_as_old_src (d Date, a Int8) ENGINE = MergeTree(d, (a), 8192) SETTINGS allow_deprecated_syntax_for_merge_tree = 1;
 CREATE TABLE dtf_as_old_copy AS dtf_as_old_src ENGINE = MergeTree ORDER BY a;
