@@ -19,6 +19,9 @@ var keywordNameForms = []string{
 	"CREATE TABLE {Q} ({Q} Date, x UInt8, v Array(Float32), INDEX {Q} v TYPE vector_similarity('hnsw', 'cosineDistance', 2) GRANULARITY 4, INDEX i {Q} TYPE minmax GRANULARITY 1, PROJECTION {Q} (SELECT {Q}, x ORDER BY x), CONSTRAINT {Q} CHECK {Q} > '2000-01-01') ENGINE = MergeTree PARTITION BY toYYYYMM({Q}) ORDER BY ({Q}, x) TTL {Q} + INTERVAL 1 DAY COMMENT 'K'",
 	"ALTER TABLE {Q} ADD COLUMN y UInt8 DEFAULT x AFTER {Q}, MODIFY COLUMN {Q} Date COMMENT 'c' CODEC(Delta, ZSTD)",
 	"CREATE VIEW {V} AS SELECT {Q}, x FROM {Q}",
+	"CREATE VIEW {W} AS SELECT x, {Q} + 1 AS y, count() AS c FROM {Q} WHERE x = 1 AND {Q} > '2000-01-01' GROUP BY x, {Q} HAVING max({Q}) > '2000-01-01' ORDER BY x, {Q} DESC",
+	"CREATE VIEW {J} AS SELECT t.x FROM {Q} AS t JOIN (SELECT toDate(0) AS z) AS s ON {Q} = s.z",
+	"CREATE VIEW {U} AS SELECT x FROM {Q} AS a JOIN {Q} AS b USING ({Q})",
 	"CREATE DICTIONARY {D} ({Q} UInt64, y String DEFAULT '') PRIMARY KEY {Q} SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0)",
 }
 
@@ -59,11 +62,11 @@ func TestKeywordNames(t *testing.T) {
 			var accepted []string
 			refused := 0
 			for _, k := range keywords {
-				q, v, d := k, "v_"+k, "d_"+k
+				q, v, w, j, u, d := k, "v_"+k, "w_"+k, "j_"+k, "u_"+k, "d_"+k
 				if quoted {
-					q, v, d = schema.BackQuote(k), schema.BackQuote(v), schema.BackQuote(d)
+					q, v, w, j, u, d = schema.BackQuote(k), schema.BackQuote(v), schema.BackQuote(w), schema.BackQuote(j), schema.BackQuote(u), schema.BackQuote(d)
 				}
-				r := strings.NewReplacer("{Q}", q, "{V}", v, "{D}", d)
+				r := strings.NewReplacer("{Q}", q, "{V}", v, "{W}", w, "{J}", j, "{U}", u, "{D}", d)
 				for _, form := range keywordNameForms {
 					sql := r.Replace(form)
 					if err := db.Conn.Exec(ctx, sql); err != nil {
@@ -108,6 +111,13 @@ func TestKeywordNames(t *testing.T) {
 				for _, o := range objs {
 					if u := o.Uncertainties(); len(u) > 0 && !serverLimit(u[0].Reason) {
 						t.Errorf("live %s: %s", o.ObjectName(), u[0].Reason)
+					}
+				}
+				for _, v := range d.Views {
+					// A query the live reader could not read is an
+					// uncertainty with its reason, never an empty query.
+					if v.Query == "" && len(v.Uncertainties()) == 0 {
+						t.Errorf("live view %s: empty query, and not uncertain", v.Name)
 					}
 				}
 			}
