@@ -13,8 +13,9 @@ import (
 // keywordNameForms put a name, K, in each position a schema object names
 // something: a table, its columns, a skip index (of a plain and of a
 // vector type), a projection, a constraint, the keys and TTL that use the
-// column, a view over it and a dictionary attribute. {Q} is K as written:
-// back-quoted, or bare.
+// column, views over it (K in the select list, WHERE, GROUP BY, HAVING,
+// ORDER BY, JOIN … ON and USING; the table after FROM and JOIN) and a
+// dictionary attribute. {Q} is K as written: back-quoted, or bare.
 var keywordNameForms = []string{
 	"CREATE TABLE {Q} ({Q} Date, x UInt8, v Array(Float32), INDEX {Q} v TYPE vector_similarity('hnsw', 'cosineDistance', 2) GRANULARITY 4, INDEX i {Q} TYPE minmax GRANULARITY 1, PROJECTION {Q} (SELECT {Q}, x ORDER BY x), CONSTRAINT {Q} CHECK {Q} > '2000-01-01') ENGINE = MergeTree PARTITION BY toYYYYMM({Q}) ORDER BY ({Q}, x) TTL {Q} + INTERVAL 1 DAY COMMENT 'K'",
 	"ALTER TABLE {Q} ADD COLUMN y UInt8 DEFAULT x AFTER {Q}, MODIFY COLUMN {Q} Date COMMENT 'c' CODEC(Delta, ZSTD)",
