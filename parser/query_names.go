@@ -105,6 +105,11 @@ var operandAfter = map[string]bool{"FROM": true, "WHERE": true, "PREWHERE": true
 	"OFFSET": true, "NULLS": true, "COLLATE": true, "WITH": true, "IS": true, "IN": true, "NOT": true, "BETWEEN": true,
 	"LIKE": true, "ILIKE": true, "DIV": true, "MOD": true, "FINAL": true, "SAMPLE": true}
 
+// prefixWords are the words that take an operand after them, which may
+// start with a sign.
+var prefixWords = map[string]bool{"CASE": true, "DISTINCT": true, "ALL": true, "ANY": true, "INTERVAL": true, "TOP": true,
+	"EXISTS": true}
+
 // operandStart and operandEnd are the punctuation tokens before and after
 // an operand: a separator, a parenthesis or an operator ('*' is left out:
 // SELECT * FROM).
@@ -143,7 +148,7 @@ func (p *prepared) queryOperandNames(toks []sqlTok) {
 		switch {
 		case prev.kind == 'w':
 			// A keyword, not a name: x AS on FROM t, FROM on WHERE …
-			if !operandBefore[prev.upper()] || !prev.is("SELECT") && i >= 2 && (toks[i-2].is("AS") || toks[i-2].kind == '.') || objectNameAt(toks, i-1) {
+			if !operandBefore[prev.upper()] || !prev.is("SELECT") && i >= 2 && (toks[i-2].is("AS") || toks[i-2].kind == '.') || i >= 2 && objectNameAt(toks, i-1) {
 				continue
 			}
 		case strings.IndexByte(operandStart, prev.kind) < 0:
@@ -160,6 +165,8 @@ func (p *prepared) queryOperandNames(toks []sqlTok) {
 				}
 			case strings.IndexByte(operandEnd, next.kind) < 0:
 				continue
+			case (next.kind == '-' || next.kind == '+') && prefixWords[t.upper()]:
+				continue // CASE -x WHEN: a sign, not an operator
 			}
 		}
 		if objectNameAt(toks, i) {
