@@ -246,8 +246,8 @@ func (p *prepared) cloneAs(toks []sqlTok) {
 		return
 	}
 	for i := 2; i+1 < len(toks) && i < 12; i++ {
-		if toks[i].kind == '(' {
-			return
+		if toks[i].kind == '(' || toks[i].is("SELECT") {
+			return // a view's query: FROM clone AS t
 		}
 		if toks[i].is("CLONE") && toks[i+1].is("AS") && !tableNameAt(toks, i) {
 			p.blank(toks[i].off, toks[i].end)

@@ -1618,6 +1618,7 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 		p.note(ConstructInterval, sp.from)
 	}
 	p.oneTuples(toks)
+	p.queryOperandNames(toks)
 	segStart := 0 // index of the first token of the current comma segment
 	depth := 0
 	segAtDepth := map[int]int{}
@@ -1648,13 +1649,19 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 		if t.kind != 'w' {
 			continue
 		}
+		if _, ok := p.names[string(p.b[t.off:t.end])]; ok {
+			continue // a name, given a placeholder already
+		}
 		if isDigit(t.text[0]) {
 			// 02725_cnf: AfterShip reads a number.
 			p.placeholder(t, ConstructDigitName)
 			continue
 		}
-		if i > 0 && objectNameAt(toks, i) && isReservedTableName(t.text) {
-			p.placeholder(t, ConstructKeywordTable)
+		if i > 0 && objectNameAt(toks, i) {
+			// A table, never an operator (FROM mod WHERE …).
+			if isReservedTableName(t.text) || (toks[i-1].is("FROM") || toks[i-1].is("JOIN")) && isReservedInFrom(t.text) {
+				p.placeholder(t, ConstructKeywordTable)
+			}
 			continue
 		}
 		// Multi-word type names become one word: INT UNSIGNED →
@@ -2275,8 +2282,15 @@ func objectNameAt(toks []sqlTok, i int) bool {
 		// A table in a query (FROM window), not a table function nor
 		// INSERT ... FROM INFILE. A FROM or JOIN where an operand goes is
 		// a column of that name (PARTITION BY JOIN ORDER BY …).
-		if i >= 2 && !isOperandEnd(toks[i-2]) && toks[i-2].text != "*" {
+		if i >= 2 && toks[i-2].is("AS") {
+			return false // an alias called from (x AS from FROM t)
+		}
+		if i >= 2 && !isOperandEnd(toks[i-2]) && toks[i-2].text != "*" && !(i >= 3 && toks[i-3].is("AS")) {
+			// After an alias (x AS on FROM t), it is still a table.
 			return false
+		}
+		if i >= 2 && objectNameAt(toks, i-1) {
+			return false // the FROM or JOIN is a table's name (FROM join LIMIT 10)
 		}
 		return !(i+1 < len(toks) && toks[i+1].kind == '(') && !toks[i].is("INFILE")
 	}

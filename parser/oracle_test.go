@@ -306,6 +306,9 @@ func compareModels(t *testing.T, want, got *schema.Schema) {
 				t.Errorf("view %s: missing on the server", wv.Name)
 				continue
 			}
+			if u := gv.Uncertainties(); len(u) > 0 && u[0].Reason == schema.NoDefinition {
+				continue // the server cannot read back what it stored: nothing to compare
+			}
 			g := *gv
 			if wv.Columns == nil {
 				g.Columns = nil

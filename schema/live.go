@@ -507,8 +507,16 @@ func (in *liveReader) buildObjects(trs []*tableRow) {
 		switch engine {
 		case "View", "MaterializedView", "LiveView", "WindowView":
 			v := &View{Database: d, Name: r.name, Materialized: r.engine == "MaterializedView", Query: Expr(r.asSelect), Comment: Comment(r.comment)}
-			if r.engine == "LiveView" || r.engine == "WindowView" {
+			switch {
+			case r.engine == "LiveView" || r.engine == "WindowView":
 				v.MarkUncertain(Uncertainty{Reason: r.engine + " is not modelled"})
+			case r.asSelect == "" && r.create == "":
+				// The server cannot read back the query it stored (a column
+				// called TOP or NOT, which it prints bare): never an empty
+				// query, which would be a drift.
+				v.MarkUncertain(Uncertainty{Reason: NoDefinition})
+			case r.asSelect == "":
+				v.MarkUncertain(Uncertainty{Reason: "the server reports no query for the view (system.tables.as_select is empty)"})
 			}
 			if v.Materialized {
 				in.refresh(v, r.create)

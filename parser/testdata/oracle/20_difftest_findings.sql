@@ -621,3 +621,18 @@ CREATE TABLE dtf_vcmt_written_as AS dtf_vcmt_written ORDER BY (ver, a);
 -- A source in the old syntax gives its keys to no copy.
 CREATE TABLE dtf_as_old_src (d Date, a Int8) ENGINE = MergeTree(d, (a), 8192) SETTINGS allow_deprecated_syntax_for_merge_tree = 1;
 CREATE TABLE dtf_as_old_copy AS dtf_as_old_src ENGINE = MergeTree ORDER BY a;
+
+-- difftest lint-rejects (eighth run): a table called join followed by a
+-- clause (FROM join LIMIT 10) was read as a JOIN of a table called LIMIT;
+-- neither the nested subqueries nor the COMMENT '\t/*' were the cause.
+CREATE TABLE `join` (json_str String) ENGINE = Memory;
+CREATE VIEW dtf_v47 AS SELECT * FROM (SELECT * FROM (SELECT * FROM join LIMIT 10)) AS sub COMMENT '\t/*';
+CREATE VIEW dtf_v47_where AS SELECT json_str FROM join WHERE json_str != '' ORDER BY json_str;
+-- Keyword names as operands of a view's query, written bare: a column and
+-- a table called on, in the select list, WHERE, GROUP BY, ORDER BY and
+-- JOIN ... ON; a table called mod after FROM is no operator.
+CREATE TABLE `on` (`on` Date, x UInt8) ENGINE = Memory;
+CREATE VIEW dtf_kw_on AS SELECT on, x FROM on WHERE x = 1 AND on > '2000-01-01' GROUP BY x, on ORDER BY x, on DESC;
+CREATE VIEW dtf_kw_on_join AS SELECT t.x FROM on AS t JOIN (SELECT toDate(0) AS z) AS s ON on = s.z;
+CREATE TABLE `mod` (`select` UInt8, x UInt8) ENGINE = Memory;
+CREATE VIEW dtf_kw_mod AS SELECT x FROM mod WHERE x > 0 ORDER BY x, `select` DESC;
