@@ -60,6 +60,8 @@ func namedHere(toks []sqlTok, i int) bool {
 	switch p := toks[i-1]; {
 	case p.kind == '.', p.is("TABLE"), p.is("VIEW"), p.is("DICTIONARY"), p.is("EXISTS"):
 		return true
+	case p.is("FROM"), p.is("JOIN"), p.kind == ',':
+		return true // FROM empty AS t: a table called empty
 	}
 	return false
 }

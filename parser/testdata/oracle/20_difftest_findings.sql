@@ -636,3 +636,6 @@ CREATE VIEW dtf_kw_on AS SELECT on, x FROM on WHERE x = 1 AND on > '2000-01-01' 
 CREATE VIEW dtf_kw_on_join AS SELECT t.x FROM on AS t JOIN (SELECT toDate(0) AS z) AS s ON on = s.z;
 CREATE TABLE `mod` (`select` UInt8, x UInt8) ENGINE = Memory;
 CREATE VIEW dtf_kw_mod AS SELECT x FROM mod WHERE x > 0 ORDER BY x, `select` DESC;
+-- A view over a table called empty: FROM empty AS t is no EMPTY AS.
+CREATE TABLE `empty` (x UInt8) ENGINE = Memory;
+CREATE VIEW dtf_from_empty AS SELECT t.x FROM empty AS t;
