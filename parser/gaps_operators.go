@@ -186,3 +186,43 @@ func inexactReason(written string, off int) string {
 	}
 	return op + " followed by a comparison: the server binds it looser than the comparison, which the model does not follow"
 }
+
+// ConstructQualify is a query's QUALIFY clause.
+const ConstructQualify Construct = "QUALIFY clause"
+
+// qualify rewrites the QUALIFY of a query (toks[i]) that has no HAVING
+// and no WINDOW clause, which AfterShip v0.5.6 does not read, into HAVING,
+// which it reads in the same place, and marks it: the formatter prints it
+// back as QUALIFY after the WINDOW clause, as the server does. A QUALIFY
+// after a HAVING or WINDOW is not rewritten yet: AfterShip refuses it (a
+// lint error; TODO).
+func (p *prepared) qualify(toks []sqlTok, i int) {
+	if i == 0 || i+1 >= len(toks) || !isOperandEnd(toks[i-1]) || toks[i+1].kind == ',' || toks[i+1].kind == ')' {
+		return // a name: SELECT qualify FROM t
+	}
+	depth := 0
+	for j := i - 1; j >= 0; j-- {
+		switch t := toks[j]; t.kind {
+		case ')':
+			depth++
+		case '(':
+			if depth == 0 {
+				return // no SELECT at this level
+			}
+			depth--
+		case 'w':
+			if depth > 0 {
+				continue
+			}
+			switch t.upper() {
+			case "HAVING", "WINDOW":
+				return
+			case "SELECT":
+				copy(p.b[toks[i].off:toks[i].end], "HAVING ")
+				p.marks[toks[i].off] = "QUALIFY"
+				p.note(ConstructQualify, toks[i].off)
+				return
+			}
+		}
+	}
+}

@@ -1384,7 +1384,8 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 		}
 		parts = append(parts, g)
 	}
-	if q.Having != nil {
+	qualify := q.Having != nil && f.marks[int(q.Having.Pos())] == "QUALIFY" // the gap layer's HAVING for a QUALIFY
+	if q.Having != nil && !qualify {
 		parts = append(parts, "HAVING "+f.expr(q.Having.Expr))
 	}
 	if q.Window != nil {
@@ -1393,6 +1394,9 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 			ws = append(ws, f.ident(w.Name)+" AS "+f.expr(w.Expr))
 		}
 		parts = append(parts, "WINDOW "+strings.Join(ws, ", "))
+	}
+	if qualify {
+		parts = append(parts, "QUALIFY "+f.expr(q.Having.Expr))
 	}
 	if q.OrderBy != nil {
 		parts = append(parts, "ORDER BY "+f.orderItems(q.OrderBy.Items))
