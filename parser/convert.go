@@ -104,6 +104,7 @@ func convertIn(sql string, database string, sess sessionSettings) (*Conversion, 
 	c.syn = rewriteSynonyms(c.sql)
 	c.sql = c.syn.text
 	c.fmt.src = c.sql
+	c.fmt.asWritten = c.syn.orig
 	if err := c.convertSafely(); err != nil {
 		var oe *offsetError
 		if !errors.As(err, &oe) {
@@ -123,6 +124,9 @@ func convertIn(sql string, database string, sess sessionSettings) (*Conversion, 
 	c.out.codecFixups = c.codecFixups
 	for _, u := range c.fmt.unsupported {
 		c.unsupported(0, "expression form not normalised: "+u, c.guessObjects()...)
+	}
+	for _, off := range c.syn.inexact {
+		c.unsupported(off, inexactReason(c.syn.orig, off), c.guessObjects()...)
 	}
 	c.touchSomething()
 	return c.out, nil

@@ -1774,6 +1774,8 @@ func (p *prepared) rewriteInline(toks []sqlTok) {
 					p.note(ConstructCaseNegative, t.off)
 				}
 			}
+		case "QUALIFY":
+			p.qualify(toks, i)
 		case "MOD", "DIV":
 			if i > 0 && i+1 < len(toks) && toks[i+1].kind != '(' && isOperandEnd(toks[i-1]) && !namesNext[toks[i-1].upper()] {
 				copy(p.b[t.off:t.end], "%  ")

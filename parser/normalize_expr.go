@@ -34,6 +34,10 @@ type exprFormatter struct {
 	// gap layer keeps lengths), for the few forms the server keeps as
 	// written; empty for expressions read on their own.
 	src string
+	// asWritten is the statement before rewriteSynonyms, where the IS
+	// operators it rewrote into comparisons stand as written
+	// (nullSafeOperator); empty for expressions read on their own.
+	asWritten string
 	// marks are what the gap layer took out of the statement, by offset:
 	// NULLS FIRST/LAST modifiers, and (at -offset-1) the DIV operators it
 	// turned into "%".
@@ -815,6 +819,14 @@ func (f *exprFormatter) binary(b *strings.Builder, e *ch.BinaryOperation) {
 		f.write(b, e.RightExpr)
 		b.WriteByte(')')
 		return
+	case "REGEXP":
+		// The server prints a REGEXP b as match(a, b).
+		b.WriteString("match(")
+		f.write(b, e.LeftExpr)
+		b.WriteString(", ")
+		f.write(b, e.RightExpr)
+		b.WriteByte(')')
+		return
 	case "MOD":
 		op = "%"
 	case "%":
@@ -837,6 +849,11 @@ func (f *exprFormatter) binary(b *strings.Builder, e *ch.BinaryOperation) {
 	sym, ok := binaryOps[op]
 	if !ok {
 		sym = op
+	}
+	if op == "=" || op == "!=" {
+		if ns := nullSafeOperator(f.asWritten, int(e.LeftExpr.End()), int(e.RightExpr.Pos())); ns != "" {
+			sym = ns
+		}
 	}
 	f.operand(b, e.LeftExpr)
 	b.WriteString(" " + sym + " ")
@@ -1367,7 +1384,8 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 		}
 		parts = append(parts, g)
 	}
-	if q.Having != nil {
+	qualify := q.Having != nil && f.marks[int(q.Having.Pos())] == "QUALIFY" // the gap layer's HAVING for a QUALIFY
+	if q.Having != nil && !qualify {
 		parts = append(parts, "HAVING "+f.expr(q.Having.Expr))
 	}
 	if q.Window != nil {
@@ -1376,6 +1394,9 @@ func (f *exprFormatter) selectQuery(q *ch.SelectQuery) string {
 			ws = append(ws, f.ident(w.Name)+" AS "+f.expr(w.Expr))
 		}
 		parts = append(parts, "WINDOW "+strings.Join(ws, ", "))
+	}
+	if qualify {
+		parts = append(parts, "QUALIFY "+f.expr(q.Having.Expr))
 	}
 	if q.OrderBy != nil {
 		parts = append(parts, "ORDER BY "+f.orderItems(q.OrderBy.Items))

@@ -37,6 +37,9 @@ type synonyms struct {
 	// uuid is the UUID 'u' clause of the object a CREATE or ATTACH makes.
 	uuid  string
 	found []Workaround // Pos.Offset only
+	// inexact are the offsets of IS operators whose precedence the
+	// rewrite does not keep (see isOperators).
+	inexact []int
 }
 
 // Constructs of the synonyms.
@@ -75,6 +78,7 @@ func rewriteSynonyms(text string) *synonyms {
 	}
 	b := []byte(text)
 	note := func(c Construct, off int) { s.found = append(s.found, Workaround{Construct: c, Pos: Pos{Offset: off}}) }
+	s.inexact = isOperators(b, toks, note)
 	blank := func(from, to int) {
 		for i := from; i < to; i++ {
 			if b[i] != '\n' {
