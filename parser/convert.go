@@ -3,6 +3,7 @@ package parser
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -127,6 +128,13 @@ func convertIn(sql string, database string, sess sessionSettings) (*Conversion, 
 	}
 	for _, off := range c.syn.inexact {
 		c.unsupported(off, inexactReason(c.syn.orig, off), c.guessObjects()...)
+	}
+	if toks := scanSQL(c.syn.orig); storesQuery(toks) {
+		forms := unmodelledQueryForms(toks)
+		offs := slices.Sorted(maps.Keys(forms))
+		for _, off := range offs {
+			c.unsupported(off, "query form not modelled as the server stores it: "+forms[off], c.guessObjects()...)
+		}
 	}
 	c.touchSomething()
 	return c.out, nil

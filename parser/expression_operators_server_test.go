@@ -240,8 +240,18 @@ func TestExpressionOperators(t *testing.T) {
 	if err := rp.Err(); err != nil {
 		t.Errorf("offline replay:\n%v", err)
 	}
+	found := map[int]bool{}
 	for _, f := range rp.Findings() {
-		t.Errorf("finding: %s\n  in %s", f, all[f.Pos.Line-1])
+		sql := all[f.Pos.Line-1]
+		found[f.Pos.Line-1] = true
+		if !slices.ContainsFunc(knownUncertain, func(k string) bool { return strings.Contains(sql, k) }) {
+			t.Errorf("finding: %s\n  in %s", f, sql)
+		}
+	}
+	for i, sql := range all {
+		if !found[i] && slices.ContainsFunc(knownUncertain, func(k string) bool { return strings.Contains(sql, k) }) {
+			t.Errorf("no finding for a form the model does not print as the server does: %s", sql)
+		}
 	}
 	live := readLive(t, db, []string{db.Name}, nil)
 	if d, ok := live.Database(db.Name); ok {
@@ -276,20 +286,26 @@ func TestExpressionOperators(t *testing.T) {
 // statement containing one is left out, and logged. Each is a defect to
 // fix, after which its line goes.
 var knownOperatorGaps = []string{
-	"AT TIME ZONE",     // AfterShip reads no AT TIME ZONE; the server prints toTimeZone(d, 'UTC')
-	"ANTI LEFT JOIN",   // AfterShip refuses ANTI (and SEMI) before LEFT
+	"AT TIME ZONE",       // AfterShip reads no AT TIME ZONE; the server prints toTimeZone(d, 'UTC')
+	"ANTI LEFT JOIN",     // AfterShip refuses ANTI (and SEMI) before LEFT
+	"WITH TIES",          // AfterShip refuses LIMIT … WITH TIES
+	" ROWS",              // OFFSET n ROWS, FETCH: AfterShip refuses them
+	" ROW ",              // likewise
+	"EXCEPT DISTINCT",    // AfterShip refuses DISTINCT after EXCEPT
+	"INTERSECT DISTINCT", // likewise
+	"INTO OUTFILE",       // AfterShip refuses INTO OUTFILE in a view
+}
+
+// knownUncertain are the forms the model does not print as the server
+// stores them: a view using one must be uncertain, with a finding that
+// names the form (unmodelledQueryForms), never a model that differs.
+var knownUncertain = []string{
 	"LOCAL INNER JOIN", // the server reads LOCAL as the table's alias
 	"NATURAL JOIN",     // the model prints NATURAL as an alias, the server a NATURAL INNER JOIN
 	"PASTE JOIN",       // the model prints PASTE as an alias
 	"ROLLUP(a)",        // the server prints GROUP BY ROLLUP(a) as a WITH ROLLUP
-	"WITH ROLLUP",      // the model prints ROLLUP((a)), the server a WITH ROLLUP
-	"WITH CUBE",        // likewise CUBE
-	"WITH TIES",        // AfterShip refuses LIMIT … WITH TIES
-	" ROWS",            // OFFSET n ROWS, FETCH: AfterShip refuses them
-	" ROW ",            // likewise
-	"EXCEPT",           // the server prints EXCEPT ALL with parenthesised operands
-	"INTERSECT",        // the server prints INTERSECT ALL
-	"INTO OUTFILE",     // AfterShip refuses INTO OUTFILE in a view
+	"EXCEPT SELECT",    // the server prints EXCEPT ALL with parenthesised operands
+	"INTERSECT SELECT", // the server prints INTERSECT ALL
 }
 
 // notOperators are the upper-case entries of the server's list after an
