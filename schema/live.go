@@ -787,8 +787,27 @@ func (in *liveReader) tableParts(t *Table, r *tableRow) (Storage, []*Constraint,
 	st.PrimaryKey = p.PrimaryKey
 	if reason := crossCheck(st, r.engineFull); reason != "" {
 		t.MarkUncertain(Uncertainty{Reason: reason})
+	} else if reason := crossCheckElements(p.Constraints, p.ColumnTTL, r.create); reason != "" {
+		t.MarkUncertain(Uncertainty{Reason: reason})
 	}
 	return st, p.Constraints, p.ColumnTTL
+}
+
+// crossCheckElements is crossCheck for the parts of the column list only
+// create_table_query holds: every constraint and every column TTL the
+// scanner finds there must have been read by the parser.
+func crossCheckElements(constraints []*Constraint, colTTL map[string]Expr, create string) string {
+	for _, x := range constraintsFromCreate(create) {
+		if !slices.ContainsFunc(constraints, func(y *Constraint) bool { return y.Name == x.Name }) {
+			return "the definition was read without the constraint " + QuoteIdent(x.Name) + " the server's create_table_query has"
+		}
+	}
+	for name := range columnTTLsFromCreate(create) {
+		if _, ok := colTTL[name]; !ok {
+			return "the definition was read without the TTL of column " + QuoteIdent(name) + " the server's create_table_query has"
+		}
+	}
+	return ""
 }
 
 // crossCheck compares what the parser read of a table's storage with what

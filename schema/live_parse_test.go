@@ -181,3 +181,20 @@ func TestCrossCheck(t *testing.T) {
 		t.Error("a storage read without a setting passes")
 	}
 }
+
+// TestCrossCheckElements: a constraint or a column TTL the parser did not
+// read is named.
+func TestCrossCheckElements(t *testing.T) {
+	const create = "CREATE TABLE db.t (`a` UInt8 TTL d + toIntervalDay(1), `d` Date, CONSTRAINT c CHECK a > 0) ENGINE = MergeTree ORDER BY d"
+	cons := []*Constraint{{Name: "c", Kind: Check, Expr: "a > 0"}}
+	ttl := map[string]Expr{"a": "d + toIntervalDay(1)"}
+	if r := crossCheckElements(cons, ttl, create); r != "" {
+		t.Errorf("read in full: %s", r)
+	}
+	if r := crossCheckElements(nil, ttl, create); r == "" {
+		t.Error("a definition read without its constraint passes")
+	}
+	if r := crossCheckElements(cons, nil, create); r == "" {
+		t.Error("a definition read without its column TTL passes")
+	}
+}
