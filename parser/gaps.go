@@ -115,6 +115,8 @@ const (
 	ConstructInsertData       Construct = "INSERT data for the server's input format (VALUES rows without commas, map literals, FORMAT data)"
 	ConstructInsertColumns    Construct = "INSERT column list with * or a transformer"
 	ConstructRefresh          Construct = "REFRESH clause of a materialized view (several units, RANDOMIZE FOR, DEPENDS ON, SETTINGS, APPEND)"
+	ConstructAntiFirst        Construct = "ANTI before LEFT or RIGHT in a JOIN"
+	ConstructJoinKind         Construct = "NATURAL or PASTE JOIN (the view is uncertain)"
 )
 
 // Workaround is a recognised construct at a file position.

@@ -2,6 +2,7 @@ package parser_test
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -43,6 +44,11 @@ func TestRenderRecreates(t *testing.T) {
 			_ = db.Conn.Exec(ctx, "DROP FUNCTION IF EXISTS "+schema.BackQuote(f.Name))
 		}
 	})
+	// What the model says it does not know (a view over a NATURAL JOIN)
+	// is not promised to render as the server has it: left out.
+	for _, d := range expected.Databases {
+		d.Views = slices.DeleteFunc(d.Views, func(v *schema.View) bool { return len(v.Uncertain) > 0 })
+	}
 	stmts := schema.Statements(expected)
 	// The corpus uses experimental codecs and similar Variant types (which its CREATEs allow in
 	// their SETTINGS), and old-style MergeTree tables are rendered as they were written; the

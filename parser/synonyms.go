@@ -79,6 +79,7 @@ func rewriteSynonyms(text string) *synonyms {
 	b := []byte(text)
 	note := func(c Construct, off int) { s.found = append(s.found, Workaround{Construct: c, Pos: Pos{Offset: off}}) }
 	s.inexact = isOperators(b, toks, note)
+	joinWords(b, toks, note)
 	blank := func(from, to int) {
 		for i := from; i < to; i++ {
 			if b[i] != '\n' {
@@ -349,4 +350,48 @@ func collatesColumnType(toks []sqlTok, i int) bool {
 		return false
 	}
 	return true
+}
+
+// joinWords rewrites the join words AfterShip cannot read. NATURAL and
+// PASTE before JOIN are blanked (see below). ANTI LEFT|RIGHT [OUTER] JOIN,
+// which AfterShip refuses, becomes
+// LEFT|RIGHT ANTI JOIN, which it reads (and prints back as ANTI LEFT, as
+// the server stores it). The two words change places within the same span;
+// OUTER, which the server drops, is blanked.
+func joinWords(b []byte, toks []sqlTok, note func(Construct, int)) {
+	for i := 0; i+2 < len(toks); i++ {
+		if (toks[i].is("NATURAL") || toks[i].is("PASTE")) && toks[i+1].is("JOIN") && i > 0 && toks[i-1].kind != '.' {
+			// AfterShip reads NATURAL (PASTE) as the table's alias, or
+			// refuses it after one: blanked, so that the statement reads;
+			// the view is uncertain (unmodelledQueryForms reads the
+			// original text).
+			for k := toks[i].off; k < toks[i].end; k++ {
+				b[k] = ' '
+			}
+			note(ConstructJoinKind, toks[i].off)
+			continue
+		}
+		a, side := toks[i], toks[i+1]
+		if !a.is("ANTI") || !(side.is("LEFT") || side.is("RIGHT")) || !(toks[i+2].is("JOIN") || toks[i+2].is("OUTER")) {
+			continue
+		}
+		if i > 0 && (toks[i-1].is("LEFT") || toks[i-1].is("RIGHT")) {
+			continue // LEFT ANTI already
+		}
+		span := b[a.off:side.end]
+		w := side.text + " " + a.text
+		for k := range span {
+			if span[k] != '\n' {
+				span[k] = ' '
+			}
+		}
+		copy(span, w)
+		if o := toks[i+2]; o.is("OUTER") {
+			// ANTI RIGHT OUTER JOIN: the server prints ANTI RIGHT JOIN.
+			for k := o.off; k < o.end; k++ {
+				b[k] = ' '
+			}
+		}
+		note(ConstructAntiFirst, a.off)
+	}
 }

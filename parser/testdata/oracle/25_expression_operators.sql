@@ -5,3 +5,7 @@ CREATE VIEW ${db}.ops_v AS SELECT a, a <=> b AS e, f IS TRUE AS t, f IS NOT TRUE
 CREATE VIEW ${db}.ops_qualify AS SELECT a, row_number() OVER (PARTITION BY a ORDER BY b) AS rn FROM ${db}.ops QUALIFY rn = 1 ORDER BY a;
 -- expect-unsupported
 CREATE VIEW ${db}.ops_inexact AS SELECT a FROM ${db}.ops WHERE a IS NOT DISTINCT FROM b = 1;
+CREATE VIEW ${db}.ops_anti AS SELECT o.a FROM ${db}.ops AS o ANTI LEFT JOIN ${db}.ops AS p ON o.a = p.b;
+CREATE VIEW ${db}.ops_anti_right AS SELECT p.b FROM ${db}.ops AS o ANTI RIGHT OUTER JOIN ${db}.ops AS p USING (a);
+-- expect-unsupported
+CREATE VIEW ${db}.ops_natural AS SELECT o.a FROM ${db}.ops AS o NATURAL JOIN ${db}.ops AS p;
