@@ -129,6 +129,9 @@ func convertIn(sql string, database string, sess sessionSettings) (*Conversion, 
 	for _, off := range c.syn.inexact {
 		c.unsupported(off, inexactReason(c.syn.orig, off), c.guessObjects()...)
 	}
+	for _, off := range slices.Sorted(maps.Keys(c.syn.dropped)) {
+		c.unsupported(off, "read without "+c.syn.dropped[off]+", which the model does not follow", c.guessObjects()...)
+	}
 	if toks := scanSQL(c.syn.orig); storesQuery(toks) {
 		forms := unmodelledQueryForms(toks)
 		offs := slices.Sorted(maps.Keys(forms))

@@ -117,6 +117,7 @@ const (
 	ConstructRefresh          Construct = "REFRESH clause of a materialized view (several units, RANDOMIZE FOR, DEPENDS ON, SETTINGS, APPEND)"
 	ConstructAntiFirst        Construct = "ANTI before LEFT or RIGHT in a JOIN"
 	ConstructJoinKind         Construct = "NATURAL or PASTE JOIN (the view is uncertain)"
+	ConstructDropped          Construct = "WITH TIES, AT TIME ZONE or EXCEPT DISTINCT (what it touches is uncertain)"
 )
 
 // Workaround is a recognised construct at a file position.

@@ -134,6 +134,7 @@ var gapCases = []gapCase{
 				t.Errorf("Settings = %+v", r.Settings)
 			}
 		}},
+	{"LIMIT WITH TIES", "CREATE VIEW v AS SELECT a FROM t ORDER BY a LIMIT 2 WITH TIES", ConstructDropped, nil},
 	{"ANTI before LEFT", "CREATE VIEW v AS SELECT a FROM t ANTI LEFT JOIN u USING (a)", ConstructAntiFirst, nil},
 	{"NATURAL JOIN after an alias", "CREATE VIEW v AS SELECT o.a FROM t AS o NATURAL JOIN u AS p", ConstructJoinKind, nil},
 	{"keyword column name in CREATE TABLE", "CREATE TABLE t (id UInt64, order Int32) ENGINE = MergeTree ORDER BY id", ConstructKeywordColumn,

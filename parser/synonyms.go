@@ -40,6 +40,10 @@ type synonyms struct {
 	// inexact are the offsets of IS operators whose precedence the
 	// rewrite does not keep (see isOperators).
 	inexact []int
+	// dropped are the forms blanked so that the statement reads, which
+	// the model then lacks, by offset (see droppedForms): what they touch
+	// is uncertain.
+	dropped map[int]string
 }
 
 // Constructs of the synonyms.
@@ -80,6 +84,7 @@ func rewriteSynonyms(text string) *synonyms {
 	note := func(c Construct, off int) { s.found = append(s.found, Workaround{Construct: c, Pos: Pos{Offset: off}}) }
 	s.inexact = isOperators(b, toks, note)
 	joinWords(b, toks, note)
+	s.dropped = droppedForms(b, toks, note)
 	blank := func(from, to int) {
 		for i := from; i < to; i++ {
 			if b[i] != '\n' {
@@ -394,4 +399,38 @@ func joinWords(b []byte, toks []sqlTok, note func(Construct, int)) {
 		}
 		note(ConstructAntiFirst, a.off)
 	}
+}
+
+// droppedForms blanks the forms the server accepts but AfterShip cannot
+// read and the model does not follow, so that lint does not reject valid
+// SQL: LIMIT n WITH TIES, x AT TIME ZONE 'tz' (the server stores
+// toTimeZone(x, 'tz')) and EXCEPT|INTERSECT DISTINCT. It returns them by
+// offset: the conversion makes what they touch uncertain (TestExpressionOperators,
+// knownUncertain).
+func droppedForms(b []byte, toks []sqlTok, note func(Construct, int)) map[int]string {
+	var out map[int]string
+	drop := func(from, to int, form string) {
+		for k := from; k < to; k++ {
+			if b[k] != '\n' {
+				b[k] = ' '
+			}
+		}
+		if out == nil {
+			out = map[int]string{}
+		}
+		out[from] = form
+		note(ConstructDropped, from)
+	}
+	for i := 1; i+1 < len(toks); i++ {
+		t := toks[i]
+		switch {
+		case t.is("WITH") && toks[i+1].is("TIES"):
+			drop(t.off, toks[i+1].end, "LIMIT … WITH TIES")
+		case t.is("AT") && i+3 < len(toks) && toks[i+1].is("TIME") && toks[i+2].is("ZONE") && toks[i+3].kind == 's':
+			drop(t.off, toks[i+3].end, "AT TIME ZONE")
+		case (t.is("EXCEPT") || t.is("INTERSECT")) && toks[i+1].is("DISTINCT") && i+2 < len(toks) && (toks[i+2].is("SELECT") || toks[i+2].kind == '('):
+			drop(toks[i+1].off, toks[i+1].end, t.upper()+" DISTINCT")
+		}
+	}
+	return out
 }

@@ -192,14 +192,14 @@ func TestRefusedRunChangesNothing(t *testing.T) {
 }
 
 // TestPreflightLetsTheServerJudgeSyntax: valid ClickHouse that the offline
-// parser rejects (here LIMIT … WITH TIES, which offline lint calls a
+// parser rejects (here OFFSET … ROWS, which offline lint calls a
 // syntax error) does not block migrate, whose pre-flight asks the server's
 // parser, as lint --dsn does; a real syntax error still refuses the run
 // before anything changes.
 func TestPreflightLetsTheServerJudgeSyntax(t *testing.T) {
 	db := chtest.New(t)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "0001_a.sql"), "-- +up\nCREATE TABLE t (x UInt8) ENGINE = MergeTree ORDER BY x;\nSELECT x FROM t ORDER BY x LIMIT 1 WITH TIES;\n-- +down\nDROP TABLE t;\n")
+	writeFile(t, filepath.Join(dir, "0001_a.sql"), "-- +up\nCREATE TABLE t (x UInt8) ENGINE = MergeTree ORDER BY x;\nSELECT x FROM t ORDER BY x OFFSET 0 ROWS;\n-- +down\nDROP TABLE t;\n")
 	if code, out, errOut := runCLI(t, "lint", "--dir", dir); code != exitFindings || !strings.Contains(out, "0001_a.sql:3:") {
 		t.Fatalf("offline lint: exit %d, want a syntax error at 0001_a.sql:3\n%s%s", code, out, errOut)
 	}
