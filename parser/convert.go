@@ -1660,8 +1660,13 @@ func (c *converter) column(d *ch.ColumnDef, ephemeral map[string]bool, limit int
 		return nil, err
 	} else if ok {
 		col.TTL = schema.Expr(t)
-	} else if t, ok, err := c.ttlIn(int(d.NamePos), limit, true); err == nil && ok && c.inAlter {
-		col.TTL = schema.Expr(t)
+	} else if c.inAlter {
+		// ALTER … ADD COLUMN: the column's TTL is at the top level.
+		if t, ok, err := c.ttlIn(int(d.NamePos), limit, true); err != nil {
+			return nil, err // never a column read without its TTL
+		} else if ok {
+			col.TTL = schema.Expr(t)
+		}
 	}
 	if strings.HasPrefix(string(col.Type), "Nested(") && c.flattenNested() {
 		return flattenNested(col)

@@ -2472,6 +2472,9 @@ func (p *prepared) extractTTLs(toks []sqlTok) {
 					break scan
 				}
 			case 'w':
+				if d == 0 && columnTTL && toks[j].is("SETTINGS") && j+1 < len(toks) && toks[j+1].kind == '(' && isOperandEnd(toks[j-1]) {
+					break scan // ADD COLUMN c T TTL … SETTINGS (…): the column's settings
+				}
 				// A word before ( is a function (empty(x), first(x)), not
 				// a clause keyword; AS (SELECT ...) is the exception.
 				// And a word that starts the expression, or follows an

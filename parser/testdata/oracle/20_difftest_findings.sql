@@ -639,3 +639,8 @@ CREATE VIEW dtf_kw_mod AS SELECT x FROM mod WHERE x > 0 ORDER BY x, `select` DES
 -- A view over a table called empty: FROM empty AS t is no EMPTY AS.
 CREATE TABLE `empty` (x UInt8) ENGINE = Memory;
 CREATE VIEW dtf_from_empty AS SELECT t.x FROM empty AS t;
+
+-- difftest (eleventh run) false drift: ADD COLUMN with a TTL and then the
+-- column's SETTINGS (…): the TTL ends at SETTINGS, and was dropped.
+CREATE TABLE dtf_ttl_settings (c3 Bool, c5 Date32) ENGINE = ReplacingMergeTree ORDER BY tuple();
+ALTER TABLE dtf_ttl_settings ADD COLUMN IF NOT EXISTS c48 UUID TTL c5 + toIntervalMonth(1) settings (max_compress_block_size = 0x10000);
