@@ -317,6 +317,11 @@ func (p *typeParser) parseType() (string, error) {
 		if err := p.expect(')'); err != nil {
 			return "", err
 		}
+		if version == "" && len(parts) == 3 && parts[0] == "1" && strings.HasPrefix(parts[2], "Map(") {
+			// Over a Map (sumMap(Map(K, V))) the state has no version to
+			// print (ClickHouse 26.7); over arrays or a tuple it has.
+			parts = parts[1:]
+		}
 		return family + "(" + strings.Join(parts, ", ") + ")", nil
 	}
 	// Families with literal arguments: Decimal(P, S), DateTime('tz'),

@@ -644,3 +644,7 @@ CREATE VIEW dtf_from_empty AS SELECT t.x FROM empty AS t;
 -- column's SETTINGS (…): the TTL ends at SETTINGS, and was dropped.
 CREATE TABLE dtf_ttl_settings (c3 Bool, c5 Date32) ENGINE = ReplacingMergeTree ORDER BY tuple();
 ALTER TABLE dtf_ttl_settings ADD COLUMN IF NOT EXISTS c48 UUID TTL c5 + toIntervalMonth(1) settings (max_compress_block_size = 0x10000);
+
+-- difftest (eleventh run) false drift: an AggregateFunction of the -Map
+-- family over a Map has no state version; over arrays or a tuple it has 1.
+CREATE TABLE dtf_map_agg_versions (k UInt8, c AggregateFunction(sumMap, Array(UInt8), Array(UInt64)), d AggregateFunction(sumMap, Map(String, Int128)), e AggregateFunction(maxMap, Map(UInt8, UInt8)) EPHEMERAL, f AggregateFunction(minMap, Tuple(Array(UInt8), Array(UInt8))), h AggregateFunction(sumMappedArrays, Array(UInt8), Array(UInt64)), i AggregateFunction(sumMapWithOverflow, Array(UInt8), Array(UInt8)), j AggregateFunction(sumMapFiltered([1]), Array(UInt8), Array(UInt8)), l AggregateFunction(1, sumMap, Map(String, Int128))) ENGINE = MergeTree ORDER BY k;
