@@ -213,26 +213,13 @@ const ConstructColumnStatistics Construct = "column-level STATISTICS"
 // where: the model does not hold column statistics, so the conversion
 // makes the table uncertain rather than compare it without them.
 func (p *prepared) columnStatistics(seg []sqlTok) {
-	depth := 0
-	for i := 1; i+1 < len(seg); i++ {
-		switch seg[i].kind {
-		case '(':
-			depth++
-		case ')':
-			depth--
-		}
-		if depth != 0 || !seg[i].is("STATISTICS") || seg[i+1].kind != '(' {
-			continue
-		}
-		end := closingParen(seg, i+1)
-		if end < 0 {
-			return
-		}
-		p.blank(seg[i].off, seg[end].end)
-		p.colStats = append(p.colStats, seg[i].off)
-		p.note(ConstructColumnStatistics, seg[i].off)
+	i, end, ok := columnClause(seg, "STATISTICS")
+	if !ok {
 		return
 	}
+	p.blank(seg[i].off, seg[end].end)
+	p.colStats = append(p.colStats, seg[i].off)
+	p.note(ConstructColumnStatistics, seg[i].off)
 }
 
 // ConstructCloneAs is CREATE TABLE t CLONE AS src (ClickHouse test 03231):

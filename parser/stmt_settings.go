@@ -290,6 +290,23 @@ const ConstructColumnSettings Construct = "column-level SETTINGS"
 // its offset: the model does not hold them, so the conversion makes the
 // table uncertain rather than compare it without them (issue 11 F45).
 func (p *prepared) columnSettings(seg []sqlTok) {
+	i, end, ok := columnClause(seg, "SETTINGS")
+	if !ok {
+		return
+	}
+	p.blank(seg[i].off, seg[end].end)
+	p.colSettings = append(p.colSettings, seg[i].off)
+	if p.colSettingValues == nil {
+		p.colSettingValues = map[int]columnSettingsDef{}
+	}
+	p.colSettingValues[seg[i].off] = readColumnSettings(p.orig, identText(seg[0]), seg[i+2:end])
+	p.note(ConstructColumnSettings, seg[i].off)
+}
+
+// columnClause finds a column definition's word(…) clause at its top
+// level (SETTINGS (…), STATISTICS(…)): the index of the word and of its
+// closing parenthesis.
+func columnClause(seg []sqlTok, word string) (at, end int, ok bool) {
 	depth := 0
 	for i := 1; i+1 < len(seg); i++ {
 		switch seg[i].kind {
@@ -298,22 +315,15 @@ func (p *prepared) columnSettings(seg []sqlTok) {
 		case ')':
 			depth--
 		}
-		if depth != 0 || !seg[i].is("SETTINGS") || seg[i+1].kind != '(' {
+		if depth != 0 || !seg[i].is(word) || seg[i+1].kind != '(' {
 			continue
 		}
-		end := closingParen(seg, i+1)
-		if end < 0 {
-			return
+		if end := closingParen(seg, i+1); end >= 0 {
+			return i, end, true
 		}
-		p.blank(seg[i].off, seg[end].end)
-		p.colSettings = append(p.colSettings, seg[i].off)
-		if p.colSettingValues == nil {
-			p.colSettingValues = map[int]columnSettingsDef{}
-		}
-		p.colSettingValues[seg[i].off] = readColumnSettings(p.orig, identText(seg[0]), seg[i+2:end])
-		p.note(ConstructColumnSettings, seg[i].off)
-		return
+		return 0, 0, false
 	}
+	return 0, 0, false
 }
 
 // columnSettingsDef is a column definition's SETTINGS (…) read from its
